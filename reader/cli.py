@@ -1,0 +1,144 @@
+"""The `news` command: the TUI, and subcommands that use the core directly.
+
+Textual is imported only when the TUI starts, so `news list` and `news show`
+stay quick and work where no terminal UI can run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+from reader.config import Config, ConfigError, load_config, seed_paths
+from reader.model import Article
+from reader.sources.dump import DumpError, read_dump
+
+USAGE_ERROR = 2
+
+COMMANDS_HELP = """\
+commands:
+  news [PATH ...]              read the dumps in the TUI (the bundled news with none)
+  news list [PATH ...] [--json]  sections and titles, in reading order
+  news show ID [PATH ...]      one story, rendered to standard output
+
+Run `news COMMAND --help` for a command's options.
+"""
+
+
+class UserError(Exception):
+    """Something the person can fix; shown as one line, never a traceback."""
+
+
+def load_articles(paths: Sequence[str], config: Config) -> list[Article]:
+    files = [Path(p) for p in paths] or seed_paths()
+    articles: list[Article] = []
+    for path in files:
+        try:
+            result = read_dump(path, sections=config.sections)
+        except DumpError as exc:
+            raise UserError(str(exc)) from None
+        for warning in result.warnings:
+            print(f"news: warning: {warning}", file=sys.stderr)
+        articles.extend(result.articles)
+    return articles
+
+
+def _parser(prog: str, description: str) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(prog=prog, description=description)
+
+
+def cmd_list(argv: list[str], config: Config) -> int:
+    parser = _parser("news list", "List sections and story titles in reading order.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="dump files (default: bundled)")
+    parser.add_argument("--json", action="store_true", help="one JSON list of stories")
+    args = parser.parse_args(argv)
+    articles = load_articles(args.paths, config)
+    if args.json:
+        rows = [
+            {
+                "id": a.id,
+                "section": a.section,
+                "title": a.title,
+                "words": a.words,
+                "reading_minutes": a.reading_minutes,
+                "source": a.source,
+                "url": a.url,
+            }
+            for a in articles
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    section = None
+    for article in articles:
+        if article.section != section:
+            section = article.section
+            console.print(Text(section, style="bold"))
+        line = Text(f"  {article.id}  ", style="dim")
+        line.append(article.title)
+        console.print(line, overflow="ellipsis", no_wrap=True)
+    return 0
+
+
+def cmd_show(argv: list[str], config: Config) -> int:
+    parser = _parser("news show", "Print one story, rendered; plain text when piped.")
+    parser.add_argument("id", metavar="ID", help="the story's id, as `news list` shows it")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="dump files (default: bundled)")
+    args = parser.parse_args(argv)
+    articles = load_articles(args.paths, config)
+    matches = [a for a in articles if a.id == args.id] or [
+        a for a in articles if a.id.startswith(args.id)
+    ]
+    if len(matches) != 1:
+        why = "no story" if not matches else f"{len(matches)} stories"
+        raise UserError(f"{why} with id {args.id!r}; `news list` shows the ids")
+    from rich.console import Console
+
+    from reader.render import MEASURE, render_article
+
+    console = Console(highlight=False)
+    console.width = min(console.width, MEASURE)
+    console.print(render_article(matches[0]))
+    return 0
+
+
+def cmd_tui(argv: list[str], config: Config) -> int:
+    parser = _parser("news", "A keyboard-driven news reader for the terminal.")
+    parser.epilog = COMMANDS_HELP
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="dump files (default: bundled)")
+    parser.add_argument("--version", action="version", version=f"news {__version__}")
+    args = parser.parse_args(argv)
+    articles = load_articles(args.paths, config)
+    from reader.tui.run import run_tui
+
+    return run_tui(articles)
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = COMMANDS.get(args[0]) if args else None
+    try:
+        config = load_config()
+        if command is not None:
+            return command(args[1:], config)
+        return cmd_tui(args, config)
+    except (UserError, ConfigError) as exc:
+        print(f"news: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:  # `news list | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,89 @@
+"""Where the reader keeps its files, and the user's TOML config.
+
+Paths are resolved when asked for, never at import, and nothing is created here: a
+command that only reads must not leave directories behind. Each path has an
+environment variable that overrides it, which the tests use to stay out of the
+developer's own files.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+APP_NAME = "news"
+CONFIG_DIR_ENV = "NEWS_CONFIG_DIR"
+DATA_DIR_ENV = "NEWS_DATA_DIR"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(Exception):
+    """The config file exists but cannot be used; the message says why and where."""
+
+
+def config_dir() -> Path:
+    if env := os.environ.get(CONFIG_DIR_ENV):
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    if env := os.environ.get(DATA_DIR_ENV):
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def bundled(name: str) -> Path:
+    """A top-level folder shipped with the reader (`styles`, `seeds`).
+
+    A wheel carries them inside the package; a source checkout has them beside it.
+    """
+    inside = PACKAGE_DIR / name
+    return inside if inside.exists() else PACKAGE_DIR.parent / name
+
+
+def seed_paths() -> list[Path]:
+    return sorted(bundled("seeds").glob("*.txt"))
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the user may set in config.toml. Unknown keys are ignored so that
+    a config written for a newer version still loads."""
+
+    # When set, only lines equal to one of these names start a new section in a dump.
+    sections: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from exc
+    dump = data.get("dump", {})
+    highlight = data.get("highlight", {})
+    sections = dump.get("sections", []) if isinstance(dump, dict) else []
+    keywords = highlight.get("keywords", []) if isinstance(highlight, dict) else []
+    if not all(isinstance(s, str) for s in sections):
+        raise ConfigError(f"config {path}: [dump] sections must be a list of strings")
+    if not all(isinstance(k, str) for k in keywords):
+        raise ConfigError(f"config {path}: [highlight] keywords must be a list of strings")
+    return Config(sections=tuple(sections), keywords=tuple(keywords))

@@ -1,0 +1,96 @@
+"""The article model every source produces and every view consumes.
+
+A story is a title, an optional standfirst and a sequence of typed blocks. The
+block kinds keep what a dump or a feed means (a quoted post, a related-story
+line, a footer) so the renderer can set each apart, and search and keyword
+highlighting can address exact offsets inside each block's plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+WORDS_PER_MINUTE = 230
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+class BlockKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    LABEL = "label"  # a short lead-in such as "Summary:"
+    QUOTE = "quote"  # a paragraph that is wholly a quotation
+    POST = "post"  # an embedded social post: text, link, attribution
+    RELATED = "related"  # a headline of another story, inside the body
+    LIST_ITEM = "list_item"
+    CODE = "code"
+    FOOTER = "footer"  # the tip line or boilerplate that closes a story
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: BlockKind
+    text: str
+    # For posts: who wrote it and when ("Danny (@dannywinner1) June 21, 2026").
+    attribution: str = ""
+    # A link the block carries (a post's pic.twitter.com link, a related story's URL).
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    section: str
+    title: str
+    blocks: tuple[Block, ...]
+    source: str
+    standfirst: str = ""
+    url: str = ""
+    author: str = ""
+    published: str = ""  # ISO 8601 when the source gives a date
+    words: int = field(default=0)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+def count_words(*texts: str) -> int:
+    return sum(len(_WORD.findall(t)) for t in texts)
+
+
+def article_id(section: str, title: str, salt: str = "") -> str:
+    """A short id that depends only on the story itself, never on its position,
+    so bookmarks and reading state survive other stories being added or moved."""
+    key = "\x1f".join((section.casefold().strip(), title.casefold().strip(), salt))
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def make_article(
+    section: str,
+    title: str,
+    blocks: list[Block] | tuple[Block, ...],
+    source: str,
+    *,
+    standfirst: str = "",
+    url: str = "",
+    author: str = "",
+    published: str = "",
+    id: str | None = None,
+) -> Article:
+    blocks = tuple(blocks)
+    words = count_words(title, standfirst, *(b.text for b in blocks))
+    return Article(
+        id=id or article_id(section, title),
+        section=section,
+        title=title,
+        blocks=blocks,
+        source=source,
+        standfirst=standfirst,
+        url=url,
+        author=author,
+        published=published,
+        words=words,
+    )

@@ -1,0 +1,139 @@
+"""An article as Rich renderables, for the reading pane and `news show`.
+
+Everything is built from `rich.text.Text` objects made from plain strings, so
+no article text is ever parsed as markup. Highlights (followed keywords, search
+matches) arrive as spans over each piece of plain text and are applied with
+`Text.stylize`: they change colours only, never the characters, so wrapping and
+the blocks' own styles are untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from reader.model import Article, Block, BlockKind
+
+MEASURE = 88  # the widest a line of prose gets, in columns
+
+# A highlighter gives (start, end, style) spans over a piece of plain text.
+Highlighter = Callable[[str], Iterable[tuple[int, int, Style | str]]]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The few colours a story uses; the TUI builds one from its theme so light
+    and dark themes both read well."""
+
+    accent: str = "cyan"
+    muted: str = "bright_black"
+    link: str = "blue"
+
+
+class Bar:
+    """A renderable with a bar down its left side: quotes, posts, the standfirst."""
+
+    def __init__(self, renderable: RenderableType, style: Style | str, char: str = "▌") -> None:
+        self.renderable = renderable
+        self.style = style
+        self.char = char
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width - 2)
+        lines = console.render_lines(self.renderable, options.update(width=width, height=None))
+        bar = Segment(self.char + " ", console.get_style(self.style))
+        for line in lines:
+            yield bar
+            yield from line
+            yield Segment.line()
+
+
+def http_link(url: str) -> str:
+    """Only http(s) targets become clickable; a bare host/path gets https."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url and "://" not in url and not url.startswith(("javascript:", "data:", "file:")):
+        return "https://" + url
+    return ""
+
+
+def _text(text: str, style: Style | str, highlighters: Iterable[Highlighter]) -> Text:
+    out = Text(text, style=style)
+    for highlight in highlighters:
+        for start, end, span_style in highlight(text):
+            out.stylize(span_style, start, end)
+    return out
+
+
+def article_renderables(
+    article: Article,
+    palette: Palette | None = None,
+    highlighters: Iterable[Highlighter] = (),
+) -> Iterator[RenderableType]:
+    """The story, top to bottom. Highlighters are called in reading order, once
+    per piece of text, so a stateful one can number the matches it sees."""
+    p = palette or Palette()
+    hl = list(highlighters)
+    meta = Text()
+    meta.append(article.section.upper(), style=f"bold {p.accent}")
+    meta.append(f"  ·  {article.reading_minutes} min read  ·  {article.words:,} words", style=p.muted)
+    if article.author:
+        meta.append(f"  ·  {article.author}", style=p.muted)
+    if article.published:
+        meta.append(f"  ·  {article.published[:10]}", style=p.muted)
+    yield meta
+    yield Text()
+    yield _text(article.title, "bold", hl)
+    if article.standfirst:
+        yield Text()
+        yield Bar(_text(article.standfirst, "italic", hl), p.accent)
+    yield Text()
+    for block in article.blocks:
+        yield from _block(block, p, hl)
+        yield Text()
+
+
+def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[RenderableType]:
+    kind = block.kind
+    if kind is BlockKind.POST:
+        body = _text(block.text, "", hl)
+        offset = 0
+        for line in block.text.split("\n"):  # a post's own lead-ins ("Summary:") stand out
+            if line.endswith(":") and len(line.split()) <= 4:
+                body.stylize("bold", offset, offset + len(line))
+            offset += len(line) + 1
+        if (link := http_link(block.url)) and (at := block.text.find(block.url)) >= 0:
+            body.stylize(Style(color=p.link, underline=True, link=link), at, at + len(block.url))
+        parts: list[RenderableType] = [body]
+        if block.attribution:
+            parts.append(_text("— " + block.attribution, f"italic {p.muted}", hl))
+        yield Bar(Group(*parts), p.muted, "┃")
+    elif kind is BlockKind.QUOTE:
+        yield Bar(_text(block.text, "italic", hl), p.muted, "┃")
+    elif kind is BlockKind.RELATED:
+        line = Text("Related: ", style=f"bold {p.muted}")
+        link_style = Style(color=p.link, underline=True, link=http_link(block.url) or None)
+        yield line + _text(block.text, link_style, hl)
+    elif kind is BlockKind.LABEL or kind is BlockKind.HEADING:
+        yield _text(block.text, f"bold {p.accent}", hl)
+    elif kind is BlockKind.FOOTER:
+        yield _text(block.text, f"italic {p.muted}", hl)
+    elif kind is BlockKind.LIST_ITEM:
+        yield Text("• ", style=p.accent) + _text(block.text, "", hl)
+    elif kind is BlockKind.CODE:
+        yield _text(block.text, "reverse", hl)
+    else:
+        yield _text(block.text, "", hl)
+
+
+def render_article(
+    article: Article,
+    palette: Palette | None = None,
+    highlighters: Iterable[Highlighter] = (),
+) -> Group:
+    return Group(*article_renderables(article, palette, highlighters))

@@ -1,0 +1,251 @@
+"""The plain-text dump layout: sections, titles and one paragraph a line.
+
+A dump is UTF-8 text. It starts with a section line; after a section line comes
+a title line, then the story's paragraphs one a line, until the next section
+line. Blank lines carry no meaning and are skipped; CRLF line ends and a BOM are
+accepted.
+
+Nothing in a dump marks which lines are sections, so the rule is:
+
+* the first line is a section;
+* after that, a line is a section when it is short (at most 4 words and 40
+  characters), does not end like a sentence or a label (. , ; : ? !), the line
+  after it looks like a title (at most 25 words, not ending in . , ; :), and
+  the line after that is a paragraph of the story (it does not look like a
+  title or a label itself) or the end of the file.
+
+When the config names the sections (`[dump] sections = [...]`), only lines
+equal to one of those names start a section, and the rule is not used.
+
+Inside a story, lines become typed blocks:
+
+* the standfirst: the first line under the title when it is one sentence of
+  at most 30 words;
+* embedded posts: an attribution "— Name (@handle) Date" (on its own line, or
+  right after a pic.twitter.com link) closes a post; its text is the line it
+  ends plus up to three short lines (under 150 characters) right before it;
+* labels: a line of at most 4 words ending in a colon ("Summary:");
+* quotes: a line wholly inside quotation marks;
+* related-story lines: a headline-like line (at most 20 words, not ending in
+  . , ; :) inside the body;
+* the footer: a last line that gives a tip address or asks for news tips;
+* everything else is a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.model import Article, Block, BlockKind, article_id, make_article
+from reader.sanitize import clean_line
+
+SECTION_MAX_WORDS = 4
+SECTION_MAX_CHARS = 40
+TITLE_MAX_WORDS = 25
+STANDFIRST_MAX_WORDS = 30
+RELATED_MAX_WORDS = 20
+POST_LINE_MAX_CHARS = 150
+POST_MAX_EXTRA_LINES = 3
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]")
+_ATTRIBUTION = re.compile(
+    r"(?:^|(?<=\S))\s*[—–]\s*(?P<who>[^—–()]{1,80}\(@\w{1,30}\))\s*(?P<when>[A-Z][a-z]+ \d{1,2}, \d{4})?\s*$"
+)
+_DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
+_POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://(?:t\.co|x\.com|twitter\.com)/\S+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_TIP = re.compile(r"\bnews tips?\b|\btip line\b|\bcontact us\b", re.IGNORECASE)
+_OPEN_QUOTES = "\"“‘'«"
+_CLOSE_QUOTES = "\"”’'»"
+
+
+class DumpError(Exception):
+    """A dump that cannot be read at all; the message names the file."""
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    articles: list[Article]
+    warnings: list[str]
+
+
+def read_dump(path: Path, sections: Iterable[str] = ()) -> ParseResult:
+    """Read and parse a dump file, naming the file in every error and warning."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise DumpError(f"{path}: is a directory, not a dump file") from None
+    except FileNotFoundError:
+        raise DumpError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DumpError(f"{path}: cannot read: {exc.strerror}") from None
+    text, warnings = decode(raw, str(path))
+    articles = parse(text, source=str(path), sections=sections)
+    if not articles:
+        raise DumpError(f"{path}: empty: no stories found")
+    return ParseResult(articles, warnings)
+
+
+def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
+    """UTF-8 with an optional BOM; bytes that are not UTF-8 are replaced, with a
+    warning naming each line where that happened."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    bad = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+    shown = ", ".join(map(str, bad[:5])) + (" …" if len(bad) > 5 else "")
+    line_word = "line" if len(bad) == 1 else "lines"
+    warning = f"{name}: not valid UTF-8 on {line_word} {shown}; bad bytes shown as �"
+    return raw.decode("utf-8", errors="replace"), [warning]
+
+
+def parse(text: str, source: str = "<dump>", sections: Iterable[str] = ()) -> list[Article]:
+    lines = [clean_line(line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    known = {s.casefold() for s in (clean_line(s) for s in sections) if s}
+    starts = _section_starts(lines, known)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        chunk = lines[begin:end]
+        if len(chunk) < 2:
+            continue  # a section line with no title: nothing to show
+        section, title, body = chunk[0], chunk[1], chunk[2:]
+        article = _article(section, title, body, source)
+        if article.id in seen:  # the same title twice in a section: tell them apart stably
+            salt = body[0] if body else str(len(articles))
+            article = _article(section, title, body, source, salt=salt)
+        seen.add(article.id)
+        articles.append(article)
+    return articles
+
+
+def _section_starts(lines: list[str], known: set[str]) -> list[int]:
+    if not lines:
+        return []
+    if known:
+        starts = [i for i, line in enumerate(lines) if line.casefold() in known]
+        return starts if starts and starts[0] == 0 else [0, *starts]
+    starts = [0]
+    for i in range(2, len(lines) - 1):
+        if i - starts[-1] < 3:  # a story needs a title and at least one line
+            continue
+        following = lines[i + 2] if i + 2 < len(lines) else None
+        if _is_section(lines[i], lines[i + 1], following):
+            starts.append(i)
+    return starts
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_section(line: str, title: str, following: str | None) -> bool:
+    return (
+        _words(line) <= SECTION_MAX_WORDS
+        and len(line) <= SECTION_MAX_CHARS
+        and not line.endswith((".", ",", ";", ":", "?", "!", "…"))
+        and line[0] not in _OPEN_QUOTES + "—–-"
+        and _is_title(title)
+        and (following is None or not (_is_title(following) or _is_label(following)))
+    )
+
+
+def _is_title(line: str) -> bool:
+    return (
+        _words(line) <= TITLE_MAX_WORDS
+        and not line.endswith((".", ",", ";", ":"))
+        and not _ATTRIBUTION.search(line)
+        and line[0] not in _OPEN_QUOTES + "—–-"
+    )
+
+
+def _is_label(line: str) -> bool:
+    return line.endswith(":") and _words(line) <= SECTION_MAX_WORDS
+
+
+def _is_one_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line)) and not _SENTENCE_BREAK.search(line)
+
+
+def _is_quote(line: str) -> bool:
+    body = line.rstrip(".,;")
+    return len(body) > 2 and body[0] in _OPEN_QUOTES and body[-1] in _CLOSE_QUOTES
+
+
+def _article(section: str, title: str, body: list[str], source: str, salt: str = "") -> Article:
+    standfirst = ""
+    if (
+        body
+        and len(body) > 1
+        and _is_one_sentence(body[0])
+        and _words(body[0]) <= STANDFIRST_MAX_WORDS
+    ):
+        standfirst, body = body[0], body[1:]
+    return make_article(
+        section,
+        title,
+        _blocks(body),
+        source,
+        standfirst=standfirst,
+        id=article_id(section, title, salt),
+    )
+
+
+def _blocks(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        # An attribution split over two lines: "— Name (@handle)" then the date.
+        if i + 1 < len(lines) and _DATE_LINE.match(lines[i + 1]) and _ATTRIBUTION.search(line):
+            line = f"{line} {lines[i + 1]}"
+            i += 1
+        match = _ATTRIBUTION.search(line)
+        if match:
+            blocks = _close_post(blocks, line, match)
+        elif i == len(lines) - 1 and (_EMAIL.search(line) or _TIP.search(line)):
+            blocks.append(Block(BlockKind.FOOTER, line))
+        elif _is_label(line):
+            blocks.append(Block(BlockKind.LABEL, line))
+        elif _is_quote(line):
+            blocks.append(Block(BlockKind.QUOTE, line))
+        elif _words(line) <= RELATED_MAX_WORDS and _is_title(line) and not _SENTENCE_END.search(line):
+            blocks.append(Block(BlockKind.RELATED, line))
+        else:
+            blocks.append(Block(BlockKind.PARAGRAPH, line))
+        i += 1
+    return blocks
+
+
+def _close_post(blocks: list[Block], line: str, match: re.Match[str]) -> list[Block]:
+    """Turn the attribution and the short lines before it into one post block."""
+    attribution = " ".join(p for p in (match["who"], match["when"]) if p)
+    own_text = line[: match.start()].strip()
+    parts = [own_text] if own_text else []
+    taken = 0
+    while (
+        blocks
+        and taken < POST_MAX_EXTRA_LINES
+        and blocks[-1].kind is not BlockKind.POST
+        and len(blocks[-1].text) < POST_LINE_MAX_CHARS
+    ):
+        parts.insert(0, blocks.pop().text)
+        taken += 1
+    if not parts and blocks and blocks[-1].kind is not BlockKind.POST:
+        parts.insert(0, blocks.pop().text)  # a long post is still a post
+    text = "\n".join(parts)
+    link = _POST_LINK.search(text)
+    return [*blocks, Block(BlockKind.POST, text, attribution=attribution, url=link.group() if link else "")]

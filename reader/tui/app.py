@@ -1,0 +1,94 @@
+"""The Textual app: wiring, styles, themes. The work happens in the screens and widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.config import bundled
+from reader.model import Article
+from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.story_view import StoryView
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class NewsApp(App[None]):
+    CSS_PATH = str(bundled("styles") / "app.tcss")
+    TITLE = "news"
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("t", "toggle_theme", "Light/dark", id="theme"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        articles: list[Article],
+        *,
+        theme: str | None = None,
+        on_theme: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.articles = articles
+        self._on_theme = on_theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    def get_default_screen(self) -> Screen[None]:
+        return ReaderScreen(self.articles)
+
+    def on_mount(self) -> None:
+        self.watch(self, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, theme: str) -> None:
+        if self._on_theme is not None:
+            self._on_theme(theme)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    def binding_groups(self) -> list[tuple[str, list[Binding]]]:
+        """Every binding with a description, grouped by the part that owns it:
+        the one source for the help screen and the command palette."""
+        return [
+            ("Everywhere", [*Binding.make_bindings(self.BINDINGS), *self._palette_binding()]),
+            ("Reading", list(Binding.make_bindings(ReaderScreen.BINDINGS))),
+            ("Story list", list(Binding.make_bindings(ArticleList.BINDINGS))),
+            ("Reading pane", list(Binding.make_bindings(StoryView.BINDINGS))),
+        ]
+
+    def _palette_binding(self) -> Iterable[Binding]:
+        yield Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette")
+
+    def action_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.binding_groups()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        owners: dict[str, object] = {"Reading": screen, "Everywhere": self}
+        for widget_type, group in ((ArticleList, "Story list"), (StoryView, "Reading pane")):
+            found = screen.query(widget_type)
+            if found:
+                owners[group] = found.first()
+        seen = {"quit", "command_palette"}  # offered by Textual already
+        for group, bindings in self.binding_groups():
+            owner = owners.get(group)
+            for binding in bindings:
+                if owner is None or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                yield SystemCommand(
+                    f"{binding.description} ({group.lower()})",
+                    f"Key: {self.get_key_display(binding)}",
+                    partial(self.run_action, binding.action, owner),
+                )

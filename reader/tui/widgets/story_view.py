@@ -1,0 +1,106 @@
+"""The reading pane: one story, wrapped at a comfortable measure and centred.
+
+The story is rendered once per width into strips (Textual's Line API), so
+scrolling costs nothing, and because the view owns its lines it can later
+tell on which line any search match or keyword sits.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.model import Article
+from reader.render import MEASURE, Palette, render_article
+
+MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
+
+
+class StoryView(ScrollView, can_focus=True):
+    """Shows `article`; scrolls by line, page, or to either end."""
+
+    BINDINGS = [
+        Binding("down,j", "scroll_down", "Scroll down", id="story.down"),
+        Binding("up,k", "scroll_up", "Scroll up", id="story.up"),
+        Binding("space,pagedown", "page_down", "Page down", id="story.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="story.page_up"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="story.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="story.bottom"),
+        Binding("escape,h,left", "back", "Back to list", id="story.back"),
+    ]
+
+    article: reactive[Article | None] = reactive(None, init=False)
+
+    class Back(Message):
+        """The person wants to leave the story for the list."""
+
+    def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[Strip] = []
+        self._rendered_for: tuple[str, int, str] | None = None
+        self.set_reactive(StoryView.article, article)
+
+    def watch_article(self) -> None:
+        self._render_story()
+        self.scroll_to(y=0, animate=False)
+
+    def on_resize(self) -> None:
+        self._render_story()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rendered_for = None
+        if self.is_mounted:
+            self._render_story()
+
+    def _palette(self) -> Palette:
+        theme = self.app.current_theme
+        variables = self.app.theme_variables
+        return Palette(
+            accent=theme.primary,
+            muted="dim",
+            link=variables.get("link-color", theme.accent or theme.primary),
+        )
+
+    def _render_story(self) -> None:
+        width = self.scrollable_content_region.width
+        article = self.article
+        if width <= 0:
+            return
+        key = (article.id if article else "", width, self.app.theme)
+        if key == self._rendered_for:
+            return
+        self._rendered_for = key
+        if article is None:
+            self._lines = []
+        else:
+            measure = max(10, min(MEASURE, width - 2 * MARGIN))
+            left = max(0, (width - measure) // 2)
+            console = self.app.console
+            options = console.options.update(width=measure, height=None)
+            rendered = console.render_lines(
+                render_article(article, self._palette()), options, pad=False
+            )
+            pad = [Segment(" " * left)] if left else []
+            self._lines = [Strip([*pad, *line]) for line in rendered]
+            while self._lines and not self._lines[-1].cell_length:
+                self._lines.pop()
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_y)
+        width = self.scrollable_content_region.width
+        base: Style = self.rich_style
+        if 0 <= index < len(self._lines):
+            return self._lines[index].apply_style(base).crop_extend(0, width, base)
+        return Strip.blank(width, base)
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())
