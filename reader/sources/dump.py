@@ -59,6 +59,7 @@ _DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
 _POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://(?:t\.co|x\.com|twitter\.com)/\S+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _TIP = re.compile(r"\bnews tips?\b|\btip line\b|\bcontact us\b", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _OPEN_QUOTES = "\"“‘'«"
 _CLOSE_QUOTES = "\"”’'»"
 
@@ -112,13 +113,15 @@ def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def parse(text: str, source: str = "<dump>", sections: Iterable[str] = ()) -> list[Article]:
-    lines = [clean_line(line) for line in text.splitlines()]
+    # Only CR and LF end lines: str.splitlines would also split on NEL, U+2028
+    # and other characters that are text (or garbage to drop) in a dump.
+    lines = [clean_line(line) for line in _LINE_END.split(text)]
     lines = [line for line in lines if line]
     known = {s.casefold() for s in (clean_line(s) for s in sections) if s}
     starts = _section_starts(lines, known)
     articles: list[Article] = []
     seen: set[str] = set()
-    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+    for begin, end in zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True):
         chunk = lines[begin:end]
         if len(chunk) < 2:
             continue  # a section line with no title: nothing to show

@@ -80,13 +80,12 @@ class NewsApp(App[None]):
             found = screen.query(widget_type)
             if found:
                 owners[group] = found.first()
-        seen = {"quit", "command_palette"}  # offered by Textual already
+        offered_by_textual = {"quit", "command_palette"}
         for group, bindings in self.binding_groups():
             owner = owners.get(group)
             for binding in bindings:
-                if owner is None or binding.action in seen:
+                if owner is None or binding.action in offered_by_textual:
                     continue
-                seen.add(binding.action)
                 yield SystemCommand(
                     f"{binding.description} ({group.lower()})",
                     f"Key: {self.get_key_display(binding)}",

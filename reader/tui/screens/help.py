@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -13,30 +13,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def binding_rows(
-    groups: Iterable[tuple[str, Iterable[Binding]]], key_display: callable
+def binding_table(
+    groups: Iterable[tuple[str, Iterable[Binding]]], key_display: Callable[[Binding], str]
 ) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("action")
     for title, bindings in groups:
-        rows = [b for b in bindings if b.description]
-        if not rows:
+        # One action may have several keys ("down" and "j"): one row each action.
+        keys: dict[tuple[str, str], list[str]] = {}
+        for binding in bindings:
+            if binding.description:
+                keys.setdefault((binding.action, binding.description), []).append(
+                    key_display(binding)
+                )
+        if not keys:
             continue
         table.add_row(Text(title, style="bold underline"), Text())
-        for binding in rows:
-            keys = ", ".join(key_display(b) for b in _split(binding))
-            table.add_row(Text(keys), Text(binding.description))
+        for (_, description), displays in keys.items():
+            table.add_row(Text("  ".join(displays)), Text(description))
         table.add_row(Text(), Text())
     return table
-
-
-def _split(binding: Binding) -> list[Binding]:
-    """One Binding may name several keys ("down,j"); show each."""
-    return [
-        Binding(key.strip(), binding.action, binding.description, key_display=binding.key_display)
-        for key in binding.key.split(",")
-    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -54,4 +51,4 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
             body.border_subtitle = "Esc closes"
-            yield Static(binding_rows(self.groups, self.app.get_key_display))
+            yield Static(binding_table(self.groups, self.app.get_key_display))

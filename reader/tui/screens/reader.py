@@ -56,7 +56,7 @@ class ReaderScreen(Screen[None]):
         return self.query_one(StoryView)
 
     def on_mount(self) -> None:
-        self.sidebar.focus()
+        (self.sidebar if self.sidebar_open else self.story).focus()
 
     def on_resize(self) -> None:
         self.narrow = self.size.width < NARROW_BELOW
@@ -70,7 +70,7 @@ class ReaderScreen(Screen[None]):
         self.set_class(not shown, "-sidebar-hidden")
         if shown and self.narrow:
             self.sidebar.focus()
-        elif not shown and self.sidebar.has_focus:
+        elif not shown and self.focused in (self.sidebar, None):
             self.story.focus()
 
     def open(self, article: Article) -> None:

@@ -61,12 +61,7 @@ class StoryView(ScrollView, can_focus=True):
 
     def _palette(self) -> Palette:
         theme = self.app.current_theme
-        variables = self.app.theme_variables
-        return Palette(
-            accent=theme.primary,
-            muted="dim",
-            link=variables.get("link-color", theme.accent or theme.primary),
-        )
+        return Palette(accent=theme.primary, muted="dim", link=theme.accent or theme.primary)
 
     def _render_story(self) -> None:
         width = self.scrollable_content_region.width

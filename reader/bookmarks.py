@@ -1,0 +1,202 @@
+"""Bookmarks: the stories the user chose to keep, with a note each.
+
+The file is `bookmarks.json` in the data directory, indented JSON a person can
+read and mend: `{"version": 1, "bookmarks": [{...}, ...]}`. Every change is saved
+at once through `atomic.Document`, which merges with whatever another copy of the
+reader saved in the meantime. A bookmark copies the story's title, section,
+source and link, so the list still means something after the story is gone
+from the library.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reader.atomic import Document, StoreError, Unusable, describe
+from reader.config import data_dir
+from reader.model import Article
+
+FILENAME = "bookmarks.json"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
+
+
+def utc_now() -> str:
+    """ISO 8601 in UTC, to the second: sorts as text and reads the same anywhere."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    article_id: str
+    title: str
+    section: str = ""
+    source: str = ""
+    url: str = ""
+    added: str = ""  # ISO 8601 UTC
+    note: str = ""
+
+    @classmethod
+    def of(cls, article: Article, note: str = "") -> Bookmark:
+        return cls(
+            article_id=article.id,
+            title=article.title,
+            section=article.section,
+            source=article.source,
+            url=article.url,
+            added=utc_now(),
+            note=note,
+        )
+
+    @classmethod
+    def from_json(cls, item: object) -> Bookmark:
+        """Missing optional fields default to "" so a hand-written entry loads;
+        a field of the wrong type is an error, not something to guess at."""
+        if not isinstance(item, dict):
+            raise ValueError("a bookmark is not a JSON object")
+        values: dict[str, str] = {}
+        for f in fields(cls):
+            value = item.get(f.name, "")
+            if not isinstance(value, str):
+                raise ValueError(f"a bookmark's {f.name!r} is not a string")
+            values[f.name] = value
+        if not values["article_id"]:
+            raise ValueError("a bookmark has no article_id")
+        return cls(**values)
+
+
+Value = dict[str, Bookmark]  # by article id, in the order they were added
+
+
+class Bookmarks(Document[Value]):
+    """The bookmarks file. Call `load()` first; changes raise StoreError when they
+    cannot be saved, but are kept and saved by the next change or `flush()`."""
+
+    label = "bookmarks"
+
+    @classmethod
+    def default_path(cls) -> Path:
+        return data_dir() / FILENAME
+
+    def _empty(self) -> Value:
+        return {}
+
+    def _parse(self, data: dict[str, Any]) -> Value:
+        items = data.get("bookmarks", [])
+        if not isinstance(items, list):
+            raise ValueError('"bookmarks" is not a list')
+        value: Value = {}
+        for item in items:
+            bookmark = Bookmark.from_json(item)
+            value[bookmark.article_id] = bookmark
+        return value
+
+    def _dump(self, value: Value) -> dict[str, Any]:
+        return {"bookmarks": [asdict(b) for b in value.values()]}
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._value
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def all(self) -> list[Bookmark]:
+        """Newest first. Bookmarks added in the same second keep the order they
+        were added in (the sort is stable over the reversed insertion order)."""
+        return sorted(reversed(self._value.values()), key=lambda b: b.added, reverse=True)
+
+    def get(self, article_id: str) -> Bookmark | None:
+        return self._value.get(article_id)
+
+    def toggle(self, article: Article) -> bool:
+        """Bookmark the story or drop its bookmark; True if it is now bookmarked."""
+        if article.id in self._value:
+            self.remove(article.id)
+            return False
+        self.add(article)
+        return True
+
+    def add(self, article: Article, note: str = "") -> Bookmark:
+        """Bookmark a story; one already bookmarked keeps its date and note."""
+        if existing := self._value.get(article.id):
+            return existing
+        bookmark = Bookmark.of(article, note)
+        self._change(_adder([bookmark]))
+        return bookmark
+
+    def remove(self, article_id: str) -> bool:
+        """Drop a bookmark; False if there was none."""
+        if article_id not in self._value:
+            return False
+
+        def op(value: Value) -> None:
+            value.pop(article_id, None)
+
+        self._change(op)
+        return True
+
+    def set_note(self, article_id: str, note: str) -> None:
+        """Raises KeyError if the story is not bookmarked. If another process has
+        removed the bookmark meanwhile, the note goes with it."""
+        if article_id not in self._value:
+            raise KeyError(article_id)
+
+        def op(value: Value) -> None:
+            if bookmark := value.get(article_id):
+                value[article_id] = replace(bookmark, note=note)
+
+        self._change(op)
+
+    def export_json(self) -> str:
+        """The same format as the file, newest first, so `import_file` reads it."""
+        data = {"version": self.version, **self._dump({b.article_id: b for b in self.all()})}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    def export_markdown(self) -> str:
+        lines = ["# Bookmarks", ""]
+        for b in self.all():
+            title = _md_escape(b.title) or b.article_id
+            head = f"[{title}](<{b.url}>)" if b.url else title
+            about = " · ".join(_md_escape(s) for s in (b.section, b.source, b.added[:10]) if s)
+            lines.append(f"- {head}" + (f" · {about}" if about else ""))
+            lines.extend(f"  > {_md_escape(line)}".rstrip() for line in b.note.splitlines())
+        return "\n".join(lines) + "\n"
+
+    def import_file(self, path: Path) -> int:
+        """Merge bookmarks exported by `export_json` (or another bookmarks.json).
+
+        Stories already bookmarked keep their own date and note. Returns how many
+        were added. Raises StoreError when the file cannot be read or is not a
+        bookmarks file, and when the merged bookmarks cannot be saved.
+        """
+        try:
+            imported = self.decode(path.read_bytes())
+        except OSError as exc:
+            raise StoreError(f"cannot import bookmarks from {path}: {describe(exc)}") from exc
+        except Unusable as exc:
+            raise StoreError(f"cannot import bookmarks from {path}: it {exc.reason}") from exc
+        new = [b for b in imported.values() if b.article_id not in self._value]
+        if new:
+            new.sort(key=lambda b: b.added)
+            self._change(_adder(new))
+        return len(new)
+
+
+def _adder(bookmarks: list[Bookmark]) -> Callable[[Value], None]:
+    """An operation that adds bookmarks not already there: if another process has
+    bookmarked the same story meanwhile, its bookmark (and note) wins."""
+
+    def op(value: Value) -> None:
+        for b in bookmarks:
+            value.setdefault(b.article_id, b)
+
+    return op
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))

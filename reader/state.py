@@ -1,0 +1,138 @@
+"""Reading state: which stories are read, where the reader stopped in each, the
+story open last and the chosen theme.
+
+Kept in `state.json` in the data directory,
+`{"version": 1, "read": [ids], "positions": {id: scroll_y}, "last": id or null,
+"theme": name or null}`, with the same care as bookmarks (see `atomic.Document`):
+another copy of the reader saving meanwhile loses nothing, and a file that
+cannot be used is set aside rather than overwritten.
+
+Read, unread, last story and theme are saved at once. Scroll positions change
+with every scroll, so `set_position` only records them: the UI calls `flush()`
+when the user leaves a story and when the app exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.atomic import Document
+from reader.config import data_dir
+
+FILENAME = "state.json"
+
+
+@dataclass
+class Value:
+    read: set[str] = field(default_factory=set)
+    positions: dict[str, int] = field(default_factory=dict)
+    last: str | None = None
+    theme: str | None = None
+
+
+class ReadingState(Document[Value]):
+    """Call `load()` first. Methods that save raise StoreError when they cannot;
+    the change is kept and saved by the next change or `flush()`."""
+
+    label = "reading state"
+
+    @classmethod
+    def default_path(cls) -> Path:
+        return data_dir() / FILENAME
+
+    def _empty(self) -> Value:
+        return Value()
+
+    def _parse(self, data: dict[str, Any]) -> Value:
+        read = data.get("read", [])
+        if not isinstance(read, list) or not all(isinstance(i, str) for i in read):
+            raise ValueError('"read" is not a list of ids')
+        positions = data.get("positions", {})
+        if not isinstance(positions, dict) or not all(
+            isinstance(y, int) and not isinstance(y, bool) for y in positions.values()
+        ):
+            raise ValueError('"positions" does not map ids to whole numbers')
+        last, theme = data.get("last"), data.get("theme")
+        if last is not None and not isinstance(last, str):
+            raise ValueError('"last" is not an id')
+        if theme is not None and not isinstance(theme, str):
+            raise ValueError('"theme" is not a name')
+        return Value(set(read), dict(positions), last, theme)
+
+    def _dump(self, value: Value) -> dict[str, Any]:
+        return {
+            "read": sorted(value.read),
+            "positions": dict(sorted(value.positions.items())),
+            "last": value.last,
+            "theme": value.theme,
+        }
+
+    def is_read(self, article_id: str) -> bool:
+        return article_id in self._value.read
+
+    def mark_read(self, article_id: str, read: bool = True) -> None:
+        if self.is_read(article_id) == read:
+            return
+
+        def op(value: Value) -> None:
+            if read:
+                value.read.add(article_id)
+            else:
+                value.read.discard(article_id)
+
+        self._change(op, key=("read", article_id))
+
+    def toggle_read(self, article_id: str) -> bool:
+        """Returns True if the story is now read."""
+        now_read = not self.is_read(article_id)
+        self.mark_read(article_id, now_read)
+        return now_read
+
+    def position(self, article_id: str) -> int:
+        """The scroll offset to reopen the story at; 0, the top, when unknown."""
+        return self._value.positions.get(article_id, 0)
+
+    def set_position(self, article_id: str, y: float) -> None:
+        """Record where the reader is in a story without saving (see the module
+        docstring): only the newest position of each story waits in the log.
+        Textual's scroll offsets are floats; whole lines are enough here."""
+        y = max(0, int(y))
+        if self.position(article_id) == y:
+            return
+
+        def op(value: Value) -> None:
+            if y:
+                value.positions[article_id] = y
+            else:  # the top is the default; keep the file small
+                value.positions.pop(article_id, None)
+
+        self._change(op, key=("position", article_id), save=False)
+
+    @property
+    def last(self) -> str | None:
+        """The story open when the reader last closed, to reopen it."""
+        return self._value.last
+
+    def set_last(self, article_id: str | None) -> None:
+        if article_id == self._value.last:
+            return
+
+        def op(value: Value) -> None:
+            value.last = article_id
+
+        self._change(op, key="last")
+
+    @property
+    def theme(self) -> str | None:
+        return self._value.theme
+
+    def set_theme(self, name: str | None) -> None:
+        if name == self._value.theme:
+            return
+
+        def op(value: Value) -> None:
+            value.theme = name
+
+        self._change(op, key="theme")

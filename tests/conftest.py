@@ -1,0 +1,36 @@
+"""Every test runs with its own config and data directories, so none reads or
+writes the developer's own files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "teslarati.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("NEWS_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def seed() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def write_dump(tmp_path: Path):
+    """Write a dump file from text (or bytes) and return its path."""
+
+    def write(content: str | bytes, name: str = "dump.txt") -> Path:
+        path = tmp_path / name
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+        return path
+
+    return write

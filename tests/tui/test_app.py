@@ -1,0 +1,229 @@
+"""The reader driven by keyboard and mouse through Textual's Pilot."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import Footer
+
+from reader.sources.dump import parse, read_dump
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.story_view import StoryView
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(seed: Path) -> NewsApp:
+    return NewsApp(read_dump(seed).articles)
+
+
+def parts(app: NewsApp) -> tuple[ReaderScreen, ArticleList, StoryView]:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen, screen.sidebar, screen.story
+
+
+def screen_text(app: NewsApp) -> str:
+    """What the terminal shows, as plain text."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def story_text(story: StoryView) -> str:
+    return "\n".join(strip.text for strip in story._lines)
+
+
+async def test_starts_with_sidebar_focused_and_first_story_shown(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        _, sidebar, story = parts(app)
+        assert app.focused is sidebar
+        assert story.article is not None
+        assert story.article.title.startswith("Tesla Giga Shanghai")
+        assert "Tesla Giga Shanghai caps off exports" in story_text(story)
+        assert app.screen.query_one(Footer)
+
+
+@pytest.mark.parametrize(("down", "up"), [("j", "k"), ("down", "up")])
+async def test_moving_in_the_sidebar_then_opening(app: NewsApp, down: str, up: str) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _, sidebar, story = parts(app)
+        await pilot.press(down, down)
+        assert sidebar.highlighted.title.startswith("Tesla just trademarked MEGAPOD")
+        assert story.article.title.startswith("Tesla Giga")  # moving does not open
+        await pilot.press(up)
+        assert sidebar.highlighted.title.startswith("Tesla Semi")
+        await pilot.press(down, down, down, down)  # stops at the last story
+        assert sidebar.highlighted.title.startswith("SpaceX is launching")
+
+
+@pytest.mark.parametrize("key", ["enter", "l", "right"])
+async def test_open_keys_show_the_story_and_focus_it(app: NewsApp, key: str) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _, sidebar, story = parts(app)
+        await pilot.press("j", "j", key)
+        await pilot.pause()
+        assert story.article.title.startswith("Tesla just trademarked MEGAPOD")
+        assert app.focused is story
+        assert sidebar.open_id == story.article.id
+        assert "Robin (@xdNiBoR) June 19, 2026" in story_text(story)
+
+
+async def test_scrolling_keys_in_the_reading_pane(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _, _, story = parts(app)
+        await pilot.press("G", "enter")  # the longest story is the Starfall one, last in list
+        await pilot.press("j", "j", "down")
+        await pilot.pause()
+        assert story.scroll_y == 3
+        await pilot.press("k", "up")
+        await pilot.pause()
+        assert story.scroll_y == 1
+        await pilot.press("space")
+        await pilot.pause()
+        page = story.scroll_y
+        assert page > 20
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert story.scroll_y < page
+        await pilot.press("G")
+        await pilot.pause()
+        assert story.scroll_y == story.max_scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert story.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert story.scroll_y == story.max_scroll_y
+        await pilot.press("home", "pagedown")
+        await pilot.pause()
+        assert story.scroll_y == page
+
+
+async def test_brackets_walk_stories_without_moving_focus(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _, sidebar, story = parts(app)
+        await pilot.press("right_square_bracket")
+        assert story.article.title.startswith("Tesla Semi")  # sidebar order: News together
+        assert app.focused is sidebar
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert story.article.title.startswith("SpaceX is launching")
+        await pilot.press("right_square_bracket")  # past the end: stays, says so
+        assert story.article.title.startswith("SpaceX is launching")
+        await pilot.press("tab", "left_square_bracket")
+        assert app.focused is story
+        assert story.article.title.startswith("Tesla just trademarked")
+        assert sidebar.highlighted is story.article
+
+
+async def test_tab_and_shift_tab_switch_focus(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _, sidebar, story = parts(app)
+        await pilot.press("tab")
+        assert app.focused is story
+        await pilot.press("shift+tab")
+        assert app.focused is sidebar
+        await pilot.press("enter", "escape")
+        await pilot.pause(0.3)
+        assert app.focused is sidebar
+
+
+async def test_help_opens_and_closes(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        text = screen_text(app)
+        for description in ("Next story", "Open", "Page down", "Back to list", "Quit", "Sidebar"):
+            assert description in text
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_q_quits_with_status_0(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_command_palette_offers_every_action(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Next story (reading)", "Open (story list)", "Page down (reading pane)",
+                      "Help (everywhere)", "Light/dark (everywhere)", "Quit"):
+            assert title in commands
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press(*"next story")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert parts(app)[2].article.title.startswith("Tesla Semi")
+
+
+async def test_mouse_click_opens_a_story(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        _, sidebar, story = parts(app)
+        await pilot.click(ArticleList, offset=(5, 6))  # row 6: the Starfall story
+        await pilot.pause()
+        assert story.article.title.startswith("SpaceX is launching")
+
+
+async def test_narrow_terminal_folds_the_sidebar(app: NewsApp) -> None:
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        screen, sidebar, story = parts(app)
+        assert story.display and not sidebar.display  # the story, full width
+        assert app.focused is story
+        assert "Tesla Giga Shanghai" in screen_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert sidebar.display and app.focused is sidebar
+        await pilot.press("j", "l")
+        await pilot.pause()
+        assert story.article.title.startswith("Tesla Semi") and not sidebar.display
+
+
+async def test_resizing_never_crashes(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        for width, height in [(80, 24), (40, 10), (20, 5), (69, 30), (70, 30), (200, 60), (1, 1)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.press("enter", "G", "right_square_bracket")
+        await pilot.pause()
+        assert parts(app)[1].display and parts(app)[2].display
+
+
+async def test_theme_toggle(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        dark = app.current_theme.dark
+        await pilot.press("t")
+        assert app.current_theme.dark is not dark
+        await pilot.press("t")
+        assert app.current_theme.dark is dark
+
+
+async def test_hostile_story_is_shown_as_data() -> None:
+    articles = parse(
+        "[bold]Sec[/bold]\n[red]Title[/red] \x1b[31mx\n"
+        "[link=http://evil]click[/link] \x1b]0;pwned\x07 text \u202eevil.\n"
+    )
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        _, sidebar, story = parts(app)
+        text = story_text(story)
+        assert "[red]Title[/red] x" in text
+        assert "[link=http://evil]click[/link]" in text and "pwned" not in text
+        row = sidebar.render_line(1).text
+        assert "[red]Title[/red]" in row

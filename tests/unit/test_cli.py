@@ -1,0 +1,116 @@
+"""The command line, as a script or a person would call it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+from reader.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_json_in_reading_order(capsys) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0
+    stories = json.loads(out)
+    assert [s["section"] for s in stories] == ["News", "Elon Musk", "Investor's Corner", "News"]
+    assert {"id", "section", "title", "words", "source"} <= set(stories[0])
+    assert stories[0]["words"] > 300
+    assert stories[0]["source"].endswith("teslarati.txt")
+
+
+def test_list_text_groups_by_section(capsys) -> None:
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    assert out.splitlines()[0] == "News"
+    assert "Tesla Giga Shanghai caps off exports" in out
+
+
+def test_list_other_dump(capsys, write_dump) -> None:
+    path = write_dump("Sports\nA big win for the home team\nThe match ended late. Fans cheered.\n")
+    code, out, _ = run(capsys, "list", "--json", str(path))
+    assert code == 0
+    assert [(s["section"], s["title"]) for s in json.loads(out)] == [
+        ("Sports", "A big win for the home team")
+    ]
+
+
+def test_show_prints_the_story_plain_when_piped(capsys) -> None:
+    _, out, _ = run(capsys, "list", "--json")
+    starfall = json.loads(out)[2]
+    code, out, _ = run(capsys, "show", starfall["id"])
+    assert code == 0
+    assert "\x1b" not in out
+    assert "SpaceX is launching a secret spacecraft" in out
+    assert "SpaceX’s secret disk-shaped Starfall capsule" in out
+
+
+def test_show_unknown_id_says_so(capsys) -> None:
+    code, _, err = run(capsys, "show", "doesnotexist")
+    assert code == 2
+    assert "doesnotexist" in err and "news list" in err
+
+
+def test_missing_path_is_named_with_status_2(capsys, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    for args in (["list", str(missing)], [str(missing)], ["show", "x", str(missing)]):
+        code, out, err = run(capsys, *args)
+        assert code == 2
+        assert str(missing) in err
+        assert "Traceback" not in err
+
+
+def test_empty_and_binary_files(capsys, write_dump) -> None:
+    code, _, err = run(capsys, "list", str(write_dump("", "empty.txt")))
+    assert code == 2 and "empty.txt" in err and "empty" in err
+    code, out, err = run(capsys, "list", str(write_dump(b"News\nTitle\n\xff\xfe body.\n")))
+    assert code == 0 and "not valid UTF-8 on line 3" in err
+
+
+def test_bad_config_is_a_clear_error(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[dump\nsections = 1", encoding="utf-8")
+    code, _, err = run(capsys, "list")
+    assert code == 2 and str(config) in err
+
+
+def test_config_names_the_sections(capsys, tmp_path: Path, write_dump) -> None:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[dump]\nsections = ["Alpha", "Beta Gamma Delta Epsilon"]\n')
+    path = write_dump("Alpha\nOne\nBody.\nBeta Gamma Delta Epsilon\nTwo\nBody two.\n")
+    _, out, _ = run(capsys, "list", "--json", str(path))
+    assert [s["section"] for s in json.loads(out)] == ["Alpha", "Beta Gamma Delta Epsilon"]
+
+
+def test_version_and_help(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"news {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "news list" in out and "news show" in out
+
+
+def test_python_dash_m_reader_runs_the_same_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "list", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 4

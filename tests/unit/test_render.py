@@ -1,0 +1,83 @@
+"""What a story looks like once rendered by Rich."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.style import Style
+
+from reader.model import Block, BlockKind, make_article
+from reader.render import MEASURE, http_link, render_article
+from reader.sources.dump import read_dump
+
+
+def plain(renderable, width: int = MEASURE) -> str:
+    console = Console(width=width, force_terminal=False, color_system=None)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
+
+
+def test_seed_story_reads_top_to_bottom(seed: Path) -> None:
+    starfall = read_dump(seed).articles[2]
+    out = plain(render_article(starfall))
+    assert out.startswith("INVESTOR'S CORNER  ·  2 min read  ·  569 words")
+    assert "▌ SpaceX’s secret disk-shaped Starfall capsule" in out
+    assert "Related: SpaceX to launch military missile tracking satellites" in out
+    assert max(len(line) for line in out.splitlines()) <= MEASURE
+
+
+def test_post_shows_attribution_in_a_quote(seed: Path) -> None:
+    semi = read_dump(seed).articles[3]
+    out = plain(render_article(semi))
+    assert "┃ — Danny (@dannywinner1) June 21, 2026" in out
+    assert "┃ Spotted the new semi" in out
+
+
+def test_markup_in_text_is_shown_literally() -> None:
+    article = make_article(
+        "[b]Sec[/b]",
+        "[bold red]x[/bold red] :smile:",
+        [Block(BlockKind.PARAGRAPH, "[link=http://evil]click[/link] [/]")],
+        "test",
+    )
+    out = plain(render_article(article))
+    assert "[bold red]x[/bold red] :smile:" in out
+    assert "[link=http://evil]click[/link] [/]" in out
+    assert "[B]SEC[/B]" in out
+
+
+def test_highlight_spans_style_without_moving_text() -> None:
+    article = make_article(
+        "News", "Tesla and Starfall", [Block(BlockKind.PARAGRAPH, "Tesla " * 30)], "t"
+    )
+
+    def tesla(text: str):
+        start = text.find("Tesla")
+        while start >= 0:
+            yield start, start + 5, Style(bgcolor="yellow")
+            start = text.find("Tesla", start + 1)
+
+    lit = render_article(article, highlighters=[tesla])
+    assert plain(lit) == plain(render_article(article))
+    console = Console(width=60, force_terminal=True, color_system="truecolor")
+    with console.capture() as capture:
+        console.print(lit)
+    assert capture.get().count("43m") == 31  # the title's Tesla and the body's thirty
+
+
+def test_wide_characters_keep_columns_aligned() -> None:
+    article = make_article(
+        "世界", "日本語のタイトル 😀", [Block(BlockKind.QUOTE, "“引用 " * 40 + "”")], "t"
+    )
+    console = Console(width=40, force_terminal=False, color_system=None)
+    lines = console.render_lines(render_article(article), console.options)
+    assert {sum(seg.cell_length for seg in line) for line in lines} == {40}
+
+
+def test_only_web_links_become_clickable() -> None:
+    assert http_link("pic.twitter.com/abc") == "https://pic.twitter.com/abc"
+    assert http_link("http://example.org/x") == "http://example.org/x"
+    assert http_link("javascript:alert(1)") == ""
+    assert http_link("file:///etc/passwd") == ""
