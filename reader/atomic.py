@@ -11,6 +11,7 @@ is changed by small operations.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -45,12 +46,15 @@ def write_json_atomic(path: Path, data: Any) -> None:
     could be lost on power failure. The parent directory is created if missing.
     Raises OSError; the old file is then untouched and no temporary file is left.
     """
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        raw = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: only a \u escape can carry it
+        raw = (json.dumps(data, indent=2) + "\n").encode("ascii")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -59,6 +63,17 @@ def write_json_atomic(path: Path, data: Any) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temporary files a killed writer left beside `path`. Call it only
+    under `locked(path)`: then no live writer can own one of them."""
+    for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -168,6 +183,7 @@ class Document(Generic[T]):
         self._path = path
         self._value: T = self._empty()
         self._pending: list[tuple[Hashable | None, Op[T]]] = []
+        self._swept = False  # stale temporary files are looked for once a session
         # A message for the user when the file could not be used as it was.
         self.problem: str | None = None
 
@@ -250,6 +266,9 @@ class Document(Generic[T]):
                 value = self._read_locked(fallback=self._value)
                 for _, op in self._pending:
                     op(value)
+                if not self._swept:
+                    remove_stale_temp_files(self.path)
+                    self._swept = True
                 write_json_atomic(self.path, {"version": self.version, **self._dump(value)})
         except OSError as exc:
             raise StoreError(f"cannot save {self.label} to {self.path}: {describe(exc)}") from exc

@@ -81,7 +81,9 @@ def article_renderables(
     hl = list(highlighters)
     meta = Text()
     meta.append(article.section.upper(), style=f"bold {p.accent}")
-    meta.append(f"  ·  {article.reading_minutes} min read  ·  {article.words:,} words", style=p.muted)
+    meta.append(
+        f"  ·  {article.reading_minutes} min read  ·  {article.words:,} words", style=p.muted
+    )
     if article.author:
         meta.append(f"  ·  {article.author}", style=p.muted)
     if article.published:

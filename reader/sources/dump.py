@@ -53,7 +53,8 @@ POST_MAX_EXTRA_LINES = 3
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]")
 _ATTRIBUTION = re.compile(
-    r"(?:^|(?<=\S))\s*[—–]\s*(?P<who>[^—–()]{1,80}\(@\w{1,30}\))\s*(?P<when>[A-Z][a-z]+ \d{1,2}, \d{4})?\s*$"
+    r"(?:^|(?<=\S))\s*[—–]\s*(?P<who>[^—–()]{1,80}\(@\w{1,30}\))"
+    r"\s*(?P<when>[A-Z][a-z]+ \d{1,2}, \d{4})?\s*$"
 )
 _DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
 _POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://(?:t\.co|x\.com|twitter\.com)/\S+")
@@ -225,7 +226,9 @@ def _blocks(lines: list[str]) -> list[Block]:
             blocks.append(Block(BlockKind.LABEL, line))
         elif _is_quote(line):
             blocks.append(Block(BlockKind.QUOTE, line))
-        elif _words(line) <= RELATED_MAX_WORDS and _is_title(line) and not _SENTENCE_END.search(line):
+        elif (
+            _words(line) <= RELATED_MAX_WORDS and _is_title(line) and not _SENTENCE_END.search(line)
+        ):
             blocks.append(Block(BlockKind.RELATED, line))
         else:
             blocks.append(Block(BlockKind.PARAGRAPH, line))
@@ -251,4 +254,7 @@ def _close_post(blocks: list[Block], line: str, match: re.Match[str]) -> list[Bl
         parts.insert(0, blocks.pop().text)  # a long post is still a post
     text = "\n".join(parts)
     link = _POST_LINK.search(text)
-    return [*blocks, Block(BlockKind.POST, text, attribution=attribution, url=link.group() if link else "")]
+    return [
+        *blocks,
+        Block(BlockKind.POST, text, attribution=attribution, url=link.group() if link else ""),
+    ]

@@ -157,8 +157,14 @@ async def test_q_quits_with_status_0(app: NewsApp) -> None:
 async def test_command_palette_offers_every_action(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         commands = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Next story (reading)", "Open (story list)", "Page down (reading pane)",
-                      "Help (everywhere)", "Light/dark (everywhere)", "Quit"):
+        for title in (
+            "Next story (reading)",
+            "Open (story list)",
+            "Page down (reading pane)",
+            "Help (everywhere)",
+            "Light/dark (everywhere)",
+            "Quit",
+        ):
             assert title in commands
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -172,7 +178,7 @@ async def test_command_palette_offers_every_action(app: NewsApp) -> None:
 
 async def test_mouse_click_opens_a_story(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        _, sidebar, story = parts(app)
+        _, _, story = parts(app)
         await pilot.click(ArticleList, offset=(5, 6))  # row 6: the Starfall story
         await pilot.pause()
         assert story.article.title.startswith("SpaceX is launching")
@@ -181,7 +187,7 @@ async def test_mouse_click_opens_a_story(app: NewsApp) -> None:
 async def test_narrow_terminal_folds_the_sidebar(app: NewsApp) -> None:
     async with app.run_test(size=(60, 24)) as pilot:
         await pilot.pause()
-        screen, sidebar, story = parts(app)
+        _, sidebar, story = parts(app)
         assert story.display and not sidebar.display  # the story, full width
         assert app.focused is story
         assert "Tesla Giga Shanghai" in screen_text(app)

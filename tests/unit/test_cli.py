@@ -64,7 +64,7 @@ def test_show_unknown_id_says_so(capsys) -> None:
 def test_missing_path_is_named_with_status_2(capsys, tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     for args in (["list", str(missing)], [str(missing)], ["show", "x", str(missing)]):
-        code, out, err = run(capsys, *args)
+        code, _, err = run(capsys, *args)
         assert code == 2
         assert str(missing) in err
         assert "Traceback" not in err
@@ -73,7 +73,7 @@ def test_missing_path_is_named_with_status_2(capsys, tmp_path: Path) -> None:
 def test_empty_and_binary_files(capsys, write_dump) -> None:
     code, _, err = run(capsys, "list", str(write_dump("", "empty.txt")))
     assert code == 2 and "empty.txt" in err and "empty" in err
-    code, out, err = run(capsys, "list", str(write_dump(b"News\nTitle\n\xff\xfe body.\n")))
+    code, _, err = run(capsys, "list", str(write_dump(b"News\nTitle\n\xff\xfe body.\n")))
     assert code == 0 and "not valid UTF-8 on line 3" in err
 
 

@@ -93,7 +93,7 @@ Fans celebrated late into the night across the city.
 
 World Affairs
 Talks resume as delegations meet in Geneva
-Negotiators returned to the table this week, hoping for progress. Both sides said the mood was better.
+Negotiators returned to the table this week, hoping for progress. Both sides were hopeful.
 Related: nothing
 Sports
 Another match report from the weekend

@@ -40,7 +40,9 @@ class HelpScreen(ModalScreen[None]):
     """Every key the reader answers to, grouped by where it works."""
 
     BINDINGS = [
-        Binding("escape,question_mark,q", "dismiss", "Close help", key_display="Esc", id="help.close")
+        Binding(
+            "escape,question_mark,q", "dismiss", "Close help", key_display="Esc", id="help.close"
+        )
     ]
 
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:

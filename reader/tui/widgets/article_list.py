@@ -163,7 +163,11 @@ class ArticleList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if height <= 0:
             return
-        top = self.cursor - 1 if self.cursor > 0 and self._rows[self.cursor - 1].article is None else self.cursor
+        top = (
+            self.cursor - 1
+            if self.cursor > 0 and self._rows[self.cursor - 1].article is None
+            else self.cursor
+        )
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False)
         elif self.cursor >= self.scroll_y + height:

@@ -1,0 +1,62 @@
+"""Time from process start to the first story painted, beside the smallest Textual app.
+
+    python bench/startup.py [--runs 15] [--size 120x40] [-- extra news args]
+
+Both programs run in a real tmux pane from the same virtual environment, taking
+turns so that machine load affects them alike. Reports medians and the ratio.
+Needs ../shared/bench (tui.py, minapp.py) beside the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
+sys.path.insert(0, str(SHARED))
+
+from tui import Tui  # noqa: E402
+
+# Text that only the reading pane shows once the first seed story is painted.
+FIRST_STORY = r"Tesla China is poised to focus"
+
+
+def time_to(cmd: str, pattern: str, size: tuple[int, int], env: dict[str, str]) -> float:
+    with Tui(cmd, size=size, env=env) as tui:
+        seconds = tui.wait(pattern, timeout=30)
+        tui.send("q")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--pattern", default=FIRST_STORY, help="text that marks the first story")
+    parser.add_argument("news_args", nargs="*", help="arguments for news (after --)")
+    args = parser.parse_args()
+    size = tuple(int(n) for n in args.size.split("x"))
+    python = shlex.quote(sys.executable)
+    news = f"{python} -m reader " + " ".join(shlex.quote(a) for a in args.news_args)
+    floor = f"{python} {shlex.quote(str(SHARED / 'minapp.py'))}"
+    home = tempfile.mkdtemp(prefix="bench-home-")
+    env = {"NEWS_DATA_DIR": home + "/data", "NEWS_CONFIG_DIR": home + "/config"}
+    time_to(news, args.pattern, size, env)  # warm the file cache for both
+    time_to(floor, "READY-MARKER", size, env)
+    ours, base = [], []
+    for _ in range(args.runs):
+        ours.append(time_to(news, args.pattern, size, env))
+        base.append(time_to(floor, "READY-MARKER", size, env))
+    m_ours, m_base = statistics.median(ours), statistics.median(base)
+    print(f"terminal {args.size}, {args.runs} runs each, medians")
+    print(f"smallest Textual app (minapp.py): {m_base * 1000:6.0f} ms")
+    print(f"news, first story painted:        {m_ours * 1000:6.0f} ms")
+    print(f"ratio:                            {m_ours / m_base:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

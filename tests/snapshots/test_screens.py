@@ -1,0 +1,49 @@
+"""What the screen looks like. Update with `pytest --snapshot-update` after a
+deliberate change, and look at the report before committing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.sources.dump import parse, read_dump
+from reader.tui.app import NewsApp
+
+SEED = Path(__file__).resolve().parent.parent.parent / "seeds" / "teslarati.txt"
+
+
+def seed_app() -> NewsApp:
+    return NewsApp(read_dump(SEED).articles)
+
+
+def test_main_screen_120x40(snap_compare) -> None:
+    assert snap_compare(seed_app(), terminal_size=(120, 40))
+
+
+def test_main_screen_80x24(snap_compare) -> None:
+    assert snap_compare(seed_app(), terminal_size=(80, 24))
+
+
+def test_story_with_post_and_related_lines(snap_compare) -> None:
+    # The Semi story: an embedded post, a related-story line.
+    assert snap_compare(seed_app(), terminal_size=(120, 40), press=["j", "enter", "space"])
+
+
+def test_standfirst_light_theme(snap_compare) -> None:
+    assert snap_compare(seed_app(), terminal_size=(120, 40), press=["G", "enter", "t"])
+
+
+def test_narrow_terminal_folds_sidebar(snap_compare) -> None:
+    assert snap_compare(seed_app(), terminal_size=(60, 24))
+
+
+def test_help_screen(snap_compare) -> None:
+    assert snap_compare(seed_app(), terminal_size=(100, 40), press=["question_mark"])
+
+
+def test_other_sections_and_wide_characters(snap_compare) -> None:
+    articles = parse(
+        "世界\n日本語のニュース見出し 😀\n本文の段落です。幅の広い文字が並んでも列はそろう。\n"
+        "Sports\n[bold]Markup[/bold] in a title stays literal\n"
+        "The match ended late. Fans cheered.\n"
+    )
+    assert snap_compare(NewsApp(articles), terminal_size=(80, 24))

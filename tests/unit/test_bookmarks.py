@@ -1,0 +1,603 @@
+"""Bookmarks: the store's behaviour, the file it keeps, and that the file
+survives bad contents, failed writes, other processes and a killed process."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+import reader
+from reader import atomic, bookmarks
+from reader.atomic import StoreError
+from reader.bookmarks import Bookmark, Bookmarks
+from reader.model import Article, make_article
+
+REPO = Path(reader.__file__).resolve().parent.parent
+
+
+def story(n: int) -> Article:
+    return make_article("World", f"Story {n}", [], "Test Wire", url=f"https://x.test/{n}")
+
+
+def note_of(store: Bookmarks, article_id: str) -> str:
+    bookmark = store.get(article_id)
+    assert bookmark is not None
+    return bookmark.note
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "bookmarks.json"
+
+
+@pytest.fixture
+def store(path: Path) -> Bookmarks:
+    s = Bookmarks(path)
+    s.load()
+    return s
+
+
+def reloaded(path: Path) -> Bookmarks:
+    s = Bookmarks(path)
+    s.load()
+    return s
+
+
+def on_disk(path: Path) -> dict[str, dict[str, str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    return {b["article_id"]: b for b in data["bookmarks"]}
+
+
+def ticking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bookmark a minute after the last, so the order does not rest on ties."""
+    minutes = count()
+    monkeypatch.setattr(bookmarks, "utc_now", lambda: f"2026-11-27T12:{next(minutes):02d}:00Z")
+
+
+# The basics
+
+
+def test_a_missing_file_is_empty_and_creates_nothing(path: Path) -> None:
+    s = Bookmarks(path)
+    s.load()
+    assert s.all() == [] and len(s) == 0
+    assert s.problem is None and not s.pending
+    assert not path.parent.exists()
+
+
+def test_toggle_persists_and_reloads(store: Bookmarks, path: Path) -> None:
+    a, b = story(1), story(2)
+    assert store.toggle(a) is True
+    assert store.toggle(b) is True
+    assert a.id in store and b.id in store
+    assert set(on_disk(path)) == {a.id, b.id}
+    assert store.toggle(a) is False
+    assert a.id not in store
+    again = reloaded(path)
+    assert [x.article_id for x in again.all()] == [b.id]
+    kept = again.get(b.id)
+    assert kept is not None
+    assert (kept.title, kept.section, kept.source, kept.url) == (
+        "Story 2",
+        "World",
+        "Test Wire",
+        "https://x.test/2",
+    )
+    assert kept.added.endswith("Z") and "T" in kept.added
+    assert not store.pending
+
+
+def test_file_is_readable_json(store: Bookmarks, path: Path) -> None:
+    store.add(story(1), note="read later")
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert list(data) == ["version", "bookmarks"]
+    assert data["bookmarks"][0]["note"] == "read later"
+    assert '\n  "bookmarks": [\n    {\n      "article_id"' in text
+
+
+def test_newest_first(store: Bookmarks, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticking(monkeypatch)
+    for n in (3, 1, 2):
+        store.add(story(n))
+    expected = [story(n).id for n in (2, 1, 3)]
+    assert [b.article_id for b in store.all()] == expected
+    assert [b.article_id for b in reloaded(path).all()] == expected
+
+
+def test_newest_first_within_the_same_second(store: Bookmarks, path: Path) -> None:
+    for n in range(5):
+        store.add(story(n))
+    expected = [story(n).id for n in reversed(range(5))]
+    assert [b.article_id for b in store.all()] == expected
+    assert [b.article_id for b in reloaded(path).all()] == expected
+
+
+def test_bookmarking_again_moves_it_to_the_top(
+    store: Bookmarks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticking(monkeypatch)
+    store.add(story(1))
+    store.add(story(2))
+    store.toggle(story(1))
+    store.toggle(story(1))
+    assert [b.article_id for b in store.all()] == [story(1).id, story(2).id]
+
+
+def test_add_twice_keeps_the_first(store: Bookmarks) -> None:
+    first = store.add(story(1), note="mine")
+    assert store.add(story(1), note="other") == first
+    assert len(store) == 1
+
+
+def test_remove(store: Bookmarks, path: Path) -> None:
+    store.add(story(1))
+    assert store.remove(story(1).id) is True
+    assert store.remove(story(1).id) is False
+    assert on_disk(path) == {}
+
+
+def test_notes(store: Bookmarks, path: Path) -> None:
+    a = story(1)
+    added = store.add(a, note="first thought")
+    assert added == Bookmark(
+        a.id, a.title, a.section, a.source, a.url, added.added, "first thought"
+    )
+    assert store.get(a.id) == added
+    store.set_note(a.id, "second thought\non two lines")
+    assert on_disk(path)[a.id]["note"] == "second thought\non two lines"
+    assert note_of(reloaded(path), a.id) == "second thought\non two lines"
+    with pytest.raises(KeyError):
+        store.set_note(story(2).id, "not bookmarked")
+    store.toggle(a)
+    store.toggle(a)
+    assert note_of(store, a.id) == ""
+
+
+def test_default_path_is_resolved_lazily(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_DATA_DIR", str(tmp_path / "first"))
+    s = Bookmarks()
+    monkeypatch.setenv("NEWS_DATA_DIR", str(tmp_path / "second"))
+    s.load()
+    s.add(story(1))
+    assert s.path == tmp_path / "second" / "bookmarks.json"
+    assert set(on_disk(s.path)) == {story(1).id}
+    assert not (tmp_path / "first").exists()
+
+
+# Export and import
+
+
+def test_export_json_import_round_trip(
+    store: Bookmarks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticking(monkeypatch)
+    for n in range(4):
+        store.add(story(n), note=f"note {n}")
+    exported = tmp_path / "export.json"
+    exported.write_text(store.export_json(), encoding="utf-8")
+
+    other = reloaded(tmp_path / "other" / "bookmarks.json")
+    assert other.import_file(exported) == 4
+    assert other.all() == store.all()
+    assert other.import_file(exported) == 0  # no duplicates
+    assert len(reloaded(other.path)) == 4
+
+
+def test_import_merges_and_keeps_what_was_there(
+    store: Bookmarks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticking(monkeypatch)
+    store.add(story(1), note="theirs")
+    store.add(story(2))
+    exported = tmp_path / "export.json"
+    exported.write_text(store.export_json(), encoding="utf-8")
+
+    mine = reloaded(tmp_path / "mine" / "bookmarks.json")
+    mine.add(story(1), note="mine")
+    mine.add(story(3))
+    assert mine.import_file(exported) == 1
+    assert {b.article_id for b in mine.all()} == {story(n).id for n in (1, 2, 3)}
+    assert note_of(mine, story(1).id) == "mine"
+    assert set(on_disk(mine.path)) == {story(n).id for n in (1, 2, 3)}
+
+
+def test_export_json_is_newest_first(store: Bookmarks, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticking(monkeypatch)
+    store.add(story(1))
+    store.add(story(2))
+    data = json.loads(store.export_json())
+    assert data["version"] == 1
+    assert [b["article_id"] for b in data["bookmarks"]] == [story(2).id, story(1).id]
+
+
+def test_export_markdown(store: Bookmarks, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticking(monkeypatch)
+    store.add(story(1), note="why it matters\nsecond line")
+    store.add(make_article("Tech", "A [bracketed] *title*", [], "Wire"))
+    md = store.export_markdown()
+    assert md.splitlines() == [
+        "# Bookmarks",
+        "",
+        r"- A \[bracketed\] \*title\* · Tech · Wire · 2026-11-27",
+        "- [Story 1](<https://x.test/1>) · World · Test Wire · 2026-11-27",
+        "  > why it matters",
+        "  > second line",
+    ]
+
+
+def test_export_of_nothing(store: Bookmarks) -> None:
+    assert store.export_markdown() == "# Bookmarks\n\n"
+    assert json.loads(store.export_json()) == {"version": 1, "bookmarks": []}
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "no such file"),
+        (b"{oops", "not valid JSON"),
+        (b'{"version": 2, "bookmarks": []}', "version 2"),
+        (b'{"version": 1, "bookmarks": [{"title": "no id"}]}', "no article_id"),
+        (b'{"version": 1, "bookmarks": {}}', "not a list"),
+    ],
+)
+def test_import_of_a_bad_file_says_why(
+    store: Bookmarks, tmp_path: Path, content: bytes | None, says: str
+) -> None:
+    bad = tmp_path / "import.json"
+    if content is not None:
+        bad.write_bytes(content)
+    store.add(story(1))
+    with pytest.raises(StoreError) as info:
+        store.import_file(bad)
+    message = str(info.value)
+    assert str(bad) in message and says in message, message
+    assert len(store) == 1 and not store.pending
+    if content is not None:
+        assert bad.read_bytes() == content  # an import never moves the user's file
+
+
+# Files that cannot be used
+
+
+BAD_FILES = {
+    "not json": b'{"version": 1, "bookmarks": [',
+    "empty": b"",
+    "not utf-8": b"\xff\xfe\x00{",
+    "not an object": b"[]",
+    "no version": b'{"bookmarks": []}',
+    "bad list": b'{"version": 1, "bookmarks": "many"}',
+    "bad entry": b'{"version": 1, "bookmarks": [{"article_id": "x", "title": 3}]}',
+}
+
+
+@pytest.mark.parametrize("content", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_corrupt_file_is_set_aside_not_overwritten(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    s = reloaded(path)
+    assert s.all() == [] and not s.pending
+    [moved] = path.parent.glob("bookmarks.json.corrupt-*")
+    assert moved.read_bytes() == content
+    assert not path.exists()  # nothing in its place until something is saved
+    assert s.problem is not None
+    assert str(path) in s.problem and str(moved) in s.problem
+
+    s.add(story(1))
+    assert set(on_disk(path)) == {story(1).id}
+    assert moved.read_bytes() == content
+    assert s.problem is not None  # still there for the UI to show
+
+
+def test_an_unknown_version_is_set_aside(path: Path) -> None:
+    content = b'{"version": 7, "bookmarks": [], "shelves": {}}'
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    s = reloaded(path)
+    assert s.all() == []
+    [moved] = path.parent.glob("bookmarks.json.*-*")
+    assert moved.name.startswith("bookmarks.json.version-7-")
+    assert moved.read_bytes() == content
+    assert s.problem is not None and "version 7" in s.problem and str(moved) in s.problem
+    s.add(story(1))
+    assert moved.read_bytes() == content
+
+
+def test_loading_twice_sets_aside_both_without_overwriting(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic, "_stamp", lambda: "20261127-153000")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"one")
+    reloaded(path)
+    path.write_bytes(b"two")
+    reloaded(path)
+    assert sorted(p.read_bytes() for p in path.parent.glob("*.corrupt-*")) == [b"one", b"two"]
+
+
+def test_a_file_gone_bad_after_loading_is_set_aside_at_save(store: Bookmarks, path: Path) -> None:
+    store.add(story(1))
+    path.write_bytes(b"garbage")
+    store.add(story(2))
+    [moved] = path.parent.glob("bookmarks.json.corrupt-*")
+    assert moved.read_bytes() == b"garbage"
+    assert store.problem is not None and str(moved) in store.problem
+    assert set(on_disk(path)) == {story(1).id, story(2).id}  # what it had loaded is kept
+
+
+def test_a_corrupt_file_that_cannot_be_moved_is_never_overwritten(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"{broken")
+
+    def set_aside(p: Path, tag: str = "corrupt") -> Path:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(atomic, "set_aside", set_aside)
+    s = reloaded(path)
+    assert s.problem is not None
+    assert str(path) in s.problem and "cannot be moved aside" in s.problem
+    with pytest.raises(StoreError):
+        s.add(story(1))
+    assert s.pending and story(1).id in s
+    assert path.read_bytes() == b"{broken"
+
+
+def test_an_unreadable_file_is_left_alone(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{"version": 1, "bookmarks": []}')
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    s = reloaded(path)
+    assert s.problem is not None and "permission denied" in s.problem
+    with pytest.raises(StoreError) as info:
+        s.add(story(1))
+    assert str(path) in str(info.value)
+    monkeypatch.undo()
+    assert path.read_bytes() == b'{"version": 1, "bookmarks": []}'
+    assert list(path.parent.glob("*.corrupt-*")) == []
+
+
+# Writes that fail
+
+
+@pytest.fixture(params=["read-only", "disk full"])
+def fault(
+    request: pytest.FixtureRequest, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[], None]]:
+    """Make saving in `path`'s directory fail; yields a function that mends it.
+
+    A read-only directory is made with chmod where that stops writes; as root it
+    does not, so there os.replace fails with EROFS instead.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    broken = True
+    real_replace = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if broken:
+            err = errno.EROFS if request.param == "read-only" else errno.ENOSPC
+            raise OSError(err, os.strerror(err))
+        real_replace(src, dst)
+
+    chmodded = False
+    if request.param == "read-only":
+        path.parent.chmod(0o500)
+        try:
+            (path.parent / "probe").touch()
+        except PermissionError:
+            chmodded = True
+        else:
+            (path.parent / "probe").unlink()
+            path.parent.chmod(0o700)
+    if not chmodded:
+        monkeypatch.setattr(os, "replace", replace)
+
+    def mend() -> None:
+        nonlocal broken
+        broken = False
+        path.parent.chmod(0o700)
+
+    yield mend
+    path.parent.chmod(0o700)
+
+
+def test_a_failed_save_keeps_the_change_and_retries(path: Path, fault: Callable[[], None]) -> None:
+    s = Bookmarks(path)
+    with pytest.raises(StoreError) as info:
+        s.add(story(1))
+    message = str(info.value)
+    assert message.startswith(f"cannot save bookmarks to {path}: ")
+    assert any(r in message for r in ("read-only", "no space", "permission denied")), message
+    assert story(1).id in s and s.pending
+    assert not path.exists()
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+
+    with pytest.raises(StoreError):
+        s.add(story(2))
+    assert {story(1).id, story(2).id} <= {b.article_id for b in s.all()}
+    fault()
+    s.flush()
+    assert not s.pending
+    assert set(on_disk(path)) == {story(1).id, story(2).id}
+    assert {b.article_id for b in reloaded(path).all()} == {story(1).id, story(2).id}
+
+
+def test_the_next_change_retries(path: Path, fault: Callable[[], None]) -> None:
+    s = Bookmarks(path)
+    with pytest.raises(StoreError):
+        s.toggle(story(1))
+    fault()
+    s.toggle(story(2))
+    assert not s.pending
+    assert set(on_disk(path)) == {story(1).id, story(2).id}
+
+
+# Several stores, several processes
+
+
+def test_two_stores_merge_instead_of_overwriting(path: Path) -> None:
+    one, two = reloaded(path), reloaded(path)
+    one.add(story(1))
+    two.add(story(2))
+    assert {b.article_id for b in two.all()} == {story(1).id, story(2).id}
+    one.remove(story(1).id)
+    two.set_note(story(2).id, "kept")
+    assert set(on_disk(path)) == {story(2).id}
+    assert on_disk(path)[story(2).id]["note"] == "kept"
+    assert [b.article_id for b in two.all()] == [story(2).id]  # the view equals the file
+    one.flush()
+    one.load()
+    assert one.all() == two.all()
+
+
+def test_pending_changes_survive_a_reload(path: Path, fault: Callable[[], None]) -> None:
+    s = Bookmarks(path)
+    with pytest.raises(StoreError):
+        s.add(story(1))
+    s.load()
+    assert story(1).id in s and s.pending
+
+
+def child_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+
+
+WORKER = """
+import sys, time
+from pathlib import Path
+from reader.bookmarks import Bookmarks
+from reader.model import make_article
+
+path, tag, go, n = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+store = Bookmarks(path)
+store.load()
+while not go.exists():
+    time.sleep(0.001)
+for i in range(n):
+    a = make_article(tag, f"{tag} {i}", [], "test")
+    store.toggle(a)
+    if i % 4 == 0:
+        store.toggle(a)
+    elif i % 4 == 1:
+        store.set_note(a.id, f"note {i}")
+print("done", flush=True)
+"""
+
+
+def test_two_processes_lose_nothing(path: Path, tmp_path: Path) -> None:
+    n = 200
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(path), tag, str(go), str(n)],
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("alpha", "beta")
+    ]
+    try:
+        time.sleep(0.3)  # let both start and load before they race
+        go.touch()
+        for p in procs:
+            out, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err
+            assert out == "done\n"
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+    s = reloaded(path)
+    assert s.problem is None
+    expected = {
+        make_article(tag, f"{tag} {i}", [], "test").id: i
+        for tag in ("alpha", "beta")
+        for i in range(n)
+        if i % 4
+    }
+    assert {b.article_id for b in s.all()} == set(expected)
+    for b in s.all():
+        i = expected[b.article_id]
+        assert b.note == (f"note {i}" if i % 4 == 1 else "")
+
+
+KILLED = """
+import sys
+from pathlib import Path
+from reader.bookmarks import Bookmarks
+from reader.model import make_article
+
+path, start = Path(sys.argv[1]), int(sys.argv[2])
+store = Bookmarks(path)
+store.load()
+for i in range(start, start + 100_000):
+    a = make_article("kill", f"story {i}", [], "test")
+    store.add(a, note="x" * 500)
+    print(a.id, flush=True)
+"""
+
+
+def test_a_killed_process_leaves_every_saved_bookmark(path: Path) -> None:
+    """Each round kills a writer a moment after some save returned, at a varying
+    point of the next save; every id it printed must load."""
+    rng = random.Random(1127)
+    saved: list[str] = []
+    for round_ in range(8):
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILLED, str(path), str(round_ * 100_000)],
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert child.stdout is not None and child.stderr is not None
+        try:
+            for _ in range(rng.randrange(15, 40)):
+                line = child.stdout.readline()
+                assert line.endswith(b"\n"), child.stderr.read().decode()
+                saved.append(line.decode().strip())
+            time.sleep(rng.uniform(0, 0.005))
+            child.send_signal(signal.SIGKILL)
+            # Ids printed after our last read were saved too.
+            out, _ = child.communicate(timeout=10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        saved.extend(
+            line.decode().strip() for line in out.splitlines(keepends=True) if line.endswith(b"\n")
+        )
+        assert child.returncode == -signal.SIGKILL
+
+        s = reloaded(path)
+        assert s.problem is None, s.problem
+        have = {b.article_id for b in s.all()}
+        assert [i for i in saved if i not in have] == []
+    assert len(saved) >= 8 * 15
+    s.add(story(1))  # the first save of a session sweeps what killed writers left
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
