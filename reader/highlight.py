@@ -94,6 +94,10 @@ class Highlighter:
     def __init__(self, keywords: Iterable[Keyword]) -> None:
         self.keywords: tuple[Keyword, ...] = tuple(keywords)
         self._patterns = [compile_keyword(k) for k in self.keywords]
+        try:
+            self.styles = tuple(style_for(i, k) for i, k in enumerate(self.keywords))
+        except ColorParseError as exc:
+            raise KeywordError(str(exc)) from None
 
     def spans(self, text: str) -> list[Span]:
         """Sorted, non-overlapping spans. Where matches overlap, the one that starts
@@ -114,6 +118,10 @@ class Highlighter:
 
     def count(self, text: str) -> int:
         return len(self.spans(text))
+
+    def styled(self, text: str) -> list[tuple[int, int, str]]:
+        """Spans with their Rich styles: the shape `render` takes as a highlighter."""
+        return [(s.start, s.end, self.styles[s.kind]) for s in self.spans(text)]
 
 
 def color_for(index: int, keyword: Keyword) -> str:

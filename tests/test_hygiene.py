@@ -17,6 +17,10 @@ CORE = [
     "reader.render",
     "reader.config",
     "reader.cli",
+    "reader.query",
+    "reader.highlight",
+    "reader.bookmarks",
+    "reader.state",
 ]
 
 
