@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
-from reader.config import Config, ConfigError, load_config, seed_paths
+from reader.atomic import StoreError
+from reader.config import DATA_DIR_ENV, Config, ConfigError, data_dir, load_config, seed_paths
 from reader.model import Article
 from reader.sources.dump import DumpError, read_dump
 
@@ -24,6 +26,9 @@ commands:
   news [PATH ...]              read the dumps in the TUI (the bundled news with none)
   news list [PATH ...] [--json]  sections and titles, in reading order
   news show ID [PATH ...]      one story, rendered to standard output
+  news bookmarks [--json]      the bookmarks, newest first
+  news bookmarks export --format markdown|json
+  news bookmarks import FILE   merge bookmarks from an exported file
 
 Run `news COMMAND --help` for a command's options.
 """
@@ -110,20 +115,95 @@ def cmd_show(argv: list[str], config: Config) -> int:
     return 0
 
 
+def cmd_bookmarks(argv: list[str], config: Config) -> int:
+    from reader.bookmarks import Bookmarks
+
+    parser = _parser("news bookmarks", "List, export or import bookmarks.")
+    _data_dir_option(parser)
+    parser.add_argument("--json", action="store_true", help="the list as JSON")
+    sub = parser.add_subparsers(dest="action")
+    export = sub.add_parser("export", help="write all bookmarks to standard output")
+    export.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    imported = sub.add_parser("import", help="merge bookmarks from a file (no duplicates)")
+    imported.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    _apply_data_dir(args)
+    store = Bookmarks()
+    store.load()
+    if store.problem:
+        print(f"news: warning: {store.problem}", file=sys.stderr)
+    if args.action == "export":
+        out = store.export_json() if args.format == "json" else store.export_markdown()
+        sys.stdout.write(out)
+        return 0
+    if args.action == "import":
+        added = store.import_file(args.file)
+        print(f"{added} bookmark{'s' if added != 1 else ''} added, {len(store)} in all")
+        return 0
+    marks = store.all()
+    if args.json:
+        rows = [
+            {
+                "id": b.article_id,
+                "title": b.title,
+                "section": b.section,
+                "source": b.source,
+                "url": b.url,
+                "added": b.added,
+                "note": b.note,
+            }
+            for b in marks
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if not marks:
+        console.print("No bookmarks yet: press b on a story in the reader.")
+    for b in marks:
+        line = Text(f"{b.added[:10]}  {b.article_id}  ", style="dim")
+        line.append(b.title)
+        line.append(f"  · {b.section}", style="dim")
+        console.print(line, overflow="ellipsis", no_wrap=True)
+        if b.note:
+            console.print(Text(f"    {b.note}", style="italic"))
+    return 0
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"where bookmarks and reading state live (default: ${DATA_DIR_ENV} or {data_dir()})",
+    )
+
+
+def _apply_data_dir(args: argparse.Namespace) -> None:
+    """The flag wins over the environment variable, which wins over the default."""
+    if args.data_dir is not None:
+        os.environ[DATA_DIR_ENV] = str(args.data_dir)
+
+
 def cmd_tui(argv: list[str], config: Config) -> int:
     parser = _parser("news", "A keyboard-driven news reader for the terminal.")
     parser.epilog = COMMANDS_HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("paths", nargs="*", metavar="PATH", help="dump files (default: bundled)")
     parser.add_argument("--version", action="version", version=f"news {__version__}")
+    _data_dir_option(parser)
     args = parser.parse_args(argv)
+    _apply_data_dir(args)
     articles = load_articles(args.paths, config)
     from reader.tui.run import run_tui
 
     return run_tui(articles)
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show}
+COMMANDS = {"list": cmd_list, "show": cmd_show, "bookmarks": cmd_bookmarks}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command is not None:
             return command(args[1:], config)
         return cmd_tui(args, config)
-    except (UserError, ConfigError) as exc:
+    except (UserError, ConfigError, StoreError) as exc:
         print(f"news: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:  # `news list | head`

@@ -29,6 +29,25 @@ class BlockKind(StrEnum):
     FOOTER = "footer"  # the tip line or boilerplate that closes a story
 
 
+class Mark(StrEnum):
+    """Inline styling inside a block's plain text (from Markdown bodies)."""
+
+    STRONG = "strong"
+    EMPHASIS = "em"
+    CODE = "code"
+    LINK = "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Inline:
+    """A span of a block's text with an inline style; offsets into `Block.text`."""
+
+    start: int
+    end: int
+    mark: Mark
+    url: str = ""  # for links
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     kind: BlockKind
@@ -37,6 +56,9 @@ class Block:
     attribution: str = ""
     # A link the block carries (a post's pic.twitter.com link, a related story's URL).
     url: str = ""
+    # Inline emphasis and links, kept as spans so the text itself stays plain.
+    inlines: tuple[Inline, ...] = ()
+    level: int = 0  # heading level, or list nesting depth
 
 
 @dataclass(frozen=True, slots=True)

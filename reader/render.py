@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from reader.model import Article, Block, BlockKind
+from reader.model import Article, Block, BlockKind, Inline, Mark
 
 MEASURE = 88  # the widest a line of prose gets, in columns
 
@@ -62,21 +62,41 @@ def http_link(url: str) -> str:
     return ""
 
 
-def _text(text: str, style: Style | str, highlighters: Iterable[Highlighter]) -> Text:
+def _text(
+    text: str,
+    style: Style | str,
+    highlighters: Iterable[Highlighter],
+    inlines: Iterable[Inline] = (),
+    palette: Palette | None = None,
+) -> Text:
     out = Text(text, style=style)
+    for inline in inlines:
+        out.stylize(_inline_style(inline, palette or Palette()), inline.start, inline.end)
     for highlight in highlighters:
         for start, end, span_style in highlight(text):
             out.stylize(span_style, start, end)
     return out
 
 
+def _inline_style(inline: Inline, p: Palette) -> Style:
+    if inline.mark is Mark.LINK:
+        return Style(color=p.link, underline=True, link=http_link(inline.url) or None)
+    if inline.mark is Mark.STRONG:
+        return Style(bold=True)
+    if inline.mark is Mark.EMPHASIS:
+        return Style(italic=True)
+    return Style(reverse=True)  # inline code
+
+
 def article_renderables(
     article: Article,
     palette: Palette | None = None,
     highlighters: Iterable[Highlighter] = (),
+    note: str | None = None,
 ) -> Iterator[RenderableType]:
     """The story, top to bottom. Highlighters are called in reading order, once
-    per piece of text, so a stateful one can number the matches it sees."""
+    per piece of text, so a stateful one can number the matches it sees.
+    `note` is the reader's own bookmark note ("" for a bookmark without one)."""
     p = palette or Palette()
     hl = list(highlighters)
     meta = Text()
@@ -89,6 +109,12 @@ def article_renderables(
     if article.published:
         meta.append(f"  ·  {article.published[:10]}", style=p.muted)
     yield meta
+    if note is not None:
+        mark = Text("★ Bookmarked", style=f"bold {p.accent}")
+        if note:
+            mark.append(" · ", style=p.muted)
+            mark.append(note, style="italic")
+        yield mark
     yield Text()
     yield _text(article.title, "bold", hl)
     if article.standfirst:
@@ -116,26 +142,28 @@ def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[Renderab
             parts.append(_text("— " + block.attribution, f"italic {p.muted}", hl))
         yield Bar(Group(*parts), p.muted, "┃")
     elif kind is BlockKind.QUOTE:
-        yield Bar(_text(block.text, "italic", hl), p.muted, "┃")
+        yield Bar(_text(block.text, "italic", hl, block.inlines, p), p.muted, "┃")
     elif kind is BlockKind.RELATED:
         line = Text("Related: ", style=f"bold {p.muted}")
         link_style = Style(color=p.link, underline=True, link=http_link(block.url) or None)
         yield line + _text(block.text, link_style, hl)
     elif kind is BlockKind.LABEL or kind is BlockKind.HEADING:
-        yield _text(block.text, f"bold {p.accent}", hl)
+        yield _text(block.text, f"bold {p.accent}", hl, block.inlines, p)
     elif kind is BlockKind.FOOTER:
         yield _text(block.text, f"italic {p.muted}", hl)
     elif kind is BlockKind.LIST_ITEM:
-        yield Text("• ", style=p.accent) + _text(block.text, "", hl)
+        indent = "  " * max(0, block.level - 1)
+        yield Text(indent + "• ", style=p.accent) + _text(block.text, "", hl, block.inlines, p)
     elif kind is BlockKind.CODE:
         yield _text(block.text, "reverse", hl)
     else:
-        yield _text(block.text, "", hl)
+        yield _text(block.text, "", hl, block.inlines, p)
 
 
 def render_article(
     article: Article,
     palette: Palette | None = None,
     highlighters: Iterable[Highlighter] = (),
+    note: str | None = None,
 ) -> Group:
-    return Group(*article_renderables(article, palette, highlighters))
+    return Group(*article_renderables(article, palette, highlighters, note))

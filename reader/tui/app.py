@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Iterable
 from functools import partial
+from typing import TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from reader.bookmarks import Bookmarks
 from reader.config import bundled
 from reader.model import Article
+from reader.state import ReadingState
+from reader.tui.saver import Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
 DARK, LIGHT = "textual-dark", "textual-light"
+T = TypeVar("T", Bookmarks, ReadingState)
+
+
+def _loaded(store: T) -> T:
+    store.load()
+    return store
 
 
 class NewsApp(App[None]):
@@ -32,24 +43,35 @@ class NewsApp(App[None]):
         self,
         articles: list[Article],
         *,
-        theme: str | None = None,
-        on_theme: Callable[[str], None] | None = None,
+        bookmarks: Bookmarks | None = None,
+        state: ReadingState | None = None,
     ) -> None:
         super().__init__()
         self.articles = articles
-        self._on_theme = on_theme
-        if theme and theme in self.available_themes:
+        self.bookmarks = bookmarks or _loaded(Bookmarks())
+        self.state = state or _loaded(ReadingState())
+        self.saver = Saver(self._store_error)
+        if (theme := self.state.theme) and theme in self.available_themes:
             self.theme = theme
 
     def get_default_screen(self) -> Screen[None]:
-        return ReaderScreen(self.articles)
+        return ReaderScreen(self.articles, self.bookmarks, self.state, self.saver)
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._theme_changed, init=False)
+        for problem in (self.bookmarks.problem, self.state.problem):
+            if problem:
+                self.notify(problem, title="Could not load", severity="warning", timeout=15)
 
     def _theme_changed(self, theme: str) -> None:
-        if self._on_theme is not None:
-            self._on_theme(theme)
+        self.saver.submit(self.state.set_theme, theme)
+
+    def _store_error(self, message: str) -> None:
+        """Called from the saver's thread."""
+        try:
+            self.call_from_thread(self.notify, message, severity="error", timeout=10)
+        except RuntimeError:  # the app has already stopped: say it on the terminal
+            print(f"news: {message}", file=sys.stderr)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK

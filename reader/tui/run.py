@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+from reader.atomic import StoreError
 from reader.model import Article
 from reader.tui.app import NewsApp
 
@@ -9,5 +12,13 @@ from reader.tui.app import NewsApp
 def run_tui(articles: list[Article]) -> int:
     app = NewsApp(articles)
     app.run()
+    # Every write asked for while the app ran, then one last try at anything
+    # that could not be saved then (a disk that was full, say).
+    app.saver.close()
+    for store in (app.bookmarks, app.state):
+        try:
+            store.flush()
+        except StoreError as exc:
+            print(f"news: {exc}", file=sys.stderr)
     # Textual returns normally after an unhandled exception; its return code tells.
     return app.return_code or 0

@@ -11,6 +11,7 @@ import pytest
 
 from reader import __version__
 from reader.cli import main
+from reader.sources.dump import read_dump
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -114,3 +115,49 @@ def test_python_dash_m_reader_runs_the_same_cli() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 4
+
+
+def _bookmark_seed(data: Path, *indexes: int) -> list[str]:
+    from reader.bookmarks import Bookmarks
+    from reader.config import seed_paths
+
+    articles = read_dump(seed_paths()[0]).articles
+    store = Bookmarks(data / "bookmarks.json")
+    store.load()
+    for i in indexes:
+        store.add(articles[i], note=f"note {i}")
+    return [articles[i].id for i in indexes]
+
+
+def test_bookmarks_list_export_import(capsys, tmp_path: Path) -> None:
+    ids = _bookmark_seed(tmp_path / "data", 0, 2)
+    code, out, _ = run(capsys, "bookmarks", "--json")
+    assert code == 0
+    assert {b["id"] for b in json.loads(out)} == set(ids)
+    code, out, _ = run(capsys, "bookmarks")
+    assert "note 2" in out and "SpaceX is launching" in out
+    code, markdown, _ = run(capsys, "bookmarks", "export", "--format", "markdown")
+    assert markdown.startswith("# Bookmarks") and "note 0" in markdown
+    code, exported, _ = run(capsys, "bookmarks", "export", "--format", "json")
+    dump = tmp_path / "export.json"
+    dump.write_text(exported)
+    other = tmp_path / "other"
+    code, out, _ = run(capsys, "bookmarks", "--data-dir", str(other), "import", str(dump))
+    assert code == 0 and out.startswith("2 bookmarks added")
+    code, out, _ = run(capsys, "bookmarks", "--data-dir", str(other), "import", str(dump))
+    assert out.startswith("0 bookmarks added, 2 in all")
+
+
+def test_bookmarks_import_of_a_bad_file_is_a_clear_error(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("nope")
+    code, _, err = run(capsys, "bookmarks", "import", str(bad))
+    assert code == 2 and str(bad) in err and "Traceback" not in err
+
+
+def test_data_dir_flag_wins_over_the_environment(capsys, tmp_path: Path) -> None:
+    _bookmark_seed(tmp_path / "elsewhere", 1)
+    code, out, _ = run(capsys, "bookmarks", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(capsys, "bookmarks", "--data-dir", str(tmp_path / "elsewhere"), "--json")
+    assert code == 0 and len(json.loads(out)) == 1

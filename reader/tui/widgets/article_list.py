@@ -8,6 +8,7 @@ change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -24,24 +25,38 @@ from textual.strip import Strip
 
 from reader.model import Article
 
+BOOKMARKS = "Bookmarks"
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One line of the sidebar: a section header (article is None) or a story."""
+    """One line of the sidebar: a section header (article is None) or a story.
+
+    `pinned` rows belong to the Bookmarks section at the top, which repeats
+    stories that also stand in their own section."""
 
     section: str
     article: Article | None = None
-    count: int = 0
+    pinned: bool = False
+    missing: bool = False  # a bookmark whose story is no longer in any source
 
 
-def build_rows(articles: list[Article]) -> list[Row]:
-    """Sections in order of first appearance, each with its stories in reading order."""
+def build_rows(
+    articles: Sequence[Article],
+    pinned: Sequence[Article] = (),
+    missing: frozenset[str] = frozenset(),
+) -> list[Row]:
+    """Bookmarks first (newest first, as given), then sections in order of first
+    appearance, each with its stories in reading order."""
+    rows: list[Row] = []
+    if pinned:
+        rows.append(Row(BOOKMARKS, None, pinned=True))
+        rows.extend(Row(BOOKMARKS, a, pinned=True, missing=a.id in missing) for a in pinned)
     by_section: dict[str, list[Article]] = {}
     for article in articles:
         by_section.setdefault(article.section, []).append(article)
-    rows: list[Row] = []
     for section, items in by_section.items():
-        rows.append(Row(section, None, len(items)))
+        rows.append(Row(section, None))
         rows.extend(Row(section, article) for article in items)
     return rows
 
@@ -49,8 +64,13 @@ def build_rows(articles: list[Article]) -> list[Row]:
 class ArticleList(ScrollView, can_focus=True):
     """Sections with their stories; the cursor moves over stories only.
 
+    Read stories are dimmed, bookmarked ones carry a star, and each section
+    header counts its unread stories. The screen tells the list what is read
+    and bookmarked (`set_marks`); the list never touches the stores itself.
+
     Component classes: `article-list--section`, `article-list--cursor`,
-    `article-list--open` (the story shown in the reading pane).
+    `article-list--open` (the story shown in the reading pane),
+    `article-list--read`, `article-list--missing`.
     """
 
     BINDINGS = [
@@ -67,6 +87,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--section",
         "article-list--cursor",
         "article-list--open",
+        "article-list--read",
+        "article-list--missing",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -87,21 +109,60 @@ class ArticleList(ScrollView, can_focus=True):
     class Selected(Highlighted):
         """The person chose a story to read (Enter, l, →, or a click)."""
 
-    def __init__(self, articles: list[Article], *, id: str | None = None) -> None:
+    def __init__(self, articles: Sequence[Article], *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._articles = articles
         self._rows: list[Row] = []
+        self._read: set[str] = set()
+        self._bookmarked: set[str] = set()
+        self._counts: dict[tuple[str, bool], tuple[int, int]] = {}
         self._cache: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(1024)
         self.set_articles(articles)
 
     # -- data -------------------------------------------------------------------
 
-    def set_articles(self, articles: list[Article]) -> None:
-        self._rows = build_rows(articles)
-        self._cache.clear()
+    def set_articles(
+        self,
+        articles: Sequence[Article],
+        pinned: Sequence[Article] = (),
+        missing: frozenset[str] = frozenset(),
+    ) -> None:
+        """Replace the stories (and the bookmarks shown above them), keeping the
+        cursor on the same story when it is still there."""
+        current = self.highlighted
+        self._articles = articles
+        self._rows = build_rows(articles, pinned, missing)
         self.virtual_size = Size(0, len(self._rows))
-        first = self._next_story(-1, 1)
-        self.set_reactive(ArticleList.cursor, first if first is not None else 0)
+        self._count_unread()
+        index = self._index_in_area(current.id, pinned=False) if current else None
+        if index is None:
+            index = self._next_story(-1, 1)
+        self.set_reactive(ArticleList.cursor, index if index is not None else 0)
+        self._cache.clear()
         self.refresh()
+
+    def set_marks(self, read: set[str], bookmarked: set[str]) -> None:
+        """What is read and bookmarked changed: recount and redraw."""
+        self._read = read
+        self._bookmarked = bookmarked
+        self._count_unread()
+        self._cache.clear()
+        self.refresh()
+
+    def _count_unread(self) -> None:
+        """(unread, total) for each section header."""
+        counts: dict[tuple[str, bool], tuple[int, int]] = {}
+        read = self._read
+        for row in self._rows:
+            if row.article is not None:
+                key = (row.section, row.pinned)
+                unread, total = counts.get(key, (0, 0))
+                fresh = row.article.id not in read and not row.missing
+                counts[key] = (unread + fresh, total + 1)
+        self._counts = counts
+
+    def unread_count(self, section: str) -> int:
+        return self._counts.get((section, False), (0, 0))[0]
 
     @property
     def rows(self) -> list[Row]:
@@ -113,19 +174,60 @@ class ArticleList(ScrollView, can_focus=True):
             return self._rows[self.cursor].article
         return None
 
-    def articles(self) -> list[Article]:
-        """Stories in sidebar order, which is the order ] and [ walk."""
-        return [row.article for row in self._rows if row.article is not None]
+    def step_from(self, article_id: str | None, step: int) -> Article | None:
+        """The story `step` rows after `article_id` in sidebar order (from the
+        cursor's copy of it when it stands in two places), for ] and [."""
+        here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+        if here is not None and here.article is not None and here.article.id == article_id:
+            start = self.cursor
+        elif article_id is not None and (found := self.index_of(article_id)) is not None:
+            start = found
+        else:
+            start = -1 if step > 0 else len(self._rows)
+        index = self._next_story(start, step)
+        if index is None:
+            return None
+        self.cursor = index
+        return self._rows[index].article
 
-    def index_of(self, article_id: str) -> int | None:
+    def _index_in_area(self, article_id: str, pinned: bool) -> int | None:
         for index, row in enumerate(self._rows):
-            if row.article is not None and row.article.id == article_id:
+            if row.article is not None and row.article.id == article_id and row.pinned == pinned:
                 return index
         return None
 
+    def index_of(self, article_id: str) -> int | None:
+        """The story's row: its own section's row, else its bookmark row."""
+        found = self._index_in_area(article_id, pinned=False)
+        return found if found is not None else self._index_in_area(article_id, pinned=True)
+
     def highlight(self, article_id: str) -> None:
-        if (index := self.index_of(article_id)) is not None:
+        """Put the cursor on the story, staying in the Bookmarks section when the
+        cursor is already there and the story is one of them."""
+        here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+        index = None
+        if here is not None and here.pinned:
+            index = self._index_in_area(article_id, pinned=True)
+        if index is None:
+            index = self.index_of(article_id)
+        if index is not None:
             self.cursor = index
+
+    def next_unread(self) -> Article | None:
+        """The first unread story after the cursor, wrapping round once."""
+        count = len(self._rows)
+        for step in range(1, count + 1):
+            row = self._rows[(self.cursor + step) % count]
+            if row.article is not None and not row.pinned and row.article.id not in self._read:
+                return row.article
+        return None
+
+    def jump_to_bookmarks(self) -> bool:
+        if self._rows and self._rows[0].pinned:
+            self.cursor = 1
+            self.scroll_to(y=0, animate=False)
+            return True
+        return False
 
     # -- cursor -----------------------------------------------------------------
 
@@ -249,14 +351,27 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> Strip:
         if row.article is None:
             style = self.get_component_rich_style("article-list--section")
-            count = f" {row.count}"
+            unread, total = self._counts.get((row.section, row.pinned), (0, 0))
+            count = Text(" ")
+            if unread and not row.pinned:  # "3/5": three of five unread
+                count.append(str(unread), style=Style(bold=True))
+                count.append("/")
+            count.append(str(total), style=Style(dim=True))
             text = Text(row.section, style=style, no_wrap=True, overflow="ellipsis")
-            text.truncate(max(1, width - len(count) - 1), overflow="ellipsis")
-            text.pad_right(width - text.cell_len - len(count))
-            text.append(count, style=Style(dim=True))
+            text.truncate(max(1, width - count.cell_len - 1), overflow="ellipsis")
+            text.pad_right(width - text.cell_len - count.cell_len)
+            text.append_text(count)
         else:
-            marker = "▸ " if is_open else "  "
-            text = Text(marker + row.article.title, no_wrap=True, overflow="ellipsis")
+            article = row.article
+            marker = "▸" if is_open else " "
+            star = "★" if article.id in self._bookmarked else " "
+            text = Text(f"{marker}{star} ", no_wrap=True, overflow="ellipsis")
+            text.append(article.title)
+            if row.missing:
+                text.append(" (missing)")
+                text.stylize(self.get_component_rich_style("article-list--missing"), 3)
+            elif article.id in self._read:
+                text.stylize(self.get_component_rich_style("article-list--read"), 3)
             if is_open:
                 text.stylize(self.get_component_rich_style("article-list--open"))
             text.truncate(width, overflow="ellipsis", pad=True)

@@ -29,7 +29,7 @@ class StoryView(ScrollView, can_focus=True):
         Binding("down,j", "scroll_down", "Scroll down", id="story.down"),
         Binding("up,k", "scroll_up", "Scroll up", id="story.up"),
         Binding("space,pagedown", "page_down", "Page down", id="story.page_down"),
-        Binding("pageup,b", "page_up", "Page up", show=False, id="story.page_up"),
+        Binding("pageup", "page_up", "Page up", show=False, id="story.page_up"),
         Binding("home,g", "scroll_home", "Top", show=False, id="story.top"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="story.bottom"),
         Binding("escape,h,left", "back", "Back to list", id="story.back"),
@@ -43,12 +43,36 @@ class StoryView(ScrollView, can_focus=True):
     def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[Strip] = []
-        self._rendered_for: tuple[str, int, str] | None = None
+        self._rendered_for: tuple[str, int, str, str | None] | None = None
+        self._note: str | None = None
+        self._pending_scroll = 0
         self.set_reactive(StoryView.article, article)
+
+    def show(self, article: Article, *, scroll_y: int = 0, note: str | None = None) -> None:
+        """Show a story at a scroll position (where the reader left it)."""
+        self._note = note
+        self._pending_scroll = scroll_y
+        if article is self.article:
+            self._render_story()
+            self._restore_scroll()
+        else:
+            self.article = article
+
+    def set_note(self, note: str | None) -> None:
+        """The bookmark note changed (None: not bookmarked)."""
+        self._note = note
+        self._render_story()
 
     def watch_article(self) -> None:
         self._render_story()
+        self._restore_scroll()
+
+    def _restore_scroll(self) -> None:
+        y, self._pending_scroll = self._pending_scroll, 0
         self.scroll_to(y=0, animate=False)
+        if y:
+            # The new virtual size is applied on the next refresh; scroll after it.
+            self.call_after_refresh(self.scroll_to, y=y, animate=False)
 
     def on_resize(self) -> None:
         self._render_story()
@@ -68,7 +92,7 @@ class StoryView(ScrollView, can_focus=True):
         article = self.article
         if width <= 0:
             return
-        key = (article.id if article else "", width, self.app.theme)
+        key = (article.id if article else "", width, self.app.theme, self._note)
         if key == self._rendered_for:
             return
         self._rendered_for = key
@@ -80,7 +104,7 @@ class StoryView(ScrollView, can_focus=True):
             console = self.app.console
             options = console.options.update(width=measure, height=None)
             rendered = console.render_lines(
-                render_article(article, self._palette()), options, pad=False
+                render_article(article, self._palette(), note=self._note), options, pad=False
             )
             pad = [Segment(" " * left)] if left else []
             self._lines = [Strip([*pad, *line]) for line in rendered]

@@ -1,0 +1,188 @@
+"""Bookmarks and reading state in the reader, by keyboard, across restarts."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.sources.dump import read_dump
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.article_list import BOOKMARKS
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def articles(seed: Path):
+    return read_dump(seed).articles
+
+
+def data_dir() -> Path:
+    return Path(os.environ["NEWS_DATA_DIR"])
+
+
+async def settle(app: NewsApp) -> None:
+    """Wait until every write asked for so far has reached the disk."""
+    app.saver.submit(lambda: None).result(timeout=10)
+
+
+def screen(app: NewsApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def sidebar_lines(app: NewsApp) -> list[str]:
+    sidebar = screen(app).sidebar
+    return [sidebar.render_line(y).text.rstrip() for y in range(len(sidebar.rows))]
+
+
+async def test_bookmark_from_the_sidebar_persists(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "b")
+        await settle(app)
+        lines = sidebar_lines(app)
+        assert lines[0].startswith(BOOKMARKS)
+        assert "★ Tesla Semi" in lines[1]
+        saved = json.loads((data_dir() / "bookmarks.json").read_text())
+        assert [b["title"] for b in saved["bookmarks"]] == [articles[3].title]
+    again = NewsApp(read_dump(Path(articles[0].source)).articles)
+    async with again.run_test(size=SIZE):
+        assert "★ Tesla Semi" in sidebar_lines(again)[1]
+
+
+async def test_b_in_the_story_toggles_the_open_story(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "enter", "b")
+        await settle(app)
+        assert "★ Bookmarked" in "\n".join(s.text for s in screen(app).story._lines[:3])
+        await pilot.press("b")
+        await settle(app)
+        assert json.loads((data_dir() / "bookmarks.json").read_text())["bookmarks"] == []
+        assert not sidebar_lines(app)[0].startswith(BOOKMARKS)
+
+
+async def test_capital_b_jumps_to_bookmarks_newest_first(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("B")  # none yet: says so
+        await pilot.press("b")
+        await pilot.pause(1.1)  # a later second, so the order is by time
+        await pilot.press("G", "b")
+        await pilot.press("B")
+        sidebar = screen(app).sidebar
+        assert sidebar.highlighted.title.startswith("SpaceX")  # newest first
+        assert sidebar.rows[1].pinned and sidebar.rows[2].pinned
+
+
+async def test_note_on_a_bookmark(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"[b]ask[/b] Wu")
+        await pilot.press("enter")
+        await settle(app)
+        (saved,) = json.loads((data_dir() / "bookmarks.json").read_text())["bookmarks"]
+        assert saved["note"] == "[b]ask[/b] Wu"
+        assert "★ Bookmarked · [b]ask[/b] Wu" in "\n".join(
+            s.text for s in screen(app).story._lines[:3]
+        )
+        await pilot.press("e", "escape")  # cancelled: nothing changes
+        await pilot.pause(0.3)
+        await settle(app)
+        (saved,) = json.loads((data_dir() / "bookmarks.json").read_text())["bookmarks"]
+        assert saved["note"] == "[b]ask[/b] Wu"
+
+
+async def test_opening_marks_read_and_u_toggles(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "2/2" in sidebar_lines(app)[0]
+        await pilot.press("enter")
+        await settle(app)
+        assert "1/2" in sidebar_lines(app)[0]
+        assert json.loads((data_dir() / "state.json").read_text())["read"] == [articles[0].id]
+        await pilot.press("h", "u")
+        await settle(app)
+        assert "2/2" in sidebar_lines(app)[0]
+        assert json.loads((data_dir() / "state.json").read_text())["read"] == []
+
+
+async def test_full_stop_opens_the_next_unread(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # Giga read
+        await pilot.press("full_stop")
+        assert screen(app).story.article.title.startswith("Tesla Semi")
+        for _ in range(3):
+            await pilot.press("full_stop")
+        await pilot.press("full_stop")  # all four read now
+        assert screen(app).sidebar.next_unread() is None
+
+
+async def test_reopens_at_the_last_story_and_place(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "enter", "j", "j", "j", "j")
+        await pilot.pause()
+        await pilot.press("left_square_bracket", "right_square_bracket")  # away and back
+        await pilot.pause()
+        assert screen(app).story.scroll_y == 4
+        await pilot.press("q")
+    app.saver.close()
+    again = NewsApp(read_dump(Path(articles[0].source)).articles)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        story = screen(again).story
+        assert story.article.title.startswith("SpaceX is launching")
+        assert story.scroll_y == 4
+
+
+async def test_a_bookmark_whose_story_is_gone_still_shows(articles, tmp_path) -> None:
+    path = data_dir() / "bookmarks.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "bookmarks": [
+                    {
+                        "article_id": "0123456789ab",
+                        "title": "Gone story",
+                        "section": "Old",
+                        "source": "https://example.org/feed",
+                        "url": "https://example.org/story",
+                        "added": "2026-01-02T03:04:05Z",
+                        "note": "",
+                    }
+                ],
+            }
+        )
+    )
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Gone story (missing)" in sidebar_lines(app)[1]
+        await pilot.press("B", "enter")
+        await pilot.pause()
+        text = "\n".join(s.text for s in screen(app).story._lines)
+        assert "no longer in your sources" in text
+
+
+async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles) -> None:
+    path = data_dir() / "bookmarks.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{ not json")
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("bookmarks" in n.message for n in app._notifications)
+        assert any(p.name.startswith("bookmarks.json.corrupt") for p in path.parent.iterdir())
+        await pilot.press("b")
+        await settle(app)
+    assert len(json.loads(path.read_text())["bookmarks"]) == 1
