@@ -50,6 +50,11 @@ def write_json_atomic(path: Path, data: Any) -> None:
         raw = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: only a \u escape can carry it
         raw = (json.dumps(data, indent=2) + "\n").encode("ascii")
+    write_bytes_atomic(path, raw)
+
+
+def write_bytes_atomic(path: Path, raw: bytes) -> None:
+    """Replace `path` with `raw` the same careful way (see `write_json_atomic`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
     try:

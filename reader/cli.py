@@ -16,6 +16,7 @@ from pathlib import Path
 from reader import __version__
 from reader.atomic import StoreError
 from reader.config import DATA_DIR_ENV, Config, ConfigError, data_dir, load_config, seed_paths
+from reader.highlight import Highlighter, Keyword, KeywordError, compile_keyword
 from reader.model import Article
 from reader.sources.dump import DumpError, read_dump
 
@@ -97,6 +98,7 @@ def cmd_show(argv: list[str], config: Config) -> int:
     parser = _parser("news show", "Print one story, rendered; plain text when piped.")
     parser.add_argument("id", metavar="ID", help="the story's id, as `news list` shows it")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="dump files (default: bundled)")
+    _highlight_option(parser)
     args = parser.parse_args(argv)
     articles = load_articles(args.paths, config)
     matches = [a for a in articles if a.id == args.id] or [
@@ -109,9 +111,11 @@ def cmd_show(argv: list[str], config: Config) -> int:
 
     from reader.render import MEASURE, render_article
 
+    keywords = [*config.keywords, *_extra_keywords(args)]
+    highlighters = [Highlighter(keywords).styled] if keywords else []
     console = Console(highlight=False)
     console.width = min(console.width, MEASURE)
-    console.print(render_article(matches[0]))
+    console.print(render_article(matches[0], highlighters=highlighters))
     return 0
 
 
@@ -195,12 +199,33 @@ def cmd_tui(argv: list[str], config: Config) -> int:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="dump files (default: bundled)")
     parser.add_argument("--version", action="version", version=f"news {__version__}")
     _data_dir_option(parser)
+    _highlight_option(parser)
     args = parser.parse_args(argv)
     _apply_data_dir(args)
     articles = load_articles(args.paths, config)
     from reader.tui.run import run_tui
 
-    return run_tui(articles)
+    return run_tui(articles, list(config.keywords), _extra_keywords(args))
+
+
+def _highlight_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--highlight",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="also highlight WORD in this run (repeatable); `w` in the reader saves keywords",
+    )
+
+
+def _extra_keywords(args: argparse.Namespace) -> list[Keyword]:
+    keywords = [Keyword(word) for word in args.highlight if word.strip()]
+    for keyword in keywords:
+        try:
+            compile_keyword(keyword)
+        except KeywordError as exc:
+            raise UserError(f"--highlight: {exc}") from None
+    return keywords
 
 
 COMMANDS = {"list": cmd_list, "show": cmd_show, "bookmarks": cmd_bookmarks}

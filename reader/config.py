@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from reader.highlight import Keyword, KeywordError, keywords_from_config
 
 APP_NAME = "news"
 CONFIG_DIR_ENV = "NEWS_CONFIG_DIR"
@@ -63,7 +65,7 @@ class Config:
 
     # When set, only lines equal to one of these names start a new section in a dump.
     sections: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = field(default_factory=tuple)
+    keywords: tuple[Keyword, ...] = field(default_factory=tuple)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -82,8 +84,42 @@ def load_config(path: Path | None = None) -> Config:
     highlight = data.get("highlight", {})
     sections = dump.get("sections", []) if isinstance(dump, dict) else []
     keywords = highlight.get("keywords", []) if isinstance(highlight, dict) else []
-    if not all(isinstance(s, str) for s in sections):
+    if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
         raise ConfigError(f"config {path}: [dump] sections must be a list of strings")
-    if not all(isinstance(k, str) for k in keywords):
-        raise ConfigError(f"config {path}: [highlight] keywords must be a list of strings")
-    return Config(sections=tuple(sections), keywords=tuple(keywords))
+    try:
+        watched = keywords_from_config(keywords)
+    except KeywordError as exc:
+        raise ConfigError(f"config {path}: [highlight] {exc}") from exc
+    return Config(sections=tuple(sections), keywords=tuple(watched))
+
+
+def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
+    """Write the keywords into config.toml, keeping the rest of the file and its
+    comments as the user wrote them. Raises ConfigError."""
+    import tomlkit
+
+    from reader.atomic import describe, write_bytes_atomic
+
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        doc = tomlkit.parse(text)
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
+        raise ConfigError(f"cannot update config {path}: {exc}") from exc
+    entries = tomlkit.array()
+    for kw in keywords:
+        plain = kw.color is None and kw.whole_word and not kw.case_sensitive and not kw.regex
+        if plain:
+            entries.append(kw.word)
+        else:
+            table = tomlkit.inline_table()
+            table.update({k: v for k, v in asdict(kw).items() if v is not None})
+            entries.append(table)
+    entries.multiline(len(keywords) > 3)
+    if "highlight" not in doc:
+        doc["highlight"] = tomlkit.table()
+    doc["highlight"]["keywords"] = entries  # type: ignore[index]
+    try:
+        write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot save config {path}: {describe(exc)}") from exc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TypeVar
 
@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.bookmarks import Bookmarks
-from reader.config import bundled
+from reader.config import bundled, save_keywords
+from reader.highlight import Keyword
 from reader.model import Article
 from reader.state import ReadingState
 from reader.tui.saver import Saver
@@ -35,6 +36,7 @@ class NewsApp(App[None]):
 
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("w", "keywords", "Keywords", id="keywords"),
         Binding("t", "toggle_theme", "Light/dark", id="theme"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -45,9 +47,15 @@ class NewsApp(App[None]):
         *,
         bookmarks: Bookmarks | None = None,
         state: ReadingState | None = None,
+        keywords: Sequence[Keyword] = (),
+        extra_keywords: Sequence[Keyword] = (),
     ) -> None:
         super().__init__()
         self.articles = articles
+        # Keywords from the config (which the dialog edits and saves), and those
+        # given with --highlight for this run only.
+        self.keywords = list(keywords)
+        self.extra_keywords = [k for k in extra_keywords if k not in self.keywords]
         self.bookmarks = bookmarks or _loaded(Bookmarks())
         self.state = state or _loaded(ReadingState())
         self.saver = Saver(self._store_error)
@@ -55,7 +63,25 @@ class NewsApp(App[None]):
             self.theme = theme
 
     def get_default_screen(self) -> Screen[None]:
-        return ReaderScreen(self.articles, self.bookmarks, self.state, self.saver)
+        return ReaderScreen(
+            self.articles,
+            self.bookmarks,
+            self.state,
+            self.saver,
+            [*self.keywords, *self.extra_keywords],
+        )
+
+    def action_keywords(self) -> None:
+        from reader.tui.dialogs.keywords import KeywordsDialog
+
+        self.push_screen(KeywordsDialog(self.keywords, self._keywords_changed))
+
+    def _keywords_changed(self, keywords: list[Keyword]) -> None:
+        self.keywords = keywords
+        self.saver.submit(save_keywords, keywords)
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.set_keywords([*keywords, *self.extra_keywords])
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._theme_changed, init=False)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 
 from reader.atomic import StoreError
+from reader.highlight import Keyword
 from reader.model import Article
 from reader.tui.app import NewsApp
 
 
-def run_tui(articles: list[Article]) -> int:
-    app = NewsApp(articles)
+def run_tui(articles: list[Article], keywords: list[Keyword], extra_keywords: list[Keyword]) -> int:
+    app = NewsApp(articles, keywords=keywords, extra_keywords=extra_keywords)
     app.run()
     # Every write asked for while the app ran, then one last try at anything
     # that could not be saved then (a disk that was full, say).

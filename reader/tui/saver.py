@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from reader.atomic import StoreError
+from reader.config import ConfigError
 
 
 class Saver:
@@ -27,7 +28,7 @@ class Saver:
 
     def _report(self, future: Future[Any]) -> None:
         exc = future.exception()
-        if isinstance(exc, StoreError):
+        if isinstance(exc, StoreError | ConfigError):
             # The change stays in memory and is retried with the next one.
             self._on_error(f"{exc}. Kept in memory; will retry.")
         elif exc is not None:

@@ -161,3 +161,19 @@ def test_data_dir_flag_wins_over_the_environment(capsys, tmp_path: Path) -> None
     assert code == 0 and json.loads(out) == []
     code, out, _ = run(capsys, "bookmarks", "--data-dir", str(tmp_path / "elsewhere"), "--json")
     assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_a_bad_keyword_in_the_config_is_named(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[highlight]\nkeywords = [{word = "Giga (", regex = true}]\n')
+    code, _, err = run(capsys, "list")
+    assert code == 2 and str(config) in err and "keyword 1" in err
+
+
+def test_show_with_highlight_keeps_the_text(capsys) -> None:
+    _, out, _ = run(capsys, "list", "--json")
+    first = json.loads(out)[0]["id"]
+    _, plain, _ = run(capsys, "show", first)
+    code, lit, _ = run(capsys, "show", first, "--highlight", "Tesla")
+    assert code == 0 and lit == plain

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmark, Bookmarks
+from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Block, BlockKind, make_article
 from reader.state import ReadingState
 from reader.tui.saver import Saver
@@ -74,8 +76,11 @@ class ReaderScreen(Screen[None]):
         bookmarks: Bookmarks,
         state: ReadingState,
         saver: Saver,
+        keywords: Sequence[Keyword] = (),
     ) -> None:
         super().__init__()
+        self.keywords = list(keywords)
+        self.keyword_highlighter: Highlighter | None = None
         self.articles = list(articles)
         self.bookmarks = bookmarks
         self.state = state
@@ -118,6 +123,32 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         (self.sidebar if self.sidebar_open else self.story).focus()
+        if self.keywords:
+            self.set_keywords(self.keywords)
+
+    # -- keywords ---------------------------------------------------------------------
+
+    def set_keywords(self, keywords: Sequence[Keyword]) -> None:
+        """Light up these keywords in the story and the sidebar, and count them."""
+        self.keywords = list(keywords)
+        highlighter = Highlighter(self.keywords) if self.keywords else None
+        self.keyword_highlighter = highlighter
+        self.story.set_highlighters(*([highlighter.styled] if highlighter else []))
+        self.sidebar.set_keywords(highlighter)
+        if highlighter is not None:
+            self._count_hits(highlighter)
+
+    @work(thread=True, exclusive=True, group="keyword-hits")
+    def _count_hits(self, highlighter: Highlighter) -> None:
+        worker = get_current_worker()
+        hits: dict[str, int] = {}
+        for article in self.articles:
+            if worker.is_cancelled:
+                return
+            texts = (article.title, article.standfirst, *(b.text for b in article.blocks))
+            if count := sum(highlighter.count(t) for t in texts if t):
+                hits[article.id] = count
+        self.app.call_from_thread(self.sidebar.set_hits, hits)
 
     def on_unmount(self) -> None:
         self._leave_story()
@@ -276,4 +307,3 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open
-

@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.highlight import Highlighter
 from reader.model import Article
 
 BOOKMARKS = "Bookmarks"
@@ -89,6 +90,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--open",
         "article-list--read",
         "article-list--missing",
+        "article-list--hits",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -117,6 +119,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._bookmarked: set[str] = set()
         self._counts: dict[tuple[str, bool], tuple[int, int]] = {}
         self._cache: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(1024)
+        self._highlighter: Highlighter | None = None
+        self._hits: dict[str, int] = {}
         self.set_articles(articles)
 
     # -- data -------------------------------------------------------------------
@@ -146,6 +150,19 @@ class ArticleList(ScrollView, can_focus=True):
         self._read = read
         self._bookmarked = bookmarked
         self._count_unread()
+        self._cache.clear()
+        self.refresh()
+
+    def set_keywords(self, highlighter: Highlighter | None) -> None:
+        """Followed keywords: coloured in titles; hit counts follow with `set_hits`."""
+        self._highlighter = highlighter
+        self._hits = {}
+        self._cache.clear()
+        self.refresh()
+
+    def set_hits(self, hits: dict[str, int]) -> None:
+        """How many keyword matches each story has, shown beside its title."""
+        self._hits = hits
         self._cache.clear()
         self.refresh()
 
@@ -374,7 +391,15 @@ class ArticleList(ScrollView, can_focus=True):
                 text.stylize(self.get_component_rich_style("article-list--read"), 3)
             if is_open:
                 text.stylize(self.get_component_rich_style("article-list--open"))
-            text.truncate(width, overflow="ellipsis", pad=True)
+            if self._highlighter is not None:
+                for start, end, style in self._highlighter.styled(article.title):
+                    text.stylize(style, start + 3, end + 3)
+            hits = self._hits.get(article.id, 0)
+            badge = Text(f" {hits}", style=self.get_component_rich_style("article-list--hits"))
+            if not hits:
+                badge = Text()
+            text.truncate(max(1, width - badge.cell_len), overflow="ellipsis", pad=True)
+            text.append_text(badge)
             if is_cursor:
                 text.stylize(self.get_component_rich_style("article-list--cursor"))
         segments = list(text.render(self.app.console))

@@ -17,7 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article
-from reader.render import MEASURE, Palette, render_article
+from reader.render import MEASURE, Highlighter, Palette, render_article
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 
@@ -45,6 +45,7 @@ class StoryView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._rendered_for: tuple[str, int, str, str | None] | None = None
         self._note: str | None = None
+        self._highlighters: tuple[Highlighter, ...] = ()
         self._pending_scroll = 0
         self.set_reactive(StoryView.article, article)
 
@@ -61,6 +62,13 @@ class StoryView(ScrollView, can_focus=True):
     def set_note(self, note: str | None) -> None:
         """The bookmark note changed (None: not bookmarked)."""
         self._note = note
+        self._render_story()
+
+    def set_highlighters(self, *highlighters: Highlighter) -> None:
+        """Spans to light up (followed keywords, search matches), applied as the
+        story is rendered; they restyle text but never move it."""
+        self._highlighters = highlighters
+        self._rendered_for = None
         self._render_story()
 
     def watch_article(self) -> None:
@@ -104,7 +112,9 @@ class StoryView(ScrollView, can_focus=True):
             console = self.app.console
             options = console.options.update(width=measure, height=None)
             rendered = console.render_lines(
-                render_article(article, self._palette(), note=self._note), options, pad=False
+                render_article(article, self._palette(), self._highlighters, self._note),
+                options,
+                pad=False,
             )
             pad = [Segment(" " * left)] if left else []
             self._lines = [Strip([*pad, *line]) for line in rendered]

@@ -1,0 +1,119 @@
+"""Followed keywords, lit up in stories and titles, edited in a dialog."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Input, Label
+
+from reader.highlight import Keyword
+from reader.sources.dump import read_dump
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def articles(seed: Path):
+    return read_dump(seed).articles
+
+
+def config_file() -> Path:
+    return Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+
+
+def lit(strips, word: str) -> int:
+    """How many times `word` is drawn with a background colour of its own."""
+    count = 0
+    for strip in strips:
+        for segment in strip:
+            if word in segment.text and segment.style and segment.style.bgcolor:
+                count += segment.text.count(word)
+    return count
+
+
+async def settle(app: NewsApp) -> None:
+    app.saver.submit(lambda: None).result(timeout=10)
+
+
+async def test_keywords_light_up_story_and_titles(articles) -> None:
+    app = NewsApp(articles, keywords=[Keyword("Starfall")], extra_keywords=[Keyword("Tesla")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert lit(screen.story._lines, "Tesla") >= 5
+        sidebar = screen.sidebar
+        row = sidebar.render_line(1)
+        assert lit([row], "Tesla") == 1
+        assert row.text.rstrip().endswith(" 7")  # Tesla seven times in the Giga story
+        await pilot.press("G", "enter")
+        await pilot.pause()
+        assert lit(screen.story._lines, "Starfall") >= 5
+
+
+async def test_highlighting_does_not_move_text(articles) -> None:
+    plain = NewsApp(articles)
+    async with plain.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = [s.text for s in plain.screen.story._lines]
+    app = NewsApp(articles, extra_keywords=[Keyword("Tesla"), Keyword("Giga Shanghai")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [s.text for s in app.screen.story._lines] == before
+
+
+async def test_dialog_adds_and_removes_and_saves_at_once(articles) -> None:
+    app = NewsApp(articles, extra_keywords=[Keyword("Semi")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press(*"Starfall", "enter")
+        await settle(app)
+        saved = tomllib.loads(config_file().read_text())
+        assert saved["highlight"]["keywords"] == ["Starfall"]  # --highlight words stay out
+        app.screen.query_one(Input).value = "Giga \\w+"
+        app.screen.query_one("#regex", Checkbox).value = True
+        app.screen.query_one("#match-case", Checkbox).value = True
+        await pilot.press("enter")
+        await settle(app)
+        saved = tomllib.loads(config_file().read_text())
+        assert saved["highlight"]["keywords"][1]["word"] == "Giga \\w+"
+        assert saved["highlight"]["keywords"][1]["regex"] is True
+        # Remove the first from the list.
+        app.screen.query_one("#keyword-list").focus()
+        await pilot.press("home", "delete")
+        await settle(app)
+        saved = tomllib.loads(config_file().read_text())
+        assert [k["word"] for k in saved["highlight"]["keywords"]] == ["Giga \\w+"]
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        assert [k.word for k in screen.keywords] == ["Giga \\w+", "Semi"]
+
+
+async def test_a_bad_pattern_is_refused_with_the_reason(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#regex", Checkbox).value = True
+        await pilot.press(*"Giga (", "enter")
+        await pilot.pause()
+        message = str(app.screen.query_one("#keyword-error", Label).render())
+        assert "missing )" in message
+        assert not config_file().exists()
+
+
+async def test_keywords_dialog_is_in_the_command_palette(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Keywords (everywhere)" in titles
