@@ -39,7 +39,11 @@ class UserError(Exception):
     """Something the person can fix; shown as one line, never a traceback."""
 
 
-def load_articles(paths: Sequence[str], config: Config) -> list[Article]:
+def load_articles(
+    paths: Sequence[str], config: Config, warnings: list[str] | None = None
+) -> list[Article]:
+    """Stories from the dumps, in order. Warnings go to `warnings` when given
+    (the TUI shows them), else to standard error."""
     files = [Path(p) for p in paths] or seed_paths()
     articles: list[Article] = []
     for path in files:
@@ -48,7 +52,10 @@ def load_articles(paths: Sequence[str], config: Config) -> list[Article]:
         except DumpError as exc:
             raise UserError(str(exc)) from None
         for warning in result.warnings:
-            print(f"news: warning: {warning}", file=sys.stderr)
+            if warnings is None:
+                print(f"news: warning: {warning}", file=sys.stderr)
+            else:
+                warnings.append(warning)
         articles.extend(result.articles)
     return articles
 
@@ -202,10 +209,11 @@ def cmd_tui(argv: list[str], config: Config) -> int:
     _highlight_option(parser)
     args = parser.parse_args(argv)
     _apply_data_dir(args)
-    articles = load_articles(args.paths, config)
+    warnings: list[str] = []
+    articles = load_articles(args.paths, config, warnings)
     from reader.tui.run import run_tui
 
-    return run_tui(articles, list(config.keywords), _extra_keywords(args))
+    return run_tui(articles, list(config.keywords), _extra_keywords(args), warnings)
 
 
 def _highlight_option(parser: argparse.ArgumentParser) -> None:

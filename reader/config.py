@@ -12,8 +12,10 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.highlight import Keyword, KeywordError, keywords_from_config
+if TYPE_CHECKING:  # highlight pulls in Rich; commands that never highlight skip it
+    from reader.highlight import Keyword
 
 APP_NAME = "news"
 CONFIG_DIR_ENV = "NEWS_CONFIG_DIR"
@@ -86,6 +88,8 @@ def load_config(path: Path | None = None) -> Config:
     keywords = highlight.get("keywords", []) if isinstance(highlight, dict) else []
     if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
         raise ConfigError(f"config {path}: [dump] sections must be a list of strings")
+    from reader.highlight import KeywordError, keywords_from_config
+
     try:
         watched = keywords_from_config(keywords)
     except KeywordError as exc:

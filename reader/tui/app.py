@@ -49,8 +49,10 @@ class NewsApp(App[None]):
         state: ReadingState | None = None,
         keywords: Sequence[Keyword] = (),
         extra_keywords: Sequence[Keyword] = (),
+        warnings: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.warnings = list(warnings)
         self.articles = articles
         # Keywords from the config (which the dialog edits and saves), and those
         # given with --highlight for this run only.
@@ -88,6 +90,8 @@ class NewsApp(App[None]):
         for problem in (self.bookmarks.problem, self.state.problem):
             if problem:
                 self.notify(problem, title="Could not load", severity="warning", timeout=15)
+        for warning in self.warnings:
+            self.notify(warning, severity="warning", timeout=10)
 
     def _theme_changed(self, theme: str) -> None:
         self.saver.submit(self.state.set_theme, theme)

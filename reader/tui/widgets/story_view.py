@@ -7,6 +7,9 @@ tell on which line any search match or keyword sits.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -20,6 +23,8 @@ from reader.model import Article
 from reader.render import MEASURE, Highlighter, Palette, render_article
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
+MATCH = "news-match"  # style meta key that numbers search matches
+SpanFinder = Callable[[str], list[tuple[int, int]]]
 
 
 class StoryView(ScrollView, can_focus=True):
@@ -46,6 +51,10 @@ class StoryView(ScrollView, can_focus=True):
         self._rendered_for: tuple[str, int, str, str | None] | None = None
         self._note: str | None = None
         self._highlighters: tuple[Highlighter, ...] = ()
+        self._match_spans: SpanFinder | None = None
+        self.current_match = -1
+        # The line each search match starts on, by match number, after rendering.
+        self.match_lines: list[int] = []
         self._pending_scroll = 0
         self.set_reactive(StoryView.article, article)
 
@@ -70,6 +79,49 @@ class StoryView(ScrollView, can_focus=True):
         self._highlighters = highlighters
         self._rendered_for = None
         self._render_story()
+
+    def set_matches(self, spans: SpanFinder | None) -> None:
+        """Mark search matches (offsets from `spans(text)`), numbered in reading
+        order; None clears them."""
+        self._match_spans = spans
+        self.current_match = 0 if spans is not None else -1
+        self._rendered_for = None
+        self._render_story()
+        if not self.match_lines:
+            self.current_match = -1
+
+    @property
+    def match_count(self) -> int:
+        return len(self.match_lines)
+
+    def goto_match(self, index: int) -> bool:
+        """Make match `index` the current one and bring it into view."""
+        if not 0 <= index < len(self.match_lines):
+            return False
+        self.current_match = index
+        self._rendered_for = None
+        self._render_story()
+        target = max(0, self.match_lines[index] - self.scrollable_content_region.height // 3)
+        self.call_after_refresh(self.scroll_to, y=target, animate=False)
+        return True
+
+    def _match_highlighter(self) -> Highlighter | None:
+        """Numbers matches as the story renders, so each can be found on screen."""
+        spans_of = self._match_spans
+        if spans_of is None:
+            return None
+        theme = self.app.current_theme
+        other = Style(bold=True, reverse=True)
+        current = Style(bold=True, color="black", bgcolor=theme.accent or theme.primary)
+        numbers = itertools.count()
+
+        def mark(text: str) -> Iterator[tuple[int, int, Style]]:
+            for start, end in spans_of(text):
+                number = next(numbers)
+                style = current if number == self.current_match else other
+                yield start, end, style + Style(meta={MATCH: number})
+
+        return mark
 
     def watch_article(self) -> None:
         self._render_story()
@@ -100,7 +152,14 @@ class StoryView(ScrollView, can_focus=True):
         article = self.article
         if width <= 0:
             return
-        key = (article.id if article else "", width, self.app.theme, self._note)
+        key = (
+            article.id if article else "",
+            width,
+            self.app.theme,
+            self._note,
+            id(self._match_spans),
+            self.current_match,
+        )
         if key == self._rendered_for:
             return
         self._rendered_for = key
@@ -111,8 +170,11 @@ class StoryView(ScrollView, can_focus=True):
             left = max(0, (width - measure) // 2)
             console = self.app.console
             options = console.options.update(width=measure, height=None)
+            highlighters = [*self._highlighters]
+            if (marks := self._match_highlighter()) is not None:
+                highlighters.append(marks)
             rendered = console.render_lines(
-                render_article(article, self._palette(), self._highlighters, self._note),
+                render_article(article, self._palette(), highlighters, self._note),
                 options,
                 pad=False,
             )
@@ -120,6 +182,7 @@ class StoryView(ScrollView, can_focus=True):
             self._lines = [Strip([*pad, *line]) for line in rendered]
             while self._lines and not self._lines[-1].cell_length:
                 self._lines.pop()
+        self.match_lines = _match_lines(self._lines) if self._match_spans else []
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
 
@@ -133,3 +196,14 @@ class StoryView(ScrollView, can_focus=True):
 
     def action_back(self) -> None:
         self.post_message(self.Back())
+
+
+def _match_lines(lines: list[Strip]) -> list[int]:
+    """The first line of each numbered match."""
+    found: dict[int, int] = {}
+    for y, strip in enumerate(lines):
+        for segment in strip:
+            style = segment.style
+            if style is not None and (number := style.meta.get(MATCH)) is not None:
+                found.setdefault(number, y)
+    return [found[n] for n in sorted(found)]

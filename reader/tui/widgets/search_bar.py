@@ -1,0 +1,102 @@
+"""The search bar: a query, where to look, and what was found.
+
+It only reports what the person types and chooses (messages up); the screen
+runs the search and tells the bar what to show (`set_status`).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label
+
+ALL, STORY = "all", "story"
+SCOPE_LABELS = {ALL: "all stories", STORY: "this story"}
+
+
+class SearchBar(Horizontal):
+    """Component of the reader screen, docked at the bottom, hidden until `/`."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close search", id="search.close"),
+        Binding("ctrl+t", "toggle_scope", "All/this story", id="search.scope"),
+        Binding("down", "move(1)", "Next result", id="search.down"),
+        Binding("up", "move(-1)", "Previous result", id="search.up"),
+    ]
+
+    scope: reactive[str] = reactive(ALL, init=False)
+
+    class Changed(Message):
+        """The query or the scope changed: search again."""
+
+        def __init__(self, text: str, scope: str) -> None:
+            super().__init__()
+            self.text = text
+            self.scope = scope
+
+    class Submitted(Message):
+        """Enter: open the chosen result (or the first match in the story)."""
+
+    class Move(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    class Closed(Message):
+        pass
+
+    def compose(self) -> ComposeResult:
+        yield Label("/", id="search-prompt")
+        yield Input(
+            placeholder='Search: words, "a phrase", -not, OR, section:News', id="search-input"
+        )
+        yield Label(Text(SCOPE_LABELS[ALL]), id="search-scope", markup=False)
+        yield Label("", id="search-status", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    def open(self, scope: str | None = None) -> None:
+        if scope is not None:
+            self.scope = scope
+        self.display = True
+        self.input.focus()
+
+    def set_status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#search-status", Label)
+        status.set_class(error, "-error")
+        status.update(Text(message))
+
+    def watch_scope(self, scope: str) -> None:
+        self.query_one("#search-scope", Label).update(Text(SCOPE_LABELS[scope]))
+        self.post_message(self.Changed(self.text, scope))
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value, self.scope))
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted())
+
+    def action_close(self) -> None:
+        self.display = False
+        self.post_message(self.Closed())
+
+    def action_toggle_scope(self) -> None:
+        self.scope = STORY if self.scope == ALL else ALL
+
+    def action_move(self, step: int) -> None:
+        self.post_message(self.Move(step))
