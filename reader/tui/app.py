@@ -87,6 +87,10 @@ class NewsApp(App[None]):
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._theme_changed, init=False)
+        # After the first screen is up: toasts raised before that are not shown.
+        self.call_after_refresh(self._tell_problems)
+
+    def _tell_problems(self) -> None:
         for problem in (self.bookmarks.problem, self.state.problem):
             if problem:
                 self.notify(problem, title="Could not load", severity="warning", timeout=15)

@@ -10,8 +10,13 @@ from reader.model import Article
 from reader.tui.app import NewsApp
 
 
-def run_tui(articles: list[Article], keywords: list[Keyword], extra_keywords: list[Keyword]) -> int:
-    app = NewsApp(articles, keywords=keywords, extra_keywords=extra_keywords)
+def run_tui(
+    articles: list[Article],
+    keywords: list[Keyword],
+    extra_keywords: list[Keyword],
+    warnings: list[str],
+) -> int:
+    app = NewsApp(articles, keywords=keywords, extra_keywords=extra_keywords, warnings=warnings)
     app.run()
     # Every write asked for while the app ran, then one last try at anything
     # that could not be saved then (a disk that was full, say).

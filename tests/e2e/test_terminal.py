@@ -1,0 +1,89 @@
+"""The installed command in a real terminal (tmux), as a person starts it."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+
+class Terminal:
+    def __init__(self, command: str, cwd: Path, env: dict[str, str], size=(120, 40)) -> None:
+        self.name = f"news-test-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        inner = (
+            f"cd {shlex.quote(str(cwd))} && env -u COLUMNS -u LINES TERM=xterm-256color "
+            f"{exports} {command}"
+        )
+        subprocess.run(
+            ["tmux", "-L", self.name, "new-session", "-d", "-s", self.name,
+             "-x", str(size[0]), "-y", str(size[1]),
+             "sh", "-c", inner + "; echo __EXIT=$?__; sleep 30"],
+            check=True,
+        )  # fmt: skip
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.name, "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    def wait(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in (screen := self.screen()):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never showed; screen:\n{self.screen()}")
+
+    def send(self, *keys: str) -> None:
+        subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", self.name, *keys], check=True)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    opened: list[Terminal] = []
+
+    def start(*args: str, size=(120, 40)) -> Terminal:
+        command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "reader", *args))
+        env = {"NEWS_DATA_DIR": str(tmp_path / "data"), "NEWS_CONFIG_DIR": str(tmp_path / "cfg")}
+        term = Terminal(command, tmp_path, env, size)
+        opened.append(term)
+        return term
+
+    yield start
+    for term in opened:
+        term.close()
+
+
+def test_starts_reads_and_quits_cleanly(terminal) -> None:
+    term = terminal()
+    term.wait("Tesla China is poised to focus")
+    term.send("j", "j", "Enter")
+    term.wait("Robin (@xdNiBoR) June 19, 2026")
+    term.send("b", "q")
+    screen = term.wait("__EXIT=")
+    assert "__EXIT=0__" in screen and "Traceback" not in screen
+
+
+def test_other_dump_at_80x24(terminal, tmp_path: Path) -> None:
+    dump = tmp_path / "other.txt"
+    dump.write_bytes(b"Sports\nHome side wins\nThe match ended late. Fans cheered.\n\xff bad\n")
+    term = terminal(str(dump), size=(80, 24))
+    screen = term.wait("The match ended late")
+    assert "Sports" in screen
+    term.wait("UTF-8")  # the warning reaches the person inside the TUI
+    term.send("q")
+    assert "__EXIT=0__" in term.wait("__EXIT=")
