@@ -21,6 +21,10 @@ CORE = [
     "reader.highlight",
     "reader.bookmarks",
     "reader.state",
+    "reader.net",
+    "reader.sources.feed",
+    "reader.sources.opml",
+    "reader.sources.markdown_dir",
 ]
 
 

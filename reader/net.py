@@ -1,0 +1,383 @@
+"""The guarded HTTP client for feeds and pages, and full-text extraction.
+
+Every address fetched comes from a feed list or a feed, so none is trusted:
+
+* only http and https are fetched, and every redirect target is checked again
+  (a feed must not be able to send us to file: or any other scheme); ``file:``
+  addresses are the caller's business, read as local files;
+* redirects are followed by hand, up to ``MAX_REDIRECTS``, and a loop is
+  named as one;
+* connect, read and whole-fetch timeouts, so one dead server cannot hold a
+  refresh forever, not even one that drips a byte at a time;
+* the size cap is enforced while the body streams in, on the decompressed
+  bytes, and gzip and deflate are inflated here with a bound on each step, so
+  a small compressed bomb cannot fill memory either;
+* conditional GET: the ETag and Last-Modified from the previous fetch go out
+  again, and a 304 comes back as ``not_modified``.
+
+Errors are a ``FetchError`` with a short reason a person can read in a
+progress list ("timed out", "HTTP 404", "too large (over 10 MB)"); anything
+else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from reader import __version__
+from reader.sanitize import clean
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+MAX_REDIRECTS = 5
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 20.0
+TOTAL_TIMEOUT = 60.0
+DEFAULT_CONCURRENCY = 8
+MIN_ARTICLE_WORDS = 20
+USER_AGENT = f"news-reader/{__version__} (terminal feed reader)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/feed+json;q=0.8, */*;q=0.5"
+)
+# Only what is inflated here, with a bound: httpx would inflate whole network
+# chunks unbounded, and brotli or zstd would need libraries we do not ship.
+ACCEPT_ENCODING = "gzip, deflate"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_INFLATE_STEP = 64 * 1024
+
+
+class FetchError(Exception):
+    """A fetch that failed for a reason worth showing; ``reason`` is short."""
+
+    def __init__(self, reason: str, url: str = "") -> None:
+        super().__init__(f"{url}: {reason}" if url else reason)
+        self.reason = reason
+        self.url = url
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str  # as asked for
+    final_url: str  # after redirects: relative links in the body resolve against it
+    status: int
+    content: bytes  # empty when not modified
+    etag: str | None
+    last_modified: str | None
+    content_type: str = ""
+    not_modified: bool = False
+
+
+def make_client(
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    user_agent: str = USER_AGENT,
+    trust_env: bool = True,
+) -> httpx.AsyncClient:
+    """One client for a whole refresh, so connections to a host are reused.
+
+    Redirects are off in the client because ``fetch`` follows them itself,
+    checking each target's scheme. ``trust_env`` keeps proxy variables working.
+    """
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+        headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
+        trust_env=trust_env,
+    )
+
+
+def check_url(url: str) -> str:
+    """The URL if it may be fetched, else a ``FetchError`` saying why."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        raise FetchError("invalid URL", url) from None
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        raise FetchError(f"scheme not allowed: {scheme or '(none)'}", url)
+    if not parts.hostname:
+        raise FetchError("invalid URL: no host", url)
+    return url.strip()
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    total_timeout: float = TOTAL_TIMEOUT,
+) -> FetchResult:
+    """GET one URL under every guard in the module docstring."""
+    try:
+        async with asyncio.timeout(total_timeout):
+            return await _fetch(client, url, etag, last_modified, max_bytes)
+    except TimeoutError:
+        raise FetchError("timed out", url) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(_reason(exc), url) from None
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    max_bytes: int,
+) -> FetchResult:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    current = check_url(url)
+    seen = {current}
+    for _hop in range(MAX_REDIRECTS + 1):
+        # Never the client's own redirect following: each target is checked here.
+        stream = client.stream("GET", current, headers=headers, follow_redirects=False)
+        async with stream as response:
+            if response.status_code in _REDIRECTS and "location" in response.headers:
+                target = urljoin(current, response.headers["location"].strip())
+                try:
+                    check_url(target)
+                except FetchError as exc:
+                    raise FetchError(f"redirect refused ({exc.reason})", url) from None
+                if target in seen:
+                    raise FetchError("redirect loop", url)
+                seen.add(target)
+                current = target
+                continue
+            new_etag = response.headers.get("etag") or etag
+            new_modified = response.headers.get("last-modified") or last_modified
+            if response.status_code == 304:
+                return FetchResult(
+                    url, current, 304, b"", new_etag, new_modified, not_modified=True
+                )
+            if response.status_code >= 300:
+                raise FetchError(f"HTTP {response.status_code}", url)
+            content = await _read_body(response, max_bytes, url)
+            return FetchResult(
+                url,
+                current,
+                response.status_code,
+                content,
+                new_etag,
+                new_modified,
+                response.headers.get("content-type", ""),
+            )
+    raise FetchError(f"too many redirects (over {MAX_REDIRECTS})", url)
+
+
+def _too_large(max_bytes: int, url: str) -> FetchError:
+    megabytes = max_bytes / (1024 * 1024)
+    size = f"{megabytes:g} MB" if megabytes >= 1 else f"{max_bytes:,} bytes"
+    return FetchError(f"too large (over {size})", url)
+
+
+async def _read_body(response: httpx.Response, max_bytes: int, url: str) -> bytes:
+    """The decoded body, refused as soon as it passes ``max_bytes``."""
+    declared = response.headers.get("content-length", "")
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if declared.isdigit() and encoding == "identity" and int(declared) > max_bytes:
+        raise _too_large(max_bytes, url)
+    inflater = _Inflater(encoding, url)
+    body = bytearray()
+    async for raw in response.aiter_raw():
+        for piece in inflater.feed(raw):
+            body += piece
+            if len(body) > max_bytes:
+                raise _too_large(max_bytes, url)
+    return bytes(body)
+
+
+class _Inflater:
+    """gzip or deflate, inflated a bounded step at a time.
+
+    ``zlib`` asked to inflate a whole network chunk at once may return a
+    thousand times its size; with ``max_length`` each step is small and the
+    caller can stop as soon as the total passes the cap.
+    """
+
+    def __init__(self, encoding: str, url: str) -> None:
+        if encoding in ("identity", ""):
+            self._wbits: int | None = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._wbits = zlib.MAX_WBITS | 16
+        elif encoding == "deflate":
+            self._wbits = zlib.MAX_WBITS  # zlib-wrapped; raw deflate is tried on failure
+        else:
+            raise FetchError(f"unsupported content encoding: {encoding[:20]}", url)
+        self._url = url
+        self._encoding = encoding
+        self._zlib = zlib.decompressobj(self._wbits) if self._wbits is not None else None
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterable[bytes]:
+        if self._zlib is None:
+            if data:
+                yield data
+            return
+        while True:
+            try:
+                piece = self._zlib.decompress(data, _INFLATE_STEP)
+            except zlib.error:
+                if self._encoding == "deflate" and not self._started:
+                    # Some servers send raw deflate under the name "deflate".
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._started = True
+                    continue
+                raise FetchError(f"bad {self._encoding} data", self._url) from None
+            self._started = True
+            if piece:
+                yield piece
+            if self._zlib.eof:
+                data = self._zlib.unused_data  # another gzip member may follow
+                if not data or self._wbits is None:
+                    return
+                self._zlib = zlib.decompressobj(self._wbits)
+                continue
+            data = self._zlib.unconsumed_tail
+            if not data and len(piece) < _INFLATE_STEP:
+                return
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    """A few words for an httpx error: the user needs the kind, not the stack.
+
+    httpx (through anyio) wraps the socket error a few times over, so the
+    chain of causes is searched for the one that says what happened.
+    """
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        for cause in _causes(exc):
+            if isinstance(cause, ssl.SSLError | ssl.CertificateError):
+                return "TLS error: certificate not accepted"
+            if isinstance(cause, socket.gaierror):
+                return "host not found"
+            if isinstance(cause, ConnectionRefusedError):
+                return "connection refused"
+        text = str(exc).lower()
+        if "certificate" in text or "ssl" in text:
+            return "TLS error: certificate not accepted"
+        if "name or service not known" in text or "nodename nor servname" in text:
+            return "host not found"
+        return "cannot connect"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "connection closed or bad response"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return "invalid URL"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    return type(exc).__name__
+
+
+FetchRequest = str | tuple[str, str | None, str | None]
+Outcome = FetchResult | FetchError
+OnDone = Callable[[str, Outcome], object]
+
+
+async def fetch_many(
+    urls_with_validators: Iterable[FetchRequest],
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_done: OnDone | None = None,
+    *,
+    client: httpx.AsyncClient | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    total_timeout: float = TOTAL_TIMEOUT,
+) -> dict[str, Outcome]:
+    """Fetch many URLs, at most ``concurrency`` at once, reporting each as it lands.
+
+    Each request is a URL or ``(url, etag, last_modified)``. ``on_done(url,
+    result_or_error)`` is called once per URL in the order they finish (it
+    drives a progress bar); a failed feed never stops the others. Returns
+    every outcome keyed by URL, in the order asked. Without a ``client`` one is
+    made with ``make_client()`` and closed at the end.
+    """
+    unique: dict[str, tuple[str, str | None, str | None]] = {}
+    for request in urls_with_validators:
+        entry = (request, None, None) if isinstance(request, str) else request
+        unique.setdefault(entry[0], entry)  # a URL asked for twice is fetched once
+    requests = list(unique.values())
+    outcomes: dict[str, Outcome] = {}
+    gate = asyncio.Semaphore(max(1, concurrency))
+    own_client = client is None
+    active = make_client() if client is None else client
+
+    async def one(url: str, etag: str | None, modified: str | None) -> None:
+        async with gate:
+            outcome: Outcome
+            try:
+                outcome = await fetch(
+                    active,
+                    url,
+                    etag=etag,
+                    last_modified=modified,
+                    max_bytes=max_bytes,
+                    total_timeout=total_timeout,
+                )
+            except FetchError as exc:
+                outcome = exc
+        outcomes[url] = outcome
+        if on_done is not None:
+            on_done(url, outcome)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for url, etag, modified in requests:
+                group.create_task(one(url, etag, modified))
+    finally:
+        if own_client:
+            await active.aclose()
+    return {url: outcomes[url] for url, _, _ in requests}
+
+
+def extract_article(html: bytes | str, url: str) -> str | None:
+    """The main article of a web page as Markdown, or None when there is none.
+
+    trafilatura separates the story from menus, share buttons and comments;
+    it is imported here, not at the top, because it takes about half a second
+    and only the "full text" command needs it. A leading level-one heading is
+    dropped (it is the headline the story already shows), and fewer than
+    ``MIN_ARTICLE_WORDS`` words count as nothing found.
+    """
+    import trafilatura
+
+    text = trafilatura.extract(
+        html,
+        url=url or None,
+        output_format="markdown",
+        include_comments=False,
+        include_links=True,
+        include_images=False,
+        include_tables=True,
+        favor_precision=True,
+    )
+    if not text:
+        return None
+    text = clean(text).strip()
+    if text.startswith("# "):
+        text = text.partition("\n")[2].strip()  # the page's headline: the story has its title
+    if len(text.split()) < MIN_ARTICLE_WORDS:
+        return None  # a menu or a cookie notice, not a story
+    return text

@@ -1,0 +1,212 @@
+"""A folder of Markdown files (``*.md``, searched recursively) as articles.
+
+Each file is one story:
+
+* front matter, optional: a block between ``---`` lines at the very top,
+  read as ``key: value`` lines (quotes around a value are dropped; lists,
+  nesting and everything else YAML can do are ignored, so nothing in a file
+  can run code or blow up). Keys used: title, section, date, url, author,
+  and summary (or description) for the standfirst;
+* title: front matter, else the first ``# `` heading (taken out of the body so
+  it is not shown twice), else the file name without ``.md``;
+* section: front matter, else the name of the folder holding the file, else
+  (for files at the top) the folder's own name;
+* published: a ``date`` of ``2026-06-21`` stays a date; a date and time
+  becomes ISO 8601 in UTC (a time without a zone is taken as UTC);
+* url: kept only if http or https;
+* id: ``article_id(section, title, salt=path inside the folder)``, so a
+  story keeps its id, and its bookmarks, until the file is moved.
+
+Hidden files and folders (``.git``, ``.obsidian``) are skipped, symbolic links
+to folders are not followed (no loops, nothing outside the folder), and a file
+over ``MAX_FILE_BYTES`` is skipped with a warning. A file that is not UTF-8 is
+read with replacement characters and a warning naming it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from reader.model import Article, article_id, make_article
+from reader.sanitize import clean, clean_line
+from reader.sources.feed import ToBlocks, paragraphs
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FRONT_MATTER_LINES = 200
+SUFFIXES = (".md", ".markdown")
+
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class MarkdownDirError(Exception):
+    """A folder that cannot be read at all; the message names it."""
+
+
+@dataclass(frozen=True)
+class MarkdownDirResult:
+    articles: list[Article]
+    warnings: list[str] = field(default_factory=list)
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """The front matter's ``key: value`` pairs (keys lower-cased) and the body.
+
+    Text without a closed front-matter block at its top is all body.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 1)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        return {}, text
+    values: dict[str, str] = {}
+    for line in lines[1:end]:
+        match = _FRONT_KEY.match(line)
+        if not match:
+            continue  # a list item, a comment, a continuation: not for us
+        key, value = match.group(1).lower(), match.group(2).strip()
+        if value.startswith("#"):
+            value = ""
+        elif len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values.setdefault(key, clean_line(value))
+    return values, "\n".join(lines[end + 1 :])
+
+
+def _title_from_heading(body: str) -> tuple[str, str]:
+    """The first level-one ATX heading outside code, and the body without it."""
+    lines = body.split("\n")
+    in_fence = False
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        match = _H1.match(line)
+        if match:
+            rest = "\n".join(lines[:number] + lines[number + 1 :])
+            return clean_line(match.group(1)), rest
+    return "", body
+
+
+def _published(value: str) -> str | None:
+    """ISO 8601 for a front-matter date, "" for none, None if unreadable."""
+    if not value:
+        return ""
+    if _DATE_ONLY.match(value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _web_url(value: str) -> str:
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+def _decode(raw: bytes, name: str, warnings: list[str]) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        warnings.append(f"{name}: not valid UTF-8; bad bytes shown as �")
+        text = raw.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_markdown_file(
+    text: str,
+    relative: Path,
+    folder_name: str,
+    source: str,
+    *,
+    to_blocks: ToBlocks = paragraphs,
+    warnings: list[str] | None = None,
+) -> Article:
+    """One story from a file's text; ``relative`` is its path inside the folder."""
+    warnings = [] if warnings is None else warnings
+    meta, body = front_matter(text)
+    title = meta.get("title", "")
+    if not title:
+        title, body = _title_from_heading(body)
+    title = title or clean_line(relative.stem) or "Untitled"
+    parent = relative.parent.name
+    section = meta.get("section") or clean_line(parent) or clean_line(folder_name) or "Notes"
+    published = _published(meta.get("date", ""))
+    if published is None:
+        warnings.append(f"{source}: date not understood: {meta['date'][:40]}")
+        published = ""
+    return make_article(
+        section,
+        title,
+        to_blocks(clean(body).strip()),
+        source,
+        standfirst=meta.get("summary") or meta.get("description", ""),
+        url=_web_url(meta.get("url", "")),
+        author=meta.get("author", ""),
+        published=published,
+        id=article_id(section, title, relative.as_posix()),
+    )
+
+
+def _markdown_files(root: Path) -> list[Path]:
+    found = []
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        found.extend(
+            Path(folder, name)
+            for name in files
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES)
+        )
+    return sorted(found)
+
+
+def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> MarkdownDirResult:
+    """Every Markdown file under ``root`` as an article, in path order."""
+    if not root.exists():
+        raise MarkdownDirError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise MarkdownDirError(f"{root}: not a folder")
+    folder_name = root.resolve().name
+    articles: list[Article] = []
+    warnings: list[str] = []
+    for path in _markdown_files(root):
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                warnings.append(f"{path}: skipped, larger than {MAX_FILE_BYTES // 2**20} MB")
+                continue
+            raw = path.read_bytes()
+        except OSError as exc:
+            warnings.append(f"{path}: cannot read: {exc.strerror}")
+            continue
+        text = _decode(raw, str(path), warnings)
+        article = parse_markdown_file(
+            text,
+            path.relative_to(root),
+            folder_name,
+            str(path),
+            to_blocks=to_blocks,
+            warnings=warnings,
+        )
+        articles.append(article)
+    if not articles:
+        warnings.append(f"{root}: no Markdown files found")
+    return MarkdownDirResult(articles, warnings)

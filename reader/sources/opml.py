@@ -1,0 +1,120 @@
+"""OPML subscription lists: read one exported by another reader, write ours.
+
+An OPML file is a tree of ``<outline>`` elements. An outline with an
+``xmlUrl`` is a feed; one without is a folder, and a feed's folder (its
+section here) is the title of the nearest folder around it, so deeper
+nesting is flattened to its innermost level. Titles come from ``title``,
+else ``text``, else the feed's address.
+
+The file comes from elsewhere, so it is parsed with defusedxml: a document
+that declares entities (a billion-laughs bomb, an external entity reading a
+local file) is refused rather than expanded. Only http and https feeds are
+kept (``feed:`` addresses are rewritten to the http(s) they stand for), each
+once, and every text is sanitized.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from reader.sanitize import clean_line
+
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+class OpmlError(Exception):
+    """An OPML document that cannot be read; ``reason`` is short."""
+
+    def __init__(self, reason: str, source: str = "") -> None:
+        super().__init__(f"{source}: {reason}" if source else reason)
+        self.reason = reason
+        self.source = source
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    title: str
+    xml_url: str
+    html_url: str = ""
+    folder: str = ""  # becomes the section of the feed's stories; "" for none
+
+
+def _web_url(value: str | None) -> str:
+    """An http(s) URL, or "" for anything else; ``feed:`` is unwrapped."""
+    url = clean_line(value or "")
+    lowered = url.lower()
+    if lowered.startswith("feed://"):
+        url = "http://" + url[len("feed://") :]
+    elif lowered.startswith("feed:"):
+        url = url[len("feed:") :]
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else ""
+
+
+def parse_opml(data: bytes, source: str = "") -> list[Subscription]:
+    """Every http(s) feed in an OPML document, in document order, each once."""
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True)
+    except DefusedXmlException:
+        raise OpmlError(
+            "declares XML entities (refused: entity expansion attack)", source
+        ) from None
+    except ET.ParseError as exc:
+        raise OpmlError(f"not XML ({exc})", source) from None
+    if root.tag.lower() != "opml":
+        raise OpmlError(f"not OPML (root element <{clean_line(root.tag)[:40]}>)", source)
+    body = root.find("body")
+    if body is None:
+        raise OpmlError("not OPML (no <body>)", source)
+    found: list[Subscription] = []
+    seen: set[str] = set()
+
+    def walk(element: ET.Element, folder: str) -> None:
+        for outline in element.findall("outline"):
+            name = clean_line(outline.get("title") or outline.get("text") or "")
+            xml_url = _web_url(outline.get("xmlUrl") or outline.get("xmlurl"))
+            if xml_url:
+                if xml_url not in seen:
+                    seen.add(xml_url)
+                    html_url = _web_url(outline.get("htmlUrl") or outline.get("htmlurl"))
+                    found.append(Subscription(name or xml_url, xml_url, html_url, folder))
+            elif not outline.get("xmlUrl"):
+                walk(outline, name or folder)  # a folder: its name is the section
+
+    walk(body, "")
+    return found
+
+
+def write_opml(subscriptions: Iterable[Subscription], title: str = "News subscriptions") -> str:
+    """An OPML 2.0 document, feeds grouped in folders in first-seen order."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = clean_line(title)
+    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
+    body = ET.SubElement(root, "body")
+    folders: dict[str, ET.Element] = {}
+    for sub in subscriptions:
+        parent = body
+        folder = clean_line(sub.folder)
+        if folder:
+            if folder not in folders:
+                folders[folder] = ET.SubElement(body, "outline", text=folder, title=folder)
+            parent = folders[folder]
+        name = clean_line(sub.title) or sub.xml_url
+        attributes = {"type": "rss", "text": name, "title": name, "xmlUrl": clean_line(sub.xml_url)}
+        if sub.html_url:
+            attributes["htmlUrl"] = clean_line(sub.html_url)
+        ET.SubElement(parent, "outline", attributes)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
