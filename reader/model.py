@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -59,6 +60,18 @@ class Block:
     # Inline emphasis and links, kept as spans so the text itself stays plain.
     inlines: tuple[Inline, ...] = ()
     level: int = 0  # heading level, or list nesting depth
+
+
+class Entry(Protocol):
+    """A story as a list needs it, without its body: an `Article`, or a row of
+    the library's listing."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def title(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,10 @@ CORE = [
     "reader.sources.feed",
     "reader.sources.opml",
     "reader.sources.markdown_dir",
+    "reader.markdown",
+    "reader.library.articles",
+    "reader.library.search",
+    "reader.catalog",
 ]
 
 

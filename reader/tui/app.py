@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.bookmarks import Bookmarks
+from reader.catalog import Catalog, MemoryCatalog
 from reader.config import bundled, save_keywords
 from reader.highlight import Keyword
 from reader.model import Article
@@ -19,6 +20,8 @@ from reader.state import ReadingState
 from reader.tui.saver import Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.result_list import ResultList
+from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.story_view import StoryView
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -43,7 +46,7 @@ class NewsApp(App[None]):
 
     def __init__(
         self,
-        articles: list[Article],
+        catalog: Catalog | Sequence[Article],
         *,
         bookmarks: Bookmarks | None = None,
         state: ReadingState | None = None,
@@ -53,7 +56,8 @@ class NewsApp(App[None]):
     ) -> None:
         super().__init__()
         self.warnings = list(warnings)
-        self.articles = articles
+        # A plain list of stories (tests, ad-hoc files) is a catalog in memory.
+        self.catalog = catalog if not isinstance(catalog, Sequence) else MemoryCatalog(catalog)
         # Keywords from the config (which the dialog edits and saves), and those
         # given with --highlight for this run only.
         self.keywords = list(keywords)
@@ -66,7 +70,7 @@ class NewsApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(
-            self.articles,
+            self.catalog,
             self.bookmarks,
             self.state,
             self.saver,
@@ -118,6 +122,8 @@ class NewsApp(App[None]):
             ("Reading", list(Binding.make_bindings(ReaderScreen.BINDINGS))),
             ("Story list", list(Binding.make_bindings(ArticleList.BINDINGS))),
             ("Reading pane", list(Binding.make_bindings(StoryView.BINDINGS))),
+            ("Search bar", list(Binding.make_bindings(SearchBar.BINDINGS))),
+            ("Search results", list(Binding.make_bindings(ResultList.BINDINGS))),
         ]
 
     def _palette_binding(self) -> Iterable[Binding]:
@@ -132,7 +138,13 @@ class NewsApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         owners: dict[str, object] = {"Reading": screen, "Everywhere": self}
-        for widget_type, group in ((ArticleList, "Story list"), (StoryView, "Reading pane")):
+        widgets = (
+            (ArticleList, "Story list"),
+            (StoryView, "Reading pane"),
+            (SearchBar, "Search bar"),
+            (ResultList, "Search results"),
+        )
+        for widget_type, group in widgets:
             found = screen.query(widget_type)
             if found:
                 owners[group] = found.first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,27 +14,45 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
+def group_table(
+    title: str, bindings: Iterable[Binding], key_display: Callable[[Binding], str]
+) -> Table | None:
+    """One part's keys; an action with several keys ("down" and "j") is one row."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    for binding in bindings:
+        if binding.description:
+            keys.setdefault((binding.action, binding.description), []).append(
+                key_display(binding)
+            )
+    if not keys:
+        return None
+    table = Table(box=None, show_header=True, padding=(0, 2, 0, 0), expand=False)
+    table.add_column(Text(title, style="bold underline"), style="bold", no_wrap=True)
+    table.add_column("")
+    for (_, description), displays in keys.items():
+        table.add_row(Text(" ".join(displays)), Text(description))
+    return table
+
+
 def binding_table(
     groups: Iterable[tuple[str, Iterable[Binding]]], key_display: Callable[[Binding], str]
 ) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
-    table.add_column("key", style="bold", no_wrap=True)
-    table.add_column("action")
-    for title, bindings in groups:
-        # One action may have several keys ("down" and "j"): one row each action.
-        keys: dict[tuple[str, str], list[str]] = {}
-        for binding in bindings:
-            if binding.description:
-                keys.setdefault((binding.action, binding.description), []).append(
-                    key_display(binding)
-                )
-        if not keys:
-            continue
-        table.add_row(Text(title, style="bold underline"), Text())
-        for (_, description), displays in keys.items():
-            table.add_row(Text("  ".join(displays)), Text(description))
-        table.add_row(Text(), Text())
-    return table
+    """The groups in two columns, split where the rows come out most even."""
+    tables = [t for title, b in groups if (t := group_table(title, b, key_display))]
+    sizes = [t.row_count + 2 for t in tables]
+    half = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
+    layout = Table.grid(padding=(0, 4))
+    layout.add_column()
+    layout.add_column()
+    layout.add_row(Group(*_spaced(tables[:half])), Group(*_spaced(tables[half:])))
+    return layout
+
+
+def _spaced(tables: list[Table]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for table in tables:
+        out += [table, Text()]
+    return out
 
 
 class HelpScreen(ModalScreen[None]):

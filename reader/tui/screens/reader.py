@@ -16,18 +16,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmark, Bookmarks
+from reader.catalog import Catalog
 from reader.highlight import Highlighter, Keyword
-from reader.model import Article, Block, BlockKind, make_article
+from reader.library.search import SearchCancelled, Searcher, SearchResult
+from reader.model import Article, Block, BlockKind, Entry, make_article
+from reader.query import Query, QueryError, parse
 from reader.state import ReadingState
 from reader.tui.saver import Saver
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.result_list import ResultItem, ResultList
+from reader.tui.widgets.search_bar import ALL, STORY, SearchBar
 from reader.tui.widgets.story_view import StoryView
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
+SEARCH_LIMIT = 500  # hits fetched per query; the bar says when there are more
 
 
 def missing_story(bookmark: Bookmark) -> Article:
@@ -65,6 +71,11 @@ class ReaderScreen(Screen[None]):
         Binding("e", "edit_note", "Note", id="note"),
         Binding("u", "toggle_read", "Read/unread", id="read"),
         Binding("s", "toggle_sidebar", "Sidebar", id="sidebar"),
+        # A priority binding: Textual offers keys to the focused widget first, so
+        # without it letters typed right after / could land in the sidebar.
+        Binding("slash", "search", "Search", key_display="/", priority=True, id="search"),
+        Binding("n", "next_match", "Next match", id="next_match"),
+        Binding("N", "previous_match", "Prev match", id="previous_match"),
     ]
 
     narrow: reactive[bool] = reactive(False)
@@ -72,32 +83,39 @@ class ReaderScreen(Screen[None]):
 
     def __init__(
         self,
-        articles: Sequence[Article],
+        catalog: Catalog,
         bookmarks: Bookmarks,
         state: ReadingState,
         saver: Saver,
         keywords: Sequence[Keyword] = (),
     ) -> None:
         super().__init__()
+        self.catalog = catalog
+        self._searcher: Searcher | None = None  # made by the first search, in its worker
+        self.search_query: Query | None = None  # the search whose matches are shown
+        self._results_query: Query | None = None  # the search the result list answers
+        self._generation = 0  # bumped by every keystroke; older answers are dropped
         self.keywords = list(keywords)
         self.keyword_highlighter: Highlighter | None = None
-        self.articles = list(articles)
+        self.entries = catalog.entries
         self.bookmarks = bookmarks
         self.state = state
         self.saver = saver
-        self._by_id = {a.id: a for a in self.articles}
+        self._by_id: dict[str, Entry] = {e.id: e for e in self.entries}
         # What the person has done, as the UI sees it; the stores follow behind.
-        self._read: set[str] = {a.id for a in self.articles if state.is_read(a.id)}
+        self._read: set[str] = {i for i in self._by_id if state.is_read(i)}
         self._pins: dict[str, Bookmark] = {b.article_id: b for b in bookmarks.all()}
         self._positions: dict[str, int] = {}
-        last = state.last
-        self.first = self._by_id.get(last or "") or (self.articles[0] if self.articles else None)
+        first = state.last if state.last in self._by_id else None
+        if first is None and self.entries:
+            first = self.entries[0].id
+        self.first = catalog.article(first) if first else None
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            self._sidebar = sidebar = ArticleList(self.articles, id="sidebar")
+            self._sidebar = sidebar = ArticleList(self.entries, id="sidebar")
             self._update_sidebar(sidebar)
             if self.first is not None:
                 sidebar.highlight(self.first.id)
@@ -111,6 +129,8 @@ class ReaderScreen(Screen[None]):
                     note=self._note_for(self.first.id),
                 )
             yield story
+            yield ResultList(id="results")
+        yield SearchBar(id="search")
         yield Footer()
 
     @property
@@ -142,12 +162,11 @@ class ReaderScreen(Screen[None]):
     def _count_hits(self, highlighter: Highlighter) -> None:
         worker = get_current_worker()
         hits: dict[str, int] = {}
-        for article in self.articles:
+        for article_id, text in self.catalog.texts():
             if worker.is_cancelled:
                 return
-            texts = (article.title, article.standfirst, *(b.text for b in article.blocks))
-            if count := sum(highlighter.count(t) for t in texts if t):
-                hits[article.id] = count
+            if count := highlighter.count(text):
+                hits[article_id] = count
         self.app.call_from_thread(self.sidebar.set_hits, hits)
 
     def on_unmount(self) -> None:
@@ -179,14 +198,24 @@ class ReaderScreen(Screen[None]):
         pins = sorted(self._pins.values(), key=lambda b: b.added, reverse=True)
         pinned = [self._by_id.get(b.article_id) or missing_story(b) for b in pins]
         missing = frozenset(b.article_id for b in pins if b.article_id not in self._by_id)
-        sidebar.set_articles(self.articles, pinned, missing)
+        sidebar.set_articles(self.entries, pinned, missing)
         sidebar.set_marks(self._read, set(self._pins))
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
-        if self.sidebar.has_focus and self.sidebar.highlighted is not None:
-            return self.sidebar.highlighted
+        if self.sidebar.has_focus and (entry := self.sidebar.highlighted) is not None:
+            return self._load(entry)
         return self.story.article
+
+    def _load(self, entry: Entry) -> Article | None:
+        """The whole story for a sidebar entry. A library read by primary key and a
+        Markdown parse: well under a millisecond, so it is done right here."""
+        if isinstance(entry, Article):
+            return entry
+        pin = self._pins.get(entry.id)
+        if entry.id not in self._by_id and pin is not None:
+            return missing_story(pin)
+        return self.catalog.article(entry.id)
 
     def _leave_story(self) -> None:
         """Remember where the open story was left, and write it down."""
@@ -197,7 +226,11 @@ class ReaderScreen(Screen[None]):
             self.saver.submit(self.state.set_position, article.id, y)
             self.saver.submit(self.state.flush)
 
-    def open(self, article: Article) -> None:
+    def open(self, entry: Entry) -> None:
+        article = self._load(entry)
+        if article is None:
+            self.notify("That story is no longer in the library", severity="warning")
+            return
         if self.story.article is not None and self.story.article.id != article.id:
             self._leave_story()
         position = self._positions.get(article.id, self.state.position(article.id))
@@ -221,8 +254,179 @@ class ReaderScreen(Screen[None]):
 
     @on(StoryView.Back)
     def _back(self) -> None:
+        if self.search_query is not None or self.search_bar.display:
+            self._close_search()  # the first Escape leaves the search, the next the story
+            return
         self.sidebar_open = True
         self.sidebar.focus()
+
+    # -- search -----------------------------------------------------------------------
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one(ResultList)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # a "/" typed into the search bar (or any input) is text
+        if action in ("next_match", "previous_match"):
+            return self.search_query is not None
+        return True
+
+    def action_search(self) -> None:
+        bar = self.search_bar
+        bar.display = True
+        # Focus at once, in this same key event, so the very next key lands in it.
+        self.set_focus(bar.input)
+        if bar.text:
+            bar.input.select_all()
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        self._generation += 1
+        text = event.text
+        bar = self.search_bar
+        if not text.strip():
+            self._show_search_results(False)
+            self._set_query(None)
+            bar.set_status("")
+            return
+        try:
+            query = parse(text, prefix_last=not text[-1:].isspace())
+        except QueryError as exc:
+            bar.set_status(str(exc), error=True)
+            return
+        if event.scope == STORY:
+            self._show_search_results(False)
+            self._set_query(query)
+            return
+        bar.set_status("searching…")
+        self._interrupt_search()  # a newer keystroke stops the query in flight
+        self._run_search(query, self._generation)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_search(self, query: Query, generation: int) -> None:
+        try:
+            if self._searcher is None:  # the first search builds or opens the index
+                self._searcher = self.catalog.searcher()
+            result = self._searcher.search(query, limit=SEARCH_LIMIT)
+        except SearchCancelled:
+            return
+        except QueryError as exc:
+            self.app.call_from_thread(self._search_failed, str(exc), generation)
+            return
+        self.app.call_from_thread(self._search_done, query, result, generation)
+
+    def _interrupt_search(self) -> None:
+        if self._searcher is not None:
+            self._searcher.interrupt()
+
+    def _search_failed(self, message: str, generation: int) -> None:
+        if generation == self._generation:
+            self.search_bar.set_status(message, error=True)
+
+    def _search_done(self, query: Query, result: SearchResult, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way: never show a stale answer
+        items = [
+            ResultItem(
+                hit.id,
+                hit.section,
+                hit.title,
+                hit.snippet,
+                tuple(hit.title_spans),
+                tuple(hit.snippet_spans),
+            )
+            for hit in result.hits
+        ]
+        self.results.set_items(items)
+        self._show_search_results(True)
+        self._results_query = query
+        total = result.total
+        shown = f" (first {len(items):,})" if len(items) < total else ""
+        found = f"{total:,} stor{'y' if total == 1 else 'ies'}" if total else "nothing found"
+        self.search_bar.set_status(found + shown, error=not total)
+
+    def _show_search_results(self, shown: bool) -> None:
+        self.set_class(shown, "-searching")
+
+    def _set_query(self, query: Query | None, go_to: int = 0) -> None:
+        self.search_query = query
+        self.story.set_matches(query.spans if query is not None else None, go_to=go_to)
+
+    @on(SearchBar.Move)
+    def _search_move(self, event: SearchBar.Move) -> None:
+        if self.has_class("-searching"):
+            self.results.cursor += event.step
+        elif self.search_query is not None:
+            self._walk_matches(event.step)
+
+    @on(SearchBar.Submitted)
+    def _search_submitted(self) -> None:
+        if self.has_class("-searching") and (item := self.results.highlighted) is not None:
+            self._open_result(item)
+        elif self.search_query is not None:
+            self.story.focus()
+
+    @on(ResultList.Selected)
+    def _result_selected(self, event: ResultList.Selected) -> None:
+        self._open_result(event.item)
+
+    def _open_result(self, item: ResultItem, last_match: bool = False) -> None:
+        entry = self._by_id.get(item.article_id)
+        query = self._results_query
+        if entry is None or query is None:
+            return
+        self._show_search_results(False)
+        self.open(entry)
+        self._set_query(query, go_to=-1 if last_match else 0)
+        self.story.focus()
+
+    @on(StoryView.MatchMoved)
+    def _match_moved(self, event: StoryView.MatchMoved) -> None:
+        if self.search_query is None:
+            return
+        if event.count:
+            self.search_bar.set_status(f"match {event.current + 1} of {event.count}")
+        else:
+            self.search_bar.set_status("no match in this story", error=True)
+
+    def _walk_matches(self, step: int) -> None:
+        story = self.story
+        if story.goto_match(story.current_match + step):
+            return
+        # Past the last match (or before the first): on to the next result.
+        results = self.results
+        if results.items and self.search_bar.scope == ALL:
+            index = results.cursor + step
+            if 0 <= index < len(results.items):
+                results.cursor = index
+                self._open_result(results.items[index], last_match=step < 0)
+                return
+        self.notify("No more matches", timeout=1.5)
+
+    def action_next_match(self) -> None:
+        self._walk_matches(1)
+
+    def action_previous_match(self) -> None:
+        self._walk_matches(-1)
+
+    @on(SearchBar.Closed)
+    def _search_closed(self) -> None:
+        self._close_search()
+
+    def _close_search(self) -> None:
+        self._generation += 1
+        self._interrupt_search()
+        self.search_bar.display = False
+        self._show_search_results(False)
+        self._set_query(None)
+        if self.focused is None or isinstance(self.focused, Input):
+            self.story.focus()
 
     # -- actions ----------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.highlight import Highlighter
-from reader.model import Article
+from reader.model import Entry
 
 BOOKMARKS = "Bookmarks"
 
@@ -37,14 +37,14 @@ class Row:
     stories that also stand in their own section."""
 
     section: str
-    article: Article | None = None
+    article: Entry | None = None
     pinned: bool = False
     missing: bool = False  # a bookmark whose story is no longer in any source
 
 
 def build_rows(
-    articles: Sequence[Article],
-    pinned: Sequence[Article] = (),
+    articles: Sequence[Entry],
+    pinned: Sequence[Entry] = (),
     missing: frozenset[str] = frozenset(),
 ) -> list[Row]:
     """Bookmarks first (newest first, as given), then sections in order of first
@@ -53,7 +53,7 @@ def build_rows(
     if pinned:
         rows.append(Row(BOOKMARKS, None, pinned=True))
         rows.extend(Row(BOOKMARKS, a, pinned=True, missing=a.id in missing) for a in pinned)
-    by_section: dict[str, list[Article]] = {}
+    by_section: dict[str, list[Entry]] = {}
     for article in articles:
         by_section.setdefault(article.section, []).append(article)
     for section, items in by_section.items():
@@ -99,7 +99,7 @@ class ArticleList(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another story."""
 
-        def __init__(self, article_list: ArticleList, article: Article) -> None:
+        def __init__(self, article_list: ArticleList, article: Entry) -> None:
             super().__init__()
             self.article_list = article_list
             self.article = article
@@ -111,7 +111,7 @@ class ArticleList(ScrollView, can_focus=True):
     class Selected(Highlighted):
         """The person chose a story to read (Enter, l, →, or a click)."""
 
-    def __init__(self, articles: Sequence[Article], *, id: str | None = None) -> None:
+    def __init__(self, articles: Sequence[Entry], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._articles = articles
         self._rows: list[Row] = []
@@ -127,8 +127,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_articles(
         self,
-        articles: Sequence[Article],
-        pinned: Sequence[Article] = (),
+        articles: Sequence[Entry],
+        pinned: Sequence[Entry] = (),
         missing: frozenset[str] = frozenset(),
     ) -> None:
         """Replace the stories (and the bookmarks shown above them), keeping the
@@ -186,12 +186,12 @@ class ArticleList(ScrollView, can_focus=True):
         return self._rows
 
     @property
-    def highlighted(self) -> Article | None:
+    def highlighted(self) -> Entry | None:
         if 0 <= self.cursor < len(self._rows):
             return self._rows[self.cursor].article
         return None
 
-    def step_from(self, article_id: str | None, step: int) -> Article | None:
+    def step_from(self, article_id: str | None, step: int) -> Entry | None:
         """The story `step` rows after `article_id` in sidebar order (from the
         cursor's copy of it when it stands in two places), for ] and [."""
         here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
@@ -230,7 +230,7 @@ class ArticleList(ScrollView, can_focus=True):
         if index is not None:
             self.cursor = index
 
-    def next_unread(self) -> Article | None:
+    def next_unread(self) -> Entry | None:
         """The first unread story after the cursor, wrapping round once."""
         count = len(self._rows)
         for step in range(1, count + 1):

@@ -52,6 +52,7 @@ class StoryView(ScrollView, can_focus=True):
         self._note: str | None = None
         self._highlighters: tuple[Highlighter, ...] = ()
         self._match_spans: SpanFinder | None = None
+        self._pending_go_to: int | None = None
         self.current_match = -1
         # The line each search match starts on, by match number, after rendering.
         self.match_lines: list[int] = []
@@ -80,15 +81,25 @@ class StoryView(ScrollView, can_focus=True):
         self._rendered_for = None
         self._render_story()
 
-    def set_matches(self, spans: SpanFinder | None) -> None:
+    class MatchMoved(Message):
+        """The current search match changed, or the matches were counted."""
+
+        def __init__(self, current: int, count: int) -> None:
+            super().__init__()
+            self.current = current
+            self.count = count
+
+    def set_matches(self, spans: SpanFinder | None, *, go_to: int | None = 0) -> None:
         """Mark search matches (offsets from `spans(text)`), numbered in reading
-        order; None clears them."""
+        order, and bring match `go_to` into view (-1: the last); None clears them.
+
+        A pane that is hidden or not laid out yet cannot know on which lines its
+        matches fall, so the move waits for the first render at a real width."""
         self._match_spans = spans
         self.current_match = 0 if spans is not None else -1
+        self._pending_go_to = go_to if spans is not None else None
         self._rendered_for = None
         self._render_story()
-        if not self.match_lines:
-            self.current_match = -1
 
     @property
     def match_count(self) -> int:
@@ -103,6 +114,7 @@ class StoryView(ScrollView, can_focus=True):
         self._render_story()
         target = max(0, self.match_lines[index] - self.scrollable_content_region.height // 3)
         self.call_after_refresh(self.scroll_to, y=target, animate=False)
+        self.post_message(self.MatchMoved(index, len(self.match_lines)))
         return True
 
     def _match_highlighter(self) -> Highlighter | None:
@@ -183,6 +195,11 @@ class StoryView(ScrollView, can_focus=True):
             while self._lines and not self._lines[-1].cell_length:
                 self._lines.pop()
         self.match_lines = _match_lines(self._lines) if self._match_spans else []
+        if self._pending_go_to is not None:
+            go_to, self._pending_go_to = self._pending_go_to, None
+            count = len(self.match_lines)
+            if not self.goto_match(go_to % count if count else 0):
+                self.post_message(self.MatchMoved(-1, 0))
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
 

@@ -1,0 +1,157 @@
+"""Searching as a person does: /, type, see results, open, walk matches, Escape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.sources.dump import parse, read_dump
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.search_bar import SearchBar
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(seed: Path) -> NewsApp:
+    return NewsApp(read_dump(seed).articles)
+
+
+def screen(app: NewsApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def status(app: NewsApp) -> str:
+    return str(app.screen.query_one("#search-status").render())
+
+
+async def results_for(app: NewsApp, pilot, *keys: str) -> list[str]:
+    await pilot.press(*keys)
+    await screen(app).workers.wait_for_complete()
+    await pilot.pause()
+    return [item.title for item in screen(app).results.items]
+
+
+async def test_letters_typed_right_after_slash_are_never_lost(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "s", "t", "a", "r")
+        bar = app.screen.query_one(SearchBar)
+        assert bar.display and bar.text == "star"
+        assert screen(app).sidebar.highlighted.title.startswith("Tesla Giga")  # j/k not eaten
+
+
+async def test_results_appear_while_typing_with_count(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        titles = await results_for(app, pilot, "slash", *"starf")
+        assert titles == ["SpaceX is launching a secret spacecraft that could change how "
+                          "things are made in space"]  # fmt: skip
+        assert status(app) == "1 story"
+        titles = await results_for(app, pilot, "backspace", "backspace", "backspace")
+        assert len(titles) == 4  # "st" is a prefix of words in every story
+        titles = await results_for(app, pilot, *"ZZZ")
+        assert titles == [] and status(app) == "nothing found"
+
+
+async def test_a_query_that_cannot_parse_says_why(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"-tesla")
+        await pilot.pause()
+        assert "exclude" in status(app)
+        assert app.screen.query_one("#search-status").has_class("-error")
+        await pilot.press("ctrl+u", *"tesla OR")
+        await pilot.pause()
+        assert not app.screen.query_one("#search-status").has_class("-error")
+
+
+async def test_enter_opens_at_first_match_and_n_walks_them(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"starfall")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        story = screen(app).story
+        assert story.article.title.startswith("SpaceX is launching")
+        assert app.focused is story
+        count = story.match_count
+        assert count >= 10
+        assert status(app) == f"match 1 of {count}"
+        first_line = story.match_lines[0]
+        assert story.scroll_y <= first_line < story.scroll_y + story.size.height
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert status(app) == f"match 3 of {count}"
+        assert story.scroll_y <= story.match_lines[2] < story.scroll_y + story.size.height
+        await pilot.press("N")
+        await pilot.pause()
+        assert status(app) == f"match 2 of {count}"
+
+
+async def test_n_past_the_last_match_goes_to_the_next_result(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        titles = await results_for(app, pilot, "slash", *"semi")
+        assert len(titles) >= 2
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        story = screen(app).story
+        first = story.article.title
+        for _ in range(story.match_count):
+            await pilot.press("n")
+            await pilot.pause()
+        assert story.article.title != first
+        assert story.article.title == titles[1]
+        assert status(app).startswith("match 1 of")
+
+
+async def test_escape_closes_the_bar_and_clears_highlighting(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"starfall")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        story = screen(app).story
+        assert story.match_count
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert not app.screen.query_one(SearchBar).display
+        assert story.match_count == 0 and app.focused is story
+        await pilot.press("escape")  # and then back to the list as usual
+        await pilot.pause(0.3)
+        assert app.focused is screen(app).sidebar
+
+
+async def test_search_only_this_story(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "ctrl+t", *"giga")
+        await pilot.pause(0.3)
+        bar = app.screen.query_one(SearchBar)
+        assert bar.scope == "story"
+        assert "this story" in str(app.screen.query_one("#search-scope").render())
+        story = screen(app).story
+        assert story.article.title.startswith("Tesla Giga") and story.match_count >= 5
+        assert status(app) == f"match 1 of {story.match_count}"
+        await pilot.press("down")
+        await pilot.pause()
+        assert status(app) == f"match 2 of {story.match_count}"
+
+
+async def test_case_and_accents_in_every_script() -> None:
+    articles = parse(
+        "Мир\nЖурнал о кафе\nВ ЖУРНАЛЕ пишут о Café Zürich. Second sentence.\n"
+        "Welt\nÄrger in Köln\nDer Ärger über das Café wächst. Noch ein Satz.\n"
+    )
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await results_for(app, pilot, "slash", *"журнале") == ["Журнал о кафе"]
+        await pilot.press("ctrl+u")
+        assert await results_for(app, pilot, *"ärger") == ["Ärger in Köln"]
+        await pilot.press("ctrl+u")
+        assert len(await results_for(app, pilot, *"cafe ")) == 2
+        await pilot.press("ctrl+u")
+        assert await results_for(app, pilot, *'section:Welt cafe') == ["Ärger in Köln"]
+
+
+async def test_hostile_query_text_is_shown_as_typed(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"[bold]x[/bold] NEAR( ^*")
+        assert app.screen.query_one(SearchBar).text == "[bold]x[/bold] NEAR( ^*"
