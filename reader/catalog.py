@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from reader.library.articles import Library
+from reader.library.db import reopen
 from reader.library.search import Searcher
 from reader.model import Article, Entry
 
@@ -87,7 +88,14 @@ class LibraryCatalog:
             return self._searcher
 
     def texts(self) -> Iterator[tuple[str, str]]:
-        yield from self.library.texts()
+        # Called from a worker thread: it needs a connection of its own.
+        conn = reopen(self.library.conn, check_same_thread=False)
+        try:
+            rows = conn.execute("SELECT id, title, standfirst, text FROM articles ORDER BY ordinal")
+            for article_id, title, standfirst, text in rows:
+                yield article_id, f"{title}\n{standfirst}\n{text}"
+        finally:
+            conn.close()
 
     def close(self) -> None:
         if self._searcher is not None:

@@ -15,6 +15,9 @@ SEED = ROOT / "seeds" / "teslarati.txt"
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWS_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("NEWS_DATA_DIR", str(tmp_path / "data"))
+    # Recorded so that a command's --library or --data-dir (which set these for
+    # the process) is undone after each test.
+    monkeypatch.delenv("NEWS_LIBRARY", raising=False)
 
 
 @pytest.fixture

@@ -5,18 +5,18 @@ from __future__ import annotations
 import sys
 
 from reader.atomic import StoreError
+from reader.catalog import Catalog
 from reader.highlight import Keyword
-from reader.model import Article
 from reader.tui.app import NewsApp
 
 
 def run_tui(
-    articles: list[Article],
+    catalog: Catalog,
     keywords: list[Keyword],
     extra_keywords: list[Keyword],
     warnings: list[str],
 ) -> int:
-    app = NewsApp(articles, keywords=keywords, extra_keywords=extra_keywords, warnings=warnings)
+    app = NewsApp(catalog, keywords=keywords, extra_keywords=extra_keywords, warnings=warnings)
     app.run()
     # Every write asked for while the app ran, then one last try at anything
     # that could not be saved then (a disk that was full, say).
@@ -26,5 +26,6 @@ def run_tui(
             store.flush()
         except StoreError as exc:
             print(f"news: {exc}", file=sys.stderr)
+    catalog.close()
     # Textual returns normally after an unhandled exception; its return code tells.
     return app.return_code or 0

@@ -148,7 +148,7 @@ async def test_case_and_accents_in_every_script() -> None:
         await pilot.press("ctrl+u")
         assert len(await results_for(app, pilot, *"cafe ")) == 2
         await pilot.press("ctrl+u")
-        assert await results_for(app, pilot, *'section:Welt cafe') == ["Ärger in Köln"]
+        assert await results_for(app, pilot, *"section:Welt cafe") == ["Ärger in Köln"]
 
 
 async def test_hostile_query_text_is_shown_as_typed(app: NewsApp) -> None:

@@ -21,9 +21,7 @@ def group_table(
     keys: dict[tuple[str, str], list[str]] = {}
     for binding in bindings:
         if binding.description:
-            keys.setdefault((binding.action, binding.description), []).append(
-                key_display(binding)
-            )
+            keys.setdefault((binding.action, binding.description), []).append(key_display(binding))
     if not keys:
         return None
     table = Table(box=None, show_header=True, padding=(0, 2, 0, 0), expand=False)
