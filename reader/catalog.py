@@ -1,16 +1,17 @@
-"""What the reader shows: the list of stories, each story on demand, and search.
+"""What the reader shows: the stories by section, each story on demand, and search.
 
 Two kinds, one shape. A `MemoryCatalog` holds stories parsed from files given
 on the command line: everything is in memory, and the search index is an
 in-memory SQLite library built on first use. A `LibraryCatalog` is the user's
-library on disk: the list comes without bodies, and a body is read and parsed
-only when its story opens, so 100,000 stories cost little more than four.
+library on disk: each section's list is read a page at a time as the sidebar
+scrolls to it, and a body is read and parsed only when its story opens, so
+100,000 stories cost little more than four.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from reader.library.articles import Library
@@ -20,9 +21,28 @@ from reader.model import Article, Entry
 
 
 class Catalog(Protocol):
-    entries: Sequence[Entry]
+    def sections(self) -> list[tuple[str, Sequence[Entry]]]:
+        """Sections in order of their first story, each with its stories in
+        reading order (a sequence that may read lazily)."""
+        ...
+
+    def locate(self, article_id: str) -> tuple[int, int] | None:
+        """(section number, place in the section) of a story, or None."""
+        ...
+
+    def first_id(self) -> str | None: ...
+
+    def has(self, article_id: str) -> bool: ...
 
     def article(self, article_id: str) -> Article | None: ...
+
+    def read_counts(self, read: Iterable[str]) -> dict[str, int]:
+        """How many of these (read) stories each section has."""
+        ...
+
+    def entries(self) -> Sequence[Entry]:
+        """Every story in reading order (for the command line)."""
+        ...
 
     def searcher(self) -> Searcher:
         """Made on first use (from a worker thread): the index may take a moment."""
@@ -41,27 +61,58 @@ def article_text(article: Article) -> str:
 
 class MemoryCatalog:
     def __init__(self, articles: Sequence[Article]) -> None:
-        self.entries: Sequence[Entry] = list(articles)
-        self._by_id = {a.id: a for a in articles}
+        self._articles = list(articles)
+        self._by_id = {a.id: a for a in self._articles}
+        grouped: dict[str, list[Article]] = {}
+        for article in self._articles:
+            grouped.setdefault(article.section, []).append(article)
+        self._sections = list(grouped.items())
+        self._where = {
+            a.id: (number, place)
+            for number, (_, items) in enumerate(self._sections)
+            for place, a in enumerate(items)
+        }
         self._searcher: Searcher | None = None
         self._library: Library | None = None
         self._lock = threading.Lock()
 
+    def sections(self) -> list[tuple[str, Sequence[Entry]]]:
+        return list(self._sections)
+
+    def locate(self, article_id: str) -> tuple[int, int] | None:
+        return self._where.get(article_id)
+
+    def first_id(self) -> str | None:
+        return self._articles[0].id if self._articles else None
+
+    def has(self, article_id: str) -> bool:
+        return article_id in self._by_id
+
     def article(self, article_id: str) -> Article | None:
         return self._by_id.get(article_id)
+
+    def read_counts(self, read: Iterable[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for article_id in read:
+            if (article := self._by_id.get(article_id)) is not None:
+                counts[article.section] = counts.get(article.section, 0) + 1
+        return counts
+
+    def entries(self) -> Sequence[Entry]:
+        return self._articles
 
     def searcher(self) -> Searcher:
         with self._lock:
             if self._searcher is None:
                 library = Library.open(":memory:")
                 source = library.add_source("dump", "<command line>", title="files")
-                library.upsert_articles(source, self._by_id.values())
+                library.upsert_articles(source, self._articles)
                 self._library = library
                 self._searcher = Searcher(library.conn)
             return self._searcher
 
     def texts(self) -> Iterator[tuple[str, str]]:
-        for article in self._by_id.values():
+        for article in self._articles:
             yield article.id, article_text(article)
 
     def close(self) -> None:
@@ -74,12 +125,42 @@ class MemoryCatalog:
 class LibraryCatalog:
     def __init__(self, library: Library) -> None:
         self.library = library
-        self.entries: Sequence[Entry] = library.listing()
+        self._sections = [(name, library.rows(section=name)) for name, _ in library.sections()]
+        self._numbers = {name: number for number, (name, _) in enumerate(self._sections)}
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
 
+    def sections(self) -> list[tuple[str, Sequence[Entry]]]:
+        return list(self._sections)
+
+    def locate(self, article_id: str) -> tuple[int, int] | None:
+        row = self.library.conn.execute(
+            "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None or (number := self._numbers.get(row[0])) is None:
+            return None
+        place = self._sections[number][1].position(article_id)  # type: ignore[attr-defined]
+        return None if place is None else (number, place)
+
+    def first_id(self) -> str | None:
+        row = self.library.conn.execute(
+            "SELECT id FROM articles INDEXED BY articles_listing ORDER BY ordinal LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
+    def has(self, article_id: str) -> bool:
+        query = "SELECT 1 FROM articles WHERE id = ?"
+        return self.library.conn.execute(query, (article_id,)).fetchone() is not None
+
     def article(self, article_id: str) -> Article | None:
         return self.library.article(article_id)
+
+    def read_counts(self, read: Iterable[str]) -> dict[str, int]:
+        return self.library.count_by_section(read)
+
+    def entries(self) -> Sequence[Entry]:
+        return self.library.listing()
 
     def searcher(self) -> Searcher:
         with self._lock:

@@ -69,6 +69,9 @@ class ReadingState(Document[Value]):
             "theme": value.theme,
         }
 
+    def read_ids(self) -> frozenset[str]:
+        return frozenset(self._value.read)
+
     def is_read(self, article_id: str) -> bool:
         return article_id in self._value.read
 

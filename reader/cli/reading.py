@@ -50,7 +50,7 @@ def cmd_list(argv: list[str], config: Config) -> int:
     args = p.parse_args(argv)
     apply_paths(args)
     catalog = open_catalog(args.paths, config)
-    entries = list(catalog.entries)
+    entries = list(catalog.entries())
     if args.json:
         rows = [
             {
@@ -86,7 +86,7 @@ def _find(catalog: Catalog, wanted: str):
     """A story by id, or by the start of one when only one story has it."""
     if (article := catalog.article(wanted)) is not None:
         return article
-    found = [e.id for e in catalog.entries if e.id.startswith(wanted)] if wanted else []
+    found = [e.id for e in catalog.entries() if e.id.startswith(wanted)] if wanted else []
     if len(found) != 1:
         why = "no story" if not found else f"{len(found)} stories"
         raise UserError(f"{why} with id {wanted!r}; `news list` shows the ids")

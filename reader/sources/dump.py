@@ -171,9 +171,14 @@ def _is_title(line: str) -> bool:
     return (
         _words(line) <= TITLE_MAX_WORDS
         and not line.endswith((".", ",", ";", ":"))
-        and not _ATTRIBUTION.search(line)
+        and not _has_attribution(line)
         and line[0] not in _OPEN_QUOTES + "—–-"
     )
+
+
+def _has_attribution(line: str) -> re.Match[str] | None:
+    # The pattern is costly on long lines; "(@" is cheap to look for first.
+    return _ATTRIBUTION.search(line) if "(@" in line else None
 
 
 def _is_label(line: str) -> bool:
@@ -214,10 +219,10 @@ def _blocks(lines: list[str]) -> list[Block]:
     while i < len(lines):
         line = lines[i]
         # An attribution split over two lines: "— Name (@handle)" then the date.
-        if i + 1 < len(lines) and _DATE_LINE.match(lines[i + 1]) and _ATTRIBUTION.search(line):
+        if i + 1 < len(lines) and _DATE_LINE.match(lines[i + 1]) and _has_attribution(line):
             line = f"{line} {lines[i + 1]}"
             i += 1
-        match = _ATTRIBUTION.search(line)
+        match = _has_attribution(line)
         if match:
             blocks = _close_post(blocks, line, match)
         elif i == len(lines) - 1 and (_EMAIL.search(line) or _TIP.search(line)):

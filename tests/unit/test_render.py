@@ -22,7 +22,7 @@ def plain(renderable, width: int = MEASURE) -> str:
 def test_seed_story_reads_top_to_bottom(seed: Path) -> None:
     starfall = read_dump(seed).articles[2]
     out = plain(render_article(starfall))
-    assert out.startswith("INVESTOR'S CORNER  ·  2 min read  ·  569 words")
+    assert out.startswith("INVESTOR'S CORNER  ·  2 min read  ·  553 words")
     assert "▌ SpaceX’s secret disk-shaped Starfall capsule" in out
     assert "Related: SpaceX to launch military missile tracking satellites" in out
     assert max(len(line) for line in out.splitlines()) <= MEASURE

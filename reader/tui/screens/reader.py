@@ -23,7 +23,7 @@ from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import Catalog
 from reader.highlight import Highlighter, Keyword
 from reader.library.search import SearchCancelled, Searcher, SearchResult
-from reader.model import Article, Block, BlockKind, Entry, make_article
+from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
 from reader.query import Query, QueryError, parse
 from reader.state import ReadingState
 from reader.tui.saver import Saver
@@ -97,25 +97,24 @@ class ReaderScreen(Screen[None]):
         self._generation = 0  # bumped by every keystroke; older answers are dropped
         self.keywords = list(keywords)
         self.keyword_highlighter: Highlighter | None = None
-        self.entries = catalog.entries
         self.bookmarks = bookmarks
         self.state = state
         self.saver = saver
-        self._by_id: dict[str, Entry] = {e.id: e for e in self.entries}
         # What the person has done, as the UI sees it; the stores follow behind.
-        self._read: set[str] = {i for i in self._by_id if state.is_read(i)}
+        self._read: set[str] = set(state.read_ids())
         self._pins: dict[str, Bookmark] = {b.article_id: b for b in bookmarks.all()}
+        self._missing = frozenset(i for i in self._pins if not catalog.has(i))
         self._positions: dict[str, int] = {}
-        first = state.last if state.last in self._by_id else None
-        if first is None and self.entries:
-            first = self.entries[0].id
+        first = state.last if state.last and catalog.has(state.last) else catalog.first_id()
         self.first = catalog.article(first) if first else None
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            self._sidebar = sidebar = ArticleList(self.entries, id="sidebar")
+            self._sidebar = sidebar = ArticleList(
+                self.catalog.sections(), locate=self.catalog.locate, id="sidebar"
+            )
             self._update_sidebar(sidebar)
             if self.first is not None:
                 sidebar.highlight(self.first.id)
@@ -196,10 +195,13 @@ class ReaderScreen(Screen[None]):
     def _update_sidebar(self, sidebar: ArticleList | None = None) -> None:
         sidebar = sidebar or self.sidebar
         pins = sorted(self._pins.values(), key=lambda b: b.added, reverse=True)
-        pinned = [self._by_id.get(b.article_id) or missing_story(b) for b in pins]
-        missing = frozenset(b.article_id for b in pins if b.article_id not in self._by_id)
-        sidebar.set_articles(self.entries, pinned, missing)
-        sidebar.set_marks(self._read, set(self._pins))
+        pinned = [EntryRef(b.article_id, b.section, b.title or b.article_id) for b in pins]
+        sidebar.set_pinned(pinned, self._missing)
+        self._update_marks(sidebar)
+
+    def _update_marks(self, sidebar: ArticleList | None = None) -> None:
+        sidebar = sidebar or self.sidebar
+        sidebar.set_marks(self._read, set(self._pins), self.catalog.read_counts(self._read))
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
@@ -213,7 +215,7 @@ class ReaderScreen(Screen[None]):
         if isinstance(entry, Article):
             return entry
         pin = self._pins.get(entry.id)
-        if entry.id not in self._by_id and pin is not None:
+        if entry.id in self._missing and pin is not None:
             return missing_story(pin)
         return self.catalog.article(entry.id)
 
@@ -240,7 +242,7 @@ class ReaderScreen(Screen[None]):
         self.saver.submit(self.state.set_last, article.id)
         if article.id not in self._read:
             self._read.add(article.id)
-            self.sidebar.set_marks(self._read, set(self._pins))
+            self._update_marks()
             self.saver.submit(self.state.mark_read, article.id, True)
 
     # -- messages from the widgets --------------------------------------------------
@@ -377,12 +379,11 @@ class ReaderScreen(Screen[None]):
         self._open_result(event.item)
 
     def _open_result(self, item: ResultItem, last_match: bool = False) -> None:
-        entry = self._by_id.get(item.article_id)
         query = self._results_query
-        if entry is None or query is None:
+        if query is None:
             return
         self._show_search_results(False)
-        self.open(entry)
+        self.open(EntryRef(item.article_id, item.section, item.title))
         self._set_query(query, go_to=-1 if last_match else 0)
         self.story.focus()
 
@@ -457,7 +458,7 @@ class ReaderScreen(Screen[None]):
             return
         now_read = article.id not in self._read
         (self._read.add if now_read else self._read.discard)(article.id)
-        self.sidebar.set_marks(self._read, set(self._pins))
+        self._update_marks()
         self.saver.submit(self.state.mark_read, article.id, now_read)
         self.notify("Marked read" if now_read else "Marked unread", timeout=1.5)
 

@@ -8,7 +8,8 @@ change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -42,24 +43,88 @@ class Row:
     missing: bool = False  # a bookmark whose story is no longer in any source
 
 
-def build_rows(
-    articles: Sequence[Entry],
-    pinned: Sequence[Entry] = (),
-    missing: frozenset[str] = frozenset(),
-) -> list[Row]:
-    """Bookmarks first (newest first, as given), then sections in order of first
-    appearance, each with its stories in reading order."""
-    rows: list[Row] = []
-    if pinned:
-        rows.append(Row(BOOKMARKS, None, pinned=True))
-        rows.extend(Row(BOOKMARKS, a, pinned=True, missing=a.id in missing) for a in pinned)
-    by_section: dict[str, list[Entry]] = {}
-    for article in articles:
-        by_section.setdefault(article.section, []).append(article)
-    for section, items in by_section.items():
-        rows.append(Row(section, None))
-        rows.extend(Row(section, article) for article in items)
-    return rows
+Locate = Callable[[str], "tuple[int, int] | None"]
+
+
+class RowIndex(Sequence[Row]):
+    """Bookmarks first (newest first, as given), then the sections in order,
+    each a header and its stories, addressed by row number without building
+    them: a section's stories may be a list or a library listing read a page
+    at a time, so 100,000 stories cost a handful of numbers here."""
+
+    def __init__(
+        self,
+        sections: Sequence[tuple[str, Sequence[Entry]]],
+        pinned: Sequence[Entry] = (),
+        missing: frozenset[str] = frozenset(),
+        locate: Locate | None = None,
+    ) -> None:
+        groups: list[tuple[str, Sequence[Entry], bool]] = []
+        if pinned:
+            groups.append((BOOKMARKS, pinned, True))
+        groups.extend((name, items, False) for name, items in sections if len(items))
+        self.groups = groups
+        self.missing = missing
+        self.starts: list[int] = []
+        total = 0
+        for _, items, _ in groups:
+            self.starts.append(total)
+            total += 1 + len(items)
+        self._len = total
+        self._section_offset = 1 if pinned else 0
+        self._locate = locate
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        group = bisect_right(self.starts, index) - 1
+        name, items, pinned = self.groups[group]
+        offset = index - self.starts[group]
+        if offset == 0:
+            return Row(name, None, pinned)
+        entry = items[offset - 1]
+        return Row(name, entry, pinned, missing=pinned and entry.id in self.missing)
+
+    def find(self, article_id: str, pinned: bool) -> int | None:
+        """The row of a story, in the Bookmarks section or in its own."""
+        if pinned:
+            if not self.groups or not self.groups[0][2]:
+                return None
+            for place, entry in enumerate(self.groups[0][1]):
+                if entry.id == article_id:
+                    return 1 + place
+            return None
+        if self._locate is None or (where := self._locate(article_id)) is None:
+            return None
+        section, place = where
+        group = section + self._section_offset
+        if group >= len(self.groups):
+            return None
+        return self.starts[group] + 1 + place
+
+    def totals(self) -> dict[tuple[str, bool], int]:
+        return {(name, pinned): len(items) for name, items, pinned in self.groups}
+
+
+def memory_locate(sections: Sequence[tuple[str, Sequence[Entry]]]) -> Locate:
+    where = {
+        entry.id: (number, place)
+        for number, (_, items) in enumerate(sections)
+        for place, entry in enumerate(items)
+    }
+    return where.get
+
+
+def group_by_section(entries: Sequence[Entry]) -> list[tuple[str, Sequence[Entry]]]:
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.section, []).append(entry)
+    return list(grouped.items())
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -111,45 +176,48 @@ class ArticleList(ScrollView, can_focus=True):
     class Selected(Highlighted):
         """The person chose a story to read (Enter, l, →, or a click)."""
 
-    def __init__(self, articles: Sequence[Entry], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        sections: Sequence[tuple[str, Sequence[Entry]]] = (),
+        *,
+        locate: Locate | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
-        self._articles = articles
-        self._rows: list[Row] = []
+        self._sections = sections
+        self._locate = locate or memory_locate(sections)
+        self._rows = RowIndex(())
         self._read: set[str] = set()
         self._bookmarked: set[str] = set()
-        self._counts: dict[tuple[str, bool], tuple[int, int]] = {}
+        self._read_counts: dict[str, int] = {}
         self._cache: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(1024)
         self._highlighter: Highlighter | None = None
         self._hits: dict[str, int] = {}
-        self.set_articles(articles)
+        self.set_pinned(())
 
     # -- data -------------------------------------------------------------------
 
-    def set_articles(
-        self,
-        articles: Sequence[Entry],
-        pinned: Sequence[Entry] = (),
-        missing: frozenset[str] = frozenset(),
-    ) -> None:
-        """Replace the stories (and the bookmarks shown above them), keeping the
-        cursor on the same story when it is still there."""
+    def set_pinned(self, pinned: Sequence[Entry], missing: frozenset[str] = frozenset()) -> None:
+        """Show these bookmarks above the sections, keeping the cursor on the
+        same story when it is still there."""
         current = self.highlighted
-        self._articles = articles
-        self._rows = build_rows(articles, pinned, missing)
+        self._rows = RowIndex(self._sections, pinned, missing, self._locate)
         self.virtual_size = Size(0, len(self._rows))
-        self._count_unread()
-        index = self._index_in_area(current.id, pinned=False) if current else None
+        index = self._rows.find(current.id, pinned=False) if current else None
         if index is None:
             index = self._next_story(-1, 1)
         self.set_reactive(ArticleList.cursor, index if index is not None else 0)
         self._cache.clear()
         self.refresh()
 
-    def set_marks(self, read: set[str], bookmarked: set[str]) -> None:
-        """What is read and bookmarked changed: recount and redraw."""
+    def set_marks(
+        self, read: set[str], bookmarked: set[str], read_counts: dict[str, int]
+    ) -> None:
+        """What is read and bookmarked changed, with how many stories each
+        section has read (for its unread count): redraw."""
         self._read = read
         self._bookmarked = bookmarked
-        self._count_unread()
+        self._read_counts = read_counts
         self._cache.clear()
         self.refresh()
 
@@ -166,23 +234,13 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
-    def _count_unread(self) -> None:
-        """(unread, total) for each section header."""
-        counts: dict[tuple[str, bool], tuple[int, int]] = {}
-        read = self._read
-        for row in self._rows:
-            if row.article is not None:
-                key = (row.section, row.pinned)
-                unread, total = counts.get(key, (0, 0))
-                fresh = row.article.id not in read and not row.missing
-                counts[key] = (unread + fresh, total + 1)
-        self._counts = counts
-
-    def unread_count(self, section: str) -> int:
-        return self._counts.get((section, False), (0, 0))[0]
+    def _counts(self, section: str, pinned: bool) -> tuple[int, int]:
+        """(unread, total) for a section header."""
+        total = self._rows.totals().get((section, pinned), 0)
+        return max(0, total - self._read_counts.get(section, 0)), total
 
     @property
-    def rows(self) -> list[Row]:
+    def rows(self) -> RowIndex:
         return self._rows
 
     @property
@@ -207,16 +265,10 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = index
         return self._rows[index].article
 
-    def _index_in_area(self, article_id: str, pinned: bool) -> int | None:
-        for index, row in enumerate(self._rows):
-            if row.article is not None and row.article.id == article_id and row.pinned == pinned:
-                return index
-        return None
-
     def index_of(self, article_id: str) -> int | None:
         """The story's row: its own section's row, else its bookmark row."""
-        found = self._index_in_area(article_id, pinned=False)
-        return found if found is not None else self._index_in_area(article_id, pinned=True)
+        found = self._rows.find(article_id, pinned=False)
+        return found if found is not None else self._rows.find(article_id, pinned=True)
 
     def highlight(self, article_id: str) -> None:
         """Put the cursor on the story, staying in the Bookmarks section when the
@@ -224,7 +276,7 @@ class ArticleList(ScrollView, can_focus=True):
         here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
         index = None
         if here is not None and here.pinned:
-            index = self._index_in_area(article_id, pinned=True)
+            index = self._rows.find(article_id, pinned=True)
         if index is None:
             index = self.index_of(article_id)
         if index is not None:
@@ -368,7 +420,7 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> Strip:
         if row.article is None:
             style = self.get_component_rich_style("article-list--section")
-            unread, total = self._counts.get((row.section, row.pinned), (0, 0))
+            unread, total = self._counts(row.section, row.pinned)
             count = Text(" ")
             if unread and not row.pinned:  # "3/5": three of five unread
                 count.append(str(unread), style=Style(bold=True))
