@@ -124,6 +124,37 @@ def article_renderables(
     for block in article.blocks:
         yield from _block(block, p, hl)
         yield Text()
+    if links := story_links(article):
+        yield Text("Links", style=f"bold {p.muted}")
+        for number, (label, url) in enumerate(links, start=1):
+            line = Text(f"{number:>2}. ", style=p.muted)
+            target = http_link(url) if url.startswith(("http://", "https://")) else ""
+            if label and label != url:
+                line.append(label)
+                line.append("  ")
+            line.append(url, style=Style(color=p.link, underline=bool(target), link=target or None))
+            yield line
+
+
+def story_links(article: Article) -> list[tuple[str, str]]:
+    """Every link in the story once, in reading order: (text, url). The story's
+    own address comes first."""
+    seen: set[str] = set()
+    links: list[tuple[str, str]] = []
+
+    def add(label: str, url: str) -> None:
+        if url and url not in seen:
+            seen.add(url)
+            links.append((label, url))
+
+    add("This story", article.url)
+    for block in article.blocks:
+        for inline in block.inlines:
+            if inline.mark is Mark.LINK:
+                add(block.text[inline.start : inline.end], inline.url)
+        if block.url and block.kind is not BlockKind.POST:
+            add(block.text, block.url)
+    return links
 
 
 def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[RenderableType]:

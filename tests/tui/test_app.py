@@ -233,3 +233,24 @@ async def test_hostile_story_is_shown_as_data() -> None:
         assert "[link=http://evil]click[/link]" in text and "pwned" not in text
         row = sidebar.render_line(1).text
         assert "[red]Title[/red]" in row
+
+
+async def test_o_opens_the_story_link_in_a_browser(monkeypatch) -> None:
+    import webbrowser
+
+    from reader.model import Block, BlockKind, make_article
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    linked = make_article(
+        "S", "Linked", [Block(BlockKind.PARAGRAPH, "Body.")], "t", url="https://e.org/a"
+    )
+    plain = make_article("S", "Plain", [Block(BlockKind.PARAGRAPH, "Body.")], "t")
+    app = NewsApp([linked, plain])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await app.screen.workers.wait_for_complete()
+        assert opened == ["https://e.org/a"]
+        await pilot.press("j", "o")
+        await app.screen.workers.wait_for_complete()
+        assert opened == ["https://e.org/a"]

@@ -81,3 +81,38 @@ def test_only_web_links_become_clickable() -> None:
     assert http_link("http://example.org/x") == "http://example.org/x"
     assert http_link("javascript:alert(1)") == ""
     assert http_link("file:///etc/passwd") == ""
+
+
+def test_links_are_listed_under_the_story_once() -> None:
+    from reader.model import Inline, Mark
+    from reader.render import story_links
+
+    article = make_article(
+        "S",
+        "T",
+        [
+            Block(
+                BlockKind.PARAGRAPH,
+                "see here and here again",
+                inlines=(
+                    Inline(4, 8, Mark.LINK, "https://e.org/x"),
+                    Inline(13, 17, Mark.LINK, "https://e.org/x"),
+                ),
+            ),
+            Block(BlockKind.RELATED, "Another story", url="https://e.org/related"),
+        ],
+        "src",
+        url="https://e.org/story",
+    )
+    assert story_links(article) == [
+        ("This story", "https://e.org/story"),
+        ("here", "https://e.org/x"),
+        ("Another story", "https://e.org/related"),
+    ]
+    out = plain(render_article(article))
+    assert " 1. This story  https://e.org/story" in out
+    assert " 3. Another story  https://e.org/related" in out
+
+
+def test_a_story_without_links_lists_none(seed: Path) -> None:
+    assert "Links" not in plain(render_article(read_dump(seed).articles[0]))

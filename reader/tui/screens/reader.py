@@ -71,6 +71,7 @@ class ReaderScreen(Screen[None]):
         Binding("e", "edit_note", "Note", id="note"),
         Binding("u", "toggle_read", "Read/unread", id="read"),
         Binding("s", "toggle_sidebar", "Sidebar", id="sidebar"),
+        Binding("o", "open_link", "Open in browser", id="open_link"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="search"),
@@ -509,6 +510,22 @@ class ReaderScreen(Screen[None]):
             self.notify("Note saved" if new else "Note cleared", timeout=1.5)
 
         self.app.push_screen(NoteDialog(article.title, note), done)
+
+    def action_open_link(self) -> None:
+        article = self.current()
+        url = article.url if article is not None else ""
+        if not url.startswith(("http://", "https://")):
+            self.notify("This story has no web link", timeout=2)
+            return
+        self._open_in_browser(url)
+        self.notify(f"Opening {url}", timeout=2)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        import webbrowser  # starting a browser can block: never on the event loop
+
+        if not webbrowser.open(url):
+            self.app.call_from_thread(self.notify, "No browser to open it in", severity="warning")
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open
