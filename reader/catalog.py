@@ -52,6 +52,10 @@ class Catalog(Protocol):
         """(id, all the text of a story) for each story, for counting keywords."""
         ...
 
+    def reload(self) -> None:
+        """Read the list of stories again (after a refresh added some)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -115,6 +119,9 @@ class MemoryCatalog:
         for article in self._articles:
             yield article.id, article_text(article)
 
+    def reload(self) -> None:
+        """Files given on the command line do not change under the reader."""
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -125,10 +132,14 @@ class MemoryCatalog:
 class LibraryCatalog:
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._sections = [(name, library.rows(section=name)) for name, _ in library.sections()]
-        self._numbers = {name: number for number, (name, _) in enumerate(self._sections)}
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
+        self.reload()
+
+    def reload(self) -> None:
+        library = self.library
+        self._sections = [(name, library.rows(section=name)) for name, _ in library.sections()]
+        self._numbers = {name: number for number, (name, _) in enumerate(self._sections)}
 
     def sections(self) -> list[tuple[str, Sequence[Entry]]]:
         return list(self._sections)

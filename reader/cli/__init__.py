@@ -13,6 +13,15 @@ from reader.atomic import StoreError
 from reader.cli.bookmarks import cmd_bookmarks
 from reader.cli.common import USAGE_ERROR, UserError
 from reader.cli.reading import cmd_list, cmd_search, cmd_show, cmd_tui
+from reader.cli.sources import (
+    cmd_add,
+    cmd_export_opml,
+    cmd_fulltext,
+    cmd_import_opml,
+    cmd_refresh,
+    cmd_remove,
+    cmd_sources,
+)
 from reader.config import Config, ConfigError, load_config
 
 COMMANDS_HELP = """\
@@ -25,6 +34,15 @@ commands:
   news bookmarks [--json]          the bookmarks, newest first
   news bookmarks export --format markdown|json
   news bookmarks import FILE       merge bookmarks from an exported file
+  news add SOURCE [--section NAME] [--fulltext]
+                                   add a feed (http, https or file URL), a feed
+                                   file, a dump or a folder of Markdown files
+  news sources [--json]            the sources, with story counts and last errors
+  news remove SOURCE               remove a source (id, address or title) and its stories
+  news refresh                     fetch every feed; exit 1 if any failed
+  news fulltext ID                 fetch a story's web page and keep its full text
+  news import-opml FILE            subscribe to the feeds in an OPML file
+  news export-opml                 the feed subscriptions as OPML, to standard output
 
 Run `news COMMAND --help` for a command's options.
 """
@@ -34,6 +52,13 @@ COMMANDS: dict[str, Callable[[list[str], Config], int]] = {
     "show": cmd_show,
     "search": cmd_search,
     "bookmarks": cmd_bookmarks,
+    "add": cmd_add,
+    "sources": cmd_sources,
+    "remove": cmd_remove,
+    "refresh": cmd_refresh,
+    "fulltext": cmd_fulltext,
+    "import-opml": cmd_import_opml,
+    "export-opml": cmd_export_opml,
 }
 
 

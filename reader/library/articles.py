@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import open_library, transaction
-from reader.markdown import blocks_to_markdown, markdown_to_blocks
-from reader.model import Article, Block
+from reader.markdown import blocks_to_markdown, markdown_to_blocks, markdown_to_text
+from reader.model import Article, Block, count_words
 from reader.query import section_key
 from reader.sources.dump import read_dump
 
@@ -27,6 +27,12 @@ __all__ = ["ImportResult", "Library", "Listing", "Row", "Source", "SourceKind", 
 SourceKind = Literal["dump", "feed", "markdown"]
 _SEEDED = "seeded:"  # meta key prefix, one per bundled seed file name
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
+# A big batch is stored with a bigger page cache (in KiB, as SQLite wants it
+# negative): the article indexes' pages then stay in memory instead of being
+# spilled to the WAL and read back. At 10,000 feed entries the rows went in in
+# 0.2 s instead of 0.45.
+_BIG_BATCH = 1000
+_BIG_BATCH_CACHE = -65536
 
 
 class Row(NamedTuple):
@@ -78,7 +84,8 @@ _ARTICLE_COLUMNS = (
     "published, fetched, words, body, text"
 )
 # On conflict only a story that changed is written again: re-importing a dump
-# rewrites nothing and touches no index entry.
+# rewrites nothing and touches no index entry. A body fetched in full from the
+# story's page (`page_body`) is kept: the feed's copy is only an excerpt of it.
 _CHANGED = " OR ".join(
     f"{c} IS NOT excluded.{c}"
     for c in (
@@ -90,10 +97,9 @@ _CHANGED = " OR ".join(
         "url",
         "author",
         "published",
-        "words",
-        "body",
     )
 )
+_BODY_CHANGED = "words IS NOT excluded.words OR body IS NOT excluded.body"
 _UPSERT = f"""
     INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({", ".join("?" * 14)})
     ON CONFLICT (id) DO UPDATE SET
@@ -101,9 +107,18 @@ _UPSERT = f"""
         section_id = excluded.section_id, title = excluded.title,
         standfirst = excluded.standfirst, url = excluded.url, author = excluded.author,
         published = excluded.published, fetched = excluded.fetched,
-        words = excluded.words, body = excluded.body, text = excluded.text
-    WHERE {_CHANGED}
+        words = CASE WHEN page_body THEN words ELSE excluded.words END,
+        body = CASE WHEN page_body THEN body ELSE excluded.body END,
+        text = CASE WHEN page_body THEN text ELSE excluded.text END
+    WHERE {_CHANGED} OR (NOT page_body AND ({_BODY_CHANGED}))
 """
+
+
+def _body(article: Article) -> tuple[str, str]:
+    """The body as stored: Markdown and its plain text."""
+    if not article.blocks and article.markdown:
+        return article.markdown, article.text or markdown_to_text(article.markdown)
+    return blocks_to_markdown(article.blocks), plain_text(article.blocks)
 
 
 def utc_now() -> str:
@@ -327,13 +342,22 @@ class Library:
     ) -> int:
         """Store the articles under a source in one transaction; how many were new
         or changed. A story already stored (same id) is updated in place and keeps
-        its place in the reading order."""
+        its place in the reading order, and a body fetched in full
+        (`set_page_body`) stays. An article without blocks but with `markdown`
+        is stored as that Markdown, unparsed (see `model.Article`)."""
         fetched = fetched or utc_now()
+        big = isinstance(articles, Sized) and len(articles) >= _BIG_BATCH
+        if big:
+            (cache,) = self.conn.execute("PRAGMA cache_size").fetchone()
+            self.conn.execute(f"PRAGMA cache_size = {_BIG_BATCH_CACHE}")
         try:
             return self._upsert(source_id, articles, fetched)
         except BaseException:
             self._section_ids.clear()  # ids added by the rolled-back transaction are gone
             raise
+        finally:
+            if big:
+                self.conn.execute(f"PRAGMA cache_size = {int(cache)}")  # and the memory back
 
     def _upsert(self, source_id: int, articles: Iterable[Article], fetched: str) -> int:
         conn = self.conn
@@ -355,8 +379,7 @@ class Library:
                     article.published,
                     fetched,
                     article.words,
-                    blocks_to_markdown(article.blocks),
-                    plain_text(article.blocks),
+                    *_body(article),
                 )
                 for ordinal, article in enumerate(articles, start=last + 1)
             )
@@ -457,6 +480,43 @@ class Library:
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def counts_by_source(self) -> dict[int, int]:
+        """How many stories each source holds (sources with none are left out)."""
+        rows = self.conn.execute(
+            "SELECT source_id, count(*) FROM articles INDEXED BY articles_by_source"
+            " GROUP BY source_id"
+        )
+        return {int(source_id): int(count) for source_id, count in rows}
+
+    def known_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these stories are stored already: what a refresh calls new."""
+        ids = list(dict.fromkeys(article_ids))
+        known: set[str] = set()
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            rows = self.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            known.update(row[0] for row in rows)
+        return known
+
+    def set_page_body(self, article_id: str, markdown: str) -> bool:
+        """Store a story's full text, fetched from its page, as its body (Markdown);
+        False if there is no such story. Refreshes of its feed keep it."""
+        text = markdown_to_text(markdown)
+        with transaction(self.conn):
+            row = self.conn.execute(
+                "SELECT title, standfirst FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                return False
+            # The update trigger re-indexes the story's new text.
+            self.conn.execute(
+                "UPDATE articles SET body = ?, text = ?, words = ?, page_body = 1 WHERE id = ?",
+                (markdown, text, count_words(row[0], row[1], text), article_id),
+            )
+        return True
 
     # Dumps and seeds ---------------------------------------------------------------
 

@@ -21,7 +21,10 @@ Entries become articles:
   content (an excerpt would say the first paragraph twice);
 * body: the content (or the summary) converted from HTML to Markdown here,
   then to blocks by the ``to_blocks`` callable (the app passes its Markdown
-  reader; the default only splits paragraphs);
+  reader; the default only splits paragraphs); with ``to_blocks=None`` the
+  Markdown is kept as the article's ``markdown``, with its plain text, and no
+  blocks are made: what the library stores, so an import need not parse the
+  Markdown it has just written (see ``model.Article``);
 * url: the entry's link, resolved against the feed, kept only if http(s);
 * published: ISO 8601 in UTC (``2026-06-21T12:30:00Z``);
 * id: ``article_id(section, title, salt=guid or link)``, so a refresh of the
@@ -52,6 +55,7 @@ from html_to_markdown import ConversionOptions, convert
 from lxml import etree
 from markdown_it import MarkdownIt
 
+from reader.markdown import markdown_to_text
 from reader.model import Article, Block, BlockKind, article_id, make_article
 from reader.sanitize import clean, clean_line
 
@@ -532,7 +536,11 @@ def _section(entry: _Entry, fallback: str) -> str:
 
 
 def _articles(
-    feed: _Feed, source: str, section: str | None, to_blocks: ToBlocks, warnings: list[str]
+    feed: _Feed,
+    source: str,
+    section: str | None,
+    to_blocks: ToBlocks | None,
+    warnings: list[str],
 ) -> list[Article]:
     feed_title = plain_text(feed.title)
     base = _web_url(feed.link) or (source if _scheme(source) in WEB_SCHEMES else "")
@@ -559,13 +567,15 @@ def _articles(
             make_article(
                 name,
                 title,
-                to_blocks(markdown),
+                to_blocks(markdown) if to_blocks is not None else (),
                 source,
                 standfirst=_standfirst(entry),
                 url=url,
                 author=_author(entry.author),
                 published=_utc(entry.published),
                 id=ident,
+                markdown=markdown if to_blocks is None else "",
+                text=markdown_to_text(markdown) if to_blocks is None and markdown else "",
             )
         )
     if skipped:
@@ -581,7 +591,7 @@ def parse_feed(
     source: str,
     *,
     section: str | None = None,
-    to_blocks: ToBlocks = paragraphs,
+    to_blocks: ToBlocks | None = paragraphs,
 ) -> FeedResult:
     """Read an RSS or Atom document (bytes as fetched: the parser honours the
     declared encoding). ``source`` names it in errors and becomes each
@@ -596,7 +606,7 @@ def parse_feed(
 
 
 def read_feed_file(
-    path: str | Path, *, section: str | None = None, to_blocks: ToBlocks = paragraphs
+    path: str | Path, *, section: str | None = None, to_blocks: ToBlocks | None = paragraphs
 ) -> FeedResult:
     """A feed saved on disk (a ``file:`` subscription)."""
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,13 +21,17 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmark, Bookmarks
-from reader.catalog import Catalog
+from reader.catalog import Catalog, LibraryCatalog
 from reader.highlight import Highlighter, Keyword
 from reader.library.search import SearchCancelled, Searcher, SearchResult
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
 from reader.query import Query, QueryError, parse
+
+if TYPE_CHECKING:
+    from reader.refresh import FeedOutcome
 from reader.state import ReadingState
 from reader.tui.saver import Saver
+from reader.tui.widgets.activity import Activity
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.result_list import ResultItem, ResultList
 from reader.tui.widgets.search_bar import ALL, STORY, SearchBar
@@ -72,6 +77,8 @@ class ReaderScreen(Screen[None]):
         Binding("u", "toggle_read", "Read/unread", id="read"),
         Binding("s", "toggle_sidebar", "Sidebar", id="sidebar"),
         Binding("o", "open_link", "Open in browser", id="open_link"),
+        Binding("r", "refresh", "Refresh feeds", id="refresh"),
+        Binding("f", "full_text", "Full text", id="full_text"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="search"),
@@ -105,6 +112,8 @@ class ReaderScreen(Screen[None]):
         self._read: set[str] = set(state.read_ids())
         self._pins: dict[str, Bookmark] = {b.article_id: b for b in bookmarks.all()}
         self._missing = frozenset(i for i in self._pins if not catalog.has(i))
+        self._read_counts: dict[str, int] = {}
+        self._count_read()
         self._positions: dict[str, int] = {}
         first = state.last if state.last and catalog.has(state.last) else catalog.first_id()
         self.first = catalog.article(first) if first else None
@@ -131,6 +140,7 @@ class ReaderScreen(Screen[None]):
             yield story
             yield ResultList(id="results")
         yield SearchBar(id="search")
+        yield Activity(id="activity")
         yield Footer()
 
     @property
@@ -202,7 +212,25 @@ class ReaderScreen(Screen[None]):
 
     def _update_marks(self, sidebar: ArticleList | None = None) -> None:
         sidebar = sidebar or self.sidebar
-        sidebar.set_marks(self._read, set(self._pins), self.catalog.read_counts(self._read))
+        sidebar.set_marks(self._read, set(self._pins), self._read_counts)
+
+    def _count_read(self) -> None:
+        """Read stories per section, counted once (by the library for a large
+        one), then kept up to date as stories are read and unread."""
+        counts = self.catalog.read_counts(self._read)
+        self._read_counts = {}
+        for section, count in counts.items():
+            key = section.casefold()
+            self._read_counts[key] = self._read_counts.get(key, 0) + count
+
+    def _set_read(self, article: Article, read: bool) -> None:
+        if (article.id in self._read) == read:
+            return
+        (self._read.add if read else self._read.discard)(article.id)
+        key = article.section.casefold()
+        self._read_counts[key] = self._read_counts.get(key, 0) + (1 if read else -1)
+        self._update_marks()
+        self.saver.submit(self.state.mark_read, article.id, read)
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
@@ -241,10 +269,7 @@ class ReaderScreen(Screen[None]):
         self.sidebar.open_id = article.id
         self.sidebar.highlight(article.id)
         self.saver.submit(self.state.set_last, article.id)
-        if article.id not in self._read:
-            self._read.add(article.id)
-            self._update_marks()
-            self.saver.submit(self.state.mark_read, article.id, True)
+        self._set_read(article, True)
 
     # -- messages from the widgets --------------------------------------------------
 
@@ -458,9 +483,7 @@ class ReaderScreen(Screen[None]):
         if article is None:
             return
         now_read = article.id not in self._read
-        (self._read.add if now_read else self._read.discard)(article.id)
-        self._update_marks()
-        self.saver.submit(self.state.mark_read, article.id, now_read)
+        self._set_read(article, now_read)
         self.notify("Marked read" if now_read else "Marked unread", timeout=1.5)
 
     def action_toggle_bookmark(self) -> None:
@@ -526,6 +549,109 @@ class ReaderScreen(Screen[None]):
 
         if not webbrowser.open(url):
             self.app.call_from_thread(self.notify, "No browser to open it in", severity="warning")
+
+    # -- feeds ---------------------------------------------------------------------
+
+    def _library_path(self) -> str | None:
+        """Where the library lives, for a worker's own connection (a Library is
+        used by one thread only); None for files given on the command line."""
+        if isinstance(self.catalog, LibraryCatalog):
+            return self.catalog.library.conn.location  # type: ignore[attr-defined]
+        return None
+
+    def action_refresh(self) -> None:
+        path = self._library_path()
+        if path is None:
+            self.notify("Refresh works on the library, not on files given to news", timeout=3)
+            return
+        if any(w.group == "refresh" and w.is_running for w in self.workers):
+            self.notify("Already refreshing", timeout=2)
+            return
+        self._refresh(path)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh(self, path: str) -> None:
+        from reader.library.articles import Library
+        from reader.refresh import refresh
+
+        library = Library.open(path)
+        try:
+            feeds = sum(1 for source in library.sources() if source.kind == "feed")
+            self.app.call_from_thread(self._refresh_started, feeds)
+            if not feeds:
+                return
+            outcomes = refresh(
+                library, on_progress=lambda o: self.app.call_from_thread(self._feed_done, o)
+            )
+        finally:
+            library.close()
+        self.app.call_from_thread(self._refresh_finished, outcomes)
+
+    def _refresh_started(self, feeds: int) -> None:
+        if not feeds:
+            self.notify("No feeds yet: add one with `news add URL`", timeout=4)
+            return
+        activity = self.query_one(Activity)
+        activity.start(f"Refreshing {feeds} feed{'s' if feeds != 1 else ''}", feeds)
+
+    def _feed_done(self, outcome: FeedOutcome) -> None:
+        self.query_one(Activity).advance()
+        if outcome.new or outcome.updated:
+            # Show the new stories now, without waiting for the slowest feed.
+            self.catalog.reload()
+            self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
+            self._update_marks()
+            if self.keyword_highlighter is not None:
+                self._count_hits(self.keyword_highlighter)
+
+    def _refresh_finished(self, outcomes: list[FeedOutcome]) -> None:
+        self.query_one(Activity).stop()
+        new = sum(o.new for o in outcomes)
+        failed = [o for o in outcomes if not o.ok]
+        summary = f"{len(outcomes)} feeds refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+        self.notify(summary, timeout=4)
+        for outcome in failed:
+            self.notify(f"{outcome.name}: {outcome.reason}", title="Feed failed",
+                        severity="warning", timeout=10)  # fmt: skip
+
+    def action_full_text(self) -> None:
+        article = self.story.article
+        path = self._library_path()
+        if article is None:
+            return
+        if path is None:
+            self.notify("Full text is stored in the library; these are files", timeout=3)
+            return
+        if not article.url:
+            self.notify("This story has no link to fetch", timeout=2)
+            return
+        self.notify("Fetching the whole article…", timeout=2)
+        self._full_text(path, article.id)
+
+    @work(thread=True, group="full-text")
+    def _full_text(self, path: str, article_id: str) -> None:
+        from reader.library.articles import Library
+        from reader.refresh import FulltextError, fetch_fulltext
+
+        library = Library.open(path)
+        try:
+            fetch_fulltext(library, article_id)
+        except FulltextError as exc:
+            message = f"Full text: {exc}; the teaser stays"
+            self.app.call_from_thread(self.notify, message, severity="warning", timeout=6)
+            return
+        finally:
+            library.close()
+        self.app.call_from_thread(self._full_text_done, article_id)
+
+    def _full_text_done(self, article_id: str) -> None:
+        story = self.story
+        if story.article is None or story.article.id != article_id:
+            self.notify("Full text saved", timeout=2)
+            return
+        if (article := self.catalog.article(article_id)) is not None:
+            story.show(article, scroll_y=round(story.scroll_y), note=self._note_for(article_id))
+            self.notify("Full text saved: it reads offline and is searchable", timeout=3)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open

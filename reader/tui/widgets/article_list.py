@@ -197,6 +197,16 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- data -------------------------------------------------------------------
 
+    def set_sections(
+        self, sections: Sequence[tuple[str, Sequence[Entry]]], locate: Locate | None = None
+    ) -> None:
+        """New stories arrived (a refresh): show the sections afresh, keeping the
+        bookmarks above them and the cursor on its story."""
+        self._sections = sections
+        self._locate = locate or memory_locate(sections)
+        pinned = self._rows.groups[0][1] if self._rows.groups and self._rows.groups[0][2] else ()
+        self.set_pinned(pinned, self._rows.missing)
+
     def set_pinned(self, pinned: Sequence[Entry], missing: frozenset[str] = frozenset()) -> None:
         """Show these bookmarks above the sections, keeping the cursor on the
         same story when it is still there."""
@@ -210,11 +220,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
-    def set_marks(
-        self, read: set[str], bookmarked: set[str], read_counts: dict[str, int]
-    ) -> None:
+    def set_marks(self, read: set[str], bookmarked: set[str], read_counts: dict[str, int]) -> None:
         """What is read and bookmarked changed, with how many stories each
-        section has read (for its unread count): redraw."""
+        section has read, by casefolded name (for its unread count): redraw."""
         self._read = read
         self._bookmarked = bookmarked
         self._read_counts = read_counts
@@ -237,7 +245,7 @@ class ArticleList(ScrollView, can_focus=True):
     def _counts(self, section: str, pinned: bool) -> tuple[int, int]:
         """(unread, total) for a section header."""
         total = self._rows.totals().get((section, pinned), 0)
-        return max(0, total - self._read_counts.get(section, 0)), total
+        return max(0, total - self._read_counts.get(section.casefold(), 0)), total
 
     @property
     def rows(self) -> RowIndex:

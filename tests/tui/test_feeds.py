@@ -1,0 +1,96 @@
+"""Feeds in the reader: r refreshes in the background, f fetches the whole story."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from unit.feed_server import FEEDS, FeedServer, rss, running
+
+from reader.catalog import LibraryCatalog
+from reader.config import seed_paths
+from reader.library.articles import Library
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    yield from running()
+
+
+def make_library(path: Path, server: FeedServer) -> LibraryCatalog:
+    library = Library.open(path)
+    library.ensure_seeded(seed_paths())
+    library.add_source("feed", server.url("/motors.xml"), title="Motors")
+    library.add_source("feed", server.url("/orbit.xml"), title="Orbit")
+    library.add_source("feed", server.url("/gone.xml"), title="Gone feed")
+    return LibraryCatalog(library)
+
+
+def sidebar_text(app: NewsApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    sidebar = screen.sidebar
+    return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
+
+
+async def test_r_refreshes_feeds_and_names_the_one_that_failed(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    server.serve("/motors.xml", rss("Motors", [("Chargers everywhere", "")]))
+    server.serve(
+        "/orbit.xml", (FEEDS / "atom.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    server.serve("/gone.xml", b"", status=404)
+    app = NewsApp(make_library(tmp_path / "library.sqlite", server))
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Chargers everywhere" not in sidebar_text(app)
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        text = sidebar_text(app)
+        assert "Chargers everywhere" in text and "Capsule returns" in text
+        assert "News" in text  # the seed stays
+        messages = [n.message for n in app._notifications]
+        assert any("Gone feed" in m and "404" in m for m in messages)
+        assert any(m.startswith("3 feeds refreshed") for m in messages)
+
+
+async def test_f_fetches_the_whole_story_into_the_library(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    page = server.serve(
+        "/story.html", (FEEDS / "article.html").read_bytes(), content_type="text/html"
+    )
+    server.serve("/motors.xml", rss("Motors", [("Teaser only", page)]))
+    catalog = make_library(tmp_path / "library.sqlite", server)
+    app = NewsApp(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        entry = next(e for e in catalog.entries() if e.title == "Teaser only")
+        screen.open(entry)
+        before = screen.story.article.words
+        await pilot.press("f")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.story.article.words > before
+        stored = catalog.article(entry.id)
+        assert stored is not None and stored.words == screen.story.article.words
+
+
+async def test_r_on_files_given_says_it_works_on_the_library(seed: Path) -> None:
+    from reader.sources.dump import read_dump
+
+    app = NewsApp(read_dump(seed).articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "f")
+        messages = [n.message for n in app._notifications]
+        assert any("library" in m for m in messages)

@@ -1,0 +1,297 @@
+"""Sources from the command line, as a person would add, refresh and remove them.
+
+Feeds come from a local server on 127.0.0.1; the library is the test's own
+(the autouse fixture points NEWS_DATA_DIR into tmp_path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.sources.opml import parse_opml
+
+from .feed_server import FEEDS, FeedServer, rss, running
+
+RSS = (FEEDS / "rss2.xml").read_bytes()
+ATOM = (FEEDS / "atom.xml").read_bytes()
+ROOT = Path(__file__).resolve().parents[2]
+SEED_SECTIONS = {"News", "Elon Musk", "Investor's Corner"}
+
+
+@pytest.fixture(scope="module")
+def module_server() -> Iterator[FeedServer]:
+    yield from running()
+
+
+@pytest.fixture
+def server(module_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> FeedServer:
+    # The command line trusts proxy variables; 127.0.0.1 must not go through one.
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    module_server.routes.clear()
+    module_server.requests.clear()
+    return module_server
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def listed(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def sources(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    code, out, _ = run(capsys, "sources", "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def one_line_error(err: str) -> str:
+    assert err.startswith("news: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+def test_a_persons_path(capsys, server: FeedServer, tmp_path: Path) -> None:
+    motors = server.serve("/motors", RSS, etag='"m1"')
+    orbit = server.serve("/orbit", ATOM, last_modified="Sun, 21 Jun 2026 12:00:00 GMT")
+    broken = server.url("/broken")  # never there
+
+    code, out, _ = run(capsys, "add", motors)
+    assert code == 0 and out == "Added feed Example Motors News: 3 stories (3 new).\n"
+    code, out, _ = run(capsys, "add", orbit, "--section", "Space")
+    assert code == 0 and "Orbit Weekly: 2 stories (2 new)" in out
+    # A feed subscribed from a list is not fetched until a refresh.
+    opml = tmp_path / "more.opml"
+    opml.write_text(
+        '<opml version="2.0"><body>'
+        f'<outline text="Broken feed" type="rss" xmlUrl="{broken}"/></body></opml>'
+    )
+    code, out, _ = run(capsys, "import-opml", str(opml))
+    assert code == 0 and "1 feed" in out and "news refresh" in out
+    assert not server.seen("/broken")
+
+    code, out, _ = run(capsys, "refresh")
+    assert code == 1  # one failed
+    assert "failed     Broken feed: HTTP 404" in out
+    assert "3 feeds: 0 new stories, 2 unchanged, 1 failed." in out
+    assert "  Broken feed: HTTP 404" in out
+    stories = listed(capsys)
+    sections = {s["section"] for s in stories}
+    assert SEED_SECTIONS | {"Factories", "Example Motors News", "Space"} <= sections
+    assert {s["source"] for s in stories} >= {"Example Motors News", "Orbit Weekly"}
+    by_title = {s["title"]: s for s in stories}
+    assert by_title["Capsule returns"]["section"] == "Space"
+    # Unchanged feeds answer 304 to the validators of the first fetch.
+    assert server.seen("/motors")[-1].if_none_match == '"m1"'
+    assert server.seen("/orbit")[-1].if_modified_since == "Sun, 21 Jun 2026 12:00:00 GMT"
+    errors = {s["title"]: s["last_error"] for s in sources(capsys)}
+    assert errors["Broken feed"] == "HTTP 404" and errors["Orbit Weekly"] == ""
+
+    # The broken feed comes back; a refresh now succeeds and says so.
+    server.serve("/broken", rss("Back again", [("Mended at last", "https://example.org/m")]))
+    code, out, _ = run(capsys, "refresh")
+    assert code == 0 and "new        Broken feed: 1 new" in out
+    assert "3 feeds: 1 new story, 2 unchanged, 0 failed." in out
+
+    # A new process reads the same library.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == listed(capsys)
+    assert "Mended at last" in {s["title"] for s in json.loads(done.stdout)}
+
+
+def test_add_refuses_what_it_cannot_read(capsys, server: FeedServer, tmp_path: Path) -> None:
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    for source, expected in (
+        ("ftp://example.org/feed.xml", "only http, https and file URLs are accepted"),
+        ("javascript:alert(1)", "not javascript:"),
+        ("feed://example.org/rss", "not feed:"),
+        ("http:///no-host", "invalid URL: no host"),
+        (str(tmp_path / "nothing-here.xml"), "no such file or folder"),
+        (str(binary), "a binary file"),
+        (server.url("/missing"), "HTTP 404"),
+        (
+            server.serve("/page", b"<!doctype html><html></html>", content_type="text/html"),
+            "HTML page, not a feed",
+        ),
+    ):
+        code, _, err = run(capsys, "add", source)
+        assert code == 2, source
+        assert expected in one_line_error(err), (source, err)
+    # Nothing that failed was kept.
+    assert [s["kind"] for s in sources(capsys)] == ["dump"]
+
+
+def test_add_a_local_feed_file_of_ten_stories(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "ten.xml"
+    path.write_bytes(
+        rss("Ten", [(f"Story number {n}", f"https://example.org/{n}") for n in range(10)])
+    )
+    code, out, _ = run(capsys, "add", str(path), "--section", "Local")
+    assert code == 0 and out == "Added feed Ten: 10 stories (10 new).\n"
+    stories = [s for s in listed(capsys) if s["source"] == "Ten"]
+    assert len(stories) == 10 and {s["section"] for s in stories} == {"Local"}
+    # The same file as a file: URL is the same source, not read again.
+    code, out, _ = run(capsys, "add", path.as_uri())
+    assert code == 0 and "(already added)" in out and "0 new" in out
+    [source] = [s for s in sources(capsys) if s["kind"] == "feed"]
+    assert source["location"] == str(path) and source["stories"] == 10
+    # Added again with another section: the stories move there.
+    code, out, _ = run(capsys, "add", str(path), "--section", "Elsewhere")
+    assert code == 0 and "(already added)" in out
+    stories = [s for s in listed(capsys) if s["source"] == "Ten"]
+    assert len(stories) == 10 and {s["section"] for s in stories} == {"Elsewhere"}
+
+
+def test_add_a_dump_and_a_markdown_folder(capsys, tmp_path: Path, write_dump) -> None:
+    dump = write_dump("Gadgets\nA phone that folds twice\nIt folds twice, the maker says.\n")
+    code, out, _ = run(capsys, "add", str(dump))
+    assert code == 0 and out == "Added dump dump: 1 story (1 new).\n"
+    notes = tmp_path / "notes"
+    (notes / "Travel").mkdir(parents=True)
+    (notes / "Travel" / "rome.md").write_text("# Rome in a day\n\nWalk **everywhere**.\n")
+    (notes / "first.md").write_text("Just a note.\n")
+    code, out, _ = run(capsys, "add", str(notes))
+    assert code == 0 and out == "Added folder notes: 2 stories (2 new).\n"
+    stories = {s["title"]: s for s in listed(capsys)}
+    assert stories["A phone that folds twice"]["section"] == "Gadgets"
+    assert stories["Rome in a day"]["section"] == "Travel"
+    assert [s["kind"] for s in sources(capsys)] == ["dump", "dump", "markdown"]
+    code, out, _ = run(capsys, "show", str(stories["Rome in a day"]["id"]))
+    assert code == 0 and "Walk everywhere." in out
+
+
+def test_opml_round_trip(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "import-opml", str(FEEDS / "subscriptions.opml"))
+    assert code == 0 and "Subscribed to 5 feeds" in out
+    code, out, _ = run(capsys, "import-opml", str(FEEDS / "subscriptions.opml"))
+    assert "Subscribed to 0 feeds" in out and "5 already subscribed" in out
+    feeds = [s for s in sources(capsys) if s["kind"] == "feed"]
+    assert {s["location"]: s["section"] for s in feeds}["https://grid.example.com/rss"] == "Cars"
+
+    code, exported, _ = run(capsys, "export-opml")
+    assert code == 0
+    original = parse_opml((FEEDS / "subscriptions.opml").read_bytes())
+    again = parse_opml(exported.encode("utf-8"))
+    key = lambda s: (s.title, s.xml_url, s.folder)  # noqa: E731 (the web page is not kept)
+    assert sorted(map(key, again)) == sorted(map(key, original))
+
+    # Into a second library, through a file.
+    saved = tmp_path / "exported.opml"
+    saved.write_text(exported, encoding="utf-8")
+    other = tmp_path / "other.sqlite"
+    code, _, _ = run(capsys, "import-opml", str(saved), "--library", str(other))
+    assert code == 0
+    code, out, _ = run(capsys, "sources", "--json", "--library", str(other))
+    assert {s["location"] for s in json.loads(out) if s["kind"] == "feed"} == {
+        s.xml_url for s in original
+    }
+
+
+def test_opml_errors(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "import-opml", str(tmp_path / "none.opml"))
+    assert code == 2 and "no such file" in one_line_error(err)
+    bad = tmp_path / "bad.opml"
+    bad.write_text("<html><body/></html>")
+    code, _, err = run(capsys, "import-opml", str(bad))
+    assert code == 2 and "not OPML" in one_line_error(err)
+
+
+def test_export_leaves_out_local_files(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "saved.xml"
+    path.write_bytes(RSS)
+    run(capsys, "add", str(path))
+    code, out, err = run(capsys, "export-opml")
+    assert code == 0 and parse_opml(out.encode()) == []
+    assert "1 feed file on this machine left out" in err
+
+
+def test_remove_by_id_location_or_title(capsys, server: FeedServer) -> None:
+    motors = server.serve("/motors", RSS)
+    run(capsys, "add", motors)
+    run(capsys, "add", server.serve("/orbit", ATOM))
+    ids = {s["title"]: s["id"] for s in sources(capsys)}
+
+    code, out, _ = run(capsys, "remove", "Orbit weekly")  # by title, any case
+    assert code == 0 and out == "Removed feed Orbit Weekly and its 2 stories.\n"
+    code, out, _ = run(capsys, "remove", motors)
+    assert code == 0 and "Example Motors News and its 3 stories" in out
+    assert {s["source"] for s in listed(capsys)} == {"teslarati"}
+    code, out, _ = run(capsys, "remove", str(ids["teslarati"]))
+    assert code == 0 and listed(capsys) == []  # and the seed does not come back
+
+    code, _, err = run(capsys, "remove", "99")
+    assert code == 2 and "no source with id 99" in one_line_error(err)
+    code, _, err = run(capsys, "remove", "Nothing like it")
+    assert code == 2 and "no source 'Nothing like it'" in one_line_error(err)
+
+
+def test_sources_text_and_json(capsys, server: FeedServer) -> None:
+    run(capsys, "add", server.serve("/orbit", ATOM), "--section", "Space", "--fulltext")
+    [seed, orbit] = sources(capsys)
+    assert seed["kind"] == "dump" and seed["stories"] == 4
+    assert orbit == {
+        "id": orbit["id"],
+        "kind": "feed",
+        "location": server.url("/orbit"),
+        "title": "Orbit Weekly",
+        "section": "Space",
+        "fulltext": True,
+        "stories": 2,
+        "added": orbit["added"],
+        "last_error": "",
+    }
+    server.routes.clear()
+    assert run(capsys, "refresh")[0] == 1
+    code, out, _ = run(capsys, "sources")
+    assert code == 0
+    assert "Orbit Weekly  [section: Space]  [full text]" in out
+    assert "last error: HTTP 404" in out and server.url("/orbit") in out
+
+
+def test_refresh_with_no_feeds(capsys) -> None:
+    code, out, _ = run(capsys, "refresh")
+    assert code == 0 and "No feeds to refresh" in out
+
+
+def test_fulltext_command(capsys, server: FeedServer) -> None:
+    server.serve("/story", (FEEDS / "article.html").read_bytes(), content_type="text/html")
+    items = [("Giga output", server.url("/story")), ("No page", "")]
+    run(capsys, "add", server.serve("/f", rss("Motors", items)))
+    ids = {s["title"]: str(s["id"]) for s in listed(capsys)}
+
+    code, out, _ = run(capsys, "fulltext", ids["Giga output"][:8])  # the start of an id will do
+    assert code == 0
+    assert out.startswith("Stored the full text of 'Giga output'")
+    assert "The plant now makes twice as many cars" in out
+    code, out, _ = run(capsys, "show", ids["Giga output"])
+    assert "casting press" in out
+
+    code, _, err = run(capsys, "fulltext", ids["No page"])
+    assert code == 2 and "has no link to fetch" in one_line_error(err)
+    code, _, err = run(capsys, "fulltext", "zzzz")
+    assert code == 2 and "no story with id 'zzzz'" in one_line_error(err)

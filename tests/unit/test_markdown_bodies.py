@@ -1,0 +1,161 @@
+"""Feed bodies stored as the Markdown they were converted to, without the round
+trip through blocks: the plain text made for the index, the library storing
+them, and full text fetched from a page surviving later refreshes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.library import Library, plain_text
+from reader.library.db import SCHEMA_VERSION, migrate, open_library, user_version
+from reader.markdown import markdown_to_blocks, markdown_to_text
+from reader.model import count_spaced_words, make_article
+from reader.sources.feed import html_to_markdown, parse_feed
+
+FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
+
+RICH_HTML = """<h2>What <em>comes</em> next</h2>
+<p>A <a href="https://x.org/a_b">link_with_under</a>, <code>snake_case()</code>, 2 * 3 and a_b.</p>
+<ul><li>one <strong>bold</strong></li><li>two<ul><li>nested</li></ul></li></ul>
+<ol><li>first</li><li>second</li></ol>
+<blockquote><p>Quoted &amp; said.</p></blockquote>
+<pre><code>x = *1*  # kept as written
+y = [a](b)</code></pre>
+<table><tr><th>Model</th><th>Range</th></tr><tr><td>S</td><td>600 km</td></tr></table>
+<p><img src="https://x.org/p.jpg" alt="A red car parked"> <img src="https://x.org/q.jpg"
+alt="q.jpg"> end<br>after break</p>
+<p>Price: $5 &lt;b&gt; not bold ~tilde~ ==eq== #hash [brackets] \\backslash</p>"""
+
+
+def words_of_blocks(markdown: str) -> list[str]:
+    return plain_text(markdown_to_blocks(markdown)).split()
+
+
+def test_plain_text_has_the_words_the_blocks_have() -> None:
+    markdown = html_to_markdown(RICH_HTML)
+    text = markdown_to_text(markdown)
+    assert text.split() == words_of_blocks(markdown)
+    assert "x = *1*  # kept as written" in text.splitlines()  # code as written
+    assert "A red car parked end" in " ".join(text.split())  # a placeholder image dropped
+
+
+@pytest.mark.parametrize(
+    "name", ["rss2.xml", "atom.xml", "hostile.xml", "rss1.rdf", "malformed.xml"]
+)
+def test_plain_text_of_the_fixture_feeds(name: str) -> None:
+    result = parse_feed((FEEDS / name).read_bytes(), name, to_blocks=None)
+    for article in result.articles:
+        assert not article.blocks and article.markdown
+        assert article.text == markdown_to_text(article.markdown)
+        assert article.text.split() == words_of_blocks(article.markdown)
+        assert "\x1b" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("**strong** and *em* and _em_ and snake_case", "strong and em and em and snake_case"),
+        ("see <https://example.org/a_b_c>", "see https://example.org/a_b_c"),
+        ('[link **bold**](<https://x.org/a b> "title")', "link bold"),
+        ("``a ` b`` and `` ` ``", "a ` b and `"),
+        ("&amp; &copy; &#x1b;[31m", "& © [31m"),
+        ("> quote\n> > deeper\n\n# Heading #", "quote\ndeeper\nHeading #"),
+        ("line  \nnext\\\nlast", "line\nnext\nlast"),
+        ("~~~\n**not** markup\n~~~\nafter *this*", "**not** markup\nafter this"),
+        ("an unclosed ``` fence", "an unclosed ``` fence"),
+        ("", ""),
+    ],
+)
+def test_markdown_to_text(markdown: str, text: str) -> None:
+    assert markdown_to_text(markdown) == text
+
+
+@given(st.text())
+def test_markdown_to_text_takes_any_text(markdown: str) -> None:
+    text = markdown_to_text(markdown)
+    assert "\x1b" not in text or "\x1b" in markdown
+
+
+def test_markdown_bodies_count_their_words() -> None:
+    article = make_article("S", "Two words", (), "src", markdown="*One* two\n\nthree.")
+    assert article.text == "One two\nthree."
+    assert article.words == 2 + 3
+    assert count_spaced_words("a b\nc") == 3 and count_spaced_words("") == 0
+    # Blocks win: the Markdown is ignored when there are blocks.
+    with_blocks = make_article("S", "T", markdown_to_blocks("Hello there"), "src", markdown="x")
+    assert with_blocks.markdown == "" and with_blocks.words == 3
+
+
+def test_library_stores_markdown_as_given(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib.sqlite")
+    result = parse_feed(
+        (FEEDS / "rss2.xml").read_bytes(), "https://motors.example.org/feed", to_blocks=None
+    )
+    source = library.add_source("feed", "https://motors.example.org/feed")
+    assert library.upsert_articles(source, result.articles) == 3
+    stored = result.articles[0]
+    body, text = library.conn.execute(
+        "SELECT body, text FROM articles WHERE id = ?", (stored.id,)
+    ).fetchone()
+    assert (body, text) == (stored.markdown, stored.text)
+    opened = library.article(stored.id)
+    assert opened is not None and opened.blocks == tuple(markdown_to_blocks(stored.markdown))
+    assert opened.words == stored.words
+    # Found by a word of the body.
+    hits = library.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shift'"
+    ).fetchone()
+    assert hits == (1,)
+    # The same feed again changes nothing.
+    assert library.upsert_articles(source, result.articles) == 0
+    library.close()
+
+
+def test_a_page_body_survives_the_feeds_next_copy(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib.sqlite")
+    source = library.add_source("feed", "https://example.org/feed")
+    first = make_article("News", "A story", (), "feed", markdown="The feed's excerpt.")
+    library.upsert_articles(source, [first])
+    full = "The whole story, fetched from its page, with many more words in it."
+    assert library.set_page_body(first.id, full)
+    assert not library.set_page_body("no-such-id", full)
+
+    revised = make_article("News", "A story", (), "feed", markdown="A new excerpt.", id=first.id)
+    assert library.upsert_articles(source, [revised]) == 0  # only the body differs
+    retitled = make_article(
+        "News", "A story, retitled", (), "feed", markdown="Another.", id=first.id
+    )
+    assert library.upsert_articles(source, [retitled]) == 1
+    article = library.article(first.id)
+    assert article is not None and article.title == "A story, retitled"
+    assert article.blocks[0].text == full
+    hits = library.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'fetched'"
+    ).fetchone()
+    assert hits == (1,)
+    library.close()
+
+
+def test_migration_to_version_3_keeps_stories(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path, isolation_level=None)
+    migrate(old, target=2)
+    old.execute(
+        "INSERT INTO sources (kind, location, added) VALUES ('feed', 'https://e.org/f', 'now')"
+    )
+    old.execute("INSERT INTO sections (key, name) VALUES ('news', 'News')")
+    old.execute(
+        "INSERT INTO articles (id, source_id, ordinal, section, section_id, title, body, text)"
+        " VALUES ('a1', 1, 1, 'News', 1, 'Old story', 'Old body.', 'Old body.')"
+    )
+    old.close()
+    conn = open_library(path)
+    assert user_version(conn) == SCHEMA_VERSION == 3
+    assert conn.execute("SELECT page_body FROM articles WHERE id = 'a1'").fetchone() == (0,)
+    assert ("hashsize", 16777216) in conn.execute("SELECT k, v FROM articles_fts_config").fetchall()
+    conn.close()
