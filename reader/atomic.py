@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
-from filelock import FileLock, Timeout
-
 LOCK_TIMEOUT = 5.0  # seconds; a save holds the lock for milliseconds
 
 
@@ -103,6 +101,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     lock_path = path.with_name(path.name + ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))
+    # Only writers need filelock: importing it here keeps it off the way to the first screen.
+    from filelock import FileLock, Timeout
+
     lock = FileLock(lock_path, timeout=timeout)
     try:
         lock.acquire()

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reader.library.articles import Library
 from reader.library.db import reopen
-from reader.library.search import Searcher
 from reader.model import Article, Entry
+
+if TYPE_CHECKING:  # search is imported by the first search, not on the way to the first screen
+    from reader.library.search import Searcher
 
 
 class Catalog(Protocol):
@@ -108,6 +110,8 @@ class MemoryCatalog:
     def searcher(self) -> Searcher:
         with self._lock:
             if self._searcher is None:
+                from reader.library.search import Searcher
+
                 library = Library.open(":memory:")
                 source = library.add_source("dump", "<command line>", title="files")
                 library.upsert_articles(source, self._articles)
@@ -176,6 +180,8 @@ class LibraryCatalog:
     def searcher(self) -> Searcher:
         with self._lock:
             if self._searcher is None:
+                from reader.library.search import Searcher
+
                 self._searcher = Searcher(self.library.conn)
             return self._searcher
 

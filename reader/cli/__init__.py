@@ -6,22 +6,12 @@ and work where no terminal UI can run. One module per group of commands.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
 from reader.atomic import StoreError
-from reader.cli.bookmarks import cmd_bookmarks
 from reader.cli.common import USAGE_ERROR, UserError
-from reader.cli.reading import cmd_list, cmd_search, cmd_show, cmd_tui
-from reader.cli.sources import (
-    cmd_add,
-    cmd_export_opml,
-    cmd_fulltext,
-    cmd_import_opml,
-    cmd_refresh,
-    cmd_remove,
-    cmd_sources,
-)
 from reader.config import Config, ConfigError, load_config
 
 COMMANDS_HELP = """\
@@ -47,29 +37,42 @@ commands:
 Run `news COMMAND --help` for a command's options.
 """
 
-COMMANDS: dict[str, Callable[[list[str], Config], int]] = {
-    "list": cmd_list,
-    "show": cmd_show,
-    "search": cmd_search,
-    "bookmarks": cmd_bookmarks,
-    "add": cmd_add,
-    "sources": cmd_sources,
-    "remove": cmd_remove,
-    "refresh": cmd_refresh,
-    "fulltext": cmd_fulltext,
-    "import-opml": cmd_import_opml,
-    "export-opml": cmd_export_opml,
+# Command name -> "module:function", imported only when that command runs, so
+# starting the reader does not pay for the feed and bookmark commands.
+COMMANDS: dict[str, str] = {
+    "list": "reading:cmd_list",
+    "show": "reading:cmd_show",
+    "search": "reading:cmd_search",
+    "bookmarks": "bookmarks:cmd_bookmarks",
+    "add": "sources:cmd_add",
+    "sources": "sources:cmd_sources",
+    "remove": "sources:cmd_remove",
+    "refresh": "sources:cmd_refresh",
+    "fulltext": "sources:cmd_fulltext",
+    "import-opml": "sources:cmd_import_opml",
+    "export-opml": "sources:cmd_export_opml",
 }
+
+
+def _command(name: str) -> Callable[[list[str], Config], int]:
+    module, function = COMMANDS[name].split(":")
+    return getattr(importlib.import_module(f"reader.cli.{module}"), function)  # type: ignore[no-any-return]
+
+
+def _command_tui() -> Callable[[list[str], Config, str], int]:
+    from reader.cli.reading import cmd_tui
+
+    return cmd_tui
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    command = COMMANDS.get(args[0]) if args else None
+    name = args[0] if args and args[0] in COMMANDS else None
     try:
         config = load_config()
-        if command is not None:
-            return command(args[1:], config)
-        return cmd_tui(args, config, COMMANDS_HELP)
+        if name is not None:
+            return _command(name)(args[1:], config)
+        return _command_tui()(args, config, COMMANDS_HELP)
     except (UserError, ConfigError, StoreError) as exc:
         print(f"news: {exc}", file=sys.stderr)
         return USAGE_ERROR

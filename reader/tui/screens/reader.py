@@ -7,6 +7,7 @@ at once; the stores on disk are updated behind it through the `Saver`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -23,11 +24,11 @@ from textual.worker import get_current_worker
 from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import Catalog, LibraryCatalog
 from reader.highlight import Highlighter, Keyword
-from reader.library.search import SearchCancelled, Searcher, SearchResult
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
-from reader.query import Query, QueryError, parse
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
+    from reader.library.search import Searcher, SearchResult
+    from reader.query import Query
     from reader.refresh import FeedOutcome
 from reader.state import ReadingState
 from reader.tui.saver import Saver
@@ -103,6 +104,7 @@ class ReaderScreen(Screen[None]):
         self.search_query: Query | None = None  # the search whose matches are shown
         self._results_query: Query | None = None  # the search the result list answers
         self._generation = 0  # bumped by every keystroke; older answers are dropped
+        self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keywords = list(keywords)
         self.keyword_highlighter: Highlighter | None = None
         self.bookmarks = bookmarks
@@ -139,8 +141,6 @@ class ReaderScreen(Screen[None]):
                 )
             yield story
             yield ResultList(id="results")
-        yield SearchBar(id="search")
-        yield Activity(id="activity")
         yield Footer()
 
     @property
@@ -153,6 +153,8 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         (self.sidebar if self.sidebar_open else self.story).focus()
+        # Not needed for the first screen: mounted right after it is painted.
+        self.call_after_refresh(self._mount_extras)
         if self.keywords:
             self.set_keywords(self.keywords)
 
@@ -282,7 +284,8 @@ class ReaderScreen(Screen[None]):
 
     @on(StoryView.Back)
     def _back(self) -> None:
-        if self.search_query is not None or self.search_bar.display:
+        extras_ready = self._extras is not None and self._extras.is_set()
+        if self.search_query is not None or (extras_ready and self.search_bar.display):
             self._close_search()  # the first Escape leaves the search, the next the story
             return
         self.sidebar_open = True
@@ -305,7 +308,21 @@ class ReaderScreen(Screen[None]):
             return self.search_query is not None
         return True
 
-    def action_search(self) -> None:
+    async def _mount_extras(self) -> None:
+        """The search bar and the activity line (the footer is docked, so they
+        sit below the panes wherever they are mounted)."""
+        if self._extras is None:
+            if not self.is_attached:  # the app is closing before they were needed
+                return
+            self._extras = asyncio.Event()
+            await self.mount(SearchBar(id="search"), Activity(id="activity"))
+            self._extras.set()
+        await self._extras.wait()
+
+    async def action_search(self) -> None:
+        # `/` right at start may come before the bar is mounted: keys that follow
+        # wait in the queue until this returns with the bar focused.
+        await self._mount_extras()
         bar = self.search_bar
         bar.display = True
         # Focus at once, in this same key event, so the very next key lands in it.
@@ -315,6 +332,8 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
+        from reader.query import QueryError, parse
+
         self._generation += 1
         text = event.text
         bar = self.search_bar
@@ -338,6 +357,9 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def _run_search(self, query: Query, generation: int) -> None:
+        from reader.library.search import SearchCancelled
+        from reader.query import QueryError
+
         try:
             if self._searcher is None:  # the first search builds or opens the index
                 self._searcher = self.catalog.searcher()
@@ -587,7 +609,11 @@ class ReaderScreen(Screen[None]):
             library.close()
         self.app.call_from_thread(self._refresh_finished, outcomes)
 
-    def _refresh_started(self, feeds: int) -> None:
+    async def _refresh_started(self, feeds: int) -> None:
+        await self._mount_extras()
+        self._show_refresh(feeds)
+
+    def _show_refresh(self, feeds: int) -> None:
         if not feeds:
             self.notify("No feeds yet: add one with `news add URL`", timeout=4)
             return
