@@ -39,8 +39,8 @@ class NewsApp(App[None]):
 
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("w", "keywords", "Keywords", id="keywords"),
-        Binding("t", "toggle_theme", "Light/dark", id="theme"),
+        Binding("w", "keywords", "Keywords", show=False, id="keywords"),
+        Binding("t", "toggle_theme", "Light/dark", show=False, id="theme"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 

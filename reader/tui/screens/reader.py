@@ -69,22 +69,29 @@ class ReaderScreen(Screen[None]):
     BINDINGS = [
         Binding("right_square_bracket", "next_story", "Next story", key_display="]", id="next"),
         Binding(
-            "left_square_bracket", "previous_story", "Prev story", key_display="[", id="previous"
+            "left_square_bracket",
+            "previous_story",
+            "Prev story",
+            show=False,
+            key_display="[",
+            id="previous",
         ),
-        Binding("full_stop", "next_unread", "Next unread", key_display=".", id="next_unread"),
+        Binding(
+            "full_stop", "next_unread", "Next unread", show=False, key_display=".", id="next_unread"
+        ),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
-        Binding("B", "bookmarks", "Bookmarks", id="bookmarks"),
-        Binding("e", "edit_note", "Note", id="note"),
-        Binding("u", "toggle_read", "Read/unread", id="read"),
-        Binding("s", "toggle_sidebar", "Sidebar", id="sidebar"),
-        Binding("o", "open_link", "Open in browser", id="open_link"),
-        Binding("r", "refresh", "Refresh feeds", id="refresh"),
-        Binding("f", "full_text", "Full text", id="full_text"),
+        Binding("B", "bookmarks", "Bookmarks", show=False, id="bookmarks"),
+        Binding("e", "edit_note", "Note", show=False, id="note"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="read"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
+        Binding("o", "open_link", "Open in browser", show=False, id="open_link"),
+        Binding("r", "refresh", "Refresh feeds", show=False, id="refresh"),
+        Binding("f", "full_text", "Full text", show=False, id="full_text"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="search"),
-        Binding("n", "next_match", "Next match", id="next_match"),
-        Binding("N", "previous_match", "Prev match", id="previous_match"),
+        Binding("n", "next_match", "Next match", show=False, id="next_match"),
+        Binding("N", "previous_match", "Prev match", show=False, id="previous_match"),
     ]
 
     narrow: reactive[bool] = reactive(False)
