@@ -370,6 +370,8 @@ class ReaderScreen(Screen[None]):
         try:
             if self._searcher is None:  # the first search builds or opens the index
                 self._searcher = self.catalog.searcher()
+            if generation != self._generation:
+                return  # typed over while it waited its turn: a newer search is coming
             result = self._searcher.search(query, limit=SEARCH_LIMIT)
         except SearchCancelled:
             return

@@ -163,6 +163,9 @@ class StoryView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         article = self.article
         if width <= 0:
+            # Hidden (behind search results): forget the old lines, so that the
+            # first frame after it shows again is never the story before.
+            self._lines, self._rendered_for = [], None
             return
         key = (
             article.id if article else "",
