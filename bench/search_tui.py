@@ -1,0 +1,275 @@
+"""Search in the TUI on libraries of 10,000 and 100,000 articles: from the last
+keystroke of a word to its result count painted in the search bar, and from
+Enter to the story painted at its first match.
+
+    /work/venv/bin/python bench/search_tui.py [--articles 10000,100000] [--runs 9]
+        [--size 120x40] [--workdir DIR] [--reuse /tmp/lib{n}.sqlite]
+
+The words are corpus.py's: quokkapolis (~1 article in 1,000), wallabyville (1 in
+30), dingotown (9 in 10). Their counts come first from `news search WORD
+--library FILE --json` ("total"); the bar must then show the same count
+("11 stories", "9,000 stories (first 500)", "1 story", "nothing found") beside
+the whole word, with no "searching…".
+
+Each of --runs sessions (a fresh process and data directory, tmux 120x40):
+`/` (and, once the app is done with the focus change, which the footer
+shows), the word typed with a single tmux send-keys (the TUI searches as
+each letter arrives, as it would for a person typing fast), timed from the
+return of that call; Enter, timed to "match 1 of" in the bar. Then for each
+word in turn: `/`, ctrl+u, wait for the empty bar, type, time, Enter, time. The
+first search of a session (rotating through the words) also opens the
+searcher's connection and is reported apart as "first in session"; the table's
+main figures are the later ones. Medians over sessions; the geometric mean is
+of the three words' medians.
+
+newsboat is not installed here; its figures are quoted from
+../shared/bench/README.md (newsboat 2.21, 10,000-item feed, search for a word
+in 11 / 323 / 9,000 articles, Enter to results: 55 / 84 / 650 ms, geometric
+mean 144 ms). Goals: geometric mean at most half of newsboat's (72 ms) at
+10,000, under 150 ms at 100,000; Enter to the first match under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import textual
+from tui_common import (
+    ROOT,
+    SEARCH_KEYS,
+    STORY_KEYS,
+    Timeout,
+    Tui,
+    bar_line,
+    ensure_library,
+    footer,
+    fresh_env,
+    median,
+    news_cmd,
+    p95,
+    quit_app,
+    revision,
+    scratch,
+    settle,
+    story_number,
+    wait_footer,
+    wait_for,
+)
+
+FIRST_STORY = r"Generated story number 0\."
+WORDS = ["quokkapolis", "wallabyville", "dingotown"]
+NEWSBOAT_MS = {"quokkapolis": 55, "wallabyville": 84, "dingotown": 650}  # README.md, 10,000 items
+GOAL_GEO = {10_000: 0.5 * math.prod(NEWSBOAT_MS.values()) ** (1 / 3), 100_000: 150.0}
+GOAL_ENTER_MS = 50
+
+
+def geomean(values: list[float]) -> float:
+    return math.prod(values) ** (1 / len(values))
+
+
+def cli_total(library: Path, word: str, env: dict[str, str]) -> int:
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "search", word, "--library", str(library), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
+    if done.returncode not in (0, 1):  # 1: nothing found, like grep
+        sys.exit(f"news search {word} failed:\n{done.stderr}")
+    return int(json.loads(done.stdout)["total"])
+
+
+def count_pattern(total: int) -> re.Pattern[str]:
+    if total == 0:
+        return re.compile("nothing found")
+    return re.compile(rf"(?<![\d,]){total:,} stor{'y' if total == 1 else 'ies'}\b")
+
+
+def search_once(
+    tui: Tui, word: str, total: int, clear: bool, problems: list[str]
+) -> dict[str, object] | None:
+    """ms from the typed word to its count; from Enter to the chosen story
+    painted and to 'match 1 of'; other stories painted in between."""
+    tui.send("/")
+    if clear:
+        tui.send("C-u")
+    # The bar open and empty (its placeholder shows), and the app done with the
+    # focus change (the footer, rebuilt on each, shows the bar's keys).
+    wait_for(
+        tui,
+        lambda s: "Search: words" in bar_line(s) and SEARCH_KEYS in footer(s),
+        time.perf_counter(),
+        timeout=10,
+    )
+    settle(tui, quiet=0.1, timeout=1)
+    wanted = count_pattern(total)
+    typed = re.compile(rf"^\s*/\s+{word}\b")
+
+    def counted(screen: str) -> bool:
+        line = bar_line(screen)
+        return bool(typed.match(line) and wanted.search(line) and "searching" not in line)
+
+    key = tui.type(word)
+    try:
+        found, _ = wait_for(tui, counted, key, timeout=15)
+    except Timeout:
+        problems.append(
+            f"{word}: no '{wanted.pattern}' within 15 s; bar: {bar_line(tui.screen())!r}"
+        )
+        return None
+    settle(tui, quiet=0.1, timeout=1)
+    key = tui.send("Enter")
+    # Every screen until "match 1 of": the story on each (the pane is hidden
+    # behind the results before Enter, so None there).
+    seen: list[tuple[float, int | None]] = []
+    deadline = key + 10
+    while True:
+        screen = tui.screen()
+        seen.append((time.perf_counter() - key, story_number(screen)))
+        if "match 1 of" in bar_line(screen):
+            break
+        if time.perf_counter() > deadline or "Traceback" in screen:
+            problems.append(f"{word}: Enter, no 'match 1 of'; bar: {bar_line(screen)!r}")
+            return None
+        time.sleep(0.004)
+    opened, chosen = seen[-1]
+    painted = opened  # the start of the last run of screens showing the chosen story
+    for seconds, number in reversed(seen):
+        if number != chosen:
+            break
+        painted = seconds
+    stale = sorted({n for _, n in seen if n is not None and n != chosen})
+    wait_footer(tui, STORY_KEYS)  # the reading pane has the focus: the app is done
+    settle(tui, quiet=0.1, timeout=1)
+    return {"count": found * 1000, "story": painted * 1000, "match": opened * 1000, "stale": stale}
+
+
+def bench_size(
+    n: int, library: Path, runs: int, size: tuple[int, int], homes: Path
+) -> dict[str, object]:
+    cmd = news_cmd(library)
+    env = fresh_env(homes)
+    totals = {word: cli_total(library, word, env) for word in WORDS}  # seeds the library too
+    print(f"  news:    {cmd}")
+    print(
+        "  counts:  "
+        + ", ".join(f"{w} {t:,}" for w, t in totals.items())
+        + "  (news search --json)"
+    )
+    # per word: lists of ms ("first": the session's first search), and stale stories seen
+    timed: dict[str, dict[str, list]] = {
+        w: {"count": [], "story": [], "match": [], "first": [], "stale": []} for w in WORDS
+    }
+    problems: list[str] = []
+    with Tui(cmd, size=size, env=fresh_env(homes)) as tui:  # warms the file cache
+        tui.wait(FIRST_STORY, timeout=60)
+        quit_app(tui)
+    for run in range(runs):
+        with Tui(cmd, size=size, env=fresh_env(homes)) as tui:
+            tui.wait(FIRST_STORY, timeout=60)
+            settle(tui)
+            cold = WORDS[run % len(WORDS)]
+            shift = (run + 1) % len(WORDS)  # the next word first: never the same twice running
+            order = WORDS[shift:] + WORDS[:shift]
+            try:
+                if got := search_once(tui, cold, totals[cold], False, problems):
+                    timed[cold]["first"].append(got["count"])
+                for word in order:
+                    if got := search_once(tui, word, totals[word], True, problems):
+                        for what in ("count", "story", "match"):
+                            timed[word][what].append(got[what])
+                        if got["stale"]:
+                            timed[word]["stale"].append(got["stale"])
+            except Timeout as exc:
+                problems.append(f"session {run}: {exc}")
+            code, traceback = quit_app(tui)
+            if code != 0 or traceback:
+                problems.append(f"session {run}: exit status {code}, traceback: {traceback}")
+    return {"totals": totals, "timed": timed, "problems": problems}
+
+
+def cell(values: list[float]) -> str:
+    return f"{median(values):4.0f} ({p95(values):3.0f})" if values else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", default="10000,100000")
+    parser.add_argument("--runs", type=int, default=9, help="sessions per library size")
+    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--workdir", type=Path, help="keep libraries here (default: a temp dir)")
+    parser.add_argument("--reuse", help="a ready library to copy, with {n}: /tmp/lib{n}.sqlite")
+    args = parser.parse_args()
+    size = (int(args.size.split("x")[0]), int(args.size.split("x")[1]))
+    workdir = args.workdir or scratch("bench-search-tui-")
+    workdir.mkdir(parents=True, exist_ok=True)
+    homes = scratch("bench-homes-")
+    started = time.perf_counter()
+    print(
+        f"search in the news TUI: tmux {args.size}, Python {platform.python_version()},"
+        f" textual {textual.__version__}; workdir {workdir}; {args.runs} sessions a size;"
+        f" news at {revision()}"
+    )
+    results = {}
+    for n in (int(a) for a in args.articles.split(",")):
+        library = ensure_library(n, workdir, args.reuse)
+        results[n] = bench_size(n, library, args.runs, size, homes)
+
+    print(
+        "\nms: median (p95) over sessions; 'first': the session's first search, median (n);"
+        " newsboat 2.21 from README.md, 10,000 items"
+    )
+    print(
+        f"  {'articles':>8} {'word':14} {'count':>7} {'typed->count':>13} {'first':>10}"
+        f" {'Enter->story':>13} {'Enter->match 1':>15} {'newsboat':>9}"
+    )
+    for n, r in results.items():
+        timed, totals = r["timed"], r["totals"]
+        for word in WORDS:
+            t = timed[word]
+            first = f"{median(t['first']):4.0f} (n={len(t['first'])})" if t["first"] else "-"
+            print(
+                f"  {n:>8,} {word:14} {totals[word]:>7,} {cell(t['count']):>13} {first:>10}"
+                f" {cell(t['story']):>13} {cell(t['match']):>15} {NEWSBOAT_MS[word]:>9}"
+            )
+        if not all(timed[w]["count"] for w in WORDS):
+            continue
+        geo = geomean([median(timed[w]["count"]) for w in WORDS])
+        story = [x for w in WORDS for x in timed[w]["story"]]
+        match = [x for w in WORDS for x in timed[w]["match"]]
+        print(
+            f"  {n:>8,} {'geometric mean':14} {'':>7} {geo:13.0f} {'':>10}"
+            f" {cell(story):>13} {cell(match):>15} {geomean(list(NEWSBOAT_MS.values())):9.0f}"
+            "   (Enter: all words)"
+        )
+        goal = GOAL_GEO.get(n, 150.0)
+        print(
+            f"  {'':8} goals: geometric mean <= {goal:.0f} ms:"
+            f" {'met' if geo <= goal else 'NOT met'};"
+            f" Enter -> match 1 < {GOAL_ENTER_MS} ms:"
+            f" {'met' if median(match) < GOAL_ENTER_MS else 'NOT met'}"
+        )
+        stale = [(w, x) for w in WORDS for x in timed[w]["stale"]]
+        if stale:
+            print(
+                f"  {'':8} {len(stale)} of {len(match)} Enters painted another story first"
+                f" (story numbers {', '.join(str(x) for _, s in stale[:6] for x in s)}...)"
+            )
+    for n, r in results.items():
+        for problem in r["problems"]:
+            print(f"\nPROBLEM at {n:,}: {problem}")
+    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
