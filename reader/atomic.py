@@ -15,6 +15,7 @@ import glob
 import json
 import os
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -162,7 +163,7 @@ T = TypeVar("T")
 Op = Callable[[T], None]
 
 
-class Document(Generic[T]):
+class Document(ABC, Generic[T]):
     """A versioned JSON file that several processes change at once without losing
     each other's changes.
 
@@ -194,17 +195,17 @@ class Document(Generic[T]):
         self.problem: str | None = None
 
     @classmethod
-    def default_path(cls) -> Path:
-        raise NotImplementedError
+    @abstractmethod
+    def default_path(cls) -> Path: ...
 
-    def _empty(self) -> T:
-        raise NotImplementedError
+    @abstractmethod
+    def _empty(self) -> T: ...
 
-    def _parse(self, data: dict[str, Any]) -> T:
-        raise NotImplementedError
+    @abstractmethod
+    def _parse(self, data: dict[str, Any]) -> T: ...
 
-    def _dump(self, value: T) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def _dump(self, value: T) -> dict[str, Any]: ...
 
     @property
     def path(self) -> Path:
