@@ -289,8 +289,8 @@ class ReaderScreen(Screen[None]):
             self.sidebar_open = False
         self.story.focus()
 
-    @on(StoryView.Back)
-    def _back(self) -> None:
+    def action_leave_story(self) -> None:
+        """Escape, h or ← in the story: first out of a search, then back to the list."""
         extras_ready = self._extras is not None and self._extras.is_set()
         if self.search_query is not None or (extras_ready and self.search_bar.display):
             self._close_search()  # the first Escape leaves the search, the next the story

@@ -37,13 +37,12 @@ class StoryView(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="story.page_up"),
         Binding("home,g", "scroll_home", "Top", show=False, id="story.top"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="story.bottom"),
-        Binding("escape,h,left", "back", "Back to list", id="story.back"),
+        # Run on the screen at once, not through a message: a key typed right
+        # after (h then j) must already find the focus on the list.
+        Binding("escape,h,left", "screen.leave_story", "Back to list", id="story.back"),
     ]
 
     article: reactive[Article | None] = reactive(None, init=False)
-
-    class Back(Message):
-        """The person wants to leave the story for the list."""
 
     def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -214,8 +213,6 @@ class StoryView(ScrollView, can_focus=True):
             return self._lines[index].apply_style(base).crop_extend(0, width, base)
         return Strip.blank(width, base)
 
-    def action_back(self) -> None:
-        self.post_message(self.Back())
 
 
 def _match_lines(lines: list[Strip]) -> list[int]:
