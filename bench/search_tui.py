@@ -15,7 +15,9 @@ Each of --runs sessions (a fresh process and data directory, tmux 120x40):
 `/` (and, once the app is done with the focus change, which the footer
 shows), the word typed with a single tmux send-keys (the TUI searches as
 each letter arrives, as it would for a person typing fast), timed from the
-return of that call; Enter, timed to "match 1 of" in the bar. Then for each
+return of that call; Enter, timed to the chosen story painted (the first of
+the screens that show it up to the end: the table says when another story was
+painted before it) and to "match 1 of" in the bar. Then for each
 word in turn: `/`, ctrl+u, wait for the empty bar, type, time, Enter, time. The
 first search of a session (rotating through the words) also opens the
 searcher's connection and is reported apart as "first in session"; the table's
