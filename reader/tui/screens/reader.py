@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import Catalog, LibraryCatalog
 from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
+from reader.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.library.search import Searcher, SearchResult
@@ -148,7 +149,7 @@ class ReaderScreen(Screen[None]):
                 )
             yield story
             yield ResultList(id="results")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def sidebar(self) -> ArticleList:

@@ -140,9 +140,9 @@ class ArticleList(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Next story", id="list.down"),
-        Binding("up,k", "cursor_up", "Previous story", id="list.up"),
-        Binding("enter,l,right", "select", "Open", id="list.open"),
+        Binding("down,j", "cursor_down", "Next story", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Previous story", show=False, id="list.up"),
+        Binding("enter,l,right", "select", "Open", show=False, id="list.open"),
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("home,g", "first", "First story", show=False, id="list.first"),

@@ -31,15 +31,15 @@ class StoryView(ScrollView, can_focus=True):
     """Shows `article`; scrolls by line, page, or to either end."""
 
     BINDINGS = [
-        Binding("down,j", "scroll_down", "Scroll down", id="story.down"),
-        Binding("up,k", "scroll_up", "Scroll up", id="story.up"),
-        Binding("space,pagedown", "page_down", "Page down", id="story.page_down"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="story.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="story.up"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="story.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="story.page_up"),
         Binding("home,g", "scroll_home", "Top", show=False, id="story.top"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="story.bottom"),
         # Run on the screen at once, not through a message: a key typed right
         # after (h then j) must already find the focus on the list.
-        Binding("escape,h,left", "screen.leave_story", "Back to list", id="story.back"),
+        Binding("escape,h,left", "screen.leave_story", "Back to list", show=False, id="story.back"),
     ]
 
     article: reactive[Article | None] = reactive(None, init=False)
@@ -212,7 +212,6 @@ class StoryView(ScrollView, can_focus=True):
         if 0 <= index < len(self._lines):
             return self._lines[index].apply_style(base).crop_extend(0, width, base)
         return Strip.blank(width, base)
-
 
 
 def _match_lines(lines: list[Strip]) -> list[int]:
