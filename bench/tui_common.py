@@ -181,15 +181,17 @@ def footer(screen: str) -> str:
     return lines[-1] if lines else ""
 
 
-# What the footer starts with for each focused part: it is rebuilt on every focus
-# change (a few hundred ms of the event loop here), so waiting for it is waiting
-# until the app has finished with the last key. Keys sent earlier can reach the
-# widget that had the focus before.
+# The footer once showed each focused part's keys, and waiting for them was
+# waiting until the app had finished with the last key. It now shows the same
+# keys everywhere (it is no longer rebuilt on a focus change), so "done" is a
+# screen that has stayed still for a moment.
 LIST_KEYS, STORY_KEYS, SEARCH_KEYS = "→ Open", "← Back to list", "Close search"
 
 
 def wait_footer(tui: Tui, text: str, timeout: float = 10.0) -> float:
-    return wait_for(tui, lambda s: text in footer(s), time.perf_counter(), timeout)[0]
+    start = time.perf_counter()
+    settle(tui, timeout=timeout)
+    return time.perf_counter() - start
 
 
 def pane_python_pid(tui: Tui) -> int:
