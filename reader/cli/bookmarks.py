@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from reader.cli.common import add_data_dir, apply_paths, parser
+from reader.cli.common import add_data_dir, apply_paths, parser, print_json
 from reader.config import Config
 
 
@@ -49,8 +48,7 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
             }
             for b in marks
         ]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(rows)
         return 0
     from rich.console import Console
     from rich.text import Text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,12 @@ USAGE_ERROR = 2
 
 class UserError(Exception):
     """Something the person can fix; shown as one line, never a traceback."""
+
+
+def print_json(data: object) -> None:
+    """JSON for scripts: readable, and non-ASCII text as it is."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 def parser(prog: str, description: str) -> argparse.ArgumentParser:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from reader import __version__
 from reader.catalog import Catalog
@@ -18,6 +16,7 @@ from reader.cli.common import (
     extra_keywords,
     open_catalog,
     parser,
+    print_json,
 )
 from reader.config import Config
 from reader.model import WORDS_PER_MINUTE
@@ -64,8 +63,7 @@ def cmd_list(argv: list[str], config: Config) -> int:
             }
             for e in entries
         ]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(rows)
         return 0
     from rich.console import Console
     from rich.text import Text
@@ -147,8 +145,7 @@ def cmd_search(argv: list[str], config: Config) -> int:
                 for hit in result.hits
             ],
         }
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(data)
         return 0 if result.total else 1  # like grep: scripts can test for a match
     from rich.console import Console
     from rich.text import Text

@@ -9,7 +9,6 @@ they cost a few hundred milliseconds that `news list` should not pay.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from reader.cli.common import UserError, add_library, apply_paths, parser
+from reader.cli.common import UserError, add_library, apply_paths, parser, print_json
 from reader.config import Config, seed_paths
 
 if TYPE_CHECKING:
@@ -232,8 +231,7 @@ def cmd_sources(argv: list[str], config: Config) -> int:
             }
             for s in sources
         ]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(rows)
         return 0
     from rich.console import Console
     from rich.text import Text

@@ -404,21 +404,26 @@ def _read_fast(data: bytes) -> _Feed:
     info = parsed.get("feed", {})
     feed = _Feed(str(info.get("title") or ""), str(info.get("link") or ""))
     for item in parsed.get("entries", []):
-        contents = item.get("content") or []
-        content = next((c.get("value") or "" for c in contents if c.get("value")), "")
-        feed.entries.append(
-            _Entry(
-                title=str(item.get("title") or ""),
-                link=str(item.get("link") or ""),
-                guid=str(item.get("id") or ""),
-                summary=str(item.get("description") or ""),
-                content=str(content),
-                author=str(item.get("author") or ""),
-                published=_iso(item.get("published") or item.get("updated")),
-                categories=[str(t.get("term") or "") for t in item.get("tags") or []],
-            )
-        )
+        published = _iso(item.get("published") or item.get("updated"))
+        feed.entries.append(_entry(item, str(item.get("description") or ""), published))
     return feed
+
+
+def _entry(item: Any, summary: str, published: datetime | None) -> _Entry:
+    """One entry from either parser's dict; they differ only in the summary's key
+    and how the date comes."""
+    contents = item.get("content") or []
+    content = next((c.get("value") or "" for c in contents if c.get("value")), "")
+    return _Entry(
+        title=str(item.get("title") or ""),
+        link=str(item.get("link") or ""),
+        guid=str(item.get("id") or ""),
+        summary=summary,
+        content=str(content),
+        author=str(item.get("author") or ""),
+        published=published,
+        categories=[str(t.get("term") or "") for t in item.get("tags") or []],
+    )
 
 
 def _from_struct(when: Any) -> datetime | None:
@@ -439,21 +444,8 @@ def _read_lenient(data: bytes) -> _Feed:
     info = parsed.get("feed", {})
     feed = _Feed(str(info.get("title") or ""), str(info.get("link") or ""))
     for item in parsed.get("entries", []):
-        contents = item.get("content") or []
-        content = next((c.get("value") or "" for c in contents if c.get("value")), "")
         when = item.get("published_parsed") or item.get("updated_parsed")
-        feed.entries.append(
-            _Entry(
-                title=str(item.get("title") or ""),
-                link=str(item.get("link") or ""),
-                guid=str(item.get("id") or ""),
-                summary=str(item.get("summary") or ""),
-                content=str(content),
-                author=str(item.get("author") or ""),
-                published=_from_struct(when),
-                categories=[str(t.get("term") or "") for t in item.get("tags") or []],
-            )
-        )
+        feed.entries.append(_entry(item, str(item.get("summary") or ""), _from_struct(when)))
     return feed
 
 

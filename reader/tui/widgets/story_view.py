@@ -109,8 +109,7 @@ class StoryView(ScrollView, can_focus=True):
         if not 0 <= index < len(self.match_lines):
             return False
         self.current_match = index
-        self._rendered_for = None
-        self._render_story()
+        self._render_story()  # the current match is part of the render key: no-op if unchanged
         target = max(0, self.match_lines[index] - self.scrollable_content_region.height // 3)
         self.call_after_refresh(self.scroll_to, y=target, animate=False)
         self.post_message(self.MatchMoved(index, len(self.match_lines)))
