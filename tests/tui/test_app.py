@@ -210,13 +210,24 @@ async def test_resizing_never_crashes(app: NewsApp) -> None:
         assert parts(app)[1].display and parts(app)[2].display
 
 
+def _story_colours(story: StoryView) -> set[object]:
+    return {segment.style.color for line in story._lines for segment in line if segment.style}
+
+
 async def test_theme_toggle(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        dark = app.current_theme.dark
+        await pilot.pause()
+        story = parts(app)[2]
+        dark, dark_colours = app.current_theme.dark, _story_colours(story)
         await pilot.press("t")
+        await pilot.pause()
         assert app.current_theme.dark is not dark
+        # The open story is drawn again in the new theme's colours.
+        assert _story_colours(story) != dark_colours
         await pilot.press("t")
+        await pilot.pause()
         assert app.current_theme.dark is dark
+        assert _story_colours(story) == dark_colours
 
 
 async def test_hostile_story_is_shown_as_data() -> None:

@@ -328,14 +328,13 @@ class ArticleList(ScrollView, can_focus=True):
         return value
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
+        # Rows are cached by whether they hold the cursor: no need to forget them.
         self._scroll_cursor_visible()
         self.refresh()
         if (article := self.highlighted) is not None and old != new:
             self.post_message(self.Highlighted(self, article))
 
     def watch_open_id(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def _scroll_cursor_visible(self) -> None:
@@ -357,7 +356,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_visible()
 
     def on_focus(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     on_blur = on_focus

@@ -148,8 +148,10 @@ class StoryView(ScrollView, can_focus=True):
         self._render_story()
 
     def notify_style_update(self) -> None:
+        # Focus changes restyle the pane too; the story's own colours come from
+        # the theme, which is part of the render key, so only a new theme
+        # renders it again (a focus change used to double the cost of Enter).
         super().notify_style_update()
-        self._rendered_for = None
         if self.is_mounted:
             self._render_story()
 
