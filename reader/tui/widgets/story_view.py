@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -205,6 +205,13 @@ class StoryView(ScrollView, can_focus=True):
                 self.post_message(self.MatchMoved(-1, 0))
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The pane learns its width when it is first laid out, and hears of it
+        # (a Resize) only after that frame is painted: render here, so that the
+        # first frame already shows the story (the scrollbar follows a frame later).
+        self._render_story()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_y)
