@@ -29,6 +29,7 @@ from tui_common import (
     STORY,
     Timeout,
     Tui,
+    compile_reader,
     ensure_library,
     footer,
     fresh_env,
@@ -136,6 +137,7 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     homes = scratch("bench-homes-")
     library = args.library or ensure_library(10_000, workdir)
+    compile_reader()
     print(f"news at {revision()}; {news_cmd(library)}")
     print("Enter, then as soon as the story is painted: h, a pause, j")
     for gap in (int(g) / 1000 for g in args.gaps.split(",")):

@@ -51,6 +51,7 @@ from tui_common import (
     Timeout,
     Tui,
     bar_line,
+    compile_reader,
     ensure_library,
     fresh_env,
     median,
@@ -215,6 +216,7 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     homes = scratch("bench-homes-")
     started = time.perf_counter()
+    compile_reader()
     print(
         f"search in the news TUI: tmux {args.size}, Python {platform.python_version()},"
         f" textual {textual.__version__}; workdir {workdir}; {args.runs} sessions a size;"

@@ -4,6 +4,7 @@
 
 Both programs run in a real tmux pane from the same virtual environment, taking
 turns so that machine load affects them alike. Reports medians and the ratio.
+The reader is byte-compiled first, as `pip install` leaves it.
 Needs ../shared/bench (tui.py, minapp.py) beside the project.
 """
 
@@ -20,6 +21,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
 sys.path.insert(0, str(SHARED))
 
 from tui import Tui  # noqa: E402
+from tui_common import compile_reader  # noqa: E402
 
 # Text that only the reading pane shows once the first seed story is painted.
 FIRST_STORY = r"Tesla China is poised to focus"
@@ -45,6 +47,7 @@ def main() -> None:
     floor = f"{python} {shlex.quote(str(SHARED / 'minapp.py'))}"
     home = tempfile.mkdtemp(prefix="bench-home-")
     env = {"NEWS_DATA_DIR": home + "/data", "NEWS_CONFIG_DIR": home + "/config"}
+    compile_reader()
     time_to(news, args.pattern, size, env)  # warm the file cache for both
     time_to(floor, "READY-MARKER", size, env)
     ours, base = [], []

@@ -34,6 +34,7 @@ __all__ = [
     "Timeout",
     "Tui",
     "bar_line",
+    "compile_reader",
     "ensure_library",
     "footer",
     "fresh_env",
@@ -85,6 +86,17 @@ def ensure_library(n: int, workdir: Path, reuse: str | None = None) -> Path:
     subprocess.run([sys.executable, "-c", code, str(library), str(dump)], check=True, cwd=ROOT)
     print(f"  library of {n:,} made in {time.perf_counter() - started:.1f} s")
     return library
+
+
+def compile_reader() -> None:
+    """Byte-compile the reader as the measured interpreter imports it, as `pip
+    install` does: where PYTHONDONTWRITEBYTECODE is set (this machine sets it),
+    an editable install would otherwise compile every module on every start."""
+    code = (
+        "import compileall, pathlib, reader;"
+        " compileall.compile_dir(pathlib.Path(reader.__file__).parent, quiet=1)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tempfile.gettempdir())
 
 
 def revision() -> str:

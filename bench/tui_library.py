@@ -46,6 +46,7 @@ from tui_common import (
     STORY_KEYS,
     Timeout,
     Tui,
+    compile_reader,
     ensure_library,
     fresh_env,
     median,
@@ -164,6 +165,7 @@ def main() -> None:
     homes = scratch("bench-homes-")
     floor = f"{shlex.quote(sys.executable)} {shlex.quote(str(MINAPP))}"
     started = time.perf_counter()
+    compile_reader()
     print(
         f"news TUI on corpus libraries: tmux {args.size}, Python {platform.python_version()},"
         f" textual {textual.__version__}; workdir {workdir}; news at {revision()}"
