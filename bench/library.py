@@ -49,7 +49,7 @@ def peak_rss_mb() -> float:
 
 
 def worker_import(dump: Path, library: Path) -> dict[str, object]:
-    from reader.library import Library
+    from reader.library.articles import Library
     from reader.sources.dump import read_dump
 
     started = time.perf_counter()
@@ -81,7 +81,7 @@ def interrupt_latency(library: Path, runs: int) -> tuple[float, int, int]:
     how many of the tries were still running when interrupted."""
     import threading
 
-    from reader.library import SearchCancelled, Searcher
+    from reader.library.search import SearchCancelled, Searcher
 
     searcher = Searcher(library)
     waits, cancelled, tries = [], 0, max(3, runs // 4)
@@ -112,7 +112,7 @@ def interrupt_latency(library: Path, runs: int) -> tuple[float, int, int]:
 
 def worker_read(library: Path, runs: int) -> dict[str, object]:
     started = time.perf_counter()
-    from reader.library import Library
+    from reader.library.articles import Library
     from reader.library.search import search
     from reader.query import parse
 

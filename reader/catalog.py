@@ -142,7 +142,10 @@ class LibraryCatalog:
 
     def reload(self) -> None:
         library = self.library
-        self._sections = [(name, library.rows(section=name)) for name, _ in library.sections()]
+        self._sections = [
+            (name, library.rows(section_id=section_id))
+            for section_id, name, _ in library.section_ids()
+        ]
         self._numbers = {name: number for number, (name, _) in enumerate(self._sections)}
 
     def sections(self) -> list[tuple[str, Sequence[Entry]]]:

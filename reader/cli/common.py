@@ -14,7 +14,6 @@ from reader.config import DATA_DIR_ENV, Config, data_dir, seed_paths
 from reader.highlight import Keyword, KeywordError, compile_keyword
 from reader.library.db import LIBRARY_ENV, LibraryError
 from reader.model import Article
-from reader.sources.dump import DumpError, read_dump
 
 USAGE_ERROR = 2
 
@@ -93,6 +92,8 @@ def load_articles(
 ) -> list[Article]:
     """Stories from the dumps, in order. Warnings go to `warnings` when given
     (the TUI shows them), else to standard error."""
+    from reader.sources.dump import DumpError, read_dump
+
     articles: list[Article] = []
     for path in (Path(p) for p in paths):
         try:

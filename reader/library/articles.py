@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import open_library, transaction
-from reader.markdown import blocks_to_markdown, markdown_to_blocks, markdown_to_text
 from reader.model import Article, Block, count_words
-from reader.query import section_key
-from reader.sources.dump import read_dump
+
+# Imported where first used: a start-up that reads one story from a library
+# already seeded needs none of the writers, the dump parser or the query
+# language (markdown-it alone takes longer to import than the library to open).
 
 __all__ = ["ImportResult", "Library", "Listing", "Row", "Source", "SourceKind", "plain_text"]
 
@@ -116,6 +117,8 @@ _UPSERT = f"""
 
 def _body(article: Article) -> tuple[str, str]:
     """The body as stored: Markdown and its plain text."""
+    from reader.markdown import blocks_to_markdown, markdown_to_text
+
     if not article.blocks and article.markdown:
         return article.markdown, article.text or markdown_to_text(article.markdown)
     return blocks_to_markdown(article.blocks), plain_text(article.blocks)
@@ -149,15 +152,23 @@ class Listing(Sequence[Row]):
     PAGE_ROWS = 256
     MAX_PAGES = 64  # 16,384 rows kept at most
 
-    def __init__(self, conn: sqlite3.Connection, section: str | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, section: str | None = None, section_id: int | None = None
+    ) -> None:
         self._conn = conn
         (top,) = conn.execute("SELECT coalesce(max(ordinal), 0) FROM articles").fetchone()
         self._where = "ordinal <= ?"
         self._params: list[object] = [top]
         self._index = "articles_listing"
         if section is not None:
+            from reader.query import section_key
+
             self._where += " AND section_id = (SELECT id FROM sections WHERE key = ?)"
             self._params.append(section_key(section))
+            self._index = "articles_by_section"
+        elif section_id is not None:
+            self._where += " AND section_id = ?"
+            self._params.append(section_id)
             self._index = "articles_by_section"
         (self._len,) = conn.execute(
             f"SELECT count(*) FROM articles INDEXED BY {self._index} WHERE {self._where}",
@@ -396,6 +407,8 @@ class Library:
     def _section_id(self, name: str) -> int:
         """The id of a section (by `section_key`), added on first sight; called
         inside the upsert's transaction."""
+        from reader.query import section_key
+
         key = section_key(name)
         if (found := self._section_ids.get(key)) is not None:
             return found
@@ -418,10 +431,11 @@ class Library:
         """
         return self.rows(section)[:]
 
-    def rows(self, section: str | None = None) -> Listing:
+    def rows(self, section: str | None = None, *, section_id: int | None = None) -> Listing:
         """The same rows as `listing()`, read from the index a page at a time when
-        first asked for: a sidebar of 100,000 stories costs a count to open."""
-        return Listing(self.conn, section)
+        first asked for: a sidebar of 100,000 stories costs a count to open.
+        One section's rows by its name, or by its id from `section_ids()`."""
+        return Listing(self.conn, section, section_id)
 
     def count_by_section(self, article_ids: Iterable[str]) -> dict[str, int]:
         """How many of these stories each section holds (ids not stored are
@@ -442,11 +456,15 @@ class Library:
     def sections(self) -> list[tuple[str, int]]:
         """Each section's name and number of stories, in reading order of their
         first story."""
+        return [(name, count) for _, name, count in self.section_ids()]
+
+    def section_ids(self) -> list[tuple[int, str, int]]:
+        """`sections()` with each section's id, for `rows(section_id=…)`."""
         rows = self.conn.execute(
-            "SELECT s.name, count(*), min(a.ordinal) AS first FROM articles a"
+            "SELECT s.id, s.name, count(*), min(a.ordinal) AS first FROM articles a"
             " JOIN sections s ON s.id = a.section_id GROUP BY a.section_id ORDER BY first"
         )
-        return [(name, count) for name, count, _ in rows]
+        return [(section_id, name, count) for section_id, name, count, _ in rows]
 
     def article(self, article_id: str) -> Article | None:
         """One story with its body, parsed from Markdown now."""
@@ -458,6 +476,8 @@ class Library:
         ).fetchone()
         if row is None:
             return None
+        from reader.markdown import markdown_to_blocks
+
         id_, section, title, body, source, standfirst, url, author, published, words = row
         return Article(
             id=id_,
@@ -504,6 +524,8 @@ class Library:
     def set_page_body(self, article_id: str, markdown: str) -> bool:
         """Store a story's full text, fetched from its page, as its body (Markdown);
         False if there is no such story. Refreshes of its feed keep it."""
+        from reader.markdown import markdown_to_text
+
         text = markdown_to_text(markdown)
         with transaction(self.conn):
             row = self.conn.execute(
@@ -523,6 +545,8 @@ class Library:
     def import_dump(self, path: Path | str, sections: Iterable[str] = ()) -> ImportResult:
         """Parse a dump file and store its stories under a 'dump' source named by
         its absolute path. Raises `DumpError` for a file that cannot be read."""
+        from reader.sources.dump import read_dump
+
         path = Path(path).resolve()
         result = read_dump(path, sections=sections)
         source_id = self.add_source("dump", str(path), title=path.stem)

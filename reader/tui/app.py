@@ -20,8 +20,6 @@ from reader.state import ReadingState
 from reader.tui.saver import Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
-from reader.tui.widgets.result_list import ResultList
-from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.story_view import StoryView
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -117,6 +115,9 @@ class NewsApp(App[None]):
     def binding_groups(self) -> list[tuple[str, list[Binding]]]:
         """Every binding with a description, grouped by the part that owns it:
         the one source for the help screen and the command palette."""
+        from reader.tui.widgets.result_list import ResultList
+        from reader.tui.widgets.search_bar import SearchBar
+
         return [
             ("Everywhere", [*Binding.make_bindings(self.BINDINGS), *self._palette_binding()]),
             ("Reading", list(Binding.make_bindings(ReaderScreen.BINDINGS))),
@@ -137,6 +138,9 @@ class NewsApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        from reader.tui.widgets.result_list import ResultList
+        from reader.tui.widgets.search_bar import SearchBar
+
         owners: dict[str, object] = {"Reading": screen, "Everywhere": self}
         widgets = (
             (ArticleList, "Story list"),

@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import Library, LibraryError, open_library
-from reader.library.articles import Listing
-from reader.library.db import MIGRATIONS, SCHEMA_VERSION, default_path, migrate, user_version
+from reader.library.articles import Library, Listing
+from reader.library.db import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    LibraryError,
+    default_path,
+    migrate,
+    open_library,
+    user_version,
+)
 from reader.library.search import search
 from reader.model import Block, BlockKind, make_article
 from reader.query import parse

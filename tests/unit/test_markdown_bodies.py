@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.library import Library, plain_text
+from reader.library.articles import Library, plain_text
 from reader.library.db import SCHEMA_VERSION, migrate, open_library, user_version
 from reader.markdown import markdown_to_blocks, markdown_to_text
 from reader.model import count_spaced_words, make_article

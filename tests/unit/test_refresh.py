@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import Library
+from reader.library.articles import Library
 from reader.net import make_client
 from reader.refresh import (
     FULLTEXT_PER_FEED,

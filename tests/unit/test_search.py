@@ -11,16 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library import (
-    Library,
-    LibraryError,
-    SearchCancelled,
-    Searcher,
-    SearchResult,
-    open_library,
-)
 from reader.library import search as search_module
-from reader.library.search import search
+from reader.library.articles import Library
+from reader.library.db import LibraryError, open_library
+from reader.library.search import SearchCancelled, Searcher, SearchResult, search
 from reader.model import Block, BlockKind, make_article
 from reader.query import QueryError, parse
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,19 +25,19 @@ from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import Catalog, LibraryCatalog
 from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
+from reader.state import ReadingState
+from reader.tui.saver import Saver
+from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
+from reader.tui.widgets.story_view import StoryView
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.library.search import Searcher, SearchResult
     from reader.query import Query
     from reader.refresh import FeedOutcome
-from reader.state import ReadingState
-from reader.tui.saver import Saver
-from reader.tui.widgets.activity import Activity
-from reader.tui.widgets.article_list import ArticleList
-from reader.tui.widgets.result_list import ResultItem, ResultList
-from reader.tui.widgets.search_bar import ALL, STORY, SearchBar
-from reader.tui.widgets.story_view import StoryView
+    from reader.tui.widgets.activity import Activity
+    from reader.tui.widgets.result_list import ResultItem, ResultList
+    from reader.tui.widgets.search_bar import SearchBar
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
 SEARCH_LIMIT = 500  # hits fetched per query; the bar says when there are more
@@ -148,7 +148,6 @@ class ReaderScreen(Screen[None]):
                     note=self._note_for(self.first.id),
                 )
             yield story
-            yield ResultList(id="results")
         yield KeyFooter()
 
     @property
@@ -301,13 +300,21 @@ class ReaderScreen(Screen[None]):
 
     # -- search -----------------------------------------------------------------------
 
+    # The search bar, the result list and the activity line are mounted just
+    # after the first paint (`_mount_extras`), and their modules imported then:
+    # hence handlers found by name (on_search_bar_changed) rather than @on.
+
     @property
     def search_bar(self) -> SearchBar:
-        return self.query_one(SearchBar)
+        return cast("SearchBar", self.query_one("#search"))
 
     @property
     def results(self) -> ResultList:
-        return self.query_one(ResultList)
+        return cast("ResultList", self.query_one("#results"))
+
+    @property
+    def activity(self) -> Activity:
+        return cast("Activity", self.query_one("#activity"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search" and isinstance(self.focused, Input):
@@ -317,12 +324,17 @@ class ReaderScreen(Screen[None]):
         return True
 
     async def _mount_extras(self) -> None:
-        """The search bar and the activity line (the footer is docked, so they
-        sit below the panes wherever they are mounted)."""
+        """The search results beside the story, the search bar and the activity
+        line below the panes (the footer is docked, so they sit above it)."""
         if self._extras is None:
             if not self.is_attached:  # the app is closing before they were needed
                 return
+            from reader.tui.widgets.activity import Activity
+            from reader.tui.widgets.result_list import ResultList
+            from reader.tui.widgets.search_bar import SearchBar
+
             self._extras = asyncio.Event()
+            await self.query_one("#panes").mount(ResultList(id="results"))
             await self.mount(SearchBar(id="search"), Activity(id="activity"))
             self._extras.set()
         await self._extras.wait()
@@ -338,9 +350,9 @@ class ReaderScreen(Screen[None]):
         if bar.text:
             bar.input.select_all()
 
-    @on(SearchBar.Changed)
-    def _search_changed(self, event: SearchBar.Changed) -> None:
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
         from reader.query import QueryError, parse
+        from reader.tui.widgets.search_bar import STORY
 
         self._generation += 1
         text = event.text
@@ -390,6 +402,8 @@ class ReaderScreen(Screen[None]):
             self.search_bar.set_status(message, error=True)
 
     def _search_done(self, query: Query, result: SearchResult, generation: int) -> None:
+        from reader.tui.widgets.result_list import ResultItem
+
         if generation != self._generation:
             return  # a newer query is on its way: never show a stale answer
         items = [
@@ -418,22 +432,19 @@ class ReaderScreen(Screen[None]):
         self.search_query = query
         self.story.set_matches(query.spans if query is not None else None, go_to=go_to)
 
-    @on(SearchBar.Move)
-    def _search_move(self, event: SearchBar.Move) -> None:
+    def on_search_bar_move(self, event: SearchBar.Move) -> None:
         if self.has_class("-searching"):
             self.results.cursor += event.step
         elif self.search_query is not None:
             self._walk_matches(event.step)
 
-    @on(SearchBar.Submitted)
-    def _search_submitted(self) -> None:
+    def on_search_bar_submitted(self) -> None:
         if self.has_class("-searching") and (item := self.results.highlighted) is not None:
             self._open_result(item)
         elif self.search_query is not None:
             self.story.focus()
 
-    @on(ResultList.Selected)
-    def _result_selected(self, event: ResultList.Selected) -> None:
+    def on_result_list_selected(self, event: ResultList.Selected) -> None:
         self._open_result(event.item)
 
     def _open_result(self, item: ResultItem, last_match: bool = False) -> None:
@@ -455,6 +466,8 @@ class ReaderScreen(Screen[None]):
             self.search_bar.set_status("no match in this story", error=True)
 
     def _walk_matches(self, step: int) -> None:
+        from reader.tui.widgets.search_bar import ALL
+
         story = self.story
         if story.goto_match(story.current_match + step):
             return
@@ -474,8 +487,7 @@ class ReaderScreen(Screen[None]):
     def action_previous_match(self) -> None:
         self._walk_matches(-1)
 
-    @on(SearchBar.Closed)
-    def _search_closed(self) -> None:
+    def on_search_bar_closed(self) -> None:
         self._close_search()
 
     def _close_search(self) -> None:
@@ -627,11 +639,11 @@ class ReaderScreen(Screen[None]):
         if not feeds:
             self.notify("No feeds yet: add one with `news add URL`", timeout=4)
             return
-        activity = self.query_one(Activity)
+        activity = self.activity
         activity.start(f"Refreshing {feeds} feed{'s' if feeds != 1 else ''}", feeds)
 
     def _feed_done(self, outcome: FeedOutcome) -> None:
-        self.query_one(Activity).advance()
+        self.activity.advance()
         if outcome.new or outcome.updated:
             # Show the new stories now, without waiting for the slowest feed.
             self.catalog.reload()
@@ -641,7 +653,7 @@ class ReaderScreen(Screen[None]):
                 self._count_hits(self.keyword_highlighter)
 
     def _refresh_finished(self, outcomes: list[FeedOutcome]) -> None:
-        self.query_one(Activity).stop()
+        self.activity.stop()
         new = sum(o.new for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
         summary = f"{len(outcomes)} feeds refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
