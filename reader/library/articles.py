@@ -2,12 +2,14 @@
 
 The sidebar reads small rows from a covering index, never a body: all at once
 with `listing()`, or a page at a time as it scrolls with `rows()`, which opens
-on 100,000 stories at the cost of a count. A story's body is read and parsed
-from Markdown only when `article(id)` is asked for it.
+on 100,000 stories at the cost of a count. A story's body is read only when
+`article(id)` is asked for it: from its outline and plain text where it was
+stored as blocks (a dump), else parsed from its Markdown.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence, Sized
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import open_library, transaction
-from reader.model import Article, Block, count_words
+from reader.model import Article, Block, BlockKind, Inline, Mark, count_words
 
 # Imported where first used: a start-up that reads one story from a library
 # already seeded needs none of the writers, the dump parser or the query
@@ -82,7 +84,7 @@ _UPDATABLE = frozenset(
 )
 _ARTICLE_COLUMNS = (
     "id, source_id, ordinal, section, section_id, title, standfirst, url, author, "
-    "published, fetched, words, body, text"
+    "published, fetched, words, body, text, outline"
 )
 # On conflict only a story that changed is written again: re-importing a dump
 # rewrites nothing and touches no index entry. A body fetched in full from the
@@ -102,7 +104,7 @@ _CHANGED = " OR ".join(
 )
 _BODY_CHANGED = "words IS NOT excluded.words OR body IS NOT excluded.body"
 _UPSERT = f"""
-    INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({", ".join("?" * 14)})
+    INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({", ".join("?" * 15)})
     ON CONFLICT (id) DO UPDATE SET
         source_id = excluded.source_id, section = excluded.section,
         section_id = excluded.section_id, title = excluded.title,
@@ -110,18 +112,62 @@ _UPSERT = f"""
         published = excluded.published, fetched = excluded.fetched,
         words = CASE WHEN page_body THEN words ELSE excluded.words END,
         body = CASE WHEN page_body THEN body ELSE excluded.body END,
-        text = CASE WHEN page_body THEN text ELSE excluded.text END
+        text = CASE WHEN page_body THEN text ELSE excluded.text END,
+        outline = CASE WHEN page_body THEN outline ELSE excluded.outline END
     WHERE {_CHANGED} OR (NOT page_body AND ({_BODY_CHANGED}))
 """
 
 
-def _body(article: Article) -> tuple[str, str]:
-    """The body as stored: Markdown and its plain text."""
+def _body(article: Article) -> tuple[str, str, str | None]:
+    """The body as stored: Markdown, its plain text, and the outline of its
+    blocks when it has blocks."""
     from reader.markdown import blocks_to_markdown, markdown_to_text
 
     if not article.blocks and article.markdown:
-        return article.markdown, article.text or markdown_to_text(article.markdown)
-    return blocks_to_markdown(article.blocks), plain_text(article.blocks)
+        return article.markdown, article.text or markdown_to_text(article.markdown), None
+    blocks = article.blocks
+    return blocks_to_markdown(blocks), plain_text(blocks), outline(blocks)
+
+
+def outline(blocks: Sequence[Block]) -> str:
+    """The blocks without their text, as JSON: with `plain_text(blocks)` this
+    is all `from_outline` needs to give the blocks back."""
+    return json.dumps(
+        [
+            [
+                b.kind.value,
+                len(b.text),
+                b.attribution,
+                b.url,
+                b.level,
+                [[i.start, i.end, i.mark.value, i.url] for i in b.inlines],
+            ]
+            for b in blocks
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_outline(text: str, shape: str) -> list[Block] | None:
+    """The blocks whose outline and `plain_text` these are; None when they do
+    not fit together (the text was written some other way)."""
+    blocks: list[Block] = []
+    at = 0
+    try:
+        for kind, length, attribution, url, level, inlines in json.loads(shape):
+            body = text[at : at + length]
+            if length:
+                at += length + 1  # the text and the newline after it
+            if attribution:
+                if text[at : at + 2] != "— ":
+                    return None
+                at += len(attribution) + 3
+            spans = tuple(Inline(s, e, Mark(mark), link) for s, e, mark, link in inlines)
+            blocks.append(Block(BlockKind(kind), body, attribution, url, spans, level))
+    except (ValueError, TypeError):
+        return None
+    return blocks if at == len(text) + 1 or at == len(text) == 0 else None
 
 
 def utc_now() -> str:
@@ -467,23 +513,28 @@ class Library:
         return [(section_id, name, count) for section_id, name, count, _ in rows]
 
     def article(self, article_id: str) -> Article | None:
-        """One story with its body, parsed from Markdown now."""
+        """One story with its body: from its outline where it has one, else
+        parsed from its Markdown now."""
         row = self.conn.execute(
             "SELECT a.id, a.section, a.title, a.body, s.location, a.standfirst, a.url,"
-            " a.author, a.published, a.words FROM articles a"
+            " a.author, a.published, a.words, a.text, a.outline FROM articles a"
             " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             return None
-        from reader.markdown import markdown_to_blocks
+        id_, section, title, body, source, standfirst, url, author, published, words = row[:10]
+        text, shape = row[10:]
+        blocks = from_outline(text, shape) if shape is not None else None
+        if blocks is None:
+            from reader.markdown import markdown_to_blocks
 
-        id_, section, title, body, source, standfirst, url, author, published, words = row
+            blocks = markdown_to_blocks(body)
         return Article(
             id=id_,
             section=section,
             title=title,
-            blocks=tuple(markdown_to_blocks(body)),
+            blocks=tuple(blocks),
             source=source,
             standfirst=standfirst,
             url=url,
@@ -535,7 +586,8 @@ class Library:
                 return False
             # The update trigger re-indexes the story's new text.
             self.conn.execute(
-                "UPDATE articles SET body = ?, text = ?, words = ?, page_body = 1 WHERE id = ?",
+                "UPDATE articles SET body = ?, text = ?, words = ?, page_body = 1,"
+                " outline = NULL WHERE id = ?",
                 (markdown, text, count_words(row[0], row[1], text), article_id),
             )
         return True

@@ -6,7 +6,7 @@ transaction. `PRAGMA user_version` counts the migrations applied; each runs in
 its own transaction, so a library is always at one version or the next, never
 half-way, and a library made by a newer reader is refused rather than damaged.
 
-Schema (version 3):
+Schema (version 4):
 
     meta      key → value: which bundled seeds were imported, so a seed the user
               removed does not come back
@@ -20,7 +20,11 @@ Schema (version 3):
               url, author, published, fetched, words, body (Markdown), text (the
               body's plain text, indexed and cut into snippets), page_body (1
               when the body is the story's web page, fetched in full: a refresh
-              of its feed then leaves body, text and words alone)
+              of its feed then leaves body, text and words alone), outline
+              (the blocks without their text, as JSON, for stories stored as
+              blocks: with `text` they give the blocks back without parsing the
+              Markdown, which spares opening a story the import of markdown-it;
+              NULL for bodies stored as Markdown, which are parsed)
     articles_fts  FTS5 over title, standfirst, text and section_id, with
               `content='articles'`: the index stores no second copy of the text.
 
@@ -189,12 +193,18 @@ def _v3_page_bodies(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 16777216)")
 
 
+def _v4_outlines(conn: sqlite3.Connection) -> None:
+    # Stories stored before have none and are read from their Markdown.
+    conn.execute("ALTER TABLE articles ADD COLUMN outline TEXT")
+
+
 # Append only: a migration that has shipped is never edited, since libraries
 # out there have already run it.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables,
     _v2_search,
     _v3_page_bodies,
+    _v4_outlines,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -8,14 +8,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library.articles import Library, plain_text
+from reader.library.articles import Library, from_outline, outline, plain_text
 from reader.library.db import SCHEMA_VERSION, migrate, open_library, user_version
 from reader.markdown import markdown_to_blocks, markdown_to_text
-from reader.model import count_spaced_words, make_article
+from reader.model import Block, BlockKind, count_spaced_words, make_article
+from reader.sources.dump import read_dump
 from reader.sources.feed import html_to_markdown, parse_feed
+from unit.test_markdown import any_blocks, marked_text
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 
@@ -141,7 +143,7 @@ def test_a_page_body_survives_the_feeds_next_copy(tmp_path: Path) -> None:
     library.close()
 
 
-def test_migration_to_version_3_keeps_stories(tmp_path: Path) -> None:
+def test_migration_keeps_stories(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path, isolation_level=None)
     migrate(old, target=2)
@@ -155,7 +157,64 @@ def test_migration_to_version_3_keeps_stories(tmp_path: Path) -> None:
     )
     old.close()
     conn = open_library(path)
-    assert user_version(conn) == SCHEMA_VERSION == 3
-    assert conn.execute("SELECT page_body FROM articles WHERE id = 'a1'").fetchone() == (0,)
+    assert user_version(conn) == SCHEMA_VERSION == 4
+    row = conn.execute("SELECT page_body, outline FROM articles WHERE id = 'a1'").fetchone()
+    assert row == (0, None)  # no outline: read from its Markdown
     assert ("hashsize", 16777216) in conn.execute("SELECT k, v FROM articles_fts_config").fetchall()
     conn.close()
+
+
+# Outlines: stories stored as blocks (dumps) are read back without parsing Markdown.
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_blocks(), marked_text())
+def test_an_outline_and_the_plain_text_give_the_blocks_back(
+    blocks: list[Block], marked: tuple[str, tuple]
+) -> None:
+    text, inlines = marked
+    blocks = [*blocks, Block(BlockKind.PARAGRAPH, text, inlines=inlines)]
+    assert from_outline(plain_text(blocks), outline(blocks)) == blocks
+
+
+def test_an_outline_that_does_not_fit_its_text_is_refused() -> None:
+    blocks = [Block(BlockKind.PARAGRAPH, "One."), Block(BlockKind.POST, "Two.", "Robin")]
+    shape = outline(blocks)
+    assert from_outline("One.\nTwo.\n— Robin", shape) == blocks
+    assert from_outline("One.\nTwo.", shape) is None
+    assert from_outline("One, longer.\nTwo.\n— Robin", shape) is None
+    assert from_outline("One.\nTwo.\n— Robin", "not json") is None
+    assert from_outline("One.\nTwo.\n— Robin", '[["nonsense", 4, "", "", 0, []]]') is None
+
+
+def test_seed_stories_read_from_their_outline_as_parsed(tmp_path: Path, seed: Path) -> None:
+    library = Library.open(tmp_path / "lib.sqlite")
+    library.import_dump(seed)
+    parsed = read_dump(seed).articles
+    for story in parsed:
+        opened = library.article(story.id)
+        assert opened is not None and opened.blocks == story.blocks
+        # The same blocks as its Markdown gives, which other readers of the file see.
+        (body,) = library.conn.execute(
+            "SELECT body FROM articles WHERE id = ?", (story.id,)
+        ).fetchone()
+        assert tuple(markdown_to_blocks(body)) == story.blocks
+    # A library written before outlines (or with one that no longer fits) reads
+    # the Markdown instead.
+    library.conn.execute("UPDATE articles SET outline = NULL WHERE id = ?", (parsed[0].id,))
+    library.conn.execute("UPDATE articles SET outline = '[]' WHERE id = ?", (parsed[1].id,))
+    for story in parsed[:2]:
+        opened = library.article(story.id)
+        assert opened is not None and opened.blocks == story.blocks
+    library.close()
+
+
+def test_a_page_body_replaces_the_outline(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib.sqlite")
+    source = library.add_source("dump", str(tmp_path / "d.txt"))
+    story = make_article("News", "A story", [Block(BlockKind.PARAGRAPH, "The dump's copy.")], "d")
+    library.upsert_articles(source, [story])
+    assert library.set_page_body(story.id, "The *whole* story.")
+    opened = library.article(story.id)
+    assert opened is not None and opened.blocks[0].text == "The whole story."
+    library.close()

@@ -307,7 +307,7 @@ def test_a_real_query_over_a_generated_corpus_can_be_interrupted() -> None:
     def run() -> None:
         try:
             outcome.append(searcher.search('"alpha beta" gamma', limit=3000))
-        except SearchCancelled as exc:
+        except BaseException as exc:  # anything but SearchCancelled fails below, named
             outcome.append(exc)
 
     worker = threading.Thread(target=run)
@@ -316,7 +316,7 @@ def test_a_real_query_over_a_generated_corpus_can_be_interrupted() -> None:
         searcher.interrupt()
         worker.join(0.001)
     [result] = outcome
-    assert isinstance(result, SearchCancelled)
+    assert isinstance(result, SearchCancelled), repr(result)
     searcher.close()
 
 
