@@ -155,3 +155,23 @@ async def test_hostile_query_text_is_shown_as_typed(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await results_for(app, pilot, "slash", *"[bold]x[/bold] NEAR( ^*")
         assert app.screen.query_one(SearchBar).text == "[bold]x[/bold] NEAR( ^*"
+
+
+async def test_many_results_arrive_a_page_at_a_time_as_the_person_scrolls() -> None:
+    body = "Every story here mentions the rover. Another sentence follows it."
+    articles = parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(100)))
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await results_for(app, pilot, "slash", *"rover")
+        assert status(app) == "100 stories"
+        assert 0 < len(first) < 100  # only the first page is fetched
+        await pilot.press("shift+tab")  # from the bar into the result list
+        results = screen(app).results
+        assert app.focused is results
+        for _ in range(12):  # page down to the end: the list fetches as it goes
+            await pilot.press("pagedown")
+            await screen(app).workers.wait_for_complete()
+            await pilot.pause()
+        titles = [item.title for item in results.items]
+        assert sorted(titles) == sorted(f"Rover report {n:03}" for n in range(100))
+        assert results.highlighted is results.items[-1]

@@ -40,7 +40,10 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.tui.widgets.search_bar import SearchBar
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
-SEARCH_LIMIT = 500  # hits fetched per query; the bar says when there are more
+# Hits fetched at once: a few screens of results. The list asks for the next
+# page as the person nears the end; most searches never need one, and cutting
+# snippets for 500 hits took most of the time a search for a common word took.
+SEARCH_PAGE = 40
 
 
 def missing_story(bookmark: Bookmark) -> Article:
@@ -61,6 +64,22 @@ def missing_story(bookmark: Bookmark) -> Article:
         url=bookmark.url,
         id=bookmark.article_id,
     )
+
+
+def _result_items(result: SearchResult) -> list[ResultItem]:
+    from reader.tui.widgets.result_list import ResultItem
+
+    return [
+        ResultItem(
+            hit.id,
+            hit.section,
+            hit.title,
+            hit.snippet,
+            tuple(hit.title_spans),
+            tuple(hit.snippet_spans),
+        )
+        for hit in result.hits
+    ]
 
 
 class ReaderScreen(Screen[None]):
@@ -385,7 +404,7 @@ class ReaderScreen(Screen[None]):
                 self._searcher = self.catalog.searcher()
             if generation != self._generation:
                 return  # typed over while it waited its turn: a newer search is coming
-            result = self._searcher.search(query, limit=SEARCH_LIMIT)
+            result = self._searcher.search(query, limit=SEARCH_PAGE)
         except SearchCancelled:
             return
         except QueryError as exc:
@@ -402,28 +421,35 @@ class ReaderScreen(Screen[None]):
             self.search_bar.set_status(message, error=True)
 
     def _search_done(self, query: Query, result: SearchResult, generation: int) -> None:
-        from reader.tui.widgets.result_list import ResultItem
-
         if generation != self._generation:
             return  # a newer query is on its way: never show a stale answer
-        items = [
-            ResultItem(
-                hit.id,
-                hit.section,
-                hit.title,
-                hit.snippet,
-                tuple(hit.title_spans),
-                tuple(hit.snippet_spans),
-            )
-            for hit in result.hits
-        ]
-        self.results.set_items(items)
+        self.results.set_items(_result_items(result), result.total)
         self._show_search_results(True)
         self._results_query = query
         total = result.total
-        shown = f" (first {len(items):,})" if len(items) < total else ""
         found = f"{total:,} stor{'y' if total == 1 else 'ies'}" if total else "nothing found"
-        self.search_bar.set_status(found + shown, error=not total)
+        self.search_bar.set_status(found, error=not total)
+
+    def on_result_list_need_more(self, event: ResultList.NeedMore) -> None:
+        if self._results_query is not None:
+            self._fetch_more(self._results_query, event.offset, self._generation)
+
+    @work(thread=True, exclusive=True, group="search-more")
+    def _fetch_more(self, query: Query, offset: int, generation: int) -> None:
+        """The next page of the results shown; a keystroke meanwhile interrupts it."""
+        from reader.library.search import SearchCancelled
+
+        if self._searcher is None or generation != self._generation:
+            return
+        try:
+            result = self._searcher.search(query, limit=SEARCH_PAGE, offset=offset)
+        except SearchCancelled:
+            return
+        self.app.call_from_thread(self._more_done, query, result, generation)
+
+    def _more_done(self, query: Query, result: SearchResult, generation: int) -> None:
+        if generation == self._generation and query is self._results_query:
+            self.results.add_items(_result_items(result))
 
     def _show_search_results(self, shown: bool) -> None:
         self.set_class(shown, "-searching")

@@ -2,8 +2,10 @@
 
 Each hit takes three lines (section and title, the snippet, a gap), so the
 list's height is fixed by the number of hits and a page of 9,000 results costs
-no more to draw than a page of ten. Match spans arrive as offsets and are
-styled, never parsed.
+no more to draw than a page of ten. Hits arrive a page at a time: the list asks
+for the next (`NeedMore`) as the cursor or the scroll nears the last one it
+has, so a search that finds 9,000 stories fetches and cuts snippets for the
+first few dozen only. Match spans arrive as offsets and are styled, never parsed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 ROWS_PER_HIT = 3
+AHEAD = 10  # hits left below the cursor (or the bottom of the view) when more are asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +74,19 @@ class ResultList(ScrollView, can_focus=True):
         def control(self) -> ResultList:
             return self.result_list
 
+    class NeedMore(Message):
+        """The person is nearing the last hit the list has: fetch the hits from
+        `offset` on (answered with `add_items`)."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._items: list[ResultItem] = []
+        self.total = 0  # hits the search found, fetched or not
+        self._asked_at = -1  # the offset already asked for, until it arrives
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(512)
 
     @property
@@ -84,13 +97,33 @@ class ResultList(ScrollView, can_focus=True):
     def highlighted(self) -> ResultItem | None:
         return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
 
-    def set_items(self, items: Sequence[ResultItem]) -> None:
+    def set_items(self, items: Sequence[ResultItem], total: int | None = None) -> None:
+        """The first hits of a new search, of `total` found (default: these)."""
         self._items = list(items)
+        self.total = len(self._items) if total is None else total
+        self._asked_at = -1
         self._cache.clear()
         self.virtual_size = Size(0, len(self._items) * ROWS_PER_HIT)
         self.set_reactive(ResultList.cursor, 0)
         self.scroll_to(y=0, animate=False)
         self.refresh()
+
+    def add_items(self, items: Sequence[ResultItem]) -> None:
+        """The next hits, as asked for by `NeedMore`."""
+        self._items.extend(items)
+        self._asked_at = -1
+        self.virtual_size = Size(0, len(self._items) * ROWS_PER_HIT)
+        self.refresh()
+        self._want_more()
+
+    def _want_more(self) -> None:
+        loaded = len(self._items)
+        if loaded >= self.total or self._asked_at == loaded:
+            return
+        bottom = (round(self.scroll_y) + self.scrollable_content_region.height) // ROWS_PER_HIT
+        if max(self.cursor, bottom) + AHEAD >= loaded:
+            self._asked_at = loaded
+            self.post_message(self.NeedMore(loaded))
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self._items) - 1))
@@ -104,6 +137,11 @@ class ResultList(ScrollView, can_focus=True):
         elif top + ROWS_PER_HIT > self.scroll_y + height:
             self.scroll_to(y=top + ROWS_PER_HIT - height, animate=False)
         self.refresh()
+        self._want_more()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._want_more()  # the wheel or the scrollbar may get there before the cursor
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
