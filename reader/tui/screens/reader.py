@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
@@ -166,7 +166,8 @@ class ReaderScreen(Screen[None]):
                     scroll_y=self.state.position(self.first.id),
                     note=self._note_for(self.first.id),
                 )
-            yield story
+            with Container(id="reading") as self._reading:
+                yield story
         yield KeyFooter()
 
     @property
@@ -353,7 +354,7 @@ class ReaderScreen(Screen[None]):
             from reader.tui.widgets.search_bar import SearchBar
 
             self._extras = asyncio.Event()
-            await self.query_one("#panes").mount(ResultList(id="results"))
+            await self.query_one("#reading").mount(ResultList(id="results"))
             await self.mount(SearchBar(id="search"), Activity(id="activity"))
             self._extras.set()
         await self._extras.wait()
@@ -451,21 +452,29 @@ class ReaderScreen(Screen[None]):
         if generation == self._generation and query is self._results_query:
             self.results.add_items(_result_items(result))
 
+    @property
+    def _searching(self) -> bool:
+        """The results are shown (over the story)."""
+        return self._reading.has_class("-searching")
+
     def _show_search_results(self, shown: bool) -> None:
-        self.set_class(shown, "-searching")
+        """The results over the story, which stays laid out behind them (see
+        app.tcss) but out of the way of Tab while covered."""
+        self._reading.set_class(shown, "-searching")
+        self.story.can_focus = not shown
 
     def _set_query(self, query: Query | None, go_to: int = 0) -> None:
         self.search_query = query
         self.story.set_matches(query.spans if query is not None else None, go_to=go_to)
 
     def on_search_bar_move(self, event: SearchBar.Move) -> None:
-        if self.has_class("-searching"):
+        if self._searching:
             self.results.cursor += event.step
         elif self.search_query is not None:
             self._walk_matches(event.step)
 
     def on_search_bar_submitted(self) -> None:
-        if self.has_class("-searching") and (item := self.results.highlighted) is not None:
+        if self._searching and (item := self.results.highlighted) is not None:
             self._open_result(item)
         elif self.search_query is not None:
             self.story.focus()
@@ -478,16 +487,24 @@ class ReaderScreen(Screen[None]):
         if query is None:
             return
         self._show_search_results(False)
-        self.open(EntryRef(item.article_id, item.section, item.title))
+        # Matches first: the story is then rendered once, with them, already at
+        # its first (or last) match.
         self._set_query(query, go_to=-1 if last_match else 0)
+        self.open(EntryRef(item.article_id, item.section, item.title))
         self.story.focus()
+        story = self.story
+        if story.matches_counted:  # rendered already: say so in the same frame
+            self._show_match_position(story.current_match, story.match_count)
 
     @on(StoryView.MatchMoved)
     def _match_moved(self, event: StoryView.MatchMoved) -> None:
+        self._show_match_position(event.current, event.count)
+
+    def _show_match_position(self, current: int, count: int) -> None:
         if self.search_query is None:
             return
-        if event.count:
-            self.search_bar.set_status(f"match {event.current + 1} of {event.count}")
+        if count:
+            self.search_bar.set_status(f"match {current + 1} of {count}")
         else:
             self.search_bar.set_status("no match in this story", error=True)
 

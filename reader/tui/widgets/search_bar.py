@@ -6,6 +6,7 @@ runs the search and tells the bar what to show (`set_status`).
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,6 +31,7 @@ class SearchBar(Horizontal):
     ]
 
     scope: reactive[str] = reactive(ALL, init=False)
+    _status = ""
 
     class Changed(Message):
         """The query or the scope changed: search again."""
@@ -75,7 +77,13 @@ class SearchBar(Horizontal):
     def set_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#search-status", Label)
         status.set_class(error, "-error")
-        status.update(Text(message))
+        if message == self._status:
+            return
+        # The label is as wide as its text: the bar is laid out again only when
+        # that width changes ("match 2 of 9" after "match 1 of 9" is a repaint).
+        resized = cell_len(message) != cell_len(self._status)
+        self._status = message
+        status.update(Text(message), layout=resized)
 
     def watch_scope(self, scope: str) -> None:
         self.query_one("#search-scope", Label).update(Text(SCOPE_LABELS[scope]))

@@ -47,7 +47,7 @@ class StoryView(ScrollView, can_focus=True):
     def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[Strip] = []
-        self._rendered_for: tuple[str, int, str, str | None] | None = None
+        self._rendered_for: tuple[object, ...] | None = None
         self._note: str | None = None
         self._highlighters: tuple[Highlighter, ...] = ()
         self._match_spans: SpanFinder | None = None
@@ -55,7 +55,8 @@ class StoryView(ScrollView, can_focus=True):
         self.current_match = -1
         # The line each search match starts on, by match number, after rendering.
         self.match_lines: list[int] = []
-        self._pending_scroll = 0
+        # Where to scroll once the story is rendered at a real width (None: stay).
+        self._pending_scroll: int | None = None
         self.set_reactive(StoryView.article, article)
 
     def show(self, article: Article, *, scroll_y: int = 0, note: str | None = None) -> None:
@@ -64,7 +65,6 @@ class StoryView(ScrollView, can_focus=True):
         self._pending_scroll = scroll_y
         if article is self.article:
             self._render_story()
-            self._restore_scroll()
         else:
             self.article = article
 
@@ -92,17 +92,28 @@ class StoryView(ScrollView, can_focus=True):
         """Mark search matches (offsets from `spans(text)`), numbered in reading
         order, and bring match `go_to` into view (-1: the last); None clears them.
 
-        A pane that is hidden or not laid out yet cannot know on which lines its
-        matches fall, so the move waits for the first render at a real width."""
+        The story is rendered with them when next painted (not now), so the
+        matches for a story about to be shown can be set before it is, and it
+        is rendered once; the move to `go_to` happens in that same render."""
         self._match_spans = spans
         self.current_match = 0 if spans is not None else -1
         self._pending_go_to = go_to if spans is not None else None
         self._rendered_for = None
-        self._render_story()
+        self.refresh()
 
     @property
     def match_count(self) -> int:
         return len(self.match_lines)
+
+    @property
+    def matches_counted(self) -> bool:
+        """The matches last set have been found in the story as rendered (not
+        waiting for the pane to be laid out)."""
+        return (
+            self._match_spans is not None
+            and self._pending_go_to is None
+            and self._rendered_for is not None
+        )
 
     def goto_match(self, index: int) -> bool:
         """Make match `index` the current one and bring it into view."""
@@ -111,7 +122,9 @@ class StoryView(ScrollView, can_focus=True):
         self.current_match = index
         self._render_story()  # the current match is part of the render key: no-op if unchanged
         target = max(0, self.match_lines[index] - self.scrollable_content_region.height // 3)
-        self.call_after_refresh(self.scroll_to, y=target, animate=False)
+        # At once, not after the next refresh: the frame that shows the story
+        # shows it at the match. `force`: a pane just shown has no scrollbar yet.
+        self.scroll_to(y=target, animate=False, force=True)
         self.post_message(self.MatchMoved(index, len(self.match_lines)))
         return True
 
@@ -135,14 +148,6 @@ class StoryView(ScrollView, can_focus=True):
 
     def watch_article(self) -> None:
         self._render_story()
-        self._restore_scroll()
-
-    def _restore_scroll(self) -> None:
-        y, self._pending_scroll = self._pending_scroll, 0
-        self.scroll_to(y=0, animate=False)
-        if y:
-            # The new virtual size is applied on the next refresh; scroll after it.
-            self.call_after_refresh(self.scroll_to, y=y, animate=False)
 
     def on_resize(self) -> None:
         self._render_story()
@@ -163,8 +168,8 @@ class StoryView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         article = self.article
         if width <= 0:
-            # Hidden (behind search results): forget the old lines, so that the
-            # first frame after it shows again is never the story before.
+            # Not laid out (folded away in a narrow terminal): forget the old
+            # lines, so that the first frame after it shows is never the story before.
             self._lines, self._rendered_for = [], None
             return
         key = (
@@ -175,36 +180,42 @@ class StoryView(ScrollView, can_focus=True):
             id(self._match_spans),
             self.current_match,
         )
-        if key == self._rendered_for:
-            return
-        self._rendered_for = key
-        if article is None:
-            self._lines = []
-        else:
-            measure = max(10, min(MEASURE, width - 2 * MARGIN))
-            left = max(0, (width - measure) // 2)
-            console = self.app.console
-            options = console.options.update(width=measure, height=None)
-            highlighters = [*self._highlighters]
-            if (marks := self._match_highlighter()) is not None:
-                highlighters.append(marks)
-            rendered = console.render_lines(
-                render_article(article, self._palette(), highlighters, self._note),
-                options,
-                pad=False,
-            )
-            pad = [Segment(" " * left)] if left else []
-            self._lines = [Strip([*pad, *line]) for line in rendered]
-            while self._lines and not self._lines[-1].cell_length:
-                self._lines.pop()
-        self.match_lines = _match_lines(self._lines) if self._match_spans else []
-        if self._pending_go_to is not None:
-            go_to, self._pending_go_to = self._pending_go_to, None
+        if key != self._rendered_for:
+            self._rendered_for = key
+            self._lines = self._render_lines(article, width)
+            self.match_lines = _match_lines(self._lines) if self._match_spans else []
+            self.virtual_size = Size(width, len(self._lines))
+            self.refresh()
+        # Only now is it known how long the story is and where its matches are.
+        if (y := self._pending_scroll) is not None:
+            self._pending_scroll = None
+            self.scroll_to(y=y, animate=False, force=True)
+        if (go_to := self._pending_go_to) is not None:
+            self._pending_go_to = None
             count = len(self.match_lines)
             if not self.goto_match(go_to % count if count else 0):
                 self.post_message(self.MatchMoved(-1, 0))
-        self.virtual_size = Size(width, len(self._lines))
-        self.refresh()
+
+    def _render_lines(self, article: Article | None, width: int) -> list[Strip]:
+        if article is None:
+            return []
+        measure = max(10, min(MEASURE, width - 2 * MARGIN))
+        left = max(0, (width - measure) // 2)
+        console = self.app.console
+        options = console.options.update(width=measure, height=None)
+        highlighters = [*self._highlighters]
+        if (marks := self._match_highlighter()) is not None:
+            highlighters.append(marks)
+        rendered = console.render_lines(
+            render_article(article, self._palette(), highlighters, self._note),
+            options,
+            pad=False,
+        )
+        pad = [Segment(" " * left)] if left else []
+        lines = [Strip([*pad, *line]) for line in rendered]
+        while lines and not lines[-1].cell_length:
+            lines.pop()
+        return lines
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The pane learns its width when it is first laid out, and hears of it
