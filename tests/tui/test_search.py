@@ -175,3 +175,14 @@ async def test_many_results_arrive_a_page_at_a_time_as_the_person_scrolls() -> N
         titles = [item.title for item in results.items]
         assert sorted(titles) == sorted(f"Rover report {n:03}" for n in range(100))
         assert results.highlighted is results.items[-1]
+
+
+async def test_results_show_in_a_narrow_terminal_with_the_sidebar_open(app: NewsApp) -> None:
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.press("s")  # the sidebar over the whole width
+        await pilot.pause()
+        assert screen(app).sidebar.region.width > 50
+        assert len(await results_for(app, pilot, "slash", *"tesla")) == 3
+        results = screen(app).results
+        assert results.region.width > 50 and results.region.height > 10
+        assert screen(app).sidebar.region.width == 0  # folded away for them

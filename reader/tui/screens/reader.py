@@ -462,6 +462,8 @@ class ReaderScreen(Screen[None]):
         app.tcss) but out of the way of Tab while covered."""
         self._reading.set_class(shown, "-searching")
         self.story.can_focus = not shown
+        if shown and self.narrow:
+            self.sidebar_open = False  # the results take the reading pane's place
 
     def _set_query(self, query: Query | None, go_to: int = 0) -> None:
         self.search_query = query
