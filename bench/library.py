@@ -131,7 +131,7 @@ def worker_read(library: Path, runs: int) -> dict[str, object]:
     total = lib.count()
     ids = [lib.rows()[i].id for i in random.Random(1).sample(range(total), min(total, 200))]
     start = time.perf_counter()
-    lib.article(ids[0])  # the first one also imports markdown-it
+    lib.article(ids[0])  # a first one, on a cold page cache
     first_article_ms = (time.perf_counter() - start) * 1000
     it = iter(ids * runs)
     article_med, article_p95, _ = timed(lambda: lib.article(next(it)), min(len(ids), 100))
@@ -209,7 +209,7 @@ def bench_size(n: int, workdir: Path, runs: int) -> None:
             f" library {imported['store_s']:.1f} s; peak RSS {imported['rss_mb']:.0f} MB)"
         )
     print(
-        f"  open library    {read['open_ms']:8.1f} ms   (importing reader.library before:"
+        f"  open library    {read['open_ms']:8.1f} ms   (importing it and the search before:"
         f" {read['import_ms']:.1f} ms)"
     )
     print(
@@ -221,7 +221,7 @@ def bench_size(n: int, workdir: Path, runs: int) -> None:
         f" sections() with counts {read['sections_ms']:.1f} ms"
     )
     print(
-        f"  article(id)     {read['article_ms']:8.2f} ms   (first, importing markdown-it:"
+        f"  article(id)     {read['article_ms']:8.2f} ms   (first:"
         f" {read['article_first_ms']:.1f}; p95 {read['article_p95']:.2f})"
     )
     print(

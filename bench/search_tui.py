@@ -8,7 +8,7 @@ Enter to the story painted at its first match.
 The words are corpus.py's: quokkapolis (~1 article in 1,000), wallabyville (1 in
 30), dingotown (9 in 10). Their counts come first from `news search WORD
 --library FILE --json` ("total"); the bar must then show the same count
-("11 stories", "9,000 stories (first 500)", "1 story", "nothing found") beside
+("11 stories", "9,000 stories", "1 story", "nothing found") beside
 the whole word, with no "searching…".
 
 Each of --runs sessions (a fresh process and data directory, tmux 120x40):
@@ -47,7 +47,6 @@ from pathlib import Path
 import textual
 from tui_common import (
     ROOT,
-    STORY_KEYS,
     Timeout,
     Tui,
     bar_line,
@@ -62,7 +61,6 @@ from tui_common import (
     scratch,
     settle,
     story_number,
-    wait_footer,
     wait_for,
 )
 
@@ -150,8 +148,7 @@ def search_once(
             break
         painted = seconds
     stale = sorted({n for _, n in seen if n is not None and n != chosen})
-    wait_footer(tui, STORY_KEYS)  # the reading pane has the focus: the app is done
-    settle(tui, quiet=0.1, timeout=1)
+    settle(tui)  # the app is done with the Enter
     return {"count": found * 1000, "story": painted * 1000, "match": opened * 1000, "stale": stale}
 
 

@@ -48,7 +48,6 @@ __all__ = [
     "story_number",
     "vm_kb",
     "wait_change",
-    "wait_footer",
     "wait_for",
 ]
 
@@ -197,15 +196,6 @@ def footer(screen: str) -> str:
 # waiting until the app had finished with the last key. It now shows the same
 # keys everywhere (it is no longer rebuilt on a focus change), so "done" is a
 # screen that has stayed still for a moment.
-LIST_KEYS, STORY_KEYS, SEARCH_KEYS = "→ Open", "← Back to list", "Close search"
-
-
-def wait_footer(tui: Tui, text: str, timeout: float = 10.0) -> float:
-    start = time.perf_counter()
-    settle(tui, timeout=timeout)
-    return time.perf_counter() - start
-
-
 def pane_python_pid(tui: Tui) -> int:
     """The python process running the app: the child of the pane's shell."""
     out = subprocess.run(
