@@ -177,6 +177,63 @@ async def test_many_results_arrive_a_page_at_a_time_as_the_person_scrolls() -> N
         assert results.highlighted is results.items[-1]
 
 
+async def test_end_goes_to_the_last_result_and_pagedown_works_from_the_bar() -> None:
+    body = "Every story here mentions the rover. Another sentence follows it."
+    articles = parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(100)))
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"rover")
+        results = screen(app).results
+        await pilot.press("pagedown")  # typed in the bar: a page of results
+        assert results.cursor > 5
+        await pilot.press("shift+tab", "end")  # one End, however many pages are left
+        for _ in range(5):
+            await screen(app).workers.wait_for_complete()
+            await pilot.pause()
+        assert len(results.items) == 100
+        assert results.highlighted is results.items[-1]
+        await pilot.press("home")
+        assert results.cursor == 0
+
+
+async def test_a_query_that_cannot_parse_leaves_no_results_to_open(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"falcon")
+        assert screen(app).results.display
+        story = screen(app).story.article
+        await pilot.press("ctrl+u", *"-tesla")
+        await pilot.pause()
+        assert "exclude" in status(app)
+        assert not screen(app).results.display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen(app).story.article is story  # nothing opened
+
+
+async def test_slash_again_shows_the_last_query_and_its_answer(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"starfall")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert status(app).startswith("match 1 of")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert status(app) == ""
+        titles = await results_for(app, pilot, "slash")
+        assert status(app) == "1 story" and len(titles) == 1
+        assert app.screen.query_one(SearchBar).text == "starfall"
+
+
+async def test_a_snippet_shows_its_match_even_when_it_comes_late(app: NewsApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await results_for(app, pilot, "slash", *"tesla")
+        results = screen(app).results
+        for number, item in enumerate(results.items):
+            assert item.snippet_spans
+            snippet_line = results.render_line(number * 3 + 1).text
+            assert "tesla" in snippet_line.lower(), snippet_line
+
+
 async def test_results_show_in_a_narrow_terminal_with_the_sidebar_open(app: NewsApp) -> None:
     async with app.run_test(size=(60, 24)) as pilot:
         await pilot.press("s")  # the sidebar over the whole width

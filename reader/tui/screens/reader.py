@@ -368,14 +368,18 @@ class ReaderScreen(Screen[None]):
         # Focus at once, in this same key event, so the very next key lands in it.
         self.set_focus(bar.input)
         if bar.text:
+            # The last query, selected (typing replaces it), and its answer again.
             bar.input.select_all()
+            self._search_for(bar.text, bar.scope)
 
     def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        self._search_for(event.text, event.scope)
+
+    def _search_for(self, text: str, scope: str) -> None:
         from reader.query import QueryError, parse
         from reader.tui.widgets.search_bar import STORY
 
         self._generation += 1
-        text = event.text
         bar = self.search_bar
         if not text.strip():
             self._show_search_results(False)
@@ -385,9 +389,14 @@ class ReaderScreen(Screen[None]):
         try:
             query = parse(text, prefix_last=not text[-1:].isspace())
         except QueryError as exc:
+            # The results of the query before would answer a question no longer asked.
+            self._interrupt_search()
+            self._show_search_results(False)
+            self._results_query = None
+            self._set_query(None)
             bar.set_status(str(exc), error=True)
             return
-        if event.scope == STORY:
+        if scope == STORY:
             self._show_search_results(False)
             self._set_query(query)
             return
@@ -471,7 +480,15 @@ class ReaderScreen(Screen[None]):
 
     def on_search_bar_move(self, event: SearchBar.Move) -> None:
         if self._searching:
-            self.results.cursor += event.step
+            results = self.results
+            if not event.page:
+                results.cursor += event.step
+            elif event.step > 0:
+                results.action_page_down()
+            else:
+                results.action_page_up()
+        elif event.page:  # searching this story: a page of it
+            (self.story.action_page_down if event.step > 0 else self.story.action_page_up)()
         elif self.search_query is not None:
             self._walk_matches(event.step)
 
@@ -524,7 +541,15 @@ class ReaderScreen(Screen[None]):
                 results.cursor = index
                 self._open_result(results.items[index], last_match=step < 0)
                 return
-        self.notify("No more matches", timeout=1.5)
+        # In the bar, not a toast: a toast would cover the bar, count and all.
+        where = "last" if step > 0 else "first"
+        count = story.match_count
+        if count:
+            self.search_bar.set_status(
+                f"match {story.current_match + 1} of {count}, the {where}", error=True
+            )
+        else:
+            self.search_bar.set_status("no match in this story", error=True)
 
     def action_next_match(self) -> None:
         self._walk_matches(1)
@@ -539,6 +564,7 @@ class ReaderScreen(Screen[None]):
         self._generation += 1
         self._interrupt_search()
         self.search_bar.display = False
+        self.search_bar.set_status("")
         self._show_search_results(False)
         self._set_query(None)
         if self.focused is None or isinstance(self.focused, Input):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -25,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 ROWS_PER_HIT = 3
+ELLIPSIS = "…"
 AHEAD = 10  # hits left below the cursor (or the bottom of the view) when more are asked for
 
 
@@ -53,6 +55,8 @@ class ResultList(ScrollView, can_focus=True):
         Binding("enter,l,right", "select", "Open result", id="results.open"),
         Binding("pagedown", "page_down", "Page down", show=False, id="results.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="results.page_up"),
+        Binding("home,g", "first", "First result", show=False, id="results.first"),
+        Binding("end,G", "last", "Last result", show=False, id="results.last"),
     ]
 
     COMPONENT_CLASSES = {
@@ -87,6 +91,7 @@ class ResultList(ScrollView, can_focus=True):
         self._items: list[ResultItem] = []
         self.total = 0  # hits the search found, fetched or not
         self._asked_at = -1  # the offset already asked for, until it arrives
+        self._to_end = False  # End was pressed: follow each page that arrives to its end
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(512)
 
     @property
@@ -102,6 +107,7 @@ class ResultList(ScrollView, can_focus=True):
         self._items = list(items)
         self.total = len(self._items) if total is None else total
         self._asked_at = -1
+        self._to_end = False
         self._cache.clear()
         self.virtual_size = Size(0, len(self._items) * ROWS_PER_HIT)
         self.set_reactive(ResultList.cursor, 0)
@@ -114,7 +120,10 @@ class ResultList(ScrollView, can_focus=True):
         self._asked_at = -1
         self.virtual_size = Size(0, len(self._items) * ROWS_PER_HIT)
         self.refresh()
-        self._want_more()
+        if self._to_end and items:
+            self._go_last()
+        else:
+            self._want_more()
 
     def _want_more(self) -> None:
         loaded = len(self._items)
@@ -153,13 +162,30 @@ class ResultList(ScrollView, can_focus=True):
     def action_cursor_down(self) -> None:
         self.cursor += 1
 
+    def action_first(self) -> None:
+        self._to_end = False
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """The last result, fetching the pages before it on the way."""
+        self._to_end = len(self._items) < self.total
+        self._go_last()
+
+    def _go_last(self) -> None:
+        to_end = self._to_end
+        self.cursor = len(self._items) - 1
+        self._to_end = to_end and len(self._items) < self.total
+        self._want_more()
+
     def action_cursor_up(self) -> None:
+        self._to_end = False
         self.cursor -= 1
 
     def action_page_down(self) -> None:
         self.cursor += max(1, self.scrollable_content_region.height // ROWS_PER_HIT)
 
     def action_page_up(self) -> None:
+        self._to_end = False
         self.cursor -= max(1, self.scrollable_content_region.height // ROWS_PER_HIT)
 
     def action_select(self) -> None:
@@ -199,9 +225,10 @@ class ResultList(ScrollView, can_focus=True):
             for start, end in item.title_spans:
                 text.stylize(match, start + offset, end + offset)
         else:
+            snippet, spans = _bring_match_into_view(item.snippet, item.snippet_spans, width - 3)
             text = Text("   ", style=self.get_component_rich_style("result-list--snippet"))
-            text.append(item.snippet, style=self.get_component_rich_style("result-list--snippet"))
-            for start, end in item.snippet_spans:
+            text.append(snippet, style=self.get_component_rich_style("result-list--snippet"))
+            for start, end in spans:
                 text.stylize(match, start + 3, end + 3)
         text.no_wrap = True
         text.truncate(width, overflow="ellipsis", pad=True)
@@ -213,3 +240,18 @@ class ResultList(ScrollView, can_focus=True):
             .apply_style(self.rich_style)
             .crop_extend(0, width, self.rich_style)
         )
+
+
+def _bring_match_into_view(
+    snippet: str, spans: Sequence[tuple[int, int]], width: int
+) -> tuple[str, Sequence[tuple[int, int]]]:
+    """The snippet cut from the left (after an ellipsis) when its first match
+    would end past `width` cells, keeping a third of the width before it."""
+    if not spans or cell_len(snippet[: spans[0][1]]) <= width - 1:
+        return snippet, spans
+    first = spans[0][0]
+    start = first
+    while start > 0 and cell_len(snippet[start - 1 : first]) <= width // 3:
+        start -= 1
+    shift = start - 1  # the ellipsis takes the place of what is cut
+    return ELLIPSIS + snippet[start:], [(a - shift, b - shift) for a, b in spans if a >= start]

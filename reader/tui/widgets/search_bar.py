@@ -28,6 +28,10 @@ class SearchBar(Horizontal):
         Binding("ctrl+t", "toggle_scope", "All/this story", id="search.scope"),
         Binding("down", "move(1)", "Next result", id="search.down"),
         Binding("up", "move(-1)", "Previous result", id="search.up"),
+        Binding(
+            "pagedown", "move(1, True)", "Results page down", show=False, id="search.page_down"
+        ),
+        Binding("pageup", "move(-1, True)", "Results page up", show=False, id="search.page_up"),
     ]
 
     scope: reactive[str] = reactive(ALL, init=False)
@@ -45,9 +49,12 @@ class SearchBar(Horizontal):
         """Enter: open the chosen result (or the first match in the story)."""
 
     class Move(Message):
-        def __init__(self, step: int) -> None:
+        """Down/Up (a result or a match at a time) or PageDown/PageUp (a page of results)."""
+
+        def __init__(self, step: int, page: bool = False) -> None:
             super().__init__()
             self.step = step
+            self.page = page
 
     class Closed(Message):
         pass
@@ -106,5 +113,5 @@ class SearchBar(Horizontal):
     def action_toggle_scope(self) -> None:
         self.scope = STORY if self.scope == ALL else ALL
 
-    def action_move(self, step: int) -> None:
-        self.post_message(self.Move(step))
+    def action_move(self, step: int, page: bool = False) -> None:
+        self.post_message(self.Move(step, page))
