@@ -137,6 +137,9 @@ class NewsApp(App[None]):
         ]
 
     def _palette_binding(self) -> Iterable[Binding]:
+        # Textual's own keys, listed with the reader's.
+        yield Binding("tab", "focus_next", "Next pane")
+        yield Binding("shift+tab", "focus_previous", "Previous pane")
         yield Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette")
 
     def action_help(self) -> None:
@@ -161,11 +164,12 @@ class NewsApp(App[None]):
             found = screen.query(widget_type)
             if found:
                 owners[group] = found.first()
-        offered_by_textual = {"quit", "command_palette"}
+        # Textual offers quit itself; the palette and focus moves make no sense from it.
+        not_offered = {"quit", "command_palette", "focus_next", "focus_previous"}
         for group, bindings in self.binding_groups():
             owner = owners.get(group)
             for binding in bindings:
-                if owner is None or binding.action in offered_by_textual:
+                if owner is None or binding.action in not_offered:
                     continue
                 yield SystemCommand(
                     f"{binding.description} ({group.lower()})",

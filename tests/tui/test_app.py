@@ -147,6 +147,20 @@ async def test_help_opens_and_closes(app: NewsApp) -> None:
         assert isinstance(app.screen, ReaderScreen)
 
 
+async def test_help_scrolls_with_j_and_k_in_a_small_terminal(app: NewsApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("j", "j")
+        assert body.scroll_y == 2
+        await pilot.press("G")
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("k", "g")
+        assert body.scroll_y == 0
+
+
 async def test_q_quits_with_status_0(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")

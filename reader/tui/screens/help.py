@@ -59,12 +59,26 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding(
             "escape,question_mark,q", "dismiss", "Close help", key_display="Esc", id="help.close"
-        )
+        ),
+        # As in the reading pane: j/k a line, g/G to either end.
+        Binding("j", "scroll('down')", "Scroll down", show=False, id="help.down"),
+        Binding("k", "scroll('up')", "Scroll up", show=False, id="help.up"),
+        Binding("g", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("G", "scroll('end')", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
         self.groups = groups
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        {
+            "down": body.scroll_down,
+            "up": body.scroll_up,
+            "home": body.scroll_home,
+            "end": body.scroll_end,
+        }[where](animate=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
