@@ -9,8 +9,9 @@ Nothing in a dump marks which lines are sections, so the rule is:
 
 * the first line is a section;
 * after that, a line is a section when it is short (at most 4 words and 40
-  characters), does not end like a sentence or a label (. , ; : ? !), the line
-  after it looks like a title (at most 25 words, not ending in . , ; :), and
+  characters), does not end like a sentence or a label (. , ; : ? ! or their
+  full-width forms 。，；：？！、, whatever closing quotes or emoji follow), the line
+  after it looks like a title (at most 25 words, not ending in . , ; : 。，；：、), and
   the line after that is a paragraph of the story (it does not look like a
   title or a label itself) or the end of the file.
 
@@ -50,8 +51,14 @@ RELATED_MAX_WORDS = 20
 POST_LINE_MAX_CHARS = 150
 POST_MAX_EXTRA_LINES = 3
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)」』）]*$")
+# Latin sentences are parted by a space; Chinese and Japanese ones are not.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]|[。！？][」』）]*(?=\S)")
+# Closing quotes, brackets and emoji after a line's last punctuation ("…集まりました。🚄").
+_TRAILING = re.compile(r"[\s\"'”’)»」』）\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff]+$")
+# Full-width forms of the same marks, as Chinese and Japanese text writes them.
+_CLAUSE_ENDS = (".", ",", ";", ":", "。", "，", "；", "：", "、")
+_SECTION_NOT_ENDS = (*_CLAUSE_ENDS, "?", "!", "…", "？", "！")
 _ATTRIBUTION = re.compile(
     r"(?:^|(?<=\S))\s*[—–]\s*(?P<who>[^—–()]{1,80}\(@\w{1,30}\))"
     r"\s*(?P<when>[A-Z][a-z]+ \d{1,2}, \d{4})?\s*$"
@@ -160,7 +167,7 @@ def _is_section(line: str, title: str, following: str | None) -> bool:
     return (
         _words(line) <= SECTION_MAX_WORDS
         and len(line) <= SECTION_MAX_CHARS
-        and not line.endswith((".", ",", ";", ":", "?", "!", "…"))
+        and not _ending(line).endswith(_SECTION_NOT_ENDS)
         and line[0] not in _OPEN_QUOTES + "—–-"
         and _is_title(title)
         and (following is None or not (_is_title(following) or _is_label(following)))
@@ -170,10 +177,15 @@ def _is_section(line: str, title: str, following: str | None) -> bool:
 def _is_title(line: str) -> bool:
     return (
         _words(line) <= TITLE_MAX_WORDS
-        and not line.endswith((".", ",", ";", ":"))
+        and not _ending(line).endswith(_CLAUSE_ENDS)
         and not _has_attribution(line)
         and line[0] not in _OPEN_QUOTES + "—–-"
     )
+
+
+def _ending(line: str) -> str:
+    """The line without what may follow its last punctuation mark."""
+    return _TRAILING.sub("", line) or line
 
 
 def _has_attribution(line: str) -> re.Match[str] | None:
@@ -182,7 +194,7 @@ def _has_attribution(line: str) -> re.Match[str] | None:
 
 
 def _is_label(line: str) -> bool:
-    return line.endswith(":") and _words(line) <= SECTION_MAX_WORDS
+    return line.endswith((":", "：")) and _words(line) <= SECTION_MAX_WORDS
 
 
 def _is_one_sentence(line: str) -> bool:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from reader.catalog import LibraryCatalog
+from reader.library.articles import Library
+from reader.library.db import open_library
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -168,6 +171,14 @@ async def test_a_bookmark_whose_story_is_gone_still_shows(articles, tmp_path) ->
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         assert "Gone story (missing)" in sidebar_lines(app)[1]
+        await pilot.press("B", "enter")
+        await pilot.pause()
+        text = "\n".join(s.text for s in screen(app).story._lines)
+        assert "not in the files open now" in text  # news PATH: maybe in the library
+    library = Library(open_library(":memory:"))
+    library.upsert_articles(library.add_source("dump", "seed"), articles)
+    app = NewsApp(LibraryCatalog(library))
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press("B", "enter")
         await pilot.pause()
         text = "\n".join(s.text for s in screen(app).story._lines)

@@ -152,6 +152,27 @@ def test_curly_and_straight_quotes_survive() -> None:
     assert article.blocks[0].text == "“Quoted words,” she said. It's fine."
 
 
+def test_chinese_and_japanese_stories_find_their_sections() -> None:
+    """Full-width stops end sentences, with no space after them and emoji behind."""
+    result = parse(
+        "News\nTesla opens a new factory\nTesla opened a factory today. It builds cars.\n"
+        "More words in a second paragraph here.\n"
+        "世界ニュース\n東京で新しい電車が走り始めた 🚄\n"
+        "東京の新しい電車は時速三百キロで走ります。多くの人が駅に集まりました。🚄🎉\n"
+        "这是一个关于东京的中文段落。\n"
+        "科技\n人工智能的新进展\n研究人员发布了新的模型，性能大幅提升。\n第二段：更多细节。\n"
+    )
+    assert [(a.section, a.title) for a in result] == [
+        ("News", "Tesla opens a new factory"),
+        ("世界ニュース", "東京で新しい電車が走り始めた 🚄"),
+        ("科技", "人工智能的新进展"),
+    ]
+    japanese, chinese = result[1], result[2]
+    assert [b.kind for b in japanese.blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
+    assert japanese.standfirst == ""  # two sentences
+    assert chinese.standfirst == "研究人员发布了新的模型，性能大幅提升。"
+
+
 def test_empty_file_is_a_clear_error(write_dump) -> None:
     path = write_dump("")
     with pytest.raises(DumpError, match="empty"):

@@ -46,13 +46,16 @@ NARROW_BELOW = 70  # columns under which the sidebar folds away
 SEARCH_PAGE = 40
 
 
-def missing_story(bookmark: Bookmark) -> Article:
-    """A stand-in for a bookmarked story that no source holds any more."""
+def missing_story(bookmark: Bookmark, reading_files: bool = False) -> Article:
+    """A stand-in for a bookmarked story that no source holds any more (or,
+    reading files given on the command line, that those files do not hold)."""
     where = f" from {bookmark.source}" if bookmark.source else ""
-    text = (
-        f"This story is no longer in your sources. It was bookmarked{where} "
-        f"on {bookmark.added[:10]}."
+    gone = (
+        "This story is not in the files open now (run `news` alone for your library)."
+        if reading_files
+        else "This story is no longer in your sources."
     )
+    text = f"{gone} It was bookmarked{where} on {bookmark.added[:10]}."
     blocks = [Block(BlockKind.PARAGRAPH, text)]
     if bookmark.url:
         blocks.append(Block(BlockKind.RELATED, bookmark.url, url=bookmark.url))
@@ -274,7 +277,7 @@ class ReaderScreen(Screen[None]):
             return entry
         pin = self._pins.get(entry.id)
         if entry.id in self._missing and pin is not None:
-            return missing_story(pin)
+            return missing_story(pin, reading_files=not isinstance(self.catalog, LibraryCatalog))
         return self.catalog.article(entry.id)
 
     def _leave_story(self) -> None:
