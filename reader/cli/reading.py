@@ -121,6 +121,15 @@ def cmd_search(argv: list[str], config: Config) -> int:
     add_library(p)
     p.add_argument("--json", action="store_true", help="the results as JSON")
     p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    p.epilog = "A query that starts with - goes after --: news search -- -tesla"
+    before_dashes = argv[: argv.index("--")] if "--" in argv else argv
+    excluding = [
+        a for a in before_dashes if a[:1] == "-" and a[1:2] != "-" and a not in ("-", "-h")
+    ]
+    if excluding:  # argparse would take "-tesla" for an option it does not know
+        raise UserError(
+            f"a query that starts with - goes after --: news search -- {' '.join(excluding)}"
+        )
     args = p.parse_args(argv)
     apply_paths(args)
     from reader.query import QueryError, parse

@@ -204,6 +204,13 @@ def test_search_that_cannot_parse_says_why(capsys) -> None:
     assert code == 2 and "exclude" in err
 
 
+def test_a_query_starting_with_a_dash_says_where_it_goes(capsys) -> None:
+    code, _, err = run(capsys, "search", "-tesla", "--json")
+    assert code == 2 and "news search -- -tesla" in err
+    code, out, _ = run(capsys, "search", "--json", "--", "semi -hyperloop")
+    assert code == 0 and json.loads(out)["total"] == 1
+
+
 def test_library_is_seeded_once_and_kept(capsys, tmp_path: Path) -> None:
     library = tmp_path / "lib.sqlite"
     code, out, _ = run(capsys, "list", "--json", "--library", str(library))
