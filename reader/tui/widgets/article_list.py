@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -190,7 +190,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._read: set[str] = set()
         self._bookmarked: set[str] = set()
         self._read_counts: dict[str, int] = {}
-        self._cache: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._base = Style()
         self._highlighter: Highlighter | None = None
         self._hits: dict[str, int] = {}
         self.set_pinned(())
@@ -226,8 +227,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._read = read
         self._bookmarked = bookmarked
         self._read_counts = read_counts
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # rows are cached by what they show of these: only changed ones redraw
 
     def set_keywords(self, highlighter: Highlighter | None) -> None:
         """Followed keywords: coloured in titles; hit counts follow with `set_hits`."""
@@ -239,7 +239,6 @@ class ArticleList(ScrollView, can_focus=True):
     def set_hits(self, hits: dict[str, int]) -> None:
         """How many keyword matches each story has, shown beside its title."""
         self._hits = hits
-        self._cache.clear()
         self.refresh()
 
     def _counts(self, section: str, pinned: bool) -> tuple[int, int]:
@@ -406,16 +405,31 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style  # once a paint, not once a line: it walks the DOM
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base
         if not 0 <= index < len(self._rows) or width <= 0:
             return Strip.blank(width, base)
         row = self._rows[index]
         is_cursor = index == self.cursor
         is_open = row.article is not None and row.article.id == self.open_id
-        key = (index, width, is_cursor, is_open, self.has_focus)
+        # Everything the row shows is in its key, so marking a story read or
+        # moving the cursor redraws those rows only, not the whole list.
+        if row.article is None:
+            shown: tuple[object, ...] = self._counts(row.section, row.pinned)
+        else:
+            article_id = row.article.id
+            shown = (
+                article_id in self._read,
+                article_id in self._bookmarked,
+                self._hits.get(article_id, 0),
+            )
+        key = (index, width, is_cursor, is_open, self.has_focus, shown)
         if (strip := self._cache.get(key)) is None:
             strip = self._render_row(row, width, base, is_cursor, is_open)
             self._cache[key] = strip

@@ -57,6 +57,7 @@ class StoryView(ScrollView, can_focus=True):
         self.match_lines: list[int] = []
         # Where to scroll once the story is rendered at a real width (None: stay).
         self._pending_scroll: int | None = None
+        self._base = Style()
         self.set_reactive(StoryView.article, article)
 
     def show(self, article: Article, *, scroll_y: int = 0, note: str | None = None) -> None:
@@ -222,12 +223,13 @@ class StoryView(ScrollView, can_focus=True):
         # (a Resize) only after that frame is painted: render here, so that the
         # first frame already shows the story (the scrollbar follows a frame later).
         self._render_story()
+        self._base = self.rich_style  # once a paint, not once a line: it walks the DOM
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_y)
         width = self.scrollable_content_region.width
-        base: Style = self.rich_style
+        base = self._base
         if 0 <= index < len(self._lines):
             return self._lines[index].apply_style(base).crop_extend(0, width, base)
         return Strip.blank(width, base)
