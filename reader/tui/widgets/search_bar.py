@@ -86,9 +86,12 @@ class SearchBar(Horizontal):
         status.set_class(error, "-error")
         if message == self._status:
             return
-        # The label is as wide as its text: the bar is laid out again only when
-        # that width changes ("match 2 of 9" after "match 1 of 9" is a repaint).
-        resized = cell_len(message) != cell_len(self._status)
+        # The label is as wide as its text, or its min-width: the bar is laid
+        # out again only when that width changes, so "searching…" and "323
+        # stories", or "match 1 of 9" and "match 2 of 9", are a repaint only.
+        width = cell_len(message) + status.styles.gutter.width
+        wide = max(width, int(status.styles.min_width.value) if status.styles.min_width else 0)
+        resized = wide != status.outer_size.width
         self._status = message
         status.update(Text(message), layout=resized)
 
