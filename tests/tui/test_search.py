@@ -243,3 +243,26 @@ async def test_results_show_in_a_narrow_terminal_with_the_sidebar_open(app: News
         results = screen(app).results
         assert results.region.width > 50 and results.region.height > 10
         assert screen(app).sidebar.region.width == 0  # folded away for them
+
+
+async def test_results_by_scrolling_and_click() -> None:
+    body = "Every story here mentions the rover. Another sentence follows it."
+    articles = parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(100)))
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"rover")
+        results = screen(app).results
+        first = len(results.items)
+        for _ in range(4):  # scrolled (as the wheel does) to the end: more arrive
+            results.scroll_to(y=results.max_scroll_y, animate=False)
+            await pilot.pause()
+            await screen(app).workers.wait_for_complete()
+            await pilot.pause()
+        assert first < len(results.items) == 100
+        assert results.cursor == 0  # scrolling moves the view, not the choice
+        # A click on a hit (over the story, which lies under the list) opens it.
+        await pilot.click(results, offset=(5, 1))
+        await pilot.pause()
+        clicked = results.items[(1 + round(results.scroll_y)) // 3]
+        assert not results.display
+        assert screen(app).story.article.id == clicked.article_id
