@@ -102,6 +102,23 @@ async def test_n_past_the_last_match_goes_to_the_next_result(app: NewsApp) -> No
         assert story.article.title != first
         assert story.article.title == titles[1]
         assert status(app).startswith("match 1 of")
+        await pilot.press("N")  # back past the first match: the story before, at its last
+        await pilot.pause()
+        assert story.article.title == first
+        assert status(app) == f"match {story.match_count} of {story.match_count}"
+
+
+async def test_n_past_the_last_match_of_the_last_result_says_so() -> None:
+    app = NewsApp(parse("News\nOnly story\nThe rover rolled. The rover stopped.\n"))
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"rover", "enter")
+        await pilot.pause()
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert status(app) == "match 2 of 2, no more"
+        await pilot.press("N", "N")
+        await pilot.pause()
+        assert status(app) == "match 1 of 2, none before"
 
 
 async def test_escape_closes_the_bar_and_clears_highlighting(app: NewsApp) -> None:

@@ -347,7 +347,7 @@ class ReaderScreen(Screen[None]):
         return True
 
     async def _mount_extras(self) -> None:
-        """The search results beside the story, the search bar and the activity
+        """The search results over the story, the search bar and the activity
         line below the panes (the footer is docked, so they sit above it)."""
         if self._extras is None:
             if not self.is_attached:  # the app is closing before they were needed
@@ -522,11 +522,13 @@ class ReaderScreen(Screen[None]):
     def _match_moved(self, event: StoryView.MatchMoved) -> None:
         self._show_match_position(event.current, event.count)
 
-    def _show_match_position(self, current: int, count: int) -> None:
+    def _show_match_position(self, current: int, count: int, end: str = "") -> None:
+        """The place in the bar ("match 3 of 12"); `end` says n (or N) went no further."""
         if self.search_query is None:
             return
         if count:
-            self.search_bar.set_status(f"match {current + 1} of {count}")
+            where = f"match {current + 1} of {count}"
+            self.search_bar.set_status(f"{where}, {end}" if end else where, error=bool(end))
         else:
             self.search_bar.set_status("no match in this story", error=True)
 
@@ -545,14 +547,8 @@ class ReaderScreen(Screen[None]):
                 self._open_result(results.items[index], last_match=step < 0)
                 return
         # In the bar, not a toast: a toast would cover the bar, count and all.
-        where = "last" if step > 0 else "first"
-        count = story.match_count
-        if count:
-            self.search_bar.set_status(
-                f"match {story.current_match + 1} of {count}, the {where}", error=True
-            )
-        else:
-            self.search_bar.set_status("no match in this story", error=True)
+        end = "no more" if step > 0 else "none before"
+        self._show_match_position(story.current_match, story.match_count, end)
 
     def action_next_match(self) -> None:
         self._walk_matches(1)
