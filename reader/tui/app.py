@@ -100,6 +100,9 @@ class NewsApp(App[None]):
         gc.freeze()
         self._tell_problems()
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the app is gone: what it froze may be collected again
+
     def _tell_problems(self) -> None:
         # Only now: toasts raised before the first screen is up are not shown.
         for problem in (self.bookmarks.problem, self.state.problem):
