@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.model import Article
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -33,6 +34,12 @@ async def results_for(app: NewsApp, pilot, *keys: str) -> list[str]:
     await screen(app).workers.wait_for_complete()
     await pilot.pause()
     return [item.title for item in screen(app).results.items]
+
+
+def rover_reports(count: int = 100) -> list[Article]:
+    """A section of stories that all match "rover": more hits than one page."""
+    body = "Every story here mentions the rover. Another sentence follows it."
+    return parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(count)))
 
 
 async def test_letters_typed_right_after_slash_are_never_lost(app: NewsApp) -> None:
@@ -175,9 +182,7 @@ async def test_hostile_query_text_is_shown_as_typed(app: NewsApp) -> None:
 
 
 async def test_many_results_arrive_a_page_at_a_time_as_the_person_scrolls() -> None:
-    body = "Every story here mentions the rover. Another sentence follows it."
-    articles = parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(100)))
-    app = NewsApp(articles)
+    app = NewsApp(rover_reports())
     async with app.run_test(size=SIZE) as pilot:
         first = await results_for(app, pilot, "slash", *"rover")
         assert status(app) == "100 stories"
@@ -195,9 +200,7 @@ async def test_many_results_arrive_a_page_at_a_time_as_the_person_scrolls() -> N
 
 
 async def test_end_goes_to_the_last_result_and_pagedown_works_from_the_bar() -> None:
-    body = "Every story here mentions the rover. Another sentence follows it."
-    articles = parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(100)))
-    app = NewsApp(articles)
+    app = NewsApp(rover_reports())
     async with app.run_test(size=SIZE) as pilot:
         await results_for(app, pilot, "slash", *"rover")
         results = screen(app).results
@@ -263,9 +266,7 @@ async def test_results_show_in_a_narrow_terminal_with_the_sidebar_open(app: News
 
 
 async def test_results_by_scrolling_and_click() -> None:
-    body = "Every story here mentions the rover. Another sentence follows it."
-    articles = parse("".join(f"Mars\nRover report {n:03}\n{body}\n" for n in range(100)))
-    app = NewsApp(articles)
+    app = NewsApp(rover_reports())
     async with app.run_test(size=SIZE) as pilot:
         await results_for(app, pilot, "slash", *"rover")
         results = screen(app).results
