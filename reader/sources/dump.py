@@ -55,7 +55,11 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)」』）]*$")
 # Latin sentences are parted by a space; Chinese and Japanese ones are not.
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]|[。！？][」』）]*(?=\S)")
 # Closing quotes, brackets and emoji after a line's last punctuation ("…集まりました。🚄").
-_TRAILING = re.compile(r"[\s\"'”’)»」』）\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff]+$")
+# Each pattern searched on a whole line may only start where a run of its first
+# characters starts (the lookbehinds): else every position of a long run is tried
+# again to its end, and a 40,000-character line took seconds (quadratic time).
+_TRAILING_CHARS = "\\s\"'”’)»」』）\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff"
+_TRAILING = re.compile(f"(?<![{_TRAILING_CHARS}])[{_TRAILING_CHARS}]+$")
 # Full-width forms of the same marks, as Chinese and Japanese text writes them.
 _CLAUSE_ENDS = (".", ",", ";", ":", "。", "，", "；", "：", "、")
 _SECTION_NOT_ENDS = (*_CLAUSE_ENDS, "?", "!", "…", "？", "！")
@@ -65,7 +69,7 @@ _ATTRIBUTION = re.compile(
 )
 _DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
 _POST_LINK = re.compile(r"pic\.twitter\.com/\w+|https?://(?:t\.co|x\.com|twitter\.com)/\S+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _TIP = re.compile(r"\bnews tips?\b|\btip line\b|\bcontact us\b", re.IGNORECASE)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _OPEN_QUOTES = "\"“‘'«"

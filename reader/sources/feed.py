@@ -65,6 +65,7 @@ EXCERPT_COMPARE_CHARS = 80
 UNTITLED_WORDS = 12
 TITLE_MAX_CHARS = 300  # a hostile feed's megabyte title must not fill the list
 SECTION_MAX_CHARS = 60  # a longer "category" is a tag cloud, not a section
+AUTHOR_MAX_CHARS = 200
 WEB_SCHEMES = frozenset({"http", "https"})
 BODY_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Categories that say nothing about the story.
@@ -214,16 +215,43 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
 
 
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_HIDDEN = re.compile(
-    r"<(script|style|noscript|template|iframe|svg|math)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
+_HIDDEN_OPEN = re.compile(r"<(script|style|noscript|template|iframe|svg|math)\b", re.IGNORECASE)
 
 
 def plain_text(html_text: str) -> str:
     """One line of plain text from a little HTML (a title, a summary)."""
     if "<" in html_text:
-        html_text = _TAG.sub(" ", _HIDDEN.sub(" ", html_text))
+        html_text = _strip_tags(_drop_hidden(html_text))
     return clean_line(html.unescape(html_text))
+
+
+def _strip_tags(text: str) -> str:
+    """``_TAG`` replaced by a space, in linear time: a tag cannot end after the
+    last ``>``, and searching the tail for one would try each ``<`` there to the
+    end of the text (``<a<a<a…`` took time growing with the square of its length)."""
+    end = text.rfind(">") + 1
+    return _TAG.sub(" ", text[:end]) + text[end:]
+
+
+def _drop_hidden(text: str) -> str:
+    """``_HIDDEN`` replaced by a space, in linear time: once an element has no
+    closing tag after some point, none of its later openings can close either,
+    so it is not looked for again (``<script<script…`` was quadratic)."""
+    unclosed: set[str] = set()
+    parts: list[str] = []
+    position = 0
+    for opening in _HIDDEN_OPEN.finditer(text):
+        start = opening.start()
+        name = opening.group(1).lower()
+        if start < position or name in unclosed:
+            continue
+        closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            continue
+        parts += (text[position:start], " ")
+        position = closing.end()
+    return "".join(parts) + text[position:] if parts else text
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -363,7 +391,7 @@ def _strict_root(data: bytes) -> tuple[str, str | None]:
     try:
         root = etree.fromstring(data, parser=_STRICT)
     except etree.XMLSyntaxError as exc:
-        first_line = str(exc).split("\n")[0]
+        first_line = str(exc).split("\n")[0][:300]
         return "", _LXML_WHERE.sub("", first_line)[:120]
     return etree.QName(root).localname, None
 
@@ -486,7 +514,8 @@ _SQUASH = re.compile(r"\W+")
 
 def _author(raw: str) -> str:
     text = plain_text(raw)
-    match = _AUTHOR_EMAIL.match(text)
+    # Capped: the pattern backtracks over every "@" of a long hostile string.
+    match = _AUTHOR_EMAIL.match(text) if len(text) <= AUTHOR_MAX_CHARS else None
     return match["name"].strip() if match else text
 
 

@@ -40,7 +40,7 @@ MAX_FRONT_MATTER_LINES = 200
 SUFFIXES = (".md", ".markdown")
 
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_H1 = re.compile(r"^ {0,3}#[ \t]+(.*\S)")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -95,8 +95,17 @@ def _title_from_heading(body: str) -> tuple[str, str]:
         match = _H1.match(line)
         if match:
             rest = "\n".join(lines[:number] + lines[number + 1 :])
-            return clean_line(match.group(1)), rest
+            return clean_line(_heading_text(match.group(1))), rest
     return "", body
+
+
+def _heading_text(text: str) -> str:
+    """A heading without its closing ``#``s. Found from the end, as one pattern
+    with a lazy group and optional tail was quadratic on a long line of spaces."""
+    hashes = text.rstrip("#")
+    if hashes != text and hashes.endswith((" ", "\t")):
+        return hashes.rstrip(" \t")
+    return text
 
 
 def _published(value: str) -> str | None:
