@@ -317,17 +317,13 @@ def parse(text: str, *, prefix_last: bool = False) -> Query:
     """Parse what the user typed, or raise `QueryError` saying what is wrong.
 
     `prefix_last` is for search as you type: the last word, when no space follows
-    it, is a prefix; a phrase whose closing quote is not typed yet is accepted;
-    and a trailing OR waits for its second side instead of being an error.
+    it, is a prefix, and a phrase whose closing quote is not typed yet is
+    accepted. Nothing else depends on it, so the reader's bar and `news search`
+    give one answer: a trailing `OR` is the operator with its second side
+    missing, refused in both (in the bar only until the next word is typed).
     """
     items = _lex(text, prefix_last)
     typing = prefix_last and bool(text) and not text[-1].isspace()
-    if typing and items:
-        last = items[-1]
-        if last.kind == "or":  # "tesla OR" may be "tesla ORbit" on its way
-            items[-1] = _Item("term", last.value, bare=True)
-    if prefix_last and items and items[-1].kind == "or":
-        items.pop()
     last_typed = items[-1] if typing and items else None
 
     # Sections apply to the whole query wherever they stand; OR between two of

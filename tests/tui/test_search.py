@@ -68,7 +68,12 @@ async def test_a_query_that_cannot_parse_says_why(app: NewsApp) -> None:
         await pilot.pause()
         assert "exclude" in status(app)
         assert app.screen.query_one("#search-status").has_class("-error")
+        # A trailing OR gets the answer `news search "tesla OR"` gets, until the
+        # word after it is typed.
         await pilot.press("ctrl+u", *"tesla OR")
+        await pilot.pause()
+        assert status(app) == "OR needs a term on each side"
+        await pilot.press(*" semi")
         await pilot.pause()
         assert not app.screen.query_one("#search-status").has_class("-error")
 

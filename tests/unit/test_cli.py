@@ -204,6 +204,12 @@ def test_search_that_cannot_parse_says_why(capsys) -> None:
     assert code == 2 and "exclude" in err
 
 
+def test_a_trailing_or_is_refused_as_the_reader_refuses_it(capsys) -> None:
+    code, out, err = run(capsys, "search", "tesla OR")
+    assert (code, out) == (2, "")
+    assert err == "news: cannot search for 'tesla OR': OR needs a term on each side\n"
+
+
 def test_a_query_starting_with_a_dash_says_where_it_goes(capsys) -> None:
     code, _, err = run(capsys, "search", "-tesla", "--json")
     assert code == 2 and "news search -- -tesla" in err

@@ -4,6 +4,7 @@ evaluator, which must agree with SQLite on the same corpus."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from functools import cache
 from itertools import pairwise
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.query import Query, QueryError, fold, parse, section_key
+from reader.query import Group, Query, QueryError, fold, parse, section_key
 
 # The conftest's autouse directory fixture is harmless to share between examples.
 FAST = settings(
@@ -143,11 +144,16 @@ def test_prefix_rules_while_typing() -> None:
     assert parse("sta section:News", prefix_last=True).to_fts5() == '"sta"'
 
 
-def test_trailing_or_while_typing() -> None:
-    # "OR" with no space yet may be the start of "Orbit"; with a space, the
-    # second side is still to come.
-    assert parse("tesla OR", prefix_last=True).to_fts5() == '"tesla" AND "OR" *'
-    assert parse("tesla OR ", prefix_last=True).to_fts5() == '"tesla"'
+@pytest.mark.parametrize("text", ["tesla OR", "tesla OR ", "tesla -semi OR"])
+@pytest.mark.parametrize("typing", [True, False])
+def test_a_trailing_or_is_refused_while_typing_too(text: str, typing: bool) -> None:
+    # One answer in the reader's bar and on the command line: an OR with
+    # nothing after it is the operator, never the word "or" or a prefix.
+    with pytest.raises(QueryError, match=r"^OR needs a term on each side$"):
+        parse(text, prefix_last=typing)
+    assert parse("tesla ORb", prefix_last=typing).to_fts5() == (
+        '"tesla" AND "ORb" *' if typing else '"tesla" AND "ORb"'
+    )
 
 
 # --- sections --------------------------------------------------------------------
@@ -405,3 +411,37 @@ def test_spans_are_sorted_disjoint_and_in_bounds(text: str, doc: str, prefix: bo
         assert 0 <= start < end <= len(doc)
         assert query.spans(doc[start:end])  # each span holds a term
     assert all(a[1] < b[0] for a, b in pairwise(spans))
+
+
+def _without_prefixes(query: Query) -> Query:
+    groups = tuple(
+        Group(tuple(replace(t, prefix=False) for t in g.include), g.exclude) for g in query.groups
+    )
+    return replace(query, groups=groups)
+
+
+def _answer(text: str, typing: bool) -> Query | str:
+    try:
+        return _without_prefixes(parse(text, prefix_last=typing))
+    except QueryError as exc:
+        return str(exc)
+
+
+@FAST
+@given(st.one_of(generated, generated.map(lambda t: t + " OR"), generated.map(lambda t: t + " ")))
+def test_typing_changes_only_the_last_words_prefix(text: str) -> None:
+    """The bar (typing) and `news search` read every query the same way, but for
+    the last word being a prefix and a phrase whose quote is still open."""
+    plain = _answer(text, typing=False)
+    if plain == "unclosed quote":
+        return
+    assert _answer(text, typing=True) == plain
+
+
+@FAST
+@given(st.text(alphabet='ab OR-"', max_size=20))
+def test_typing_changes_only_the_last_words_prefix_on_any_text(text: str) -> None:
+    plain = _answer(text, typing=False)
+    if plain == "unclosed quote":
+        return
+    assert _answer(text, typing=True) == plain
