@@ -51,7 +51,10 @@ ordered item's text starts with its number, "2. "); fenced and indented code
 are code; a table row is a paragraph with its cells joined by " | "; rules,
 raw HTML and images are dropped, though an image's alt text is kept when it
 says something (two words or more, not a file name). Soft breaks are spaces
-and hard breaks (and `<br>`) newlines. It never raises on any text.
+and hard breaks (and `<br>`) newlines. It never raises on any text. Every
+string it puts in a block (text, alt text, code, link and marker fields) is
+passed through `sanitize.clean` after markdown-it has decoded its character
+references, so `&#x202E;` in a file is removed like the character itself.
 
 markdown-it is imported on first use: it costs about 17 ms on top of Textual.
 """
@@ -496,6 +499,7 @@ class _Walker:
                     self.items.pop()
             elif kind in ("fence", "code_block"):
                 code = token.content[:-1] if token.content.endswith("\n") else token.content
+                code = clean(code)
                 self._flush_item()
                 self._emit(_Pending(BlockKind.CODE, parts=[(code, ())]))
             elif kind == "html_block":
@@ -582,7 +586,7 @@ class _Walker:
                 data = {}
             if isinstance(data, dict):
                 attrs = {
-                    key: value
+                    key: clean(value)
                     for key in ("attribution", "url")
                     if isinstance(value := data.get(key), str)
                 }
@@ -628,7 +632,8 @@ def _join(
 
 
 def _inline(children: list[Token]) -> tuple[str, tuple[Inline, ...]]:
-    """Plain text and spans from an inline token's children."""
+    """Plain text and spans from an inline token's children, each piece cleaned
+    (markdown-it has decoded its character references) before it is measured."""
     parts: list[str] = []
     spans: list[Inline] = []
     open_: list[tuple[Mark, int, str]] = []
@@ -638,17 +643,17 @@ def _inline(children: list[Token]) -> tuple[str, tuple[Inline, ...]]:
         kind = token.type
         piece = ""
         if kind in ("text", "text_special"):
-            piece = token.content
+            piece = clean(token.content)
         elif kind == "softbreak":
             piece = " "
         elif kind == "hardbreak":
             piece = "\n"
         elif kind == "code_inline":
-            piece = token.content
+            piece = clean(token.content)
             if piece:
                 spans.append(Inline(pos, pos + len(piece), Mark.CODE))
         elif kind in _OPENINGS:
-            url = str(token.attrGet("href") or "") if kind == "link_open" else ""
+            url = clean(str(token.attrGet("href") or "")) if kind == "link_open" else ""
             open_.append((_OPENINGS[kind], pos, url))
         elif kind in _CLOSINGS:
             mark = _CLOSINGS[kind]
@@ -686,7 +691,7 @@ _CLOSINGS = {"strong_close": Mark.STRONG, "em_close": Mark.EMPHASIS, "link_close
 
 def _alt_text(token: Token) -> str:
     """An image's alt text when it describes something; placeholders are dropped."""
-    alt = "".join(_texts(token.children or [])).strip()
+    alt = clean("".join(_texts(token.children or []))).strip()
     if len(_WORD.findall(alt)) < 2 or _FILE_NAME.match(alt) or "://" in alt:
         return ""
     return alt

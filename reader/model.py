@@ -122,7 +122,8 @@ def article_id(section: str, title: str, salt: str = "") -> str:
     """A short id that depends only on the story itself, never on its position,
     so bookmarks and reading state survive other stories being added or moved."""
     key = "\x1f".join((section.casefold().strip(), title.casefold().strip(), salt))
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=6).hexdigest()
+    # "surrogatepass": a lone surrogate (from JSON) must not crash; other ids are unchanged.
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
 def make_article(

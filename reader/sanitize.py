@@ -1,40 +1,72 @@
-"""Make untrusted text safe to put on a terminal.
+"""Make untrusted text safe to put on a terminal: the one cleaning function.
 
 Rich's `Text` removes only a few control characters and lets ESC and the C1
 range through, so a story could move the cursor, retitle the window or hide
-text behind a bidirectional override. Everything that comes from a source is
-passed through `clean` before it is stored or shown.
+text behind a bidirectional override. Every string from outside (a feed, a
+dump, a Markdown file, a bookmark or state file) is passed through `clean`
+where it enters, after any decoding of character references, so that a
+`&#x1b;` cannot bring back what was removed.
+
+What goes, and why only that:
+
+* Escape sequences that start with ESC go whole, so their parameters do not
+  survive as text: CSI (`ESC [` ... final byte), the strings OSC, DCS, SOS, PM
+  and APC (`ESC ] P X ^ _` up to BEL or ST), and any other `ESC` sequence. A
+  string that is never terminated ends at the end of its line: a stray `ESC ]`
+  must not eat the rest of a story.
+* A C1 character (U+0080-U+009F) goes alone, even one that could start an
+  8-bit sequence. In UTF-8 text these are nearly always mojibake: UTF-8 quotes
+  read as Latin-1 give `\\x9c` and `\\x9d` (ST and OSC), and taking those for a
+  string deleted the words between a closing and an opening quote. What follows
+  such a character is printable text and stays; without its introducer it
+  cannot drive anything.
+* C0 controls except newline and tab, and DEL; carriage returns too (line ends
+  are normalised before text gets here).
+* Bidirectional embeddings, overrides and isolates, and the invisible
+  direction marks (LRM, RLM, ALM), which can reorder what is shown.
+* A lone surrogate (only JSON's `\\ud800` can make one) becomes U+FFFD: it
+  cannot be encoded, so it would crash whatever writes it out later.
+
+Every pattern here is linear in the length of the text.
 """
 
 from __future__ import annotations
 
 import re
 
-# Whole escape sequences first, so their parameters do not survive as text:
-# CSI (ESC [ or U+009B) ... final byte; OSC, DCS, SOS, PM, APC strings up to
-# BEL or ST (ESC \ or U+009C); then any other two-byte ESC sequence.
+# Escape sequences, tried in this order at each ESC. None of the repeats can
+# overlap the next, so there is no backtracking: each match is one pass.
 _ESCAPES = re.compile(
     r"""
-      (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|$)
-    | \x1b [\x20-\x2f]* [\x30-\x7e]?
+      \x1b \[ [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?         # CSI
+    | \x1b [\]PX^_] [^\x07\x1b\x9c\n]* (?: \x07 | \x9c | \x1b\\ )?   # OSC DCS SOS PM APC
+    | \x1b [\x20-\x2f]* [\x30-\x7e]?                          # any other, or a lone ESC
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
-# C0 controls except tab and newline, DEL, C1 controls, bidirectional
-# embeddings, overrides and isolates.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Single characters that go: C0 controls except tab and newline, DEL, C1, the
+# bidi marks, embeddings, overrides and isolates. Lone surrogates are replaced.
+_DROP = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_SURROGATES = "\ud800-\udfff"
+_CONTROLS = re.compile(f"[{_DROP}]")
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
+UNSAFE = re.compile(f"[{_DROP}{_SURROGATES}]")
+"""Matches any character `clean` would change: `UNSAFE.search(s)` is the quick
+test that `clean(s) == s`."""
+
+REPLACEMENT = "\ufffd"
 
 
 def clean(text: str) -> str:
     """Drop escape sequences and control characters, keeping newlines and tabs.
 
-    Carriage returns go too: line ends are normalised before text gets here.
     Most text has nothing to drop, and one search says so quickly.
     """
-    if not _CONTROLS.search(text):
+    if not UNSAFE.search(text):
         return text
-    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+    if "\x1b" in text:
+        text = _ESCAPES.sub("", text)
+    return _SURROGATE.sub(REPLACEMENT, _CONTROLS.sub("", text))
 
 
 def clean_line(text: str) -> str:

@@ -57,7 +57,7 @@ from markdown_it import MarkdownIt
 
 from reader.markdown import markdown_to_text
 from reader.model import Article, Block, BlockKind, article_id, make_article
-from reader.sanitize import clean, clean_line
+from reader.sanitize import UNSAFE, clean, clean_line
 
 STANDFIRST_MAX_WORDS = 60
 # A summary whose first letters are the content's is an excerpt, not a standfirst.
@@ -164,7 +164,7 @@ _OPTIONS = ConversionOptions(
 _LINK_OR_IMAGE = re.compile(r"<[aAiI]")
 _RELATIVE_REF = re.compile(r"(?:href|src|HREF|SRC)\s*=\s*[\"']?\s*(?![A-Za-z][A-Za-z0-9+.-]*:)")
 # Anything `clean` would remove: most text has none, and checking is cheaper.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = UNSAFE
 
 
 def _clean(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Nothing from a source may drive the terminal."""
+"""Nothing from a source may drive the terminal, and nothing else is lost."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sanitize import clean, clean_line
+from reader.sanitize import UNSAFE, clean, clean_line
 
 
 @pytest.mark.parametrize(
@@ -14,10 +14,9 @@ from reader.sanitize import clean, clean_line
     [
         ("a\x1b[31mred\x1b[0m b", "ared b"),  # CSI colour
         ("a\x1b[2J\x1b[Hb", "ab"),  # CSI clear screen, cursor home
-        ("a\x9b2Jb", "ab"),  # 8-bit CSI
         ("x\x1b]0;new title\x07y", "xy"),  # OSC window title, BEL-terminated
         ("x\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\y", "xlinky"),  # OSC 8 hyperlink, ST
-        ("x\x9d0;title\x9cy", "xy"),  # 8-bit OSC and ST
+        ("x\x1b]0;title\x9cy", "xy"),  # OSC ended by an 8-bit ST
         ("a\x1bPqsixel\x1b\\b", "ab"),  # DCS
         ("a\x1b_apc\x1b\\b", "ab"),  # APC
         ("a\x1b^pm\x1b\\b", "ab"),  # PM
@@ -30,15 +29,39 @@ from reader.sanitize import clean, clean_line
         ("a\x85b\x8fc\x80d", "abcd"),  # C1 controls
         ("a\u202eb\u202ac\u202bd\u202ce\u202df", "abcdef"),  # bidi embeddings, overrides
         ("a\u2066b\u2067c\u2068d\u2069e", "abcde"),  # bidi isolates
+        ("a\u200eb\u200fc\u061cd", "abcd"),  # direction marks
         ("a\rb", "ab"),  # a bare carriage return could overwrite the line
+        ("a\ud800b\udfffc", "a\ufffdb\ufffdc"),  # lone surrogates cannot be encoded
     ],
 )
 def test_clean_drops(raw: str, expected: str) -> None:
     assert clean(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # UTF-8 quotes read as Latin-1: \x9d (OSC) ... \x9c (ST) is not a string.
+        (
+            "He said \u00e2\x80\x9dno\u00e2\x80\x9d, then \u00e2\x80\x9cyes",
+            "He said \u00e2no\u00e2, then \u00e2yes",
+        ),
+        ("a\x9db c d", "ab c d"),
+        ("x\x9d0;title\x9cy", "x0;titley"),  # 8-bit strings are not taken as strings
+        ("a\x9b2Jb", "a2Jb"),  # nor an 8-bit CSI: its text is harmless without it
+    ],
+)
+def test_a_lone_c1_character_goes_alone(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+def test_an_unterminated_string_ends_at_the_line_end() -> None:
+    assert clean("one\x1b]0;title\ntwo\nthree") == "one\ntwo\nthree"
+    assert clean("one\x1bPdcs\x1b[31mred") == "onered"  # a new sequence ends it too
+
+
 def test_clean_keeps_newlines_tabs_and_wide_characters() -> None:
-    text = "line one\n\ttabbed 日本語 😀 café Ж"
+    text = "line one\n\ttabbed 日本語 😀 café Ж עברית العربية"
     assert clean(text) == text
 
 
@@ -46,8 +69,76 @@ def test_clean_line_folds_whitespace() -> None:
     assert clean_line("  a\tb\n c  ") == "a b c"
 
 
-@given(st.text())
+def test_clean_is_linear() -> None:
+    """Many unterminated strings on one long line: each stops at the next ESC."""
+    import time
+
+    text = ("\x1b]" + "x" * 50) * 20_000 + "\x9d" * 100_000
+    started = time.perf_counter()
+    assert clean(text) == ""
+    assert time.perf_counter() - started < 1.0
+
+
+def _forbidden(c: str) -> bool:
+    o = ord(c)
+    return (
+        (o < 0x20 and c not in "\n\t")
+        or 0x7F <= o <= 0x9F
+        or 0x202A <= o <= 0x202E
+        or 0x2066 <= o <= 0x2069
+        or c in "\u200e\u200f\u061c"
+        or 0xD800 <= o <= 0xDFFF
+    )
+
+
+# Text weighted towards what makes trouble, so the sequences are really tried.
+_TRICKY = st.sampled_from(
+    list("\x1b\x07\x9b\x9c\x9d\x90\n\t[]P_^X\\;0123mJ\u202e\u2066\u200f\ud800 aé日")
+)
+_TEXT = st.text() | st.text(_TRICKY) | st.lists(st.text() | st.text(_TRICKY)).map("".join)
+
+
+@given(_TEXT)
 def test_nothing_that_drives_a_terminal_survives(text: str) -> None:
     out = clean(text)
-    assert not any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in out)
-    assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in out)
+    assert not any(_forbidden(c) for c in out)
+    out.encode("utf-8")  # no lone surrogate
+
+
+@given(_TEXT)
+def test_clean_is_idempotent(text: str) -> None:
+    once = clean(text)
+    assert clean(once) == once
+    assert clean_line(clean_line(text)) == clean_line(text)
+    assert UNSAFE.search(once) is None
+
+
+@given(st.text())
+def test_without_esc_only_the_unsafe_characters_go(text: str) -> None:
+    """No ESC, no sequence: every other character is kept, in order."""
+    text = text.replace("\x1b", "")
+    expected = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    assert clean(text) == "".join(c for c in expected if not _forbidden(c))
+
+
+_SAFE = st.text(st.characters(exclude_characters="\x1b").filter(lambda c: not _forbidden(c)))
+_SEQUENCE = st.sampled_from(
+    [
+        "\x1b[31m",
+        "\x1b[2J",
+        "\x1b[?25l",
+        "\x1b]0;title\x07",
+        "\x1b]8;;http://evil\x1b\\",
+        "\x1bPq#0;2\x1b\\",
+        "\x1b_payload\x9c",
+        "\x1b(0",
+        "\x1bc",
+        "\x1b7",
+    ]
+)
+
+
+@given(st.lists(st.tuples(_SAFE, _SEQUENCE)), _SAFE)
+def test_printable_text_between_sequences_is_kept(pieces: list[tuple[str, str]], tail: str) -> None:
+    text = "".join(safe + seq for safe, seq in pieces) + tail
+    assert clean(text) == "".join(safe for safe, _ in pieces) + tail

@@ -1,0 +1,100 @@
+"""Untrusted text through the command line: what a dump, a Markdown file or a
+feed says reaches the terminal only as harmless characters, and no more of it
+is dropped than must be."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+# What may never reach the terminal: ESC, BEL, the other controls, C1, the bidi
+# overrides, embeddings, isolates and marks.
+FORBIDDEN = {chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} - {"\n", "\t"}
+FORBIDDEN |= {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+FORBIDDEN |= {"\u200e", "\u200f", "\u061c"}
+
+
+def hostile(text: str) -> set[str]:
+    return {c for c in text if c in FORBIDDEN}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def only_id(capsys: pytest.CaptureFixture[str], *args: str, title: str) -> str:
+    code, out, _ = run(capsys, "list", "--json", *args)
+    assert code == 0
+    return next(s["id"] for s in json.loads(out) if title in s["title"])
+
+
+def test_a_lone_c1_character_in_a_dump_drops_nothing_after_it(
+    capsys: pytest.CaptureFixture[str], write_dump
+) -> None:
+    # U+009D is what a UTF-8 closing quote becomes when read as Latin-1.
+    dump = write_dump(
+        "World\nA title here\nHe said \u00e2\x80\x9dno\u00e2\x80\x9d and more words follow.\n"
+        "Second paragraph stays.\n"
+    )
+    story = only_id(capsys, str(dump), title="A title")
+    code, out, _ = run(capsys, "show", story, str(dump))
+    assert code == 0
+    assert "no\u00e2 and more words follow." in out
+    assert not hostile(out)
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "n.md").write_text(
+        "# Note title\n\n"
+        "Bidi &#x202E;here and a mark &#x200F;there.\n\n"
+        "![two words &#x2066;alt](pic.png) after\n\n"
+        "[li&#x202E;nk](https://a.example/x)\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_character_references_in_a_markdown_file_are_cleaned_after_decoding(
+    capsys: pytest.CaptureFixture[str], notes: Path
+) -> None:
+    code, _, err = run(capsys, "add", str(notes))
+    assert code == 0, err
+    story = only_id(capsys, title="Note title")
+    code, out, _ = run(capsys, "show", story)
+    assert code == 0
+    assert "Bidi here and a mark there." in out
+    assert "two words alt after" in out and "link" in out
+    assert not hostile(out)
+    code, out, _ = run(capsys, "search", "--json", "bidi")
+    assert (
+        code == 0 and "Note title" in out and not hostile(json.loads(out)["results"][0]["snippet"])
+    )
+
+
+def test_character_references_in_a_feed_image_alt_text_are_cleaned(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>Alt story</title><link>https://w.example/1</link>"
+        "<description>&lt;p&gt;Before &lt;img alt=&quot;two &amp;amp;#x202E;words here&quot;"
+        " src=&quot;https://w.example/i.png&quot;&gt; after&lt;/p&gt;</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "add", str(feed))
+    assert code == 0, err
+    story = only_id(capsys, title="Alt story")
+    code, out, _ = run(capsys, "show", story)
+    assert code == 0 and "Before" in out and "after" in out
+    assert not hostile(out)
