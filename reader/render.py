@@ -175,16 +175,16 @@ def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[Renderab
     elif kind is BlockKind.QUOTE:
         yield Bar(_text(block.text, "italic", hl, block.inlines, p), p.muted, "┃")
     elif kind is BlockKind.RELATED:
-        line = Text("Related: ", style=f"bold {p.muted}")
         link_style = Style(color=p.link, underline=True, link=http_link(block.url) or None)
-        yield line + _text(block.text, link_style, hl)
+        # Assembled, not added: `a + b` keeps a's style over b, which dimmed the link.
+        yield Text.assemble(("Related: ", f"bold {p.muted}"), _text(block.text, link_style, hl))
     elif kind is BlockKind.LABEL or kind is BlockKind.HEADING:
         yield _text(block.text, f"bold {p.accent}", hl, block.inlines, p)
     elif kind is BlockKind.FOOTER:
         yield _text(block.text, f"italic {p.muted}", hl)
     elif kind is BlockKind.LIST_ITEM:
         indent = "  " * max(0, block.level - 1)
-        yield Text(indent + "• ", style=p.accent) + _text(block.text, "", hl, block.inlines, p)
+        yield Text.assemble((indent + "• ", p.accent), _text(block.text, "", hl, block.inlines, p))
     elif kind is BlockKind.CODE:
         yield _text(block.text, "reverse", hl)
     else:

@@ -20,6 +20,7 @@ from reader.model import Article
 from reader.state import ReadingState
 from reader.tui.saver import Saver
 from reader.tui.screens.reader import ReaderScreen
+from reader.tui.theme import readable_variables
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
@@ -66,6 +67,11 @@ class NewsApp(App[None]):
         self.saver = Saver(self._store_error)
         if (theme := self.state.theme) and theme in self.available_themes:
             self.theme = theme
+
+    def get_css_variables(self) -> dict[str, str]:
+        # Every theme's text made readable (WCAG AA) on the panes it is drawn on.
+        self.theme_variables = readable_variables(super().get_css_variables())
+        return self.theme_variables
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(

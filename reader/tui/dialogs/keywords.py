@@ -77,7 +77,7 @@ class KeywordsDialog(ModalScreen[None]):
                 label.append("  " + ", ".join(flags), style="dim")
             listing.add_option(Option(label))
         if not self.keywords:
-            listing.add_option(Option(Text("No keywords yet", style="dim"), disabled=True))
+            listing.add_option(Option(Text("No keywords yet"), disabled=True))
 
     @on(Input.Submitted, "#keyword-input")
     def _add(self, event: Input.Submitted) -> None:

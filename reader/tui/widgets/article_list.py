@@ -445,7 +445,8 @@ class ArticleList(ScrollView, can_focus=True):
             if unread and not row.pinned:  # "3/5": three of five unread
                 count.append(str(unread), style=Style(bold=True))
                 count.append("/")
-            count.append(str(total), style=Style(dim=True))
+            # Muted as read titles are (a `dim` primary fell under 4.5:1 on the sidebar).
+            count.append(str(total), style=self.get_component_rich_style("article-list--read"))
             text = Text(row.section, style=style, no_wrap=True, overflow="ellipsis")
             text.truncate(max(1, width - count.cell_len - 1), overflow="ellipsis")
             text.pad_right(width - text.cell_len - count.cell_len)

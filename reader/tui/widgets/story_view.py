@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from reader.model import Article
 from reader.render import MEASURE, Highlighter, Palette, render_article
+from reader.tui.theme import story_palette
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 MATCH = "news-match"  # style meta key that numbers search matches
@@ -162,8 +163,7 @@ class StoryView(ScrollView, can_focus=True):
             self._render_story()
 
     def _palette(self) -> Palette:
-        theme = self.app.current_theme
-        return Palette(accent=theme.primary, muted="dim", link=theme.accent or theme.primary)
+        return story_palette(self.app.theme_variables)
 
     def _render_story(self) -> None:
         width = self.scrollable_content_region.width

@@ -1,0 +1,140 @@
+"""Theme colours a person can read, in every theme.
+
+Textual's themes do not promise legible text: in `textual-light` the accent
+(links) is 1.5:1 on the background and `$text-accent` 3.3:1; in `textual-dark`
+the scrollbar's thumb is 1.55:1 on its track and the cursor row 3.8:1. Rather
+than fix two themes by hand (and leave the other nineteen as they are), the app
+passes Textual's variables through `readable_variables`, which moves each text
+colour towards black or white, keeping its hue, until it reaches WCAG AA (4.5:1)
+on every pane it is drawn on, and each scrollbar thumb until it stands 3:1
+against its track. Colours that already pass are left exactly as the theme has
+them.
+
+The story's own colours (rendered by `reader.render` with Rich, outside the
+CSS) come from the same variables through `story_palette`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.color import BLACK, WHITE, Color
+
+from reader.render import Palette
+
+TEXT_CONTRAST = 4.5  # WCAG AA for text
+UI_CONTRAST = 3.0  # WCAG AA for the parts of controls a person must see
+LINK = "news-link"  # the variable this module adds: the colour of links
+
+# The panes text is drawn on: the story, the sidebar and dialogs, bars and the footer.
+PANES = ("background", "surface", "panel")
+# Text colours used by the reader's styles and Textual's widgets.
+TEXT = (
+    "foreground",
+    "text-primary",
+    "text-secondary",
+    "text-accent",
+    "text-warning",
+    "text-error",
+    "text-success",
+    "footer-key-foreground",
+)
+THUMBS = ("scrollbar", "scrollbar-hover", "scrollbar-active")
+# Link colours in order of preference: the first that reads on every pane wins.
+LINK_CANDIDATES = ("accent", "text-accent", "text-secondary", "text-primary")
+STEP = 0.05
+
+
+def luminance(colour: Color) -> float:
+    """Relative luminance as WCAG defines it (sRGB, gamma removed)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(colour.r) + 0.7152 * linear(colour.g) + 0.0722 * linear(colour.b)
+
+
+def contrast(first: Color, second: Color) -> float:
+    """The WCAG contrast ratio of two opaque colours, from 1 to 21."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def resolve(value: str, background: Color) -> Color:
+    """A variable's value as it is drawn on `background`: `auto 60%` is Textual's
+    contrasting text at that opacity, and a colour with alpha is blended."""
+    if value.startswith("auto"):
+        _, _, percent = value.partition(" ")
+        alpha = float(percent.rstrip("%")) / 100 if percent else 1.0
+        return background + background.get_contrast_text(alpha)
+    return background + Color.parse(value)
+
+
+def readable(colour: Color, backgrounds: Iterable[Color], minimum: float) -> Color:
+    """`colour`, moved towards black on light backgrounds (white on dark) just far
+    enough to reach `minimum` against each of them."""
+    grounds = list(backgrounds)
+    target = BLACK if luminance(grounds[0]) > 0.179 else WHITE
+    amount = 0.0
+    moved = colour
+    while amount < 1 and min(contrast(moved, g) for g in grounds) < minimum:
+        amount = min(1.0, amount + STEP)
+        moved = colour.blend(target, amount)
+    return moved.clamped
+
+
+def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+    """Textual's CSS variables with every text colour readable on every pane, the
+    thumbs visible on their tracks, and `news-link` added."""
+    out = dict(variables)
+    base = Color.parse(out["background"])
+    panes = [base + Color.parse(out[name]) for name in PANES]
+    # Before the text colours move: a theme's own colour that reads is preferred
+    # to one this module had to darken (a blue link, not a darkened orange).
+    out[LINK] = _link(out, panes)
+    for name in TEXT:
+        if name in out and not out[name].startswith("auto"):
+            colour = resolve(out[name], base)
+            if min(contrast(colour, pane) for pane in panes) < TEXT_CONTRAST:
+                out[name] = readable(colour, panes, TEXT_CONTRAST).hex
+    track = resolve(out["scrollbar-background"], base)
+    for name in THUMBS:
+        thumb = resolve(out[name], track)
+        if contrast(thumb, track) < UI_CONTRAST:
+            out[name] = readable(thumb, [track], UI_CONTRAST).hex
+    _readable_cursor(out, panes[1])
+    return out
+
+
+def _link(variables: Mapping[str, str], panes: list[Color]) -> str:
+    base = panes[0]
+    for name in LINK_CANDIDATES:
+        colour = resolve(variables[name], base)
+        if min(contrast(colour, pane) for pane in panes) >= TEXT_CONTRAST:
+            return colour.hex
+    return readable(resolve(variables["text-secondary"], base), panes, TEXT_CONTRAST).hex
+
+
+def _readable_cursor(variables: dict[str, str], surface: Color) -> None:
+    """The highlighted row of a list: its text must read on the cursor's colour."""
+    background = resolve(variables["block-cursor-background"], surface)
+    text = resolve(variables["block-cursor-foreground"], background)
+    if contrast(text, background) >= TEXT_CONTRAST:
+        return
+    solid = background.get_contrast_text(1.0)
+    variables["block-cursor-foreground"] = solid.hex
+    if contrast(solid, background) < TEXT_CONTRAST:
+        # Move the cursor's colour away from its text instead.
+        variables["block-cursor-background"] = readable(background, [solid], TEXT_CONTRAST).hex
+
+
+def story_palette(variables: Mapping[str, str]) -> Palette:
+    """The colours `reader.render` draws a story with, from the (readable)
+    variables: named colours rather than `dim`, whose look each terminal decides."""
+    base = Color.parse(variables["background"])
+    return Palette(
+        accent=resolve(variables["text-primary"], base).hex,
+        muted=resolve(variables["text-muted"], base).hex,
+        link=variables.get(LINK) or resolve(variables["accent"], base).hex,
+    )
