@@ -21,6 +21,7 @@ from reader.state import ReadingState
 from reader.tui.saver import Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables
+from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
@@ -113,9 +114,9 @@ class NewsApp(App[None]):
         # Only now: toasts raised before the first screen is up are not shown.
         for problem in (self.bookmarks.problem, self.state.problem):
             if problem:
-                self.notify(problem, title="Could not load", severity="warning", timeout=15)
+                notify(self, problem, title="Could not load", severity="warning", timeout=15)
         for warning in self.warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            notify(self, warning, severity="warning", timeout=10)
 
     def _theme_changed(self, theme: str) -> None:
         self.saver.submit(self.state.set_theme, theme)
@@ -123,7 +124,7 @@ class NewsApp(App[None]):
     def _store_error(self, message: str) -> None:
         """Called from the saver's thread."""
         try:
-            self.call_from_thread(self.notify, message, severity="error", timeout=10)
+            self.call_from_thread(notify, self, message, severity="error", timeout=10)
         except RuntimeError:  # the app has already stopped: say it on the terminal
             print(f"news: {message}", file=sys.stderr)
 

@@ -27,6 +27,7 @@ from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
 from reader.state import ReadingState
 from reader.tui.saver import Saver
+from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
@@ -292,7 +293,7 @@ class ReaderScreen(Screen[None]):
     def open(self, entry: Entry) -> None:
         article = self._load(entry)
         if article is None:
-            self.notify("That story is no longer in the library", severity="warning")
+            notify(self, "That story is no longer in the library", severity="warning")
             return
         if self.story.article is not None and self.story.article.id != article.id:
             self._leave_story()
@@ -575,7 +576,7 @@ class ReaderScreen(Screen[None]):
         current = self.story.article
         target = self.sidebar.step_from(current.id if current else None, step)
         if target is None:
-            self.notify("No more stories this way", timeout=2)
+            notify(self, "No more stories this way", timeout=2)
         else:
             self.open(target)
 
@@ -588,7 +589,7 @@ class ReaderScreen(Screen[None]):
     def action_next_unread(self) -> None:
         target = self.sidebar.next_unread()
         if target is None:
-            self.notify("Everything is read", timeout=2)
+            notify(self, "Everything is read", timeout=2)
         else:
             self.open(target)
 
@@ -598,7 +599,7 @@ class ReaderScreen(Screen[None]):
             return
         now_read = article.id not in self._read
         self._set_read(article, now_read)
-        self.notify("Marked read" if now_read else "Marked unread", timeout=1.5)
+        notify(self, "Marked read" if now_read else "Marked unread", timeout=1.5)
 
     def action_toggle_bookmark(self) -> None:
         article = self.current()
@@ -607,18 +608,18 @@ class ReaderScreen(Screen[None]):
         if article.id in self._pins:
             del self._pins[article.id]
             self.saver.submit(self.bookmarks.remove, article.id)
-            self.notify("Bookmark removed", timeout=1.5)
+            notify(self, "Bookmark removed", timeout=1.5)
         else:
             self._pins[article.id] = Bookmark.of(article)
             self.saver.submit(self.bookmarks.add, article)
-            self.notify("Bookmarked · B lists bookmarks · e adds a note", timeout=2)
+            notify(self, "Bookmarked · B lists bookmarks · e adds a note", timeout=2)
         self._update_sidebar()
         if self.story.article is not None and self.story.article.id == article.id:
             self.story.set_note(self._note_for(article.id))
 
     def action_bookmarks(self) -> None:
         if not self._pins:
-            self.notify("No bookmarks yet: b bookmarks a story", timeout=2)
+            notify(self, "No bookmarks yet: b bookmarks a story", timeout=2)
             return
         self.sidebar_open = True
         self.sidebar.jump_to_bookmarks()
@@ -644,7 +645,7 @@ class ReaderScreen(Screen[None]):
             self._update_sidebar()
             if self.story.article is not None and self.story.article.id == article.id:
                 self.story.set_note(new)
-            self.notify("Note saved" if new else "Note cleared", timeout=1.5)
+            notify(self, "Note saved" if new else "Note cleared", timeout=1.5)
 
         self.app.push_screen(NoteDialog(article.title, note), done)
 
@@ -652,17 +653,17 @@ class ReaderScreen(Screen[None]):
         article = self.current()
         url = article.url if article is not None else ""
         if not url.startswith(("http://", "https://")):
-            self.notify("This story has no web link", timeout=2)
+            notify(self, "This story has no web link", timeout=2)
             return
         self._open_in_browser(url)
-        self.notify(f"Opening {url}", timeout=2)
+        notify(self, f"Opening {url}", timeout=2)
 
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         import webbrowser  # starting a browser can block: never on the event loop
 
         if not webbrowser.open(url):
-            self.app.call_from_thread(self.notify, "No browser to open it in", severity="warning")
+            self.app.call_from_thread(notify, self, "No browser to open it in", severity="warning")
 
     # -- feeds ---------------------------------------------------------------------
 
@@ -676,10 +677,10 @@ class ReaderScreen(Screen[None]):
     def action_refresh(self) -> None:
         path = self._library_path()
         if path is None:
-            self.notify("Refresh works on the library, not on files given to news", timeout=3)
+            notify(self, "Refresh works on the library, not on files given to news", timeout=3)
             return
         if any(w.group == "refresh" and w.is_running for w in self.workers):
-            self.notify("Already refreshing", timeout=2)
+            notify(self, "Already refreshing", timeout=2)
             return
         self._refresh(path)
 
@@ -707,7 +708,7 @@ class ReaderScreen(Screen[None]):
 
     def _show_refresh(self, feeds: int) -> None:
         if not feeds:
-            self.notify("No feeds yet: add one with `news add URL`", timeout=4)
+            notify(self, "No feeds yet: add one with `news add URL`", timeout=4)
             return
         activity = self.activity
         activity.start(f"Refreshing {feeds} feed{'s' if feeds != 1 else ''}", feeds)
@@ -727,10 +728,10 @@ class ReaderScreen(Screen[None]):
         new = sum(o.new for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
         summary = f"{len(outcomes)} feeds refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
-        self.notify(summary, timeout=4)
+        notify(self, summary, timeout=4)
         for outcome in failed:
-            self.notify(f"{outcome.name}: {outcome.reason}", title="Feed failed",
-                        severity="warning", timeout=10)  # fmt: skip
+            message = f"{outcome.name}: {outcome.reason}"
+            notify(self, message, title="Feed failed", severity="warning", timeout=10)
 
     def action_full_text(self) -> None:
         article = self.story.article
@@ -738,12 +739,12 @@ class ReaderScreen(Screen[None]):
         if article is None:
             return
         if path is None:
-            self.notify("Full text is stored in the library; these are files", timeout=3)
+            notify(self, "Full text is stored in the library; these are files", timeout=3)
             return
         if not article.url:
-            self.notify("This story has no link to fetch", timeout=2)
+            notify(self, "This story has no link to fetch", timeout=2)
             return
-        self.notify("Fetching the whole article…", timeout=2)
+        notify(self, "Fetching the whole article…", timeout=2)
         self._full_text(path, article.id)
 
     @work(thread=True, group="full-text")
@@ -756,7 +757,7 @@ class ReaderScreen(Screen[None]):
             fetch_fulltext(library, article_id)
         except FulltextError as exc:
             message = f"Full text: {exc}; the teaser stays"
-            self.app.call_from_thread(self.notify, message, severity="warning", timeout=6)
+            self.app.call_from_thread(notify, self, message, severity="warning", timeout=6)
             return
         finally:
             library.close()
@@ -765,11 +766,11 @@ class ReaderScreen(Screen[None]):
     def _full_text_done(self, article_id: str) -> None:
         story = self.story
         if story.article is None or story.article.id != article_id:
-            self.notify("Full text saved", timeout=2)
+            notify(self, "Full text saved", timeout=2)
             return
         if (article := self.catalog.article(article_id)) is not None:
             story.show(article, scroll_y=round(story.scroll_y), note=self._note_for(article_id))
-            self.notify("Full text saved: it reads offline and is searchable", timeout=3)
+            notify(self, "Full text saved: it reads offline and is searchable", timeout=3)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open

@@ -1,0 +1,102 @@
+"""Toasts show what strangers wrote as literal text: never markup, never an action."""
+
+from __future__ import annotations
+
+import re
+import webbrowser
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets._toast import Toast
+from unit.feed_server import FeedServer, running
+
+from reader.catalog import LibraryCatalog
+from reader.library.articles import Library
+from reader.model import Block, BlockKind, make_article
+from reader.tui.app import NewsApp
+
+SIZE = (120, 40)
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    yield from running()
+
+
+def toasts(app: NewsApp) -> list[str]:
+    return [toast.render().plain for toast in app.screen.query(Toast)]
+
+
+async def shown(pilot, app: NewsApp, text: str) -> list[str]:
+    """The toasts on screen once one holding `text` is up (toasts mount a few
+    frames after they are raised)."""
+    for _ in range(20):
+        if any(text in t for t in toasts(app)):
+            break
+        await pilot.pause(0.05)
+    return toasts(app)
+
+
+async def refresh_failing(tmp_path: Path, server: FeedServer, title: str) -> NewsApp:
+    library = Library.open(tmp_path / "library.sqlite")
+    library.add_source("feed", server.url("/gone.xml"), title=title)
+    server.serve("/gone.xml", b"", status=404)
+    return NewsApp(LibraryCatalog(library))
+
+
+async def test_a_feed_title_with_a_click_action_is_shown_literally_and_a_click_does_nothing(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    title = "[@click=app.toggle_theme]Feed moved[/]"
+    app = await refresh_failing(tmp_path, server, title)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        theme = app.theme
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        failed = [t for t in await shown(pilot, app, "Feed failed") if "Feed failed" in t]
+        assert failed and title in failed[0], toasts(app)
+        toast = next(t for t in app.screen.query(Toast) if "Feed failed" in t.render().plain)
+        # On the words that markup would have made a link.
+        await pilot.click(toast, offset=(3, 2))
+        await pilot.pause()
+        assert app.theme == theme
+
+
+@pytest.mark.parametrize("title", ["Ars [/] Technica", "[Blog] My feed", "[b]bold[/b] news"])
+async def test_feed_titles_that_look_like_markup_neither_crash_nor_lose_words(
+    tmp_path: Path, server: FeedServer, title: str
+) -> None:
+    app = await refresh_failing(tmp_path, server, title)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        assert any(f"{title}: " in t for t in await shown(pilot, app, "Feed failed"))
+
+
+async def test_o_on_a_link_with_markup_opens_it_and_names_it_literally(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    url = "https://example.com/a[/]b[@click=app.quit]"
+    story = make_article("News", "Linked", [Block(BlockKind.PARAGRAPH, "Text.")], "t", url=url)
+    app = NewsApp([story])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("o")
+        await app.screen.workers.wait_for_complete()
+        assert f"Opening {url}" in await shown(pilot, app, "Opening")
+        assert opened == [url]
+
+
+def test_no_toast_in_the_reader_bypasses_the_plain_text_notify() -> None:
+    """Textual's notify parses markup: every toast goes through reader.tui.toast."""
+    offenders = []
+    for path in sorted((ROOT / "reader" / "tui").rglob("*.py")):
+        if path.name == "toast.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"\.notify\b(?!_)", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
