@@ -7,6 +7,7 @@ and work where no terminal UI can run. One module per group of commands.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
@@ -33,6 +34,7 @@ commands:
   news fulltext ID                 fetch a story's web page and keep its full text
   news import-opml FILE            subscribe to the feeds in an OPML file
   news export-opml                 the feed subscriptions as OPML, to standard output
+  news doctor                      check the library and repair a damaged search index
 
 Run `news COMMAND --help` for a command's options.
 """
@@ -51,6 +53,7 @@ COMMANDS: dict[str, str] = {
     "fulltext": "sources:cmd_fulltext",
     "import-opml": "sources:cmd_import_opml",
     "export-opml": "sources:cmd_export_opml",
+    "doctor": "doctor:cmd_doctor",
 }
 
 
@@ -75,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _command_tui()(args, config, COMMANDS_HELP)
     except (UserError, ConfigError, StoreError) as exc:
         print(f"news: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except sqlite3.DatabaseError as exc:  # a library with a damaged page
+        from reader.library.db import damaged, default_path
+
+        print(f"news: {damaged(default_path(), exc)}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:  # `news list | head`
         sys.stderr.close()

@@ -64,9 +64,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "LibraryConnection",
     "LibraryError",
+    "damaged",
     "default_path",
     "migrate",
     "open_library",
+    "refuse_foreign",
     "reopen",
     "transaction",
 ]
@@ -81,8 +83,53 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 RANK_WEIGHTS = (10.0, 4.0, 1.0, 0.0)
 
 
+# The tables every version of the schema has: a database without them is not ours.
+NEWS_TABLES = frozenset({"meta", "sources", "sections", "articles"})
+DOCTOR_HINT = "`news doctor` checks it and repairs what it can"
+
+
 class LibraryError(Exception):
     """The library file cannot be used; the message names it and says why."""
+
+
+def damaged(location: object, exc: sqlite3.DatabaseError) -> str:
+    """One line for a library SQLite cannot read (a page overwritten, say)."""
+    return f"{location}: the library is damaged ({exc}); {DOCTOR_HINT}"
+
+
+def refuse_foreign(path: Path) -> None:
+    """Raise `LibraryError` for a file that is not a news library, before
+    anything is written to it.
+
+    It is read through a read-only connection, so a database of another
+    program is left byte for byte as it was: no tables added, no seed
+    imported, no switch to WAL. A missing or empty file, or a database with
+    no tables at all, is fine: it becomes a library.
+    """
+    try:
+        if path.stat().st_size == 0:
+            return
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    if not path.is_file():
+        raise LibraryError(f"{path}: not a file, so not a news library")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_schema")}
+            version = user_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise LibraryError(f"{path}: not a news library (not a SQLite database)") from None
+        raise LibraryError(damaged(path, exc)) from None
+    if (tables or version) and not NEWS_TABLES.issubset(tables):
+        raise LibraryError(
+            f"{path}: not a news library (a database without its tables); left untouched"
+        )
 
 
 class LibraryConnection(sqlite3.Connection):
@@ -267,6 +314,7 @@ def open_library(
             path.parent.mkdir(parents=True, exist_ok=True)
         if not migrate_schema and not Path(path).exists():
             raise LibraryError(f"{path}: no such library")  # and do not leave an empty one
+        refuse_foreign(Path(path))
         target = str(path)
     conn = _connect(target, memory, check_same_thread)
     try:
@@ -277,7 +325,7 @@ def open_library(
             raise LibraryError(f"{target}: not at schema {SCHEMA_VERSION}; open it to migrate")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise LibraryError(f"{target}: not a usable news library: {exc}") from None
+        raise LibraryError(damaged(target, exc)) from None
     except BaseException:
         conn.close()
         raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -87,3 +88,135 @@ _OLD_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 def test_the_linear_patterns_find_what_the_old_ones_found(line: str) -> None:
     assert dump._ending(line) == (_OLD_TRAILING.sub("", line) or line)
     assert bool(dump._EMAIL.search(line)) == bool(_OLD_EMAIL.search(line))
+
+
+# Finding 8: a database that is not a news library, a damaged library -----------
+
+LIBRARY_COMMANDS = (
+    ("list",),
+    ("show", "abc"),
+    ("search", "tesla"),
+    ("sources",),
+    ("remove", "1"),
+    ("refresh",),
+    ("fulltext", "abc"),
+    ("export-opml",),
+    ("doctor",),
+)
+
+
+def _foreign_database(path: Path) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def test_another_programs_database_is_refused_by_every_command_and_left_as_it_was(
+    capsys, tmp_path: Path, write_dump
+) -> None:
+    other = tmp_path / "accounts.sqlite"
+    before = _foreign_database(other)
+    feed = tmp_path / "one.xml"
+    feed.write_text(
+        '<rss version="2.0"><channel><title>One</title>'
+        "<item><title>Only story</title><guid>1</guid></item></channel></rss>"
+    )
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml><body><outline xmlUrl="https://example.org/f"/></body></opml>')
+    commands = [
+        *LIBRARY_COMMANDS,
+        ("add", str(feed)),
+        ("add", str(write_dump("News\nA title\nA line.\n"))),
+        ("import-opml", str(opml)),
+    ]
+    for command in commands:
+        code, out, err = run(capsys, *command, "--library", str(other))
+        assert code == 2, command
+        assert "not a news library" in one_line_error(err), (command, err)
+        assert out == ""
+    code, _, err = run(capsys, "--library", str(other))  # the reader itself
+    assert code == 2 and "not a news library" in one_line_error(err)
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("accounts")) == [
+        "accounts.sqlite"
+    ]  # no -wal, no -shm: it was never switched to WAL
+
+
+def test_a_file_that_is_not_a_database_is_refused(capsys, tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("shopping list\n" * 500)
+    code, _, err = run(capsys, "list", "--library", str(text))
+    assert code == 2 and "not a news library (not a SQLite database)" in one_line_error(err)
+    assert text.read_text() == "shopping list\n" * 500
+
+
+def _library_with_seed(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, "list", "--library", str(path))
+    assert code == 0
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _overwrite_page_of(path: Path, table: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the file itself
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    [page] = conn.execute("SELECT min(pageno) FROM dbstat WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek((page - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
+
+
+def test_a_damaged_library_gives_one_line_from_every_command(capsys, tmp_path: Path) -> None:
+    library = tmp_path / "library.sqlite"
+    _library_with_seed(library, capsys)
+    _overwrite_page_of(library, "meta")  # every command reads it
+    for command in [c for c in LIBRARY_COMMANDS if c != ("doctor",)]:
+        code, _, err = run(capsys, *command, "--library", str(library))
+        assert code == 2, (command, err)
+        line = one_line_error(err)
+        assert "the library is damaged" in line and "news doctor" in line, (command, err)
+    # What the tables hold cannot be rebuilt from anything: doctor says so
+    # and changes nothing.
+    before = library.read_bytes()
+    code, out, err = run(capsys, "doctor", "--library", str(library))
+    assert code == 1 and "the tables cannot be read" in out and err == ""
+    assert library.read_bytes() == before
+
+
+def test_doctor_rebuilds_a_damaged_search_index(capsys, tmp_path: Path) -> None:
+    library = tmp_path / "library.sqlite"
+    _library_with_seed(library, capsys)
+    code, out, _ = run(capsys, "doctor", "--library", str(library))
+    assert code == 0 and "4 stories, no damage found." in out
+
+    # The index emptied behind the stories' back: search finds nothing.
+    conn = sqlite3.connect(library)
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+    conn.commit()
+    conn.close()
+    code, _, _ = run(capsys, "search", "Starfall", "--library", str(library))
+    assert code == 1
+    code, out, _ = run(capsys, "doctor", "--library", str(library))
+    assert code == 0
+    assert "search index does not match the stories" in out
+    assert "repaired: search index rebuilt" in out
+    code, out, _ = run(capsys, "search", "Starfall", "--library", str(library))
+    assert code == 0 and "Starfall" in out
+
+    # A page of the index overwritten: the stories are copied into a new file.
+    _overwrite_page_of(library, "articles_fts_data")
+    code, out, _ = run(capsys, "doctor", "--library", str(library))
+    assert code == 0, out
+    assert "found:    damaged pages" in out and "the damaged file is kept as" in out
+    assert list(tmp_path.glob("library.sqlite.damaged-*"))
+    code, out, _ = run(capsys, "search", "Starfall", "--library", str(library))
+    assert code == 0 and "Starfall" in out
+    code, out, _ = run(capsys, "doctor", "--library", str(library))
+    assert code == 0 and "4 stories, no damage found." in out

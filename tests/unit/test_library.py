@@ -90,6 +90,7 @@ def test_migration_from_version_1_indexes_existing_articles(tmp_path: Path) -> N
 
 def test_library_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
+    open_library(path).close()
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()

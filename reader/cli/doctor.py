@@ -1,0 +1,36 @@
+"""`news doctor`: check the library and repair what can be (see `library.doctor`)."""
+
+from __future__ import annotations
+
+from reader.cli.common import UserError, add_library, apply_paths, parser
+from reader.config import Config
+
+
+def cmd_doctor(argv: list[str], config: Config) -> int:
+    p = parser(
+        "news doctor",
+        "Check the library; rebuild its search index, or copy its stories into a new"
+        " file, when it is damaged. Exit status 1 if damage is left.",
+    )
+    add_library(p)
+    args = p.parse_args(argv)
+    apply_paths(args)
+    from reader.library.db import LibraryError, default_path
+    from reader.library.doctor import examine
+
+    path = default_path()
+    try:
+        checkup = examine(path)
+    except LibraryError as exc:
+        raise UserError(str(exc)) from None
+    for line in checkup.found:
+        print(f"found:    {line}")
+    for line in checkup.repaired:
+        print(f"repaired: {line}")
+    for line in checkup.left:
+        print(f"damaged:  {line}")
+    if checkup.healthy:
+        stories = f"{checkup.stories:,} stor{'y' if checkup.stories == 1 else 'ies'}"
+        print(f"{path}: {stories}, {'repaired' if checkup.found else 'no damage found'}.")
+        return 0
+    return 1
