@@ -79,7 +79,6 @@ class MemoryCatalog:
             for place, a in enumerate(items)
         }
         self._searcher: Searcher | None = None
-        self._library: Library | None = None
         self._lock = threading.Lock()
 
     def sections(self) -> list[tuple[str, Sequence[Entry]]]:
@@ -108,15 +107,22 @@ class MemoryCatalog:
         return self._articles
 
     def searcher(self) -> Searcher:
+        """The index is built on the calling (worker) thread by a connection
+        opened, used and closed there; the in-memory database lives on in the
+        searcher's own connection, which is made to be used from any thread. So
+        `close()`, on the main thread at exit, closes nothing bound to another
+        thread (it used to: a `ProgrammingError` on quit after a search)."""
         with self._lock:
             if self._searcher is None:
                 from reader.library.search import Searcher
 
-                library = Library.open(":memory:")
-                source = library.add_source("dump", "<command line>", title="files")
-                library.upsert_articles(source, self._articles)
-                self._library = library
-                self._searcher = Searcher(library.conn)
+                builder = Library.open(":memory:")
+                try:
+                    source = builder.add_source("dump", "<command line>", title="files")
+                    builder.upsert_articles(source, self._articles)
+                    self._searcher = Searcher(builder.conn)
+                finally:
+                    builder.close()
             return self._searcher
 
     def texts(self) -> Iterator[tuple[str, str]]:
@@ -129,8 +135,6 @@ class MemoryCatalog:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
-        if self._library is not None:
-            self._library.close()
 
 
 class LibraryCatalog:

@@ -87,3 +87,19 @@ def test_other_dump_at_80x24(terminal, tmp_path: Path) -> None:
     term.wait("UTF-8")  # the warning reaches the person inside the TUI
     term.send("q")
     assert "__EXIT=0__" in term.wait("__EXIT=")
+
+
+def test_search_in_files_given_then_quit_exits_cleanly(terminal, seed: Path) -> None:
+    """The in-memory index of files given to news is closed at exit without a
+    traceback (it was made on the search worker's thread)."""
+    term = terminal(str(seed))
+    term.wait("Tesla China is poised to focus")
+    term.send("/")
+    term.send("-l", "megapod")
+    term.wait("1 story")
+    term.send("Escape")
+    time.sleep(0.4)  # a lone Escape is acted on after a pause (it may start Alt+key)
+    term.send("q")
+    screen = term.wait("__EXIT=")
+    assert "Traceback" not in screen and "Error" not in screen
+    assert "__EXIT=0__" in screen
