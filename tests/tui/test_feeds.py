@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +31,12 @@ def make_library(path: Path, server: FeedServer) -> LibraryCatalog:
     library.add_source("feed", server.url("/orbit.xml"), title="Orbit")
     library.add_source("feed", server.url("/gone.xml"), title="Gone feed")
     return LibraryCatalog(library)
+
+
+def screen_text(app: NewsApp) -> str:
+    """What the terminal shows, as plain text."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def sidebar_text(app: NewsApp) -> str:
@@ -82,6 +90,9 @@ async def test_f_fetches_the_whole_story_into_the_library(
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         assert screen.story.article.words > before
+        drawn = "\n".join(strip.text for strip in screen.story._lines)
+        assert "casting press" in drawn  # the pane shows the whole article at once
+        assert "casting press" in screen_text(app)
         stored = catalog.article(entry.id)
         assert stored is not None and stored.words == screen.story.article.words
 

@@ -173,8 +173,11 @@ class StoryView(ScrollView, can_focus=True):
             # lines, so that the first frame after it shows is never the story before.
             self._lines, self._rendered_for = [], None
             return
+        # The story itself, not its id: the same story with a new body (its full
+        # text, just fetched) must be drawn again. Tuples compare items by
+        # identity first, so an unchanged story costs nothing here.
         key = (
-            article.id if article else "",
+            article,
             width,
             self.app.theme,
             self._note,
