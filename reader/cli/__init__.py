@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from reader.atomic import StoreError
-from reader.cli.common import USAGE_ERROR, UserError
+from reader.cli.common import USAGE_ERROR, UserError, split_global_options
 from reader.config import Config, ConfigError, load_config
+from reader.sanitize import clean
 
 COMMANDS_HELP = """\
 commands:
@@ -29,12 +30,17 @@ commands:
                                    add a feed (http, https or file URL), a feed
                                    file, a dump or a folder of Markdown files
   news sources [--json]            the sources, with story counts and last errors
-  news remove SOURCE               remove a source (id, address or title) and its stories
+  news remove SOURCE [--yes]       remove a source (id, address or title) and its stories
   news refresh                     fetch every feed; exit 1 if any failed
   news fulltext ID                 fetch a story's web page and keep its full text
   news import-opml FILE            subscribe to the feeds in an OPML file
   news export-opml                 the feed subscriptions as OPML, to standard output
   news doctor                      check the library and repair a damaged search index
+
+global options, before the command or after it:
+  --library FILE                   the library database to use
+  --data-dir DIR                   where bookmarks and reading state live
+  --highlight WORD                 also highlight WORD in this run (repeatable)
 
 Run `news COMMAND --help` for a command's options.
 """
@@ -69,15 +75,16 @@ def _command_tui() -> Callable[[list[str], Config, str], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    options, args = split_global_options(sys.argv[1:] if argv is None else argv)
     name = args[0] if args and args[0] in COMMANDS else None
     try:
         config = load_config()
         if name is not None:
-            return _command(name)(args[1:], config)
-        return _command_tui()(args, config, COMMANDS_HELP)
+            return _command(name)([*options, *args[1:]], config)
+        return _command_tui()([*options, *args], config, COMMANDS_HELP)
     except (UserError, ConfigError, StoreError) as exc:
-        print(f"news: {exc}", file=sys.stderr)
+        # Messages quote file names, addresses and what was typed: cleaned.
+        print(f"news: {clean(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
     except sqlite3.DatabaseError as exc:  # a library with a damaged page
         from reader.library.db import damaged, default_path

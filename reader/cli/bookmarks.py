@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reader.cli.common import add_data_dir, apply_paths, parser, print_json
+from reader.cli.common import apply_paths, console, parser, print_json, print_row
 from reader.config import Config
 
 
@@ -13,7 +13,6 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
     from reader.bookmarks import Bookmarks
 
     p = parser("news bookmarks", "List, export or import bookmarks.")
-    add_data_dir(p)
     p.add_argument("--json", action="store_true", help="the list as JSON")
     sub = p.add_subparsers(dest="action")
     export = sub.add_parser("export", help="write all bookmarks to standard output")
@@ -50,17 +49,16 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         ]
         print_json(rows)
         return 0
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    out = console()
     if not marks:
-        console.print("No bookmarks yet: press b on a story in the reader.")
+        out.print("No bookmarks yet: press b on a story in the reader.")
     for b in marks:
         line = Text(f"{b.added[:10]}  {b.article_id}  ", style="dim")
         line.append(b.title)
         line.append(f"  · {b.section}", style="dim")
-        console.print(line, overflow="ellipsis", no_wrap=True)
+        print_row(out, line)
         if b.note:
-            console.print(Text(f"    {b.note}", style="italic"))
+            out.print(Text(f"    {b.note}", style="italic"))
     return 0

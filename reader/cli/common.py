@@ -5,15 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.catalog import Catalog, LibraryCatalog, MemoryCatalog
 from reader.config import DATA_DIR_ENV, Config, data_dir, seed_paths
 from reader.highlight import Keyword, KeywordError, compile_keyword
 from reader.library.db import LIBRARY_ENV, LibraryError
 from reader.model import Article
+from reader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 USAGE_ERROR = 2
 
@@ -22,14 +29,119 @@ class UserError(Exception):
     """Something the person can fix; shown as one line, never a traceback."""
 
 
+# Characters JSON may carry raw but a terminal acts on: C1 controls (U+009B
+# starts a CSI sequence) and bidirectional overrides. `json` escapes C0 itself.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def print_json(data: object) -> None:
-    """JSON for scripts: readable, and non-ASCII text as it is."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """JSON for scripts: readable, and non-ASCII text as it is, except for what
+    a terminal would act on, which is written as a `\\u` escape (the same string
+    to a JSON reader, inert on a screen)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def find_story_id(ids: Iterable[str], wanted: str) -> str:
+    """A story's id from all of it or its start, as `news list` prints them."""
+    wanted = wanted.strip()
+    if not wanted:
+        raise UserError("give a story's id; `news list` shows the ids")
+    found: list[str] = []
+    for story_id in ids:
+        if story_id == wanted:
+            return story_id
+        if story_id.startswith(wanted):
+            found.append(story_id)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UserError(f"no story with id {wanted!r}; `news list` shows the ids")
+    raise UserError(
+        f"{len(found):,} stories have ids starting with {wanted!r}; give more of the id"
+    )
+
+
+def console() -> Console:
+    """Standard output for Rich, with every parser of strings off: data is printed
+    as `Text`, and a plain string is printed as it is, never read as markup
+    (`[link=...]`), emoji codes (`:smile:`) or highlighted. Every command's Rich
+    output goes through here; a test keeps it so."""
+    from rich.console import Console
+
+    return Console(markup=False, emoji=False, highlight=False)
+
+
+def print_row(out: Console, line: Text) -> None:
+    """One row of a listing: cut with an ellipsis at a terminal's width, whole
+    when piped, so `news list | grep` sees every title to its end."""
+    if out.is_terminal:
+        out.print(line, overflow="ellipsis", no_wrap=True)
+    else:
+        out.print(line, soft_wrap=True)
+
+
+def shown(text: str) -> str:
+    """A stored string on its way to the screen, cleaned again: the library may
+    be a file someone else made. Cheap when there is nothing to drop."""
+    return clean_line(text)
+
+
+# The options of the whole program. `main` moves them to the front of the
+# command's arguments, so they work before the command and anywhere after it
+# (`news --library F list`, `news list --library F`); every command's parser
+# reads them (a bookmarks action's parent does, for `bookmarks import`).
+GLOBAL_OPTIONS = ("--library", "--data-dir", "--highlight")
 
 
 def parser(prog: str, description: str) -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(prog=prog, description=description)
+    """A command's parser, with the global options. Abbreviations are off: a
+    `--lib` that argparse took for `--library` would not be moved with it."""
+    p = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False)
+    group = p.add_argument_group("global options (before or after the command)")
+    group.add_argument(
+        "--library",
+        type=Path,
+        metavar="FILE",
+        help=f"the library database (default: ${LIBRARY_ENV} or library.sqlite in the data dir)",
+    )
+    group.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"where bookmarks and reading state live (default: ${DATA_DIR_ENV} or {data_dir()})",
+    )
+    group.add_argument(
+        "--highlight",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="also highlight WORD in this run, in the reader and `news show` (repeatable)",
+    )
+    return p
+
+
+def split_global_options(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(the global options with their values, the other arguments), in their
+    order. A `--` ends the options: what follows it is the command's."""
+    found: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg.split("=", 1)[0] not in GLOBAL_OPTIONS:
+            rest.append(arg)
+            i += 1
+            continue
+        # `--library=F` is one word; `--library F` two. A missing value is left
+        # for argparse to name.
+        width = 1 if "=" in arg or i + 1 == len(args) else 2
+        found.extend(args[i : i + width])
+        i += width
+    return found, rest
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
@@ -41,40 +153,12 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        metavar="DIR",
-        help=f"where bookmarks and reading state live (default: ${DATA_DIR_ENV} or {data_dir()})",
-    )
-
-
-def add_library(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--library",
-        type=Path,
-        metavar="FILE",
-        help=f"the library database (default: ${LIBRARY_ENV} or library.sqlite in the data dir)",
-    )
-
-
 def apply_paths(args: argparse.Namespace) -> None:
     """A flag wins over its environment variable, which wins over the default."""
     if getattr(args, "data_dir", None) is not None:
         os.environ[DATA_DIR_ENV] = str(args.data_dir)
     if getattr(args, "library", None) is not None:
         os.environ[LIBRARY_ENV] = str(args.library)
-
-
-def add_highlight(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--highlight",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="also highlight WORD in this run (repeatable); `w` in the reader saves keywords",
-    )
 
 
 def extra_keywords(args: argparse.Namespace) -> list[Keyword]:

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.catalog import Catalog
 from reader.cli.common import (
+    GLOBAL_OPTIONS,
     UserError,
-    add_data_dir,
-    add_highlight,
-    add_library,
     add_paths,
     apply_paths,
+    console,
     extra_keywords,
+    find_story_id,
     open_catalog,
     parser,
     print_json,
+    print_row,
+    shown,
 )
 from reader.config import Config
-from reader.model import WORDS_PER_MINUTE
+from reader.model import WORDS_PER_MINUTE, Article
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+SNIPPET_INDENT = 4  # a result's snippet sits under its title, every line of it
 
 
 def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
@@ -28,9 +37,6 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     add_paths(p)
     p.add_argument("--version", action="version", version=f"news {__version__}")
-    add_data_dir(p)
-    add_library(p)
-    add_highlight(p)
     args = p.parse_args(argv)
     apply_paths(args)
     warnings: list[str] = []
@@ -44,7 +50,6 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
 def cmd_list(argv: list[str], config: Config) -> int:
     p = parser("news list", "List sections and story titles in reading order.")
     add_paths(p)
-    add_library(p)
     p.add_argument("--json", action="store_true", help="one JSON list of stories")
     args = p.parse_args(argv)
     apply_paths(args)
@@ -65,52 +70,53 @@ def cmd_list(argv: list[str], config: Config) -> int:
         ]
         print_json(rows)
         return 0
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    out = console()
     section = None
     for entry in entries:
         if entry.section != section:
             section = entry.section
-            console.print(Text(section, style="bold"))
-        line = Text(f"  {entry.id}  ", style="dim")
-        line.append(entry.title)
-        console.print(line, overflow="ellipsis", no_wrap=True)
+            print_row(out, Text(shown(section), style="bold"))
+        line = Text("  ")
+        line.append(shown(entry.id), style="dim")
+        line.append("  ")
+        line.append(shown(entry.title))
+        print_row(out, line)
     return 0
 
 
-def _find(catalog: Catalog, wanted: str):
+def _find(catalog: Catalog, wanted: str) -> Article:
     """A story by id, or by the start of one when only one story has it."""
     if (article := catalog.article(wanted)) is not None:
         return article
-    found = [e.id for e in catalog.entries() if e.id.startswith(wanted)] if wanted else []
-    if len(found) != 1:
-        why = "no story" if not found else f"{len(found)} stories"
-        raise UserError(f"{why} with id {wanted!r}; `news list` shows the ids")
-    return catalog.article(found[0])
+    story_id = find_story_id((e.id for e in catalog.entries()), wanted)
+    if (article := catalog.article(story_id)) is None:  # removed meanwhile
+        raise UserError(f"no story with id {story_id!r}; `news list` shows the ids")
+    return article
 
 
 def cmd_show(argv: list[str], config: Config) -> int:
     p = parser("news show", "Print one story, rendered; plain text when piped.")
-    p.add_argument("id", metavar="ID", help="the story's id, as `news list` shows it")
+    p.usage = "%(prog)s [-h] [global options] ID [PATH ...]"
+    # Optional to argparse only so that its message, when the ID is missing,
+    # does not call the optional PATH required too.
+    p.add_argument("id", metavar="ID", nargs="?", help="the story's id, as `news list` shows it")
     add_paths(p)
-    add_library(p)
-    add_highlight(p)
     args = p.parse_args(argv)
+    if args.id is None:
+        p.error("ID is required: a story's id (or its start), as `news list` shows it")
     apply_paths(args)
     catalog = open_catalog(args.paths, config)
     article = _find(catalog, args.id)
-    from rich.console import Console
-
     from reader.highlight import Highlighter
     from reader.render import MEASURE, render_article
 
     keywords = [*config.keywords, *extra_keywords(args)]
     highlighters = [Highlighter(keywords).styled] if keywords else []
-    console = Console(highlight=False)
-    console.width = min(console.width, MEASURE)
-    console.print(render_article(article, highlighters=highlighters))
+    out = console()
+    out.width = min(out.width, MEASURE)
+    out.print(render_article(article, highlighters=highlighters))
     return 0
 
 
@@ -118,13 +124,21 @@ def cmd_search(argv: list[str], config: Config) -> int:
     p = parser("news search", "Search the stories: the same query language as / in the reader.")
     p.add_argument("query", metavar="QUERY", help='words, "a phrase", -not, OR, section:Name')
     add_paths(p)
-    add_library(p)
     p.add_argument("--json", action="store_true", help="the results as JSON")
-    p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    p.add_argument(
+        "--limit",
+        type=_limit,
+        default=20,
+        metavar="N",
+        help="how many results to print, 1 or more (default 20); the count is of all",
+    )
     p.epilog = "A query that starts with - goes after --: news search -- -tesla"
     before_dashes = argv[: argv.index("--")] if "--" in argv else argv
+    values = {i + 1 for i, a in enumerate(before_dashes) if a in _TAKES_A_VALUE}
     excluding = [
-        a for a in before_dashes if a[:1] == "-" and a[1:2] != "-" and a not in ("-", "-h")
+        a
+        for i, a in enumerate(before_dashes)
+        if i not in values and a[:1] == "-" and a[1:2] != "-" and a not in ("-", "-h")
     ]
     if excluding:  # argparse would take "-tesla" for an option it does not know
         raise UserError(
@@ -139,7 +153,7 @@ def cmd_search(argv: list[str], config: Config) -> int:
     except QueryError as exc:
         raise UserError(f"cannot search for {args.query!r}: {exc}") from None
     catalog = open_catalog(args.paths, config)
-    result = catalog.searcher().search(query, limit=max(1, args.limit))
+    result = catalog.searcher().search(query, limit=args.limit)
     if args.json:
         data = {
             "total": result.total,
@@ -156,24 +170,48 @@ def cmd_search(argv: list[str], config: Config) -> int:
         }
         print_json(data)
         return 0 if result.total else 1  # like grep: scripts can test for a match
-    from rich.console import Console
+    from rich.padding import Padding
     from rich.text import Text
 
-    console = Console(highlight=False)
+    out = console()
     for hit in result.hits:
-        head = Text(f"{hit.id}  ", style="dim")
-        head.append(hit.section, style="bold")
+        head = Text()
+        head.append(shown(hit.id), style="dim")
         head.append("  ")
-        start = len(head.plain)
-        head.append(hit.title)
-        for a, b in hit.title_spans:
-            head.stylize("bold reverse", start + a, start + b)
-        console.print(head, overflow="ellipsis", no_wrap=True)
-        snippet = Text("    " + hit.snippet, style="dim")
-        for a, b in hit.snippet_spans:
-            snippet.stylize("bold reverse", 4 + a, 4 + b)
-        console.print(snippet)
-    shown = len(result.hits)
-    more = f" (showing {shown})" if shown < result.total else ""
-    console.print(Text(f"{result.total:,} stor{'y' if result.total == 1 else 'ies'}{more}"))
+        head.append(shown(hit.section), style="bold")
+        head.append("  ")
+        head.append_text(_marked(hit.title, hit.title_spans))
+        print_row(out, head)
+        snippet = _marked(hit.snippet, hit.snippet_spans, style="dim")
+        if out.is_terminal:  # wrapped, each line under the first
+            out.print(Padding(snippet, (0, 0, 0, SNIPPET_INDENT)))
+        else:  # one line, whole, for grep
+            out.print(Text(" " * SNIPPET_INDENT) + snippet, soft_wrap=True)
+    count = len(result.hits)
+    more = f" (showing {count})" if count < result.total else ""
+    out.print(Text(f"{result.total:,} stor{'y' if result.total == 1 else 'ies'}{more}"))
     return 0 if result.total else 1
+
+
+# Options of `news search` whose value may start with a dash (`--limit -3`).
+_TAKES_A_VALUE = frozenset({"--limit", *GLOBAL_OPTIONS})
+
+
+def _limit(text: str) -> int:
+    """`--limit`: a whole number of at least 1, in ASCII digits."""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"bad limit {text!r}: give a whole number, 1 or more")
+    return int(text)
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]], style: str = "") -> Text:
+    """Text with its matches in reverse video. Should cleaning change the text
+    (a library someone else made), the offsets no longer fit it: no marks then."""
+    from rich.text import Text
+
+    plain = shown(text)
+    marked = Text(plain, style=style)
+    if plain == text:
+        for a, b in spans:
+            marked.stylize("bold reverse", a, b)
+    return marked

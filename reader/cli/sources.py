@@ -17,8 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from reader.cli.common import UserError, add_library, apply_paths, parser, print_json
+from reader.cli.common import (
+    UserError,
+    apply_paths,
+    console,
+    find_story_id,
+    parser,
+    print_json,
+    shown,
+)
 from reader.config import Config, seed_paths
+from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,7 +64,23 @@ def _stories(count: int) -> str:
 
 def _warn(warnings: list[str] | tuple[str, ...]) -> None:
     for warning in warnings:
-        print(f"news: warning: {warning}", file=sys.stderr)
+        print(f"news: warning: {shown(warning)}", file=sys.stderr)
+
+
+def _bundled(source: Source) -> bool:
+    """The news that came with the reader. Its file lives inside the installed
+    package, a path that means nothing to the person: it is shown by its name."""
+    path = Path(source.location)
+    return (
+        source.kind == "dump"
+        and path.parent.name == "seeds"
+        and path.name in {seed.name for seed in seed_paths()}
+    )
+
+
+def _name(source: Source) -> str:
+    """What a person calls a source: its title, else its address (cleaned)."""
+    return shown(source.name)
 
 
 # add -------------------------------------------------------------------------------
@@ -68,16 +93,21 @@ def cmd_add(argv: list[str], config: Config) -> int:
         " Atom), a dump file, or a folder of Markdown files.",
     )
     p.add_argument("source", metavar="SOURCE", help="a URL (http, https, file) or a path")
-    p.add_argument("--section", metavar="NAME", help="put all its stories in this section")
+    p.add_argument(
+        "--section", metavar="NAME", help="put all its stories in this section (not empty)"
+    )
     p.add_argument(
         "--fulltext",
         action="store_true",
         help="for a feed: fetch each new story's web page and keep the story from it",
     )
-    add_library(p)
     args = p.parse_args(argv)
     apply_paths(args)
-    section = (args.section or "").strip()
+    # A section is shown in the sidebar and by `news sources`: no control
+    # characters or escape sequences get into the library with it.
+    section = clean_line(args.section or "")
+    if args.section is not None and not section:
+        raise UserError("--section needs a name")
     kind, location = _classify(args.source)
     with _library(config) as library:
         if kind == "feed":
@@ -91,6 +121,8 @@ def _classify(source: str) -> tuple[str, str]:
     """("feed" | "markdown" | "dump", location): a URL as given, a path made
     absolute. Anything but http, https and file URLs is refused."""
     text = source.strip()
+    if not text:  # Path("") is the current folder, which nobody means by ''
+        raise UserError("nothing to add: give a feed's URL, a file or a folder")
     match = _SCHEME.match(text)
     scheme = match.group(1).lower() if match else ""
     if len(scheme) > 1 and not Path(text).expanduser().exists():
@@ -154,7 +186,7 @@ def _add_feed(library: Library, location: str, section: str, fulltext: bool) -> 
     details = f"{outcome.new:,} new" + (
         f", {outcome.full_texts:,} with full text" if outcome.full_texts else ""
     )
-    print(f"Added feed {outcome.name}{again}: {_stories(outcome.stories)} ({details}).")
+    print(f"Added feed {shown(outcome.name)}{again}: {_stories(outcome.stories)} ({details}).")
     return 0
 
 
@@ -169,10 +201,11 @@ def _add_markdown(library: Library, folder: Path, section: str) -> int:
     if not result.articles:
         raise UserError(f"{folder}: no Markdown files (*.md) in it")
     _warn(result.warnings)
-    source_id = library.add_source(
-        "markdown", str(folder), title=folder.name, section_override=section
-    )
-    return _store(library, source_id, result.articles, section, f"folder {folder.name}")
+    # The location stays exact (it names the folder); the title shown for it
+    # is the folder's name, cleaned.
+    title = clean_line(folder.name)
+    source_id = library.add_source("markdown", str(folder), title=title, section_override=section)
+    return _store(library, source_id, result.articles, section, f"folder {title}")
 
 
 def _add_dump(library: Library, path: Path, section: str, config: Config) -> int:
@@ -185,8 +218,9 @@ def _add_dump(library: Library, path: Path, section: str, config: Config) -> int
     if not result.articles:
         raise UserError(f"{path}: no stories found (not a feed, nor a dump in the seed layout)")
     _warn(result.warnings)
-    source_id = library.add_source("dump", str(path), title=path.stem, section_override=section)
-    return _store(library, source_id, result.articles, section, f"dump {path.stem}")
+    title = clean_line(path.stem)
+    source_id = library.add_source("dump", str(path), title=title, section_override=section)
+    return _store(library, source_id, result.articles, section, f"dump {title}")
 
 
 def _store(
@@ -209,7 +243,6 @@ def _store(
 
 def cmd_sources(argv: list[str], config: Config) -> int:
     p = parser("news sources", "List the library's sources: feeds, dumps and folders.")
-    add_library(p)
     p.add_argument("--json", action="store_true", help="one JSON list of sources")
     args = p.parse_args(argv)
     apply_paths(args)
@@ -221,7 +254,8 @@ def cmd_sources(argv: list[str], config: Config) -> int:
             {
                 "id": s.id,
                 "kind": s.kind,
-                "location": s.location,
+                "location": None if _bundled(s) else s.location,
+                "bundled": _bundled(s),
                 "title": s.title,
                 "section": s.section_override,
                 "fulltext": s.fulltext,
@@ -233,49 +267,74 @@ def cmd_sources(argv: list[str], config: Config) -> int:
         ]
         print_json(rows)
         return 0
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
+    out = console()
     if not sources:
-        console.print("No sources. Add one with `news add URL-OR-PATH`.")
+        out.print("No sources. Add one with `news add URL-OR-PATH`.")
     for s in sources:
-        line = Text(f"{s.id:>3}  ", style="dim")
+        line = Text()
+        line.append(f"{s.id:>3}  ", style="dim")
         line.append(f"{s.kind:<8} ")
         line.append(f"{_stories(counts.get(s.id, 0)):>13}  ")
-        line.append(s.title or s.location, style="bold")
+        line.append(_name(s), style="bold")
         if s.section_override:
-            line.append(f"  [section: {s.section_override}]", style="dim")
+            line.append(f"  [section: {shown(s.section_override)}]", style="dim")
         if s.fulltext:
             line.append("  [full text]", style="dim")
-        console.print(line)
-        if s.title:
-            console.print(Text(f"     {s.location}", style="dim"))
+        out.print(line, soft_wrap=True)
+        where = "bundled with news" if _bundled(s) else shown(s.location) if s.title else ""
+        if where:
+            out.print(Text(f"     {where}", style="dim"), soft_wrap=True)
         if s.last_error:
-            console.print(Text(f"     last error: {s.last_error}", style="red"))
+            out.print(Text(f"     last error: {shown(s.last_error)}", style="red"), soft_wrap=True)
     return 0
 
 
 def cmd_remove(argv: list[str], config: Config) -> int:
-    p = parser("news remove", "Remove a source and all its stories from the library.")
+    p = parser(
+        "news remove",
+        "Remove a source and all its stories from the library. When it has stories,"
+        " it asks first on a terminal; elsewhere pass --yes.",
+    )
     p.add_argument(
         "source", metavar="SOURCE", help="its id, as `news sources` shows it, its address or title"
     )
-    add_library(p)
+    p.add_argument("-y", "--yes", action="store_true", help="remove without asking")
+    p.epilog = "Exit status: 0 removed, 1 kept when the answer was no, 2 an error."
     args = p.parse_args(argv)
     apply_paths(args)
     with _library(config) as library:
         source = _find_source(library.sources(), args.source)
+        what = f"{source.kind} {_name(source)}"
+        count = library.counts_by_source().get(source.id, 0)
+        if count and not args.yes and not _confirm(what, count):
+            print(f"Kept {what}.")
+            return 1
         removed = library.remove_source(source.id)
-    print(f"Removed {source.kind} {source.name} and its {_stories(removed)}.")
+    print(f"Removed {what} and its {_stories(removed)}.")
     return 0
+
+
+def _confirm(what: str, count: int) -> bool:
+    """Yes only when a person at a terminal says so. A script gets an error
+    naming --yes rather than a question nobody will answer."""
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"{what} has {_stories(count)}; pass --yes to remove it and them (nothing removed)"
+        )
+    print(f"Remove {what} and its {_stories(count)}? [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    if not answer:  # end of input (Ctrl+D)
+        print(file=sys.stderr)
+    return answer.strip().casefold() in ("y", "yes")
 
 
 def _find_source(sources: list[Source], wanted: str) -> Source:
     """A source by id, by location (a path may be given relative or as a
     file: URL), or by title, ignoring case, when only one has it."""
     text = wanted.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" and "٣" are digits to str.isdigit
         for source in sources:
             if source.id == int(text):
                 return source
@@ -305,7 +364,6 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
         " fetched: run `news refresh` next.",
     )
     p.add_argument("file", metavar="FILE", type=Path, help="an OPML file from another reader")
-    add_library(p)
     args = p.parse_args(argv)
     apply_paths(args)
     from reader.sources.opml import OpmlError, parse_opml
@@ -338,7 +396,6 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
 
 def cmd_export_opml(argv: list[str], config: Config) -> int:
     p = parser("news export-opml", "Write the feed subscriptions as OPML to standard output.")
-    add_library(p)
     args = p.parse_args(argv)
     apply_paths(args)
     from reader.sources.opml import Subscription, write_opml
@@ -369,47 +426,37 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
         "news refresh",
         "Fetch every feed now; exit status 1 if any failed (each is named, with why).",
     )
-    add_library(p)
     args = p.parse_args(argv)
     apply_paths(args)
-    from rich.console import Console
-
     from reader.refresh import refresh
 
-    console = Console(highlight=False, soft_wrap=True)
+    out = console()
     with _library(config) as library:
         total = sum(s.kind == "feed" for s in library.sources())
         if not total:
-            console.print("No feeds to refresh. Add one with `news add URL`.")
+            out.print("No feeds to refresh. Add one with `news add URL`.")
             return 0
-        if console.is_terminal:
-            outcomes = _refresh_with_bar(library, console, total)
+        if out.is_terminal:
+            outcomes = _refresh_with_bar(library, out, total)
         else:
-            outcomes = refresh(library, on_progress=lambda o: console.print(_line(o)))
-    _summary(console, outcomes)
+            outcomes = refresh(library, on_progress=lambda o: out.print(_line(o), soft_wrap=True))
+    _summary(out, outcomes)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def _refresh_with_bar(library: Library, console: Console, total: int) -> list[FeedOutcome]:
+def _refresh_with_bar(library: Library, out: Console, total: int) -> list[FeedOutcome]:
     """A progress bar while it runs; each feed that brought news or failed is
     printed above the bar as it is done."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+    from reader.cli.progress import plain_progress
     from reader.refresh import refresh
 
-    columns = (
-        TextColumn("Refreshing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with plain_progress(out, "Refreshing") as progress:
         task = progress.add_task("", total=total)
 
         def advance(outcome: FeedOutcome) -> None:
-            progress.update(task, advance=1, description=outcome.name[:40])
+            progress.update(task, advance=1, description=outcome.name)
             if outcome.status != "unchanged":
-                progress.console.print(_line(outcome))
+                progress.console.print(_line(outcome), soft_wrap=True)
             progress.refresh()  # else the bar shows the count of its last tick
 
         return refresh(library, on_progress=advance)
@@ -421,11 +468,11 @@ def _line(outcome: FeedOutcome) -> Text:
     line = Text()
     if outcome.status == "failed":
         line.append("failed     ", style="bold red")
-        line.append(outcome.name)
-        line.append(f": {outcome.reason}", style="red")
+        line.append(shown(outcome.name))
+        line.append(f": {shown(outcome.reason)}", style="red")
         return line
     line.append(f"{outcome.status:<11}", style="green" if outcome.status == "new" else "dim")
-    line.append(outcome.name)
+    line.append(shown(outcome.name))
     if outcome.status == "new":
         parts = [f"{outcome.new:,} new"]
         if outcome.updated:
@@ -434,11 +481,11 @@ def _line(outcome: FeedOutcome) -> Text:
             parts.append(f"{outcome.full_texts:,} with full text")
         line.append(": " + ", ".join(parts), style="dim")
     for warning in outcome.warnings:
-        line.append(f"\n           {warning}", style="yellow")
+        line.append(f"\n           {shown(warning)}", style="yellow")
     return line
 
 
-def _summary(console: Console, outcomes: list[FeedOutcome]) -> None:
+def _summary(out: Console, outcomes: list[FeedOutcome]) -> None:
     from rich.text import Text
 
     failed = [o for o in outcomes if not o.ok]
@@ -449,36 +496,30 @@ def _summary(console: Console, outcomes: list[FeedOutcome]) -> None:
         f" {sum(o.status == 'unchanged' for o in outcomes):,} unchanged,"
         f" {len(failed):,} failed."
     )
-    console.print(text)
+    out.print(text)
     for outcome in failed:
-        console.print(Text(f"  {outcome.name}: {outcome.reason}", style="red"))
+        out.print(Text(f"  {shown(outcome.name)}: {shown(outcome.reason)}", style="red"))
 
 
 def cmd_fulltext(argv: list[str], config: Config) -> int:
     p = parser(
         "news fulltext",
-        "Fetch a story's web page, keep the story from it as the body, and print it.",
+        "Fetch a story's web page and keep the article from it as the story's body;"
+        " `news show ID` prints it.",
     )
     p.add_argument("id", metavar="ID", help="the story's id (or its start), as `news list` shows")
-    add_library(p)
     args = p.parse_args(argv)
     apply_paths(args)
     from reader.refresh import FulltextError, fetch_fulltext
 
     with _library(config) as library:
-        wanted = args.id.strip()
-        found = [row.id for row in library.rows() if row.id.startswith(wanted)] if wanted else []
-        if wanted in found:
-            found = [wanted]
-        if len(found) != 1:
-            why = "no story" if not found else f"{len(found)} stories"
-            raise UserError(f"{why} with id {wanted!r}; `news list` shows the ids")
+        story_id = find_story_id((row.id for row in library.rows()), args.id)
         try:
-            text = fetch_fulltext(library, found[0])
+            text = fetch_fulltext(library, story_id)
         except FulltextError as exc:
             raise UserError(str(exc)) from None
-        article = library.article(found[0])
-    title = article.title if article else found[0]
-    print(f"Stored the full text of {title!r} ({len(text.split()):,} words):\n")
-    print(text)
+        article = library.article(story_id)
+    title = shown(article.title) if article else story_id
+    words = len(text.split())
+    print(f"Stored the full text of “{title}”: {words:,} words. `news show {story_id}` prints it.")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,168 @@ def test_files_given_leave_the_library_alone(capsys, write_dump, tmp_path: Path)
     path = write_dump("Sports\nA big win for the home team\nThe match ended late. Fans cheered.\n")
     run(capsys, "list", str(path))
     assert not (tmp_path / "data" / "library.sqlite").exists()
+
+
+# --- global options, before and after the command ---------------------------------
+
+
+def test_global_options_before_or_after_the_command(capsys, tmp_path: Path, monkeypatch) -> None:
+    for i, args in enumerate(
+        (
+            ["--library", "{lib}", "list", "--json"],
+            ["list", "--library", "{lib}", "--json"],
+            ["list", "--json", "--library={lib}"],
+            ["--data-dir", "{dir}", "list", "--json"],
+        )
+    ):
+        monkeypatch.delenv("NEWS_LIBRARY", raising=False)  # as a new process has it
+        lib, folder = tmp_path / f"lib{i}.sqlite", tmp_path / f"dir{i}"
+        code, out, err = run(capsys, *(a.format(lib=lib, dir=folder) for a in args))
+        assert (code, err) == (0, ""), args
+        assert len(json.loads(out)) == 4
+        assert (lib if "{lib}" in str(args) else folder / "library.sqlite").exists(), args
+
+
+def test_data_dir_before_bookmarks_and_inside_import(capsys, tmp_path: Path) -> None:
+    _bookmark_seed(tmp_path / "mine", 0, 2)
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "mine"), "bookmarks", "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+    _, exported, _ = run(capsys, "bookmarks", "--data-dir", str(tmp_path / "mine"), "--json")
+    dump = tmp_path / "marks.json"
+    _, exported, _ = run(
+        capsys, "bookmarks", "export", "--format", "json", "--data-dir", str(tmp_path / "mine")
+    )
+    dump.write_text(exported)
+    other = tmp_path / "other"
+    code, out, _ = run(capsys, "bookmarks", "import", "--data-dir", str(other), str(dump))
+    assert (code, out) == (0, "2 bookmarks added, 2 in all\n")
+    code, out, _ = run(capsys, "--data-dir", str(other), "bookmarks", "--json")
+    assert len(json.loads(out)) == 2
+
+
+def test_highlight_before_the_command(capsys) -> None:
+    _, out, _ = run(capsys, "list", "--json")
+    first = json.loads(out)[0]["id"]
+    code, lit, err = run(capsys, "--highlight", "Tesla", "show", first)
+    assert (code, err) == (0, "") and "Tesla Giga Shanghai" in lit
+
+
+def test_a_global_option_without_its_value_is_named(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--library"])
+    assert exit_.value.code == 2
+    assert "argument --library: expected one argument" in capsys.readouterr().err
+
+
+def test_after_dashes_a_global_option_is_the_query(capsys) -> None:
+    code, _, err = run(capsys, "search", "--json", "--", "--library")
+    assert code == 2 and err.startswith("news: cannot search for '--library': ")
+
+
+# --- piped output is whole; a terminal's is cut and indented -----------------------
+
+LONG_TITLE = "A title that runs on " + "and on " * 30 + "to its last word zanzibar"
+
+
+def _long_dump(write_dump) -> Path:
+    body = "The zanzibar story begins here. " + "It goes on and on. " * 30 + "Its end."
+    return write_dump(f"Far Away\n{LONG_TITLE}\n{body}\n")
+
+
+def test_piped_output_is_never_cut(capsys, write_dump, tmp_path: Path) -> None:
+    path = _long_dump(write_dump)
+    code, out, _ = run(capsys, "list", str(path))
+    assert code == 0 and f"  {LONG_TITLE}\n" in out
+    code, out, _ = run(capsys, "search", "zanzibar", str(path))
+    assert code == 0
+    head, snippet, count = out.splitlines()
+    assert head.endswith(LONG_TITLE) and "…" not in head
+    assert snippet.startswith("    ") and snippet.endswith("…") and len(snippet) > 80
+    assert count == "1 story"
+    from reader.bookmarks import Bookmarks
+
+    store = Bookmarks(tmp_path / "data" / "bookmarks.json")
+    store.load()
+    store.add(read_dump(path).articles[0])
+    code, out, _ = run(capsys, "bookmarks")
+    assert code == 0 and LONG_TITLE in out
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _on_a_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """Rich writes for a terminal of this width, as it does on a real one."""
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("COLUMNS", str(columns))
+
+
+def test_a_terminal_cuts_titles_and_indents_every_snippet_line(
+    capsys, write_dump, monkeypatch
+) -> None:
+    path = _long_dump(write_dump)
+    _on_a_terminal(monkeypatch, 40)
+    code, out, _ = run(capsys, "search", "zanzibar", str(path))
+    assert code == 0
+    head, *snippet, count = ANSI.sub("", out).splitlines()
+    assert len(head) == 40 and head.endswith("…")
+    assert len(snippet) > 2  # wrapped
+    assert all(line.startswith("    ") and line[4] != " " for line in snippet)
+    assert all(len(line.rstrip()) <= 40 for line in snippet)
+    assert count == "1 story"
+    code, out, _ = run(capsys, "list", str(path))
+    assert ANSI.sub("", out).splitlines()[1].endswith("…")
+
+
+def test_titles_are_never_markup(capsys, write_dump, monkeypatch) -> None:
+    title = "[link=file:///etc/passwd]Ars[/link] [/] Technica :smile: [bold]x"
+    path = write_dump(f"[Blog] Feed\n{title}\nA story about nothing at all. Really.\n")
+    _on_a_terminal(monkeypatch, 200)
+    for args in (["list", str(path)], ["search", "technica", str(path)]):
+        code, out, err = run(capsys, *args)
+        assert code == 0 and err == ""
+        assert "\x1b]8" not in out  # no hyperlink
+        assert title in ANSI.sub("", out) and "[Blog] Feed" in ANSI.sub("", out)
+
+
+# --- argument messages ---------------------------------------------------------------
+
+
+def test_show_without_an_id_asks_for_the_id_only(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["show"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        "news show: error: ID is required: a story's id (or its start), as `news list` shows it"
+    )
+    assert "ID [PATH ...]" in err  # the usage still says PATH is optional
+
+
+@pytest.mark.parametrize("limit", ["-3", "0", "two", "²", "--limit=-1"])
+def test_a_bad_limit_is_refused_as_a_limit(capsys, limit: str) -> None:
+    args = [limit] if limit.startswith("--") else ["--limit", limit]
+    with pytest.raises(SystemExit) as exit_:
+        main(["search", *args, "tesla"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --limit: bad limit" in err and "1 or more" in err
+    assert "goes after --" not in err
+
+
+def test_limit_one_shows_one(capsys) -> None:
+    code, out, _ = run(capsys, "search", "--limit", "1", "tesla")
+    assert code == 0 and out.splitlines()[-1] == "3 stories (showing 1)"
+    assert out.count("\n    ") == 1
+
+
+def test_an_id_start_shared_by_many_says_so(capsys) -> None:
+    _, out, _ = run(capsys, "list", "--json")
+    ids = [s["id"] for s in json.loads(out)]
+    start = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
+    shared = sum(i.startswith(start) for i in ids)
+    code, _, err = run(capsys, "show", start)
+    assert code == 2
+    assert err == f"news: {shared} stories have ids starting with '{start}'; give more of the id\n"
+    code, out, _ = run(capsys, "show", ids[0][:6])
+    assert code == 0 and "Tesla Giga Shanghai" in out

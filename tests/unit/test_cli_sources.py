@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -236,13 +237,14 @@ def test_remove_by_id_location_or_title(capsys, server: FeedServer) -> None:
     run(capsys, "add", server.serve("/orbit", ATOM))
     ids = {s["title"]: s["id"] for s in sources(capsys)}
 
-    code, out, _ = run(capsys, "remove", "Orbit weekly")  # by title, any case
+    code, out, _ = run(capsys, "remove", "Orbit weekly", "--yes")  # by title, any case
     assert code == 0 and out == "Removed feed Orbit Weekly and its 2 stories.\n"
-    code, out, _ = run(capsys, "remove", motors)
+    code, out, _ = run(capsys, "remove", "-y", motors)
     assert code == 0 and "Example Motors News and its 3 stories" in out
     assert {s["source"] for s in listed(capsys)} == {"teslarati"}
-    code, out, _ = run(capsys, "remove", str(ids["teslarati"]))
-    assert code == 0 and listed(capsys) == []  # and the seed does not come back
+    code, out, _ = run(capsys, "remove", str(ids["teslarati"]), "--yes")
+    assert code == 0 and out == "Removed dump teslarati and its 4 stories.\n"
+    assert listed(capsys) == []  # and the seed does not come back
 
     code, _, err = run(capsys, "remove", "99")
     assert code == 2 and "no source with id 99" in one_line_error(err)
@@ -258,6 +260,7 @@ def test_sources_text_and_json(capsys, server: FeedServer) -> None:
         "id": orbit["id"],
         "kind": "feed",
         "location": server.url("/orbit"),
+        "bundled": False,
         "title": "Orbit Weekly",
         "section": "Space",
         "fulltext": True,
@@ -284,14 +287,162 @@ def test_fulltext_command(capsys, server: FeedServer) -> None:
     run(capsys, "add", server.serve("/f", rss("Motors", items)))
     ids = {s["title"]: str(s["id"]) for s in listed(capsys)}
 
-    code, out, _ = run(capsys, "fulltext", ids["Giga output"][:8])  # the start of an id will do
+    story = ids["Giga output"]
+    code, out, _ = run(capsys, "fulltext", story[:8])  # the start of an id will do
     assert code == 0
-    assert out.startswith("Stored the full text of 'Giga output'")
-    assert "The plant now makes twice as many cars" in out
-    code, out, _ = run(capsys, "show", ids["Giga output"])
-    assert "casting press" in out
+    # One line that says what happened, not the whole article.
+    assert out == (
+        f"Stored the full text of “Giga output”: {out.split(': ')[1].split()[0]} words."
+        f" `news show {story}` prints it.\n"
+    )
+    assert int(out.split(": ")[1].split()[0]) > 20
+    code, out, _ = run(capsys, "show", story)
+    assert "casting press" in out and "The plant now makes twice as many cars" in out
 
     code, _, err = run(capsys, "fulltext", ids["No page"])
     assert code == 2 and "has no link to fetch" in one_line_error(err)
     code, _, err = run(capsys, "fulltext", "zzzz")
     assert code == 2 and "no story with id 'zzzz'" in one_line_error(err)
+
+
+# --- remove: ids, and asking first ---------------------------------------------------
+
+
+def test_remove_reads_ids_in_ascii_digits_only(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "three.opml"
+    path.write_text(
+        "<opml><body>"
+        + "".join(f'<outline text="F{n}" xmlUrl="https://f{n}.example.org/"/>' for n in range(3))
+        + "</body></opml>"
+    )
+    run(capsys, "import-opml", str(path))
+    assert [s["id"] for s in sources(capsys)] == [1, 2, 3, 4]
+    # "²" is a digit to str.isdigit but not to int(); "٣" is 3 to int().
+    for wanted in ("²", "٣", "３"):
+        code, out, err = run(capsys, "remove", wanted, "--yes")
+        assert (code, out) == (2, "")
+        assert err == f"news: no source {wanted!r}; `news sources` lists them\n"
+    assert len(sources(capsys)) == 4
+    # A source with no stories yet goes without a question.
+    code, out, _ = run(capsys, "remove", "3")
+    assert (code, out) == (0, "Removed feed F1 and its 0 stories.\n")
+
+
+def test_remove_of_a_source_with_stories_wants_yes_from_a_script(capsys) -> None:
+    code, out, err = run(capsys, "remove", "teslarati")
+    assert (code, out) == (2, "")
+    assert err == (
+        "news: dump teslarati has 4 stories; pass --yes to remove it and them (nothing removed)\n"
+    )
+    assert len(listed(capsys)) == 4
+
+
+def _at_a_terminal(tmp_path: Path, answer: bytes, *args: str) -> tuple[int, str]:
+    """Run `news ARGS` with a pseudo-terminal for its input and output, answer
+    the question it asks, and return its exit status and what the person saw."""
+    import pty
+    import select
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWS_DATA_DIR": str(tmp_path / "data")}
+    main_fd, child_fd = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader", *args],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        env=env,
+        cwd=tmp_path,
+    )
+    os.close(child_fd)
+    seen = b""
+    answered = False
+    while True:
+        ready, _, _ = select.select([main_fd], [], [], 30)
+        if not ready:
+            child.kill()
+            raise AssertionError(f"no output in 30 s: {seen!r}")
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the child has gone and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and seen.endswith(b"[y/N] "):
+            os.write(main_fd, answer)
+            answered = True
+    os.close(main_fd)
+    return child.wait(timeout=30), seen.decode().replace("\r\n", "\n")
+
+
+def test_remove_asks_first_at_a_terminal(tmp_path: Path) -> None:
+    code, seen = _at_a_terminal(tmp_path, b"n\n", "remove", "teslarati")
+    question = "Remove dump teslarati and its 4 stories? [y/N] "
+    assert (code, seen) == (1, f"{question}n\nKept dump teslarati.\n")
+    code, seen = _at_a_terminal(tmp_path, b"y\n", "remove", "teslarati")
+    assert (code, seen) == (0, f"{question}y\nRemoved dump teslarati and its 4 stories.\n")
+    code, seen = _at_a_terminal(tmp_path, b"", "sources")
+    assert (code, seen) == (0, "No sources. Add one with `news add URL-OR-PATH`.\n")
+
+
+# --- what a person typed or named is cleaned ----------------------------------------
+
+
+def test_add_cleans_the_section_and_the_file_name(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "evil\x1b]0;pwned\x07\x1b[2Jname.txt"
+    path.write_text("News\nA headline here\nA paragraph of the story, in one line.\n")
+    code, out, err = run(capsys, "add", str(path), "--section", "Lo\x1b[31mcal\x9b\u202e")
+    assert (code, err) == (0, "")
+    assert out == "Added dump evilname: 1 story (1 new).\n"
+    [_, source] = sources(capsys)
+    assert (source["title"], source["section"]) == ("evilname", "Local")
+    assert source["location"] == str(path)  # the address stays exact: it names the file
+    assert {s["section"] for s in listed(capsys)} >= {"Local"}
+    code, out, _ = run(capsys, "sources")
+    assert code == 0 and "evilname  [section: Local]" in out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out)
+    code, _, err = run(capsys, "add", str(tmp_path / "gone\x1b[2J.txt"))
+    assert code == 2 and err == f"news: {tmp_path}/gone.txt: no such file or folder\n"
+
+
+def test_add_refuses_an_empty_source_or_section(capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "add", "")
+    assert (code, out) == (2, "")
+    assert err == "news: nothing to add: give a feed's URL, a file or a folder\n"
+    path = tmp_path / "d.txt"
+    path.write_text("News\nA headline here\nA paragraph of the story, in one line.\n")
+    for section in ("", "  ", "\x1b[2J"):
+        code, _, err = run(capsys, "add", str(path), "--section", section)
+        assert (code, err) == (2, "news: --section needs a name\n")
+    assert len(sources(capsys)) == 1
+
+
+def test_the_bundled_news_is_shown_by_its_name(capsys) -> None:
+    from reader.config import seed_paths
+
+    code, out, _ = run(capsys, "sources")
+    assert code == 0
+    assert out == "  1  dump         4 stories  teslarati\n     bundled with news\n"
+    [seed] = sources(capsys)
+    assert (seed["location"], seed["bundled"], seed["title"]) == (None, True, "teslarati")
+    code, out, _ = run(capsys, "remove", "teslarati", "--yes")
+    assert str(seed_paths()[0]) not in out and "seeds" not in out
+
+
+def test_refresh_shows_feed_titles_as_text_on_a_terminal(
+    capsys, server: FeedServer, monkeypatch
+) -> None:
+    title = "[link=file:///etc/passwd]Ars[/link] [/] Technica :smile:"
+    feed = server.serve("/ars", rss(title, [("One", "https://example.org/1")]))
+    run(capsys, "add", feed)
+    server.serve("/ars", rss(title, [("Two", "https://example.org/2")]))
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # Rich draws its live bar, as on a terminal
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    code, out, err = run(capsys, "refresh")
+    assert (code, err) == (0, "")
+    assert "\x1b]8;" not in out  # no hyperlink
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert f"new        {title}: 1 new" in plain
+    assert "Refreshing" in plain and "1/1" in plain  # the bar was drawn
+    assert "Ars[/link] [/] Technica" in plain
