@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.cli.common import UserError, add_library, apply_paths, parser
+from reader.cli.common import UserError, apply_paths, parser
 from reader.config import Config
 
 
@@ -12,7 +12,6 @@ def cmd_doctor(argv: list[str], config: Config) -> int:
         "Check the library; rebuild its search index, or copy its stories into a new"
         " file, when it is damaged. Exit status 1 if damage is left.",
     )
-    add_library(p)
     args = p.parse_args(argv)
     apply_paths(args)
     from reader.library.db import LibraryError, default_path

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import main
+from reader.cli import COMMANDS, main
 from reader.sources.dump import read_dump
 
 
@@ -395,3 +395,12 @@ def test_an_id_start_shared_by_many_says_so(capsys) -> None:
     assert err == f"news: {shared} stories have ids starting with '{start}'; give more of the id\n"
     code, out, _ = run(capsys, "show", ids[0][:6])
     assert code == 0 and "Tesla Giga Shanghai" in out
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_takes_the_global_options(capsys, command: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert all(option in out for option in ("--library FILE", "--data-dir DIR", "--highlight"))
