@@ -3,8 +3,9 @@ story open last and the chosen theme.
 
 Kept in `state.json` in the data directory,
 `{"version": 1, "read": [ids], "positions": {id: scroll_y}, "last": id or null,
-"theme": name or null}`, with the same care as bookmarks (see `atomic.Document`):
-another copy of the reader saving meanwhile loses nothing, and a file that
+"theme": name or null, "other_theme": name or null}` (`other_theme` is the theme
+`t` switches to; a file without it loads), with the same care as bookmarks (see
+`atomic.Document`): another copy of the reader saving meanwhile loses nothing, and a file that
 cannot be used is set aside rather than overwritten.
 
 Read, unread, last story and theme are saved at once. Scroll positions change
@@ -30,6 +31,7 @@ class Value:
     positions: dict[str, int] = field(default_factory=dict)
     last: str | None = None
     theme: str | None = None
+    other_theme: str | None = None
 
 
 class ReadingState(Document[Value]):
@@ -57,17 +59,22 @@ class ReadingState(Document[Value]):
         last, theme = data.get("last"), data.get("theme")
         if last is not None and not isinstance(last, str):
             raise ValueError('"last" is not an id')
-        if theme is not None and not isinstance(theme, str):
-            raise ValueError('"theme" is not a name')
-        return Value(set(read), dict(positions), last, theme)
+        other = data.get("other_theme")
+        for key, value in (("theme", theme), ("other_theme", other)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f'"{key}" is not a name')
+        return Value(set(read), dict(positions), last, theme, other)
 
     def _dump(self, value: Value) -> dict[str, Any]:
-        return {
+        data = {
             "read": sorted(value.read),
             "positions": dict(sorted(value.positions.items())),
             "last": value.last,
             "theme": value.theme,
         }
+        if value.other_theme is not None:  # written only once `t` has a choice to keep
+            data["other_theme"] = value.other_theme
+        return data
 
     def read_ids(self) -> frozenset[str]:
         return frozenset(self._value.read)
@@ -131,11 +138,17 @@ class ReadingState(Document[Value]):
     def theme(self) -> str | None:
         return self._value.theme
 
-    def set_theme(self, name: str | None) -> None:
-        if name == self._value.theme:
+    @property
+    def other_theme(self) -> str | None:
+        """The theme `t` switches to: the light one while a dark one is shown."""
+        return self._value.other_theme
+
+    def set_theme(self, name: str | None, other: str | None = None) -> None:
+        if (name, other) == (self._value.theme, self._value.other_theme):
             return
 
         def op(value: Value) -> None:
             value.theme = name
+            value.other_theme = other
 
         self._change(op, key="theme")

@@ -26,6 +26,22 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
 DARK, LIGHT = "textual-dark", "textual-light"
+# Themes that come in a light and a dark version, each half with its other.
+THEME_PAIRS = {
+    "textual-dark": "textual-light",
+    "solarized-dark": "solarized-light",
+    "atom-one-dark": "atom-one-light",
+    "ansi-dark": "ansi-light",
+    "catppuccin-mocha": "catppuccin-latte",
+    "rose-pine": "rose-pine-dawn",
+}
+COUNTERPART = {
+    **THEME_PAIRS,
+    **{light: dark for dark, light in THEME_PAIRS.items()},
+    "catppuccin-frappe": "catppuccin-latte",
+    "catppuccin-macchiato": "catppuccin-latte",
+    "rose-pine-moon": "rose-pine-dawn",
+}
 T = TypeVar("T", Bookmarks, ReadingState)
 
 
@@ -68,6 +84,12 @@ class NewsApp(App[None]):
         self.saver = Saver(self._store_error)
         if (theme := self.state.theme) and theme in self.available_themes:
             self.theme = theme
+        # The theme `t` switches to; set by the last choice (see `_theme_changed`).
+        other = self.state.other_theme
+        if other not in self.available_themes or self._is_dark(other) == self._is_dark(self.theme):
+            other = self._opposite(self.theme, None)
+        self.other_theme: str = other
+        self._toggling = False
 
     def get_css_variables(self) -> dict[str, str]:
         # Every theme's text made readable (WCAG AA) on the panes it is drawn on.
@@ -118,8 +140,30 @@ class NewsApp(App[None]):
         for warning in self.warnings:
             notify(self, warning, severity="warning", timeout=10)
 
-    def _theme_changed(self, theme: str) -> None:
-        self.saver.submit(self.state.set_theme, theme)
+    def _is_dark(self, name: str | None) -> bool:
+        theme = self.get_theme(name) if name else None
+        return theme.dark if theme else True
+
+    def _opposite(self, name: str, other: str | None) -> str:
+        """The theme to pair with `name`: its own other half if it has one, else
+        `other` if that is of the other kind, else Textual's light or dark."""
+        if (pair := COUNTERPART.get(name)) and pair in self.available_themes:
+            return pair
+        if other and self._is_dark(other) != self._is_dark(name):
+            return other
+        return LIGHT if self._is_dark(name) else DARK
+
+    def _theme_changed(self, old: str, new: str) -> None:
+        if self._toggling:  # `t`: the two swap
+            self.other_theme = old
+        elif COUNTERPART.get(new) or self._is_dark(old) == self._is_dark(new):
+            # A theme chosen in the palette: `t` goes to its other half, else
+            # keeps going to the light (or dark) one it went to before.
+            self.other_theme = self._opposite(new, self.other_theme)
+        else:  # chosen over one of the other kind: `t` goes back to it
+            self.other_theme = old
+        self._toggling = False
+        self.saver.submit(self.state.set_theme, new, self.other_theme)
 
     def _store_error(self, message: str) -> None:
         """Called from the saver's thread."""
@@ -129,7 +173,10 @@ class NewsApp(App[None]):
             print(f"news: {message}", file=sys.stderr)
 
     def action_toggle_theme(self) -> None:
-        self.theme = LIGHT if self.current_theme.dark else DARK
+        """Between the light and the dark version of the chosen theme (or the
+        last light and dark themes chosen, for one that comes in one kind)."""
+        self._toggling = True
+        self.theme = self.other_theme
 
     def binding_groups(self) -> list[tuple[str, list[Binding]]]:
         """Every binding with a description, grouped by the part that owns it:

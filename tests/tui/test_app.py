@@ -279,3 +279,64 @@ async def test_o_opens_the_story_link_in_a_browser(monkeypatch) -> None:
         await pilot.press("j", "o")
         await app.screen.workers.wait_for_complete()
         assert opened == ["https://e.org/a"]
+
+
+async def test_t_keeps_a_theme_chosen_in_the_palette(app: NewsApp) -> None:
+    # gruvbox (dark, no light version), then t, t: back to gruvbox, not textual-dark.
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "gruvbox"
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "gruvbox"
+        # A theme with a light version: t goes to it and back.
+        app.theme = "solarized-dark"
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "solarized-light"
+        # A light theme chosen while a dark one shows: t goes back to the dark one.
+        app.theme = "catppuccin-latte"
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "catppuccin-mocha"
+        app.theme = "atom-one-light"
+        await pilot.pause()
+        app.saver.submit(lambda: None).result(timeout=10)
+    # Remembered across restarts: the theme and the one t switches to.
+    again = NewsApp(app.catalog)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "atom-one-light"
+        await pilot.press("t")
+        await pilot.pause()
+        assert again.theme == "atom-one-dark"
+
+
+async def test_t_from_a_palette_light_theme_goes_back_to_the_dark_one(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+        app.theme = "rose-pine-dawn"  # light, chosen over nord
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "rose-pine"  # its own dark version
+        app.theme = "flexoki"  # dark, no light version: t goes to the last light one
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "rose-pine-dawn"
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "flexoki"
+        app.saver.submit(lambda: None).result(timeout=10)
+    restarted = NewsApp(app.catalog)
+    async with restarted.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert restarted.theme == "rose-pine-dawn"

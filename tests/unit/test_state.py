@@ -286,3 +286,15 @@ def test_two_processes_lose_nothing(path: Path, tmp_path: Path) -> None:
     data = on_disk(path)
     assert set(data["read"]) == {f"{t}{i}" for t in "xy" for i in range(150) if i % 3}
     assert data["positions"] == {f"{t}{i}": i + 1 for t in "xy" for i in range(150)}
+
+
+def test_the_theme_t_switches_to_is_kept_beside_the_theme(path: Path) -> None:
+    s = loaded(path)
+    s.set_theme("gruvbox", "textual-light")
+    assert on_disk(path)["other_theme"] == "textual-light"
+    again = loaded(path)
+    assert (again.theme, again.other_theme) == ("gruvbox", "textual-light")
+    # A file written before other_theme existed loads, without one.
+    path.write_text('{"version": 1, "theme": "nord"}')
+    old = loaded(path)
+    assert (old.theme, old.other_theme) == ("nord", None)
