@@ -384,12 +384,12 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
             library.add_source("feed", sub.xml_url, title=sub.title, section_override=sub.folder)
     added = sum(sub.xml_url not in before for sub in subscriptions)
     if not subscriptions:
-        print(f"No http or https feeds in {args.file}.")
+        print(f"No http or https feeds in {shown(str(args.file))}.")
         return 0
     had = len(subscriptions) - added
     already = f" ({had:,} already subscribed)" if had else ""
     feeds = "feed" if added == 1 else "feeds"
-    print(f"Subscribed to {added:,} {feeds} from {args.file}{already}.")
+    print(f"Subscribed to {added:,} {feeds} from {shown(str(args.file))}{already}.")
     print("Nothing fetched yet: run `news refresh` to fetch them.")
     return 0
 

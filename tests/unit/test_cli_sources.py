@@ -446,3 +446,11 @@ def test_refresh_shows_feed_titles_as_text_on_a_terminal(
     assert f"new        {title}: 1 new" in plain
     assert "Refreshing" in plain and "1/1" in plain  # the bar was drawn
     assert "Ars[/link] [/] Technica" in plain
+
+
+def test_import_opml_names_its_file_cleaned(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "subs\x1b]0;pwned\x07.opml"
+    path.write_text('<opml><body><outline text="F" xmlUrl="https://f.example.org/"/></body></opml>')
+    code, out, _ = run(capsys, "import-opml", str(path))
+    assert code == 0
+    assert out.splitlines()[0] == f"Subscribed to 1 feed from {tmp_path}/subs.opml."
