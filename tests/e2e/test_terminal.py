@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shlex
 import shutil
 import subprocess
@@ -11,6 +12,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from reader.library.articles import Library
+from reader.model import Block, BlockKind, make_article
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -56,9 +60,11 @@ class Terminal:
 def terminal(tmp_path: Path):
     opened: list[Terminal] = []
 
-    def start(*args: str, size=(120, 40)) -> Terminal:
+    def start(*args: str, size=(120, 40), library: Path | None = None) -> Terminal:
         command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "reader", *args))
         env = {"NEWS_DATA_DIR": str(tmp_path / "data"), "NEWS_CONFIG_DIR": str(tmp_path / "cfg")}
+        if library is not None:
+            env["NEWS_LIBRARY"] = str(library)
         term = Terminal(command, tmp_path, env, size)
         opened.append(term)
         return term
@@ -103,3 +109,60 @@ def test_search_in_files_given_then_quit_exits_cleanly(terminal, seed: Path) -> 
     screen = term.wait("__EXIT=")
     assert "Traceback" not in screen and "Error" not in screen
     assert "__EXIT=0__" in screen
+
+
+def generated_library(path: Path, stories: int) -> Path:
+    """A library of generated stories, nine in ten of them about Dingotown:
+    enough that a search for it keeps the reader busy drawing results."""
+    rng = random.Random(7)
+    words = [
+        "the",
+        "plant",
+        "car",
+        "battery",
+        "factory",
+        "road",
+        "cell",
+        "line",
+        "price",
+        "market",
+        "range",
+        "charger",
+    ]
+
+    def sentence(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize()
+
+    articles = []
+    for i in range(stories):
+        body = [Block(BlockKind.PARAGRAPH, sentence(40) + ".") for _ in range(4)]
+        if i % 10:
+            body.append(Block(BlockKind.PARAGRAPH, "The Dingotown plant was mentioned again."))
+        section = ("News", "Energy", "Space")[i % 3]
+        articles.append(make_article(section, f"{sentence(6)} #{i}", body, "generated"))
+    library = Library.open(path)
+    library.upsert_articles(library.add_source("dump", "generated.txt"), articles)
+    library.close()
+    return path
+
+
+def test_a_burst_of_keys_in_the_search_bar_loses_none(terminal, tmp_path: Path) -> None:
+    """Backspace x4 then xy, sent at once (a paste, key repeat, a slow link),
+    while the reader is busy with 1,800 results: every key lands, in order."""
+    library = generated_library(tmp_path / "library.sqlite", 2_000)
+    term = terminal(library=library)
+    term.wait("News")
+    term.send("/")
+    term.send("-l", "dingotown")
+    term.wait("1,800 stories")
+    for attempt in range(3):
+        term.send("BSpace", "BSpace", "BSpace", "BSpace", "x", "y")
+        screen = term.wait("nothing found")
+        bar = next(line for line in screen.splitlines() if line.startswith(" / "))
+        assert bar.split()[1] == "dingoxy", f"attempt {attempt}: {bar!r}"
+        term.send("BSpace", "BSpace", "t", "o", "w", "n")
+        term.wait("1,800 stories")
+    term.send("Escape")
+    time.sleep(0.4)
+    term.send("q")
+    assert "__EXIT=0__" in term.wait("__EXIT=")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,6 +18,34 @@ from textual.widgets import Input, Label
 
 ALL, STORY = "all", "story"
 SCOPE_LABELS = {ALL: "all stories", STORY: "this story"}
+
+
+class QueryInput(Input):
+    """The bar's input, which runs its own key bindings and the bar's as each
+    key arrives, in the order typed.
+
+    Textual inserts a letter as soon as the focused input sees it, but runs a
+    key's *binding* only once the key has bubbled up to the app, through the
+    message queue of every widget on the way: while the screen was busy with
+    the keystroke before (starting a search, drawing results), a burst of
+    Backspace x4 then `xy` came out as `xy` then four deletes, so `dingotown`
+    became `dingoto`. Handled here, a key cannot be overtaken by the next one.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for owner in (self, self.parent):
+                if owner is None:
+                    continue
+                found = [
+                    b for key in event.aliases for b in owner._bindings.key_to_bindings.get(key, [])
+                ]
+                if found:
+                    event.stop()
+                    event.prevent_default()
+                    await owner.run_action(found[0].action)
+                    return
+        await super()._on_key(event)
 
 
 class SearchBar(Horizontal):
@@ -61,7 +89,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
-        yield Input(
+        yield QueryInput(
             placeholder='Search: words, "a phrase", -not, OR, section:News', id="search-input"
         )
         yield Label(Text(SCOPE_LABELS[ALL]), id="search-scope", markup=False)
