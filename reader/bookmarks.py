@@ -21,8 +21,10 @@ from typing import Any
 from reader.atomic import Document, StoreError, Unusable, describe
 from reader.config import data_dir
 from reader.model import Article
+from reader.sources.local import read_local
 
 FILENAME = "bookmarks.json"
+MAX_IMPORT_BYTES = 64 * 2**20  # a file to import, read with a cap (it may be /dev/zero)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
 
 
@@ -175,7 +177,7 @@ class Bookmarks(Document[Value]):
         bookmarks file, and when the merged bookmarks cannot be saved.
         """
         try:
-            imported = self.decode(path.read_bytes())
+            imported = self.decode(read_local(path, MAX_IMPORT_BYTES))
         except OSError as exc:
             raise StoreError(f"cannot import bookmarks from {path}: {describe(exc)}") from exc
         except Unusable as exc:

@@ -148,11 +148,12 @@ def _classify(source: str) -> tuple[str, str]:
     path = path.resolve()
     if path.is_dir():
         return "markdown", str(path)
+    from reader.sources.local import read_head
+
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+        head = read_head(path, _SNIFF_BYTES)  # a FIFO or a device is refused, not waited on
     except OSError as exc:
-        raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        raise UserError(f"{source}: {exc.strerror or exc}") from None
     # Feeds are XML (or JSON Feed); a dump is plain text, which never starts so.
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start in (b"<", b"{") or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -366,16 +367,10 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
     p.add_argument("file", metavar="FILE", type=Path, help="an OPML file from another reader")
     args = p.parse_args(argv)
     apply_paths(args)
-    from reader.sources.opml import OpmlError, parse_opml
+    from reader.sources.opml import OpmlError, read_opml_file
 
     try:
-        data = args.file.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{args.file}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{args.file}: cannot read: {exc.strerror or exc}") from None
-    try:
-        subscriptions = parse_opml(data, str(args.file))
+        subscriptions = read_opml_file(args.file)
     except OpmlError as exc:
         raise UserError(str(exc)) from None
     with _library(config) as library:

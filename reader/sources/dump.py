@@ -42,7 +42,10 @@ from pathlib import Path
 
 from reader.model import Article, Block, BlockKind, article_id, make_article
 from reader.sanitize import clean_line
+from reader.sources.local import LocalFileError, decode_text, read_local
 
+# Far more than any dump written by hand or exported (the bundled one is 60 KB).
+MAX_DUMP_BYTES = 256 * 2**20
 SECTION_MAX_WORDS = 4
 SECTION_MAX_CHARS = 40
 TITLE_MAX_WORDS = 25
@@ -89,39 +92,14 @@ class ParseResult:
 def read_dump(path: Path, sections: Iterable[str] = ()) -> ParseResult:
     """Read and parse a dump file, naming the file in every error and warning."""
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise DumpError(f"{path}: is a directory, not a dump file") from None
-    except FileNotFoundError:
-        raise DumpError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise DumpError(f"{path}: cannot read: {exc.strerror}") from None
-    text, warnings = decode(raw, str(path))
+        raw = read_local(path, MAX_DUMP_BYTES)
+    except LocalFileError as exc:
+        raise DumpError(str(exc)) from None
+    text, warnings = decode_text(raw, str(path))
     articles = parse(text, source=str(path), sections=sections)
     if not articles:
         raise DumpError(f"{path}: empty: no stories found")
     return ParseResult(articles, warnings)
-
-
-def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
-    """UTF-8 with an optional BOM; bytes that are not UTF-8 are replaced, with a
-    warning naming each line where that happened."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    bad = []
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(number)
-    shown = ", ".join(map(str, bad[:5])) + (" …" if len(bad) > 5 else "")
-    line_word = "line" if len(bad) == 1 else "lines"
-    warning = f"{name}: not valid UTF-8 on {line_word} {shown}; bad bytes shown as �"
-    return raw.decode("utf-8", errors="replace"), [warning]
 
 
 def parse(text: str, source: str = "<dump>", sections: Iterable[str] = ()) -> list[Article]:

@@ -58,8 +58,10 @@ from markdown_it import MarkdownIt
 from reader.markdown import markdown_to_text
 from reader.model import Article, Block, BlockKind, article_id, make_article
 from reader.sanitize import UNSAFE, clean, clean_line
+from reader.sources.local import LocalFileError, read_local
 
 STANDFIRST_MAX_WORDS = 60
+MAX_FEED_FILE_BYTES = 1024 * 2**20  # a feed on disk: 100,000 entries are about 400 MB
 # A summary whose first letters are the content's is an excerpt, not a standfirst.
 EXCERPT_COMPARE_CHARS = 80
 UNTITLED_WORDS = 12
@@ -631,11 +633,7 @@ def read_feed_file(
 ) -> FeedResult:
     """A feed saved on disk (a ``file:`` subscription)."""
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise FeedError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise FeedError(str(path), "is a directory, not a feed file") from None
-    except OSError as exc:
-        raise FeedError(str(path), f"cannot read: {exc.strerror}") from None
+        data = read_local(path, MAX_FEED_FILE_BYTES)
+    except LocalFileError as exc:
+        raise FeedError(str(path), exc.strerror or str(exc)) from None
     return parse_feed(data, str(path), section=section, to_blocks=to_blocks)

@@ -18,9 +18,12 @@ Each file is one story:
   story keeps its id, and its bookmarks, until the file is moved.
 
 Hidden files and folders (``.git``, ``.obsidian``) are skipped, symbolic links
-to folders are not followed (no loops, nothing outside the folder), and a file
-over ``MAX_FILE_BYTES`` is skipped with a warning. A file that is not UTF-8 is
-read with replacement characters and a warning naming it.
+to folders are not followed (no loops, nothing outside the folder), a file
+that resolves outside the folder (``notes/x.md -> ~/.ssh/id_rsa``) is skipped
+with a warning naming it, and so is anything but a regular file (a FIFO, a
+link to ``/dev/zero``) and a file over ``MAX_FILE_BYTES`` (counted as it is
+read: a device says it is 0 bytes long). A file that is not UTF-8 is read
+with replacement characters and a warning naming it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 from reader.model import Article, article_id, make_article
 from reader.sanitize import clean, clean_line
 from reader.sources.feed import ToBlocks, paragraphs
+from reader.sources.local import LocalFileError, decode_text, read_local
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_LINES = 200
@@ -130,17 +134,6 @@ def _web_url(value: str) -> str:
     return value if value.lower().startswith(("http://", "https://")) else ""
 
 
-def _decode(raw: bytes, name: str, warnings: list[str]) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        warnings.append(f"{name}: not valid UTF-8; bad bytes shown as �")
-        text = raw.decode("utf-8", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def parse_markdown_file(
     text: str,
     relative: Path,
@@ -197,16 +190,23 @@ def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> Markdo
     folder_name = root.resolve().name
     articles: list[Article] = []
     warnings: list[str] = []
+    inside = root.resolve()
     for path in _markdown_files(root):
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                warnings.append(f"{path}: skipped, larger than {MAX_FILE_BYTES // 2**20} MB")
+            resolved = path.resolve()
+            if not resolved.is_relative_to(inside):
+                warnings.append(f"{path}: skipped, a link to a file outside the folder")
                 continue
-            raw = path.read_bytes()
-        except OSError as exc:
-            warnings.append(f"{path}: cannot read: {exc.strerror}")
+            raw = read_local(resolved, MAX_FILE_BYTES)
+        except LocalFileError as exc:
+            warnings.append(f"{exc}; skipped")
             continue
-        text = _decode(raw, str(path), warnings)
+        except (OSError, RuntimeError) as exc:  # a link loop, a name too long
+            warnings.append(f"{path}: skipped, cannot resolve: {exc}")
+            continue
+        text, decoding = decode_text(raw, str(path))
+        warnings.extend(decoding)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         article = parse_markdown_file(
             text,
             path.relative_to(root),

@@ -8,7 +8,8 @@ else ``text``, else the feed's address.
 
 The file comes from elsewhere, so it is parsed with defusedxml: a document
 that declares entities (a billion-laughs bomb, an external entity reading a
-local file) is refused rather than expanded. Only http and https feeds are
+local file) is refused rather than expanded, and so are folders nested more than
+``MAX_FOLDER_DEPTH`` deep. Only http and https feeds are
 kept (``feed:`` addresses are rewritten to the http(s) they stand for), each
 once, and every text is sanitized.
 """
@@ -20,14 +21,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from reader.sanitize import clean_line
+from reader.sources.local import LocalFileError, read_local
 
 WEB_SCHEMES = frozenset({"http", "https"})
+MAX_OPML_BYTES = 16 * 2**20  # some thousands of feeds take a megabyte
+# Folders inside folders: a list exported by a reader has two or three levels;
+# thousands are an attack on the parser's stack, refused with a reason.
+MAX_FOLDER_DEPTH = 100
 
 
 class OpmlError(Exception):
@@ -80,7 +87,9 @@ def parse_opml(data: bytes, source: str = "") -> list[Subscription]:
     found: list[Subscription] = []
     seen: set[str] = set()
 
-    def walk(element: ET.Element, folder: str) -> None:
+    def walk(element: ET.Element, folder: str, depth: int = 1) -> None:
+        if depth > MAX_FOLDER_DEPTH:
+            raise OpmlError(f"folders nested more than {MAX_FOLDER_DEPTH} deep", source)
         for outline in element.findall("outline"):
             name = clean_line(outline.get("title") or outline.get("text") or "")
             xml_url = _web_url(outline.get("xmlUrl") or outline.get("xmlurl"))
@@ -90,10 +99,19 @@ def parse_opml(data: bytes, source: str = "") -> list[Subscription]:
                     html_url = _web_url(outline.get("htmlUrl") or outline.get("htmlurl"))
                     found.append(Subscription(name or xml_url, xml_url, html_url, folder))
             elif not outline.get("xmlUrl"):
-                walk(outline, name or folder)  # a folder: its name is the section
+                walk(outline, name or folder, depth + 1)  # a folder: its name is the section
 
     walk(body, "")
     return found
+
+
+def read_opml_file(path: Path) -> list[Subscription]:
+    """`parse_opml` of a local file, read safely (see `local.read_local`)."""
+    try:
+        data = read_local(path, MAX_OPML_BYTES)
+    except LocalFileError as exc:
+        raise OpmlError(exc.strerror or str(exc), str(path)) from None
+    return parse_opml(data, str(path))
 
 
 def write_opml(subscriptions: Iterable[Subscription], title: str = "News subscriptions") -> str:

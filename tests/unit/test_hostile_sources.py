@@ -5,6 +5,7 @@ items are not what a feed promises, and databases that are not a library."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import time
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.sources import dump
+from reader.sources.local import LocalFileError, read_local
 
 MEGABYTE = 1_000_000
 # Old code took 45 minutes on one such line; linear code takes well under a
@@ -220,3 +222,112 @@ def test_doctor_rebuilds_a_damaged_search_index(capsys, tmp_path: Path) -> None:
     assert code == 0 and "Starfall" in out
     code, out, _ = run(capsys, "doctor", "--library", str(library))
     assert code == 0 and "4 stories, no damage found." in out
+
+
+# Findings 6 and 17: local files that are not files, or never end ----------------
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe.txt"
+    os.mkfifo(path)
+    return path
+
+
+def _bookmarks_dir(tmp_path: Path) -> str:
+    return str(tmp_path / "data")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
+def test_a_device_or_a_fifo_given_as_a_file_is_refused_at_once(
+    capsys, tmp_path: Path, fifo: Path, device: str
+) -> None:
+    path = str(fifo) if device == "fifo" else device
+    kind = "a FIFO (named pipe)" if device == "fifo" else "a character device"
+    library = str(tmp_path / "library.sqlite")
+    for command in (
+        ("list", path),
+        ("show", "abc", path),
+        ("search", "tesla", path),
+        ("add", path, "--library", library),
+        ("add", f"file://{path}", "--library", library),
+        ("import-opml", path, "--library", library),
+        ("bookmarks", "import", path),
+    ):
+        started = time.perf_counter()
+        code, out, err = run(capsys, *command)
+        assert time.perf_counter() - started < GENEROUS_SECONDS
+        assert code == 2, command
+        assert f"{path}: is {kind}, not a regular file" in one_line_error(err), command
+        assert out == ""
+
+
+def test_reads_are_capped_by_the_bytes_read_not_the_size_claimed(tmp_path: Path) -> None:
+    status = Path("/proc/self/status")  # a regular file that says it is empty
+    if not status.exists() or status.stat().st_size != 0:
+        pytest.skip("needs Linux's /proc")
+    with pytest.raises(LocalFileError, match="too large"):
+        read_local(status, 16)
+    assert read_local(status, 1 << 20).startswith(b"Name:")
+
+
+def test_a_markdown_folder_reads_its_own_regular_files_only(capsys, tmp_path: Path) -> None:
+    secret = tmp_path / "id_rsa"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY----- hunter2\n")
+    notes = tmp_path / "notes"
+    (notes / "inner").mkdir(parents=True)
+    (notes / "fine.md").write_text("# A fine note\n\nSome text.\n")
+    (notes / "inner" / "target.md").write_text("# Linked inside\n\nStill the folder's own.\n")
+    (notes / "key.md").symlink_to(secret)
+    (notes / "zero.md").symlink_to("/dev/zero")
+    (notes / "same.md").symlink_to(notes / "inner" / "target.md")
+    os.mkfifo(notes / "pipe.md")
+    started = time.perf_counter()
+    code, out, err = run(capsys, "add", str(notes))
+    assert time.perf_counter() - started < GENEROUS_SECONDS
+    assert code == 0, err
+    assert out == "Added folder notes: 3 stories (3 new).\n"
+    assert f"{notes / 'key.md'}: skipped, a link to a file outside the folder" in err
+    assert f"{notes / 'zero.md'}: skipped, a link to a file outside the folder" in err
+    assert f"{notes / 'pipe.md'}: is a FIFO (named pipe), not a regular file; skipped" in err
+    code, out, _ = run(capsys, "search", "hunter2")
+    assert code == 1  # the key was never read, so it cannot be found
+    code, out, _ = run(capsys, "list", "--json")
+    titles = {s["title"] for s in json.loads(out)}
+    assert {"A fine note", "Linked inside"} <= titles
+
+
+def test_an_opml_file_nested_thousands_deep_is_refused_with_a_reason(
+    capsys, tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.opml"
+    depth = 3000
+    deep.write_text(
+        "<opml><body>"
+        + '<outline text="f">' * depth
+        + '<outline xmlUrl="https://example.org/feed"/>'
+        + "</outline>" * depth
+        + "</body></opml>"
+    )
+    code, out, err = run(capsys, "import-opml", str(deep))
+    assert code == 2
+    assert f"{deep}: folders nested more than 100 deep" in one_line_error(err)
+    # A reasonably nested list is read, each feed in its innermost folder.
+    shallow = tmp_path / "shallow.opml"
+    shallow.write_text(
+        '<opml><body><outline text="News"><outline text="Cars">'
+        '<outline text="Motors" xmlUrl="https://example.org/motors"/>'
+        "</outline></outline></body></opml>"
+    )
+    code, out, err = run(capsys, "import-opml", str(shallow))
+    assert code == 0 and "Subscribed to 1 feed" in out
+
+
+def test_adding_an_empty_source_is_refused(capsys, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "note.md").write_text("# Not to be added\n")
+    monkeypatch.chdir(tmp_path)
+    for empty in ("", "  "):
+        code, out, err = run(capsys, "add", empty)
+        assert code == 2 and "nothing to add" in one_line_error(err)
+    code, out, _ = run(capsys, "sources", "--json")
+    assert [s["kind"] for s in json.loads(out)] == ["dump"]  # only the bundled news
