@@ -322,12 +322,3 @@ def test_an_opml_file_nested_thousands_deep_is_refused_with_a_reason(
     code, out, err = run(capsys, "import-opml", str(shallow))
     assert code == 0 and "Subscribed to 1 feed" in out
 
-
-def test_adding_an_empty_source_is_refused(capsys, tmp_path: Path, monkeypatch) -> None:
-    (tmp_path / "note.md").write_text("# Not to be added\n")
-    monkeypatch.chdir(tmp_path)
-    for empty in ("", "  "):
-        code, out, err = run(capsys, "add", empty)
-        assert code == 2 and "nothing to add" in one_line_error(err)
-    code, out, _ = run(capsys, "sources", "--json")
-    assert [s["kind"] for s in json.loads(out)] == ["dump"]  # only the bundled news
