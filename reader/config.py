@@ -68,6 +68,9 @@ class Config:
     # When set, only lines equal to one of these names start a new section in a dump.
     sections: tuple[str, ...] = ()
     keywords: tuple[Keyword, ...] = field(default_factory=tuple)
+    # [network] allow_private: let addresses that content chose (a story's page,
+    # a redirect to another site) reach loopback and private networks.
+    allow_private: bool = False
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -88,13 +91,27 @@ def load_config(path: Path | None = None) -> Config:
     keywords = highlight.get("keywords", []) if isinstance(highlight, dict) else []
     if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
         raise ConfigError(f"config {path}: [dump] sections must be a list of strings")
+    network = data.get("network", {})
+    allow_private = network.get("allow_private", False) if isinstance(network, dict) else False
+    if not isinstance(allow_private, bool):
+        raise ConfigError(f"config {path}: [network] allow_private must be true or false")
     from reader.highlight import KeywordError, keywords_from_config
 
     try:
         watched = keywords_from_config(keywords)
     except KeywordError as exc:
         raise ConfigError(f"config {path}: [highlight] {exc}") from exc
-    return Config(sections=tuple(sections), keywords=tuple(watched))
+    return Config(sections=tuple(sections), keywords=tuple(watched), allow_private=allow_private)
+
+
+def allows_private() -> bool:
+    """``[network] allow_private``, read now: the reader's fetches ask at each
+    refresh, so an edit applies without a restart. A config that cannot be
+    read allows nothing more than the default."""
+    try:
+        return load_config().allow_private
+    except ConfigError:
+        return False
 
 
 def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:

@@ -22,14 +22,23 @@ modification time are the ones last read (kept in ``last_modified``).
 For a source with ``fulltext`` on, each new story's page is then fetched
 through the same guarded client, the story is cut out of the page with
 ``net.extract_article`` (in a thread: it is synchronous and slow) and stored
-as the body, which later refreshes of the feed leave alone.
+as the body, which later refreshes of the feed leave alone. A story's page is
+an address the feed chose, so ``reader.urls``' rule holds: a loopback or
+private address only on the feed's own origin, or with ``allow_private``.
+
+A web page given as a feed fails as "HTML page", and its outcome lists the
+feeds the page announces (``found_feeds``), so ``news add`` can add one.
+
+A ``cancel`` event (set by a quitting app) stops the whole refresh at once:
+``refresh`` then raises ``net.Cancelled``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -37,18 +46,21 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from reader.discover import feed_links, looks_like_html
 from reader.library.articles import Library, Source
 from reader.model import Article
 from reader.net import (
     DEFAULT_CONCURRENCY,
     FetchError,
     FetchResult,
+    cancellable,
     extract_article,
     fetch,
     fetch_many,
     make_client,
 )
 from reader.sources.feed import FeedError, FeedResult, parse_feed, read_feed_file
+from reader.urls import Reach, scheme
 
 __all__ = [
     "FULLTEXT_PER_FEED",
@@ -89,6 +101,7 @@ class FeedOutcome:
     full_texts: int = 0  # pages fetched and stored as bodies
     reason: str = ""
     warnings: tuple[str, ...] = ()
+    found_feeds: tuple[str, ...] = ()  # a web page's announced feeds, when it was one
 
     @property
     def ok(self) -> bool:
@@ -103,13 +116,13 @@ def local_feed_path(location: str) -> Path | None:
     """The file a feed source reads, for ``file:`` URLs and plain paths; None
     for anything with another scheme (http and https go to the network, and the
     client refuses the rest with a reason)."""
-    if location.lower().startswith("file:"):
+    name = scheme(location)
+    if name == "file":
         parts = urlsplit(location)
         if parts.netloc not in ("", "localhost"):
             return None  # a file on another host: the client will refuse it
         return Path(unquote(parts.path))
-    scheme = urlsplit(location).scheme if ":" in location else ""
-    if len(scheme) > 1:
+    if len(name) > 1:  # a one-letter "scheme" is a Windows drive
         return None
     return Path(location)
 
@@ -127,12 +140,20 @@ def refresh(
     concurrency: int = DEFAULT_CONCURRENCY,
     client: httpx.AsyncClient | None = None,
     source_ids: Collection[int] | None = None,
+    allow_private: bool = False,
+    homes: Mapping[int, str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[FeedOutcome]:
     """Refresh every feed source (or those in ``source_ids``) and say how each
     went, in the library's order of sources. ``on_progress`` hears of each feed
     as it is done, in the order they finish. A ``client`` given is used and
     left open; without one, one is made and closed. A client serves one call:
-    its pooled connections belong to that call's event loop."""
+    its pooled connections belong to that call's event loop.
+
+    A feed's own address is the person's (any host); ``homes`` names, for a
+    source whose address a page chose, that page instead, so the feed is
+    held to the page's origin. ``allow_private`` is the config's switch.
+    ``cancel`` set from another thread stops it all: ``net.Cancelled``."""
     feeds = [
         source
         for source in library.sources()
@@ -140,8 +161,8 @@ def refresh(
     ]
     if not feeds:
         return []
-    run = _Refresh(library, on_progress, max(1, concurrency))
-    return asyncio.run(run.all(feeds, client))
+    run = _Refresh(library, on_progress, max(1, concurrency), allow_private, homes or {})
+    return asyncio.run(cancellable(run.all(feeds, client), cancel))
 
 
 class _Refresh:
@@ -152,11 +173,21 @@ class _Refresh:
         library: Library,
         on_progress: Callable[[FeedOutcome], None] | None,
         concurrency: int,
+        allow_private: bool,
+        homes: Mapping[int, str],
     ) -> None:
         self.library = library
         self.on_progress = on_progress
         self.concurrency = concurrency
+        self.allow_private = allow_private
+        self.homes = homes
         self.outcomes: dict[int, FeedOutcome] = {}
+
+    def reach(self, source: Source) -> Reach:
+        """Where a fetch for this source may go: its home is the address the
+        person gave (the feed's, or the page that named it)."""
+        home = self.homes.get(source.id, source.location)
+        return Reach(home=home, allow_private=self.allow_private)  # a path has no origin
 
     async def all(
         self, feeds: Sequence[Source], client: httpx.AsyncClient | None
@@ -188,7 +219,13 @@ class _Refresh:
                     (url, source.etag or None, source.last_modified or None)
                     for url, source in remote.items()
                 ]
-                await fetch_many(requests, self.concurrency, on_done, client=active)
+                await fetch_many(
+                    requests,
+                    self.concurrency,
+                    on_done,
+                    client=active,
+                    reach=lambda url: self.reach(remote[url]),
+                )
             await asyncio.gather(*tasks)
         finally:
             if own and active is not None:
@@ -207,6 +244,10 @@ class _Refresh:
             self._failed(source, outcome.reason)
             return
         etag, modified = outcome.etag or "", outcome.last_modified or ""
+        if not outcome.not_modified and looks_like_html(outcome.content):
+            found = await asyncio.to_thread(feed_links, outcome.content, outcome.final_url)
+            self._failed(source, "HTML page, not a feed", found=tuple(found))
+            return
         if outcome.not_modified:
             self._unchanged(source, etag=etag, last_modified=modified)
             return
@@ -267,7 +308,7 @@ class _Refresh:
         warnings = list(result.warnings)
         full_texts = 0
         if source.fulltext and fresh and client is not None:
-            full_texts = await self._full_texts(fresh, client, warnings)
+            full_texts = await self._full_texts(fresh, client, warnings, self.reach(source))
         self._report(
             FeedOutcome(
                 source.id,
@@ -283,7 +324,11 @@ class _Refresh:
         )
 
     async def _full_texts(
-        self, articles: Sequence[Article], client: httpx.AsyncClient, warnings: list[str]
+        self,
+        articles: Sequence[Article],
+        client: httpx.AsyncClient,
+        warnings: list[str],
+        reach: Reach,
     ) -> int:
         """Fetch and store the pages of new stories; how many were stored."""
         linked = [a for a in articles if a.url]
@@ -292,7 +337,9 @@ class _Refresh:
                 f"full text fetched for the first {FULLTEXT_PER_FEED} of {len(linked)} new"
                 " stories; `news fulltext ID` fetches another"
             )
-        pages = await asyncio.gather(*(self._page(a, client) for a in linked[:FULLTEXT_PER_FEED]))
+        pages = await asyncio.gather(
+            *(self._page(a, client, reach) for a in linked[:FULLTEXT_PER_FEED])
+        )
         stored = 0
         for article, text, reason in pages:
             if text is not None and self.library.set_page_body(article.id, text):
@@ -302,11 +349,11 @@ class _Refresh:
         return stored
 
     async def _page(
-        self, article: Article, client: httpx.AsyncClient
+        self, article: Article, client: httpx.AsyncClient, reach: Reach
     ) -> tuple[Article, str | None, str]:
         async with self.pages:
             try:
-                page = await fetch(client, article.url)
+                page = await fetch(client, article.url, reach=reach)
             except FetchError as exc:
                 return article, None, exc.reason
             text = await asyncio.to_thread(extract_article, page.content, page.final_url)
@@ -314,10 +361,14 @@ class _Refresh:
 
     # Outcomes --------------------------------------------------------------------
 
-    def _failed(self, source: Source, reason: str) -> None:
+    def _failed(self, source: Source, reason: str, found: tuple[str, ...] = ()) -> None:
         # Validators are left as they were: the next refresh fetches in full.
         self.library.update_source(source.id, last_error=reason)
-        self._report(FeedOutcome(source.id, source.name, source.location, "failed", reason=reason))
+        self._report(
+            FeedOutcome(
+                source.id, source.name, source.location, "failed", reason=reason, found_feeds=found
+            )
+        )
 
     def _unchanged(self, source: Source, *, etag: str, last_modified: str) -> None:
         self.library.update_source(source.id, etag=etag, last_modified=last_modified, last_error="")
@@ -330,26 +381,36 @@ class _Refresh:
 
 
 def fetch_fulltext(
-    library: Library, article_id: str, client: httpx.AsyncClient | None = None
+    library: Library,
+    article_id: str,
+    client: httpx.AsyncClient | None = None,
+    *,
+    allow_private: bool = False,
+    cancel: threading.Event | None = None,
 ) -> str:
     """Fetch one story's page, cut the story out of it, store it as the body
     (kept by later refreshes) and return it as Markdown. Raises
     ``FulltextError`` saying why when there is no such story, it has no link,
-    the page cannot be fetched, or no article is found on it."""
+    the page cannot be fetched (a private address off the feed's origin is
+    refused unless ``allow_private``), or no article is found on it; and
+    ``net.Cancelled`` when ``cancel`` is set meanwhile."""
     article = library.article(article_id)
     if article is None:
         raise FulltextError(f"no story with id {article_id!r}")
     if not article.url:
         raise FulltextError(f"{article.title!r} has no link to fetch")
 
+    # The feed's own address is the page's home; a feed file on disk gives none.
+    reach = Reach(home=article.source, allow_private=allow_private)
+
     async def get() -> FetchResult:
         if client is not None:
-            return await fetch(client, article.url)
+            return await fetch(client, article.url, reach=reach)
         async with make_client() as own:
-            return await fetch(own, article.url)
+            return await fetch(own, article.url, reach=reach)
 
     try:
-        page = asyncio.run(get())
+        page = asyncio.run(cancellable(get(), cancel))
     except FetchError as exc:
         raise FulltextError(f"cannot fetch {article.url}: {exc.reason}") from None
     text = extract_article(page.content, page.final_url)

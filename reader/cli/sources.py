@@ -9,7 +9,6 @@ they cost a few hundred milliseconds that `news list` should not pay.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -28,6 +27,7 @@ from reader.cli.common import (
 )
 from reader.config import Config, seed_paths
 from reader.sanitize import clean_line
+from reader.urls import FETCH_SCHEMES, URLRefused, check_fetchable, scheme
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from reader.model import Article
     from reader.refresh import FeedOutcome
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_WEB_SCHEMES = ("http", "https")
 _SNIFF_BYTES = 4096
 
 
@@ -111,7 +109,7 @@ def cmd_add(argv: list[str], config: Config) -> int:
     kind, location = _classify(args.source)
     with _library(config) as library:
         if kind == "feed":
-            return _add_feed(library, location, section, args.fulltext)
+            return _add_feed(library, location, section, args.fulltext, config.allow_private)
         if kind == "markdown":
             return _add_markdown(library, Path(location), section)
         return _add_dump(library, Path(location), section, config)
@@ -123,20 +121,17 @@ def _classify(source: str) -> tuple[str, str]:
     text = source.strip()
     if not text:  # Path("") is the current folder, which nobody means by ''
         raise UserError("nothing to add: give a feed's URL, a file or a folder")
-    match = _SCHEME.match(text)
-    scheme = match.group(1).lower() if match else ""
-    if len(scheme) > 1 and not Path(text).expanduser().exists():
-        if scheme in _WEB_SCHEMES:
-            from reader.net import FetchError, check_url
-
+    name = scheme(text)
+    if len(name) > 1 and not Path(text).expanduser().exists():
+        if name in FETCH_SCHEMES:
             try:
-                return "feed", check_url(text)
-            except FetchError as exc:
+                return "feed", check_fetchable(text)
+            except URLRefused as exc:
                 raise UserError(f"cannot add {text!r}: {exc.reason}") from None
-        if scheme != "file":
+        if name != "file":
             raise UserError(
                 f"cannot add {text!r}: only http, https and file URLs are accepted"
-                f" (or a local path), not {scheme}:"
+                f" (or a local path), not {name}:"
             )
         parts = urlsplit(text)
         if parts.netloc not in ("", "localhost"):
@@ -163,7 +158,9 @@ def _classify(source: str) -> tuple[str, str]:
     return "dump", str(path)
 
 
-def _add_feed(library: Library, location: str, section: str, fulltext: bool) -> int:
+def _add_feed(
+    library: Library, location: str, section: str, fulltext: bool, allow_private: bool
+) -> int:
     from reader.refresh import refresh
 
     before = {s.location: s for s in library.sources() if s.kind == "feed"}
@@ -177,18 +174,55 @@ def _add_feed(library: Library, location: str, section: str, fulltext: bool) -> 
         if fulltext:
             changes["fulltext"] = True
         library.update_source(source_id, **changes)
-    [outcome] = refresh(library, source_ids={source_id})
-    if not outcome.ok:
+    [outcome] = refresh(library, source_ids={source_id}, allow_private=allow_private)
+    found_on = ""
+    if not outcome.ok and outcome.found_feeds and location not in before:
+        library.remove_source(source_id)  # the page is not a feed; the one it names may be
+        found_on = location
+        outcome, location = _add_found(library, outcome, section, fulltext, allow_private)
+    elif not outcome.ok:
         if location not in before:
             library.remove_source(source_id)  # a feed that cannot be read is not kept
         raise UserError(f"cannot add {location}: {outcome.reason}")
     _warn(outcome.warnings)
     again = " (already added)" if location in before else ""
+    if found_on:
+        again += f", the feed {shown(location)} that the web page names"
     details = f"{outcome.new:,} new" + (
         f", {outcome.full_texts:,} with full text" if outcome.full_texts else ""
     )
     print(f"Added feed {shown(outcome.name)}{again}: {_stories(outcome.stories)} ({details}).")
     return 0
+
+
+def _add_found(
+    library: Library, page: FeedOutcome, section: str, fulltext: bool, allow_private: bool
+) -> tuple[FeedOutcome, str]:
+    """Add the first feed a web page announces that can be read (autodiscovery).
+
+    The page chose these addresses, so they are held to its origin: a feed on
+    another site must be at a public address unless ``allow_private``."""
+    from reader.refresh import refresh
+
+    failures = []
+    for url in page.found_feeds:
+        known = {s.location for s in library.sources() if s.kind == "feed"}
+        source_id = library.add_source("feed", url, section_override=section, fulltext=fulltext)
+        [outcome] = refresh(
+            library,
+            source_ids={source_id},
+            allow_private=allow_private,
+            homes={source_id: page.location},
+        )
+        if outcome.ok:
+            return outcome, url
+        if url not in known:
+            library.remove_source(source_id)
+        failures.append(f"{shown(url)}: {shown(outcome.reason)}")
+    raise UserError(
+        f"cannot add {page.location}: a web page, and the feeds it names failed: "
+        + "; ".join(failures)
+    )
 
 
 def _add_markdown(library: Library, folder: Path, section: str) -> int:
@@ -397,7 +431,7 @@ def cmd_export_opml(argv: list[str], config: Config) -> int:
 
     with _library(config) as library:
         feeds = [s for s in library.sources() if s.kind == "feed"]
-    web = [s for s in feeds if urlsplit(s.location).scheme.lower() in _WEB_SCHEMES]
+    web = [s for s in feeds if scheme(s.location) in FETCH_SCHEMES]
     sys.stdout.write(
         write_opml(
             Subscription(s.title or s.location, s.location, folder=s.section_override) for s in web
@@ -431,15 +465,22 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
         if not total:
             out.print("No feeds to refresh. Add one with `news add URL`.")
             return 0
+        allow = config.allow_private
         if out.is_terminal:
-            outcomes = _refresh_with_bar(library, out, total)
+            outcomes = _refresh_with_bar(library, out, total, allow)
         else:
-            outcomes = refresh(library, on_progress=lambda o: out.print(_line(o), soft_wrap=True))
+            outcomes = refresh(
+                library,
+                on_progress=lambda o: out.print(_line(o), soft_wrap=True),
+                allow_private=allow,
+            )
     _summary(out, outcomes)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def _refresh_with_bar(library: Library, out: Console, total: int) -> list[FeedOutcome]:
+def _refresh_with_bar(
+    library: Library, out: Console, total: int, allow_private: bool
+) -> list[FeedOutcome]:
     """A progress bar while it runs; each feed that brought news or failed is
     printed above the bar as it is done."""
     from reader.cli.progress import plain_progress
@@ -454,7 +495,7 @@ def _refresh_with_bar(library: Library, out: Console, total: int) -> list[FeedOu
                 progress.console.print(_line(outcome), soft_wrap=True)
             progress.refresh()  # else the bar shows the count of its last tick
 
-        return refresh(library, on_progress=advance)
+        return refresh(library, on_progress=advance, allow_private=allow_private)
 
 
 def _line(outcome: FeedOutcome) -> Text:
@@ -510,7 +551,7 @@ def cmd_fulltext(argv: list[str], config: Config) -> int:
     with _library(config) as library:
         story_id = find_story_id((row.id for row in library.rows()), args.id)
         try:
-            text = fetch_fulltext(library, story_id)
+            text = fetch_fulltext(library, story_id, allow_private=config.allow_private)
         except FulltextError as exc:
             raise UserError(str(exc)) from None
         article = library.article(story_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +107,48 @@ async def test_r_on_files_given_says_it_works_on_the_library(seed: Path) -> None
         await pilot.press("r", "f")
         messages = [n.message for n in app._notifications]
         assert any("library" in m for m in messages)
+
+
+async def test_r_goes_on_past_feeds_whose_redirects_used_to_crash_it(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    server.serve("/motors.xml", rss("Motors", [("Chargers everywhere", "")]))
+    server.serve("/orbit.xml", b"", status=302, location="javascript:alert(1)")
+    server.serve("/gone.xml", b"", status=302, location="http://127.0.0.1:70000/")
+    app = NewsApp(make_library(tmp_path / "library.sqlite", server))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Chargers everywhere" in sidebar_text(app)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Orbit" in m and "redirect to a javascript: address refused" in m
+                   for m in messages)  # fmt: skip
+        assert any("Gone feed" in m and "bad port (over 65535)" in m for m in messages)
+        assert any(m.startswith("3 feeds refreshed") for m in messages)
+        assert app.is_running  # not ended by the refresh
+
+
+async def test_q_during_a_refresh_quits_at_once_while_a_feed_drips(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    # A byte every half second: inside every read timeout, so only the whole-
+    # fetch limit (a minute) would end it, and quitting used to wait for that.
+    server.serve("/motors.xml", rss("Motors", [("Slowly", "")]), drip=0.5)
+    server.serve("/orbit.xml", rss("Orbit", [("Slower", "")]), drip=0.5)
+    server.serve("/gone.xml", b"", status=404)
+    app = NewsApp(make_library(tmp_path / "library.sqlite", server))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        for _ in range(200):
+            if server.seen("/motors.xml") and server.seen("/orbit.xml"):
+                break
+            await asyncio.sleep(0.02)
+        assert server.seen("/motors.xml"), "the refresh never started"
+        await asyncio.sleep(0.3)  # a byte or so has dripped in
+        pressed = time.monotonic()
+        await pilot.press("q")
+    # The worker's thread is in the loop's executor: this waits for it to end,
+    # as the process does at exit.
+    await asyncio.get_running_loop().shutdown_default_executor()
+    assert time.monotonic() - pressed < 3

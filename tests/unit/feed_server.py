@@ -30,6 +30,8 @@ class Route:
     last_modified: str = ""
     declared_length: int | None = None  # claim a length other than the body's
     delay: float = 0.0  # seconds before answering
+    location: str = ""  # a Location header (with a 3xx status: a redirect)
+    drip: float = 0.0  # send the body a byte at a time, this many seconds apart
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not here", "text/plain")
             return
         validators = {}
+        if route.location:
+            validators["Location"] = route.location
         if route.etag:
             validators["ETag"] = route.etag
         if route.last_modified:
@@ -92,9 +96,24 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             self._send(304, b"", route.content_type, **validators)
             return
+        if route.drip:
+            self._drip(route)
+            return
         self._send(
             route.status, route.body, route.content_type, route.declared_length, **validators
         )
+
+    def _drip(self, route: Route) -> None:
+        """A server that never quite answers: each byte inside any read timeout."""
+        self.send_response(route.status)
+        self.send_header("Content-Type", route.content_type)
+        self.send_header("Content-Length", str(len(route.body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):  # the client hung up: what the test wants
+            for byte in route.body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(route.drip)
 
     def _send(
         self,

@@ -31,6 +31,7 @@ from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
+from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.library.search import Searcher, SearchResult
@@ -651,8 +652,8 @@ class ReaderScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         article = self.current()
-        url = article.url if article is not None else ""
-        if not url.startswith(("http://", "https://")):
+        url = clickable(article.url) if article is not None else ""
+        if not url:
             notify(self, "This story has no web link", timeout=2)
             return
         self._open_in_browser(url)
@@ -686,8 +687,18 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self, path: str) -> None:
+        from reader.config import allows_private
         from reader.library.articles import Library
+        from reader.net import Cancelled
         from reader.refresh import refresh
+
+        # Set by Textual when the worker is cancelled (the screen goes at quit):
+        # the refresh stops at once instead of waiting out a slow feed.
+        cancel = get_current_worker().cancelled_event
+
+        def progress(outcome: FeedOutcome) -> None:
+            if not cancel.is_set():  # the app may be gone
+                self.app.call_from_thread(self._feed_done, outcome)
 
         library = Library.open(path)
         try:
@@ -696,8 +707,13 @@ class ReaderScreen(Screen[None]):
             if not feeds:
                 return
             outcomes = refresh(
-                library, on_progress=lambda o: self.app.call_from_thread(self._feed_done, o)
+                library,
+                on_progress=progress,
+                allow_private=allows_private(),
+                cancel=cancel,
             )
+        except Cancelled:
+            return
         finally:
             library.close()
         self.app.call_from_thread(self._refresh_finished, outcomes)
@@ -749,12 +765,17 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, group="full-text")
     def _full_text(self, path: str, article_id: str) -> None:
+        from reader.config import allows_private
         from reader.library.articles import Library
+        from reader.net import Cancelled
         from reader.refresh import FulltextError, fetch_fulltext
 
+        cancel = get_current_worker().cancelled_event  # set at quit: stop at once
         library = Library.open(path)
         try:
-            fetch_fulltext(library, article_id)
+            fetch_fulltext(library, article_id, allow_private=allows_private(), cancel=cancel)
+        except Cancelled:
+            return
         except FulltextError as exc:
             message = f"Full text: {exc}; the teaser stays"
             self.app.call_from_thread(notify, self, message, severity="warning", timeout=6)
