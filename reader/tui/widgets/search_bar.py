@@ -34,17 +34,16 @@ class QueryInput(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         if not event.is_printable:
+            # As the app would, once the key reached it: the first binding whose
+            # action does not skip (an input's scroll keys skip), nearest first.
             for owner in (self, self.parent):
                 if owner is None:
                     continue
-                found = [
-                    b for key in event.aliases for b in owner._bindings.key_to_bindings.get(key, [])
-                ]
-                if found:
-                    event.stop()
-                    event.prevent_default()
-                    await owner.run_action(found[0].action)
-                    return
+                for binding in owner._bindings.key_to_bindings.get(event.key, ()):
+                    if not binding.priority and await self.app.run_action(binding.action, owner):
+                        event.stop()
+                        event.prevent_default()
+                        return
         await super()._on_key(event)
 
 
