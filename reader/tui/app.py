@@ -225,11 +225,18 @@ class NewsApp(App[None]):
         not_offered = {"quit", "command_palette", "focus_next", "focus_previous"}
         for group, bindings in self.binding_groups():
             owner = owners.get(group)
+            if owner is None:
+                continue
+            # One command per action, with all its keys: Textual splits "escape,h,left"
+            # into three bindings, which listed "Back to list" three times.
+            keys: dict[tuple[str, str], list[str]] = {}
             for binding in bindings:
-                if owner is None or binding.action in not_offered:
-                    continue
+                if binding.action not in not_offered and binding.description:
+                    displays = keys.setdefault((binding.action, binding.description), [])
+                    displays.append(self.get_key_display(binding))
+            for (action, description), displays in keys.items():
                 yield SystemCommand(
-                    f"{binding.description} ({group.lower()})",
-                    f"Key: {self.get_key_display(binding)}",
-                    partial(self.run_action, binding.action, owner),
+                    f"{description} ({group.lower()})",
+                    f"Keys: {' '.join(displays)}" if len(displays) > 1 else f"Key: {displays[0]}",
+                    partial(self.run_action, action, owner),
                 )

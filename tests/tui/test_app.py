@@ -340,3 +340,19 @@ async def test_t_from_a_palette_light_theme_goes_back_to_the_dark_one(app: NewsA
         await pilot.press("t")
         await pilot.pause()
         assert restarted.theme == "rose-pine-dawn"
+
+
+async def test_command_palette_lists_each_action_once_with_all_its_keys(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+        back = next(c for c in commands if c.title == "Back to list (reading pane)")
+        assert back.help == "Keys: esc h ←"
+        # And on screen: typing the name shows one entry.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"back to list")
+        await pilot.pause(0.5)
+        shown = screen_text(app).replace(" ", "")  # matched letters are drawn apart
+        assert shown.count("Backtolist") == 1 and "Keys:esch←" in shown
