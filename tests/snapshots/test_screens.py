@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.highlight import Keyword
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
 
@@ -47,3 +48,19 @@ def test_other_sections_and_wide_characters(snap_compare) -> None:
         "The match ended late. Fans cheered.\n"
     )
     assert snap_compare(NewsApp(articles), terminal_size=(80, 24))
+
+
+def test_footer_at_60_columns(snap_compare) -> None:
+    # Every key whole, "q Quit" included.
+    assert snap_compare(seed_app(), terminal_size=(60, 20))
+
+
+def test_help_at_60_columns(snap_compare) -> None:
+    # One column, nothing cut ("Keywor…" was).
+    assert snap_compare(seed_app(), terminal_size=(60, 20), press=["question_mark"])
+
+
+def test_keywords_dialog_at_60_columns(snap_compare) -> None:
+    # The options one under another: "Regular expression" whole.
+    app = NewsApp(read_dump(SEED).articles, keywords=[Keyword("Tesla"), Keyword("Starfall")])
+    assert snap_compare(app, terminal_size=(60, 20), press=["w"])

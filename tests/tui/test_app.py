@@ -356,3 +356,36 @@ async def test_command_palette_lists_each_action_once_with_all_its_keys(app: New
         await pilot.pause(0.5)
         shown = screen_text(app).replace(" ", "")  # matched letters are drawn apart
         assert shown.count("Backtolist") == 1 and "Keys:esch←" in shown
+
+
+def _rows(app: NewsApp) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def test_nothing_is_cut_at_60_columns(app: NewsApp) -> None:
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert "q Quit" in _rows(app)[-1] and "^p palette" in _rows(app)[-1]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_rows = "\n".join(_rows(app))
+        assert "Keywords" in help_rows and "Command palette" in help_rows
+        assert "…" not in help_rows
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("w")
+        await pilot.pause()
+        assert "Regular expression" in "\n".join(_rows(app))
+
+
+@pytest.mark.parametrize("width", [120, 60])
+async def test_note_dialog_shows_the_whole_title(app: NewsApp, width: int) -> None:
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.press("G", "e")
+        await pilot.pause()
+        dialog = app.screen
+        region = dialog.query_one("#note-title").region
+        assert len(dialog.story_title) > region.width  # a title too long for one line
+        rows = _rows(app)[region.y : region.bottom]
+        drawn = " ".join(row[region.x : region.right] for row in rows)
+        assert " ".join(drawn.split()) == dialog.story_title

@@ -37,6 +37,9 @@ class KeywordsDialog(ModalScreen[None]):
     press Delete to stop. `on_change` gets the whole new list after each change."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close", id="keywords.close")]
+    # Below 72 columns the three options stand one under another ("Regular
+    # expression" was cut at 60 columns).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
 
     def __init__(self, keywords: list[Keyword], on_change: Callable[[list[Keyword]], None]) -> None:
         super().__init__()
@@ -46,7 +49,7 @@ class KeywordsDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="keywords-body") as body:
             body.border_title = "Followed keywords"
-            body.border_subtitle = "Enter adds · Tab to the list, Delete removes · Esc closes"
+            body.border_subtitle = "Enter adds · Tab, Delete removes · Esc closes"
             yield Input(placeholder="A word, a name, or a pattern", id="keyword-input")
             with Horizontal(id="keyword-options"):
                 yield Checkbox("Whole word", True, id="whole-word")

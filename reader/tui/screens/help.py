@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,16 +35,36 @@ def group_table(
 
 def binding_table(
     groups: Iterable[tuple[str, Iterable[Binding]]], key_display: Callable[[Binding], str]
-) -> Table:
-    """The groups in two columns, split where the rows come out most even."""
+) -> RenderableType:
+    """The groups in two columns when they fit side by side, else in one."""
     tables = [t for title, b in groups if (t := group_table(title, b, key_display))]
-    sizes = [t.row_count + 2 for t in tables]
-    half = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
-    layout = Table.grid(padding=(0, 4))
-    layout.add_column()
-    layout.add_column()
-    layout.add_row(Group(*_spaced(tables[:half])), Group(*_spaced(tables[half:])))
-    return layout
+    return _Columns(tables)
+
+
+class _Columns:
+    """Tables in two columns, split where the rows come out most even; in one
+    column when two would not fit the width (at 60 columns they cut "Keywords")."""
+
+    def __init__(self, tables: list[Table]) -> None:
+        self.tables = tables
+        sizes = [t.row_count + 2 for t in tables]
+        half = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
+        self.two = Table.grid(padding=(0, 4))
+        self.two.add_column()
+        self.two.add_column()
+        self.two.add_row(Group(*_spaced(tables[:half])), Group(*_spaced(tables[half:])))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wanted = Measurement.get(console, options.update(width=10_000), self.two).maximum
+        if wanted <= options.max_width:
+            yield self.two
+        else:
+            yield Group(*_spaced(self.tables))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        two = Measurement.get(console, options, self.two)
+        one = Measurement.get(console, options, Group(*self.tables))
+        return Measurement(one.minimum, two.maximum)
 
 
 def _spaced(tables: list[Table]) -> list[RenderableType]:
