@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.model import Article, Block, BlockKind, Inline, Mark
+from reader.urls import clickable
 
 MEASURE = 88  # the widest a line of prose gets, in columns
 
@@ -53,15 +54,6 @@ class Bar:
             yield Segment.line()
 
 
-def http_link(url: str) -> str:
-    """Only http(s) targets become clickable; a bare host/path gets https."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url and "://" not in url and not url.startswith(("javascript:", "data:", "file:")):
-        return "https://" + url
-    return ""
-
-
 def _text(
     text: str,
     style: Style | str,
@@ -80,7 +72,7 @@ def _text(
 
 def _inline_style(inline: Inline, p: Palette) -> Style:
     if inline.mark is Mark.LINK:
-        return Style(color=p.link, underline=True, link=http_link(inline.url) or None)
+        return Style(color=p.link, underline=True, link=clickable(inline.url) or None)
     if inline.mark is Mark.STRONG:
         return Style(bold=True)
     if inline.mark is Mark.EMPHASIS:
@@ -128,7 +120,7 @@ def article_renderables(
         yield Text("Links", style=f"bold {p.muted}")
         for number, (label, url) in enumerate(links, start=1):
             line = Text(f"{number:>2}. ", style=p.muted)
-            target = http_link(url) if url.startswith(("http://", "https://")) else ""
+            target = clickable(url)
             if label and label != url:
                 line.append(label)
                 line.append("  ")
@@ -166,7 +158,7 @@ def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[Renderab
             if line.endswith(":") and len(line.split()) <= 4:
                 body.stylize("bold", offset, offset + len(line))
             offset += len(line) + 1
-        if (link := http_link(block.url)) and (at := block.text.find(block.url)) >= 0:
+        if (link := clickable(block.url)) and (at := block.text.find(block.url)) >= 0:
             body.stylize(Style(color=p.link, underline=True, link=link), at, at + len(block.url))
         parts: list[RenderableType] = [body]
         if block.attribution:
@@ -175,7 +167,7 @@ def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[Renderab
     elif kind is BlockKind.QUOTE:
         yield Bar(_text(block.text, "italic", hl, block.inlines, p), p.muted, "┃")
     elif kind is BlockKind.RELATED:
-        link_style = Style(color=p.link, underline=True, link=http_link(block.url) or None)
+        link_style = Style(color=p.link, underline=True, link=clickable(block.url) or None)
         # Assembled, not added: `a + b` keeps a's style over b, which dimmed the link.
         yield Text.assemble(("Related: ", f"bold {p.muted}"), _text(block.text, link_style, hl))
     elif kind is BlockKind.LABEL or kind is BlockKind.HEADING:

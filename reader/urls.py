@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -78,10 +77,16 @@ def resolve(link: str, base: str = "") -> str:
         return ""
 
 
+# Whitespace, control and format characters (bidi overrides, zero-width):
+# never part of an address, and dangerous on a terminal.
+_UNSAFE = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
 def _unsafe(url: str) -> bool:
-    """Whitespace, control or format characters (bidi overrides, zero-width):
-    never part of an address, and dangerous on a terminal."""
-    return any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in url)
+    return _UNSAFE.search(url) is not None
 
 
 def web_url(link: str, base: str = "") -> str:

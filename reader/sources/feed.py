@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import fastfeedparser
 import html_to_markdown as h2m
@@ -59,6 +58,7 @@ from reader.markdown import markdown_to_text
 from reader.model import Article, Block, BlockKind, article_id, make_article
 from reader.sanitize import UNSAFE, clean, clean_line
 from reader.sources.local import LocalFileError, read_local
+from reader.urls import CLICK_SCHEMES, FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
 
 STANDFIRST_MAX_WORDS = 60
 MAX_FEED_FILE_BYTES = 1024 * 2**20  # a feed on disk: 100,000 entries are about 400 MB
@@ -68,8 +68,6 @@ UNTITLED_WORDS = 12
 TITLE_MAX_CHARS = 300  # a hostile feed's megabyte title must not fill the list
 SECTION_MAX_CHARS = 60  # a longer "category" is a tag cloud, not a section
 AUTHOR_MAX_CHARS = 200
-WEB_SCHEMES = frozenset({"http", "https"})
-BODY_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Categories that say nothing about the story.
 EMPTY_CATEGORIES = frozenset({"uncategorized", "uncategorised", "general", "none"})
 # Images and links that only count readers.
@@ -186,15 +184,14 @@ class _Visitor:
     """
 
     def visit_link(self, ctx: Any, href: str, text: str, title: str | None) -> Any:
-        scheme = urlsplit(href).scheme.lower() if ":" in href else ""
         if _is_tracker(href):
             return {"type": "skip"}
-        if scheme not in BODY_LINK_SCHEMES:
+        if scheme(href) not in LINK_SCHEMES:
             return {"type": "custom", "output": text if text != href else ""}
         return {"type": "continue"}
 
     def visit_image(self, ctx: Any, src: str, alt: str, title: str | None) -> Any:
-        if _is_tracker(src) or urlsplit(src).scheme.lower() not in WEB_SCHEMES:
+        if _is_tracker(src) or scheme(src) not in FETCH_SCHEMES:
             return {"type": "skip"}
         return {"type": "continue"}
 
@@ -210,7 +207,7 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
     options, visitor = _OPTIONS, None
     if _LINK_OR_IMAGE.search(html_text):
         visitor = _VISITOR
-        if base_url and _RELATIVE_REF.search(html_text) and _scheme(base_url) in WEB_SCHEMES:
+        if base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
             options = dataclasses.replace(_OPTIONS, base_url=base_url)
     result = convert(html_text, options, visitor=visitor)
     return _clean(result.content or "").strip()
@@ -299,7 +296,7 @@ def links_of(markdown: str) -> list[tuple[str, str]]:
             if child.type == "link_open":
                 href, parts = str(child.attrGet("href") or ""), []
             elif child.type == "link_close" and href is not None:
-                if _scheme(href) in WEB_SCHEMES and href not in found:
+                if scheme(href) in CLICK_SCHEMES and href not in found:
                     found[href] = clean_line("".join(parts)) or href
                 href = None
             elif href is not None and child.type in ("text", "code_inline"):
@@ -309,25 +306,10 @@ def links_of(markdown: str) -> list[tuple[str, str]]:
     return [(text, url) for url, text in found.items()]
 
 
-def _scheme(url: str) -> str:
-    try:
-        return urlsplit(url).scheme.lower()
-    except ValueError:
-        return ""
-
-
 def _web_url(link: str, base: str = "") -> str:
-    """An absolute http(s) URL, or "" for anything else."""
-    if link.startswith(("https://", "http://")) and not _UNSAFE.search(link) and " " not in link:
-        return link
-    link = clean_line(link)
-    if not link:
-        return ""
-    try:
-        absolute = urljoin(base, link) if base and _scheme(base) in WEB_SCHEMES else link
-        return absolute if _scheme(absolute) in WEB_SCHEMES else ""
-    except ValueError:
-        return ""
+    """An absolute http(s) URL by ``reader.urls``' rule, or "" for anything
+    else; a link with an escape sequence in it is cleaned first."""
+    return web_url(link, base) or (web_url(clean_line(link), base) if _UNSAFE.search(link) else "")
 
 
 # --- Reading the document -----------------------------------------------------
@@ -566,7 +548,7 @@ def _articles(
     warnings: list[str],
 ) -> list[Article]:
     feed_title = plain_text(feed.title)
-    base = _web_url(feed.link) or (source if _scheme(source) in WEB_SCHEMES else "")
+    base = _web_url(feed.link) or web_url(source)
     fallback = clean_line(section or "") or feed_title or "Feed"
     articles: list[Article] = []
     seen: set[str] = set()

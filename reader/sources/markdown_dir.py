@@ -38,6 +38,7 @@ from reader.model import Article, article_id, make_article
 from reader.sanitize import clean, clean_line
 from reader.sources.feed import ToBlocks, paragraphs
 from reader.sources.local import LocalFileError, decode_text, read_local
+from reader.urls import web_url
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_LINES = 200
@@ -130,10 +131,6 @@ def _published(value: str) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _web_url(value: str) -> str:
-    return value if value.lower().startswith(("http://", "https://")) else ""
-
-
 def parse_markdown_file(
     text: str,
     relative: Path,
@@ -162,7 +159,7 @@ def parse_markdown_file(
         to_blocks(clean(body).strip()),
         source,
         standfirst=meta.get("summary") or meta.get("description", ""),
-        url=_web_url(meta.get("url", "")),
+        url=web_url(meta.get("url", "")),
         author=meta.get("author", ""),
         published=published,
         id=article_id(section, title, relative.as_posix()),

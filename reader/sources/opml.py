@@ -22,15 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from reader.sanitize import clean_line
 from reader.sources.local import LocalFileError, read_local
+from reader.urls import web_url
 
-WEB_SCHEMES = frozenset({"http", "https"})
 MAX_OPML_BYTES = 16 * 2**20  # some thousands of feeds take a megabyte
 # Folders inside folders: a list exported by a reader has two or three levels;
 # thousands are an attack on the parser's stack, refused with a reason.
@@ -62,11 +61,7 @@ def _web_url(value: str | None) -> str:
         url = "http://" + url[len("feed://") :]
     elif lowered.startswith("feed:"):
         url = url[len("feed:") :]
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    return url if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else ""
+    return web_url(url)
 
 
 def parse_opml(data: bytes, source: str = "") -> list[Subscription]:

@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.style import Style
 
 from reader.model import Block, BlockKind, make_article
-from reader.render import MEASURE, http_link, render_article
+from reader.render import MEASURE, render_article
 from reader.sources.dump import read_dump
+from reader.urls import clickable
 
 
 def plain(renderable, width: int = MEASURE) -> str:
@@ -77,10 +78,10 @@ def test_wide_characters_keep_columns_aligned() -> None:
 
 
 def test_only_web_links_become_clickable() -> None:
-    assert http_link("pic.twitter.com/abc") == "https://pic.twitter.com/abc"
-    assert http_link("http://example.org/x") == "http://example.org/x"
-    assert http_link("javascript:alert(1)") == ""
-    assert http_link("file:///etc/passwd") == ""
+    assert clickable("pic.twitter.com/abc") == "https://pic.twitter.com/abc"
+    assert clickable("http://example.org/x") == "http://example.org/x"
+    assert clickable("javascript:alert(1)") == ""
+    assert clickable("file:///etc/passwd") == ""
 
 
 def test_links_are_listed_under_the_story_once() -> None:
