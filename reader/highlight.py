@@ -4,15 +4,25 @@ The renderer applies the spans with `Text.stylize`, so highlighting never change
 the text or its wrapping, and tests can assert on offsets. Unlike search, a
 keyword is a regular expression match on the text as it is: offsets need no
 mapping back, and a keyword may deliberately be case-sensitive or a pattern.
+
+A pattern is the person's own, and some take forever on some text: `(a|aa)+$`
+over a line of `a`s backtracks exponentially, and Python's `re` holds the GIL
+while it does, so the reader froze and ignored `q`. Keywords are matched with
+the `regex` package instead, under a time budget: a pattern is tried on text
+built to make it backtrack when it is added (and refused with the reason if
+it runs out of time), and a pattern that still runs out of time on a story is
+turned off for the rest of the run (`Highlighter.too_slow`), so it costs one
+budget at most.
 """
 
 from __future__ import annotations
 
-import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import regex
 from rich.color import Color, ColorParseError
 
 __all__ = [
@@ -48,6 +58,14 @@ PALETTE: tuple[str, ...] = (
 _WORD_CHAR = r"[\w\u0300-\u036f]"
 _SETTINGS = ("word", "color", "whole_word", "case_sensitive", "regex")
 
+# Seconds one pattern may spend on one text while highlighting. `regex` checks
+# its clock only now and then, so a runaway match stops some 0.3 s later.
+MATCH_BUDGET = 0.05
+# Seconds all the tries of a new pattern may take together before it is refused.
+PROBE_BUDGET = 0.5
+_PROBE_LENGTHS = (32, 4096)
+_PROBE_ENDS = ("", "!", "\n")
+
 
 class KeywordError(ValueError):
     """A keyword that cannot be used; the message says which and why."""
@@ -68,24 +86,61 @@ class Span(NamedTuple):
     kind: int  # index of the keyword, so each keyword keeps its own colour
 
 
-def compile_keyword(keyword: Keyword) -> re.Pattern[str]:
+def compile_keyword(keyword: Keyword) -> regex.Pattern[str]:
+    """The keyword as a pattern; a regular expression that is broken, or that
+    can take too long to match, raises KeywordError saying why."""
     if not keyword.word.strip():
         raise KeywordError("a keyword cannot be empty")
-    flags = 0 if keyword.case_sensitive else re.IGNORECASE
-    body = keyword.word if keyword.regex else re.escape(keyword.word)
+    # VERSION0: the `re` module's syntax and behaviour, which the README documents.
+    flags = regex.VERSION0 | (0 if keyword.case_sensitive else regex.IGNORECASE)
+    body = keyword.word if keyword.regex else regex.escape(keyword.word)
     try:
         # The user's pattern alone first, so a reported position is in what they wrote.
-        pattern = re.compile(body, flags)
-    except re.error as exc:
+        pattern = regex.compile(body, flags)
+    except regex.error as exc:
         raise KeywordError(f"keyword {keyword.word!r} is not a valid pattern: {exc}") from None
-    if not keyword.whole_word:
-        return pattern
-    try:
-        return re.compile(f"(?<!{_WORD_CHAR})(?:{body})(?!{_WORD_CHAR})", flags)
-    except re.error as exc:  # such as inline flags, which must open a pattern
+    if keyword.whole_word:
+        try:
+            pattern = regex.compile(f"(?<!{_WORD_CHAR})(?:{body})(?!{_WORD_CHAR})", flags)
+        except regex.error as exc:  # such as inline flags, which must open a pattern
+            raise KeywordError(
+                f"keyword {keyword.word!r} cannot be matched as a whole word: {exc.msg}"
+            ) from None
+    if keyword.regex and _runs_away(pattern):
         raise KeywordError(
-            f"keyword {keyword.word!r} cannot be matched as a whole word: {exc.msg}"
-        ) from None
+            f"keyword {keyword.word!r} can take too long to match: a repetition inside "
+            "a repetition, such as (a+)+ or (a|aa)+, backtracks without end on some text"
+        )
+    return pattern
+
+
+def _probes(word: str) -> Iterable[str]:
+    """Runs of each character the pattern names (and a few it may mean by a
+    class such as \\w, \\d or \\s), short and long, each ending three ways:
+    the text on which a nested repetition backtracks."""
+    letters = [c for c in dict.fromkeys(word) if c.isalnum()]
+    for char in dict.fromkeys([*letters, "a", "0", " ", "x"]):
+        for length in _PROBE_LENGTHS:
+            for end in _PROBE_ENDS:
+                yield char * length + end
+    pairs = [a + b for a in letters[:4] for b in letters[:4] if a != b]
+    for pair in pairs:
+        for end in _PROBE_ENDS:
+            yield pair * (_PROBE_LENGTHS[0] // 2) + end
+
+
+def _runs_away(pattern: regex.Pattern[str]) -> bool:
+    deadline = time.monotonic() + PROBE_BUDGET
+    for text in _probes(pattern.pattern):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return True
+        try:
+            for _ in pattern.finditer(text, timeout=min(left, MATCH_BUDGET)):
+                pass
+        except TimeoutError:
+            return True
+    return False
 
 
 class Highlighter:
@@ -94,6 +149,8 @@ class Highlighter:
     def __init__(self, keywords: Iterable[Keyword]) -> None:
         self.keywords: tuple[Keyword, ...] = tuple(keywords)
         self._patterns = [compile_keyword(k) for k in self.keywords]
+        # Keywords (by index) that ran out of time on some text: not tried again.
+        self._too_slow: set[int] = set()
         try:
             self.styles = tuple(style_for(i, k) for i, k in enumerate(self.keywords))
         except ColorParseError as exc:
@@ -103,18 +160,30 @@ class Highlighter:
         """Sorted, non-overlapping spans. Where matches overlap, the one that starts
         first wins, then the longer, then the keyword listed first: the same text
         always gets the same colours."""
-        found = [
-            Span(m.start(), m.end(), kind)
-            for kind, pattern in enumerate(self._patterns)
-            for m in pattern.finditer(text)
-            if m.end() > m.start()  # a pattern such as "a*" also matches nothing
-        ]
+        found: list[Span] = []
+        for kind, pattern in enumerate(self._patterns):
+            if kind in self._too_slow:
+                continue
+            try:
+                found.extend(
+                    Span(m.start(), m.end(), kind)
+                    for m in pattern.finditer(text, timeout=MATCH_BUDGET)
+                    if m.end() > m.start()  # a pattern such as "a*" also matches nothing
+                )
+            except TimeoutError:
+                self._too_slow.add(kind)
+                found = [s for s in found if s.kind != kind]
         found.sort(key=lambda s: (s.start, s.start - s.end, s.kind))
         chosen: list[Span] = []
         for span in found:
             if not chosen or span.start >= chosen[-1].end:
                 chosen.append(span)
         return chosen
+
+    @property
+    def too_slow(self) -> list[Keyword]:
+        """Keywords turned off because matching them ran out of time."""
+        return [self.keywords[kind] for kind in sorted(self._too_slow)]
 
     def count(self, text: str) -> int:
         return len(self.spans(text))

@@ -166,3 +166,23 @@ def test_a_burst_of_keys_in_the_search_bar_loses_none(terminal, tmp_path: Path) 
     time.sleep(0.4)
     term.send("q")
     assert "__EXIT=0__" in term.wait("__EXIT=")
+
+
+def test_a_keyword_pattern_that_backtracks_does_not_freeze_the_reader(
+    terminal, tmp_path: Path
+) -> None:
+    """(ab|abab)+$ passes the tries made when it is added, then backtracks
+    exponentially on a run of "ab": it is turned off, the person is told, and
+    the reader reads on and quits (with re it froze, ignoring q)."""
+    config = tmp_path / "cfg"
+    config.mkdir()
+    (config / "config.toml").write_text(
+        '[highlight]\nkeywords = [{ word = "(ab|abab)+$", regex = true, whole_word = false }]\n'
+    )
+    dump = tmp_path / "ab.txt"
+    dump.write_text("Letters\nA line of ab\n" + "ab" * 60 + "! That is all.\nA second line.\n")
+    term = terminal(str(dump))
+    term.wait("A second line.")
+    term.wait("took too long to match")
+    term.send("q")
+    assert "__EXIT=0__" in term.wait("__EXIT=")

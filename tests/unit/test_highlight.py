@@ -3,6 +3,7 @@ entries checked when they are loaded."""
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 
 import pytest
@@ -72,8 +73,8 @@ def test_regex_option() -> None:
 @pytest.mark.parametrize(
     ("word", "reason"),
     [
-        ("(tesla", "missing \\), unterminated subpattern at position 0"),
-        ("tesla[", "unterminated character set at position 5"),
+        ("(tesla", "missing \\) at position 6"),
+        ("tesla[", "unterminated character set"),
         ("*", "nothing to repeat at position 0"),
     ],
 )
@@ -82,10 +83,32 @@ def test_bad_regex_is_refused_with_the_reason(word: str, reason: str) -> None:
         compile_keyword(Keyword(word, regex=True))
 
 
-def test_inline_flags_cannot_be_whole_word() -> None:
-    compile_keyword(Keyword("(?i)tesla", regex=True, whole_word=False))
-    with pytest.raises(KeywordError, match="cannot be matched as a whole word"):
-        compile_keyword(Keyword("(?i)tesla", regex=True))
+def test_inline_flags_work_as_a_whole_word_too() -> None:
+    keyword = Keyword("(?i)tesla", regex=True, case_sensitive=True)
+    assert found([keyword], "TESLA Teslas tesla") == [("TESLA", 0), ("tesla", 0)]
+
+
+@pytest.mark.parametrize("word", ["(a+)+$", "(x+x+)+y", "(a|aa)+$", r"(\w+\s?)+$"])
+def test_a_pattern_that_backtracks_without_end_is_refused_with_the_reason(word: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(KeywordError, match="can take too long to match"):
+        compile_keyword(Keyword(word, regex=True))
+    assert time.monotonic() - started < 3
+
+
+def test_a_pattern_that_runs_out_of_time_on_a_story_is_turned_off_not_hung_on() -> None:
+    """(ab|abab)+$ passes the tries made when it is added, yet backtracks
+    exponentially on a run of "ab": it costs one budget, then is left out."""
+    slow = Keyword("(ab|abab)+$", regex=True, whole_word=False)
+    highlighter = Highlighter([slow, Keyword("tesla")])
+    text = "ab" * 60 + "! tesla"
+    started = time.monotonic()
+    assert [(s.start, s.kind) for s in highlighter.spans(text)] == [(122, 1)]
+    assert time.monotonic() - started < 3
+    assert highlighter.too_slow == [slow]
+    started = time.monotonic()
+    assert highlighter.count((text + " ") * 100) == 100
+    assert time.monotonic() - started < 0.5
 
 
 @pytest.mark.parametrize("word", ["", "   "])

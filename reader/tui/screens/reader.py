@@ -212,6 +212,14 @@ class ReaderScreen(Screen[None]):
             if count := highlighter.count(text):
                 hits[article_id] = count
         self.app.call_from_thread(self.sidebar.set_hits, hits)
+        if highlighter.too_slow:
+            self.app.call_from_thread(self._tell_too_slow, highlighter)
+
+    def _tell_too_slow(self, highlighter: Highlighter) -> None:
+        """Say which keywords were turned off (see `reader.highlight`)."""
+        for keyword in highlighter.too_slow:
+            message = f"Keyword {keyword.word!r} took too long to match and is off; w changes it"
+            notify(self, message, severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         self._leave_story()
