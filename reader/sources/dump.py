@@ -97,8 +97,13 @@ def read_dump(path: Path, sections: Iterable[str] = ()) -> ParseResult:
         raise DumpError(str(exc)) from None
     text, warnings = decode_text(raw, str(path))
     articles = parse(text, source=str(path), sections=sections)
-    if not articles:
+    if not articles and not text.strip():
         raise DumpError(f"{path}: empty: no stories found")
+    if not articles:
+        raise DumpError(
+            f"{path}: no stories found: not a feed, nor a dump in the seed layout"
+            " (a section line, a title line, then the story's lines)"
+        )
     return ParseResult(articles, warnings)
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -461,12 +462,69 @@ def _read_lenient(data: bytes) -> _Feed:
     return feed
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _json_text(value: Any) -> str:
+    """A JSON value as text: strings as they are, numbers written out, anything
+    else "". A lone surrogate (``"\\ud800"`` is valid JSON, and not text) becomes
+    ``�``: it cannot be encoded, hashed into an id or stored."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _json_author(item: dict[str, Any]) -> str:
+    authors = item.get("authors")
+    author = authors[0] if isinstance(authors, list) and authors else item.get("author")
+    return _json_text(author.get("name")) if isinstance(author, dict) else ""
+
+
+def _read_json(data: bytes, source: str, warnings: list[str]) -> _Feed:
+    """A JSON Feed (1.0 and 1.1), read here rather than by fastfeedparser, which
+    fails on items that are not objects. Such items are skipped and counted."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        raise FeedError(source, "not XML, nor a JSON Feed") from None
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise FeedError(source, "not a JSON Feed (no list of items)")
+    feed = _Feed(_json_text(document.get("title")), _json_text(document.get("home_page_url")))
+    skipped = 0
+    for item in items:
+        if not isinstance(item, dict):
+            skipped += 1
+            continue
+        content = _json_text(item.get("content_html"))
+        if not content and (text := _json_text(item.get("content_text"))):
+            # Plain text, as HTML paragraphs: its "<" and "&" are text.
+            content = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+        tags = item.get("tags")
+        feed.entries.append(
+            _Entry(
+                title=_json_text(item.get("title")),
+                link=_json_text(item.get("url")) or _json_text(item.get("external_url")),
+                guid=_json_text(item.get("id")),
+                summary=_json_text(item.get("summary")),
+                content=content,
+                author=_json_author(item),
+                published=_iso(
+                    _json_text(item.get("date_published")) or _json_text(item.get("date_modified"))
+                ),
+                categories=[_json_text(t) for t in tags] if isinstance(tags, list) else [],
+            )
+        )
+    if skipped:
+        items_word = "item that is not an object" if skipped == 1 else "items that are not objects"
+        warnings.append(f"{source}: {skipped} {items_word} skipped")
+    return feed
+
+
 def _read(data: bytes, source: str, warnings: list[str]) -> _Feed:
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        try:
-            return _read_fast(data)  # fastfeedparser also reads JSON Feed
-        except ValueError:
-            raise FeedError(source, "not XML, nor a JSON Feed") from None
+        return _read_json(data, source, warnings)
     root, problem = _strict_root(data)
     if problem is None:
         if root.lower() == "html":

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.sources import dump
+from reader.sources.feed import FeedError, parse_feed
 from reader.sources.local import LocalFileError, read_local
 
 MEGABYTE = 1_000_000
@@ -322,3 +323,72 @@ def test_an_opml_file_nested_thousands_deep_is_refused_with_a_reason(
     code, out, err = run(capsys, "import-opml", str(shallow))
     assert code == 0 and "Subscribed to 1 feed" in out
 
+
+# Finding 13: a JSON Feed whose items are not what it promises --------------------
+
+
+def test_a_json_feed_with_a_lone_surrogate_and_items_that_are_not_objects(
+    capsys, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.json"
+    # Written by hand: json.dumps would not write a lone surrogate either way.
+    feed.write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Jay",'
+        ' "items": [{"id": "1", "title": "Half \\ud800 a pair", "content_text": "One."},'
+        ' 5, "a string", null, [1, 2],'
+        ' {"id": "2", "title": "Whole", "content_html": "<p>Two &amp; more.</p>",'
+        '  "tags": "not a list", "authors": [{"name": "Ann"}]}]}'
+    )
+    code, out, err = run(capsys, "add", str(feed))
+    assert code == 0, err
+    assert out == "Added feed Jay: 2 stories (2 new).\n"
+    assert f"news: warning: {feed}: 4 items that are not objects skipped\n" in err
+    code, out, err = run(capsys, "refresh")
+    assert code == 0 and "Traceback" not in err
+    code, out, _ = run(capsys, "list", "--json")
+    titles = [s["title"] for s in json.loads(out) if s["source"] == "Jay"]
+    assert titles == ["Half � a pair", "Whole"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["id", "title", "url", "content_html", "content_text", "tags", "authors"]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.lists(json_values, max_size=5))
+def test_any_json_items_give_stories_or_a_reason(items: list[object]) -> None:
+    data = json.dumps({"version": "1.1", "title": "T", "items": items}).encode()
+    try:
+        result = parse_feed(data, "feed.json")
+    except FeedError:
+        return
+    assert len(result.articles) <= len(items)
+
+
+# Issue 11, item 19: a text file that is not a feed ----------------------------------
+
+
+def test_adding_a_text_file_that_is_neither_a_feed_nor_a_dump_says_so(
+    capsys, tmp_path: Path
+) -> None:
+    text = tmp_path / "shopping.txt"
+    text.write_text("Milk, eggs and bread for the weekend.\n")
+    code, out, err = run(capsys, "add", str(text))
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert "not a feed, nor a dump" in line and "empty" not in line
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    code, _, err = run(capsys, "add", str(empty))
+    assert code == 2 and f"{empty}: empty" in one_line_error(err)
