@@ -266,3 +266,21 @@ def test_httpx_is_what_net_patches() -> None:
     transport = net._CheckedTransport(trust_env=False)
     assert isinstance(transport._pool._network_backend, net._CheckedBackend)  # type: ignore[attr-defined]
     assert httpx.__version__.startswith("0.28")
+
+
+async def test_with_a_proxy_set_the_address_is_still_checked_before_the_request(
+    other: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy makes the connection itself, so the check runs before the
+    request: the (absent) proxy on port 9 is never even tried."""
+    other.serve("/admin", ARTICLE, content_type="text/html")
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    async with make_client(connect_timeout=1.0) as client:
+        with pytest.raises(FetchError, match="loopback address refused"):
+            await fetch(client, other.url("/admin"), reach=Reach(home="http://feed.example/"))
+        with pytest.raises(FetchError, match=r"connection refused|cannot connect"):
+            # The person's own address goes to the proxy, which is not there.
+            await fetch(client, other.url("/admin"), reach=Reach(home=other.url("/")))
+    assert other.seen("/admin") == []
