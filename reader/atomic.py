@@ -10,10 +10,12 @@ is changed by small operations.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import glob
 import json
 import os
+import stat
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator
@@ -22,6 +24,9 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 LOCK_TIMEOUT = 5.0  # seconds; a save holds the lock for milliseconds
+# The most a store file may hold: thousands of times what a person's bookmarks
+# take, and a bound on what a file that is not one (a link to /dev/zero) costs.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class StoreError(Exception):
@@ -285,7 +290,7 @@ class Document(ABC, Generic[T]):
     def _read(self) -> T:
         """Raises Unusable, or OSError when the file exists but cannot be read."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_limited(self.path)
         except FileNotFoundError:
             return self._empty()
         return self.decode(raw)
@@ -317,12 +322,10 @@ class Document(ABC, Generic[T]):
 
     def decode(self, raw: bytes) -> T:
         """Turn a file's bytes into a value, or raise Unusable saying why not."""
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise Unusable("is not UTF-8 text") from exc
-        except json.JSONDecodeError as exc:
-            raise Unusable(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        return self.value_of(json_of(raw))
+
+    def value_of(self, data: Any) -> T:
+        """A decoded JSON document as a value, or raise Unusable saying why not."""
         if not isinstance(data, dict):
             raise Unusable("does not hold a JSON object")
         version = data.get("version")
@@ -336,5 +339,41 @@ class Document(ABC, Generic[T]):
             )
         try:
             return self._parse(data)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise Unusable(f"is not a valid {self.label} file ({exc})") from exc
+
+
+def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, or Unusable when it is not a regular file (a FIFO would
+    block, a device never end) or holds more than `limit` bytes. Raises OSError
+    (FileNotFoundError among them) when it cannot be read."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise Unusable("is not a regular file")
+    with path.open("rb") as f:
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise Unusable(f"is larger than {limit // (1024 * 1024)} MB")
+    return raw
+
+
+def json_of(raw: bytes) -> Any:
+    """A file's bytes as JSON, or Unusable saying why not.
+
+    Every way `json.loads` can fail on a file from elsewhere is caught here, so
+    each takes the corrupt-file path rather than a traceback: nesting deeper
+    than the interpreter's stack (RecursionError), an integer of thousands of
+    digits (ValueError), bytes that are not UTF-8. A UTF-8 byte-order mark, which
+    some editors write, is allowed.
+    """
+    try:
+        text = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unusable("is not UTF-8 text") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unusable(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise Unusable("is not valid JSON (nested too deeply)") from exc
+    except ValueError as exc:  # the only other: an integer too long to convert
+        raise Unusable("is not valid JSON (a number has too many digits)") from exc

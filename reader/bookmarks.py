@@ -6,6 +6,12 @@ at once through `atomic.Document`, which merges with whatever another copy of th
 reader saved in the meantime. A bookmark copies the story's title, section,
 source and link, so the list still means something after the story is gone
 from the library.
+
+A bookmarks file may come from someone else (`news bookmarks import`), so
+every field is cleaned as it is read, like any text from outside: a title
+cannot retitle the terminal, a lone surrogate cannot crash the next write.
+`news bookmarks --json` writes a list of the same objects as the file, and
+`import_file` reads either.
 """
 
 from __future__ import annotations
@@ -18,14 +24,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reader.atomic import Document, StoreError, Unusable, describe
+from reader.atomic import Document, StoreError, Unusable, describe, json_of
 from reader.config import data_dir
 from reader.model import Article
+from reader.sanitize import clean, clean_line
 from reader.sources.local import read_local
 
 FILENAME = "bookmarks.json"
 MAX_IMPORT_BYTES = 64 * 2**20  # a file to import, read with a cap (it may be /dev/zero)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
+# Markdown syntax in text, and `&` where it would start a character reference.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#]|&(?=#?\w+;))")
+_MD_URL_SPECIAL = re.compile(r"([\\<>]|&(?=#?\w+;))")
+WEB_SCHEMES = ("http://", "https://")
+# "# Bookmarks" starts `export_markdown`'s output, which is for reading only.
+_MARKDOWN_EXPORT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# Bookmarks\s*$", re.MULTILINE)
 
 
 def utc_now() -> str:
@@ -58,18 +70,30 @@ class Bookmark:
     @classmethod
     def from_json(cls, item: object) -> Bookmark:
         """Missing optional fields default to "" so a hand-written entry loads;
-        a field of the wrong type is an error, not something to guess at."""
+        a field of the wrong type is an error, not something to guess at. Each
+        field is cleaned; all but the note are one line. `id` is taken for
+        `article_id` (what `news bookmarks --json` called it before)."""
         if not isinstance(item, dict):
             raise ValueError("a bookmark is not a JSON object")
         values: dict[str, str] = {}
         for f in fields(cls):
             value = item.get(f.name, "")
+            if f.name == "article_id" and not value:
+                value = item.get("id", "")
             if not isinstance(value, str):
                 raise ValueError(f"a bookmark's {f.name!r} is not a string")
-            values[f.name] = value
+            values[f.name] = clean(value).strip() if f.name == "note" else clean_line(value)
         if not values["article_id"]:
             raise ValueError("a bookmark has no article_id")
         return cls(**values)
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+    @property
+    def web_url(self) -> str:
+        """The link, when it is one a browser may be sent to (http or https)."""
+        return self.url if self.url.lower().startswith(WEB_SCHEMES) else ""
 
 
 Value = dict[str, Bookmark]  # by article id, in the order they were added
@@ -99,7 +123,7 @@ class Bookmarks(Document[Value]):
         return value
 
     def _dump(self, value: Value) -> dict[str, Any]:
-        return {"bookmarks": [asdict(b) for b in value.values()]}
+        return {"bookmarks": [b.to_json() for b in value.values()]}
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._value
@@ -160,24 +184,40 @@ class Bookmarks(Document[Value]):
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     def export_markdown(self) -> str:
+        """A list to read, newest first; `import_file` refuses it (it says so).
+        Only an http(s) address becomes a link; another is shown as text."""
         lines = ["# Bookmarks", ""]
         for b in self.all():
-            title = _md_escape(b.title) or b.article_id
-            head = f"[{title}](<{b.url}>)" if b.url else title
-            about = " · ".join(_md_escape(s) for s in (b.section, b.source, b.added[:10]) if s)
+            title = _md_escape(b.title or b.article_id)
+            head = f"[{title}](<{_md_url(b.web_url)}>)" if b.web_url else title
+            other_url = b.url if not b.web_url else ""
+            about = " · ".join(
+                _md_escape(s) for s in (b.section, b.source, b.added[:10], other_url) if s
+            )
             lines.append(f"- {head}" + (f" · {about}" if about else ""))
             lines.extend(f"  > {_md_escape(line)}".rstrip() for line in b.note.splitlines())
         return "\n".join(lines) + "\n"
 
     def import_file(self, path: Path) -> int:
-        """Merge bookmarks exported by `export_json` (or another bookmarks.json).
+        """Merge bookmarks from `export_json`, another bookmarks.json, or the list
+        `news bookmarks --json` prints.
 
         Stories already bookmarked keep their own date and note. Returns how many
         were added. Raises StoreError when the file cannot be read or is not a
-        bookmarks file, and when the merged bookmarks cannot be saved.
+        bookmarks file (a Markdown export gets its own message: it is for
+        reading), and when the merged bookmarks cannot be saved.
         """
         try:
-            imported = self.decode(read_local(path, MAX_IMPORT_BYTES))
+            raw = read_local(path, MAX_IMPORT_BYTES)
+            if _MARKDOWN_EXPORT.match(raw):
+                raise Unusable(
+                    "is a Markdown export, which is for reading, not importing "
+                    "(use `news bookmarks export --format json` to move bookmarks)"
+                )
+            data = json_of(raw)
+            if isinstance(data, list):  # `news bookmarks --json`
+                data = {"version": self.version, "bookmarks": data}
+            imported = self.value_of(data)
         except OSError as exc:
             raise StoreError(f"cannot import bookmarks from {path}: {describe(exc)}") from exc
         except Unusable as exc:
@@ -202,3 +242,8 @@ def _adder(bookmarks: list[Bookmark]) -> Callable[[Value], None]:
 
 def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_url(url: str) -> str:
+    """A link destination in `<...>`, where only these need a backslash."""
+    return _MD_URL_SPECIAL.sub(r"\\\1", url)

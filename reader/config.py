@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,6 +140,8 @@ def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
     entries.multiline(len(keywords) > 3)
     if "highlight" not in doc:
         doc["highlight"] = tomlkit.table()
+    elif not isinstance(doc["highlight"], MutableMapping):
+        raise ConfigError(f"cannot update config {path}: highlight is not a table ([highlight])")
     doc["highlight"]["keywords"] = entries  # type: ignore[index]
     try:
         write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))

@@ -6,7 +6,8 @@ Kept in `state.json` in the data directory,
 "theme": name or null, "other_theme": name or null}` (`other_theme` is the theme
 `t` switches to; a file without it loads), with the same care as bookmarks (see
 `atomic.Document`): another copy of the reader saving meanwhile loses nothing, and a file that
-cannot be used is set aside rather than overwritten.
+cannot be used is set aside rather than overwritten. Every string in it is
+cleaned as it is read (`sanitize.clean_line`), as any text from outside is.
 
 Read, unread, last story and theme are saved at once. Scroll positions change
 with every scroll, so `set_position` only records them: the UI calls `flush()`
@@ -21,6 +22,7 @@ from typing import Any
 
 from reader.atomic import Document
 from reader.config import data_dir
+from reader.sanitize import clean_line
 
 FILENAME = "state.json"
 
@@ -63,7 +65,11 @@ class ReadingState(Document[Value]):
         for key, value in (("theme", theme), ("other_theme", other)):
             if value is not None and not isinstance(value, str):
                 raise ValueError(f'"{key}" is not a name')
-        return Value(set(read), dict(positions), last, theme, other)
+        return Value(
+            {clean_line(i) for i in read},
+            {clean_line(str(i)): y for i, y in positions.items()},
+            *(None if v is None else clean_line(v) for v in (last, theme, other)),
+        )
 
     def _dump(self, value: Value) -> dict[str, Any]:
         data = {

@@ -1,12 +1,33 @@
-"""`news bookmarks`: list, export and import bookmarks outside the reader."""
+"""`news bookmarks`: list, export and import bookmarks outside the reader.
+
+Everything printed comes from the bookmarks file, which may have come from
+someone else; the store cleans it as it is read, and it is printed as `Text`,
+never as markup. A bookmark whose story no source holds any more is marked
+"missing", as the reader marks it.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.cli.common import apply_paths, console, parser, print_json, print_row
+from reader.cli.common import (
+    UserError,
+    apply_paths,
+    console,
+    open_catalog,
+    parser,
+    print_json,
+    print_row,
+)
 from reader.config import Config
+
+if TYPE_CHECKING:
+    from reader.bookmarks import Bookmark
+
+MISSING = "missing"
 
 
 def cmd_bookmarks(argv: list[str], config: Config) -> int:
@@ -17,7 +38,9 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
     sub = p.add_subparsers(dest="action")
     export = sub.add_parser("export", help="write all bookmarks to standard output")
     export.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    imported = sub.add_parser("import", help="merge bookmarks from a file (no duplicates)")
+    imported = sub.add_parser(
+        "import", help="merge bookmarks from a JSON export or --json list (no duplicates)"
+    )
     imported.add_argument("file", type=Path)
     args = p.parse_args(argv)
     apply_paths(args)
@@ -34,21 +57,31 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         print(f"{added} bookmark{'s' if added != 1 else ''} added, {len(store)} in all")
         return 0
     marks = store.all()
+    missing = _missing(marks, config)
     if args.json:
-        rows = [
-            {
-                "id": b.article_id,
-                "title": b.title,
-                "section": b.section,
-                "source": b.source,
-                "url": b.url,
-                "added": b.added,
-                "note": b.note,
-            }
-            for b in marks
-        ]
-        print_json(rows)
+        print_json([{**b.to_json(), MISSING: b.article_id in missing} for b in marks])
         return 0
+    _print(marks, missing)
+    return 0
+
+
+def _missing(marks: Sequence[Bookmark], config: Config) -> set[str]:
+    """The ids of bookmarked stories the library no longer holds. A library
+    that cannot be opened is named, and then nothing is called missing."""
+    if not marks:
+        return set()
+    try:
+        catalog = open_catalog([], config)
+    except UserError as exc:
+        print(f"news: warning: {exc}", file=sys.stderr)
+        return set()
+    try:
+        return {b.article_id for b in marks if not catalog.has(b.article_id)}
+    finally:
+        catalog.close()
+
+
+def _print(marks: Sequence[Bookmark], missing: set[str]) -> None:
     from rich.text import Text
 
     out = console()
@@ -56,9 +89,11 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         out.print("No bookmarks yet: press b on a story in the reader.")
     for b in marks:
         line = Text(f"{b.added[:10]}  {b.article_id}  ", style="dim")
-        line.append(b.title)
-        line.append(f"  · {b.section}", style="dim")
+        if b.article_id in missing:
+            line.append(f"({MISSING}) ", style="italic")
+        line.append(b.title or b.article_id)
+        if b.section:
+            line.append(f"  · {b.section}", style="dim")
         print_row(out, line)
-        if b.note:
-            out.print(Text(f"    {b.note}", style="italic"))
-    return 0
+        for note_line in b.note.splitlines():
+            print_row(out, Text(f"    {note_line}", style="italic"))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TypeVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,7 +19,7 @@ from reader.config import bundled, save_keywords
 from reader.highlight import Keyword
 from reader.model import Article
 from reader.state import ReadingState
-from reader.tui.saver import Saver
+from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables
 from reader.tui.toast import notify
@@ -166,11 +167,18 @@ class NewsApp(App[None]):
         self.saver.submit(self.state.set_theme, new, self.other_theme)
 
     def _store_error(self, message: str) -> None:
-        """Called from the saver's thread."""
+        """Called from the saver's thread. Posted, not called there and waited for:
+        the event loop may itself be waiting for the saver."""
         try:
-            self.call_from_thread(notify, self, message, severity="error", timeout=10)
-        except RuntimeError:  # the app has already stopped: say it on the terminal
+            posted = self.post_message(SaveFailed(message))
+        except RuntimeError:  # the loop closed just now
+            posted = False
+        if not posted:  # the app has already stopped: say it on the terminal
             print(f"news: {message}", file=sys.stderr)
+
+    @on(SaveFailed)
+    def _save_failed(self, event: SaveFailed) -> None:
+        notify(self, event.text, severity="error", timeout=10)
 
     def action_toggle_theme(self) -> None:
         """Between the light and the dark version of the chosen theme (or the

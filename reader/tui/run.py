@@ -21,11 +21,15 @@ def run_tui(
     # Every write asked for while the app ran, then one last try at anything
     # that could not be saved then (a disk that was full, say).
     app.saver.close()
+    failed = bool(app.saver.lost)
+    app.saver.print_bugs()
     for store in (app.bookmarks, app.state):
         try:
             store.flush()
         except StoreError as exc:
             print(f"news: {exc}", file=sys.stderr)
+            failed = True
     catalog.close()
     # Textual returns normally after an unhandled exception; its return code tells.
-    return app.return_code or 0
+    # A change that could not be saved is a failure too, for scripts and for CI.
+    return app.return_code or (1 if failed else 0)

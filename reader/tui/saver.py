@@ -4,13 +4,22 @@ Saving a bookmark takes a file lock, re-reads, merges and fsyncs: quick on a
 good disk, slow on a bad one, and it must never hold up a keypress. Every call
 that touches a store goes through one thread, in order, so the stores are never
 used from two threads at once.
+
+An error on that thread must not vanish with its Future: each one is told to
+the person at once (`on_error`, from the saver's thread), and one that lost
+something is kept in `lost`, so the reader exits with a failure status and a
+bug's traceback is printed when the terminal is back.
 """
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+from textual.message import Message
 
 from reader.atomic import StoreError
 from reader.config import ConfigError
@@ -20,20 +29,49 @@ class Saver:
     def __init__(self, on_error: Callable[[str], None]) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="news-save")
         self._on_error = on_error
+        # Errors after which a change is gone (not kept for a retry), oldest first.
+        self.lost: list[Exception] = []
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        future = self._pool.submit(fn, *args)
-        future.add_done_callback(self._report)
-        return future
+        return self._pool.submit(self._run, fn, *args)
 
-    def _report(self, future: Future[Any]) -> None:
-        exc = future.exception()
-        if isinstance(exc, StoreError | ConfigError):
-            # The change stays in memory and is retried with the next one.
+    def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        # Reported here, on the saver's thread: a Future's done callback runs on
+        # whichever thread gets there first, and an exception raised in one is lost.
+        try:
+            return fn(*args)
+        except Exception as exc:
+            self._report(exc)
+            raise
+
+    def _report(self, exc: Exception) -> None:
+        if isinstance(exc, StoreError):
+            # The change stays in memory and is retried with the next one and on exit.
             self._on_error(f"{exc}. Kept in memory; will retry.")
-        elif exc is not None:
-            raise exc
+            return
+        self.lost.append(exc)
+        if isinstance(exc, ConfigError):
+            self._on_error(f"{exc}. Not saved.")
+        else:
+            self._on_error(
+                f"Could not save: {type(exc).__name__}: {exc} "
+                "(a bug in news: its traceback is printed when the reader exits)"
+            )
 
     def close(self) -> None:
         """Wait for every write already asked for."""
         self._pool.shutdown(wait=True)
+
+    def print_bugs(self) -> None:
+        """The tracebacks of the unexpected errors, for a bug report."""
+        for exc in self.lost:
+            if not isinstance(exc, ConfigError):
+                traceback.print_exception(exc, file=sys.stderr)
+
+
+class SaveFailed(Message):
+    """Posted to the app from the saver's thread: something was not saved."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

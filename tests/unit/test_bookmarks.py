@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -359,14 +360,14 @@ def test_a_corrupt_file_that_cannot_be_moved_is_never_overwritten(
 def test_an_unreadable_file_is_left_alone(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b'{"version": 1, "bookmarks": []}')
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == path:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     s = reloaded(path)
     assert s.problem is not None and "permission denied" in s.problem
     with pytest.raises(StoreError) as info:

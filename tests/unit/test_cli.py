@@ -134,7 +134,7 @@ def test_bookmarks_list_export_import(capsys, tmp_path: Path) -> None:
     ids = _bookmark_seed(tmp_path / "data", 0, 2)
     code, out, _ = run(capsys, "bookmarks", "--json")
     assert code == 0
-    assert {b["id"] for b in json.loads(out)} == set(ids)
+    assert {b["article_id"] for b in json.loads(out)} == set(ids)
     code, out, _ = run(capsys, "bookmarks")
     assert "note 2" in out and "SpaceX is launching" in out
     code, markdown, _ = run(capsys, "bookmarks", "export", "--format", "markdown")
