@@ -29,13 +29,13 @@ from reader.config import data_dir
 from reader.model import Article
 from reader.sanitize import clean, clean_line
 from reader.sources.local import read_local
+from reader.urls import web_url
 
 FILENAME = "bookmarks.json"
 MAX_IMPORT_BYTES = 64 * 2**20  # a file to import, read with a cap (it may be /dev/zero)
 # Markdown syntax in text, and `&` where it would start a character reference.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#]|&(?=#?\w+;))")
 _MD_URL_SPECIAL = re.compile(r"([\\<>]|&(?=#?\w+;))")
-WEB_SCHEMES = ("http://", "https://")
 # "# Bookmarks" starts `export_markdown`'s output, which is for reading only.
 _MARKDOWN_EXPORT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# Bookmarks\s*$", re.MULTILINE)
 
@@ -92,8 +92,8 @@ class Bookmark:
 
     @property
     def web_url(self) -> str:
-        """The link, when it is one a browser may be sent to (http or https)."""
-        return self.url if self.url.lower().startswith(WEB_SCHEMES) else ""
+        """The link, when it is an http(s) address (`urls.web_url`), else ""."""
+        return web_url(self.url)
 
 
 Value = dict[str, Bookmark]  # by article id, in the order they were added
