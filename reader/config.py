@@ -117,7 +117,10 @@ def allows_private() -> bool:
 
 def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
     """Write the keywords into config.toml, keeping the rest of the file and its
-    comments as the user wrote them. Raises ConfigError."""
+    comments as the user wrote them. A keyword already in the file keeps its
+    entry as written (a plain string stays one, a table keeps its spelling and
+    comments); a new one is written as briefly as it can be: a plain string, or
+    a table of the settings that differ from the defaults. Raises ConfigError."""
     import tomlkit
 
     from reader.atomic import describe, write_bytes_atomic
@@ -128,22 +131,65 @@ def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
         doc = tomlkit.parse(text)
     except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
         raise ConfigError(f"cannot update config {path}: {exc}") from exc
-    entries = tomlkit.array()
-    for kw in keywords:
-        plain = kw.color is None and kw.whole_word and not kw.case_sensitive and not kw.regex
-        if plain:
-            entries.append(kw.word)
-        else:
-            table = tomlkit.inline_table()
-            table.update({k: v for k, v in asdict(kw).items() if v is not None})
-            entries.append(table)
-    entries.multiline(len(keywords) > 3)
     if "highlight" not in doc:
         doc["highlight"] = tomlkit.table()
     elif not isinstance(doc["highlight"], MutableMapping):
         raise ConfigError(f"cannot update config {path}: highlight is not a table ([highlight])")
-    doc["highlight"]["keywords"] = entries  # type: ignore[index]
+    table = doc["highlight"]
+    old = table.get("keywords")  # type: ignore[union-attr]
+    # Edited in place where it can be: the person's own entries, layout and comments stay.
+    if not (isinstance(old, list) and _edit_in_place(old, keywords)):
+        entries = tomlkit.array()
+        for kw in keywords:
+            entries.append(_brief_entry(kw))
+        entries.multiline(len(keywords) > 3)
+        table["keywords"] = entries  # type: ignore[index]
     try:
         write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot save config {path}: {describe(exc)}") from exc
+
+
+def _edit_in_place(entries: list[object], keywords: list[Keyword]) -> bool:
+    """Make the config's array say `keywords` by removing and appending entries,
+    so the ones kept stay exactly as written; False when that cannot be done
+    (an entry that does not read, or keywords in another order)."""
+    from reader.highlight import KeywordError, keywords_from_config
+
+    try:
+        written = keywords_from_config(
+            [e.unwrap() if hasattr(e, "unwrap") else e for e in entries]  # tomlkit items
+        )
+    except KeywordError:
+        return False
+    wanted = iter(keywords)
+    kept: list[int] = []
+    following = next(wanted, None)
+    for index, keyword in enumerate(written):
+        if keyword == following:
+            kept.append(index)
+            following = next(wanted, None)
+    added = [] if following is None else [following, *wanted]
+    if len(kept) + len(added) != len(keywords):
+        return False
+    for index in reversed(range(len(written))):
+        if index not in kept:
+            del entries[index]
+    for keyword in added:
+        entries.append(_brief_entry(keyword))
+    return True
+
+
+def _brief_entry(keyword: Keyword) -> object:
+    """A keyword as the config's own example writes it: only what is not a default."""
+    import tomlkit
+
+    from reader.highlight import Keyword
+
+    defaults = asdict(Keyword(keyword.word))
+    changed = {k: v for k, v in asdict(keyword).items() if v != defaults[k]}
+    if not changed:
+        return keyword.word
+    table = tomlkit.inline_table()
+    table.update({"word": keyword.word, **changed})
+    return table

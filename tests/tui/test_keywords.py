@@ -117,3 +117,76 @@ async def test_keywords_dialog_is_in_the_command_palette(articles) -> None:
     async with app.run_test(size=SIZE):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Keywords (everywhere)" in titles
+
+
+async def _tab_to_the_list(pilot, app: NewsApp) -> None:
+    from reader.tui.dialogs.keywords import KeywordList
+
+    for _ in range(6):
+        if isinstance(app.focused, KeywordList):
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached the list: {app.focused}")
+
+
+async def test_tab_into_the_list_highlights_a_row_and_delete_works_at_once(articles) -> None:
+    app = NewsApp(articles, keywords=[Keyword("Tesla"), Keyword("Starfall"), Keyword("Semi")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await _tab_to_the_list(pilot, app)
+        assert app.focused.highlighted == 0
+        await pilot.press("delete")
+        await settle(app)
+        assert [k.word for k in app.keywords] == ["Starfall", "Semi"]
+        await pilot.press("delete")  # the next one is highlighted in turn
+        await settle(app)
+        assert [k.word for k in app.keywords] == ["Semi"]
+        saved = tomllib.loads(config_file().read_text())
+        assert saved["highlight"]["keywords"] == ["Semi"]
+
+
+async def test_a_refused_pattern_message_clears_after_a_later_action(articles) -> None:
+    app = NewsApp(articles, keywords=[Keyword("Tesla"), Keyword("Starfall")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        error = app.screen.query_one("#keyword-error", Label)
+        app.screen.query_one("#regex", Checkbox).value = True
+        await pilot.press(*"Giga (", "enter")
+        await pilot.pause()
+        assert "missing )" in str(error.render())
+        await _tab_to_the_list(pilot, app)
+        await pilot.press("delete")
+        await pilot.pause()
+        assert str(error.render()).strip() == ""
+        # And after an edit of the pattern it was about.
+        app.screen.query_one(Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "missing )" in str(error.render())
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert str(error.render()).strip() == ""
+
+
+async def test_each_keyword_is_listed_in_its_own_colour(articles) -> None:
+    from rich.color import Color
+
+    from reader.highlight import PALETTE
+
+    app = NewsApp(articles, keywords=[Keyword("Tesla"), Keyword("Starfall", color="magenta")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        listing = app.screen.query_one("#keyword-list")
+        backgrounds = {}
+        for y in range(2):
+            for segment in listing.render_line(y):
+                word = segment.text.strip()
+                if word in ("Tesla", "Starfall") and segment.style and segment.style.bgcolor:
+                    backgrounds[word] = segment.style.bgcolor.get_truecolor()
+        assert backgrounds == {
+            "Tesla": Color.parse(PALETTE[0]).get_truecolor(),
+            "Starfall": Color.parse("magenta").get_truecolor(),
+        }

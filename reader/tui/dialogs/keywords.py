@@ -28,8 +28,13 @@ class KeywordList(OptionList):
             self.index = index
 
     def action_remove(self) -> None:
-        if self.highlighted is not None:
+        if self.highlighted is not None and not self.get_option_at_index(self.highlighted).disabled:
             self.post_message(self.Remove(self.highlighted))
+
+    def on_focus(self) -> None:
+        # Tabbed into, the list shows which row Delete would remove: the first.
+        if self.highlighted is None and self.option_count:
+            self.action_first()
 
 
 class KeywordsDialog(ModalScreen[None]):
@@ -64,9 +69,11 @@ class KeywordsDialog(ModalScreen[None]):
 
     def _refresh_list(self) -> None:
         listing = self.query_one(KeywordList)
+        highlighted = listing.highlighted
         listing.clear_options()
         for index, keyword in enumerate(self.keywords):
-            label = Text(f" {keyword.word} ", style=style_for(index, keyword))
+            # A span, not the Text's own style, which the list does not draw.
+            label = Text.assemble((f" {keyword.word} ", style_for(index, keyword)))
             flags = [
                 name
                 for name, on_ in (
@@ -79,6 +86,8 @@ class KeywordsDialog(ModalScreen[None]):
             if flags:
                 label.append("  " + ", ".join(flags), style="dim")
             listing.add_option(Option(label))
+        if self.keywords and listing.has_focus:
+            listing.highlighted = min(highlighted or 0, len(self.keywords) - 1)
         if not self.keywords:
             listing.add_option(Option(Text("No keywords yet"), disabled=True))
 
@@ -109,7 +118,14 @@ class KeywordsDialog(ModalScreen[None]):
     def _remove(self, event: KeywordList.Remove) -> None:
         if 0 <= event.index < len(self.keywords):
             del self.keywords[event.index]
+            self._clear_error()
             self._changed()
+
+    @on(Input.Changed, "#keyword-input")
+    @on(Checkbox.Changed)
+    def _clear_error(self) -> None:
+        """What the message was about has changed: it no longer applies."""
+        self.query_one("#keyword-error", Label).update("")
 
     def _changed(self) -> None:
         self._refresh_list()
