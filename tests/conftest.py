@@ -1,11 +1,15 @@
 """Every test runs with its own config and data directories, so none reads or
-writes the developer's own files."""
+writes the developer's own files; and with Textual's animations and cursor blink
+off, so tests don't wait for a scroll to glide and snapshots don't catch a blink."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import textual.constants
+from textual.widgets import Input
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "teslarati.txt"
@@ -18,6 +22,22 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Recorded so that a command's --library or --data-dir (which set these for
     # the process) is undone after each test.
     monkeypatch.delenv("NEWS_LIBRARY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _still_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Textual reads TEXTUAL_ANIMATIONS when it is first imported (the snapshot plugin
+    # imports it before this file): set the value each App starts from, and the
+    # variable for apps run in a child process.
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
+    made = Input.__init__
+
+    def still_input(self: Input, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", still_input)
 
 
 @pytest.fixture
