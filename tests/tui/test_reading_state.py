@@ -106,15 +106,32 @@ async def test_note_on_a_bookmark(articles) -> None:
 async def test_opening_marks_read_and_u_toggles(articles) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
-        assert "2/2" in sidebar_lines(app)[0]
+        await pilot.press("j")
+        second = screen(app).sidebar.highlighted.id  # the other News story
         await pilot.press("enter")
+        await settle(app)
+        assert sidebar_lines(app)[0].split() == ["News", "2"]  # both read: just the total
+        state = json.loads((data_dir() / "state.json").read_text())
+        assert state["read"] == sorted([articles[0].id, second])
+        await pilot.press("u")  # in the story: the open one
         await settle(app)
         assert "1/2" in sidebar_lines(app)[0]
         assert json.loads((data_dir() / "state.json").read_text())["read"] == [articles[0].id]
-        await pilot.press("h", "u")
+
+
+async def test_the_story_shown_at_start_is_read_and_full_stop_moves_on(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         await settle(app)
-        assert "2/2" in sidebar_lines(app)[0]
-        assert json.loads((data_dir() / "state.json").read_text())["read"] == []
+        assert screen(app).story.article.id == articles[0].id
+        assert "1/2" in sidebar_lines(app)[0]  # News: one of two unread
+        assert json.loads((data_dir() / "state.json").read_text())["read"] == [articles[0].id]
+        seen = []
+        for _ in range(len(articles) - 1):
+            await pilot.press("full_stop")
+            seen.append(screen(app).story.article.id)
+        assert articles[0].id not in seen and len(set(seen)) == len(articles) - 1
 
 
 async def test_full_stop_opens_the_next_unread(articles) -> None:
@@ -157,9 +174,9 @@ async def test_a_bookmark_whose_story_is_gone_still_shows(articles, tmp_path) ->
                 "bookmarks": [
                     {
                         "article_id": "0123456789ab",
-                        "title": "Gone story",
+                        "title": "Gone story " + "with a title far too long for the sidebar " * 2,
                         "section": "Old",
-                        "source": "https://example.org/feed",
+                        "source": "/usr/lib/python3/site-packages/reader/seeds/teslarati.txt",
                         "url": "https://example.org/story",
                         "added": "2026-01-02T03:04:05Z",
                         "note": "",
@@ -170,11 +187,14 @@ async def test_a_bookmark_whose_story_is_gone_still_shows(articles, tmp_path) ->
     )
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
-        assert "Gone story (missing)" in sidebar_lines(app)[1]
+        row = sidebar_lines(app)[1]
+        assert "Gone story" in row and row.endswith("… missing")  # the cut spares the word
         await pilot.press("B", "enter")
         await pilot.pause()
         text = "\n".join(s.text for s in screen(app).story._lines)
         assert "not in the files open now" in text  # news PATH: maybe in the library
+        assert "\n  Missing\n" in text and "bookmarked from teslarati on" in text
+        assert "/usr/lib" not in text
     library = Library(open_library(":memory:"))
     library.upsert_articles(library.add_source("dump", "seed"), articles)
     app = NewsApp(LibraryCatalog(library))

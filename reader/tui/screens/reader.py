@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -48,17 +49,25 @@ NARROW_BELOW = 70  # columns under which the sidebar folds away
 SEARCH_PAGE = 40
 
 
+def source_name(source: str) -> str:
+    """A source as a person knows it: a file by its name without the folders
+    (never the bundled seed's path inside the install), an address as it is."""
+    if "://" in source or "/" not in source:
+        return source
+    return PurePath(source).stem or source
+
+
 def missing_story(bookmark: Bookmark, reading_files: bool = False) -> Article:
     """A stand-in for a bookmarked story that no source holds any more (or,
     reading files given on the command line, that those files do not hold)."""
-    where = f" from {bookmark.source}" if bookmark.source else ""
+    where = f" from {source_name(bookmark.source)}" if bookmark.source else ""
     gone = (
         "This story is not in the files open now (run `news` alone for your library)."
         if reading_files
         else "This story is no longer in your sources."
     )
     text = f"{gone} It was bookmarked{where} on {bookmark.added[:10]}."
-    blocks = [Block(BlockKind.PARAGRAPH, text)]
+    blocks = [Block(BlockKind.LABEL, "Missing"), Block(BlockKind.PARAGRAPH, text)]
     if bookmark.url:
         blocks.append(Block(BlockKind.RELATED, bookmark.url, url=bookmark.url))
     return make_article(
@@ -185,6 +194,10 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         (self.sidebar if self.sidebar_open else self.story).focus()
+        if self.first is not None:
+            # The story shown at start is being read, as one opened is: marked
+            # so, and `.` does not come back to it.
+            self._set_read(self.first, True)
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self._mount_extras)
         if self.keywords:

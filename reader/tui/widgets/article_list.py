@@ -458,7 +458,6 @@ class ArticleList(ScrollView, can_focus=True):
             text = Text(f"{marker}{star} ", no_wrap=True, overflow="ellipsis")
             text.append(article.title)
             if row.missing:
-                text.append(" (missing)")
                 text.stylize(self.get_component_rich_style("article-list--missing"), 3)
             elif article.id in self._read:
                 text.stylize(self.get_component_rich_style("article-list--read"), 3)
@@ -468,9 +467,13 @@ class ArticleList(ScrollView, can_focus=True):
                 for start, end, style in self._highlighter.styled(article.title):
                     text.stylize(style, start + 3, end + 3)
             hits = self._hits.get(article.id, 0)
-            badge = Text(f" {hits}", style=self.get_component_rich_style("article-list--hits"))
-            if not hits:
-                badge = Text()
+            badge = Text()
+            if hits:
+                badge = Text(f" {hits}", style=self.get_component_rich_style("article-list--hits"))
+            if row.missing:  # after the cut, so a long title never hides it
+                badge.append(
+                    " missing", style=self.get_component_rich_style("article-list--missing")
+                )
             text.truncate(max(1, width - badge.cell_len), overflow="ellipsis", pad=True)
             text.append_text(badge)
             if is_cursor:
