@@ -267,7 +267,7 @@ async def fetch(
         raise FetchError("timed out", url) from None
     except URLRefused as exc:
         raise FetchError(exc.reason, url) from None
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, UnicodeError):  # UnicodeError: a host IDNA cannot encode
         raise FetchError("invalid URL", url) from None
     except httpx.HTTPError as exc:
         raise FetchError(_reason(exc), url) from None

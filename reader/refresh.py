@@ -246,7 +246,8 @@ class _Refresh:
         etag, modified = outcome.etag or "", outcome.last_modified or ""
         if not outcome.not_modified and looks_like_html(outcome.content):
             found = await asyncio.to_thread(feed_links, outcome.content, outcome.final_url)
-            self._failed(source, "HTML page, not a feed", found=tuple(found))
+            names = f" (it names the feed {found[0]})" if found else ""
+            self._failed(source, f"HTML page, not a feed{names}", found=tuple(found))
             return
         if outcome.not_modified:
             self._unchanged(source, etag=etag, last_modified=modified)

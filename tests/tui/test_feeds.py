@@ -152,3 +152,27 @@ async def test_q_during_a_refresh_quits_at_once_while_a_feed_drips(
     # as the process does at exit.
     await asyncio.get_running_loop().shutdown_default_executor()
     assert time.monotonic() - pressed < 3
+
+
+async def test_f_refuses_a_page_on_another_address_of_this_machine(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    elsewhere = FeedServer()  # another port on 127.0.0.1: not the feed's own site
+    admin = elsewhere.url("/admin")  # never served: nothing may even connect
+    elsewhere.httpd.server_close()
+    server.serve("/motors.xml", rss("Motors", [("Admin page", admin)]))
+    catalog = make_library(tmp_path / "library.sqlite", server)
+    app = NewsApp(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.open(next(e for e in catalog.entries() if e.title == "Admin page"))
+        await pilot.press("f")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("loopback address refused: 127.0.0.1" in m and "teaser stays" in m
+                   for m in messages), messages  # fmt: skip

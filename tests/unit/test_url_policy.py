@@ -128,6 +128,7 @@ def test_bad_redirects_are_named_and_the_other_feeds_still_refresh(
         "/data": ("data:text/html,hi", "redirect to a data: address refused"),
         "/mail": ("mailto:a@example.org", "redirect to a mailto: address refused"),
         "/port": ("http://127.0.0.1:70000/feed", "redirect refused (invalid URL: bad port"),
+        "/idna": ("http://xn--/", "invalid URL"),
     }
     library = Library.open()
     try:
