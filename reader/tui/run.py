@@ -22,7 +22,7 @@ def run_tui(
     # that could not be saved then (a disk that was full, say).
     app.saver.close()
     failed = bool(app.saver.lost)
-    app.saver.print_bugs()
+    app.saver.print_lost()
     for store in (app.bookmarks, app.state):
         try:
             store.flush()

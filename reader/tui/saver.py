@@ -62,10 +62,13 @@ class Saver:
         """Wait for every write already asked for."""
         self._pool.shutdown(wait=True)
 
-    def print_bugs(self) -> None:
-        """The tracebacks of the unexpected errors, for a bug report."""
+    def print_lost(self) -> None:
+        """Once the terminal is back: what was not saved, in a line each, and a
+        bug's traceback for its report (the toasts are gone with the screen)."""
         for exc in self.lost:
-            if not isinstance(exc, ConfigError):
+            if isinstance(exc, ConfigError):
+                print(f"news: {exc}. Not saved.", file=sys.stderr)
+            else:
                 traceback.print_exception(exc, file=sys.stderr)
 
 

@@ -35,5 +35,6 @@ def test_a_keyword_that_cannot_be_saved_shows_and_fails_the_exit_status(tmp_path
         term.send("q")
         screen = term.wait("__EXIT=")
         assert "__EXIT=1__" in screen and "Traceback" not in screen
+        assert "Not saved." in screen  # said again once the reader has gone
     finally:
         term.close()
