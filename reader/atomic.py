@@ -96,13 +96,14 @@ def _fsync_dir(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold `path` + ".lock" so that one process at a time reads, merges and writes.
 
     The lock file is opened here first because filelock takes an unwritable
     directory for a busy lock and would wait out the whole timeout, then report
     the wrong reason. Raises OSError when the lock file cannot be created, and
-    StoreError when another process holds the lock for longer than `timeout`.
+    StoreError when another process holds the lock for longer than `timeout`
+    (`LOCK_TIMEOUT` when not given).
     """
     lock_path = path.with_name(path.name + ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,6 +111,8 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     # Only writers need filelock: importing it here keeps it off the way to the first screen.
     from filelock import FileLock, Timeout
 
+    if timeout is None:  # read here, not at import, so a test may lengthen it
+        timeout = LOCK_TIMEOUT
     lock = FileLock(lock_path, timeout=timeout)
     try:
         lock.acquire()
