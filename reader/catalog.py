@@ -162,7 +162,7 @@ class LibraryCatalog:
         ).fetchone()
         if row is None or (number := self._numbers.get(row[0])) is None:
             return None
-        place = self._sections[number][1].position(article_id)  # type: ignore[attr-defined]
+        place = self._sections[number][1].position(article_id)
         return None if place is None else (number, place)
 
     def first_id(self) -> str | None:

@@ -136,14 +136,14 @@ def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
     elif not isinstance(doc["highlight"], MutableMapping):
         raise ConfigError(f"cannot update config {path}: highlight is not a table ([highlight])")
     table = doc["highlight"]
-    old = table.get("keywords")  # type: ignore[union-attr]
+    old = table.get("keywords")
     # Edited in place where it can be: the person's own entries, layout and comments stay.
     if not (isinstance(old, list) and _edit_in_place(old, keywords)):
         entries = tomlkit.array()
         for kw in keywords:
             entries.append(_brief_entry(kw))
         entries.multiline(len(keywords) > 3)
-        table["keywords"] = entries  # type: ignore[index]
+        table["keywords"] = entries
     try:
         write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
     except OSError as exc:

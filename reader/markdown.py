@@ -527,7 +527,13 @@ class _Walker:
         if self.post is None and self.marker and self.marker[0] is BlockKind.POST:
             _, attrs = self.marker
             self.marker = None
-            self.post = _Pending(BlockKind.POST, **attrs, signed=bool(attrs.get("attribution")))
+            attribution = attrs.get("attribution", "")
+            self.post = _Pending(
+                BlockKind.POST,
+                attribution=attribution,
+                url=attrs.get("url", ""),
+                signed=bool(attribution),
+            )
             self.post_depth = len(self.containers)
 
     def _blockquote_close(self) -> None:

@@ -61,8 +61,8 @@ class Block:
 
 
 class Entry(Protocol):
-    """A story as a list needs it, without its body: an `Article`, or a row of
-    the library's listing."""
+    """A story as a list (the sidebar, `news list`) needs it, without its body: an
+    `Article`, or a row of the library's listing."""
 
     @property
     def id(self) -> str: ...
@@ -70,6 +70,12 @@ class Entry(Protocol):
     def section(self) -> str: ...
     @property
     def title(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def published(self) -> str: ...
+    @property
+    def words(self) -> int: ...
 
 
 class EntryRef(NamedTuple):
@@ -78,6 +84,9 @@ class EntryRef(NamedTuple):
     id: str
     section: str
     title: str
+    source: str = ""
+    published: str = ""
+    words: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
-from reader.library.db import open_library, transaction
+from reader.library.db import LibraryConnection, open_library, transaction
 from reader.model import Article, Block, BlockKind, Inline, Mark, count_words
 
 # Imported where first used: a start-up that reads one story from a library
@@ -216,6 +216,7 @@ class Listing(Sequence[Row]):
             self._where += " AND section_id = ?"
             self._params.append(section_id)
             self._index = "articles_by_section"
+        self._len: int
         (self._len,) = conn.execute(
             f"SELECT count(*) FROM articles INDEXED BY {self._index} WHERE {self._where}",
             self._params,
@@ -323,7 +324,7 @@ class Library:
     connection (`search.Searcher`).
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: LibraryConnection) -> None:
         self.conn = conn
         self._section_ids: dict[str, int] = {}
 

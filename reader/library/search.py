@@ -174,7 +174,8 @@ def _sections_only(
 ) -> SearchResult:
     """`section:News` alone: the section's stories in reading order (newest first
     for "recent"), each with the start of its text."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[int] = []
     if include:
         where.append(f"section_id IN ({', '.join('?' * len(include))})")
         params.extend(include)

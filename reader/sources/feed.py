@@ -47,7 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import fastfeedparser
 import html_to_markdown as h2m
@@ -60,6 +60,9 @@ from reader.model import Article, Block, BlockKind, article_id, make_article
 from reader.sanitize import UNSAFE, clean, clean_line
 from reader.sources.local import LocalFileError, read_local
 from reader.urls import CLICK_SCHEMES, FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
+
+if TYPE_CHECKING:
+    from html_to_markdown._html_to_markdown import HtmlVisitor
 
 STANDFIRST_MAX_WORDS = 60
 MAX_FEED_FILE_BYTES = 1024 * 2**20  # a feed on disk: 100,000 entries are about 400 MB
@@ -210,7 +213,8 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
         visitor = _VISITOR
         if base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
             options = dataclasses.replace(_OPTIONS, base_url=base_url)
-    result = convert(html_text, options, visitor=visitor)
+    # The converter calls only the visit_* methods a visitor has; its type names them all.
+    result = convert(html_text, options, visitor=cast("HtmlVisitor | None", visitor))
     return _clean(result.content or "").strip()
 
 
@@ -441,7 +445,7 @@ def _entry(item: Any, summary: str, published: datetime | None) -> _Entry:
 
 def _from_struct(when: Any) -> datetime | None:
     try:
-        return datetime(*when[:6], tzinfo=UTC) if when else None
+        return datetime(*when[:6]).replace(tzinfo=UTC) if when else None
     except (TypeError, ValueError):
         return None
 

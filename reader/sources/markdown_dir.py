@@ -167,7 +167,7 @@ def parse_markdown_file(
 
 
 def _markdown_files(root: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for folder, subfolders, files in os.walk(root, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         found.extend(

@@ -11,6 +11,7 @@ from typing import TypeVar
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from reader.bookmarks import Bookmarks
@@ -218,7 +219,7 @@ class NewsApp(App[None]):
         from reader.tui.widgets.result_list import ResultList
         from reader.tui.widgets.search_bar import SearchBar
 
-        owners: dict[str, object] = {"Reading": screen, "Everywhere": self}
+        owners: dict[str, DOMNode] = {"Reading": screen, "Everywhere": self}
         widgets = (
             (ArticleList, "Story list"),
             (StoryView, "Reading pane"),

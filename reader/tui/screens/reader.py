@@ -693,7 +693,7 @@ class ReaderScreen(Screen[None]):
         """Where the library lives, for a worker's own connection (a Library is
         used by one thread only); None for files given on the command line."""
         if isinstance(self.catalog, LibraryCatalog):
-            return self.catalog.library.conn.location  # type: ignore[attr-defined]
+            return self.catalog.library.conn.location
         return None
 
     def action_refresh(self) -> None:
@@ -724,7 +724,8 @@ class ReaderScreen(Screen[None]):
         library = Library.open(path)
         try:
             feeds = sum(1 for source in library.sources() if source.kind == "feed")
-            self.app.call_from_thread(self._refresh_started, feeds)
+            # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
+            self.app.call_from_thread(self._refresh_started, feeds)  # type: ignore[arg-type]
             if not feeds:
                 return
             outcomes = refresh(

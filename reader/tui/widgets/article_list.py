@@ -464,8 +464,8 @@ class ArticleList(ScrollView, can_focus=True):
             if is_open:
                 text.stylize(self.get_component_rich_style("article-list--open"))
             if self._highlighter is not None:
-                for start, end, style in self._highlighter.styled(article.title):
-                    text.stylize(style, start + 3, end + 3)
+                for start, end, rule in self._highlighter.styled(article.title):
+                    text.stylize(rule, start + 3, end + 3)
             hits = self._hits.get(article.id, 0)
             badge = Text()
             if hits:
