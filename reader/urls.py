@@ -77,16 +77,10 @@ def resolve(link: str, base: str = "") -> str:
         return ""
 
 
-# Whitespace, control and format characters (bidi overrides, zero-width):
-# never part of an address, and dangerous on a terminal.
-_UNSAFE = re.compile(
-    "[\\s\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
-
-
 def _unsafe(url: str) -> bool:
-    return _UNSAFE.search(url) is not None
+    """Whitespace, control, format (bidi overrides, zero-width), private-use or
+    unassigned characters: never part of an address, and risky on a terminal."""
+    return not url.isprintable() or " " in url
 
 
 def web_url(link: str, base: str = "") -> str:
@@ -164,9 +158,13 @@ def origin(url: str) -> tuple[str, str, int] | None:
     return name, parts.hostname.lower().rstrip("."), port
 
 
-def same_origin(url: str, other: str) -> bool:
-    mine = origin(url)
-    return mine is not None and mine == origin(other)
+def same_origin(url: str, home: str) -> bool:
+    """``url`` is on ``home``'s origin (scheme, host, port), or is its https
+    version: a server that moves http://host/ to https://host/ stays home."""
+    mine, theirs = origin(url), origin(home)
+    if mine is None or theirs is None:
+        return False
+    return mine == theirs or (theirs == ("http", mine[1], 80) and mine == ("https", mine[1], 443))
 
 
 def address_kind(address: str) -> str:

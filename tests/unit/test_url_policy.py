@@ -15,12 +15,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader import net
 from reader.cli import main
+from reader.discover import feed_links
 from reader.library.articles import Library
 from reader.net import FetchError, fetch, make_client
-from reader.urls import Reach, address_kind, clickable, redirect_target, web_url
+from reader.urls import Reach, address_kind, clickable, redirect_target, scheme, web_url
 
 from .feed_server import FEEDS, FeedServer, rss, running
 
@@ -249,6 +252,18 @@ def test_kinds_of_address() -> None:
     assert address_kind("2606:4700::1") == ""
 
 
+def test_the_home_origin() -> None:
+    home = Reach(home="http://192.168.1.5/feed.xml")
+    assert home.anywhere("http://192.168.1.5/story")
+    assert home.anywhere("https://192.168.1.5/story")  # the same server, upgraded
+    assert not home.anywhere("http://192.168.1.5:8080/story")  # another service
+    assert not home.anywhere("https://192.168.1.5:8443/story")
+    assert not home.anywhere("http://192.168.1.6/story")
+    assert not Reach(home="https://h.example/").anywhere("http://h.example/")
+    assert not Reach(home="/home/me/feed.xml").anywhere("http://127.0.0.1/")
+    assert Reach(allow_private=True).anywhere("http://127.0.0.1:6379/")
+
+
 def test_clickable_and_web_addresses() -> None:
     assert clickable("https://example.org/a") == "https://example.org/a"
     assert clickable("example.org/a") == "https://example.org/a"
@@ -285,3 +300,33 @@ async def test_with_a_proxy_set_the_address_is_still_checked_before_the_request(
             # The person's own address goes to the proxy, which is not there.
             await fetch(client, other.url("/admin"), reach=Reach(home=other.url("/")))
     assert other.seen("/admin") == []
+
+
+_LINKISH = st.text(
+    alphabet=st.sampled_from(list("ahtps:/.?#%@[]0123456789xX-_ \t\n\x1b\u202e\x00é☃")),
+    max_size=40,
+) | st.sampled_from(["http://", "https://", "javascript:", "//", "http://x:", "file:///"]).flatmap(
+    lambda head: st.text(max_size=30).map(lambda tail: head + tail)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(link=_LINKISH, base=st.sampled_from(["", "https://example.org/a/", "/home/me/f.xml"]))
+def test_web_and_clickable_addresses_are_http_or_nothing(link: str, base: str) -> None:
+    for url in (web_url(link, base), clickable(link)):
+        if url:
+            assert scheme(url) in ("http", "https")
+            assert url.isprintable() and " " not in url and "\u202e" not in url
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    head=st.binary(max_size=200),
+    href=_LINKISH,
+    kind=st.sampled_from(["application/rss+xml", "application/atom+xml", "text/html"]),
+)
+def test_feed_links_of_any_page_are_web_addresses(head: bytes, href: str, kind: str) -> None:
+    link = f'<link rel="alternate" type="{kind}" href="{href}">'.encode("utf-8", "replace")
+    for page in (head, b"<html><head>" + link + head + b"</head></html>"):
+        for url in feed_links(page, "https://example.org/blog/"):
+            assert web_url(url) == url
