@@ -80,15 +80,23 @@ def _inline_style(inline: Inline, p: Palette) -> Style:
     return Style(reverse=True)  # inline code
 
 
-def article_renderables(
+HEAD = -1  # the part of a story above its first block: meta line, title, standfirst
+
+
+def article_parts(
     article: Article,
     palette: Palette | None = None,
     highlighters: Iterable[Highlighter] = (),
     note: str | None = None,
-) -> Iterator[RenderableType]:
-    """The story, top to bottom. Highlighters are called in reading order, once
-    per piece of text, so a stateful one can number the matches it sees.
-    `note` is the reader's own bookmark note ("" for a bookmark without one)."""
+) -> Iterator[tuple[int, RenderableType]]:
+    """The story, top to bottom, each renderable with the part it belongs to:
+    `HEAD`, the index of a block, or `len(article.blocks)` for the links. The
+    reading pane keeps a place in the story as a part and an offset into it,
+    which survives re-wrapping at another width, where a line number does not.
+
+    Highlighters are called in reading order, once per piece of text, so a
+    stateful one can number the matches it sees. `note` is the reader's own
+    bookmark note ("" for a bookmark without one)."""
     p = palette or Palette()
     hl = list(highlighters)
     meta = Text()
@@ -100,24 +108,26 @@ def article_renderables(
         meta.append(f"  ·  {article.author}", style=p.muted)
     if article.published:
         meta.append(f"  ·  {article.published[:10]}", style=p.muted)
-    yield meta
+    yield HEAD, meta
     if note is not None:
         mark = Text("★ Bookmarked", style=f"bold {p.accent}")
         if note:
             mark.append(" · ", style=p.muted)
             mark.append(note, style="italic")
-        yield mark
-    yield Text()
-    yield _text(article.title, "bold", hl)
+        yield HEAD, mark
+    yield HEAD, Text()
+    yield HEAD, _text(article.title, "bold", hl)
     if article.standfirst:
-        yield Text()
-        yield Bar(_text(article.standfirst, "italic", hl), p.accent)
-    yield Text()
-    for block in article.blocks:
-        yield from _block(block, p, hl)
-        yield Text()
+        yield HEAD, Text()
+        yield HEAD, Bar(_text(article.standfirst, "italic", hl), p.accent)
+    yield HEAD, Text()
+    for index, block in enumerate(article.blocks):
+        for renderable in _block(block, p, hl):
+            yield index, renderable
+        yield index, Text()
+    links_part = len(article.blocks)
     if links := story_links(article):
-        yield Text("Links", style=f"bold {p.muted}")
+        yield links_part, Text("Links", style=f"bold {p.muted}")
         for number, (label, url) in enumerate(links, start=1):
             line = Text(f"{number:>2}. ", style=p.muted)
             target = clickable(url)
@@ -125,7 +135,18 @@ def article_renderables(
                 line.append(label)
                 line.append("  ")
             line.append(url, style=Style(color=p.link, underline=bool(target), link=target or None))
-            yield line
+            yield links_part, line
+
+
+def article_renderables(
+    article: Article,
+    palette: Palette | None = None,
+    highlighters: Iterable[Highlighter] = (),
+    note: str | None = None,
+) -> Iterator[RenderableType]:
+    """The story, top to bottom (see `article_parts`)."""
+    for _, renderable in article_parts(article, palette, highlighters, note):
+        yield renderable
 
 
 def story_links(article: Article) -> list[tuple[str, str]]:

@@ -4,7 +4,10 @@ story open last and the chosen theme.
 Kept in `state.json` in the data directory,
 `{"version": 1, "read": [ids], "positions": {id: scroll_y}, "last": id or null,
 "theme": name or null, "other_theme": name or null}` (`other_theme` is the theme
-`t` switches to; a file without it loads), with the same care as bookmarks (see
+`t` switches to; a file without it loads), and `"places": {id: [part, offset]}`,
+where the reader stopped in a story as a block and an offset into it, which
+survives the terminal changing width (a file without it loads, and a story
+with only a line in `positions` reopens at that line), with the same care as bookmarks (see
 `atomic.Document`): another copy of the reader saving meanwhile loses nothing, and a file that
 cannot be used is set aside rather than overwritten. Every string in it is
 cleaned as it is read (`sanitize.clean_line`), as any text from outside is.
@@ -34,6 +37,7 @@ class Value:
     last: str | None = None
     theme: str | None = None
     other_theme: str | None = None
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class ReadingState(Document[Value]):
@@ -65,10 +69,19 @@ class ReadingState(Document[Value]):
         for key, value in (("theme", theme), ("other_theme", other)):
             if value is not None and not isinstance(value, str):
                 raise ValueError(f'"{key}" is not a name')
+        places = data.get("places", {})
+        if not isinstance(places, dict) or not all(
+            isinstance(p, list)
+            and len(p) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in p)
+            for p in places.values()
+        ):
+            raise ValueError('"places" does not map ids to [part, offset]')
         return Value(
             {clean_line(i) for i in read},
             {clean_line(str(i)): y for i, y in positions.items()},
             *(None if v is None else clean_line(v) for v in (last, theme, other)),
+            places={clean_line(str(i)): (p[0], p[1]) for i, p in places.items()},
         )
 
     def _dump(self, value: Value) -> dict[str, Any]:
@@ -80,6 +93,8 @@ class ReadingState(Document[Value]):
         }
         if value.other_theme is not None:  # written only once `t` has a choice to keep
             data["other_theme"] = value.other_theme
+        if value.places:
+            data["places"] = {i: list(p) for i, p in sorted(value.places.items())}
         return data
 
     def read_ids(self) -> frozenset[str]:
@@ -125,6 +140,26 @@ class ReadingState(Document[Value]):
                 value.positions.pop(article_id, None)
 
         self._change(op, key=("position", article_id), save=False)
+
+    def place(self, article_id: str) -> tuple[int, int] | None:
+        """Where the reader stopped in a story: (part, offset), see the module
+        docstring; None when only a line (`position`) or nothing is known."""
+        return self._value.places.get(article_id)
+
+    def set_place(self, article_id: str, place: tuple[int, int] | None) -> None:
+        """Record where the reader is in a story without saving, as
+        `set_position` does; None is the top. It replaces a line kept before."""
+        if self.place(article_id) == place and article_id not in self._value.positions:
+            return
+
+        def op(value: Value) -> None:
+            value.positions.pop(article_id, None)
+            if place is None:  # the top is the default; keep the file small
+                value.places.pop(article_id, None)
+            else:
+                value.places[article_id] = place
+
+        self._change(op, key=("place", article_id), save=False)
 
     @property
     def last(self) -> str | None:

@@ -217,3 +217,46 @@ async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles) -> None:
         await pilot.press("b")
         await settle(app)
     assert len(json.loads(path.read_text())["bookmarks"]) == 1
+
+
+def block_at_top(app: NewsApp) -> int:
+    """The block whose words are on the pane's top line."""
+    story = screen(app).story
+    top = " ".join(story._lines[round(story.scroll_y)].text.split())
+    found = [
+        i for i, b in enumerate(story.article.blocks) if top and top in " ".join(b.text.split())
+    ]
+    assert found, f"no block holds the top line {top!r}"
+    return found[0]
+
+
+async def test_a_story_reopens_at_the_same_words_after_the_width_changed(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("G", "enter", *"j" * 28)
+        await pilot.pause()
+        before = block_at_top(app)
+        assert before > 1  # well into the story, in a paragraph that wraps
+        await pilot.press("q")
+    app.saver.close()
+    again = NewsApp(articles)
+    async with again.run_test(size=(80, 30)) as pilot:
+        await pilot.pause()
+        story = screen(again).story
+        assert story.article.title.startswith("SpaceX is launching")
+        assert story.scroll_y > 28  # the same words sit lower at a narrower width
+        assert block_at_top(again) == before
+
+
+async def test_a_story_read_to_its_end_reopens_at_the_top(articles) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("G", "enter", "G")
+        await pilot.pause()
+        assert screen(app).story.scroll_y > 0
+        await pilot.press("q")
+    app.saver.close()
+    again = NewsApp(articles)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert screen(again).story.scroll_y == 0

@@ -298,3 +298,24 @@ def test_the_theme_t_switches_to_is_kept_beside_the_theme(path: Path) -> None:
     path.write_text('{"version": 1, "theme": "nord"}')
     old = loaded(path)
     assert (old.theme, old.other_theme) == ("nord", None)
+
+
+def test_places_are_kept_beside_old_line_positions(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "read": [], "positions": {"a": 12, "b": 3}}))
+    s = loaded(path)  # a file from before places loads
+    assert s.position("a") == 12 and s.place("a") is None
+    s.set_place("a", (4, 210))
+    s.set_place("b", None)  # read to the end: the top, nothing kept
+    s.flush()
+    saved = on_disk(path)
+    assert saved["places"] == {"a": [4, 210]} and saved["positions"] == {}
+    assert loaded(path).place("a") == (4, 210)
+
+
+@pytest.mark.parametrize("places", [[1, 2], {"a": [1]}, {"a": ["1", 2]}, {"a": [True, 2]}])
+def test_places_that_are_not_part_and_offset_are_a_corrupt_file(path: Path, places) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "places": places}))
+    s = loaded(path)
+    assert s.problem and s.place("a") is None

@@ -31,7 +31,7 @@ from reader.tui.saver import Saver
 from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
-from reader.tui.widgets.story_view import StoryView
+from reader.tui.widgets.story_view import Place, StoryView
 from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
@@ -157,7 +157,8 @@ class ReaderScreen(Screen[None]):
         self._missing = frozenset(i for i in self._pins if not catalog.has(i))
         self._read_counts: dict[str, int] = {}
         self._count_read()
-        self._positions: dict[str, int] = {}
+        # Where each story was left this run (None: the top), ahead of the store.
+        self._places: dict[str, Place | None] = {}
         first = state.last if state.last and catalog.has(state.last) else catalog.first_id()
         self.first = catalog.article(first) if first else None
 
@@ -175,10 +176,9 @@ class ReaderScreen(Screen[None]):
             yield sidebar
             self._story = story = StoryView(id="story")
             if self.first is not None:
+                place, line = self._where_left(self.first.id)
                 story.show(
-                    self.first,
-                    scroll_y=self.state.position(self.first.id),
-                    note=self._note_for(self.first.id),
+                    self.first, place=place, scroll_y=line, note=self._note_for(self.first.id)
                 )
             with Container(id="reading") as self._reading:
                 yield story
@@ -307,10 +307,18 @@ class ReaderScreen(Screen[None]):
         """Remember where the open story was left, and write it down."""
         article = self.story.article
         if article is not None:
-            y = round(self.story.scroll_y)
-            self._positions[article.id] = y
-            self.saver.submit(self.state.set_position, article.id, y)
+            place = self.story.place()
+            self._places[article.id] = place
+            self.saver.submit(self.state.set_place, article.id, place)
             self.saver.submit(self.state.flush)
+
+    def _where_left(self, article_id: str) -> tuple[Place | None, int]:
+        """Where a story was left: a place in its text, else (a state file from
+        before places were kept) a line; the top when neither is known."""
+        if article_id in self._places:
+            return self._places[article_id], 0
+        place = self.state.place(article_id)
+        return place, 0 if place else self.state.position(article_id)
 
     def open(self, entry: Entry) -> None:
         article = self._load(entry)
@@ -319,8 +327,8 @@ class ReaderScreen(Screen[None]):
             return
         if self.story.article is not None and self.story.article.id != article.id:
             self._leave_story()
-        position = self._positions.get(article.id, self.state.position(article.id))
-        self.story.show(article, scroll_y=position, note=self._note_for(article.id))
+        place, line = self._where_left(article.id)
+        self.story.show(article, place=place, scroll_y=line, note=self._note_for(article.id))
         self.sidebar.open_id = article.id
         self.sidebar.highlight(article.id)
         self.saver.submit(self.state.set_last, article.id)

@@ -20,12 +20,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article
-from reader.render import MEASURE, Highlighter, Palette, render_article
+from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts
 from reader.tui.theme import story_palette
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 MATCH = "news-match"  # style meta key that numbers search matches
 SpanFinder = Callable[[str], list[tuple[int, int]]]
+# Where a person is in a story, whatever the width: a part of it (`HEAD`, a
+# block's index, or the links after the last block) and an offset into it (a
+# character of the block's text; a line in the head and the links).
+Place = tuple[int, int]
 
 
 class StoryView(ScrollView, can_focus=True):
@@ -58,13 +62,25 @@ class StoryView(ScrollView, can_focus=True):
         self.match_lines: list[int] = []
         # Where to scroll once the story is rendered at a real width (None: stay).
         self._pending_scroll: int | None = None
+        self._pending_place: Place | None = None
+        # (part, first line, lines) for each part of the story as rendered.
+        self._parts: list[tuple[int, int, int]] = []
         self._base = Style()
         self.set_reactive(StoryView.article, article)
 
-    def show(self, article: Article, *, scroll_y: int = 0, note: str | None = None) -> None:
-        """Show a story at a scroll position (where the reader left it)."""
+    def show(
+        self,
+        article: Article,
+        *,
+        scroll_y: int = 0,
+        place: Place | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Show a story at a place in it (where the reader left it, see `place`),
+        else at a scroll position."""
         self._note = note
         self._pending_scroll = scroll_y
+        self._pending_place = place
         if article is self.article:
             self._render_story()
         else:
@@ -102,6 +118,40 @@ class StoryView(ScrollView, can_focus=True):
         self._pending_go_to = go_to if spans is not None else None
         self._rendered_for = None
         self.refresh()
+
+    def place(self) -> Place | None:
+        """Where the top of the pane is in the story, as a part and an offset
+        that find the same words at any width; None at the top, and once the
+        story is read to its end (it reopens at the top)."""
+        y = round(self.scroll_y)
+        if self.article is None or y <= 0 or not self._parts:
+            return None
+        if self.max_scroll_y > 0 and y >= self.max_scroll_y:
+            return None
+        for part, first, count in self._parts:
+            if first <= y < first + count:
+                length = self._part_length(part)
+                line = y - first
+                return part, round(length * line / count) if length else line
+        return None
+
+    def line_of(self, place: Place) -> int:
+        """The line a place is on, as the story is rendered now."""
+        part, offset = place
+        for number, first, count in self._parts:
+            if number == part:
+                length = self._part_length(part)
+                line = round(offset * count / length) if length else offset
+                return first + max(0, min(line, count - 1))
+        return 0
+
+    def _part_length(self, part: int) -> int:
+        """Characters in a block's text (0 for the head and the links, whose
+        offsets are lines)."""
+        article = self.article
+        if article is None or part == HEAD or part >= len(article.blocks):
+            return 0
+        return len(article.blocks[part].text)
 
     @property
     def match_count(self) -> int:
@@ -193,6 +243,9 @@ class StoryView(ScrollView, can_focus=True):
         # Only now is it known how long the story is and where its matches are.
         if (y := self._pending_scroll) is not None:
             self._pending_scroll = None
+            if (place := self._pending_place) is not None:
+                self._pending_place = None
+                y = self.line_of(place)
             self.scroll_to(y=y, animate=False, force=True)
         if (go_to := self._pending_go_to) is not None:
             self._pending_go_to = None
@@ -201,6 +254,7 @@ class StoryView(ScrollView, can_focus=True):
                 self.post_message(self.MatchMoved(-1, 0))
 
     def _render_lines(self, article: Article | None, width: int) -> list[Strip]:
+        self._parts = []
         if article is None:
             return []
         measure = max(10, min(MEASURE, width - 2 * MARGIN))
@@ -210,13 +264,17 @@ class StoryView(ScrollView, can_focus=True):
         highlighters = [*self._highlighters]
         if (marks := self._match_highlighter()) is not None:
             highlighters.append(marks)
-        rendered = console.render_lines(
-            render_article(article, self._palette(), highlighters, self._note),
-            options,
-            pad=False,
-        )
         pad = [Segment(" " * left)] if left else []
-        lines = [Strip([*pad, *line]) for line in rendered]
+        lines: list[Strip] = []
+        parts = self._parts
+        for part, renderable in article_parts(article, self._palette(), highlighters, self._note):
+            rendered = console.render_lines(renderable, options, pad=False)
+            if parts and parts[-1][0] == part:
+                number, first, count = parts[-1]
+                parts[-1] = (number, first, count + len(rendered))
+            else:
+                parts.append((part, len(lines), len(rendered)))
+            lines.extend(Strip([*pad, *line]) for line in rendered)
         while lines and not lines[-1].cell_length:
             lines.pop()
         return lines
