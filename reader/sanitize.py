@@ -72,3 +72,10 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """One line of text: also folds tabs and newlines to spaces (titles, sections)."""
     return " ".join(clean(text).split())
+
+
+def shown_line(text: str) -> str:
+    """`clean_line` for text cleaned once already (read back from the library),
+    on its way to the screen: a library file may have been made by someone else.
+    One search when there is nothing to do, which is nearly always."""
+    return clean_line(text) if UNSAFE.search(text) or "\n" in text else text

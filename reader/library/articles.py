@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import LibraryConnection, open_library, transaction
 from reader.model import Article, Block, BlockKind, Inline, Mark, count_words
+from reader.sanitize import UNSAFE, shown_line
 
 # Imported where first used: a start-up that reads one story from a library
 # already seeded needs none of the writers, the dump parser or the query
@@ -305,16 +306,20 @@ class Listing(Sequence[Row]):
             id_, section_id, title, source_id, published, words, ordinal = row
             if section_id not in sections or source_id not in sources:
                 self._load_names()
+            title = shown_line(title)  # the library file may come from elsewhere
             rows.append(
                 make((id_, sections[section_id], title, sources[source_id], published, words))
             )
         return rows, ordinal
 
     def _load_names(self) -> None:
-        self._sections.update(self._conn.execute("SELECT id, name FROM sections"))
-        self._sources.update(
-            self._conn.execute("SELECT id, coalesce(nullif(title, ''), location) FROM sources")
+        # Cleaned again on the way out: the library file may come from elsewhere.
+        names = self._conn.execute("SELECT id, name FROM sections")
+        self._sections.update((i, shown_line(name)) for i, name in names)
+        sources = self._conn.execute(
+            "SELECT id, coalesce(nullif(title, ''), location) FROM sources"
         )
+        self._sources.update((i, shown_line(name)) for i, name in sources)
 
 
 class Library:
@@ -511,7 +516,7 @@ class Library:
             "SELECT s.id, s.name, count(*), min(a.ordinal) AS first FROM articles a"
             " JOIN sections s ON s.id = a.section_id GROUP BY a.section_id ORDER BY first"
         )
-        return [(section_id, name, count) for section_id, name, count, _ in rows]
+        return [(section_id, shown_line(name), count) for section_id, name, count, _ in rows]
 
     def article(self, article_id: str) -> Article | None:
         """One story with its body: from its outline where it has one, else
@@ -527,20 +532,22 @@ class Library:
         id_, section, title, body, source, standfirst, url, author, published, words = row[:10]
         text, shape = row[10:]
         blocks = from_outline(text, shape) if shape is not None else None
+        if blocks is not None and _unsafe(blocks):
+            blocks = None  # a library made elsewhere: the Markdown is read cleaned
         if blocks is None:
             from reader.markdown import markdown_to_blocks
 
             blocks = markdown_to_blocks(body)
         return Article(
             id=id_,
-            section=section,
-            title=title,
+            section=shown_line(section),
+            title=shown_line(title),
             blocks=tuple(blocks),
-            source=source,
-            standfirst=standfirst,
-            url=url,
-            author=author,
-            published=published,
+            source=shown_line(source),
+            standfirst=shown_line(standfirst),
+            url=shown_line(url),
+            author=shown_line(author),
+            published=shown_line(published),
             words=words,
         )
 
@@ -621,6 +628,14 @@ class Library:
                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, utc_now())
                 )
         return imported
+
+
+def _unsafe(blocks: Sequence[Block]) -> bool:
+    """Whether any block carries what `sanitize.clean` would remove."""
+    return any(
+        UNSAFE.search(b.text) or UNSAFE.search(b.attribution) or UNSAFE.search(b.url)
+        for b in blocks
+    )
 
 
 def _source(row: tuple[Any, ...]) -> Source:

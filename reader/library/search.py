@@ -37,6 +37,7 @@ from typing import Literal
 
 from reader.library.db import RANK_WEIGHTS, LibraryConnection, open_library, reopen
 from reader.query import Query, QueryError, parse
+from reader.sanitize import shown_line
 
 __all__ = ["Hit", "Order", "SearchCancelled", "SearchResult", "Searcher", "search"]
 
@@ -231,7 +232,9 @@ def _hits(
         if seq not in by_seq:
             continue  # removed since the index was read
         _, id_, section, title, lead = by_seq[seq]
-        snippet = snippets[seq] if snippets is not None else _lead(lead)
+        # Cleaned again on the way out: the library file may come from elsewhere.
+        section, title = shown_line(section), shown_line(title)
+        snippet = shown_line(snippets[seq] if snippets is not None else _lead(lead))
         hits.append(
             Hit(
                 id=id_,

@@ -1,0 +1,50 @@
+"""A library file made elsewhere, in the reader: what it holds is cleaned
+again on its way to the screen."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+from reader.catalog import LibraryCatalog
+from reader.library.articles import Library
+from reader.tui.app import NewsApp
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+async def test_escapes_in_a_library_never_reach_the_screen(seed: Path) -> None:
+    path = Path(os.environ["NEWS_DATA_DIR"]) / "library.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    library = Library.open(path)
+    library.ensure_seeded([seed])
+    library.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        (story,) = conn.execute("SELECT id FROM articles ORDER BY ordinal LIMIT 1").fetchone()
+        # The plain text keeps its length (its outline still fits); the Markdown grows.
+        conn.execute(
+            "UPDATE articles SET title = ?, text = replace(text, ?, ?),"
+            " body = replace(body, ?, ?) WHERE id = ?",
+            (
+                "Evil\x1b]0;pwned\x07 title \u202ex",
+                "Tesla China",
+                "Tesla\x1bChina",
+                "Tesla China",
+                "Tesla \x1b[2JChina",
+                story,
+            ),
+        )
+        conn.execute("UPDATE sections SET name = 'Ne\x9dws\u2066' WHERE key = 'news'")
+    conn.close()
+    app = NewsApp(LibraryCatalog(Library.open(path)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        screen = app.screen
+        sidebar = "".join(seg.text for y in range(8) for seg in screen.sidebar.render_line(y))
+        story_text = "".join(seg.text for strip in screen.story._lines for seg in strip)
+        assert "Evil title x" in sidebar and "News" in sidebar
+        assert "Tesla China is poised" in story_text
+        assert not FORBIDDEN.search(sidebar) and not FORBIDDEN.search(story_text)
