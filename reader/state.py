@@ -77,15 +77,18 @@ class ReadingState(Document[Value]):
             for p in places.values()
         ):
             raise ValueError('"places" does not map ids to [part, offset]')
+        last, theme, other = (None if v is None else clean_line(v) for v in (last, theme, other))
         return Value(
             {clean_line(i) for i in read},
             {clean_line(str(i)): y for i, y in positions.items()},
-            *(None if v is None else clean_line(v) for v in (last, theme, other)),
+            last,
+            theme,
+            other,
             places={clean_line(str(i)): (p[0], p[1]) for i, p in places.items()},
         )
 
     def _dump(self, value: Value) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "read": sorted(value.read),
             "positions": dict(sorted(value.positions.items())),
             "last": value.last,

@@ -4,6 +4,7 @@ off, so tests don't wait for a scroll to glide and snapshots don't catch a blink
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def seed() -> Path:
 
 
 @pytest.fixture
-def write_dump(tmp_path: Path):
+def write_dump(tmp_path: Path) -> Callable[..., Path]:
     """Write a dump file from text (or bytes) and return its path."""
 
     def write(content: str | bytes, name: str = "dump.txt") -> Path:

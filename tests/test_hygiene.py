@@ -1,7 +1,9 @@
-"""Contracts of the codebase: lint clean, layers kept, and the core works without Textual."""
+"""Contracts of the codebase: lint and types clean, layers kept, and the core works
+without Textual."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -54,6 +56,16 @@ def test_layer_contracts_hold() -> None:
     if not lint_imports.exists():
         pytest.fail("lint-imports is not installed: pip install -e '.[test]'")
     done = subprocess.run([lint_imports], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_is_clean() -> None:
+    """Strict on the core; every function typed in reader/tui/ and tests/ (pyproject.toml)."""
+    if importlib.util.find_spec("mypy") is None:
+        pytest.fail("mypy is not installed: pip install -e '.[test]'")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "reader", "tests"], capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

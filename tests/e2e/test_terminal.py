@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 
 
 class Terminal:
-    def __init__(self, command: str, cwd: Path, env: dict[str, str], size=(120, 40)) -> None:
+    def __init__(
+        self, command: str, cwd: Path, env: dict[str, str], size: tuple[int, int] = (120, 40)
+    ) -> None:
         self.name = f"news-test-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         inner = (
@@ -56,11 +59,17 @@ class Terminal:
         subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
 
 
+# Starts the reader in a tmux terminal: news arguments, then size= and library=.
+Start = Callable[..., Terminal]
+
+
 @pytest.fixture
-def terminal(tmp_path: Path):
+def terminal(tmp_path: Path) -> Iterator[Start]:
     opened: list[Terminal] = []
 
-    def start(*args: str, size=(120, 40), library: Path | None = None) -> Terminal:
+    def start(
+        *args: str, size: tuple[int, int] = (120, 40), library: Path | None = None
+    ) -> Terminal:
         command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "reader", *args))
         env = {"NEWS_DATA_DIR": str(tmp_path / "data"), "NEWS_CONFIG_DIR": str(tmp_path / "cfg")}
         if library is not None:
@@ -74,7 +83,7 @@ def terminal(tmp_path: Path):
         term.close()
 
 
-def test_starts_reads_and_quits_cleanly(terminal) -> None:
+def test_starts_reads_and_quits_cleanly(terminal: Start) -> None:
     term = terminal()
     term.wait("Tesla China is poised to focus")
     term.send("j", "j", "Enter")
@@ -84,7 +93,7 @@ def test_starts_reads_and_quits_cleanly(terminal) -> None:
     assert "__EXIT=0__" in screen and "Traceback" not in screen
 
 
-def test_other_dump_at_80x24(terminal, tmp_path: Path) -> None:
+def test_other_dump_at_80x24(terminal: Start, tmp_path: Path) -> None:
     dump = tmp_path / "other.txt"
     dump.write_bytes(b"Sports\nHome side wins\nThe match ended late. Fans cheered.\n\xff bad\n")
     term = terminal(str(dump), size=(80, 24))
@@ -95,7 +104,7 @@ def test_other_dump_at_80x24(terminal, tmp_path: Path) -> None:
     assert "__EXIT=0__" in term.wait("__EXIT=")
 
 
-def test_search_in_files_given_then_quit_exits_cleanly(terminal, seed: Path) -> None:
+def test_search_in_files_given_then_quit_exits_cleanly(terminal: Start, seed: Path) -> None:
     """The in-memory index of files given to news is closed at exit without a
     traceback (it was made on the search worker's thread)."""
     term = terminal(str(seed))
@@ -146,7 +155,7 @@ def generated_library(path: Path, stories: int) -> Path:
     return path
 
 
-def test_a_burst_of_keys_in_the_search_bar_loses_none(terminal, tmp_path: Path) -> None:
+def test_a_burst_of_keys_in_the_search_bar_loses_none(terminal: Start, tmp_path: Path) -> None:
     """Backspace x4 then xy, sent at once (a paste, key repeat, a slow link),
     while the reader is busy with 1,800 results: every key lands, in order."""
     library = generated_library(tmp_path / "library.sqlite", 2_000)
@@ -169,7 +178,7 @@ def test_a_burst_of_keys_in_the_search_bar_loses_none(terminal, tmp_path: Path) 
 
 
 def test_a_keyword_pattern_that_backtracks_does_not_freeze_the_reader(
-    terminal, tmp_path: Path
+    terminal: Start, tmp_path: Path
 ) -> None:
     """(ab|abab)+$ passes the tries made when it is added, then backtracks
     exponentially on a run of "ab": it is turned off, the person is told, and

@@ -3,6 +3,7 @@ deliberate change, and look at the report before committing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.highlight import Keyword
@@ -16,32 +17,32 @@ def seed_app() -> NewsApp:
     return NewsApp(read_dump(SEED).articles)
 
 
-def test_main_screen_120x40(snap_compare) -> None:
+def test_main_screen_120x40(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(seed_app(), terminal_size=(120, 40))
 
 
-def test_main_screen_80x24(snap_compare) -> None:
+def test_main_screen_80x24(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(seed_app(), terminal_size=(80, 24))
 
 
-def test_story_with_post_and_related_lines(snap_compare) -> None:
+def test_story_with_post_and_related_lines(snap_compare: Callable[..., bool]) -> None:
     # The Semi story: an embedded post, a related-story line.
     assert snap_compare(seed_app(), terminal_size=(120, 40), press=["j", "enter", "space"])
 
 
-def test_standfirst_light_theme(snap_compare) -> None:
+def test_standfirst_light_theme(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(seed_app(), terminal_size=(120, 40), press=["G", "enter", "t"])
 
 
-def test_narrow_terminal_folds_sidebar(snap_compare) -> None:
+def test_narrow_terminal_folds_sidebar(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(seed_app(), terminal_size=(60, 24))
 
 
-def test_help_screen(snap_compare) -> None:
+def test_help_screen(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(seed_app(), terminal_size=(100, 40), press=["question_mark"])
 
 
-def test_other_sections_and_wide_characters(snap_compare) -> None:
+def test_other_sections_and_wide_characters(snap_compare: Callable[..., bool]) -> None:
     articles = parse(
         "世界\n日本語のニュース見出し 😀\n本文の段落です。幅の広い文字が並んでも列はそろう。\n"
         "Sports\n[bold]Markup[/bold] in a title stays literal\n"
@@ -50,17 +51,17 @@ def test_other_sections_and_wide_characters(snap_compare) -> None:
     assert snap_compare(NewsApp(articles), terminal_size=(80, 24))
 
 
-def test_footer_at_60_columns(snap_compare) -> None:
+def test_footer_at_60_columns(snap_compare: Callable[..., bool]) -> None:
     # Every key whole, "q Quit" included.
     assert snap_compare(seed_app(), terminal_size=(60, 20))
 
 
-def test_help_at_60_columns(snap_compare) -> None:
+def test_help_at_60_columns(snap_compare: Callable[..., bool]) -> None:
     # One column, nothing cut ("Keywor…" was).
     assert snap_compare(seed_app(), terminal_size=(60, 20), press=["question_mark"])
 
 
-def test_keywords_dialog_at_60_columns(snap_compare) -> None:
+def test_keywords_dialog_at_60_columns(snap_compare: Callable[..., bool]) -> None:
     # The options one under another: "Regular expression" whole.
     app = NewsApp(read_dump(SEED).articles, keywords=[Keyword("Tesla"), Keyword("Starfall")])
     assert snap_compare(app, terminal_size=(60, 20), press=["w"])

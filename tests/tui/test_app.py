@@ -11,6 +11,7 @@ from textual.widgets import Footer
 
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
+from reader.tui.dialogs.note import NoteDialog
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
@@ -260,13 +261,18 @@ async def test_hostile_story_is_shown_as_data() -> None:
         assert "[red]Title[/red]" in row
 
 
-async def test_o_opens_the_story_link_in_a_browser(monkeypatch) -> None:
+async def test_o_opens_the_story_link_in_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     import webbrowser
 
     from reader.model import Block, BlockKind, make_article
 
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
     linked = make_article(
         "S", "Linked", [Block(BlockKind.PARAGRAPH, "Body.")], "t", url="https://e.org/a"
     )
@@ -384,6 +390,7 @@ async def test_note_dialog_shows_the_whole_title(app: NewsApp, width: int) -> No
         await pilot.press("G", "e")
         await pilot.pause()
         dialog = app.screen
+        assert isinstance(dialog, NoteDialog)
         region = dialog.query_one("#note-title").region
         assert len(dialog.story_title) > region.width  # a title too long for one line
         rows = _rows(app)[region.y : region.bottom]

@@ -17,7 +17,7 @@ from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.theme import BUILTIN_THEMES
 
-from reader.model import Block, BlockKind, Inline, Mark, make_article
+from reader.model import Article, Block, BlockKind, Inline, Mark, make_article
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.theme import PANES, TEXT, THUMBS, contrast, readable_variables, resolve
@@ -89,12 +89,12 @@ def faint_scrollbars(app: NewsApp) -> list[str]:
 
 
 @pytest.fixture
-def articles(seed: Path):
+def articles(seed: Path) -> list[Article]:
     return read_dump(seed).articles
 
 
 @pytest.mark.parametrize("theme", THEMES)
-async def test_every_text_reads_on_the_reader_screens(articles, theme: str) -> None:
+async def test_every_text_reads_on_the_reader_screens(articles: list[Article], theme: str) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=(120, 40)) as pilot:
         app.theme = theme
@@ -142,7 +142,7 @@ async def test_links_and_related_lines_read_in_the_story(theme: str) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-async def test_every_text_reads_in_the_dialogs(articles, theme: str) -> None:
+async def test_every_text_reads_in_the_dialogs(articles: list[Article], theme: str) -> None:
     from reader.highlight import Keyword
 
     app = NewsApp(articles, keywords=[Keyword("Tesla"), Keyword("Giga \\w+", regex=True)])

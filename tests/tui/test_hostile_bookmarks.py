@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
 
 FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -33,6 +34,7 @@ async def test_a_hostile_bookmark_is_shown_as_plain_text(seed: Path) -> None:
         await pilot.press("B")
         await pilot.pause()
         screen = app.screen
+        assert isinstance(screen, ReaderScreen)
         rows = [screen.sidebar.render_line(y) for y in range(6)]
         titles = "".join(segment.text for row in rows for segment in row)
         assert "Retitled" in titles and not FORBIDDEN.search(titles)

@@ -11,6 +11,7 @@ from pathlib import Path
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
 from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -43,6 +44,7 @@ async def test_escapes_in_a_library_never_reach_the_screen(seed: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.3)
         screen = app.screen
+        assert isinstance(screen, ReaderScreen)
         sidebar = "".join(seg.text for y in range(8) for seg in screen.sidebar.render_line(y))
         story_text = "".join(seg.text for strip in screen.story._lines for seg in strip)
         assert "Evil title x" in sidebar and "News" in sidebar

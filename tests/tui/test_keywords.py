@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widgets import Checkbox, Input, Label
 
 from reader.highlight import Keyword
+from reader.model import Article
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -18,7 +22,7 @@ SIZE = (120, 40)
 
 
 @pytest.fixture
-def articles(seed: Path):
+def articles(seed: Path) -> list[Article]:
     return read_dump(seed).articles
 
 
@@ -26,7 +30,7 @@ def config_file() -> Path:
     return Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
 
 
-def lit(strips, word: str) -> int:
+def lit(strips: Iterable[Strip], word: str) -> int:
     """How many times `word` is drawn with a background colour of its own."""
     count = 0
     for strip in strips:
@@ -40,7 +44,7 @@ async def settle(app: NewsApp) -> None:
     app.saver.submit(lambda: None).result(timeout=10)
 
 
-async def test_keywords_light_up_story_and_titles(articles) -> None:
+async def test_keywords_light_up_story_and_titles(articles: list[Article]) -> None:
     app = NewsApp(articles, keywords=[Keyword("Starfall")], extra_keywords=[Keyword("Tesla")])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -58,18 +62,20 @@ async def test_keywords_light_up_story_and_titles(articles) -> None:
         assert lit(screen.story._lines, "Starfall") >= 5
 
 
-async def test_highlighting_does_not_move_text(articles) -> None:
+async def test_highlighting_does_not_move_text(articles: list[Article]) -> None:
     plain = NewsApp(articles)
     async with plain.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        assert isinstance(plain.screen, ReaderScreen)
         before = [s.text for s in plain.screen.story._lines]
     app = NewsApp(articles, extra_keywords=[Keyword("Tesla"), Keyword("Giga Shanghai")])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
         assert [s.text for s in app.screen.story._lines] == before
 
 
-async def test_dialog_adds_and_removes_and_saves_at_once(articles) -> None:
+async def test_dialog_adds_and_removes_and_saves_at_once(articles: list[Article]) -> None:
     app = NewsApp(articles, extra_keywords=[Keyword("Semi")])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
@@ -99,7 +105,7 @@ async def test_dialog_adds_and_removes_and_saves_at_once(articles) -> None:
         assert [k.word for k in screen.keywords] == ["Giga \\w+", "Semi"]
 
 
-async def test_a_bad_pattern_is_refused_with_the_reason(articles) -> None:
+async def test_a_bad_pattern_is_refused_with_the_reason(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
@@ -112,14 +118,14 @@ async def test_a_bad_pattern_is_refused_with_the_reason(articles) -> None:
         assert not config_file().exists()
 
 
-async def test_keywords_dialog_is_in_the_command_palette(articles) -> None:
+async def test_keywords_dialog_is_in_the_command_palette(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Keywords (everywhere)" in titles
 
 
-async def _tab_to_the_list(pilot, app: NewsApp) -> None:
+async def _tab_to_the_list(pilot: Pilot[None], app: NewsApp) -> None:
     from reader.tui.dialogs.keywords import KeywordList
 
     for _ in range(6):
@@ -129,7 +135,9 @@ async def _tab_to_the_list(pilot, app: NewsApp) -> None:
     raise AssertionError(f"Tab never reached the list: {app.focused}")
 
 
-async def test_tab_into_the_list_highlights_a_row_and_delete_works_at_once(articles) -> None:
+async def test_tab_into_the_list_highlights_a_row_and_delete_works_at_once(
+    articles: list[Article],
+) -> None:
     app = NewsApp(articles, keywords=[Keyword("Tesla"), Keyword("Starfall"), Keyword("Semi")])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
@@ -146,7 +154,9 @@ async def test_tab_into_the_list_highlights_a_row_and_delete_works_at_once(artic
         assert saved["highlight"]["keywords"] == ["Semi"]
 
 
-async def test_a_refused_pattern_message_clears_after_a_later_action(articles) -> None:
+async def test_a_refused_pattern_message_clears_after_a_later_action(
+    articles: list[Article],
+) -> None:
     app = NewsApp(articles, keywords=[Keyword("Tesla"), Keyword("Starfall")])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
@@ -170,7 +180,7 @@ async def test_a_refused_pattern_message_clears_after_a_later_action(articles) -
         assert str(error.render()).strip() == ""
 
 
-async def test_each_keyword_is_listed_in_its_own_colour(articles) -> None:
+async def test_each_keyword_is_listed_in_its_own_colour(articles: list[Article]) -> None:
     from rich.color import Color
 
     from reader.highlight import PALETTE

@@ -11,6 +11,7 @@ import pytest
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
 from reader.library.db import open_library
+from reader.model import Article
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -20,7 +21,7 @@ SIZE = (120, 40)
 
 
 @pytest.fixture
-def articles(seed: Path):
+def articles(seed: Path) -> list[Article]:
     return read_dump(seed).articles
 
 
@@ -43,7 +44,7 @@ def sidebar_lines(app: NewsApp) -> list[str]:
     return [sidebar.render_line(y).text.rstrip() for y in range(len(sidebar.rows))]
 
 
-async def test_bookmark_from_the_sidebar_persists(articles) -> None:
+async def test_bookmark_from_the_sidebar_persists(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "b")
@@ -58,7 +59,7 @@ async def test_bookmark_from_the_sidebar_persists(articles) -> None:
         assert "★ Tesla Semi" in sidebar_lines(again)[1]
 
 
-async def test_b_in_the_story_toggles_the_open_story(articles) -> None:
+async def test_b_in_the_story_toggles_the_open_story(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("G", "enter", "b")
@@ -70,7 +71,7 @@ async def test_b_in_the_story_toggles_the_open_story(articles) -> None:
         assert not sidebar_lines(app)[0].startswith(BOOKMARKS)
 
 
-async def test_capital_b_jumps_to_bookmarks_newest_first(articles) -> None:
+async def test_capital_b_jumps_to_bookmarks_newest_first(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("B")  # none yet: says so
@@ -83,7 +84,7 @@ async def test_capital_b_jumps_to_bookmarks_newest_first(articles) -> None:
         assert sidebar.rows[1].pinned and sidebar.rows[2].pinned
 
 
-async def test_note_on_a_bookmark(articles) -> None:
+async def test_note_on_a_bookmark(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
@@ -103,7 +104,7 @@ async def test_note_on_a_bookmark(articles) -> None:
         assert saved["note"] == "[b]ask[/b] Wu"
 
 
-async def test_opening_marks_read_and_u_toggles(articles) -> None:
+async def test_opening_marks_read_and_u_toggles(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
@@ -119,7 +120,9 @@ async def test_opening_marks_read_and_u_toggles(articles) -> None:
         assert json.loads((data_dir() / "state.json").read_text())["read"] == [articles[0].id]
 
 
-async def test_the_story_shown_at_start_is_read_and_full_stop_moves_on(articles) -> None:
+async def test_the_story_shown_at_start_is_read_and_full_stop_moves_on(
+    articles: list[Article],
+) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -134,7 +137,7 @@ async def test_the_story_shown_at_start_is_read_and_full_stop_moves_on(articles)
         assert articles[0].id not in seen and len(set(seen)) == len(articles) - 1
 
 
-async def test_full_stop_opens_the_next_unread(articles) -> None:
+async def test_full_stop_opens_the_next_unread(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")  # Giga read
@@ -146,7 +149,7 @@ async def test_full_stop_opens_the_next_unread(articles) -> None:
         assert screen(app).sidebar.next_unread() is None
 
 
-async def test_reopens_at_the_last_story_and_place(articles) -> None:
+async def test_reopens_at_the_last_story_and_place(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("G", "enter", "j", "j", "j", "j")
@@ -164,7 +167,9 @@ async def test_reopens_at_the_last_story_and_place(articles) -> None:
         assert story.scroll_y == 4
 
 
-async def test_a_bookmark_whose_story_is_gone_still_shows(articles, tmp_path) -> None:
+async def test_a_bookmark_whose_story_is_gone_still_shows(
+    articles: list[Article], tmp_path: Path
+) -> None:
     path = data_dir() / "bookmarks.json"
     path.parent.mkdir(parents=True)
     path.write_text(
@@ -205,7 +210,7 @@ async def test_a_bookmark_whose_story_is_gone_still_shows(articles, tmp_path) ->
         assert "no longer in your sources" in text
 
 
-async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles) -> None:
+async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles: list[Article]) -> None:
     path = data_dir() / "bookmarks.json"
     path.parent.mkdir(parents=True)
     path.write_text("{ not json")
@@ -230,7 +235,9 @@ def block_at_top(app: NewsApp) -> int:
     return found[0]
 
 
-async def test_a_story_reopens_at_the_same_words_after_the_width_changed(articles) -> None:
+async def test_a_story_reopens_at_the_same_words_after_the_width_changed(
+    articles: list[Article],
+) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("G", "enter", *"j" * 28)
@@ -248,7 +255,7 @@ async def test_a_story_reopens_at_the_same_words_after_the_width_changed(article
         assert block_at_top(again) == before
 
 
-async def test_a_story_read_to_its_end_reopens_at_the_top(articles) -> None:
+async def test_a_story_read_to_its_end_reopens_at_the_top(articles: list[Article]) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("G", "enter", "G")

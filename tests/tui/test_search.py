@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from reader.model import Article
 from reader.sources.dump import parse, read_dump
@@ -29,7 +30,7 @@ def status(app: NewsApp) -> str:
     return str(app.screen.query_one("#search-status").render())
 
 
-async def results_for(app: NewsApp, pilot, *keys: str) -> list[str]:
+async def results_for(app: NewsApp, pilot: Pilot[None], *keys: str) -> list[str]:
     await pilot.press(*keys)
     await screen(app).workers.wait_for_complete()
     await pilot.pause()

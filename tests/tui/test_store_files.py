@@ -11,6 +11,7 @@ from textual.widgets._toast import Toast
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
 
 
 def data_dir() -> Path:
@@ -37,6 +38,7 @@ async def test_a_state_file_that_cannot_be_read_is_set_aside(
         await pilot.pause(0.3)
         shown = " ".join(" ".join(str(t.render()).split()) for t in app.screen.query(Toast))
         assert reason in shown and "moved to" in shown
+        assert isinstance(app.screen, ReaderScreen)
         assert "Tesla Giga Shanghai" in " ".join(s.text for s in app.screen.story._lines)
     assert len(list(data_dir().glob("state.json.corrupt-*"))) == 1
 

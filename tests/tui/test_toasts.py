@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 from unit.feed_server import FeedServer, running
 
@@ -29,7 +30,7 @@ def toasts(app: NewsApp) -> list[str]:
     return [toast.render().plain for toast in app.screen.query(Toast)]
 
 
-async def shown(pilot, app: NewsApp, text: str) -> list[str]:
+async def shown(pilot: Pilot[None], app: NewsApp, text: str) -> list[str]:
     """The toasts on screen once one holding `text` is up (toasts mount a few
     frames after they are raised)."""
     for _ in range(20):
@@ -79,7 +80,12 @@ async def test_o_on_a_link_with_markup_opens_it_and_names_it_literally(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
     url = "https://example.com/a[/]b[@click=app.quit]"
     story = make_article("News", "Linked", [Block(BlockKind.PARAGRAPH, "Text.")], "t", url=url)
     app = NewsApp([story])

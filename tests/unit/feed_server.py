@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             (route.etag and request.if_none_match == route.etag)
             or (route.last_modified and request.if_modified_since == route.last_modified)
         ):
-            self._send(304, b"", route.content_type, **validators)
+            self._send(304, b"", route.content_type, None, **validators)
             return
         if route.drip:
             self._drip(route)

@@ -64,7 +64,9 @@ def hostile_file(data: Path) -> Path:
         ("bookmarks", "export", "--format", "json"),
     ],
 )
-def test_a_hostile_bookmarks_file_cannot_drive_the_terminal(tmp_path: Path, args) -> None:
+def test_a_hostile_bookmarks_file_cannot_drive_the_terminal(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
     data = tmp_path / "data"
     hostile_file(data)
     done = news(data, *args)
@@ -146,7 +148,9 @@ def seed_bookmarks(data: Path) -> list[str]:
     return [articles[0].id, articles[2].id]
 
 
-def test_what_the_command_writes_it_imports(capsys, tmp_path: Path) -> None:
+def test_what_the_command_writes_it_imports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     ids = seed_bookmarks(tmp_path / "data")
     code, listed, _ = run(capsys, "bookmarks", "--json")
     code, exported, _ = run(capsys, "bookmarks", "export", "--format", "json")
@@ -165,7 +169,9 @@ def test_what_the_command_writes_it_imports(capsys, tmp_path: Path) -> None:
         assert "second line" in out
 
 
-def test_a_markdown_export_is_for_reading_not_importing(capsys, tmp_path: Path) -> None:
+def test_a_markdown_export_is_for_reading_not_importing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     seed_bookmarks(tmp_path / "data")
     code, markdown, _ = run(capsys, "bookmarks", "export", "--format", "markdown")
     assert code == 0 and markdown.endswith("\n") and not markdown.endswith("\n\n")
@@ -179,12 +185,14 @@ def test_a_markdown_export_is_for_reading_not_importing(capsys, tmp_path: Path) 
     assert "--format json" in err and "Traceback" not in err
 
 
-def test_importing_a_device_is_refused(capsys, tmp_path: Path) -> None:
+def test_importing_a_device_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "bookmarks", "import", "/dev/zero")
     assert code == 2 and "not a regular file" in err
 
 
-def test_a_bookmark_whose_story_is_gone_says_missing(capsys, tmp_path: Path) -> None:
+def test_a_bookmark_whose_story_is_gone_says_missing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from reader.bookmarks import Bookmarks
 
     data = tmp_path / "data"

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_list_json_in_reading_order(capsys) -> None:
+def test_list_json_in_reading_order(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", "--json")
     assert code == 0
     stories = json.loads(out)
@@ -31,14 +32,16 @@ def test_list_json_in_reading_order(capsys) -> None:
     assert "teslarati" in stories[0]["source"]
 
 
-def test_list_text_groups_by_section(capsys) -> None:
+def test_list_text_groups_by_section(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list")
     assert code == 0
     assert out.splitlines()[0] == "News"
     assert "Tesla Giga Shanghai caps off exports" in out
 
 
-def test_list_other_dump(capsys, write_dump) -> None:
+def test_list_other_dump(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path]
+) -> None:
     path = write_dump("Sports\nA big win for the home team\nThe match ended late. Fans cheered.\n")
     code, out, _ = run(capsys, "list", "--json", str(path))
     assert code == 0
@@ -47,7 +50,7 @@ def test_list_other_dump(capsys, write_dump) -> None:
     ]
 
 
-def test_show_prints_the_story_plain_when_piped(capsys) -> None:
+def test_show_prints_the_story_plain_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "list", "--json")
     starfall = json.loads(out)[2]
     code, out, _ = run(capsys, "show", starfall["id"])
@@ -57,13 +60,15 @@ def test_show_prints_the_story_plain_when_piped(capsys) -> None:
     assert "SpaceX’s secret disk-shaped Starfall capsule" in out
 
 
-def test_show_unknown_id_says_so(capsys) -> None:
+def test_show_unknown_id_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "show", "doesnotexist")
     assert code == 2
     assert "doesnotexist" in err and "news list" in err
 
 
-def test_missing_path_is_named_with_status_2(capsys, tmp_path: Path) -> None:
+def test_missing_path_is_named_with_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     missing = tmp_path / "missing.txt"
     for args in (["list", str(missing)], [str(missing)], ["show", "x", str(missing)]):
         code, _, err = run(capsys, *args)
@@ -72,14 +77,16 @@ def test_missing_path_is_named_with_status_2(capsys, tmp_path: Path) -> None:
         assert "Traceback" not in err
 
 
-def test_empty_and_binary_files(capsys, write_dump) -> None:
+def test_empty_and_binary_files(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path]
+) -> None:
     code, _, err = run(capsys, "list", str(write_dump("", "empty.txt")))
     assert code == 2 and "empty.txt" in err and "empty" in err
     code, _, err = run(capsys, "list", str(write_dump(b"News\nTitle\n\xff\xfe body.\n")))
     assert code == 0 and "not valid UTF-8 on line 3" in err
 
 
-def test_bad_config_is_a_clear_error(capsys, tmp_path: Path) -> None:
+def test_bad_config_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text("[dump\nsections = 1", encoding="utf-8")
@@ -87,7 +94,9 @@ def test_bad_config_is_a_clear_error(capsys, tmp_path: Path) -> None:
     assert code == 2 and str(config) in err
 
 
-def test_config_names_the_sections(capsys, tmp_path: Path, write_dump) -> None:
+def test_config_names_the_sections(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, write_dump: Callable[..., Path]
+) -> None:
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text('[dump]\nsections = ["Alpha", "Beta Gamma Delta Epsilon"]\n')
@@ -96,7 +105,7 @@ def test_config_names_the_sections(capsys, tmp_path: Path, write_dump) -> None:
     assert [s["section"] for s in json.loads(out)] == ["Alpha", "Beta Gamma Delta Epsilon"]
 
 
-def test_version_and_help(capsys) -> None:
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])
     assert exit_.value.code == 0
@@ -130,7 +139,7 @@ def _bookmark_seed(data: Path, *indexes: int) -> list[str]:
     return [articles[i].id for i in indexes]
 
 
-def test_bookmarks_list_export_import(capsys, tmp_path: Path) -> None:
+def test_bookmarks_list_export_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     ids = _bookmark_seed(tmp_path / "data", 0, 2)
     code, out, _ = run(capsys, "bookmarks", "--json")
     assert code == 0
@@ -149,14 +158,18 @@ def test_bookmarks_list_export_import(capsys, tmp_path: Path) -> None:
     assert out.startswith("0 bookmarks added, 2 in all")
 
 
-def test_bookmarks_import_of_a_bad_file_is_a_clear_error(capsys, tmp_path: Path) -> None:
+def test_bookmarks_import_of_a_bad_file_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("nope")
     code, _, err = run(capsys, "bookmarks", "import", str(bad))
     assert code == 2 and str(bad) in err and "Traceback" not in err
 
 
-def test_data_dir_flag_wins_over_the_environment(capsys, tmp_path: Path) -> None:
+def test_data_dir_flag_wins_over_the_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     _bookmark_seed(tmp_path / "elsewhere", 1)
     code, out, _ = run(capsys, "bookmarks", "--json")
     assert code == 0 and json.loads(out) == []
@@ -164,7 +177,9 @@ def test_data_dir_flag_wins_over_the_environment(capsys, tmp_path: Path) -> None
     assert code == 0 and len(json.loads(out)) == 1
 
 
-def test_a_bad_keyword_in_the_config_is_named(capsys, tmp_path: Path) -> None:
+def test_a_bad_keyword_in_the_config_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text('[highlight]\nkeywords = [{word = "Giga (", regex = true}]\n')
@@ -172,7 +187,7 @@ def test_a_bad_keyword_in_the_config_is_named(capsys, tmp_path: Path) -> None:
     assert code == 2 and str(config) in err and "keyword 1" in err
 
 
-def test_show_with_highlight_keeps_the_text(capsys) -> None:
+def test_show_with_highlight_keeps_the_text(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "list", "--json")
     first = json.loads(out)[0]["id"]
     _, plain, _ = run(capsys, "show", first)
@@ -180,14 +195,16 @@ def test_show_with_highlight_keeps_the_text(capsys) -> None:
     assert code == 0 and lit == plain
 
 
-def test_search_prints_results_with_a_count(capsys) -> None:
+def test_search_prints_results_with_a_count(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "search", "starfall")
     assert code == 0
     assert "SpaceX is launching a secret spacecraft" in out
     assert out.rstrip().endswith("1 story")
 
 
-def test_search_json_and_nothing_found(capsys, write_dump) -> None:
+def test_search_json_and_nothing_found(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path]
+) -> None:
     code, out, _ = run(capsys, "search", "--json", "Ärger")
     assert code == 1 and json.loads(out) == {"total": 0, "results": []}
     path = write_dump("Welt\nÄrger in Köln\nDer Ärger über das Café wächst. Noch ein Satz.\n")
@@ -200,25 +217,31 @@ def test_search_json_and_nothing_found(capsys, write_dump) -> None:
     assert hit["snippet"][start:end].casefold() in {"ärger", "café"}
 
 
-def test_search_that_cannot_parse_says_why(capsys) -> None:
+def test_search_that_cannot_parse_says_why(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "search", "--", "-tesla")
     assert code == 2 and "exclude" in err
 
 
-def test_a_trailing_or_is_refused_as_the_reader_refuses_it(capsys) -> None:
+def test_a_trailing_or_is_refused_as_the_reader_refuses_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, err = run(capsys, "search", "tesla OR")
     assert (code, out) == (2, "")
     assert err == "news: cannot search for 'tesla OR': OR needs a term on each side\n"
 
 
-def test_a_query_starting_with_a_dash_says_where_it_goes(capsys) -> None:
+def test_a_query_starting_with_a_dash_says_where_it_goes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, _, err = run(capsys, "search", "-tesla", "--json")
     assert code == 2 and "news search -- -tesla" in err
     code, out, _ = run(capsys, "search", "--json", "--", "semi -hyperloop")
     assert code == 0 and json.loads(out)["total"] == 1
 
 
-def test_library_is_seeded_once_and_kept(capsys, tmp_path: Path) -> None:
+def test_library_is_seeded_once_and_kept(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     library = tmp_path / "lib.sqlite"
     code, out, _ = run(capsys, "list", "--json", "--library", str(library))
     assert code == 0 and len(json.loads(out)) == 4 and library.exists()
@@ -226,7 +249,9 @@ def test_library_is_seeded_once_and_kept(capsys, tmp_path: Path) -> None:
     assert len(json.loads(out)) == 4
 
 
-def test_files_given_leave_the_library_alone(capsys, write_dump, tmp_path: Path) -> None:
+def test_files_given_leave_the_library_alone(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path], tmp_path: Path
+) -> None:
     path = write_dump("Sports\nA big win for the home team\nThe match ended late. Fans cheered.\n")
     run(capsys, "list", str(path))
     assert not (tmp_path / "data" / "library.sqlite").exists()
@@ -235,7 +260,9 @@ def test_files_given_leave_the_library_alone(capsys, write_dump, tmp_path: Path)
 # --- global options, before and after the command ---------------------------------
 
 
-def test_global_options_before_or_after_the_command(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_global_options_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for i, args in enumerate(
         (
             ["--library", "{lib}", "list", "--json"],
@@ -252,7 +279,9 @@ def test_global_options_before_or_after_the_command(capsys, tmp_path: Path, monk
         assert (lib if "{lib}" in str(args) else folder / "library.sqlite").exists(), args
 
 
-def test_data_dir_before_bookmarks_and_inside_import(capsys, tmp_path: Path) -> None:
+def test_data_dir_before_bookmarks_and_inside_import(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     _bookmark_seed(tmp_path / "mine", 0, 2)
     code, out, _ = run(capsys, "--data-dir", str(tmp_path / "mine"), "bookmarks", "--json")
     assert code == 0 and len(json.loads(out)) == 2
@@ -269,21 +298,21 @@ def test_data_dir_before_bookmarks_and_inside_import(capsys, tmp_path: Path) -> 
     assert len(json.loads(out)) == 2
 
 
-def test_highlight_before_the_command(capsys) -> None:
+def test_highlight_before_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "list", "--json")
     first = json.loads(out)[0]["id"]
     code, lit, err = run(capsys, "--highlight", "Tesla", "show", first)
     assert (code, err) == (0, "") and "Tesla Giga Shanghai" in lit
 
 
-def test_a_global_option_without_its_value_is_named(capsys) -> None:
+def test_a_global_option_without_its_value_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["list", "--library"])
     assert exit_.value.code == 2
     assert "argument --library: expected one argument" in capsys.readouterr().err
 
 
-def test_after_dashes_a_global_option_is_the_query(capsys) -> None:
+def test_after_dashes_a_global_option_is_the_query(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "search", "--json", "--", "--library")
     assert code == 2 and err.startswith("news: cannot search for '--library': ")
 
@@ -293,12 +322,14 @@ def test_after_dashes_a_global_option_is_the_query(capsys) -> None:
 LONG_TITLE = "A title that runs on " + "and on " * 30 + "to its last word zanzibar"
 
 
-def _long_dump(write_dump) -> Path:
+def _long_dump(write_dump: Callable[..., Path]) -> Path:
     body = "The zanzibar story begins here. " + "It goes on and on. " * 30 + "Its end."
     return write_dump(f"Far Away\n{LONG_TITLE}\n{body}\n")
 
 
-def test_piped_output_is_never_cut(capsys, write_dump, tmp_path: Path) -> None:
+def test_piped_output_is_never_cut(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path], tmp_path: Path
+) -> None:
     path = _long_dump(write_dump)
     code, out, _ = run(capsys, "list", str(path))
     assert code == 0 and f"  {LONG_TITLE}\n" in out
@@ -327,7 +358,9 @@ def _on_a_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
 
 
 def test_a_terminal_cuts_titles_and_indents_every_snippet_line(
-    capsys, write_dump, monkeypatch
+    capsys: pytest.CaptureFixture[str],
+    write_dump: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _long_dump(write_dump)
     _on_a_terminal(monkeypatch, 40)
@@ -343,7 +376,11 @@ def test_a_terminal_cuts_titles_and_indents_every_snippet_line(
     assert ANSI.sub("", out).splitlines()[1].endswith("…")
 
 
-def test_titles_are_never_markup(capsys, write_dump, monkeypatch) -> None:
+def test_titles_are_never_markup(
+    capsys: pytest.CaptureFixture[str],
+    write_dump: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     title = "[link=file:///etc/passwd]Ars[/link] [/] Technica :smile: [bold]x"
     path = write_dump(f"[Blog] Feed\n{title}\nA story about nothing at all. Really.\n")
     _on_a_terminal(monkeypatch, 200)
@@ -357,7 +394,7 @@ def test_titles_are_never_markup(capsys, write_dump, monkeypatch) -> None:
 # --- argument messages ---------------------------------------------------------------
 
 
-def test_show_without_an_id_asks_for_the_id_only(capsys) -> None:
+def test_show_without_an_id_asks_for_the_id_only(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["show"])
     assert exit_.value.code == 2
@@ -369,7 +406,7 @@ def test_show_without_an_id_asks_for_the_id_only(capsys) -> None:
 
 
 @pytest.mark.parametrize("limit", ["-3", "0", "two", "²", "--limit=-1"])
-def test_a_bad_limit_is_refused_as_a_limit(capsys, limit: str) -> None:
+def test_a_bad_limit_is_refused_as_a_limit(capsys: pytest.CaptureFixture[str], limit: str) -> None:
     args = [limit] if limit.startswith("--") else ["--limit", limit]
     with pytest.raises(SystemExit) as exit_:
         main(["search", *args, "tesla"])
@@ -379,13 +416,13 @@ def test_a_bad_limit_is_refused_as_a_limit(capsys, limit: str) -> None:
     assert "goes after --" not in err
 
 
-def test_limit_one_shows_one(capsys) -> None:
+def test_limit_one_shows_one(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "search", "--limit", "1", "tesla")
     assert code == 0 and out.splitlines()[-1] == "3 stories (showing 1)"
     assert out.count("\n    ") == 1
 
 
-def test_an_id_start_shared_by_many_says_so(capsys) -> None:
+def test_an_id_start_shared_by_many_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "list", "--json")
     ids = [s["id"] for s in json.loads(out)]
     start = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
@@ -398,7 +435,9 @@ def test_an_id_start_shared_by_many_says_so(capsys) -> None:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_every_command_takes_the_global_options(capsys, command: str) -> None:
+def test_every_command_takes_the_global_options(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
     assert exit_.value.code == 0

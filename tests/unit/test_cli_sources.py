@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,9 @@ def one_line_error(err: str) -> str:
     return err
 
 
-def test_a_persons_path(capsys, server: FeedServer, tmp_path: Path) -> None:
+def test_a_persons_path(
+    capsys: pytest.CaptureFixture[str], server: FeedServer, tmp_path: Path
+) -> None:
     motors = server.serve("/motors", RSS, etag='"m1"')
     orbit = server.serve("/orbit", ATOM, last_modified="Sun, 21 Jun 2026 12:00:00 GMT")
     broken = server.url("/broken")  # never there
@@ -124,7 +126,9 @@ def test_a_persons_path(capsys, server: FeedServer, tmp_path: Path) -> None:
     assert "Mended at last" in {s["title"] for s in json.loads(done.stdout)}
 
 
-def test_add_refuses_what_it_cannot_read(capsys, server: FeedServer, tmp_path: Path) -> None:
+def test_add_refuses_what_it_cannot_read(
+    capsys: pytest.CaptureFixture[str], server: FeedServer, tmp_path: Path
+) -> None:
     binary = tmp_path / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     for source, expected in (
@@ -147,7 +151,9 @@ def test_add_refuses_what_it_cannot_read(capsys, server: FeedServer, tmp_path: P
     assert [s["kind"] for s in sources(capsys)] == ["dump"]
 
 
-def test_add_a_local_feed_file_of_ten_stories(capsys, tmp_path: Path) -> None:
+def test_add_a_local_feed_file_of_ten_stories(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "ten.xml"
     path.write_bytes(
         rss("Ten", [(f"Story number {n}", f"https://example.org/{n}") for n in range(10)])
@@ -168,7 +174,9 @@ def test_add_a_local_feed_file_of_ten_stories(capsys, tmp_path: Path) -> None:
     assert len(stories) == 10 and {s["section"] for s in stories} == {"Elsewhere"}
 
 
-def test_add_a_dump_and_a_markdown_folder(capsys, tmp_path: Path, write_dump) -> None:
+def test_add_a_dump_and_a_markdown_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, write_dump: Callable[..., Path]
+) -> None:
     dump = write_dump("Gadgets\nA phone that folds twice\nIt folds twice, the maker says.\n")
     code, out, _ = run(capsys, "add", str(dump))
     assert code == 0 and out == "Added dump dump: 1 story (1 new).\n"
@@ -186,7 +194,7 @@ def test_add_a_dump_and_a_markdown_folder(capsys, tmp_path: Path, write_dump) ->
     assert code == 0 and "Walk everywhere." in out
 
 
-def test_opml_round_trip(capsys, tmp_path: Path) -> None:
+def test_opml_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "import-opml", str(FEEDS / "subscriptions.opml"))
     assert code == 0 and "Subscribed to 5 feeds" in out
     code, out, _ = run(capsys, "import-opml", str(FEEDS / "subscriptions.opml"))
@@ -213,7 +221,7 @@ def test_opml_round_trip(capsys, tmp_path: Path) -> None:
     }
 
 
-def test_opml_errors(capsys, tmp_path: Path) -> None:
+def test_opml_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "import-opml", str(tmp_path / "none.opml"))
     assert code == 2 and "no such file" in one_line_error(err)
     bad = tmp_path / "bad.opml"
@@ -222,7 +230,7 @@ def test_opml_errors(capsys, tmp_path: Path) -> None:
     assert code == 2 and "not OPML" in one_line_error(err)
 
 
-def test_export_leaves_out_local_files(capsys, tmp_path: Path) -> None:
+def test_export_leaves_out_local_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "saved.xml"
     path.write_bytes(RSS)
     run(capsys, "add", str(path))
@@ -231,7 +239,9 @@ def test_export_leaves_out_local_files(capsys, tmp_path: Path) -> None:
     assert "1 feed file on this machine left out" in err
 
 
-def test_remove_by_id_location_or_title(capsys, server: FeedServer) -> None:
+def test_remove_by_id_location_or_title(
+    capsys: pytest.CaptureFixture[str], server: FeedServer
+) -> None:
     motors = server.serve("/motors", RSS)
     run(capsys, "add", motors)
     run(capsys, "add", server.serve("/orbit", ATOM))
@@ -252,7 +262,7 @@ def test_remove_by_id_location_or_title(capsys, server: FeedServer) -> None:
     assert code == 2 and "no source 'Nothing like it'" in one_line_error(err)
 
 
-def test_sources_text_and_json(capsys, server: FeedServer) -> None:
+def test_sources_text_and_json(capsys: pytest.CaptureFixture[str], server: FeedServer) -> None:
     run(capsys, "add", server.serve("/orbit", ATOM), "--section", "Space", "--fulltext")
     [seed, orbit] = sources(capsys)
     assert seed["kind"] == "dump" and seed["stories"] == 4
@@ -276,12 +286,12 @@ def test_sources_text_and_json(capsys, server: FeedServer) -> None:
     assert "last error: HTTP 404" in out and server.url("/orbit") in out
 
 
-def test_refresh_with_no_feeds(capsys) -> None:
+def test_refresh_with_no_feeds(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "refresh")
     assert code == 0 and "No feeds to refresh" in out
 
 
-def test_fulltext_command(capsys, server: FeedServer) -> None:
+def test_fulltext_command(capsys: pytest.CaptureFixture[str], server: FeedServer) -> None:
     server.serve("/story", (FEEDS / "article.html").read_bytes(), content_type="text/html")
     items = [("Giga output", server.url("/story")), ("No page", "")]
     run(capsys, "add", server.serve("/f", rss("Motors", items)))
@@ -308,7 +318,9 @@ def test_fulltext_command(capsys, server: FeedServer) -> None:
 # --- remove: ids, and asking first ---------------------------------------------------
 
 
-def test_remove_reads_ids_in_ascii_digits_only(capsys, tmp_path: Path) -> None:
+def test_remove_reads_ids_in_ascii_digits_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "three.opml"
     path.write_text(
         "<opml><body>"
@@ -328,7 +340,9 @@ def test_remove_reads_ids_in_ascii_digits_only(capsys, tmp_path: Path) -> None:
     assert (code, out) == (0, "Removed feed F1 and its 0 stories.\n")
 
 
-def test_remove_of_a_source_with_stories_wants_yes_from_a_script(capsys) -> None:
+def test_remove_of_a_source_with_stories_wants_yes_from_a_script(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, err = run(capsys, "remove", "teslarati")
     assert (code, out) == (2, "")
     assert err == (
@@ -388,7 +402,9 @@ def test_remove_asks_first_at_a_terminal(tmp_path: Path) -> None:
 # --- what a person typed or named is cleaned ----------------------------------------
 
 
-def test_add_cleans_the_section_and_the_file_name(capsys, tmp_path: Path) -> None:
+def test_add_cleans_the_section_and_the_file_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "evil\x1b]0;pwned\x07\x1b[2Jname.txt"
     path.write_text("News\nA headline here\nA paragraph of the story, in one line.\n")
     code, out, err = run(capsys, "add", str(path), "--section", "Lo\x1b[31mcal\x9b\u202e")
@@ -405,7 +421,9 @@ def test_add_cleans_the_section_and_the_file_name(capsys, tmp_path: Path) -> Non
     assert code == 2 and err == f"news: {tmp_path}/gone.txt: no such file or folder\n"
 
 
-def test_add_refuses_an_empty_source_or_section(capsys, tmp_path: Path) -> None:
+def test_add_refuses_an_empty_source_or_section(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, err = run(capsys, "add", "")
     assert (code, out) == (2, "")
     assert err == "news: nothing to add: give a feed's URL, a file or a folder\n"
@@ -417,7 +435,7 @@ def test_add_refuses_an_empty_source_or_section(capsys, tmp_path: Path) -> None:
     assert len(sources(capsys)) == 1
 
 
-def test_the_bundled_news_is_shown_by_its_name(capsys) -> None:
+def test_the_bundled_news_is_shown_by_its_name(capsys: pytest.CaptureFixture[str]) -> None:
     from reader.config import seed_paths
 
     code, out, _ = run(capsys, "sources")
@@ -430,7 +448,7 @@ def test_the_bundled_news_is_shown_by_its_name(capsys) -> None:
 
 
 def test_refresh_shows_feed_titles_as_text_on_a_terminal(
-    capsys, server: FeedServer, monkeypatch
+    capsys: pytest.CaptureFixture[str], server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     title = "[link=file:///etc/passwd]Ars[/link] [/] Technica :smile:"
     feed = server.serve("/ars", rss(title, [("One", "https://example.org/1")]))
@@ -448,7 +466,9 @@ def test_refresh_shows_feed_titles_as_text_on_a_terminal(
     assert "Ars[/link] [/] Technica" in plain
 
 
-def test_import_opml_names_its_file_cleaned(capsys, tmp_path: Path) -> None:
+def test_import_opml_names_its_file_cleaned(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "subs\x1b]0;pwned\x07.opml"
     path.write_text('<opml><body><outline text="F" xmlUrl="https://f.example.org/"/></body></opml>')
     code, out, _ = run(capsys, "import-opml", str(path))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.model import BlockKind
+from reader.model import Article, BlockKind
 from reader.sources.dump import DumpError, parse, read_dump
 
 SEED_TITLES = [
@@ -23,7 +24,7 @@ SEED_TITLES = [
 ]
 
 
-def kinds(article) -> list[str]:
+def kinds(article: Article) -> list[str]:
     return [b.kind.value for b in article.blocks]
 
 
@@ -75,7 +76,9 @@ def test_no_standfirst_when_the_first_line_is_a_long_paragraph(seed: Path) -> No
     assert giga.standfirst == megapod.standfirst == semi.standfirst == ""
 
 
-def test_ids_are_stable_and_independent_of_position(seed: Path, write_dump) -> None:
+def test_ids_are_stable_and_independent_of_position(
+    seed: Path, write_dump: Callable[..., Path]
+) -> None:
     first = read_dump(seed).articles
     again = read_dump(seed).articles
     assert [a.id for a in first] == [a.id for a in again]
@@ -121,7 +124,7 @@ def test_config_section_list_overrides_the_rule() -> None:
     ]
 
 
-def test_crlf_blank_lines_and_bom(seed: Path, write_dump) -> None:
+def test_crlf_blank_lines_and_bom(seed: Path, write_dump: Callable[..., Path]) -> None:
     text = seed.read_text(encoding="utf-8")
     messy = "\ufeff" + "\r\n\r\n".join(text.splitlines()) + "\r\n"
     path = write_dump(messy.encode("utf-8"))
@@ -129,7 +132,7 @@ def test_crlf_blank_lines_and_bom(seed: Path, write_dump) -> None:
     assert read_dump(path).articles[0].blocks == read_dump(seed).articles[0].blocks
 
 
-def test_bom_as_bytes(write_dump) -> None:
+def test_bom_as_bytes(write_dump: Callable[..., Path]) -> None:
     path = write_dump(b"\xef\xbb\xbfNews\nA title here\nA body line.\n")
     assert read_dump(path).articles[0].section == "News"
 
@@ -173,7 +176,7 @@ def test_chinese_and_japanese_stories_find_their_sections() -> None:
     assert chinese.standfirst == "研究人员发布了新的模型，性能大幅提升。"
 
 
-def test_empty_file_is_a_clear_error(write_dump) -> None:
+def test_empty_file_is_a_clear_error(write_dump: Callable[..., Path]) -> None:
     path = write_dump("")
     with pytest.raises(DumpError, match="empty"):
         read_dump(path)
@@ -189,7 +192,7 @@ def test_missing_and_directory_paths_are_named(tmp_path: Path) -> None:
         read_dump(tmp_path)
 
 
-def test_bytes_that_are_not_utf8_warn_with_file_and_line(write_dump) -> None:
+def test_bytes_that_are_not_utf8_warn_with_file_and_line(write_dump: Callable[..., Path]) -> None:
     path = write_dump(b"News\nGood title\nBad \xff\xfe byte here.\n")
     result = read_dump(path)
     assert result.articles[0].blocks[0].text == "Bad �� byte here."

@@ -13,6 +13,7 @@ import pytest
 from reader.model import Article, Block, BlockKind, article_id
 from reader.sources.feed import (
     FeedError,
+    FeedResult,
     html_to_markdown,
     links_of,
     paragraphs,
@@ -25,7 +26,7 @@ FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def read(name: str, **kwargs: object):
+def read(name: str, **kwargs: object) -> FeedResult:
     return parse_feed((FEEDS / name).read_bytes(), name, **kwargs)  # type: ignore[arg-type]
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,9 @@ def one_line_error(err: str) -> str:
 # Finding 10: heuristics in linear time -------------------------------------------
 
 
-def test_a_dump_with_megabyte_lines_lists_at_once(capsys, write_dump) -> None:
+def test_a_dump_with_megabyte_lines_lists_at_once(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path]
+) -> None:
     lines = [
         "News",
         "A title",
@@ -58,7 +61,9 @@ def test_a_dump_with_megabyte_lines_lists_at_once(capsys, write_dump) -> None:
     assert story["title"] == "A title"
 
 
-def test_a_feed_and_a_markdown_file_with_megabyte_lines_add_at_once(capsys, tmp_path: Path) -> None:
+def test_a_feed_and_a_markdown_file_with_megabyte_lines_add_at_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     title = "&lt;a" * (MEGABYTE // 5)  # "<a<a<a…" once unescaped by the XML parser
     hidden = "&lt;script" * (MEGABYTE // 10)
     author = "@" * MEGABYTE
@@ -119,7 +124,7 @@ def _foreign_database(path: Path) -> bytes:
 
 
 def test_another_programs_database_is_refused_by_every_command_and_left_as_it_was(
-    capsys, tmp_path: Path, write_dump
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, write_dump: Callable[..., Path]
 ) -> None:
     other = tmp_path / "accounts.sqlite"
     before = _foreign_database(other)
@@ -149,7 +154,9 @@ def test_another_programs_database_is_refused_by_every_command_and_left_as_it_wa
     ]  # no -wal, no -shm: it was never switched to WAL
 
 
-def test_a_file_that_is_not_a_database_is_refused(capsys, tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("shopping list\n" * 500)
     code, _, err = run(capsys, "list", "--library", str(text))
@@ -176,7 +183,9 @@ def _overwrite_page_of(path: Path, table: str) -> None:
         handle.write(b"\xa5" * page_size)
 
 
-def test_a_damaged_library_gives_one_line_from_every_command(capsys, tmp_path: Path) -> None:
+def test_a_damaged_library_gives_one_line_from_every_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     library = tmp_path / "library.sqlite"
     _library_with_seed(library, capsys)
     _overwrite_page_of(library, "meta")  # every command reads it
@@ -193,7 +202,9 @@ def test_a_damaged_library_gives_one_line_from_every_command(capsys, tmp_path: P
     assert library.read_bytes() == before
 
 
-def test_doctor_rebuilds_a_damaged_search_index(capsys, tmp_path: Path) -> None:
+def test_doctor_rebuilds_a_damaged_search_index(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     library = tmp_path / "library.sqlite"
     _library_with_seed(library, capsys)
     code, out, _ = run(capsys, "doctor", "--library", str(library))
@@ -241,7 +252,7 @@ def _bookmarks_dir(tmp_path: Path) -> str:
 
 @pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
 def test_a_device_or_a_fifo_given_as_a_file_is_refused_at_once(
-    capsys, tmp_path: Path, fifo: Path, device: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fifo: Path, device: str
 ) -> None:
     path = str(fifo) if device == "fifo" else device
     kind = "a FIFO (named pipe)" if device == "fifo" else "a character device"
@@ -272,7 +283,9 @@ def test_reads_are_capped_by_the_bytes_read_not_the_size_claimed(tmp_path: Path)
     assert read_local(status, 1 << 20).startswith(b"Name:")
 
 
-def test_a_markdown_folder_reads_its_own_regular_files_only(capsys, tmp_path: Path) -> None:
+def test_a_markdown_folder_reads_its_own_regular_files_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     secret = tmp_path / "id_rsa"
     secret.write_text("-----BEGIN OPENSSH PRIVATE KEY----- hunter2\n")
     notes = tmp_path / "notes"
@@ -299,7 +312,7 @@ def test_a_markdown_folder_reads_its_own_regular_files_only(capsys, tmp_path: Pa
 
 
 def test_an_opml_file_nested_thousands_deep_is_refused_with_a_reason(
-    capsys, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     deep = tmp_path / "deep.opml"
     depth = 3000
@@ -328,7 +341,7 @@ def test_an_opml_file_nested_thousands_deep_is_refused_with_a_reason(
 
 
 def test_a_json_feed_with_a_lone_surrogate_and_items_that_are_not_objects(
-    capsys, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     feed = tmp_path / "feed.json"
     # Written by hand: json.dumps would not write a lone surrogate either way.
@@ -380,7 +393,7 @@ def test_any_json_items_give_stories_or_a_reason(items: list[object]) -> None:
 
 
 def test_adding_a_text_file_that_is_neither_a_feed_nor_a_dump_says_so(
-    capsys, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     text = tmp_path / "shopping.txt"
     text.write_text("Milk, eggs and bread for the weekend.\n")

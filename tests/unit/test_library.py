@@ -6,6 +6,7 @@ import dataclasses
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,18 +22,18 @@ from reader.library.db import (
     user_version,
 )
 from reader.library.search import search
-from reader.model import Block, BlockKind, make_article
+from reader.model import Article, Block, BlockKind, make_article
 from reader.query import parse
 from reader.sources.dump import DumpError, read_dump
 
 
-def story(section: str, title: str, *paragraphs: str):
+def story(section: str, title: str, *paragraphs: str) -> Article:
     blocks = [Block(BlockKind.PARAGRAPH, p) for p in paragraphs]
     return make_article(section, title, blocks, "test")
 
 
 @pytest.fixture
-def lib() -> Library:
+def lib() -> Iterator[Library]:
     library = Library(open_library(":memory:"))
     yield library
     library.close()
@@ -166,7 +167,7 @@ def test_upsert_is_idempotent_and_updates_in_place(lib: Library) -> None:
 def test_a_failed_upsert_leaves_nothing_behind(lib: Library) -> None:
     source = lib.add_source("feed", "u")
 
-    def stories():
+    def stories() -> Iterator[Article]:
         yield story("Fresh", "Written", "x")
         raise RuntimeError("feed broke half-way")
 

@@ -84,6 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/loop-a":
             self._redirect("/loop-b")
         elif path == "/loop-b":
+            assert isinstance(self.server, ThreadingHTTPServer)
             self._redirect(f"http://127.0.0.1:{self.server.server_port}/loop-a")
         elif path.startswith("/hop/"):
             self._redirect(f"/hop/{int(path.rsplit('/', 1)[1]) + 1}")
@@ -359,8 +360,8 @@ async def test_fetch_many_reports_every_feed(base: str) -> None:
             assert isinstance(outcome, FetchResult), (path, outcome)
         else:
             assert isinstance(outcome, FetchError) and outcome.reason == expected, path
-    assert outcomes[urls[0]].not_modified  # type: ignore[union-attr]
-    assert outcomes[f"{base}/gzip"].content == RSS  # type: ignore[union-attr]
+    assert outcomes[urls[0]].not_modified
+    assert outcomes[f"{base}/gzip"].content == RSS
 
 
 async def test_fetch_many_bounds_concurrency(server: tuple[str, _State]) -> None:

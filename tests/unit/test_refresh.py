@@ -72,7 +72,7 @@ def feed(library: Library, location: str, **options: object) -> int:
 
 
 def titles(library: Library, source_id: int) -> list[str]:
-    name = library.source(source_id).name  # type: ignore[union-attr]
+    name = library.source(source_id).name
     return [row.title for row in library.listing() if row.source == name]
 
 
@@ -101,10 +101,10 @@ def test_feeds_land_and_failures_are_named(library: Library, server: FeedServer)
     }
     # The feed's title names a source that had none; the last error is kept.
     assert by_id[motors].name == "Example Motors News"
-    assert library.source(motors).title == "Example Motors News"  # type: ignore[union-attr]
-    assert library.source(missing).last_error == "HTTP 404"  # type: ignore[union-attr]
-    assert library.source(motors).etag == ETAG  # type: ignore[union-attr]
-    assert library.source(orbit).last_modified == LAST_MODIFIED  # type: ignore[union-attr]
+    assert library.source(motors).title == "Example Motors News"
+    assert library.source(missing).last_error == "HTTP 404"
+    assert library.source(motors).etag == ETAG
+    assert library.source(orbit).last_modified == LAST_MODIFIED
     assert "Giga factory doubles output" in titles(library, motors)
     # Stored as Markdown, opened as blocks.
     story = next(r for r in library.listing() if r.title == "Giga factory doubles output")
@@ -144,12 +144,12 @@ def test_a_failing_feed_keeps_its_stories(library: Library, server: FeedServer) 
 
     assert (outcome.status, outcome.reason) == ("failed", "HTTP 500")
     assert titles(library, source) == stored
-    assert library.source(source).last_error == "HTTP 500"  # type: ignore[union-attr]
-    assert library.source(source).etag == ETAG  # type: ignore[union-attr]
+    assert library.source(source).last_error == "HTTP 500"
+    assert library.source(source).etag == ETAG
     server.serve("/rss", RSS, etag='"rss-v2"')
     [outcome] = run(library)
     assert outcome.status == "unchanged" and outcome.stories == 3  # same stories, new tag
-    assert library.source(source).last_error == ""  # type: ignore[union-attr]
+    assert library.source(source).last_error == ""
 
 
 def test_not_xml_and_timeouts_are_reasons(library: Library, server: FeedServer) -> None:
@@ -253,7 +253,7 @@ def test_fulltext_sources_store_each_new_storys_page(library: Library, server: F
     body = library.article(giga.id)
     assert body is not None and "casting press" in " ".join(b.text for b in body.blocks)
     assert len(server.seen("/article/1")) == 1
-    assert library.source(source).fulltext  # type: ignore[union-attr]
+    assert library.source(source).fulltext
 
 
 def test_fulltext_pages_are_capped(library: Library, server: FeedServer) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.style import Style
 
 from reader.model import Block, BlockKind, make_article
@@ -13,7 +14,7 @@ from reader.sources.dump import read_dump
 from reader.urls import clickable
 
 
-def plain(renderable, width: int = MEASURE) -> str:
+def plain(renderable: RenderableType, width: int = MEASURE) -> str:
     console = Console(width=width, force_terminal=False, color_system=None)
     with console.capture() as capture:
         console.print(renderable)
@@ -54,7 +55,7 @@ def test_highlight_spans_style_without_moving_text() -> None:
         "News", "Tesla and Starfall", [Block(BlockKind.PARAGRAPH, "Tesla " * 30)], "t"
     )
 
-    def tesla(text: str):
+    def tesla(text: str) -> Iterator[tuple[int, int, Style]]:
         start = text.find("Tesla")
         while start >= 0:
             yield start, start + 5, Style(bgcolor="yellow")

@@ -15,7 +15,7 @@ from reader.library import search as search_module
 from reader.library.articles import Library
 from reader.library.db import LibraryError, open_library
 from reader.library.search import SearchCancelled, Searcher, SearchResult, search
-from reader.model import Block, BlockKind, make_article
+from reader.model import Article, Block, BlockKind, make_article
 from reader.query import QueryError, parse
 
 STORIES = [
@@ -228,8 +228,8 @@ def test_searcher_on_a_memory_library_and_a_file(tmp_path: Path) -> None:
     assert not (tmp_path / "missing.sqlite").exists()
 
 
-def shared_articles():
-    return [shared().article(row.id) for row in shared().listing()]
+def shared_articles() -> list[Article]:
+    return [a for row in shared().listing() if (a := shared().article(row.id)) is not None]
 
 
 def test_interrupt_from_another_thread_cancels_the_search() -> None:

@@ -314,7 +314,7 @@ def test_places_are_kept_beside_old_line_positions(path: Path) -> None:
 
 
 @pytest.mark.parametrize("places", [[1, 2], {"a": [1]}, {"a": ["1", 2]}, {"a": [True, 2]}])
-def test_places_that_are_not_part_and_offset_are_a_corrupt_file(path: Path, places) -> None:
+def test_places_that_are_not_part_and_offset_are_a_corrupt_file(path: Path, places: object) -> None:
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"version": 1, "places": places}))
     s = loaded(path)

@@ -5,6 +5,7 @@ is dropped than must be."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def only_id(capsys: pytest.CaptureFixture[str], *args: str, title: str) -> str:
 
 
 def test_a_lone_c1_character_in_a_dump_drops_nothing_after_it(
-    capsys: pytest.CaptureFixture[str], write_dump
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path]
 ) -> None:
     # U+009D is what a UTF-8 closing quote becomes when read as Latin-1.
     dump = write_dump(

@@ -280,7 +280,7 @@ def test_clickable_and_web_addresses() -> None:
 def test_httpx_is_what_net_patches() -> None:
     """The checked transport replaces httpx's pool; a new httpx must keep it."""
     transport = net._CheckedTransport(trust_env=False)
-    assert isinstance(transport._pool._network_backend, net._CheckedBackend)  # type: ignore[attr-defined]
+    assert isinstance(transport._pool._network_backend, net._CheckedBackend)
     assert httpx.__version__.startswith("0.28")
 
 
