@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import ssl
 import threading
@@ -514,6 +515,19 @@ async def fetch_many(
     return {url: outcomes[url] for url, _, _ in requests}
 
 
+# A character reference to a C0 control (`&#27;`, `&#x1b;`) makes trafilatura
+# find no article on the whole page. The parser drops such a character anyway
+# (a raw ESC too, leaving the rest of its sequence as harmless text), so the
+# reference goes first; from the bytes, so the page's own encoding is still
+# detected.
+_CONTROL_REF = (
+    r"&\#(?: 0*(?:[1-8]|1[1-24-9]|2[0-9]|3[01]) | [xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]) )"
+    r"(?![0-9a-fA-F]);?"
+)
+_CONTROL_REF_TEXT = re.compile(_CONTROL_REF, re.VERBOSE)
+_CONTROL_REF_BYTES = re.compile(_CONTROL_REF.encode(), re.VERBOSE)
+
+
 def extract_article(html: bytes | str, url: str) -> str | None:
     """The main article of a web page as Markdown, or None when there is none.
 
@@ -525,6 +539,10 @@ def extract_article(html: bytes | str, url: str) -> str | None:
     """
     import trafilatura
 
+    if isinstance(html, str):
+        html = _CONTROL_REF_TEXT.sub("", html)
+    else:
+        html = _CONTROL_REF_BYTES.sub(b"", html)
     text = trafilatura.extract(
         html,
         url=url or None,

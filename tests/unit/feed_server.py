@@ -13,7 +13,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +32,8 @@ class Route:
     delay: float = 0.0  # seconds before answering
     location: str = ""  # a Location header (with a 3xx status: a redirect)
     drip: float = 0.0  # send the body a byte at a time, this many seconds apart
+    reason: str = ""  # the status line's reason phrase, if not the usual one
+    headers: dict[str, str] = field(default_factory=dict)  # any other headers
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             self._send(404, b"not here", "text/plain")
             return
-        validators = {}
+        validators = dict(route.headers)
         if route.location:
             validators["Location"] = route.location
         if route.etag:
@@ -100,7 +102,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._drip(route)
             return
         self._send(
-            route.status, route.body, route.content_type, route.declared_length, **validators
+            route.status,
+            route.body,
+            route.content_type,
+            route.declared_length,
+            route.reason,
+            **validators,
         )
 
     def _drip(self, route: Route) -> None:
@@ -121,9 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
         body: bytes,
         content_type: str,
         declared_length: int | None = None,
+        reason: str = "",
         **headers: str,
     ) -> None:
-        self.send_response(status)
+        self.send_response(status, reason or None)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(declared_length or len(body)))
         for name, value in headers.items():

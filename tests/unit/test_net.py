@@ -392,6 +392,17 @@ def test_extract_article_keeps_the_story_and_drops_the_page() -> None:
         assert boilerplate not in text
 
 
+@pytest.mark.parametrize("reference", ["&#27;", "&#x1b;", "&#X1B", "&#7;", "&#0001;"])
+def test_a_reference_to_a_control_character_does_not_hide_the_article(reference: str) -> None:
+    """One `&#27;` in a page made trafilatura find no article at all."""
+    html = (FEEDS / "article.html").read_text(encoding="utf-8")
+    html = html.replace("<p>The plant now", f"<p>{reference}]0;title The plant now", 1)
+    for page in (html, html.encode()):
+        text = extract_article(page, "https://motors.example.org/2026/06/giga-output")
+        assert text is not None and "casting press" in text
+        assert "\x1b" not in text and "\x07" not in text
+
+
 async def test_extract_article_from_a_fetched_page(client: httpx.AsyncClient, base: str) -> None:
     page = await get(client, f"{base}/article")
     text = extract_article(page.content, page.final_url)
