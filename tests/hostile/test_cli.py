@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,15 +155,9 @@ class Session:
 def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     started = time.monotonic()
     home = tmp_path_factory.mktemp("hostile")
-    allowed_servers = running()
-    elsewhere_servers = running()
-    allowed = next(allowed_servers)
-    elsewhere = next(elsewhere_servers)
-    try:
+    # Two servers: the feeds' own, and another local port that nothing may reach.
+    with contextmanager(running)() as allowed, contextmanager(running)() as elsewhere:
         yield _run_everything(home, allowed, elsewhere, started)
-    finally:
-        for servers in (allowed_servers, elsewhere_servers):
-            servers.close()
 
 
 def _run_everything(
@@ -204,7 +199,7 @@ def _run_everything(
     stories = [s for s in json.loads(listing.out) if s["source"] != "teslarati"]
 
     def story_id(title: str) -> str:
-        return next(s["id"] for s in stories if s["title"].startswith(title))
+        return str(next(s["id"] for s in stories if s["title"].startswith(title)))
 
     each(
         [
