@@ -1,0 +1,144 @@
+"""The hostile corpus in the reader, driven with Pilot.
+
+A library made from every hostile source (the command line adds them, as a
+person would), the hostile bookmarks file imported, and a feed that fails
+under a title that is markup. The test opens every story in turn, the
+Bookmarks section, a search and its result, and a refresh, and after each
+reads the composed screen cell by cell: no segment carries a control
+character, an escape or a bidi control, no link style points anywhere but
+http(s), the markup shows as the characters it is made of, and clicking a
+toast whose text is an action does nothing (the app is still running).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from textual.widgets._toast import Toast
+from unit.feed_server import FeedServer, running
+
+from hostile.corpus import HOSTILE, Corpus, forbidden, h, write
+from reader.catalog import LibraryCatalog
+from reader.cli import main
+from reader.library.articles import Library
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+FAILING_TITLE = h("failing feed")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Iterator[tuple[Corpus, Path, FeedServer, FeedServer]]:
+    with contextmanager(running)() as allowed, contextmanager(running)() as elsewhere:
+        (tmp_path / "corpus").mkdir()
+        corpus = write(tmp_path / "corpus", allowed, elsewhere.base)
+        library = tmp_path / "library.sqlite"
+        for source in (corpus.rss, corpus.atom, corpus.json_feed, corpus.dump, corpus.markdown):
+            assert main(["--library", str(library), "add", str(source)]) == 0
+        assert main(["bookmarks", "import", str(corpus.bookmarks)]) == 0
+        opened = Library.open(library)
+        opened.add_source("feed", allowed.url("/failing.xml"), title=FAILING_TITLE)
+        opened.close()
+        yield corpus, library, allowed, elsewhere
+
+
+def screen_problems(app: NewsApp, where: str) -> list[str]:
+    """Every segment on screen: no control character in its text, no link
+    that is not http(s) or that carries one."""
+    found = []
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        for segment in strip:
+            if bad := forbidden(segment.text.encode("utf-8", "surrogatepass")):
+                found.append(f"{where}, row {y}: {bad}")
+            link = segment.style.link if segment.style else None
+            if link and (forbidden(link.encode()) or not re.match(r"https?://", link)):
+                found.append(f"{where}, row {y}: link {link!r}")
+    return found
+
+
+def screen_text(app: NewsApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def toasts(app: NewsApp) -> list[Toast]:
+    return list(app.screen.query(Toast))
+
+
+async def test_every_story_bookmark_search_and_refresh_shows_text_not_escapes_or_actions(
+    corpus: tuple[Corpus, Path, FeedServer, FeedServer],
+) -> None:
+    _, library, _, elsewhere = corpus
+    opened = Library.open(library)
+    every_id = {row.id for row in opened.rows()}
+    app = NewsApp(LibraryCatalog(opened))
+    problems: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.pause()
+        problems += screen_problems(app, "start")
+        await pilot.press("g", "enter", "escape")  # the first story, the sidebar focused
+        await pilot.pause()
+
+        # Every story, one after another (] opens the next without moving focus).
+        seen: set[str] = set()
+        literal = False
+        for _ in range(80):
+            story = screen.story.article
+            if story is None or story.id in seen:
+                break
+            seen.add(story.id)
+            problems += screen_problems(app, f"story {story.title[:30]!r}")
+            literal |= "[@click=app.quit]quitter[/]" in screen_text(app)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+        assert every_id <= seen, "every story was opened"
+        assert literal, "the markup in a story shows as text"
+
+        # The Bookmarks section and the hostile bookmarks in it.
+        await pilot.press("B")
+        await pilot.pause()
+        problems += screen_problems(app, "bookmarks")
+        assert "bookmark title" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        problems += screen_problems(app, "a bookmark opened")
+
+        # A search, its results and one opened.
+        await pilot.press("slash", *"bolded")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        problems += screen_problems(app, "search results")
+        assert "[link=file:///etc/passwd]" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        problems += screen_problems(app, "a result opened")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+
+        # A refresh, with the feed whose name is markup failing.
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        failed: list[Toast] = []
+        for _ in range(40):
+            failed = [t for t in toasts(app) if "failing feed" in t.render().plain]
+            if failed:
+                break
+            await pilot.pause(0.05)
+        assert failed, [t.render().plain for t in toasts(app)]
+        problems += screen_problems(app, "refresh toasts")
+        shown = failed[0].render().plain
+        assert "[@click=app.quit]quitter[/]" in shown and "[/]" in shown
+        # Click the words the markup would have made the quit action.
+        for offset in ((3, 1), (20, 2), (40, 2), (60, 3)):
+            await pilot.click(failed[0], offset=offset)
+            await pilot.pause()
+            assert app.is_running and app.return_code is None
+    assert problems == [], "\n".join(problems[:20])
+    assert elsewhere.requests == []
+    assert HOSTILE  # the corpus carried the payload this test looked for
