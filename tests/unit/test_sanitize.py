@@ -142,3 +142,16 @@ _SEQUENCE = st.sampled_from(
 def test_printable_text_between_sequences_is_kept(pieces: list[tuple[str, str]], tail: str) -> None:
     text = "".join(safe + seq for safe, seq in pieces) + tail
     assert clean(text) == "".join(safe for safe, _ in pieces) + tail
+
+
+@given(_TEXT, _TEXT)
+def test_no_sequence_reaches_past_its_line(before: str, after: str) -> None:
+    """Cleaning is line by line: an escape string never closed (a stray OSC,
+    a lone ESC) cannot take the words of the next line with it."""
+    assert clean(before + "\n" + after) == clean(before) + "\n" + clean(after)
+
+
+@given(_TEXT.map(lambda t: t.replace("\x1b", "")), _TEXT)
+def test_what_comes_before_an_escape_is_kept(before: str, after: str) -> None:
+    """A sequence starts at its ESC: every printable character before it stays."""
+    assert clean(before + "\x1b" + after).startswith(clean(before))
