@@ -18,6 +18,8 @@ newline at either end of a block's text is written `&#10;`.
     list_item    `- text`, indented two spaces a level; a nested item follows its
                  parent, so a level deeper than its predecessor's plus one is lowered
     code         a fenced block of backticks, longer than any run inside it
+    image        `![alt](url)` alone in a paragraph, when that says it exactly;
+                 otherwise the alt text behind an image marker (below)
     label, related, footer
                  a paragraph with a marker comment on the line before it:
                  `<!-- news:label -->`, `<!-- news:related -->`, `<!-- news:footer -->`
@@ -48,9 +50,13 @@ Reading (`markdown_to_blocks`) maps any Markdown, from feeds or folders:
 headings keep their level; paragraphs in a blockquote are quotes; a list item's
 paragraphs become one list item (level 1 at the top, deeper when nested; an
 ordered item's text starts with its number, "2. "); fenced and indented code
-are code; a table row is a paragraph with its cells joined by " | "; rules,
-raw HTML and images are dropped, though an image's alt text is kept when it
-says something (two words or more, not a file name). Soft breaks are spaces
+are code; a table row is a paragraph with its cells joined by " | "; rules
+and raw HTML are dropped. A picture becomes an image block (its alt text, its
+address as the url), the text around it paragraphs of their own, when it stands
+alone in its paragraph or its alt text says something (two words or more, not a
+file name); one inside a sentence with a placeholder alt (an emoji drawn as a
+picture) is dropped, and in headings, list items and posts a picture's alt text
+is kept inline when it says something. Soft breaks are spaces
 and hard breaks (and `<br>`) newlines. It never raises on any text. Every
 string it puts in a block (text, alt text, code, link and marker fields) is
 passed through `sanitize.clean` after markdown-it has decoded its character
@@ -82,7 +88,9 @@ __all__ = ["blocks_to_markdown", "markdown_to_blocks", "markdown_to_text"]
 MAX_HEADING_LEVEL = 6
 LIST_INDENT = 2
 # Kinds Markdown has no construct for: a marker comment says what they are.
-_MARKED_KINDS = frozenset({BlockKind.LABEL, BlockKind.RELATED, BlockKind.FOOTER, BlockKind.POST})
+_MARKED_KINDS = frozenset(
+    {BlockKind.LABEL, BlockKind.RELATED, BlockKind.FOOTER, BlockKind.POST, BlockKind.IMAGE}
+)
 _MARKER = re.compile(r"<!-- news:(?P<kind>[a-z_]+)(?: (?P<attrs>\{.*\}))? -->\s*\Z", re.DOTALL)
 _ATTRIBUTION_DASH = "— "
 
@@ -135,6 +143,9 @@ def _block(block: Block, level: int) -> str | None:
         if block.attribution:
             signed = _inline_lines(_ATTRIBUTION_DASH + block.attribution, ())
             body = (body + "\n>\n" if body else "") + _prefix(signed, "> ", "> ")
+    elif kind is BlockKind.IMAGE and _plain_image(block):
+        # As Markdown writes a picture, so other renderers show it; read back as one.
+        return "![" + _escape(block.text, False) + "]" + _delimiter(Mark.LINK, 0, block.url)[1:]
     elif not block.text:
         return None
     elif kind is BlockKind.HEADING:
@@ -155,6 +166,18 @@ def _block(block: Block, level: int) -> str | None:
         indent = " " * (LIST_INDENT * (level - 1)) if level else ""
         return f"{indent}{marker}\n{body}"
     return body
+
+
+def _plain_image(block: Block) -> bool:
+    """An image block that `![alt](url)` says exactly: alt text in single spaces
+    (as it is read back), an address Markdown takes, nothing else to carry."""
+    return (
+        bool(block.url)
+        and _link_ok(block.url)
+        and _parser().normalizeLink(block.url) == block.url  # comes back as it is
+        and not block.attribution
+        and block.text == " ".join(block.text.split())
+    )
 
 
 def _marker(block: Block) -> str:
@@ -467,7 +490,10 @@ class _Walker:
         for token in tokens:
             kind = token.type
             if kind == "inline":
-                text, inlines = _inline(token.children or [])
+                children = token.children or []
+                if not heading and self.row is None and self._images_apart(children):
+                    continue
+                text, inlines = _inline(children)
                 if self.row is not None:
                     self.row.append((text, inlines))
                 elif heading:
@@ -572,6 +598,52 @@ class _Walker:
             return
         kind = BlockKind.QUOTE if "quote" in self.containers else BlockKind.PARAGRAPH
         self._emit(_Pending(kind, parts=[(text, inlines)]))
+
+    def _images_apart(self, children: list[Token]) -> bool:
+        """A paragraph's pictures become image blocks of their own, with the text
+        around them as paragraphs: each one that stands alone in its paragraph,
+        and each one whose alt text says something. Others (an emoji drawn as an
+        image, inside a sentence) are left to `_inline`, which drops them.
+        False, having done nothing, when the paragraph has no such picture or
+        sits in a post or a list item."""
+        images = [c for c in children if c.type == "image"]
+        if not images or self.post is not None or self._in_item():
+            return False
+        alone = not any(
+            c.content.strip() for c in children if c.type in ("text", "text_special", "code_inline")
+        )
+        if not alone and not any(_alt_text(c) for c in images):
+            return False
+        run: list[Token] = []
+        for child in children:
+            if child.type == "image" and (alone or _alt_text(child)):
+                self._text_run(run)
+                run = []
+                alt = " ".join(clean("".join(_texts(child.children or []))).split())
+                url = str(child.attrGet("src") or "")
+                self._emit(_Pending(BlockKind.IMAGE, parts=[(alt, ())], url=url))
+            else:
+                run.append(child)
+        self._text_run(run)
+        return True
+
+    def _text_run(self, children: list[Token]) -> None:
+        """Text between pictures, as a paragraph of its own (none if blank)."""
+        text, inlines = _inline(children)
+        body = text.strip()
+        if not body:
+            return
+        start = len(text) - len(text.lstrip())
+        spans = tuple(
+            Inline(max(i.start - start, 0), min(i.end - start, len(body)), i.mark, i.url)
+            for i in inlines
+            if i.end - start > 0 and i.start - start < len(body)
+        )
+        self._paragraph(body, spans)
+
+    def _in_item(self) -> bool:
+        inner = next((c for c in reversed(self.containers) if c != "list"), "")
+        return inner == "item"
 
     def _level(self) -> int:
         return self.containers.count("list")

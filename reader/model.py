@@ -26,6 +26,7 @@ class BlockKind(StrEnum):
     LIST_ITEM = "list_item"
     CODE = "code"
     FOOTER = "footer"  # the tip line or boilerplate that closes a story
+    IMAGE = "image"  # a picture: its alt text as the text, its address as the url
 
 
 class Mark(StrEnum):

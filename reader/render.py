@@ -9,7 +9,7 @@ the blocks' own styles are untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -21,6 +21,7 @@ from reader.model import Article, Block, BlockKind, Inline, Mark
 from reader.urls import clickable
 
 MEASURE = 88  # the widest a line of prose gets, in columns
+IMAGE_MARK = "▣"  # starts the line that stands for a picture
 
 # A highlighter gives (start, end, style) spans over a piece of plain text.
 Highlighter = Callable[[str], Iterable[tuple[int, int, Style | str]]]
@@ -60,13 +61,43 @@ def _text(
     highlighters: Iterable[Highlighter],
     inlines: Iterable[Inline] = (),
     palette: Palette | None = None,
+    numbers: Mapping[str, int] | None = None,
 ) -> Text:
+    p = palette or Palette()
     out = Text(text, style=style)
+    inlines = tuple(inlines)
     for inline in inlines:
-        out.stylize(_inline_style(inline, palette or Palette()), inline.start, inline.end)
+        out.stylize(_inline_style(inline, p), inline.start, inline.end)
     for highlight in highlighters:
         for start, end, span_style in highlight(text):
             out.stylize(span_style, start, end)
+    if numbers:
+        marks = [
+            (inline.end, numbers[inline.url])
+            for inline in inlines
+            if inline.mark is Mark.LINK and inline.url in numbers
+        ]
+        out = _with_markers(out, marks, p)
+    return out
+
+
+def _marker(number: int, p: Palette) -> Text:
+    """`[n]`: the link's number in the list under the story (keys 1-9 open it)."""
+    return Text(f"[{number}]", style=p.muted)
+
+
+def _with_markers(text: Text, marks: list[tuple[int, int]], p: Palette) -> Text:
+    """`text` with a link number after each link, put in after it is styled and
+    highlighted, so every span still lands on the characters it was given for."""
+    if not marks:
+        return text
+    out = Text(style=text.style, end=text.end)
+    position = 0
+    for offset, number in sorted(marks):
+        out.append_text(text[position:offset])
+        out.append_text(_marker(number, p))
+        position = offset
+    out.append_text(text[position:])
     return out
 
 
@@ -121,12 +152,14 @@ def article_parts(
         yield HEAD, Text()
         yield HEAD, Bar(_text(article.standfirst, "italic", hl), p.accent)
     yield HEAD, Text()
+    links = story_links(article)
+    numbers = {url: number for number, (_, url) in enumerate(links, start=1)}
     for index, block in enumerate(article.blocks):
-        for renderable in _block(block, p, hl):
+        for renderable in _block(block, p, hl, numbers):
             yield index, renderable
         yield index, Text()
     links_part = len(article.blocks)
-    if links := story_links(article):
+    if links:
         yield links_part, Text("Links", style=f"bold {p.muted}")
         for number, (label, url) in enumerate(links, start=1):
             line = Text(f"{number:>2}. ", style=p.muted)
@@ -151,7 +184,7 @@ def article_renderables(
 
 def story_links(article: Article) -> list[tuple[str, str]]:
     """Every link in the story once, in reading order: (text, url). The story's
-    own address comes first."""
+    own address comes first; a picture's is listed as `▣ alt text`."""
     seen: set[str] = set()
     links: list[tuple[str, str]] = []
 
@@ -165,13 +198,18 @@ def story_links(article: Article) -> list[tuple[str, str]]:
         for inline in block.inlines:
             if inline.mark is Mark.LINK:
                 add(block.text[inline.start : inline.end], inline.url)
-        if block.url and block.kind is not BlockKind.POST:
+        if block.kind is BlockKind.IMAGE:
+            add(f"{IMAGE_MARK} {block.text or 'image'}", block.url)
+        elif block.url and block.kind is not BlockKind.POST:
             add(block.text, block.url)
     return links
 
 
-def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[RenderableType]:
+def _block(
+    block: Block, p: Palette, hl: list[Highlighter], numbers: Mapping[str, int]
+) -> Iterator[RenderableType]:
     kind = block.kind
+    marker = [_marker(numbers[block.url], p)] if block.url in numbers else []
     if kind is BlockKind.POST:
         body = _text(block.text, "", hl)
         offset = 0
@@ -186,22 +224,35 @@ def _block(block: Block, p: Palette, hl: list[Highlighter]) -> Iterator[Renderab
             parts.append(_text("— " + block.attribution, f"italic {p.muted}", hl))
         yield Bar(Group(*parts), p.muted, "┃")
     elif kind is BlockKind.QUOTE:
-        yield Bar(_text(block.text, "italic", hl, block.inlines, p), p.muted, "┃")
+        quote = _text(block.text, "italic", hl, block.inlines, p, numbers)
+        yield Bar(Text.assemble(quote, *marker), p.muted, "┃")
     elif kind is BlockKind.RELATED:
         link_style = Style(color=p.link, underline=True, link=clickable(block.url) or None)
         # Assembled, not added: `a + b` keeps a's style over b, which dimmed the link.
-        yield Text.assemble(("Related: ", f"bold {p.muted}"), _text(block.text, link_style, hl))
+        related = _text(block.text, link_style, hl)
+        yield Text.assemble(("Related: ", f"bold {p.muted}"), related, *marker)
+    elif kind is BlockKind.IMAGE:
+        # A line for the picture, which a terminal cannot show: what it is, and
+        # its number in the links, where its address is.
+        link_style = Style(color=p.link, underline=True, link=clickable(block.url) or None)
+        if block.text:
+            alt = _text(block.text, link_style, hl)
+        else:
+            alt = Text("image", f"italic {p.muted}")
+        yield Text.assemble((f"{IMAGE_MARK} ", p.accent), alt, *marker)
     elif kind is BlockKind.LABEL or kind is BlockKind.HEADING:
-        yield _text(block.text, f"bold {p.accent}", hl, block.inlines, p)
+        label = _text(block.text, f"bold {p.accent}", hl, block.inlines, p, numbers)
+        yield Text.assemble(label, *marker)
     elif kind is BlockKind.FOOTER:
-        yield _text(block.text, f"italic {p.muted}", hl)
+        yield Text.assemble(_text(block.text, f"italic {p.muted}", hl), *marker)
     elif kind is BlockKind.LIST_ITEM:
         indent = "  " * max(0, block.level - 1)
-        yield Text.assemble((indent + "• ", p.accent), _text(block.text, "", hl, block.inlines, p))
+        item = _text(block.text, "", hl, block.inlines, p, numbers)
+        yield Text.assemble((indent + "• ", p.accent), item, *marker)
     elif kind is BlockKind.CODE:
         yield _text(block.text, "reverse", hl)
     else:
-        yield _text(block.text, "", hl, block.inlines, p)
+        yield Text.assemble(_text(block.text, "", hl, block.inlines, p, numbers), *marker)
 
 
 def render_article(

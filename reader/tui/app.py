@@ -237,13 +237,19 @@ class NewsApp(App[None]):
             if owner is None:
                 continue
             # One command per action, with all its keys: Textual splits "escape,h,left"
-            # into three bindings, which listed "Back to list" three times.
-            keys: dict[tuple[str, str], list[str]] = {}
+            # into three bindings, which listed "Back to list" three times. A
+            # description several actions share ("Open link n", keys 1-9) is left
+            # out: the key is what says which; the palette offers "All links".
+            keys: dict[str, list[str]] = {}
+            actions: dict[str, set[str]] = {}
             for binding in bindings:
                 if binding.action not in not_offered and binding.description:
-                    displays = keys.setdefault((binding.action, binding.description), [])
-                    displays.append(self.get_key_display(binding))
-            for (action, description), displays in keys.items():
+                    keys.setdefault(binding.description, []).append(self.get_key_display(binding))
+                    actions.setdefault(binding.description, set()).add(binding.action)
+            for description, displays in keys.items():
+                if len(actions[description]) > 1:
+                    continue
+                (action,) = actions[description]
                 yield SystemCommand(
                     f"{description} ({group.lower()})",
                     f"Keys: {' '.join(displays)}" if len(displays) > 1 else f"Key: {displays[0]}",

@@ -65,3 +65,16 @@ def test_keywords_dialog_at_60_columns(snap_compare: Callable[..., bool]) -> Non
     # The options one under another: "Regular expression" whole.
     app = NewsApp(read_dump(SEED).articles, keywords=[Keyword("Tesla"), Keyword("Starfall")])
     assert snap_compare(app, terminal_size=(60, 20), press=["w"])
+
+
+def test_image_lines_and_link_markers_light_theme(snap_compare: Callable[..., bool]) -> None:
+    from reader.markdown import markdown_to_blocks
+    from reader.model import make_article
+
+    body = markdown_to_blocks(
+        "Tesla's [Semi](https://e.org/semi) team met [the press](https://e.org/press).\n\n"
+        "![A Tesla Semi at the Nevada depot](https://e.org/semi.jpg)\n\n"
+        "More on the [Semi](https://e.org/semi).\n"
+    )
+    story = make_article("News", "Pictures and links", body, "t", url="https://e.org/story")
+    assert snap_compare(NewsApp([story]), terminal_size=(100, 24), press=["t"])

@@ -128,6 +128,7 @@ async def test_links_and_related_lines_read_in_the_story(theme: str) -> None:
             Block(BlockKind.RELATED, "Another story worth reading", url="https://e.org/o"),
             Block(BlockKind.LIST_ITEM, "An item", level=1),
             Block(BlockKind.FOOTER, "Send news tips to tips@example.org"),
+            Block(BlockKind.IMAGE, "A Tesla Semi at the depot", url="https://e.org/i.jpg"),
         ],
         "t",
         url="https://e.org/s",
@@ -139,6 +140,7 @@ async def test_links_and_related_lines_read_in_the_story(theme: str) -> None:
         assert unreadable(app) == []
         drawn = {text.strip() for text, *_ in cells(app, app.screen.region)}
         assert "report" in drawn and "Another story worth reading" in drawn
+        assert "A Tesla Semi at the depot" in drawn and "[4]" in drawn  # an image line
 
 
 @pytest.mark.parametrize("theme", THEMES)

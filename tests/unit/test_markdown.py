@@ -134,7 +134,9 @@ print("hi")
         Block(K.LIST_ITEM, "4. fourth", level=1),
     ]
     assert blocks[10:12] == [Block(K.CODE, 'print("hi")'), Block(K.CODE, "indented code")]
-    assert blocks[12] == Block(K.PARAGRAPH, "a Tesla Model Y on a road")
+    # A picture alone in its paragraph is an image block: alt text and address.
+    assert blocks[12] == Block(K.IMAGE, "a Tesla Model Y on a road", url="car.jpg")
+    # Placeholders inside text are dropped, as before.
     assert blocks[13] == Block(K.PARAGRAPH, "text after")
     assert blocks[14] == Block(K.PARAGRAPH, "a | b")
     assert blocks[15] == Block(K.PARAGRAPH, "1 | 2")
@@ -177,6 +179,27 @@ def test_spans_markdown_cannot_hold_are_dropped_not_garbled() -> None:
     back = roundtrip([Block(K.PARAGRAPH, text, inlines=inlines)])
     assert back[0].text == text
     assert Inline(14, 25, Mark.LINK, "javascript:alert(1)") not in back[0].inlines
+
+
+def test_images_become_image_blocks_with_the_text_around_them() -> None:
+    md = (
+        "Before ![a chart of sales by month](https://e.org/c.png) after it.\n\n"
+        "[![Semi in the snow](https://e.org/s.jpg)](https://e.org/page)\n\n"
+        "![](https://e.org/x.jpg)\n\n"
+        "Nice ![:)](https://e.org/smile.png) day\n"
+    )
+    assert markdown_to_blocks(md) == [
+        Block(K.PARAGRAPH, "Before"),
+        Block(K.IMAGE, "a chart of sales by month", url="https://e.org/c.png"),
+        Block(K.PARAGRAPH, "after it."),
+        Block(K.IMAGE, "Semi in the snow", url="https://e.org/s.jpg"),
+        Block(K.IMAGE, "", url="https://e.org/x.jpg"),
+        Block(K.PARAGRAPH, "Nice day"),  # an emoji drawn as a picture, in a sentence
+    ]
+    # Written back as Markdown pictures, which other renderers show.
+    written = blocks_to_markdown(markdown_to_blocks(md))
+    assert "![a chart of sales by month](https://e.org/c.png)" in written
+    assert markdown_to_blocks(written) == markdown_to_blocks(md)
 
 
 def test_markers_only_apply_to_the_next_block() -> None:

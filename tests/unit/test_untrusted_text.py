@@ -73,7 +73,8 @@ def test_character_references_in_a_markdown_file_are_cleaned_after_decoding(
     code, out, _ = run(capsys, "show", story)
     assert code == 0
     assert "Bidi here and a mark there." in out
-    assert "two words alt after" in out and "link" in out
+    # The picture is a line of its own (▣ and its alt text), the text after it a paragraph.
+    assert "▣ two words alt" in out and "\nafter\n" in out and "link" in out
     assert not hostile(out)
     code, out, _ = run(capsys, "search", "--json", "bidi")
     assert (

@@ -18,19 +18,27 @@ from textual.widgets import Static
 def group_table(
     title: str, bindings: Iterable[Binding], key_display: Callable[[Binding], str]
 ) -> Table | None:
-    """One part's keys; an action with several keys ("down" and "j") is one row."""
-    keys: dict[tuple[str, str], list[str]] = {}
+    """One part's keys; a description with several keys ("down" and "j", or the
+    nine "Open link n") is one row."""
+    keys: dict[str, list[str]] = {}
     for binding in bindings:
         if binding.description:
-            keys.setdefault((binding.action, binding.description), []).append(key_display(binding))
+            keys.setdefault(binding.description, []).append(key_display(binding))
     if not keys:
         return None
     table = Table(box=None, show_header=True, padding=(0, 2, 0, 0), expand=False)
     table.add_column(Text(title, style="bold underline"), style="bold", no_wrap=True)
     table.add_column("")
-    for (_, description), displays in keys.items():
-        table.add_row(Text(" ".join(displays)), Text(description))
+    for description, displays in keys.items():
+        table.add_row(Text(_keys(displays)), Text(description))
     return table
+
+
+def _keys(displays: list[str]) -> str:
+    """The keys of one row: "1-9" for a run of digits, else each one."""
+    if len(displays) > 2 and "".join(displays) == "123456789"[: len(displays)]:
+        return f"1-{displays[-1]}"
+    return " ".join(displays)
 
 
 def binding_table(
