@@ -23,6 +23,7 @@ from reader.cli.common import (
     print_row,
 )
 from reader.config import Config
+from reader.sanitize import clean
 
 if TYPE_CHECKING:
     from reader.bookmarks import Bookmark
@@ -47,7 +48,7 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
     store = Bookmarks()
     store.load()
     if store.problem:
-        print(f"news: warning: {store.problem}", file=sys.stderr)
+        print(f"news: warning: {clean(store.problem)}", file=sys.stderr)
     if args.action == "export":
         out = store.export_json() if args.format == "json" else store.export_markdown()
         sys.stdout.write(out)
@@ -73,7 +74,7 @@ def _missing(marks: Sequence[Bookmark], config: Config) -> set[str]:
     try:
         catalog = open_catalog([], config)
     except UserError as exc:
-        print(f"news: warning: {exc}", file=sys.stderr)
+        print(f"news: warning: {clean(str(exc))}", file=sys.stderr)
         return set()
     try:
         return {b.article_id for b in marks if not catalog.has(b.article_id)}

@@ -186,7 +186,7 @@ def load_articles(
             raise UserError(str(exc)) from None
         for warning in result.warnings:
             if warnings is None:
-                print(f"news: warning: {warning}", file=sys.stderr)
+                print(f"news: warning: {shown(warning)}", file=sys.stderr)
             else:
                 warnings.append(warning)
         articles.extend(result.articles)

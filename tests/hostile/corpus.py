@@ -330,7 +330,8 @@ def write(folder: Path, server: FeedServer, forbidden_base: str) -> Corpus:
     secret = folder / "secret.txt"
     secret.write_text("SECRETWORD the markdown folder must not read this\n", encoding="utf-8")
     dump = folder / "\x1b]0;dump\x07[bold]dump[link=x]\u202e.txt"
-    dump.write_text(_dump(), encoding="utf-8")
+    # With a line that is not UTF-8: its warning names the file.
+    dump.write_bytes(_dump().encode() + b"\nNot UTF-8 \xff\xfe\x9d here, the words stay.\n")
     markdown = folder / "notes \x1b[2J[@click=app.quit]"
     _markdown(markdown, secret)
     bookmarks = folder / "bookmarks \x1b]0;b\x07.json"

@@ -237,6 +237,35 @@ def test_no_output_byte_can_drive_a_terminal(session: Session) -> None:
     assert not problems, "\n\n".join(problems)
 
 
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            # `news sources --json` names a file exactly, so a script can find
+            # it; JSON writes its control characters as escapes.
+            if key != "location":
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_json_output_carries_no_control_character_even_escaped(session: Session) -> None:
+    """JSON writes ESC as `\\u001b`, which the byte check cannot see: the
+    decoded strings must be clean too (a script may print them)."""
+    outputs = [r for r in session.news.runs if "--json" in r.args or "json" in r.args]
+    assert len(outputs) >= 3
+    problems = [
+        f"{run.args}: {text!r}"
+        for run in outputs
+        for text in _strings(json.loads(run.out))
+        if forbidden(text.encode("utf-8", "surrogatepass"))
+    ]
+    assert problems == [], "\n".join(problems[:10])
+
+
 def test_no_traceback_and_each_exit_status_as_documented(session: Session) -> None:
     wrong = [
         f"{run}\n  expected exit {session.expected[run.args]}"

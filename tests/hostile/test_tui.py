@@ -24,6 +24,8 @@ from unit.feed_server import FeedServer, running
 from hostile.corpus import HOSTILE, Corpus, forbidden, h, write
 from reader.catalog import LibraryCatalog
 from reader.cli import main
+from reader.cli.common import open_catalog
+from reader.config import load_config
 from reader.library.articles import Library
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -45,6 +47,31 @@ def corpus(tmp_path: Path) -> Iterator[tuple[Corpus, Path, FeedServer, FeedServe
         opened.add_source("feed", allowed.url("/failing.xml"), title=FAILING_TITLE)
         opened.close()
         yield corpus, library, allowed, elsewhere
+
+
+async def test_files_given_to_news_and_their_warnings_show_as_text(
+    corpus: tuple[Corpus, Path, FeedServer, FeedServer],
+) -> None:
+    """`news DUMP`: the dump's file name (escapes, markup, bidi) in the toast
+    that warns of its bytes that are not UTF-8, and its stories."""
+    hostile, *_ = corpus
+    warnings: list[str] = []
+    catalog = open_catalog([str(hostile.dump)], load_config(), warnings)
+    assert any("UTF-8" in w or "\ufffd" in w for w in warnings), warnings
+    app = NewsApp(catalog, warnings=warnings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for _ in range(40):
+            if toasts(app):
+                break
+            await pilot.pause(0.05)
+        shown = " ".join(t.render().plain for t in toasts(app))
+        assert "[bold]dump[link=x]" in shown, shown
+        problems = screen_problems(app, "warning")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        problems += screen_problems(app, "second story")
+        assert app.is_running
+    assert problems == [], "\n".join(problems)
 
 
 def screen_problems(app: NewsApp, where: str) -> list[str]:
