@@ -27,7 +27,7 @@ from reader.cli.common import (
 )
 from reader.config import Config, seed_paths
 from reader.sanitize import clean_line
-from reader.urls import FETCH_SCHEMES, URLRefused, check_fetchable, scheme
+from reader.urls import FETCH_SCHEMES, GIVEN_SCHEMES, URLRefused, check_fetchable, scheme
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -128,7 +128,7 @@ def _classify(source: str) -> tuple[str, str]:
                 return "feed", check_fetchable(text)
             except URLRefused as exc:
                 raise UserError(f"cannot add {text!r}: {exc.reason}") from None
-        if name != "file":
+        if name not in GIVEN_SCHEMES:  # file: only from the person, as here
             raise UserError(
                 f"cannot add {text!r}: only http, https and file URLs are accepted"
                 f" (or a local path), not {name}:"
