@@ -176,3 +176,32 @@ async def test_f_refuses_a_page_on_another_address_of_this_machine(
         messages = [str(n.message) for n in app._notifications]
         assert any("loopback address refused: 127.0.0.1" in m and "teaser stays" in m
                    for m in messages), messages  # fmt: skip
+
+
+async def test_q_while_f_fetches_a_dripping_page_quits_at_once(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    page = server.serve(
+        "/story.html", (FEEDS / "article.html").read_bytes(), content_type="text/html", drip=0.5
+    )
+    server.serve("/motors.xml", rss("Motors", [("Teaser only", page)]))
+    catalog = make_library(tmp_path / "library.sqlite", server)
+    app = NewsApp(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.open(next(e for e in catalog.entries() if e.title == "Teaser only"))
+        await pilot.press("f")
+        for _ in range(200):
+            if server.seen("/story.html"):
+                break
+            await asyncio.sleep(0.02)
+        assert server.seen("/story.html"), "the page was never asked for"
+        await asyncio.sleep(0.3)
+        pressed = time.monotonic()
+        await pilot.press("q")
+    await asyncio.get_running_loop().shutdown_default_executor()
+    assert time.monotonic() - pressed < 3
