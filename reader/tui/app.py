@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -19,6 +19,7 @@ from reader.catalog import Catalog, MemoryCatalog
 from reader.config import bundled, save_keywords
 from reader.highlight import Keyword
 from reader.model import Article
+from reader.sanitize import clean
 from reader.state import ReadingState
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
@@ -118,6 +119,14 @@ class NewsApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
                 screen.set_keywords([*keywords, *self.extra_keywords])
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text may come from anywhere (a web page, a feed, a terminal
+        # that printed one): every input gets it cleaned, as any untrusted
+        # text, or it would show the escape sequences in it raw on the screen.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = clean(event.text)
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._theme_changed, init=False)

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from textual.events import Paste
+from textual.widgets import Input
 from textual.widgets._toast import Toast
 from unit.feed_server import FeedServer, running
 
@@ -72,6 +74,53 @@ async def test_files_given_to_news_and_their_warnings_show_as_text(
         problems += screen_problems(app, "second story")
         assert app.is_running
     assert problems == [], "\n".join(problems)
+
+
+async def test_full_text_a_note_and_a_pasted_query_show_text_and_fetch_nothing_elsewhere(
+    corpus: tuple[Corpus, Path, FeedServer, FeedServer],
+) -> None:
+    """`f` on a story whose page is on another local port (refused, named in a
+    toast), `e` on a hostile bookmark (its title in the dialog), and a hostile
+    query pasted into the search bar."""
+    _, library, _, elsewhere = corpus
+    opened = Library.open(library)
+    target = next(row for row in opened.rows() if row.title.startswith("rss item 1"))
+    app = NewsApp(LibraryCatalog(opened))
+    problems: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.pause()
+        screen.sidebar.highlight(target.id)
+        await pilot.press("enter", "f")
+        await app.screen.workers.wait_for_complete()
+        for _ in range(40):
+            if any("refused" in t.render().plain for t in toasts(app)):
+                break
+            await pilot.pause(0.05)
+        assert any("refused" in t.render().plain for t in toasts(app))
+        problems += screen_problems(app, "full text refused")
+
+        await pilot.press("escape", "B", "e")
+        await pilot.pause(0.2)
+        problems += screen_problems(app, "note dialog")
+        assert "[@click=app.quit]quitter[/]" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused is not None
+        app.post_message(Paste(HOSTILE + " OR"))  # as the terminal sends it
+        await pilot.pause(0.3)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        problems += screen_problems(app, "pasted query")
+        pasted = app.query_one("#search-input", Input).value
+        assert "[@click=app.quit]quitter[/]" in pasted and not forbidden(pasted.encode())
+        assert app.is_running
+    assert problems == [], "\n".join(problems[:20])
+    assert elsewhere.requests == []
 
 
 def screen_problems(app: NewsApp, where: str) -> list[str]:
