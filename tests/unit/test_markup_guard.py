@@ -48,30 +48,52 @@ def _markup_off(call: ast.Call) -> bool:
     )
 
 
-def _renderable_call(node: ast.expr) -> bool:
+def _renderable_call(node: ast.expr, ours: AbstractSet[str] = frozenset()) -> bool:
     """`Text(...)`, `Content(...)`, `Text.assemble(...)`, a `Table(...)`: a
-    class or one of its constructors, never a string; or one of ours."""
+    class or one of its constructors, never a string; or one of ours, named in
+    RENDERABLE_CALLS or declared in the module to return `Text` or `Content`."""
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        return func.value.id in ("Text", "Content") and func.attr != "from_markup"
-    return _name(func)[:1].isupper() or _name(func) in RENDERABLE_CALLS
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("Text", "Content")
+    ):
+        return func.attr != "from_markup"
+    name = _name(func)
+    return name[:1].isupper() or name in RENDERABLE_CALLS or name in ours
 
 
-def _renderable_names(tree: ast.AST) -> set[str]:
+def _renderable_functions(tree: ast.AST) -> set[str]:
+    """Functions of the module whose return annotation is `Text` or `Content`:
+    mypy holds them to it, so their result is never a markup string."""
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and node.returns is not None
+        and _name(node.returns) in ("Text", "Content")
+    }
+
+
+def _renderable_names(tree: ast.AST, ours: AbstractSet[str]) -> set[str]:
     """Variables assigned only renderables in the module (`label = Text(...)`)."""
     assigned: dict[str, bool] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name):
-                ok = _renderable_call(node.value)
+                ok = _renderable_call(node.value, ours)
                 assigned[target.id] = assigned.get(target.id, True) and ok
     return {name for name, ok in assigned.items() if ok}
 
 
-def _built_string(node: ast.expr, safe: AbstractSet[str] = frozenset()) -> bool:
+def _built_string(
+    node: ast.expr,
+    safe: AbstractSet[str] = frozenset(),
+    ours: AbstractSet[str] = frozenset(),
+) -> bool:
     """Could this be a string made from data at run time? A literal written in
     the code is ours; `Text(...)`, `Content(...)` and other renderables are not
     parsed; anything else (an f-string, a variable, a concatenation, `.format`)
@@ -81,13 +103,14 @@ def _built_string(node: ast.expr, safe: AbstractSet[str] = frozenset()) -> bool:
     if isinstance(node, ast.Name) and node.id in safe:
         return False
     if isinstance(node, ast.IfExp):
-        return _built_string(node.body, safe) or _built_string(node.orelse, safe)
-    return not _renderable_call(node)  # JoinedStr, BinOp, Name, .format(), str() ...
+        return _built_string(node.body, safe, ours) or _built_string(node.orelse, safe, ours)
+    return not _renderable_call(node, ours)  # JoinedStr, BinOp, Name, .format(), str() ...
 
 
 def problems(path: Path, relative: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    safe = _renderable_names(tree)
+    ours = _renderable_functions(tree)
+    safe = _renderable_names(tree, ours)
     found = []
     for node in ast.walk(tree):
         where = f"{relative}:{getattr(node, 'lineno', 0)}"
@@ -98,7 +121,7 @@ def problems(path: Path, relative: Path) -> list[str]:
                     isinstance(target, ast.Attribute)
                     and target.attr in TITLES
                     and node.value is not None
-                    and _built_string(node.value, safe)
+                    and _built_string(node.value, safe, ours)
                 ):
                     found.append(f"{where}: {target.attr} = a built string parses markup")
         if not isinstance(node, ast.Call):
@@ -121,13 +144,13 @@ def problems(path: Path, relative: Path) -> list[str]:
             isinstance(node.func, ast.Attribute)
             and name == "print"
             and not _markup_off(node)
-            and any(_built_string(arg, safe) for arg in node.args)
+            and any(_built_string(arg, safe, ours) for arg in node.args)
         ):
             found.append(f"{where}: print of a built string without markup=False")
         if (
             name in WIDGETS
             and first is not None
-            and _built_string(first, safe)
+            and _built_string(first, safe, ours)
             and not _markup_off(node)
         ):
             found.append(f"{where}: {name}() of a built string without markup=False")
@@ -173,6 +196,7 @@ def test_nothing_in_the_reader_parses_markup_from_data() -> None:
         "label = Text(word)\nlabel = word\nOption(label)\n",
         "self.border_title = f'Note on {story.title}'\n",
         "self.sub_title = story.title\n",
+        "def prompt(word: str) -> str:\n    return word\nOption(prompt(word))\n",
     ],
 )
 def test_the_check_catches_each_way_back(tmp_path: Path, source: str) -> None:
@@ -192,6 +216,7 @@ def test_the_check_catches_each_way_back(tmp_path: Path, source: str) -> None:
         "console.print(Text(title))\n",
         "self.border_title = 'Keys'\n",
         "notify(self, f'Opening {url}')\n",  # the reader's own: plain text
+        "def prompt(word: str) -> Text:\n    return Text(word)\nOption(prompt(word))\n",
     ],
 )
 def test_what_is_safe_passes(tmp_path: Path, source: str) -> None:
