@@ -338,6 +338,8 @@ def write(folder: Path, server: FeedServer, forbidden_base: str) -> Corpus:
     bookmarks.write_text(json.dumps({"version": 1, "bookmarks": _bookmarks(server.base)}))
     opml = folder / "subscriptions [bold] \x1b[2J.opml"
     opml.write_text(_opml(routes), encoding="utf-8")
+    # Raw escapes, which XML cannot hold: refused, naming the file.
+    (folder / "broken \x1b]0;t\x07.opml").write_text(_opml(routes).replace("opml head", h("")))
     return Corpus(
         folder=folder,
         dump=dump,

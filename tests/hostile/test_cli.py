@@ -55,7 +55,7 @@ class Run:
 
     def __str__(self) -> str:
         return (
-            f"news {' '.join(map(repr, self.args))} -> {self.status}\n"
+            f"news {' '.join(map(repr, self.args))} -> {self.status} ({self.seconds:.1f} s)\n"
             f"stdout: {self.out[:600]!r}\nstderr: {self.err[:600]!r}"
         )
 
@@ -148,21 +148,17 @@ class Session:
     allowed: FeedServer
     elsewhere: FeedServer
     expected: dict[tuple[str, ...], int]
-    seconds: float
 
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    started = time.monotonic()
     home = tmp_path_factory.mktemp("hostile")
     # Two servers: the feeds' own, and another local port that nothing may reach.
     with contextmanager(running)() as allowed, contextmanager(running)() as elsewhere:
-        yield _run_everything(home, allowed, elsewhere, started)
+        yield _run_everything(home, allowed, elsewhere)
 
 
-def _run_everything(
-    home: Path, allowed: FeedServer, elsewhere: FeedServer, started: float
-) -> Session:
+def _run_everything(home: Path, allowed: FeedServer, elsewhere: FeedServer) -> Session:
     (home / "corpus").mkdir()
     corpus = write(home / "corpus", allowed, elsewhere.base)
     news = Commands(home)
@@ -220,11 +216,13 @@ def _run_everything(
             (0, ("export-opml",)),
             (0, ("doctor",)),
             (0, ("list", str(corpus.dump))),
+            (0, ("search", "bolded", str(corpus.dump))),
+            (2, ("import-opml", str(corpus.folder / "broken \x1b]0;t\x07.opml"))),
             (2, ("show", "\x1b]0;no such id\x07[/]")),
             *((0, ("show", story["id"])) for story in stories),
         ]
     )
-    return Session(corpus, news, allowed, elsewhere, expected, time.monotonic() - started)
+    return Session(corpus, news, allowed, elsewhere, expected)
 
 
 def test_no_output_byte_can_drive_a_terminal(session: Session) -> None:
@@ -289,8 +287,3 @@ def test_nothing_is_fetched_or_read_outside_the_allowed_places(session: Session)
     assert {r.path for r in session.allowed.requests} <= served
     everything = b"".join(run.out + run.err for run in session.news.runs)
     assert session.corpus.secret.encode() not in everything
-
-
-def test_the_whole_corpus_runs_in_seconds(session: Session) -> None:
-    # Generous: this machine is shared; alone it takes about 15 s.
-    assert session.seconds < 60, session.seconds

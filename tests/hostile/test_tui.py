@@ -124,13 +124,16 @@ async def test_full_text_a_note_and_a_pasted_query_show_text_and_fetch_nothing_e
 
 
 def screen_problems(app: NewsApp, where: str) -> list[str]:
-    """Every segment on screen: no control character in its text, no link
-    that is not http(s) or that carries one."""
+    """Every segment on screen: no control character in its text, no action
+    to run on a click, no link that is not http(s) or that carries one."""
     found = []
     for y, strip in enumerate(app.screen._compositor.render_strips()):
         for segment in strip:
             if bad := forbidden(segment.text.encode("utf-8", "surrogatepass")):
                 found.append(f"{where}, row {y}: {bad}")
+            meta = segment.style.meta if segment.style else {}
+            if meta.get("@click"):  # the reader makes no text an action
+                found.append(f"{where}, row {y}: {segment.text!r} is an action {meta}")
             link = segment.style.link if segment.style else None
             if link and (forbidden(link.encode()) or not re.match(r"https?://", link)):
                 found.append(f"{where}, row {y}: link {link!r}")
