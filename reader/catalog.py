@@ -10,13 +10,18 @@ scrolls to it, and a body is read and parsed only when its story opens, so
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Protocol, overload
 
-from reader.library.articles import Library
+from reader.library.articles import Library, Listing, Row
 from reader.library.db import reopen
 from reader.model import Article, Entry
+from reader.sanitize import shown_line
 
 if TYPE_CHECKING:  # search is imported by the first search, not on the way to the first screen
     from reader.library.search import Searcher
@@ -24,8 +29,14 @@ if TYPE_CHECKING:  # search is imported by the first search, not on the way to t
 
 class Catalog(Protocol):
     def sections(self) -> list[tuple[str, Sequence[Entry]]]:
-        """Sections in order of their first story, each with its stories in
-        reading order (a sequence that may read lazily)."""
+        """Sections in order of their first story, each with its stories newest
+        first (or in reading order, see `set_newest_first`); a sequence that
+        may read lazily. Stories without a date follow, in reading order."""
+        ...
+
+    def set_newest_first(self, on: bool) -> None:
+        """Order each section's stories newest first (the default), or as their
+        feed or file gave them; `sections` and `locate` follow."""
         ...
 
     def locate(self, article_id: str) -> tuple[int, int] | None:
@@ -40,6 +51,10 @@ class Catalog(Protocol):
 
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
         """How many of these (read) stories each section has."""
+        ...
+
+    def origin(self, article_id: str) -> Origin:
+        """Where a story came from, for its header."""
         ...
 
     def entries(self) -> Sequence[Entry]:
@@ -61,6 +76,26 @@ class Catalog(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a story came from, as its header names it: the feed's (or file's)
+    name, and whether its body is the full text fetched from its web page in
+    place of the feed's own (often a teaser)."""
+
+    source: str
+    full_text: bool = False
+
+
+def source_name(source: str) -> str:
+    """A source as a person knows it: a file by its name without the folders
+    (never the bundled seed's path inside the install), an address as it is."""
+    if source.startswith("<") and source.endswith(">"):
+        return ""  # a stand-in, such as "<dump>" for text given without a file
+    if "://" in source or "/" not in source:
+        return source
+    return PurePath(source).stem or source
+
+
 def article_text(article: Article) -> str:
     return "\n".join((article.title, article.standfirst, *(b.text for b in article.blocks)))
 
@@ -72,14 +107,22 @@ class MemoryCatalog:
         grouped: dict[str, list[Article]] = {}
         for article in self._articles:
             grouped.setdefault(article.section, []).append(article)
-        self._sections = list(grouped.items())
+        self._in_order = list(grouped.items())
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+        self.set_newest_first(True)
+
+    def set_newest_first(self, on: bool) -> None:
+        # A stable sort: stories of the same date (or none) keep their order.
+        self._sections: list[tuple[str, list[Article]]] = [
+            (name, sorted(items, key=lambda a: a.published, reverse=True) if on else items)
+            for name, items in self._in_order
+        ]
         self._where = {
             a.id: (number, place)
             for number, (_, items) in enumerate(self._sections)
             for place, a in enumerate(items)
         }
-        self._searcher: Searcher | None = None
-        self._lock = threading.Lock()
 
     def sections(self) -> list[tuple[str, Sequence[Entry]]]:
         return list(self._sections)
@@ -102,6 +145,10 @@ class MemoryCatalog:
             if (article := self._by_id.get(article_id)) is not None:
                 counts[article.section] = counts.get(article.section, 0) + 1
         return counts
+
+    def origin(self, article_id: str) -> Origin:
+        article = self._by_id.get(article_id)
+        return Origin(source_name(article.source) if article else "")
 
     def entries(self) -> Sequence[Entry]:
         return self._articles
@@ -142,12 +189,22 @@ class LibraryCatalog:
         self.library = library
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
+        self._newest_first = True
+        self.reload()
+
+    def set_newest_first(self, on: bool) -> None:
+        self._newest_first = on
         self.reload()
 
     def reload(self) -> None:
         library = self.library
-        self._sections = [
-            (name, library.rows(section_id=section_id))
+        self._sections: list[tuple[str, Listing | NewestFirst]] = [
+            (
+                name,
+                NewestFirst(library.conn, section_id, name)
+                if self._newest_first
+                else library.rows(section_id=section_id),
+            )
             for section_id, name, _ in library.section_ids()
         ]
         self._numbers = {name: number for number, (name, _) in enumerate(self._sections)}
@@ -181,6 +238,17 @@ class LibraryCatalog:
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
         return self.library.count_by_section(read)
 
+    def origin(self, article_id: str) -> Origin:
+        row = self.library.conn.execute(
+            "SELECT s.title, s.location, a.page_body FROM articles a"
+            " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return Origin("")
+        title, location, page_body = row
+        return Origin(shown_line(title or source_name(location)), bool(page_body))
+
     def entries(self) -> Sequence[Entry]:
         return self.library.listing()
 
@@ -206,3 +274,91 @@ class LibraryCatalog:
         if self._searcher is not None:
             self._searcher.close()
         self.library.close()
+
+
+class NewestFirst(Sequence[Row]):
+    """A library section's stories newest first, read a page at a time (as
+    `Listing` reads them in reading order); stories without a date last.
+
+    Like `Listing`, it shows the section as it was when made. Each page is one
+    query that sorts the section's rows by date through its index: a few
+    milliseconds for ten thousand stories, and pages once read are kept."""
+
+    PAGE_ROWS = 256
+    MAX_PAGES = 64
+
+    def __init__(self, conn: sqlite3.Connection, section_id: int, section: str) -> None:
+        self._conn = conn
+        self._section = section
+        (top,) = conn.execute("SELECT coalesce(max(ordinal), 0) FROM articles").fetchone()
+        self._where = "a.section_id = ? AND a.ordinal <= ?"
+        self._params: tuple[object, ...] = (section_id, top)
+        (self._len,) = conn.execute(
+            f"SELECT count(*) FROM articles a INDEXED BY articles_by_section WHERE {self._where}",
+            self._params,
+        ).fetchone()
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._sources: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return int(self._len)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("listing index out of range")
+        number = index // self.PAGE_ROWS
+        page = self._pages.get(number)
+        if page is None:
+            page = self._pages[number] = self._read(number * self.PAGE_ROWS)
+            if len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[index % self.PAGE_ROWS]
+
+    def _read(self, offset: int) -> list[Row]:
+        # From the section's covering index alone (it holds the dates), then
+        # the sources' names from a dict: the sort never touches the table.
+        rows = self._conn.execute(
+            "SELECT a.id, a.title, a.source_id, a.published, a.words FROM articles a"
+            f" INDEXED BY articles_by_section WHERE {self._where}"
+            " ORDER BY a.published DESC, a.ordinal LIMIT ? OFFSET ?",
+            (*self._params, self.PAGE_ROWS, offset),
+        ).fetchall()
+        names = self._sources
+        if any(source_id not in names for _, _, source_id, _, _ in rows):
+            sources = self._conn.execute(
+                "SELECT id, coalesce(nullif(title, ''), location) FROM sources"
+            )
+            # Cleaned again on the way out: the library file may come from elsewhere.
+            names.update((i, shown_line(name)) for i, name in sources)
+        section = self._section
+        return [
+            Row(id_, section, shown_line(title), names[source_id], shown_line(published), words)
+            for id_, title, source_id, published, words in rows
+        ]
+
+    def position(self, article_id: str) -> int | None:
+        """Where a story stands here: the stories newer than it, and those of
+        its date that come before it in reading order."""
+        found = self._conn.execute(
+            f"SELECT a.published, a.ordinal FROM articles a WHERE a.id = ? AND {self._where}",
+            (article_id, *self._params),
+        ).fetchone()
+        if found is None:
+            return None
+        published, ordinal = found
+        (before,) = self._conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {self._where}"
+            " AND (a.published > ? OR (a.published = ? AND a.ordinal < ?))",
+            (*self._params, published, published, ordinal),
+        ).fetchone()
+        return int(before)

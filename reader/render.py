@@ -55,6 +55,27 @@ class Bar:
             yield Segment.line()
 
 
+class Meta:
+    """The story's particulars on as few lines as fit, never breaking one
+    (`2 min read` is not split across lines as plain wrapping would)."""
+
+    def __init__(self, items: list[Text], separator: Text) -> None:
+        self.items = items
+        self.separator = separator
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        line = Text()
+        for item in self.items:
+            if line and line.cell_len + self.separator.cell_len + item.cell_len > width:
+                yield line
+                line = Text()
+            if line:
+                line.append_text(self.separator)
+            line.append_text(item)
+        yield line
+
+
 def _text(
     text: str,
     style: Style | str,
@@ -119,6 +140,8 @@ def article_parts(
     palette: Palette | None = None,
     highlighters: Iterable[Highlighter] = (),
     note: str | None = None,
+    source: str = "",
+    full_text: bool = False,
 ) -> Iterator[tuple[int, RenderableType]]:
     """The story, top to bottom, each renderable with the part it belongs to:
     `HEAD`, the index of a block, or `len(article.blocks)` for the links. The
@@ -127,18 +150,24 @@ def article_parts(
 
     Highlighters are called in reading order, once per piece of text, so a
     stateful one can number the matches it sees. `note` is the reader's own
-    bookmark note ("" for a bookmark without one)."""
+    bookmark note ("" for a bookmark without one). `source` names the feed or
+    file the story came from (unless the section says it already); `full_text`
+    says its body is the whole article, fetched from its web page in place of
+    what the feed gave."""
     p = palette or Palette()
     hl = list(highlighters)
-    meta = Text()
-    meta.append(article.section.upper(), style=f"bold {p.accent}")
-    meta.append(
-        f"  ·  {article.reading_minutes} min read  ·  {article.words:,} words", style=p.muted
-    )
+    items = [Text(article.section.upper(), style=f"bold {p.accent}")]
+    if source and source.casefold() != article.section.casefold():
+        items.append(Text(f"from {source}", style=p.muted))
+    items.append(Text(f"{article.reading_minutes} min read", style=p.muted))
+    items.append(Text(f"{article.words:,} words", style=p.muted))
     if article.author:
-        meta.append(f"  ·  {article.author}", style=p.muted)
+        items.append(Text(article.author, style=p.muted))
     if article.published:
-        meta.append(f"  ·  {article.published[:10]}", style=p.muted)
+        items.append(Text(article.published[:10], style=p.muted))
+    if full_text:
+        items.append(Text("full text", style=p.muted))
+    meta = Meta(items, Text("  ·  ", style=p.muted))
     yield HEAD, meta
     if note is not None:
         mark = Text("★ Bookmarked", style=f"bold {p.accent}")

@@ -30,3 +30,32 @@ def test_memory_catalog_searched_on_a_worker_closes_from_the_main_thread(seed: P
 
 def test_memory_catalog_never_searched_closes(seed: Path) -> None:
     MemoryCatalog(read_dump(seed).articles).close()
+
+
+def test_a_library_section_lists_newest_first_and_in_reading_order_on_request(
+    tmp_path: Path,
+) -> None:
+    from reader.catalog import LibraryCatalog
+    from reader.library.articles import Library
+    from reader.model import Block, BlockKind, make_article
+
+    dates = ["2026-03-01", "2026-03-05", "", "2025-12-30", "2026-03-05"]
+    articles = [
+        make_article("Markets", f"Story {n}", [Block(BlockKind.PARAGRAPH, "Text.")], "w",
+                     published=date)
+        for n, date in enumerate(dates)
+    ]  # fmt: skip
+    library = Library.open(tmp_path / "library.sqlite")
+    library.upsert_articles(library.add_source("feed", "https://w.example/f", title="W"), articles)
+    catalog = LibraryCatalog(library)
+    ((_, rows),) = catalog.sections()
+    newest = [row.title for row in rows]
+    # Newest first; the two of the same date in reading order; the undated last.
+    assert newest == ["Story 1", "Story 4", "Story 0", "Story 3", "Story 2"]
+    assert [catalog.locate(a.id) for a in articles] == [(0, 2), (0, 0), (0, 4), (0, 3), (0, 1)]
+    assert rows[1:3][0].title == "Story 4" and rows[-1].source == "W"
+    catalog.set_newest_first(False)
+    ((_, rows),) = catalog.sections()
+    assert [row.title for row in rows] == [f"Story {n}" for n in range(5)]
+    assert catalog.locate(articles[2].id) == (0, 2)
+    catalog.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import PurePath
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -23,7 +22,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmark, Bookmarks
-from reader.catalog import Catalog, LibraryCatalog
+from reader.catalog import Catalog, LibraryCatalog, Origin, source_name
 from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
 from reader.state import ReadingState
@@ -47,14 +46,6 @@ NARROW_BELOW = 70  # columns under which the sidebar folds away
 # page as the person nears the end; most searches never need one, and cutting
 # snippets for 500 hits took most of the time a search for a common word took.
 SEARCH_PAGE = 40
-
-
-def source_name(source: str) -> str:
-    """A source as a person knows it: a file by its name without the folders
-    (never the bundled seed's path inside the install), an address as it is."""
-    if "://" in source or "/" not in source:
-        return source
-    return PurePath(source).stem or source
 
 
 def missing_story(bookmark: Bookmark, reading_files: bool = False) -> Article:
@@ -178,7 +169,11 @@ class ReaderScreen(Screen[None]):
             if self.first is not None:
                 place, line = self._where_left(self.first.id)
                 story.show(
-                    self.first, place=place, scroll_y=line, note=self._note_for(self.first.id)
+                    self.first,
+                    place=place,
+                    scroll_y=line,
+                    note=self._note_for(self.first.id),
+                    origin=self.catalog.origin(self.first.id),
                 )
             with Container(id="reading") as self._reading:
                 yield story
@@ -312,6 +307,11 @@ class ReaderScreen(Screen[None]):
             self.saver.submit(self.state.set_place, article.id, place)
             self.saver.submit(self.state.flush)
 
+    def _origin(self, article: Article) -> Origin:
+        if article.id in self._missing:  # its source is gone: the bookmark's word for it
+            return Origin(source_name(article.source))
+        return self.catalog.origin(article.id)
+
     def _where_left(self, article_id: str) -> tuple[Place | None, int]:
         """Where a story was left: a place in its text, else (a state file from
         before places were kept) a line; the top when neither is known."""
@@ -328,7 +328,13 @@ class ReaderScreen(Screen[None]):
         if self.story.article is not None and self.story.article.id != article.id:
             self._leave_story()
         place, line = self._where_left(article.id)
-        self.story.show(article, place=place, scroll_y=line, note=self._note_for(article.id))
+        self.story.show(
+            article,
+            place=place,
+            scroll_y=line,
+            note=self._note_for(article.id),
+            origin=self._origin(article),
+        )
         self.sidebar.open_id = article.id
         self.sidebar.highlight(article.id)
         self.saver.submit(self.state.set_last, article.id)
@@ -342,6 +348,14 @@ class ReaderScreen(Screen[None]):
         if self.narrow:
             self.sidebar_open = False
         self.story.focus()
+
+    @on(ArticleList.OrderChanged)
+    def _order_changed(self, event: ArticleList.OrderChanged) -> None:
+        self.catalog.set_newest_first(event.newest_first)
+        self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
+        self._update_marks()
+        order = "newest first" if event.newest_first else "in feed order"
+        notify(self, f"Stories {order} in each section", timeout=2)
 
     def action_leave_story(self) -> None:
         """Escape, h or ← in the story: first out of a search, then back to the list."""
@@ -820,7 +834,12 @@ class ReaderScreen(Screen[None]):
             notify(self, "Full text saved", timeout=2)
             return
         if (article := self.catalog.article(article_id)) is not None:
-            story.show(article, scroll_y=round(story.scroll_y), note=self._note_for(article_id))
+            story.show(
+                article,
+                scroll_y=round(story.scroll_y),
+                note=self._note_for(article_id),
+                origin=self.catalog.origin(article_id),
+            )
             notify(self, "Full text saved: it reads offline and is searchable", timeout=3)
 
     def action_toggle_sidebar(self) -> None:

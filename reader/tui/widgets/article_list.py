@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -41,6 +42,7 @@ class Row:
     article: Entry | None = None
     pinned: bool = False
     missing: bool = False  # a bookmark whose story is no longer in any source
+    folded: bool = False  # a section header whose stories are hidden
 
 
 Locate = Callable[[str], "tuple[int, int] | None"]
@@ -58,6 +60,7 @@ class RowIndex(Sequence[Row]):
         pinned: Sequence[Entry] = (),
         missing: frozenset[str] = frozenset(),
         locate: Locate | None = None,
+        folded: frozenset[tuple[str, bool]] = frozenset(),
     ) -> None:
         groups: list[tuple[str, Sequence[Entry], bool]] = []
         if pinned:
@@ -65,11 +68,12 @@ class RowIndex(Sequence[Row]):
         groups.extend((name, items, False) for name, items in sections if len(items))
         self.groups = groups
         self.missing = missing
+        self.folded = folded  # (name, pinned) of sections shown by their header alone
         self.starts: list[int] = []
         total = 0
-        for _, items, _ in groups:
+        for name, items, pinned_group in groups:
             self.starts.append(total)
-            total += 1 + len(items)
+            total += 1 + (0 if (name, pinned_group) in folded else len(items))
         self._len = total
         self._section_offset = 1 if pinned else 0
         self._locate = locate
@@ -86,7 +90,7 @@ class RowIndex(Sequence[Row]):
         name, items, pinned = self.groups[group]
         offset = index - self.starts[group]
         if offset == 0:
-            return Row(name, None, pinned)
+            return Row(name, None, pinned, folded=(name, pinned) in self.folded)
         entry = items[offset - 1]
         return Row(name, entry, pinned, missing=pinned and entry.id in self.missing)
 
@@ -97,7 +101,7 @@ class RowIndex(Sequence[Row]):
                 return None
             for place, entry in enumerate(self.groups[0][1]):
                 if entry.id == article_id:
-                    return 1 + place
+                    return 0 if (BOOKMARKS, True) in self.folded else 1 + place
             return None
         if self._locate is None or (where := self._locate(article_id)) is None:
             return None
@@ -105,10 +109,26 @@ class RowIndex(Sequence[Row]):
         group = section + self._section_offset
         if group >= len(self.groups):
             return None
+        name, _, pinned_group = self.groups[group]
+        if (name, pinned_group) in self.folded:
+            return self.starts[group]  # in a folded section: its header
         return self.starts[group] + 1 + place
+
+    def group_of(self, index: int) -> int:
+        """The number of the section (group) that row `index` belongs to."""
+        return bisect_right(self.starts, index) - 1
 
     def totals(self) -> dict[tuple[str, bool], int]:
         return {(name, pinned): len(items) for name, items, pinned in self.groups}
+
+
+def short_date(published: str, year: int) -> str:
+    """A story's date in six columns: "28 May" this year, the year before it."""
+    try:
+        when = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return f"{when.day} {when:%b}" if when.year == year else str(when.year)
 
 
 def memory_locate(sections: Sequence[tuple[str, Sequence[Entry]]]) -> Locate:
@@ -147,6 +167,24 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("home,g", "first", "First story", show=False, id="list.first"),
         Binding("end,G", "last", "Last story", show=False, id="list.last"),
+        Binding(
+            "right_curly_bracket",
+            "next_section",
+            "Next section",
+            show=False,
+            key_display="}",
+            id="list.next_section",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "previous_section",
+            "Previous section",
+            show=False,
+            key_display="{",
+            id="list.previous_section",
+        ),
+        Binding("z", "fold", "Fold/unfold section", show=False, id="list.fold"),
+        Binding("O", "toggle_order", "Newest first/feed order", show=False, id="list.order"),
     ]
 
     COMPONENT_CLASSES = {
@@ -160,6 +198,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     open_id: reactive[str] = reactive("", init=False)
+    # Stories in each section newest first, or in the order their feed gave.
+    newest_first: reactive[bool] = reactive(True, init=False)
 
     class Highlighted(Message):
         """The cursor moved to another story."""
@@ -175,6 +215,19 @@ class ArticleList(ScrollView, can_focus=True):
 
     class Selected(Highlighted):
         """The person chose a story to read (Enter, l, →, or a click)."""
+
+    class OrderChanged(Message):
+        """O: list each section newest first, or in feed order (the screen asks
+        the catalog for the sections in that order and calls `set_sections`)."""
+
+        def __init__(self, article_list: ArticleList, newest_first: bool) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.newest_first = newest_first
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
 
     def __init__(
         self,
@@ -194,6 +247,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._base = Style()
         self._highlighter: Highlighter | None = None
         self._hits: dict[str, int] = {}
+        self._year = date.today().year
+        self._folded: set[tuple[str, bool]] = set()
         self.set_pinned(())
 
     # -- data -------------------------------------------------------------------
@@ -212,9 +267,18 @@ class ArticleList(ScrollView, can_focus=True):
         """Show these bookmarks above the sections, keeping the cursor on the
         same story when it is still there."""
         current = self.highlighted
-        self._rows = RowIndex(self._sections, pinned, missing, self._locate)
+        here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+        self._rows = RowIndex(
+            self._sections, pinned, missing, self._locate, frozenset(self._folded)
+        )
         self.virtual_size = Size(0, len(self._rows))
         index = self._rows.find(current.id, pinned=False) if current else None
+        if index is None and here is not None and here.article is None:  # a folded header
+            index = next(
+                (self._rows.starts[g] for g, (name, _, p) in enumerate(self._rows.groups)
+                 if (name, p) == (here.section, here.pinned)),
+                None,
+            )  # fmt: skip
         if index is None:
             index = self._next_story(-1, 1)
         self.set_reactive(ArticleList.cursor, index if index is not None else 0)
@@ -308,9 +372,12 @@ class ArticleList(ScrollView, can_focus=True):
     # -- cursor -----------------------------------------------------------------
 
     def _next_story(self, start: int, step: int) -> int | None:
+        """The next row the cursor can rest on: a story, or a folded section's
+        header (where z unfolds it)."""
         index = start + step
         while 0 <= index < len(self._rows):
-            if self._rows[index].article is not None:
+            row = self._rows[index]
+            if row.article is not None or row.folded:
                 return index
             index += step
         return None
@@ -319,7 +386,8 @@ class ArticleList(ScrollView, can_focus=True):
         if not self._rows:
             return 0
         value = max(0, min(value, len(self._rows) - 1))
-        if self._rows[value].article is None:  # a header: step onto its first story
+        row = self._rows[value]
+        if row.article is None and not row.folded:  # a header: step onto its first story
             found = self._next_story(value, 1)
             if found is None:
                 found = self._next_story(value, -1)
@@ -393,6 +461,46 @@ class ArticleList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if (article := self.highlighted) is not None:
             self.post_message(self.Selected(self, article))
+        elif 0 <= self.cursor < len(self._rows) and self._rows[self.cursor].folded:
+            self.action_fold()  # Enter on a folded section opens it
+
+    def action_next_section(self) -> None:
+        groups = self._rows.starts
+        group = self._rows.group_of(self.cursor) + 1
+        if group < len(groups):
+            self.cursor = groups[group]  # onto its first story (or its folded header)
+
+    def action_previous_section(self) -> None:
+        starts = self._rows.starts
+        group = self._rows.group_of(self.cursor)
+        first = self._next_story(starts[group] - 1, 1) if starts else None
+        if first is not None and self.cursor > first:
+            self.cursor = starts[group]  # back to the top of this section
+        elif group > 0:
+            self.cursor = starts[group - 1]
+
+    def action_fold(self) -> None:
+        """Fold the cursor's section to its header, or unfold a folded one."""
+        if not 0 <= self.cursor < len(self._rows):
+            return
+        row = self._rows[self.cursor]
+        key = (row.section, row.pinned)
+        (self._folded.discard if key in self._folded else self._folded.add)(key)
+        start = self._rows.starts[self._rows.group_of(self.cursor)]
+        pinned = self._rows.groups[0][1] if self._rows.groups and self._rows.groups[0][2] else ()
+        self._rows = RowIndex(
+            self._sections, pinned, self._rows.missing, self._locate, frozenset(self._folded)
+        )
+        self.virtual_size = Size(0, len(self._rows))
+        self._cache.clear()
+        self.cursor = start  # the header when folded, else its first story
+        self.refresh()
+
+    def action_toggle_order(self) -> None:
+        self.newest_first = not self.newest_first
+
+    def watch_newest_first(self, newest_first: bool) -> None:
+        self.post_message(self.OrderChanged(self, newest_first))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -447,10 +555,13 @@ class ArticleList(ScrollView, can_focus=True):
                 count.append("/")
             # Muted as read titles are (a `dim` primary fell under 4.5:1 on the sidebar).
             count.append(str(total), style=self.get_component_rich_style("article-list--read"))
-            text = Text(row.section, style=style, no_wrap=True, overflow="ellipsis")
+            name = f"▸ {row.section}" if row.folded else row.section
+            text = Text(name, style=style, no_wrap=True, overflow="ellipsis")
             text.truncate(max(1, width - count.cell_len - 1), overflow="ellipsis")
             text.pad_right(width - text.cell_len - count.cell_len)
             text.append_text(count)
+            if is_cursor and row.folded:
+                text.stylize(self.get_component_rich_style("article-list--cursor"))
         else:
             article = row.article
             marker = "▸" if is_open else " "
@@ -468,6 +579,8 @@ class ArticleList(ScrollView, can_focus=True):
                     text.stylize(rule, start + 3, end + 3)
             hits = self._hits.get(article.id, 0)
             badge = Text()
+            if when := short_date(article.published, self._year):
+                badge.append(f" {when:>6}")
             if hits:
                 badge = Text(f" {hits}", style=self.get_component_rich_style("article-list--hits"))
             if row.missing:  # after the cut, so a long title never hides it

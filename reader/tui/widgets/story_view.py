@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.catalog import Origin
 from reader.model import Article
 from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts, story_links
 from reader.tui.theme import story_palette
@@ -60,6 +61,7 @@ class StoryView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._rendered_for: tuple[object, ...] | None = None
         self._note: str | None = None
+        self._origin = Origin("")
         self._highlighters: tuple[Highlighter, ...] = ()
         self._match_spans: SpanFinder | None = None
         self._pending_go_to: int | None = None
@@ -81,10 +83,12 @@ class StoryView(ScrollView, can_focus=True):
         scroll_y: int = 0,
         place: Place | None = None,
         note: str | None = None,
+        origin: Origin | None = None,
     ) -> None:
         """Show a story at a place in it (where the reader left it, see `place`),
-        else at a scroll position."""
+        else at a scroll position; its header names where it came from."""
         self._note = note
+        self._origin = origin or Origin("")
         self._pending_scroll = scroll_y
         self._pending_place = place
         if article is self.article:
@@ -248,6 +252,7 @@ class StoryView(ScrollView, can_focus=True):
             width,
             self.app.theme,
             self._note,
+            self._origin,
             id(self._match_spans),
             self.current_match,
         )
@@ -284,7 +289,16 @@ class StoryView(ScrollView, can_focus=True):
         pad = [Segment(" " * left)] if left else []
         lines: list[Strip] = []
         parts = self._parts
-        for part, renderable in article_parts(article, self._palette(), highlighters, self._note):
+        origin = self._origin
+        parts_of = article_parts(
+            article,
+            self._palette(),
+            highlighters,
+            self._note,
+            source=origin.source,
+            full_text=origin.full_text,
+        )
+        for part, renderable in parts_of:
             rendered = console.render_lines(renderable, options, pad=False)
             if parts and parts[-1][0] == part:
                 number, first, count = parts[-1]

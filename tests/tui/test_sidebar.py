@@ -1,0 +1,108 @@
+"""What a reader of thousands of stories expects: the story's feed in its
+header, dates in the sidebar, newest first, and sections to jump and fold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.catalog import LibraryCatalog
+from reader.library.articles import Library
+from reader.model import Article, Block, BlockKind, make_article
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.article_list import ArticleList
+
+SIZE = (120, 30)
+
+
+def story(section: str, title: str, published: str = "") -> Article:
+    body = [Block(BlockKind.PARAGRAPH, f"The story of {title}.")]
+    return make_article(section, title, body, "wire.xml", published=published)
+
+
+def screen(app: NewsApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def cursor_title(sidebar: ArticleList) -> str | None:
+    entry = sidebar.highlighted
+    return entry.title if entry is not None else None
+
+
+def sidebar_lines(app: NewsApp) -> list[str]:
+    sidebar = screen(app).sidebar
+    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
+
+
+async def test_the_story_header_names_the_feed_it_came_from(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "library.sqlite")
+    source = library.add_source("feed", "https://wire.example.org/feed.xml", title="The Wire")
+    library.upsert_articles(source, [story("Markets", "Shares rise")])
+    app = NewsApp(LibraryCatalog(library))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = screen(app).story._lines[0].text
+        assert header.split("·")[:2] == ["  MARKETS  ", "  from The Wire  "]
+
+
+def dated() -> list[Article]:
+    """Two sections, each in feed order oldest first, one story without a date."""
+    return [
+        story("Markets", "Shares rise", "2026-03-01T09:00:00Z"),
+        story("Markets", "Bonds fall", "2026-03-05T09:00:00Z"),
+        story("Markets", "Undated note"),
+        story("Markets", "Gold steady", "2025-12-30T09:00:00Z"),
+        story("Energy", "Wind record", "2026-02-01T09:00:00Z"),
+        story("Energy", "Solar farm opens", "2026-04-02T09:00:00Z"),
+    ]
+
+
+def titles(lines: list[str]) -> list[str]:
+    return [
+        line[3:].split("  ")[0].strip()
+        for line in lines
+        if line.startswith("   ") or line.startswith("▸")
+    ]
+
+
+async def test_sidebar_shows_dates_newest_first_and_o_switches_to_feed_order() -> None:
+    app = NewsApp(dated())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = sidebar_lines(app)
+        assert titles(lines)[:4] == ["Bonds fall", "Shares rise", "Gold steady", "Undated note"]
+        assert titles(lines)[4:6] == ["Solar farm opens", "Wind record"]
+        bonds = next(line for line in lines if "Bonds fall" in line)
+        assert bonds.endswith("5 Mar")
+        gold = next(line for line in lines if "Gold steady" in line)
+        assert gold.endswith("2025")
+        await pilot.press("O")
+        await pilot.pause()
+        lines = sidebar_lines(app)
+        assert titles(lines)[:4] == ["Shares rise", "Bonds fall", "Undated note", "Gold steady"]
+        assert cursor_title(screen(app).sidebar) == "Shares rise"  # the cursor kept its story
+
+
+async def test_braces_jump_between_sections_and_z_folds_one() -> None:
+    app = NewsApp(dated())
+    async with app.run_test(size=SIZE) as pilot:
+        sidebar = screen(app).sidebar
+        await pilot.press("right_curly_bracket")
+        assert cursor_title(sidebar) == "Solar farm opens"  # Energy's first
+        await pilot.press("j", "left_curly_bracket")
+        assert cursor_title(sidebar) == "Solar farm opens"  # the top of this section
+        await pilot.press("left_curly_bracket")
+        assert cursor_title(sidebar) == "Bonds fall"  # Markets' first
+        await pilot.press("z")
+        await pilot.pause()
+        lines = sidebar_lines(app)
+        assert lines[0].startswith("▸ Markets") and "Bonds fall" not in "\n".join(lines)
+        assert lines[1].startswith("Energy")
+        assert cursor_title(sidebar) is None  # on the folded header
+        await pilot.press("j")
+        assert cursor_title(sidebar) == "Solar farm opens"
+        await pilot.press("k", "enter")  # Enter on a folded section opens it
+        await pilot.pause()
+        assert "Bonds fall" in "\n".join(sidebar_lines(app))
+        assert cursor_title(sidebar) == "Bonds fall"
