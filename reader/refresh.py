@@ -38,7 +38,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -59,7 +60,7 @@ from reader.net import (
     fetch_many,
     make_client,
 )
-from reader.sources.feed import FeedError, FeedResult, parse_feed, read_feed_file
+from reader.sources.feed import FeedError, FeedResult, FeedStream, parse_feed, stream_feed_file
 from reader.urls import Reach, scheme
 
 __all__ = [
@@ -143,6 +144,7 @@ def refresh(
     allow_private: bool = False,
     homes: Mapping[int, str] | None = None,
     cancel: threading.Event | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> list[FeedOutcome]:
     """Refresh every feed source (or those in ``source_ids``) and say how each
     went, in the library's order of sources. ``on_progress`` hears of each feed
@@ -153,7 +155,9 @@ def refresh(
     A feed's own address is the person's (any host); ``homes`` names, for a
     source whose address a page chose, that page instead, so the feed is
     held to the page's origin. ``allow_private`` is the config's switch.
-    ``cancel`` set from another thread stops it all: ``net.Cancelled``."""
+    ``cancel`` set from another thread stops it all: ``net.Cancelled``.
+    ``on_read`` hears (bytes read, bytes in all) as a feed file on disk is read
+    and stored, a batch at a time (for the progress bar of `news add`)."""
     feeds = [
         source
         for source in library.sources()
@@ -162,6 +166,7 @@ def refresh(
     if not feeds:
         return []
     run = _Refresh(library, on_progress, max(1, concurrency), allow_private, homes or {})
+    run.on_read = on_read
     return asyncio.run(cancellable(run.all(feeds, client), cancel))
 
 
@@ -182,6 +187,7 @@ class _Refresh:
         self.allow_private = allow_private
         self.homes = homes
         self.outcomes: dict[int, FeedOutcome] = {}
+        self.on_read: Callable[[int, int], None] | None = None
 
     def reach(self, source: Source) -> Reach:
         """Where a fetch for this source may go: its home is the address the
@@ -276,28 +282,35 @@ class _Refresh:
             return
         try:
             async with self.parsers:
-                result = await asyncio.to_thread(read_feed_file, path, to_blocks=None)
+                stream = await asyncio.to_thread(stream_feed_file, path, to_blocks=None)
+                await self._store(source, stream, "", stamp, client)
         except FeedError as exc:
             self._failed(source, exc.reason)
-            return
-        await self._store(source, result, "", stamp, client)
 
     async def _store(
         self,
         source: Source,
-        result: FeedResult,
+        result: FeedResult | FeedStream,
         etag: str,
         last_modified: str,
         client: httpx.AsyncClient | None,
     ) -> None:
-        articles = result.articles
-        if source.section_override:
-            # Only the section: ids stay as the feed's own rule made them, so
-            # changing the override moves stories rather than duplicating them.
-            articles = [dataclasses.replace(a, section=source.section_override) for a in articles]
-        known = self.library.known_ids(a.id for a in articles)
-        changed = self.library.upsert_articles(source.id, articles)
-        fresh = [a for a in articles if a.id not in known]
+        stories = changed = new = 0
+        fresh: list[Article] = []  # kept only when their pages are to be fetched
+        async for articles in _batches(result):
+            if source.section_override:
+                # Only the section: ids stay as the feed's own rule made them, so
+                # changing the override moves stories rather than duplicating them.
+                override = source.section_override
+                articles = [dataclasses.replace(a, section=override) for a in articles]
+            known = self.library.known_ids(a.id for a in articles)
+            changed += self.library.upsert_articles(source.id, articles)
+            unknown = [a for a in articles if a.id not in known]
+            stories, new = stories + len(articles), new + len(unknown)
+            if source.fulltext:
+                fresh.extend(unknown)
+            if self.on_read is not None and isinstance(result, FeedStream):
+                self.on_read(result.done, result.total)
         fields: dict[str, str | bool] = {
             "etag": etag,
             "last_modified": last_modified,
@@ -316,9 +329,9 @@ class _Refresh:
                 str(fields.get("title") or source.name),
                 source.location,
                 "new" if changed else "unchanged",
-                stories=len(articles),
-                new=len(fresh),
-                updated=max(changed - len(fresh), 0),
+                stories=stories,
+                new=new,
+                updated=max(changed - new, 0),
                 full_texts=full_texts,
                 warnings=tuple(warnings),
             )
@@ -379,6 +392,22 @@ class _Refresh:
         self.outcomes[outcome.source_id] = outcome
         if self.on_progress is not None:
             self.on_progress(outcome)
+
+
+async def _batches(result: FeedResult | FeedStream) -> AsyncIterator[list[Article]]:
+    """A feed's articles a batch at a time. A stream is parsed on one thread of
+    its own (lxml's parser stays on the thread that made it), the next batch
+    while this one is stored; a result fetched whole is one batch."""
+    if isinstance(result, FeedResult):
+        yield result.articles
+        return
+    loop = asyncio.get_running_loop()
+    batches = iter(result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parser") as parser:
+        ahead = loop.run_in_executor(parser, next, batches, None)
+        while (batch := await ahead) is not None:
+            ahead = loop.run_in_executor(parser, next, batches, None)
+            yield batch
 
 
 def fetch_fulltext(

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+)
 from rich.text import Text
 
 from reader.sanitize import clean_line
@@ -38,12 +45,13 @@ class PlainColumn(ProgressColumn):
         return Text(text, no_wrap=True, overflow="ellipsis")
 
 
-def plain_progress(out: Console, label: str) -> Progress:
-    """`label`, a bar, done/total and the item just done; gone when finished."""
+def plain_progress(out: Console, label: str, *, in_bytes: bool = False) -> Progress:
+    """`label`, a bar, done/total (or megabytes read, `in_bytes`) and the item
+    just done; gone when finished."""
     return Progress(
         PlainColumn(label),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
         PlainColumn(),
         console=out,
         transient=True,

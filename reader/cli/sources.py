@@ -158,10 +158,32 @@ def _classify(source: str) -> tuple[str, str]:
     return "dump", str(path)
 
 
+def _read_with_bar(
+    library: Library, source_id: int, location: str, allow_private: bool
+) -> list[FeedOutcome]:
+    """Refresh one new source; a feed file on disk is read and stored in
+    batches, with a bar of the megabytes read when standard output is a terminal."""
+    from reader.cli.progress import plain_progress
+    from reader.refresh import local_feed_path, refresh
+
+    out, path = console(), local_feed_path(location)
+    if not out.is_terminal or path is None:
+        return refresh(library, source_ids={source_id}, allow_private=allow_private)
+    with plain_progress(out, "Reading", in_bytes=True) as progress:
+        size = 0
+        with suppress(OSError):
+            size = path.stat().st_size
+        task = progress.add_task(path.name, total=size or None)
+
+        def read(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return refresh(library, source_ids={source_id}, allow_private=allow_private, on_read=read)
+
+
 def _add_feed(
     library: Library, location: str, section: str, fulltext: bool, allow_private: bool
 ) -> int:
-    from reader.refresh import refresh
 
     before = {s.location: s for s in library.sources() if s.kind == "feed"}
     source_id = library.add_source("feed", location, section_override=section, fulltext=fulltext)
@@ -174,7 +196,7 @@ def _add_feed(
         if fulltext:
             changes["fulltext"] = True
         library.update_source(source_id, **changes)
-    [outcome] = refresh(library, source_ids={source_id}, allow_private=allow_private)
+    [outcome] = _read_with_bar(library, source_id, location, allow_private)
     found_on = ""
     if not outcome.ok and outcome.found_feeds and location not in before:
         library.remove_source(source_id)  # the page is not a feed; the one it names may be

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given
@@ -18,7 +23,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.sources import dump
-from reader.sources.feed import FeedError, parse_feed
+from reader.sources.feed import FeedError, parse_feed, stream_feed_file
 from reader.sources.local import LocalFileError, read_local
 
 MEGABYTE = 1_000_000
@@ -405,3 +410,120 @@ def test_adding_a_text_file_that_is_neither_a_feed_nor_a_dump_says_so(
     empty.write_text("\n\n")
     code, _, err = run(capsys, "add", str(empty))
     assert code == 2 and f"{empty}: empty" in one_line_error(err)
+
+
+# Issue 11, item 7: an Atom title written as XHTML ------------------------------------
+
+
+def test_an_atom_entry_with_an_xhtml_title_keeps_its_title(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    feed = tmp_path / "atom.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Orbit</title>'
+        "<entry><id>urn:1</id>"
+        '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "Capsule <b>returns</b> &amp; lands</div></title>"
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "<p>The capsule came down <em>safely</em> at dawn.</p></div></content>"
+        "</entry></feed>"
+    )
+    code, out, err = run(capsys, "add", str(feed))
+    assert code == 0, err
+    code, out, _ = run(capsys, "list", "--json")
+    [story] = [s for s in json.loads(out) if s["source"] == "Orbit"]
+    assert story["title"] == "Capsule returns & lands"
+    code, out, _ = run(capsys, "show", story["id"])
+    assert out.count("The capsule came down safely at dawn.") == 1
+
+
+# Issue 11, item 6: a large feed file, read and stored as a stream --------------------
+
+
+def _big_feed(path: Path, items: int) -> None:
+    paragraph = "The plant was mentioned again in the report of the quarter. " * 8
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>')
+        for number in range(items):
+            body = f"&lt;p&gt;Story {number}. {paragraph}&lt;/p&gt;" * 6
+            out.write(
+                f"<item><title>Story number {number}</title><guid>g{number}</guid>"
+                f"<link>https://example.org/{number}</link><description>{body}</description></item>"
+            )
+        out.write("</channel></rss>")
+
+
+def test_a_large_feed_file_is_added_in_little_memory(tmp_path: Path) -> None:
+    feed = tmp_path / "big.xml"
+    _big_feed(feed, 5000)  # 15 MB
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "NEWS_LIBRARY": str(tmp_path / "library.sqlite"),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader", "add", str(feed)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, child.stderr.read() if child.stderr else ""
+    assert child.stdout is not None
+    assert child.stdout.read() == b"Added feed Big: 5,000 stories (5,000 new).\n"
+    peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    assert peak_mb < 120, f"peak {peak_mb:.0f} MB"  # 153 MB when read whole, 75 now
+
+
+def test_adding_a_feed_file_on_a_terminal_shows_a_bar_of_what_is_read(tmp_path: Path) -> None:
+    feed = tmp_path / "[bold]big[red].xml"  # a file name is data, never markup
+    _big_feed(feed, 2500)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "NEWS_LIBRARY": str(tmp_path / "library.sqlite"),
+        "COLUMNS": "100",
+        "TERM": "xterm-256color",
+    }
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader", "add", str(feed)],
+        env=env,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    seen = b""
+    with suppress(OSError):  # the terminal is gone when the child has exited
+        while chunk := os.read(leader, 65536):
+            seen += chunk
+    assert child.wait(timeout=120) == 0, seen
+    os.close(leader)
+    screen = seen.decode("utf-8", "replace")
+    assert "Reading" in screen and "[bold]big[red].xml" in screen
+    assert re.search(r"\d+(\.\d+)?/\d+(\.\d+)? MB", screen), screen[-2000:]
+    assert "Added feed Big: 2,500 stories (2,500 new)." in screen
+
+
+titles = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30)
+
+
+@given(st.lists(st.tuples(titles, titles), min_size=1, max_size=8), st.integers(1, 3))
+def test_a_feed_streamed_in_batches_gives_what_it_gives_read_whole(
+    tmp_path_factory: pytest.TempPathFactory, entries: list[tuple[str, str]], batch: int
+) -> None:
+    items = "".join(
+        f"<item><title>{escape(title)}</title><guid>{number}</guid>"
+        f"<description>{escape(text)}</description></item>"
+        for number, (title, text) in enumerate(entries)
+    )
+    data = f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    path = tmp_path_factory.mktemp("feed") / "feed.xml"
+    path.write_bytes(data)
+    whole = parse_feed(data, str(path))
+    stream = stream_feed_file(path, batch=batch)
+    batches = list(stream)
+    assert all(len(b) <= batch for b in batches)
+    assert [a for b in batches for a in b] == whole.articles
+    assert (stream.title, stream.warnings) == (whole.title, whole.warnings)
