@@ -565,7 +565,7 @@ class _Articles:
         which the stream has read by the first entry."""
         source = self.source
         self.base = _web_url(self.header.link) or web_url(source)
-        self.fallback = clean_line(self.section or "") or plain_text(self.header.title) or "Feed"
+        self.fallback = clean_line(self.section or "") or plain_text(self.header.name) or "Feed"
 
     def make(self, entry: _Entry) -> Article | None:
         if not self.count and not self.skipped:
@@ -661,7 +661,7 @@ class FeedStream:
 
     @property
     def title(self) -> str:
-        return plain_text(self.header.title)
+        return plain_text(self.header.name)
 
     @property
     def link(self) -> str:
@@ -722,7 +722,7 @@ def open_feed(
     articles = _Articles(source, section, to_blocks, header)
 
     def whole(feed: _Feed) -> FeedStream:
-        header.title, header.link = feed.title, feed.link
+        header.name, header.link = feed.title, feed.link
         return FeedStream(
             source, iter(feed.entries), header, warnings, articles, total=total, batch=batch
         )

@@ -57,9 +57,9 @@ class Entry:
 
 @dataclass(slots=True)
 class Header:
-    """The feed's own title and link, filled in as the stream is read."""
+    """The feed's own title (``name``) and link, filled in as the stream is read."""
 
-    title: str = ""
+    name: str = ""
     link: str = ""
 
 
@@ -111,7 +111,7 @@ def iter_entries(handle: Readable, header: Header) -> Iterator[Entry]:
     parent = None
     for _, element in events:
         parent = element.getparent()
-        if not header.title and parent is not None:
+        if not header.name and parent is not None:
             _read_header(parent, header)
         yield _entry(element)
         # Drop the entry and whatever came before it; the header is read.
@@ -120,7 +120,7 @@ def iter_entries(handle: Readable, header: Header) -> Iterator[Entry]:
             while element.getprevious() is not None:
                 del parent[0]
     root = events.root
-    if not header.title and root is not None:
+    if not header.name and root is not None:
         _read_header(root, header)
 
 
@@ -131,8 +131,8 @@ def _read_header(parent: etree._Element, header: Header) -> None:
             _read_header(child, header)
         if name not in _FEED_FIELDS:
             continue
-        if name == "title" and not header.title:
-            header.title = _text(child)
+        if name == "title" and not header.name:
+            header.name = _text(child)
         elif name == "link" and not header.link:
             header.link = _link(child)
 
@@ -177,35 +177,54 @@ def _link(element: etree._Element) -> str:
     return (element.text or "").strip()
 
 
+# Entry field -> the local names of the elements it is taken from (the first wins).
+_FIELDS = {
+    "title": ("title",),
+    "link": ("link",),
+    "guid": ("guid", "id"),
+    "summary": ("description", "summary"),
+    "content": ("encoded", "content"),
+    "author": ("author", "creator"),
+    "published": ("pubdate", "published", "issued", "date"),
+    "updated": ("updated", "modified"),
+}
+_FIELD_OF = {name: key for key, names in _FIELDS.items() for name in names}
+_RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+
+
 def _entry(element: etree._Element) -> Entry:
-    entry = Entry()
-    published = updated = ""
+    found: dict[str, str] = {}
+    categories: list[str] = []
     for child in element:
         name = _local(child)
-        if name == "title":
-            entry.title = entry.title or _text(child)
-        elif name == "link":
-            entry.link = entry.link or _link(child)
-        elif name in ("guid", "id"):
-            entry.guid = entry.guid or (child.text or "").strip()
-        elif name in ("description", "summary"):
-            entry.summary = entry.summary or _text(child)
-        elif name in ("encoded", "content"):
-            entry.content = entry.content or _text(child)
-        elif name in ("author", "creator"):
-            entry.author = entry.author or _author(child)
-        elif name in ("pubdate", "published", "issued", "date"):
-            published = published or (child.text or "").strip()
-        elif name in ("updated", "modified"):
-            updated = updated or (child.text or "").strip()
+        key = _FIELD_OF.get(name)
+        if key is not None:
+            if key not in found:
+                found[key] = _value(key, child)
         elif name in ("category", "subject"):
-            term = child.get("term") or child.get("label") or child.text or ""
-            if term.strip():
-                entry.categories.append(term.strip())
-    if not entry.guid:
-        entry.guid = element.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or ""
-    entry.published = _date(published) or _date(updated)
-    return entry
+            term = (child.get("term") or child.get("label") or child.text or "").strip()
+            if term:
+                categories.append(term)
+    return Entry(
+        title=found.get("title", ""),
+        link=found.get("link", ""),
+        guid=found.get("guid") or element.get(_RDF_ABOUT) or "",
+        summary=found.get("summary", ""),
+        content=found.get("content", ""),
+        author=found.get("author", ""),
+        published=_date(found.get("published", "")) or _date(found.get("updated", "")),
+        categories=categories,
+    )
+
+
+def _value(key: str, element: etree._Element) -> str:
+    if key == "link":
+        return _link(element)
+    if key == "author":
+        return _author(element)
+    if key in ("title", "summary", "content"):
+        return _text(element)
+    return (element.text or "").strip()
 
 
 def _author(element: etree._Element) -> str:
