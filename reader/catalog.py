@@ -43,8 +43,6 @@ class Catalog(Protocol):
         """(section number, place in the section) of a story, or None."""
         ...
 
-    def first_id(self) -> str | None: ...
-
     def has(self, article_id: str) -> bool: ...
 
     def article(self, article_id: str) -> Article | None: ...
@@ -129,9 +127,6 @@ class MemoryCatalog:
 
     def locate(self, article_id: str) -> tuple[int, int] | None:
         return self._where.get(article_id)
-
-    def first_id(self) -> str | None:
-        return self._articles[0].id if self._articles else None
 
     def has(self, article_id: str) -> bool:
         return article_id in self._by_id
@@ -221,12 +216,6 @@ class LibraryCatalog:
             return None
         place = self._sections[number][1].position(article_id)
         return None if place is None else (number, place)
-
-    def first_id(self) -> str | None:
-        row = self.library.conn.execute(
-            "SELECT id FROM articles INDEXED BY articles_listing ORDER BY ordinal LIMIT 1"
-        ).fetchone()
-        return row[0] if row else None
 
     def has(self, article_id: str) -> bool:
         query = "SELECT 1 FROM articles WHERE id = ?"

@@ -81,7 +81,7 @@ async def test_sidebar_shows_dates_newest_first_and_o_switches_to_feed_order() -
         await pilot.pause()
         lines = sidebar_lines(app)
         assert titles(lines)[:4] == ["Shares rise", "Bonds fall", "Undated note", "Gold steady"]
-        assert cursor_title(screen(app).sidebar) == "Shares rise"  # the cursor kept its story
+        assert cursor_title(screen(app).sidebar) == "Bonds fall"  # the cursor kept its story
 
 
 async def test_braces_jump_between_sections_and_z_folds_one() -> None:
@@ -106,3 +106,11 @@ async def test_braces_jump_between_sections_and_z_folds_one() -> None:
         await pilot.pause()
         assert "Bonds fall" in "\n".join(sidebar_lines(app))
         assert cursor_title(sidebar) == "Bonds fall"
+
+
+async def test_the_first_start_opens_the_sidebars_first_story_the_newest() -> None:
+    app = NewsApp(dated())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert screen(app).story.article.title == "Bonds fall"
+        assert cursor_title(screen(app).sidebar) == "Bonds fall"

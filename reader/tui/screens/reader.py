@@ -150,7 +150,12 @@ class ReaderScreen(Screen[None]):
         self._count_read()
         # Where each story was left this run (None: the top), ahead of the store.
         self._places: dict[str, Place | None] = {}
-        first = state.last if state.last and catalog.has(state.last) else catalog.first_id()
+        self._sections = catalog.sections()
+        # The story open last, else the sidebar's first (newest first: not
+        # necessarily the library's first).
+        first = state.last if state.last and catalog.has(state.last) else None
+        if first is None:
+            first = next((items[0].id for _, items in self._sections if len(items)), None)
         self.first = catalog.article(first) if first else None
 
     # -- layout -----------------------------------------------------------------
@@ -158,7 +163,7 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             self._sidebar = sidebar = ArticleList(
-                self.catalog.sections(), locate=self.catalog.locate, id="sidebar"
+                self._sections, locate=self.catalog.locate, id="sidebar"
             )
             self._update_sidebar(sidebar)
             if self.first is not None:
