@@ -215,6 +215,11 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
     against ``base_url`` when it is an http(s) address."""
     if not html_text or not html_text.strip():
         return ""
+    # Escape sequences go whole before converting (the converter drops an ESC
+    # alone, leaving `]0;title` as text); JSON Feed's HTML gets here with them,
+    # past the byte-level cleaning of XML. Cleaned again after, for the
+    # character references the converter decodes.
+    html_text = _clean(html_text)
     options, visitor = _OPTIONS, None
     if _LINK_OR_IMAGE.search(html_text):
         visitor = _VISITOR

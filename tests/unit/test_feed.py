@@ -299,6 +299,18 @@ def test_json_feed() -> None:
     assert body(article) == "Hi **there**"
 
 
+def test_an_escape_sequence_in_a_json_feed_body_goes_whole() -> None:
+    """JSON carries ESC as `\\u001b`, past the byte-level cleaning of XML; the
+    HTML converter dropped the ESC alone and left `]0;retitled` as text."""
+    html = "<p>Before\x1b]0;retitled\x07 after \x1b[2Jend.</p>"
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [{"id": "1", "title": "T", "content_html": html}],
+    }
+    (article,) = parse_feed(json.dumps(doc).encode(), "x").articles
+    assert body(article) == "Before after end."
+
+
 def test_big_feed(tmp_path: Path) -> None:
     count = 2000
     paragraph = "<p>" + "Words of a generated story, " * 40 + "ending here.</p>"
