@@ -114,7 +114,9 @@ def problems(path: Path, relative: Path) -> list[str]:
     found = []
     for node in ast.walk(tree):
         where = f"{relative}:{getattr(node, 'lineno', 0)}"
-        if isinstance(node, ast.Assign | ast.AnnAssign):
+        # Only a widget, screen or app has these as Textual's; elsewhere a
+        # `.title` is a story's.
+        if isinstance(node, ast.Assign | ast.AnnAssign) and relative.parts[0] == "tui":
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if (
@@ -223,3 +225,9 @@ def test_what_is_safe_passes(tmp_path: Path, source: str) -> None:
     path = tmp_path / "new_widget.py"
     path.write_text(source)
     assert problems(path, Path("tui") / "widgets" / "new_widget.py") == []
+
+
+def test_a_title_outside_the_tui_is_data_not_textual(tmp_path: Path) -> None:
+    path = tmp_path / "feed.py"
+    path.write_text("entry.title = item.get('title')\n")
+    assert problems(path, Path("sources") / "feed.py") == []
