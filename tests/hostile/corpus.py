@@ -80,6 +80,7 @@ class Corpus:
     rss: str  # feed addresses on the allowed server
     atom: str
     json_feed: str
+    feed_files: tuple[Path, ...]  # the same feeds as files, which are read as a stream
     secret: str  # a file's words that must never be read into the library
 
 
@@ -340,6 +341,12 @@ def write(folder: Path, server: FeedServer, forbidden_base: str) -> Corpus:
     opml.write_text(_opml(routes), encoding="utf-8")
     # Raw escapes, which XML cannot hold: refused, naming the file.
     (folder / "broken \x1b]0;t\x07.opml").write_text(_opml(routes).replace("opml head", h("")))
+    feed_files = []
+    for route, name in (("/rss.xml", "rss \x1b[2J.xml"), ("/atom.xml", "atom [/].xml")):
+        feed_files.append(folder / name.replace("/", ""))
+        feed_files[-1].write_bytes(server.routes[route].body)
+    feed_files.append(folder / "feed.json")
+    feed_files[-1].write_bytes(server.routes["/feed.json"].body)
     return Corpus(
         folder=folder,
         dump=dump,
@@ -349,5 +356,6 @@ def write(folder: Path, server: FeedServer, forbidden_base: str) -> Corpus:
         rss=routes["rss"],
         atom=routes["atom"],
         json_feed=routes["json"],
+        feed_files=tuple(feed_files),
         secret="SECRETWORD",
     )

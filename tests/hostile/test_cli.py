@@ -177,6 +177,10 @@ def _run_everything(home: Path, allowed: FeedServer, elsewhere: FeedServer) -> S
             (0, ("add", corpus.json_feed)),
             (0, ("add", str(corpus.dump))),
             (0, ("add", str(corpus.markdown))),
+            *(
+                (0, ("add", str(path), "--section", f"file {n}"))
+                for n, path in enumerate(corpus.feed_files)
+            ),
             (2, ("add", allowed.url("/failing.xml"))),
             (2, ("add", allowed.url("/redirect-away.xml"))),
             (2, ("add", "http://x:abc/\x1b]0;t\x07")),
