@@ -323,14 +323,11 @@ def test_big_feed(tmp_path: Path) -> None:
     )
     path = tmp_path / "big.xml"
     path.write_text(f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>')
-    started = time.monotonic()
     result = read_feed_file(path)
-    elapsed = time.monotonic() - started
     assert len(result.articles) == count
     assert len({a.id for a in result.articles}) == count
     assert {a.section for a in result.articles} == {f"Section {n}" for n in range(5)}
     assert len(result.articles[-1].blocks) == 6
-    assert elapsed < 10  # about 1 s here; a generous bound against a quadratic slip
 
 
 def test_huge_entry_is_not_quadratic() -> None:

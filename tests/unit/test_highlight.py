@@ -108,7 +108,7 @@ def test_a_pattern_that_runs_out_of_time_on_a_story_is_turned_off_not_hung_on() 
     assert highlighter.too_slow == [slow]
     started = time.monotonic()
     assert highlighter.count((text + " ") * 100) == 100
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 3  # a hundred budgets would be 100 times one
 
 
 @pytest.mark.parametrize("word", ["", "   "])
