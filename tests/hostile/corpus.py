@@ -80,6 +80,7 @@ class Corpus:
     rss: str  # feed addresses on the allowed server
     atom: str
     json_feed: str
+    encoded: tuple[str, ...]  # the RSS feed in UTF-16 and UTF-7
     feed_files: tuple[Path, ...]  # the same feeds as files, which are read as a stream
     secret: str  # a file's words that must never be read into the library
 
@@ -208,6 +209,19 @@ def serve(server: FeedServer, forbidden_base: str) -> dict[str, str]:
             etag='"\x1b]0;etag\x07"',
             last_modified="\x1b[2J Mon, 30 Nov 2026",
         ),
+        # The same items in encodings where ESC is not the byte 0x1b (UTF-16) or
+        # is letters until decoded (UTF-7): cleaning has to come after decoding.
+        **{
+            name: server.serve(
+                f"/{name}.xml",
+                _rss(base, forbidden_base)
+                .decode()
+                .replace("rss ", f"{name} ")
+                .replace('encoding="UTF-8"', f'encoding="{name.upper()}"')
+                .encode(name),
+            )
+            for name in ("utf-16", "utf-7")
+        },
         "page": server.serve("/page.html", _page(), content_type="text/html"),
         # A failing feed whose reason and headers are hostile.
         "failing": server.serve(
@@ -356,6 +370,7 @@ def write(folder: Path, server: FeedServer, forbidden_base: str) -> Corpus:
         rss=routes["rss"],
         atom=routes["atom"],
         json_feed=routes["json"],
+        encoded=(routes["utf-16"], routes["utf-7"]),
         feed_files=tuple(feed_files),
         secret="SECRETWORD",
     )

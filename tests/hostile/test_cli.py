@@ -175,6 +175,7 @@ def _run_everything(home: Path, allowed: FeedServer, elsewhere: FeedServer) -> S
         [
             (0, ("add", corpus.atom)),
             (0, ("add", corpus.json_feed)),
+            *((0, ("add", url)) for url in corpus.encoded),
             (0, ("add", str(corpus.dump))),
             (0, ("add", str(corpus.markdown))),
             *(
@@ -281,6 +282,8 @@ def test_markup_is_shown_literally_and_no_printable_word_is_lost(session: Sessio
     shown = b"".join(run.out for run in session.news.runs if run.args[0] in ("list", "show"))
     for marker in MARKERS:
         assert marker.encode() in shown, marker
+    for name in ("rss", "utf-16", "utf-7", "atom", "json", "dump", "front", "markdown"):
+        assert f"{name} ".encode() in shown, f"the {name} source's stories are listed"
     show = [run for run in session.news.runs if run.args[0] == "show" and run.status == 0]
     assert show and all(b"bolded" in run.out for run in show if b"Plain" not in run.out)
 
