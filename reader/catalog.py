@@ -89,9 +89,9 @@ def source_name(source: str) -> str:
     (never the bundled seed's path inside the install), an address as it is."""
     if source.startswith("<") and source.endswith(">"):
         return ""  # a stand-in, such as "<dump>" for text given without a file
-    if "://" in source or "/" not in source:
-        return source
-    return PurePath(source).stem or source
+    if "://" not in source and "/" in source:
+        source = PurePath(source).stem or source
+    return shown_line(source)  # a file's name is untrusted text too
 
 
 def article_text(article: Article) -> str:
@@ -236,7 +236,7 @@ class LibraryCatalog:
         if row is None:
             return Origin("")
         title, location, page_body = row
-        return Origin(shown_line(title or source_name(location)), bool(page_body))
+        return Origin(shown_line(title) if title else source_name(location), bool(page_body))
 
     def entries(self) -> Sequence[Entry]:
         return self.library.listing()
