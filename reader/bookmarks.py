@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -177,6 +177,29 @@ class Bookmarks(Document[Value]):
                 value[article_id] = replace(bookmark, note=note)
 
         self._change(op)
+
+    def rekey(self, moves: Mapping[str, str]) -> int:
+        """Move each bookmark kept on an old id in `moves` to the story's new
+        id, with its date and note, in its place in the file; how many moved.
+        A bookmark already on the new id is kept instead. Saved at once (raises
+        StoreError); replayed on another process's copy it does the same."""
+        found = {old: new for old, new in moves.items() if old in self._value}
+        if not found:
+            return 0
+
+        def op(value: Value) -> None:
+            rebuilt: Value = {}
+            for key, bookmark in value.items():
+                new = found.get(key)
+                if new is None:
+                    rebuilt.setdefault(key, bookmark)
+                elif new not in value:
+                    rebuilt[new] = replace(bookmark, article_id=new)
+            value.clear()
+            value.update(rebuilt)
+
+        self._change(op)
+        return len(found)
 
     def export_json(self) -> str:
         """The same format as the file, newest first, so `import_file` reads it."""

@@ -59,6 +59,10 @@ class Catalog(Protocol):
         """Every story in reading order (for the command line)."""
         ...
 
+    def updated_ids(self) -> frozenset[str]:
+        """The stories whose title or text changed after they were first stored."""
+        ...
+
     def searcher(self) -> Searcher:
         """Made on first use (from a worker thread): the index may take a moment."""
         ...
@@ -147,6 +151,9 @@ class MemoryCatalog:
 
     def entries(self) -> Sequence[Entry]:
         return self._articles
+
+    def updated_ids(self) -> frozenset[str]:
+        return frozenset(a.id for a in self._articles if a.updated)
 
     def searcher(self) -> Searcher:
         """The index is built on the calling (worker) thread by a connection
@@ -240,6 +247,9 @@ class LibraryCatalog:
 
     def entries(self) -> Sequence[Entry]:
         return self.library.listing()
+
+    def updated_ids(self) -> frozenset[str]:
+        return self.library.updated_ids()
 
     def searcher(self) -> Searcher:
         with self._lock:

@@ -109,6 +109,12 @@ class Article:
     # library parses the stored Markdown into blocks when a story is opened.
     markdown: str = ""
     text: str = ""  # the body's plain text, for the index and snippets
+    # A feed story's own key within its feed (see `entry_key`): how a refresh
+    # finds the stored story again, whatever its title now says. "" elsewhere.
+    feed_key: str = ""
+    # The story's title or text changed after it was first stored (a feed
+    # edited the entry); read state, bookmark and note were kept.
+    updated: bool = False
 
     @property
     def reading_minutes(self) -> int:
@@ -136,6 +142,26 @@ def article_id(section: str, title: str, salt: str = "") -> str:
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
+def entry_key(guid: str, link: str, title: str, published: str) -> str:
+    """A feed entry's key within its feed: its guid (RSS) or id (Atom, JSON
+    Feed), else its link, else its title and date. The kind is part of the key,
+    so a guid that happens to equal another entry's link is still apart."""
+    if guid:
+        return "guid:" + guid
+    if link:
+        return "link:" + link
+    return f"title:{title}\x1f{published}"
+
+
+def feed_story_id(feed: str, key: str) -> str:
+    """A feed story's id: its `entry_key` scoped by its feed (the source's
+    address), so an edited headline keeps the id (and the story's read state,
+    bookmark and note), and two feeds with the same headline never share one.
+    Dump and Markdown stories keep `article_id`."""
+    joined = "\x1f".join(("feed", feed, key))
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
 def make_article(
     section: str,
     title: str,
@@ -149,6 +175,7 @@ def make_article(
     id: str | None = None,
     markdown: str = "",
     text: str = "",
+    feed_key: str = "",
 ) -> Article:
     """An article with its word count. With no blocks, `markdown` is the body
     and `text` its plain text as `markdown.markdown_to_text` gives it (made here
@@ -176,4 +203,5 @@ def make_article(
         words=words,
         markdown=markdown,
         text=text,
+        feed_key=feed_key,
     )

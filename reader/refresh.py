@@ -303,6 +303,8 @@ class _Refresh:
                 # changing the override moves stories rather than duplicating them.
                 override = source.section_override
                 articles = [dataclasses.replace(a, section=override) for a in articles]
+            # A story stored before keeps its id (found by the entry's key).
+            articles = self.library.resolve_ids(source.id, articles)
             known = self.library.known_ids(a.id for a in articles)
             changed += self.library.upsert_articles(source.id, articles)
             unknown = [a for a in articles if a.id not in known]

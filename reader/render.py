@@ -167,6 +167,8 @@ def article_parts(
         items.append(Text(article.published[:10], style=p.muted))
     if full_text:
         items.append(Text("full text", style=p.muted))
+    if article.updated:  # the feed edited it after it was first stored
+        items.append(Text("updated", style=f"bold {p.accent}"))
     meta = Meta(items, Text("  ·  ", style=p.muted))
     yield HEAD, meta
     if note is not None:

@@ -19,6 +19,7 @@ when the user leaves a story and when the app exits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,36 @@ class ReadingState(Document[Value]):
                 value.places[article_id] = place
 
         self._change(op, key=("place", article_id), save=False)
+
+    def story_ids(self) -> set[str]:
+        """Every story this file keeps something on: read, a place, the last."""
+        value = self._value
+        ids = value.read | value.positions.keys() | value.places.keys()
+        return ids | {value.last} if value.last else ids
+
+    def rekey(self, moves: Mapping[str, str]) -> int:
+        """Carry what is kept on each old id in `moves` (read, its place, last
+        story) to the story's new id; how many ids moved. What the new id has
+        already is kept. Saved at once (raises StoreError); replaying it on
+        another process's copy does the same."""
+        found = {old: new for old, new in moves.items() if old in self.story_ids()}
+        if not found:
+            return 0
+
+        def op(value: Value) -> None:
+            for old, new in found.items():
+                if old in value.read:
+                    value.read.discard(old)
+                    value.read.add(new)
+                if (line := value.positions.pop(old, None)) is not None:
+                    value.positions.setdefault(new, line)
+                if (place := value.places.pop(old, None)) is not None:
+                    value.places.setdefault(new, place)
+                if value.last == old:
+                    value.last = new
+
+        self._change(op)
+        return len(found)
 
     @property
     def last(self) -> str | None:

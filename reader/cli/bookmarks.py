@@ -26,7 +26,7 @@ from reader.config import Config
 from reader.sanitize import clean
 
 if TYPE_CHECKING:
-    from reader.bookmarks import Bookmark
+    from reader.bookmarks import Bookmark, Bookmarks
 
 MISSING = "missing"
 
@@ -57,8 +57,8 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         added = store.import_file(args.file)
         print(f"{added} bookmark{'s' if added != 1 else ''} added, {len(store)} in all")
         return 0
+    missing = _missing(store, config)
     marks = store.all()
-    missing = _missing(marks, config)
     if args.json:
         print_json([{**b.to_json(), MISSING: b.article_id in missing} for b in marks])
         return 0
@@ -66,10 +66,12 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
     return 0
 
 
-def _missing(marks: Sequence[Bookmark], config: Config) -> set[str]:
+def _missing(store: Bookmarks, config: Config) -> set[str]:
     """The ids of bookmarked stories the library no longer holds. A library
-    that cannot be opened is named, and then nothing is called missing."""
-    if not marks:
+    that cannot be opened is named, and then nothing is called missing.
+    Opening it may move bookmarks to stories' new ids (`reader.identity`),
+    so the store is read again after."""
+    if not len(store):
         return set()
     try:
         catalog = open_catalog([], config)
@@ -77,7 +79,8 @@ def _missing(marks: Sequence[Bookmark], config: Config) -> set[str]:
         print(f"news: warning: {clean(str(exc))}", file=sys.stderr)
         return set()
     try:
-        return {b.article_id for b in marks if not catalog.has(b.article_id)}
+        store.load()
+        return {b.article_id for b in store.all() if not catalog.has(b.article_id)}
     finally:
         catalog.close()
 

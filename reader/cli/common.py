@@ -200,6 +200,8 @@ def open_catalog(
     bundled news the first time)."""
     if paths:
         return MemoryCatalog(load_articles(paths, config, warnings))
+    from reader.atomic import StoreError
+    from reader.identity import carry_marks
     from reader.library.articles import Library
 
     try:
@@ -207,4 +209,11 @@ def open_catalog(
         library.ensure_seeded(seed_paths(), config.sections)
     except LibraryError as exc:
         raise UserError(str(exc)) from None
+    try:
+        carry_marks(library)  # bookmarks and reading state follow stories given new ids
+    except StoreError as exc:
+        if warnings is None:
+            print(f"news: warning: {exc}", file=sys.stderr)
+        else:
+            warnings.append(str(exc))
     return LibraryCatalog(library)

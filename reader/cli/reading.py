@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,15 @@ def cmd_list(argv: list[str], config: Config) -> int:
     catalog = open_catalog(args.paths, config)
     entries = list(catalog.entries())
     if args.json:
+        from reader.bookmarks import Bookmarks
+        from reader.state import ReadingState
+
+        state, bookmarks = ReadingState(), Bookmarks()
+        for store in (state, bookmarks):
+            store.load()
+            if store.problem:
+                print(f"news: warning: {store.problem}", file=sys.stderr)
+        read, updated = state.read_ids(), catalog.updated_ids()
         rows = [
             {
                 "id": e.id,
@@ -65,6 +75,9 @@ def cmd_list(argv: list[str], config: Config) -> int:
                 "reading_minutes": max(1, round(e.words / WORDS_PER_MINUTE)),
                 "source": e.source,
                 "published": e.published,
+                "read": e.id in read,
+                "bookmarked": e.id in bookmarks,
+                "updated": e.id in updated,
             }
             for e in entries
         ]

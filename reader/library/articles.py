@@ -13,13 +13,13 @@ import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import LibraryConnection, open_library, transaction
-from reader.model import Article, Block, BlockKind, Inline, Mark, count_words
+from reader.model import Article, Block, BlockKind, Inline, Mark, count_words, feed_story_id
 from reader.sanitize import UNSAFE, shown_line
 
 # Imported where first used: a start-up that reads one story from a library
@@ -87,7 +87,7 @@ _UPDATABLE = frozenset(
 )
 _ARTICLE_COLUMNS = (
     "id, source_id, ordinal, section, section_id, title, standfirst, url, author, "
-    "published, fetched, words, body, text, outline"
+    "published, fetched, words, body, text, outline, feed_key"
 )
 # On conflict only a story that changed is written again: re-importing a dump
 # rewrites nothing and touches no index entry. A body fetched in full from the
@@ -103,11 +103,15 @@ _CHANGED = " OR ".join(
         "url",
         "author",
         "published",
+        "feed_key",
     )
 )
 _BODY_CHANGED = "words IS NOT excluded.words OR body IS NOT excluded.body"
+# A story stored before whose title or text is not what it was is marked
+# updated (a body fetched from the page is kept, so the feed's cannot change it).
+_EDITED = "title IS NOT excluded.title OR (NOT page_body AND body IS NOT excluded.body)"
 _UPSERT = f"""
-    INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({", ".join("?" * 15)})
+    INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({", ".join("?" * 16)})
     ON CONFLICT (id) DO UPDATE SET
         source_id = excluded.source_id, section = excluded.section,
         section_id = excluded.section_id, title = excluded.title,
@@ -116,7 +120,9 @@ _UPSERT = f"""
         words = CASE WHEN page_body THEN words ELSE excluded.words END,
         body = CASE WHEN page_body THEN body ELSE excluded.body END,
         text = CASE WHEN page_body THEN text ELSE excluded.text END,
-        outline = CASE WHEN page_body THEN outline ELSE excluded.outline END
+        outline = CASE WHEN page_body THEN outline ELSE excluded.outline END,
+        feed_key = excluded.feed_key,
+        updated = CASE WHEN {_EDITED} THEN 1 ELSE updated END
     WHERE {_CHANGED} OR (NOT page_body AND ({_BODY_CHANGED}))
 """
 
@@ -411,6 +417,8 @@ class Library:
         (`set_page_body`) stays. An article without blocks but with `markdown`
         is stored as that Markdown, unparsed (see `model.Article`)."""
         fetched = fetched or utc_now()
+        if isinstance(articles, Sequence):
+            articles = self.resolve_ids(source_id, articles)
         big = isinstance(articles, Sized) and len(articles) >= _BIG_BATCH
         if big:
             (cache,) = self.conn.execute("PRAGMA cache_size").fetchone()
@@ -423,6 +431,72 @@ class Library:
         finally:
             if big:
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")  # and the memory back
+
+    def resolve_ids(self, source_id: int, articles: Sequence[Article]) -> list[Article]:
+        """The articles with the ids the library knows them by: a feed story
+        (one with a `feed_key`) stored before keeps its id, whatever its title
+        says now; a new one gets `feed_story_id` scoped by the source's own
+        address, so a feed that redirects elsewhere, or two feeds with the same
+        headline, never change or share an id. Others are left as they are.
+
+        Stories stored before version 5 of the schema have no key (their ids
+        were made from their link, or title and date, when it was added: see
+        `db._v5_feed_identity`); such a story is found by its link, else by its
+        title and date, and its key is stored here (the id stays), so it is
+        found by the key from then on and its text is not changed by this."""
+        if not any(a.feed_key for a in articles):
+            return list(articles)
+        source = self.source(source_id)
+        scope = source.location if source is not None else ""
+        # Both through the index on (source_id, feed_key): a feed read as a
+        # stream asks for each batch, so the source's other rows are not read.
+        stored: dict[str, str] = {}
+        keys = list(dict.fromkeys(a.feed_key for a in articles if a.feed_key))
+        for start in range(0, len(keys), _IDS_PER_QUERY):
+            chunk = keys[start : start + _IDS_PER_QUERY]
+            stored.update(
+                self.conn.execute(
+                    "SELECT feed_key, id FROM articles WHERE source_id = ?"
+                    f" AND feed_key IN ({', '.join('?' * len(chunk))})",
+                    (source_id, *chunk),
+                )
+            )
+        by_link: dict[str, str] = {}
+        by_title: dict[tuple[str, str], str] = {}
+        rows = self.conn.execute(
+            "SELECT id, url, title, published FROM articles"
+            " WHERE source_id = ? AND feed_key = ''",
+            (source_id,),
+        )
+        for ident, url, title, published in rows:
+            if url:
+                by_link.setdefault(url, ident)
+            by_title.setdefault((title, published), ident)
+        claimed: set[str] = set()
+        adopted: list[tuple[str, str]] = []
+        resolved: list[Article] = []
+        for article in articles:
+            if not article.feed_key:
+                resolved.append(article)
+                continue
+            found = stored.get(article.feed_key)
+            if found is None and (by_link or by_title):
+                found = by_link.get(article.url) if article.url else None
+                if found is None or found in claimed:
+                    found = by_title.get((article.title, article.published))
+                if found in claimed:
+                    found = None
+                if found is not None:
+                    adopted.append((article.feed_key, found))
+            ident = found or feed_story_id(scope, article.feed_key)
+            claimed.add(ident)
+            resolved.append(article if article.id == ident else replace(article, id=ident))
+        if adopted:
+            with transaction(self.conn):
+                self.conn.executemany(
+                    "UPDATE articles SET feed_key = ? WHERE id = ? AND feed_key = ''", adopted
+                )
+        return resolved
 
     def _upsert(self, source_id: int, articles: Iterable[Article], fetched: str) -> int:
         conn = self.conn
@@ -445,6 +519,7 @@ class Library:
                     fetched,
                     article.words,
                     *_body(article),
+                    article.feed_key,
                 )
                 for ordinal, article in enumerate(articles, start=last + 1)
             )
@@ -525,14 +600,14 @@ class Library:
         parsed from its Markdown now."""
         row = self.conn.execute(
             "SELECT a.id, a.section, a.title, a.body, s.location, a.standfirst, a.url,"
-            " a.author, a.published, a.words, a.text, a.outline FROM articles a"
+            " a.author, a.published, a.words, a.text, a.outline, a.updated FROM articles a"
             " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             return None
         id_, section, title, body, source, standfirst, url, author, published, words = row[:10]
-        text, shape = row[10:]
+        text, shape, updated = row[10:]
         blocks = from_outline(text, shape) if shape is not None else None
         if blocks is not None and _unsafe(blocks):
             blocks = None  # a library made elsewhere: the Markdown is read cleaned
@@ -551,6 +626,7 @@ class Library:
             author=shown_line(author),
             published=shown_line(published),
             words=words,
+            updated=bool(updated),
         )
 
     def rebuild_index(self) -> None:
@@ -558,6 +634,39 @@ class Library:
         `upsert_articles`, which alone indexes new rows."""
         with transaction(self.conn):
             self.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
+    def updated_ids(self) -> frozenset[str]:
+        """The stories marked updated: their title or text changed after they
+        were first stored."""
+        rows = self.conn.execute("SELECT id FROM articles WHERE updated")
+        return frozenset(row[0] for row in rows)
+
+    def moved_ids(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Of these ids, those a migration gave a story a new id in place of
+        (see `db._v5_feed_identity`), each with its new id."""
+        ids = list(dict.fromkeys(article_ids))
+        moves: dict[str, str] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            rows = self.conn.execute(
+                f"SELECT old, new FROM id_moves WHERE old IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            moves.update(rows)
+        return moves
+
+    def has_moved_ids(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM id_moves LIMIT 1").fetchone() is not None
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])

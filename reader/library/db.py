@@ -6,7 +6,7 @@ transaction. `PRAGMA user_version` counts the migrations applied; each runs in
 its own transaction, so a library is always at one version or the next, never
 half-way, and a library made by a newer reader is refused rather than damaged.
 
-Schema (version 4):
+Schema (version 5):
 
     meta      key → value: which bundled seeds were imported, so a seed the user
               removed does not come back
@@ -24,7 +24,13 @@ Schema (version 4):
               (the blocks without their text, as JSON, for stories stored as
               blocks: with `text` they give the blocks back without parsing the
               Markdown, which spares opening a story the import of markdown-it;
-              NULL for bodies stored as Markdown, which are parsed)
+              NULL for bodies stored as Markdown, which are parsed), feed_key
+              (a feed story's `model.entry_key`, by which a refresh finds it
+              again; '' for other stories, and for feed stories stored before
+              version 5 until their feed is refreshed), updated (1 once a
+              story's title or text changed after it was first stored)
+    id_moves  old → new: the ids version 5 gave feed stories in place of the
+              old ones, so bookmarks and reading state can follow them
     articles_fts  FTS5 over title, standfirst, text and section_id, with
               `content='articles'`: the index stores no second copy of the text.
 
@@ -57,6 +63,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader.config import data_dir
+from reader.model import entry_key, feed_story_id
 
 __all__ = [
     "LIBRARY_ENV",
@@ -245,6 +252,43 @@ def _v4_outlines(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN outline TEXT")
 
 
+def _v5_feed_identity(conn: sqlite3.Connection) -> None:
+    # A feed story's id was a hash of its section and title (with its guid or
+    # link), so an edited headline made a new unread story. From here it is
+    # `model.feed_story_id`: the entry's key (`model.entry_key`: guid, else
+    # link, else title and date) scoped by the feed's address, and the key is
+    # stored so a refresh finds the story again by it. The guid was never
+    # stored, so a story here gets the id its link gives (else its title and
+    # date) and no key; the next refresh of its feed finds it by that link (or
+    # title and date) and stores the entry's key (`Library.resolve_ids`), the
+    # id staying. Each id given up is kept in id_moves, so the marks that
+    # bookmarks.json and state.json keep on it can follow (`reader.identity`).
+    conn.execute("ALTER TABLE articles ADD COLUMN feed_key TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "ALTER TABLE articles ADD COLUMN updated INTEGER NOT NULL DEFAULT 0"
+        " CHECK (updated IN (0, 1))"
+    )
+    # How `Library.resolve_ids` finds a feed's stories by their keys.
+    conn.execute("CREATE INDEX articles_by_feed_key ON articles (source_id, feed_key)")
+    conn.execute("CREATE TABLE id_moves (old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID")
+    rows = conn.execute(
+        "SELECT a.seq, a.id, a.url, a.title, a.published, s.location FROM articles a"
+        " JOIN sources s ON s.id = a.source_id WHERE s.kind = 'feed' ORDER BY a.seq"
+    ).fetchall()
+    taken: set[str] = set()
+    moves: list[tuple[str, str, int]] = []
+    for seq, old, url, title, published, location in rows:
+        key = entry_key("", url, title, published)
+        new = feed_story_id(location, key)
+        if new in taken:  # the same link twice in one feed: kept apart, as the parser does
+            new = feed_story_id(location, f"{key}\x1f{seq}")
+        taken.add(new)
+        if new != old:
+            moves.append((new, old, seq))
+    conn.executemany("UPDATE articles SET id = ? WHERE seq = ?", ((n, q) for n, _, q in moves))
+    conn.executemany("INSERT INTO id_moves (old, new) VALUES (?, ?)", ((o, n) for n, o, _ in moves))
+
+
 # Append only: a migration that has shipped is never edited, since libraries
 # out there have already run it.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -252,6 +296,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v2_search,
     _v3_page_bodies,
     _v4_outlines,
+    _v5_feed_identity,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -32,8 +32,11 @@ Entries become articles:
   Markdown it has just written (see ``model.Article``);
 * url: the entry's link, resolved against the feed, kept only if http(s);
 * published: ISO 8601 in UTC (``2026-06-21T12:30:00Z``);
-* id: ``article_id(section, title, salt=guid or link)``, so a refresh of the
-  same entry keeps its id and with it bookmarks and reading state.
+* id: ``feed_story_id(source, key)``, where the key (``model.entry_key``) is
+  the entry's guid or id, else its link, else its title and date: a refresh
+  of the same entry keeps its id, and with it bookmarks and reading state,
+  even when its headline was edited. The library scopes it by the source's
+  own address and finds stored stories by the key (``Library.resolve_ids``).
 
 HTML to Markdown drops scripts, styles, iframes, forms, embedded objects and
 tracking pixels (1x1 images and images from known trackers); links stay, but
@@ -61,7 +64,7 @@ from lxml import etree
 from markdown_it import MarkdownIt
 
 from reader.markdown import markdown_to_text
-from reader.model import Article, Block, BlockKind, article_id, make_article
+from reader.model import Article, Block, BlockKind, entry_key, feed_story_id, make_article
 from reader.sanitize import UNSAFE, clean, clean_line
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries
@@ -585,11 +588,11 @@ class _Articles:
             self.skipped += 1
             return None
         name = _section(entry, self.fallback)
-        salt = clean_line(entry.guid) or url
-        ident = article_id(name, title, salt)
-        if ident in self.seen:  # the same entry twice in one feed: keep both, apart
-            ident = article_id(name, title, f"{salt}\x1f{self.count}")
-        self.seen.add(ident)
+        published = _utc(entry.published)
+        key = entry_key(clean_line(entry.guid), url, title, published)
+        if key in self.seen:  # the same entry twice in one feed: keep both, apart
+            key = f"{key}\x1f{self.count}"
+        self.seen.add(key)
         self.count += 1
         return make_article(
             name,
@@ -599,8 +602,9 @@ class _Articles:
             standfirst=_standfirst(entry),
             url=url,
             author=_author(entry.author),
-            published=_utc(entry.published),
-            id=ident,
+            published=published,
+            id=feed_story_id(self.source, key),
+            feed_key=key,
             markdown=markdown if to_blocks is None else "",
             text=markdown_to_text(markdown) if to_blocks is None and markdown else "",
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.model import Article, Block, BlockKind, article_id
+from reader.model import Article, Block, BlockKind, feed_story_id
 from reader.sources.feed import (
     FeedError,
     FeedResult,
@@ -58,7 +58,8 @@ def test_rss2() -> None:
     assert giga.author == "Jane Roe"
     assert giga.published == "2026-06-21T12:30:00Z"  # +0200 in the feed
     assert giga.source == "rss2.xml"
-    assert giga.id == article_id("Factories", "Giga factory doubles output", "motors-1001")
+    assert giga.feed_key == "guid:motors-1001"
+    assert giga.id == feed_story_id("rss2.xml", "guid:motors-1001")
     assert body(giga).startswith("The plant now makes **twice** as many cars")
     # a relative link in the content resolves against the entry's address
     assert "[the earlier story](https://motors.example.org/2026/05/shift)" in body(giga)

@@ -157,9 +157,14 @@ def test_migration_keeps_stories(tmp_path: Path) -> None:
     )
     old.close()
     conn = open_library(path)
-    assert user_version(conn) == SCHEMA_VERSION == 4
-    row = conn.execute("SELECT page_body, outline FROM articles WHERE id = 'a1'").fetchone()
-    assert row == (0, None)  # no outline: read from its Markdown
+    assert user_version(conn) == SCHEMA_VERSION == 5
+    # A feed story: version 5 gave it an id from its feed (its title and date
+    # here, having no link), and kept the old one beside it.
+    (new,) = conn.execute("SELECT new FROM id_moves WHERE old = 'a1'").fetchone()
+    row = conn.execute(
+        "SELECT page_body, outline, title FROM articles WHERE id = ?", (new,)
+    ).fetchone()
+    assert row == (0, None, "Old story")  # no outline: read from its Markdown
     assert ("hashsize", 16777216) in conn.execute("SELECT k, v FROM articles_fts_config").fetchall()
     conn.close()
 
