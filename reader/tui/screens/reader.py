@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -197,7 +198,7 @@ class ReaderScreen(Screen[None]):
         if self.first is not None:
             # The story shown at start is being read, as one opened is: marked
             # so, and `.` does not come back to it.
-            self._set_read(self.first, True)
+            self._set_read(self.first, True, save_later=True)
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self._mount_extras)
         if self.keywords:
@@ -278,14 +279,21 @@ class ReaderScreen(Screen[None]):
             key = section.casefold()
             self._read_counts[key] = self._read_counts.get(key, 0) + count
 
-    def _set_read(self, article: Article, read: bool) -> None:
+    def _set_read(self, article: Article, read: bool, *, save_later: bool = False) -> None:
+        """Mark a story read or unread on screen now, and in the store behind
+        (after the next frame with `save_later`: at start-up, the first frame
+        does not share the machine with a file being written and synced)."""
         if (article.id in self._read) == read:
             return
         (self._read.add if read else self._read.discard)(article.id)
         key = article.section.casefold()
         self._read_counts[key] = self._read_counts.get(key, 0) + (1 if read else -1)
         self._update_marks()
-        self.saver.submit(self.state.mark_read, article.id, read)
+        save = partial(self.saver.submit, self.state.mark_read, article.id, read)
+        if save_later:
+            self.call_after_refresh(save)
+        else:
+            save()
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
