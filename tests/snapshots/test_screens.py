@@ -78,3 +78,25 @@ def test_image_lines_and_link_markers_light_theme(snap_compare: Callable[..., bo
     )
     story = make_article("News", "Pictures and links", body, "t", url="https://e.org/story")
     assert snap_compare(NewsApp([story]), terminal_size=(100, 24), press=["t"])
+
+
+def test_sidebar_dates_newest_first_and_a_folded_section(snap_compare) -> None:
+    # Dates at the right of each title, newest first; Energy folded to its header.
+    from datetime import date
+
+    from reader.model import Block, BlockKind, make_article
+
+    year = date.today().year  # "5 Nov" this year, whichever year the test runs in
+    stories = [
+        ("Markets", "Shares rise on hopes of a rate cut", f"{year}-03-01T09:00:00Z"),
+        ("Markets", "Bonds fall", f"{year}-11-05T09:00:00Z"),
+        ("Markets", "Gold steady", "2019-12-30T09:00:00Z"),
+        ("Energy", "Wind record in the north", f"{year}-02-01T09:00:00Z"),
+        ("Energy", "Solar farm opens", f"{year}-04-02T09:00:00Z"),
+    ]
+    articles = [
+        make_article(s, t, [Block(BlockKind.PARAGRAPH, f"The story of {t}.")], "wire.xml",
+                     published=d)
+        for s, t, d in stories
+    ]  # fmt: skip
+    assert snap_compare(NewsApp(articles), terminal_size=(80, 24), press=["}", "z"])
