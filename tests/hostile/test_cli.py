@@ -222,6 +222,11 @@ def _run_everything(home: Path, allowed: FeedServer, elsewhere: FeedServer) -> S
             (0, ("doctor",)),
             (0, ("list", str(corpus.dump))),
             (0, ("search", "bolded", str(corpus.dump))),
+            *(
+                (0, ("show", s["id"], str(corpus.dump)))
+                for s in stories
+                if s["title"].startswith("dump ")
+            ),
             (2, ("import-opml", str(corpus.folder / "broken \x1b]0;t\x07.opml"))),
             (2, ("show", "\x1b]0;no such id\x07[/]")),
             *((0, ("show", story["id"])) for story in stories),

@@ -12,6 +12,7 @@ toast whose text is an action does nothing (the app is still running).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from hostile.corpus import HOSTILE, Corpus, forbidden, h, write
 from reader.catalog import LibraryCatalog
 from reader.cli import main
 from reader.cli.common import open_catalog
-from reader.config import load_config
+from reader.config import data_dir, load_config
 from reader.library.articles import Library
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -48,6 +49,21 @@ def corpus(tmp_path: Path) -> Iterator[tuple[Corpus, Path, FeedServer, FeedServe
         opened = Library.open(library)
         opened.add_source("feed", allowed.url("/failing.xml"), title=FAILING_TITLE)
         opened.close()
+        # A state file from elsewhere: hostile ids, theme and places far off.
+        ids = [row.id for row in Library.open(library).rows()]
+        (data_dir() / "state.json").write_text(
+            json.dumps(
+                {
+                    "version": 1,
+                    "read": [h("read"), *ids[::2]],
+                    "positions": {ids[1]: 10**15, h("id"): 3},
+                    "places": {ids[3]: [10**9, -5], ids[5]: [-1, 10**12]},
+                    "last": ids[-1],
+                    "theme": h("theme"),
+                    "other_theme": "[@click=app.quit]",
+                }
+            )
+        )
         yield corpus, library, allowed, elsewhere
 
 
@@ -69,9 +85,11 @@ async def test_files_given_to_news_and_their_warnings_show_as_text(
         shown = " ".join(t.render().plain for t in toasts(app))
         assert "[bold]dump[link=x]" in shown, shown
         problems = screen_problems(app, "warning")
-        await pilot.press("right_square_bracket")
-        await pilot.pause()
-        problems += screen_problems(app, "second story")
+        await pilot.press("g", "enter", "escape")
+        for n in range(4):  # each of the dump's stories, with its file's name
+            await pilot.pause()
+            problems += screen_problems(app, f"story {n}")
+            await pilot.press("right_square_bracket")
         assert app.is_running
     assert problems == [], "\n".join(problems)
 
