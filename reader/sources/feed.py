@@ -68,7 +68,7 @@ from reader.model import Article, Block, BlockKind, entry_key, feed_story_id, ma
 from reader.sanitize import UNSAFE, clean, clean_line
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries
-from reader.sources.local import LocalFileError, open_local
+from reader.sources.local import LocalFileError, describe_size, open_local
 from reader.urls import CLICK_SCHEMES, FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
 
 if TYPE_CHECKING:
@@ -76,6 +76,9 @@ if TYPE_CHECKING:
 
 STANDFIRST_MAX_WORDS = 60
 MAX_FEED_FILE_BYTES = 1024 * 2**20  # a feed on disk: 100,000 entries are about 400 MB
+# A feed that is not well-formed is read whole by feedparser, whose memory grows
+# to many times the document's size: past this it is refused with the reason.
+MAX_LENIENT_BYTES = 32 * 2**20
 # A summary whose first letters are the content's is an excerpt, not a standfirst.
 EXCERPT_COMPARE_CHARS = 80
 UNTITLED_WORDS = 12
@@ -744,6 +747,9 @@ def open_feed(
             root = check_document(_Chunks(handle, wide), CHUNK_BYTES).lower()
     except etree.XMLSyntaxError as exc:
         problem = _complaint(exc)
+        if total > MAX_LENIENT_BYTES:  # feedparser holds it whole, many times over
+            too_large = f"too large to read leniently (over {describe_size(MAX_LENIENT_BYTES)})"
+            raise FeedError(source, f"not XML ({problem}); {too_large}") from None
         with opener() as handle:
             feed = _read_lenient(_preclean(handle.read()))
         if not feed.entries and not feed.title:

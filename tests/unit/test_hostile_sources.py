@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.sources import dump
+from reader.sources import feed as feed_module
 from reader.sources.feed import FeedError, parse_feed, stream_feed_file
 from reader.sources.local import LocalFileError, read_local
 
@@ -541,3 +542,18 @@ def test_a_feed_streamed_in_batches_gives_what_it_gives_read_whole(
     assert all(len(b) <= batch for b in batches)
     assert [a for b in batches for a in b] == whole.articles
     assert (stream.title, stream.warnings) == (whole.title, whole.warnings)
+
+
+def test_a_large_feed_that_is_not_well_formed_is_refused_with_a_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed_module, "MAX_LENIENT_BYTES", 10_000)
+    broken = tmp_path / "broken.xml"
+    broken.write_text(
+        '<rss version="2.0"><channel><title>Broken &nbsp; feed</title>'
+        + "<item><title>A story</title><description>Text.</description></item>" * 500
+        + "</channel></rss>"
+    )
+    code, _, err = run(capsys, "add", str(broken))
+    assert code == 2
+    assert "too large to read leniently (over 10,000 bytes)" in one_line_error(err)
