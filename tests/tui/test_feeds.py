@@ -209,3 +209,47 @@ async def test_q_while_f_fetches_a_dripping_page_quits_at_once(
         await pilot.press("q")
     await asyncio.get_running_loop().shutdown_default_executor()
     assert time.monotonic() - pressed < 3
+
+
+def _refresh(path: Path) -> None:
+    """A refresh as `news refresh` makes it, on a library of its own (this
+    thread's): asyncio.run cannot run inside the test's event loop."""
+    from reader.refresh import refresh
+
+    library = Library.open(path)
+    try:
+        assert all(outcome.ok for outcome in refresh(library))
+    finally:
+        library.close()
+
+
+async def test_a_story_its_feed_edited_says_updated_in_its_header(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    from reader.bookmarks import Bookmarks
+    from reader.state import ReadingState
+
+    path = tmp_path / "library.sqlite"
+    link = "https://example.org/landing"
+    server.serve("/wire.xml", rss("Wire", [("Rocket lands", link)]))
+    library = Library.open(path)
+    library.add_source("feed", server.url("/wire.xml"), title="Wire")
+    library.close()
+    await asyncio.to_thread(_refresh, path)
+    server.serve("/wire.xml", rss("Wire", [("Rocket lands, then flies again", link)]))
+    await asyncio.to_thread(_refresh, path)
+
+    library = Library.open(path)
+    (row,) = library.listing()
+    state, bookmarks = ReadingState(tmp_path / "state.json"), Bookmarks(tmp_path / "b.json")
+    state.load()
+    bookmarks.load()
+    state.set_last(row.id)  # the reader opens at it
+    app = NewsApp(LibraryCatalog(library), bookmarks=bookmarks, state=state)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "min read" in line)
+        assert "updated" in header
+        assert any("Rocket lands, then flies again" in line for line in lines)
+        assert not any(line.strip() == "Rocket lands" for line in lines)

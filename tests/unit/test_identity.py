@@ -16,6 +16,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.bookmarks import Bookmarks
 from reader.cli import main
@@ -23,7 +25,7 @@ from reader.config import seed_paths
 from reader.identity import carry_marks
 from reader.library.articles import Library, _body
 from reader.library.db import migrate
-from reader.model import article_id
+from reader.model import article_id, entry_key, feed_story_id
 from reader.sources.dump import read_dump
 from reader.sources.feed import parse_feed
 from reader.state import ReadingState
@@ -151,6 +153,19 @@ def test_two_feeds_with_one_headline_in_one_section_are_two_stories(
     assert all(s["section"] == "Wire" for s in launches)
     texts = {run(capsys, "show", str(s["id"])).split("From the ")[1][:6] for s in launches}
     assert texts == {"first ", "second"}
+
+
+@given(st.text(), st.text(), st.text(), st.text(), st.text(), st.text())
+def test_an_id_is_the_entry_in_its_feed_never_its_headline(
+    feed_a: str, feed_b: str, guid: str, link: str, title: str, edited: str
+) -> None:
+    key = entry_key(guid, link, title, "2026-06-21T12:30:00Z")
+    if guid or link:  # the headline is not part of the key
+        assert key == entry_key(guid, link, edited, "2026-06-21T12:30:00Z")
+    if feed_a != feed_b:
+        assert feed_story_id(feed_a, key) != feed_story_id(feed_b, key)
+    if guid:  # a guid and a link that read the same are two keys
+        assert entry_key(guid, "", "", "") != entry_key("", guid, "", "")
 
 
 # A library made by version 4 of the schema --------------------------------------
