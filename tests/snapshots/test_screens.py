@@ -80,7 +80,9 @@ def test_image_lines_and_link_markers_light_theme(snap_compare: Callable[..., bo
     assert snap_compare(NewsApp([story]), terminal_size=(100, 24), press=["t"])
 
 
-def test_sidebar_dates_newest_first_and_a_folded_section(snap_compare) -> None:
+def test_sidebar_dates_newest_first_and_a_folded_section(
+    snap_compare: Callable[..., bool],
+) -> None:
     # Dates at the right of each title, newest first; Energy folded to its header.
     from datetime import date
 
