@@ -72,6 +72,10 @@ class Config:
     # [network] allow_private: let addresses that content chose (a story's page,
     # a redirect to another site) reach loopback and private networks.
     allow_private: bool = False
+    # [keys]: binding id -> the keys the person gave it, in the file's order;
+    # and what in that table could not be read (the rest still applies).
+    keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    key_problems: tuple[str, ...] = ()
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -102,7 +106,37 @@ def load_config(path: Path | None = None) -> Config:
         watched = keywords_from_config(keywords)
     except KeywordError as exc:
         raise ConfigError(f"config {path}: [highlight] {exc}") from exc
-    return Config(sections=tuple(sections), keywords=tuple(watched), allow_private=allow_private)
+    keys, key_problems = parse_keys(data.get("keys", {}))
+    return Config(
+        sections=tuple(sections),
+        keywords=tuple(watched),
+        allow_private=allow_private,
+        keys=tuple(keys.items()),
+        key_problems=tuple(key_problems),
+    )
+
+
+def parse_keys(table: object) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """The `[keys]` table: each binding id given a key ("ctrl+n"), several
+    ("j,down"), or a list of them. An entry that does not read is left out
+    with its reason, so one typo does not cost the person the rest of their
+    keys. Whether an id exists and a key is free is for the TUI to say: only
+    it knows its bindings."""
+    if not isinstance(table, dict):
+        return {}, ["[keys] must be a table of binding ids and keys"]
+    keys: dict[str, tuple[str, ...]] = {}
+    problems: list[str] = []
+    for binding_id, value in table.items():
+        given = value.split(",") if isinstance(value, str) else value
+        if not isinstance(given, list) or not all(isinstance(k, str) for k in given):
+            problems.append(f"{binding_id!r}: a key must be a string or a list of strings")
+            continue
+        named = [k.strip() for k in given]
+        if not named or any(not k or any(c.isspace() for c in k) for k in named):
+            problems.append(f"{binding_id!r}: {value!r} names no key (an empty or spaced name)")
+            continue
+        keys[binding_id] = tuple(dict.fromkeys(named))
+    return keys, problems
 
 
 def allows_private() -> bool:

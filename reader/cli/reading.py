@@ -45,7 +45,8 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
     catalog = open_catalog(args.paths, config, warnings)
     from reader.tui.run import run_tui
 
-    return run_tui(catalog, list(config.keywords), keywords, warnings)
+    keys = dict(config.keys)
+    return run_tui(catalog, list(config.keywords), keywords, warnings, keys, config.key_problems)
 
 
 def cmd_list(argv: list[str], config: Config) -> int:

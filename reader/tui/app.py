@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import TypeVar
 
+from rich.text import Text
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -21,6 +22,7 @@ from reader.highlight import Keyword
 from reader.model import Article
 from reader.sanitize import clean
 from reader.state import ReadingState
+from reader.tui.keymap import in_force
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables
@@ -58,10 +60,10 @@ class NewsApp(App[None]):
     TITLE = "news"
 
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("w", "keywords", "Keywords", show=False, id="keywords"),
-        Binding("t", "toggle_theme", "Light/dark", show=False, id="theme"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("w", "keywords", "Keywords", show=False, id="app.keywords"),
+        Binding("t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+        Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
     def __init__(
@@ -73,9 +75,15 @@ class NewsApp(App[None]):
         keywords: Sequence[Keyword] = (),
         extra_keywords: Sequence[Keyword] = (),
         warnings: Sequence[str] = (),
+        keymap: Mapping[str, str] | None = None,
+        refused_keys: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.warnings = list(warnings)
+        # [keys] from the config, checked (reader/tui/keymap.py); what was refused is told.
+        self.refused_keys = list(refused_keys)
+        if keymap:
+            self.set_keymap(keymap)
         # A plain list of stories (tests, ad-hoc files) is a catalog in memory.
         self.catalog = catalog if not isinstance(catalog, Sequence) else MemoryCatalog(catalog)
         # Keywords from the config (which the dialog edits and saves), and those
@@ -150,6 +158,9 @@ class NewsApp(App[None]):
                 notify(self, problem, title="Could not load", severity="warning", timeout=15)
         for warning in self.warnings:
             notify(self, warning, severity="warning", timeout=10)
+        if self.refused_keys:
+            refusals = Text("\n").join(Text(reason) for reason in self.refused_keys)
+            notify(self, refusals, title="Keys not changed", severity="warning", timeout=20)
 
     def _is_dark(self, name: str | None) -> bool:
         theme = self.get_theme(name) if name else None
@@ -202,13 +213,17 @@ class NewsApp(App[None]):
         from reader.tui.widgets.result_list import ResultList
         from reader.tui.widgets.search_bar import SearchBar
 
+        def keys(bindings: list[BindingType]) -> list[Binding]:
+            # With the person's own keys in place ([keys]), as they work.
+            return in_force(Binding.make_bindings(bindings), self._keymap)
+
         return [
-            ("Everywhere", [*Binding.make_bindings(self.BINDINGS), *self._palette_binding()]),
-            ("Reading", list(Binding.make_bindings(ReaderScreen.BINDINGS))),
-            ("Story list", list(Binding.make_bindings(ArticleList.BINDINGS))),
-            ("Reading pane", list(Binding.make_bindings(StoryView.BINDINGS))),
-            ("Search bar", list(Binding.make_bindings(SearchBar.BINDINGS))),
-            ("Search results", list(Binding.make_bindings(ResultList.BINDINGS))),
+            ("Everywhere", [*keys(self.BINDINGS), *self._palette_binding()]),
+            ("Reading", keys(ReaderScreen.BINDINGS)),
+            ("Story list", keys(ArticleList.BINDINGS)),
+            ("Reading pane", keys(StoryView.BINDINGS)),
+            ("Search bar", keys(SearchBar.BINDINGS)),
+            ("Search results", keys(ResultList.BINDINGS)),
         ]
 
     def _palette_binding(self) -> Iterable[Binding]:

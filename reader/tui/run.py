@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 
 from reader.atomic import StoreError
 from reader.catalog import Catalog
 from reader.highlight import Keyword
+from reader.sanitize import clean
 from reader.tui.app import NewsApp
 
 
@@ -15,8 +17,27 @@ def run_tui(
     keywords: list[Keyword],
     extra_keywords: list[Keyword],
     warnings: list[str],
+    keys: Mapping[str, Sequence[str]] | None = None,
+    key_problems: Sequence[str] = (),
 ) -> int:
-    app = NewsApp(catalog, keywords=keywords, extra_keywords=extra_keywords, warnings=warnings)
+    refused = list(key_problems)
+    keymap: dict[str, str] = {}
+    if keys:  # only then are the bindings of every dialog imported to check them
+        from reader.tui.keymap import resolve
+
+        resolved = resolve(keys)
+        keymap, refused = resolved.keys, [*refused, *resolved.refused]
+    # Said on the command line too, where it stays once the reader has closed.
+    for reason in refused:
+        print(f"news: [keys] {clean(reason)}", file=sys.stderr)
+    app = NewsApp(
+        catalog,
+        keywords=keywords,
+        extra_keywords=extra_keywords,
+        warnings=warnings,
+        keymap=keymap,
+        refused_keys=refused,
+    )
     app.run()
     # Every write asked for while the app ran, then one last try at anything
     # that could not be saved then (a disk that was full, say).

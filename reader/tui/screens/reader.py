@@ -93,31 +93,38 @@ class ReaderScreen(Screen[None]):
     widgets, and the screen calls their methods to change them."""
 
     BINDINGS = [
-        Binding("right_square_bracket", "next_story", "Next story", key_display="]", id="next"),
+        Binding(
+            "right_square_bracket", "next_story", "Next story", key_display="]", id="reader.next"
+        ),
         Binding(
             "left_square_bracket",
             "previous_story",
             "Prev story",
             show=False,
             key_display="[",
-            id="previous",
+            id="reader.previous",
         ),
         Binding(
-            "full_stop", "next_unread", "Next unread", show=False, key_display=".", id="next_unread"
+            "full_stop",
+            "next_unread",
+            "Next unread",
+            show=False,
+            key_display=".",
+            id="reader.next_unread",
         ),
-        Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
-        Binding("B", "bookmarks", "Bookmarks", show=False, id="bookmarks"),
-        Binding("e", "edit_note", "Note", show=False, id="note"),
-        Binding("u", "toggle_read", "Read/unread", show=False, id="read"),
-        Binding("s", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
-        Binding("o", "open_link", "Open in browser", show=False, id="open_link"),
-        Binding("r", "refresh", "Refresh feeds", show=False, id="refresh"),
-        Binding("f", "full_text", "Full text", show=False, id="full_text"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
+        Binding("B", "bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
+        Binding("e", "edit_note", "Note", show=False, id="reader.note"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="reader.read"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
+        Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
+        Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
+        Binding("f", "full_text", "Full text", show=False, id="reader.full_text"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
-        Binding("slash", "search", "Search", key_display="/", priority=True, id="search"),
-        Binding("n", "next_match", "Next match", show=False, id="next_match"),
-        Binding("N", "previous_match", "Prev match", show=False, id="previous_match"),
+        Binding("slash", "search", "Search", key_display="/", priority=True, id="reader.search"),
+        Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
+        Binding("N", "previous_match", "Prev match", show=False, id="reader.previous_match"),
     ]
 
     narrow: reactive[bool] = reactive(False)

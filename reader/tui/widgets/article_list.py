@@ -160,20 +160,20 @@ class ArticleList(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Next story", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Previous story", show=False, id="list.up"),
-        Binding("enter,l,right", "select", "Open", show=False, id="list.open"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home,g", "first", "First story", show=False, id="list.first"),
-        Binding("end,G", "last", "Last story", show=False, id="list.last"),
+        Binding("down,j", "cursor_down", "Next story", show=False, id="sidebar.down"),
+        Binding("up,k", "cursor_up", "Previous story", show=False, id="sidebar.up"),
+        Binding("enter,l,right", "select", "Open", show=False, id="sidebar.open"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
+        Binding("home,g", "first", "First story", show=False, id="sidebar.first"),
+        Binding("end,G", "last", "Last story", show=False, id="sidebar.last"),
         Binding(
             "right_curly_bracket",
             "next_section",
             "Next section",
             show=False,
             key_display="}",
-            id="list.next_section",
+            id="sidebar.next_section",
         ),
         Binding(
             "left_curly_bracket",
@@ -181,10 +181,10 @@ class ArticleList(ScrollView, can_focus=True):
             "Previous section",
             show=False,
             key_display="{",
-            id="list.previous_section",
+            id="sidebar.previous_section",
         ),
-        Binding("z", "fold", "Fold/unfold section", show=False, id="list.fold"),
-        Binding("O", "toggle_order", "Newest first/feed order", show=False, id="list.order"),
+        Binding("z", "fold", "Fold/unfold section", show=False, id="sidebar.fold"),
+        Binding("O", "toggle_order", "Newest first/feed order", show=False, id="sidebar.order"),
     ]
 
     COMPONENT_CLASSES = {
