@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.cli.common import UserError, apply_paths, parser
+from reader.cli.common import UserError, apply_paths, parser, shown
 from reader.config import Config
 
 
@@ -23,13 +23,14 @@ def cmd_doctor(argv: list[str], config: Config) -> int:
     except LibraryError as exc:
         raise UserError(str(exc)) from None
     for line in checkup.found:
-        print(f"found:    {line}")
+        print(f"found:    {shown(line)}")
     for line in checkup.repaired:
-        print(f"repaired: {line}")
+        print(f"repaired: {shown(line)}")
     for line in checkup.left:
-        print(f"damaged:  {line}")
+        print(f"damaged:  {shown(line)}")
     if checkup.healthy:
         stories = f"{checkup.stories:,} stor{'y' if checkup.stories == 1 else 'ies'}"
-        print(f"{path}: {stories}, {'repaired' if checkup.found else 'no damage found'}.")
+        state = "repaired" if checkup.found else "no damage found"
+        print(f"{shown(str(path))}: {stories}, {state}.")
         return 0
     return 1

@@ -557,3 +557,13 @@ def test_a_large_feed_that_is_not_well_formed_is_refused_with_a_reason(
     code, _, err = run(capsys, "add", str(broken))
     assert code == 2
     assert "too large to read leniently (over 10,000 bytes)" in one_line_error(err)
+
+
+def test_doctor_names_a_library_file_with_escapes_in_its_name_cleanly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    library = tmp_path / "lib\x1b]0;owned\x07\x1b[31m.sqlite"
+    _library_with_seed(library, capsys)
+    code, out, err = run(capsys, "doctor", "--library", str(library))
+    assert code == 0 and "4 stories, no damage found." in out
+    assert "\x1b" not in out + err and "\x07" not in out + err
