@@ -52,7 +52,7 @@ import httpcore
 import httpx
 
 from reader import __version__
-from reader.sanitize import clean
+from reader.sanitize import clean, clean_document
 from reader.urls import Reach, URLRefused, check_fetchable, redirect_target
 
 MAX_REDIRECTS = 5
@@ -517,10 +517,10 @@ async def fetch_many(
 
 
 # A character reference to a C0 control (`&#27;`, `&#x1b;`) makes trafilatura
-# find no article on the whole page. The parser drops such a character anyway
-# (a raw ESC too, leaving the rest of its sequence as harmless text), so the
-# reference goes first; from the bytes, so the page's own encoding is still
-# detected.
+# find no article on the whole page; such a reference goes first (from the
+# bytes, so the page's own encoding is still detected). Raw escape sequences go
+# whole before that (`clean_document`): the parser drops an ESC alone and kept
+# the rest of its sequence as text.
 _CONTROL_REF = (
     r"&\#(?: 0*(?:[1-8]|1[1-24-9]|2[0-9]|3[01]) | [xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]) )"
     r"(?![0-9a-fA-F]);?"
@@ -541,9 +541,9 @@ def extract_article(html: bytes | str, url: str) -> str | None:
     import trafilatura
 
     if isinstance(html, str):
-        html = _CONTROL_REF_TEXT.sub("", html)
+        html = _CONTROL_REF_TEXT.sub("", clean(html))
     else:
-        html = _CONTROL_REF_BYTES.sub(b"", html)
+        html = _CONTROL_REF_BYTES.sub(b"", clean_document(html))
     text = trafilatura.extract(
         html,
         url=url or None,

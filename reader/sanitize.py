@@ -79,3 +79,29 @@ def shown_line(text: str) -> str:
     on its way to the screen: a library file may have been made by someone else.
     One search when there is nothing to do, which is nearly always."""
     return clean_line(text) if UNSAFE.search(text) or "\n" in text else text
+
+
+# The same sequences in the bytes of a document (a feed, a web page), then the
+# C0 controls XML 1.0 does not allow. An unterminated string sequence stops at
+# a line end or a tag so it cannot swallow the document.
+_BYTE_ESCAPES = re.compile(
+    rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    rb"|\x1b[\]PX^_][^\x07\x1b\n<]*(?:\x07|\x1b\\)?"
+    rb"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+)
+_BYTE_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def clean_document(data: bytes) -> bytes:
+    """Cut escape sequences and forbidden controls from an ASCII-based document
+    before it is parsed: parsers drop an ESC alone and keep the rest of its
+    sequence (`]0;title`) as text.
+
+    UTF-16 and UTF-32 are left alone: there a zero byte is part of a character.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        return data
+    if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+        return data  # none: this is the common case, and ten times faster than a search
+    return _BYTE_CONTROLS.sub(b"", _BYTE_ESCAPES.sub(b"", data))

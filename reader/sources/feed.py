@@ -65,7 +65,7 @@ from markdown_it import MarkdownIt
 
 from reader.markdown import markdown_to_text
 from reader.model import Article, Block, BlockKind, entry_key, feed_story_id, make_article
-from reader.sanitize import UNSAFE, clean, clean_line
+from reader.sanitize import UNSAFE, clean, clean_document, clean_line
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries
 from reader.sources.local import LocalFileError, describe_size, open_local
@@ -337,31 +337,12 @@ def _web_url(link: str, base: str = "") -> str:
 
 # --- Reading the document -----------------------------------------------------
 
-# Escape sequences (CSI, the string kinds up to their terminator, the rest), then
-# the C0 controls XML 1.0 does not allow. An unterminated string sequence stops
-# at a line end or a tag so it cannot swallow the document.
-_BYTE_ESCAPES = re.compile(
-    rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
-    rb"|\x1b[\]PX^_][^\x07\x1b\n<]*(?:\x07|\x1b\\)?"
-    rb"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
-)
-_BYTE_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w:.-]*)")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _SNIFF_BYTES = 4096
 
 
-def _preclean(data: bytes) -> bytes:
-    """Cut escape sequences and forbidden controls from an ASCII-based document.
-
-    UTF-16 and UTF-32 are left alone: there a zero byte is part of a character.
-    """
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
-        return data
-    if len(data.translate(None, _CONTROL_BYTES)) == len(data):
-        return data  # none: this is the common case, and ten times faster than a search
-    return _BYTE_CONTROLS.sub(b"", _BYTE_ESCAPES.sub(b"", data))
+_preclean = clean_document  # a document's bytes, before any parser sees them
 
 
 def _sniff(data: bytes, source: str) -> None:

@@ -403,6 +403,16 @@ def test_a_reference_to_a_control_character_does_not_hide_the_article(reference:
         assert "\x1b" not in text and "\x07" not in text
 
 
+def test_an_escape_sequence_in_a_page_goes_whole() -> None:
+    """trafilatura dropped the ESC alone and kept `]0;retitled` as text."""
+    html = (FEEDS / "article.html").read_text(encoding="utf-8")
+    html = html.replace("<p>The plant now", "<p>\x1b]0;retitled\x07\x1b[2JThe plant now", 1)
+    for page in (html, html.encode()):
+        text = extract_article(page, "https://motors.example.org/2026/06/giga-output")
+        assert text is not None and "The plant now makes" in text
+        assert "retitled" not in text and "[2J" not in text
+
+
 async def test_extract_article_from_a_fetched_page(client: httpx.AsyncClient, base: str) -> None:
     page = await get(client, f"{base}/article")
     text = extract_article(page.content, page.final_url)
