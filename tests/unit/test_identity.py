@@ -326,3 +326,27 @@ def test_a_crash_between_the_two_files_loses_no_mark(
     assert [b.article_id for b in bookmarks.all()] == [new["Alpha two"]]
     assert state.read_ids() == {new["Alpha one"], new["Alpha three"], "0123456789ab"}
     assert state.last == new["Alpha three"] and state.place(new["Alpha one"]) == (2, 14)
+
+
+def test_marks_still_move_after_news_doctor_copied_a_migrated_library(
+    capsys: pytest.CaptureFixture[str], server: FeedServer, tmp_path: Path
+) -> None:
+    url = server.serve("/alpha", feed("Alpha", OLD_ITEMS))
+    path = tmp_path / "data" / "library.sqlite"
+    path.parent.mkdir(parents=True)
+    old = build_v4_library(path, url)
+    marks_on_old_ids(old, "0123456789ab")
+    Library.open(path).close()  # migrated (as `news refresh` would), marks not yet moved
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (page,) = conn.execute("SELECT min(pageno) FROM dbstat WHERE name = 'articles_fts_data'")
+    conn.close()
+    with path.open("r+b") as handle:  # a page of the index overwritten
+        handle.seek((page[0] - 1) * size)
+        handle.write(b"\xa5" * size)
+    assert "the damaged file is kept as" in run(capsys, "doctor")
+
+    stories = wire(capsys)
+    assert {t for t, s in stories.items() if s["read"]} == {"Alpha one", "Alpha three"}
+    assert {t for t, s in stories.items() if s["bookmarked"]} == {"Alpha two"}
