@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.keys import _character_to_key
+from textual.screen import Screen
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class Place:
 
     name: str
     bindings: tuple[Binding, ...]
+    # Textual's own keys here (Tab, Ctrl+P, Ctrl+Q, Ctrl+C): no id, so they
+    # stay as they are, and a remap may not take their keys either.
+    fixed: tuple[Binding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,12 @@ def places() -> list[Place]:
     from reader.tui.widgets.search_bar import SearchBar
     from reader.tui.widgets.story_view import StoryView
 
+    textual_app = [
+        *App.BINDINGS,
+        Binding(NewsApp.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"),
+    ]
+    fixed: dict[str, list[BindingType]] = {"everywhere": textual_app, "the reader": Screen.BINDINGS}
+
     owners: list[tuple[str, type[object]]] = [
         ("everywhere", NewsApp),
         ("the reader", ReaderScreen),
@@ -60,7 +71,11 @@ def places() -> list[Place]:
         ("the note dialog", NoteDialog),
     ]
     return [
-        Place(name, tuple(Binding.make_bindings(getattr(owner, "BINDINGS", []))))
+        Place(
+            name,
+            tuple(Binding.make_bindings(getattr(owner, "BINDINGS", []))),
+            tuple(Binding.make_bindings(fixed.get(name, []))),
+        )
         for name, owner in owners
     ]
 
@@ -117,7 +132,8 @@ def resolve(
     a key from a binding that keeps it is refused. Refusing one remap gives
     its binding back its own keys, which may clash in turn: so until none do."""
     all_places = places() if all_places is None else all_places
-    where = binding_ids(all_places)
+    known = binding_ids(all_places)
+    where = dict(known)
     default: dict[str, tuple[str, ...]] = {}
     description: dict[str, str] = {}
     for place in all_places:
@@ -125,10 +141,15 @@ def resolve(
             if b.id:
                 default[b.id] = (*default.get(b.id, ()), b.key)
                 description[b.id] = b.description or b.action
+        for b in place.fixed:  # named by action: "Textual's command_palette"
+            name = f"Textual's {b.action.removeprefix('app.')}"
+            where[name] = place.name
+            default[name] = (*default.get(name, ()), b.key)
+            description[name] = b.description or b.action
     refused: list[str] = []
     wanted: dict[str, tuple[str, ...]] = {}
     for binding_id, keys in requested.items():
-        if binding_id not in where:
+        if binding_id not in known:
             refused.append(f"{binding_id!r} is no binding id (the README lists them)")
         else:
             wanted[binding_id] = tuple(dict.fromkeys(normalize(k) for k in keys))

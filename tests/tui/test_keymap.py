@@ -121,3 +121,10 @@ def test_the_readme_lists_every_binding_id() -> None:
 @pytest.mark.parametrize("key", ["?", "question_mark"])
 def test_a_key_is_named_as_textual_names_it(key: str) -> None:
     assert resolve({"app.help": [key]}).keys == {"app.help": "question_mark"}
+
+
+def test_textuals_own_keys_are_not_taken() -> None:
+    resolved = resolve({"sidebar.down": ["tab"], "app.help": ["ctrl+p"], "sidebar.up": ["ctrl+k"]})
+    assert resolved.keys == {"sidebar.up": "ctrl+k"}
+    assert any("Textual's focus_next" in r and "sidebar.down" in r for r in resolved.refused)
+    assert any("Textual's command_palette" in r and "app.help" in r for r in resolved.refused)
