@@ -549,9 +549,11 @@ def _summary(out: Console, outcomes: list[FeedOutcome]) -> None:
     failed = [o for o in outcomes if not o.ok]
     new = sum(o.new for o in outcomes)
     feeds = "feed" if len(outcomes) == 1 else "feeds"
+    updated = sum(o.updated for o in outcomes)
     text = Text(
         f"{len(outcomes):,} {feeds}: {new:,} new stor{'y' if new == 1 else 'ies'},"
-        f" {sum(o.status == 'unchanged' for o in outcomes):,} unchanged,"
+        + (f" {updated:,} updated," if updated else "")
+        + f" {sum(o.status == 'unchanged' for o in outcomes):,} unchanged,"
         f" {len(failed):,} failed."
     )
     out.print(text)

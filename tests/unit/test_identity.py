@@ -113,7 +113,8 @@ def test_an_edited_entry_keeps_its_id_read_state_bookmark_and_note(
 
     items[0] = ("wire-1", "https://example.org/1", "Rocket lands, then flies again", "New words.")
     server.serve("/wire", feed("Wire", items))
-    run(capsys, "refresh")
+    summary = run(capsys, "refresh").splitlines()[-1]
+    assert summary == "1 feed: 0 new stories, 1 updated, 0 unchanged, 0 failed."
     after = wire(capsys)
     assert set(after) == {"Rocket lands, then flies again", "Tower stands"}  # no second story
     edited = after["Rocket lands, then flies again"]
