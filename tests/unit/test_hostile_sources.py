@@ -369,18 +369,15 @@ def test_a_json_feed_with_a_lone_surrogate_and_items_that_are_not_objects(
     assert titles == ["Half � a pair", "Whole"]
 
 
+def json_containers(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    fields = ["id", "title", "url", "content_html", "content_text", "tags", "authors"]
+    keys = st.sampled_from(fields)
+    return st.lists(children, max_size=3) | st.dictionaries(keys, children, max_size=4)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                ["id", "title", "url", "content_html", "content_text", "tags", "authors"]
-            ),
-            children,
-            max_size=4,
-        )
-    ),
+    json_containers,
     max_leaves=12,
 )
 
