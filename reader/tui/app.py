@@ -20,12 +20,13 @@ from reader.catalog import Catalog, MemoryCatalog
 from reader.config import bundled, save_keywords
 from reader.highlight import Keyword
 from reader.model import Article
+from reader.render import story_links
 from reader.sanitize import clean
 from reader.state import ReadingState
 from reader.tui.keymap import in_force
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
-from reader.tui.theme import readable_variables
+from reader.tui.theme import readable_variables, story_palette
 from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
@@ -59,12 +60,23 @@ class NewsApp(App[None]):
     CSS_PATH = str(bundled("styles") / "app.tcss")
     TITLE = "news"
 
-    BINDINGS = [
+    EVERYWHERE = [
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("w", "keywords", "Keywords", show=False, id="app.keywords"),
         Binding("t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
+    # The open story's links, numbered under it and marked [n] in it: 1-9 open
+    # one and L lists them all, wherever the focus is on the reader's screen
+    # (an input takes the digits first). Listed in help with the reading keys.
+    LINKS = [
+        *[
+            Binding(str(n), f"app.link({n})", "Open link n", show=False, id=f"app.link{n}")
+            for n in range(1, 10)
+        ],
+        Binding("L", "app.links", "All links", show=False, id="app.links"),
+    ]
+    BINDINGS = [*EVERYWHERE, *LINKS]
 
     def __init__(
         self,
@@ -218,8 +230,8 @@ class NewsApp(App[None]):
             return in_force(Binding.make_bindings(bindings), self._keymap)
 
         return [
-            ("Everywhere", [*keys(self.BINDINGS), *self._palette_binding()]),
-            ("Reading", keys(ReaderScreen.BINDINGS)),
+            ("Everywhere", [*keys(self.EVERYWHERE), *self._palette_binding()]),
+            ("Reading", keys([*ReaderScreen.BINDINGS, *self.LINKS])),
             ("Story list", keys(ArticleList.BINDINGS)),
             ("Reading pane", keys(StoryView.BINDINGS)),
             ("Search bar", keys(SearchBar.BINDINGS)),
@@ -231,6 +243,32 @@ class NewsApp(App[None]):
         yield Binding("tab", "focus_next", "Next pane")
         yield Binding("shift+tab", "focus_previous", "Previous pane")
         yield Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette")
+
+    def _open_story(self) -> StoryView | None:
+        """The reading pane, when the reader's screen is the one in front."""
+        if not isinstance(self.screen, ReaderScreen):
+            return None
+        found = self.screen.query(StoryView)
+        return found.first() if found else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over a dialog the digits and L are the dialog's, not the story's.
+        if action in ("link", "links"):
+            return self._open_story() is not None
+        return True
+
+    def action_link(self, number: int) -> None:
+        from reader.tui.dialogs.links import open_link
+
+        if (story := self._open_story()) is not None:
+            open_link(story, story_links(story.article) if story.article else [], number)
+
+    def action_links(self) -> None:
+        from reader.tui.dialogs.links import LinkPicker
+
+        if (story := self._open_story()) is not None:
+            links = story_links(story.article) if story.article else []
+            self.push_screen(LinkPicker(links, story_palette(self.theme_variables).link))
 
     def action_help(self) -> None:
         from reader.tui.screens.help import HelpScreen

@@ -71,6 +71,20 @@ async def test_number_keys_open_link_n_in_the_browser(opened: list[str]) -> None
         assert any("no link 9" in t for t in toasts)
 
 
+async def test_link_keys_work_from_the_sidebar_but_not_over_a_dialog(opened: list[str]) -> None:
+    app = NewsApp([story()])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")  # the sidebar has the focus
+        await app.workers.wait_for_complete()
+        assert opened == ["https://e.org/press"]
+        await pilot.press("w")  # the keywords dialog: digits are typed there
+        await pilot.pause()
+        await pilot.press("2", "L")
+        await app.workers.wait_for_complete()
+        assert opened == ["https://e.org/press"]
+        assert not isinstance(app.screen, LinkPicker)
+
+
 async def test_the_link_picker_reaches_links_past_nine(opened: list[str]) -> None:
     many = "\n\n".join(f"Part [{n}](https://e.org/{n})." for n in range(1, 13))
     app = NewsApp([story(many, "Twelve links")])
@@ -95,7 +109,7 @@ async def test_help_and_palette_name_the_link_keys() -> None:
     app = NewsApp([story()])
     async with app.run_test(size=(100, 40)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "All links (reading pane)" in titles
+        assert "All links (reading)" in titles
         assert not any(t.startswith("Open link") for t in titles)  # a key says which
         await pilot.press("question_mark")
         await pilot.pause()

@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from reader.catalog import Origin
 from reader.model import Article
-from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts, story_links
+from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts
 from reader.tui.theme import story_palette
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
@@ -46,12 +46,6 @@ class StoryView(ScrollView, can_focus=True):
         # Run on the screen at once, not through a message: a key typed right
         # after (h then j) must already find the focus on the list.
         Binding("escape,h,left", "screen.leave_story", "Back to list", show=False, id="story.back"),
-        # The links are numbered under the story and marked [n] in it.
-        *[
-            Binding(str(n), f"link({n})", "Open link n", show=False, id=f"story.link{n}")
-            for n in range(1, 10)
-        ],
-        Binding("L", "links", "All links", show=False, id="story.links"),
     ]
 
     article: reactive[Article | None] = reactive(None, init=False)
@@ -207,17 +201,6 @@ class StoryView(ScrollView, can_focus=True):
                 yield start, end, style + Style(meta={MATCH: number})
 
         return mark
-
-    def action_link(self, number: int) -> None:
-        from reader.tui.dialogs.links import open_link
-
-        open_link(self, story_links(self.article) if self.article else [], number)
-
-    def action_links(self) -> None:
-        from reader.tui.dialogs.links import LinkPicker
-
-        links = story_links(self.article) if self.article else []
-        self.app.push_screen(LinkPicker(links, self._palette().link))
 
     def watch_article(self) -> None:
         self._render_story()
