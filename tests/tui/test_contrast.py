@@ -192,3 +192,16 @@ def test_textual_light_was_unreadable_and_dark_keeps_its_links() -> None:
     variables = {**dark.to_color_system().generate(), **dark.variables}
     # A theme's colours that already read are left exactly as they are.
     assert readable_variables(variables)["news-link"].upper() == variables["accent"].upper()
+
+
+async def test_a_story_drawn_while_the_theme_changes_takes_the_new_colours(articles) -> None:
+    # The theme's name changes a moment before its colours (Textual refreshes the
+    # CSS on the next turn): a story drawn in between must not keep the old ones.
+    app = NewsApp(articles)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        story = app.screen.query_one("#story")
+        app.theme = "textual-light"
+        story._render_story()  # a paint that lands before the CSS refresh
+        await pilot.pause()
+        assert unreadable(app) == []

@@ -233,7 +233,9 @@ class StoryView(ScrollView, can_focus=True):
         key = (
             article,
             width,
-            self.app.theme,
+            # The colours, not the theme's name: the name changes a moment before
+            # the colours do, and a story drawn between kept the old ones.
+            self._palette(),
             self._note,
             self._origin,
             id(self._match_spans),
