@@ -21,6 +21,7 @@ from reader.model import Article, Block, BlockKind, Inline, Mark, make_article
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.theme import PANES, TEXT, THUMBS, contrast, readable_variables, resolve
+from reader.tui.widgets.story_view import StoryView
 
 THEMES = ["textual-dark", "textual-light"]
 
@@ -194,13 +195,15 @@ def test_textual_light_was_unreadable_and_dark_keeps_its_links() -> None:
     assert readable_variables(variables)["news-link"].upper() == variables["accent"].upper()
 
 
-async def test_a_story_drawn_while_the_theme_changes_takes_the_new_colours(articles) -> None:
+async def test_a_story_drawn_while_the_theme_changes_takes_the_new_colours(
+    articles: list[Article],
+) -> None:
     # The theme's name changes a moment before its colours (Textual refreshes the
     # CSS on the next turn): a story drawn in between must not keep the old ones.
     app = NewsApp(articles)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        story = app.screen.query_one("#story")
+        story = app.screen.query_one("#story", StoryView)
         app.theme = "textual-light"
         story._render_story()  # a paint that lands before the CSS refresh
         await pilot.pause()
