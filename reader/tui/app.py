@@ -6,7 +6,7 @@ import gc
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -60,7 +60,7 @@ class NewsApp(App[None]):
     CSS_PATH = str(bundled("styles") / "app.tcss")
     TITLE = "news"
 
-    EVERYWHERE = [
+    EVERYWHERE: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("w", "keywords", "Keywords", show=False, id="app.keywords"),
         Binding("t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
@@ -69,7 +69,7 @@ class NewsApp(App[None]):
     # The open story's links, numbered under it and marked [n] in it: 1-9 open
     # one and L lists them all, wherever the focus is on the reader's screen
     # (an input takes the digits first). Listed in help with the reading keys.
-    LINKS = [
+    LINKS: ClassVar[list[BindingType]] = [
         *[
             Binding(str(n), f"app.link({n})", "Open link n", show=False, id=f"app.link{n}")
             for n in range(1, 10)
