@@ -28,6 +28,7 @@ from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
 from reader.state import ReadingState
 from reader.tui.saver import Saver
+from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
@@ -35,18 +36,12 @@ from reader.tui.widgets.story_view import Place, StoryView
 from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
-    from reader.library.search import Searcher, SearchResult
-    from reader.query import Query
     from reader.refresh import FeedOutcome
     from reader.tui.widgets.activity import Activity
-    from reader.tui.widgets.result_list import ResultItem, ResultList
+    from reader.tui.widgets.result_list import ResultList
     from reader.tui.widgets.search_bar import SearchBar
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
-# Hits fetched at once: a few screens of results. The list asks for the next
-# page as the person nears the end; most searches never need one, and cutting
-# snippets for 500 hits took most of the time a search for a common word took.
-SEARCH_PAGE = 40
 
 
 def missing_story(bookmark: Bookmark, reading_files: bool = False) -> Article:
@@ -70,22 +65,6 @@ def missing_story(bookmark: Bookmark, reading_files: bool = False) -> Article:
         url=bookmark.url,
         id=bookmark.article_id,
     )
-
-
-def _result_items(result: SearchResult) -> list[ResultItem]:
-    from reader.tui.widgets.result_list import ResultItem
-
-    return [
-        ResultItem(
-            hit.id,
-            hit.section,
-            hit.title,
-            hit.snippet,
-            tuple(hit.title_spans),
-            tuple(hit.snippet_spans),
-        )
-        for hit in result.hits
-    ]
 
 
 class ReaderScreen(Screen[None]):
@@ -140,10 +119,7 @@ class ReaderScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.catalog = catalog
-        self._searcher: Searcher | None = None  # made by the first search, in its worker
-        self.search_query: Query | None = None  # the search whose matches are shown
-        self._results_query: Query | None = None  # the search the result list answers
-        self._generation = 0  # bumped by every keystroke; older answers are dropped
+        self.search_control = SearchController(self)
         self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keywords = list(keywords)
         self.keyword_highlighter: Highlighter | None = None
@@ -188,7 +164,7 @@ class ReaderScreen(Screen[None]):
                     note=self._note_for(self.first.id),
                     origin=self.catalog.origin(self.first.id),
                 )
-            with Container(id="reading") as self._reading:
+            with Container(id="reading") as self.reading:
                 yield story
         yield KeyFooter()
 
@@ -380,8 +356,8 @@ class ReaderScreen(Screen[None]):
     def action_leave_story(self) -> None:
         """Escape, h or ← in the story: first out of a search, then back to the list."""
         extras_ready = self._extras is not None and self._extras.is_set()
-        if self.search_query is not None or (extras_ready and self.search_bar.display):
-            self._close_search()  # the first Escape leaves the search, the next the story
+        if self.search_control.query is not None or (extras_ready and self.search_bar.display):
+            self.search_control.close()  # the first Escape leaves the search, the next the story
             return
         self.sidebar_open = True
         self.sidebar.focus()
@@ -408,7 +384,7 @@ class ReaderScreen(Screen[None]):
         if action == "search" and isinstance(self.focused, Input):
             return False  # a "/" typed into the search bar (or any input) is text
         if action in ("next_match", "previous_match"):
-            return self.search_query is not None
+            return self.search_control.query is not None
         return True
 
     async def _mount_extras(self) -> None:
@@ -438,201 +414,35 @@ class ReaderScreen(Screen[None]):
         if bar.text:
             # The last query, selected (typing replaces it), and its answer again.
             bar.input.select_all()
-            self._search_for(bar.text, bar.scope)
+            self.search_control.search_for(bar.text, bar.scope)
 
     def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
-        self._search_for(event.text, event.scope)
-
-    def _search_for(self, text: str, scope: str) -> None:
-        from reader.query import QueryError, parse
-        from reader.tui.widgets.search_bar import STORY
-
-        self._generation += 1
-        bar = self.search_bar
-        if not text.strip():
-            self._show_search_results(False)
-            self._set_query(None)
-            bar.set_status("")
-            return
-        try:
-            query = parse(text, prefix_last=not text[-1:].isspace())
-        except QueryError as exc:
-            # The results of the query before would answer a question no longer asked.
-            self._interrupt_search()
-            self._show_search_results(False)
-            self._results_query = None
-            self._set_query(None)
-            bar.set_status(str(exc), error=True)
-            return
-        if scope == STORY:
-            self._show_search_results(False)
-            self._set_query(query)
-            return
-        bar.set_status("searching…")
-        self._interrupt_search()  # a newer keystroke stops the query in flight
-        self._run_search(query, self._generation)
-
-    @work(thread=True, exclusive=True, group="search")
-    def _run_search(self, query: Query, generation: int) -> None:
-        from reader.library.search import SearchCancelled
-        from reader.query import QueryError
-
-        try:
-            if self._searcher is None:  # the first search builds or opens the index
-                self._searcher = self.catalog.searcher()
-            if generation != self._generation:
-                return  # typed over while it waited its turn: a newer search is coming
-            result = self._searcher.search(query, limit=SEARCH_PAGE)
-        except SearchCancelled:
-            return
-        except QueryError as exc:
-            self.app.call_from_thread(self._search_failed, str(exc), generation)
-            return
-        self.app.call_from_thread(self._search_done, query, result, generation)
-
-    def _interrupt_search(self) -> None:
-        if self._searcher is not None:
-            self._searcher.interrupt()
-
-    def _search_failed(self, message: str, generation: int) -> None:
-        if generation == self._generation:
-            self.search_bar.set_status(message, error=True)
-
-    def _search_done(self, query: Query, result: SearchResult, generation: int) -> None:
-        if generation != self._generation:
-            return  # a newer query is on its way: never show a stale answer
-        self.results.set_items(_result_items(result), result.total)
-        self._show_search_results(True)
-        self._results_query = query
-        total = result.total
-        found = f"{total:,} stor{'y' if total == 1 else 'ies'}" if total else "nothing found"
-        self.search_bar.set_status(found, error=not total)
-
-    def on_result_list_need_more(self, event: ResultList.NeedMore) -> None:
-        if self._results_query is not None:
-            self._fetch_more(self._results_query, event.offset, self._generation)
-
-    @work(thread=True, exclusive=True, group="search-more")
-    def _fetch_more(self, query: Query, offset: int, generation: int) -> None:
-        """The next page of the results shown; a keystroke meanwhile interrupts it."""
-        from reader.library.search import SearchCancelled
-
-        if self._searcher is None or generation != self._generation:
-            return
-        try:
-            result = self._searcher.search(query, limit=SEARCH_PAGE, offset=offset)
-        except SearchCancelled:
-            return
-        self.app.call_from_thread(self._more_done, query, result, generation)
-
-    def _more_done(self, query: Query, result: SearchResult, generation: int) -> None:
-        if generation == self._generation and query is self._results_query:
-            self.results.add_items(_result_items(result))
-
-    @property
-    def _searching(self) -> bool:
-        """The results are shown (over the story)."""
-        return self._reading.has_class("-searching")
-
-    def _show_search_results(self, shown: bool) -> None:
-        """The results over the story, which stays laid out behind them (see
-        app.tcss) but out of the way of Tab while covered."""
-        self._reading.set_class(shown, "-searching")
-        self.story.can_focus = not shown
-        if shown and self.narrow:
-            self.sidebar_open = False  # the results take the reading pane's place
-
-    def _set_query(self, query: Query | None, go_to: int = 0) -> None:
-        self.search_query = query
-        self.story.set_matches(query.spans if query is not None else None, go_to=go_to)
+        self.search_control.search_for(event.text, event.scope)
 
     def on_search_bar_move(self, event: SearchBar.Move) -> None:
-        if self._searching:
-            results = self.results
-            if not event.page:
-                results.cursor += event.step
-            elif event.step > 0:
-                results.action_page_down()
-            else:
-                results.action_page_up()
-        elif event.page:  # searching this story: a page of it
-            (self.story.action_page_down if event.step > 0 else self.story.action_page_up)()
-        elif self.search_query is not None:
-            self._walk_matches(event.step)
+        self.search_control.move(event)
 
     def on_search_bar_submitted(self) -> None:
-        if self._searching and (item := self.results.highlighted) is not None:
-            self._open_result(item)
-        elif self.search_query is not None:
-            self.story.focus()
+        self.search_control.submitted()
+
+    def on_result_list_need_more(self, event: ResultList.NeedMore) -> None:
+        self.search_control.need_more(event.offset)
 
     def on_result_list_selected(self, event: ResultList.Selected) -> None:
-        self._open_result(event.item)
-
-    def _open_result(self, item: ResultItem, last_match: bool = False) -> None:
-        query = self._results_query
-        if query is None:
-            return
-        self._show_search_results(False)
-        # Matches first: the story is then rendered once, with them, already at
-        # its first (or last) match.
-        self._set_query(query, go_to=-1 if last_match else 0)
-        self.open(EntryRef(item.article_id, item.section, item.title))
-        self.story.focus()
-        story = self.story
-        if story.matches_counted:  # rendered already: say so in the same frame
-            self._show_match_position(story.current_match, story.match_count)
+        self.search_control.open_result(event.item)
 
     @on(StoryView.MatchMoved)
     def _match_moved(self, event: StoryView.MatchMoved) -> None:
-        self._show_match_position(event.current, event.count)
-
-    def _show_match_position(self, current: int, count: int, end: str = "") -> None:
-        """The place in the bar ("match 3 of 12"); `end` says n (or N) went no further."""
-        if self.search_query is None:
-            return
-        if count:
-            where = f"match {current + 1} of {count}"
-            self.search_bar.set_status(f"{where}, {end}" if end else where, error=bool(end))
-        else:
-            self.search_bar.set_status("no match in this story", error=True)
-
-    def _walk_matches(self, step: int) -> None:
-        from reader.tui.widgets.search_bar import ALL
-
-        story = self.story
-        if story.goto_match(story.current_match + step):
-            return
-        # Past the last match (or before the first): on to the next result.
-        results = self.results
-        if results.items and self.search_bar.scope == ALL:
-            index = results.cursor + step
-            if 0 <= index < len(results.items):
-                results.cursor = index
-                self._open_result(results.items[index], last_match=step < 0)
-                return
-        # In the bar, not a toast: a toast would cover the bar, count and all.
-        end = "no more" if step > 0 else "none before"
-        self._show_match_position(story.current_match, story.match_count, end)
+        self.search_control.match_moved(event)
 
     def action_next_match(self) -> None:
-        self._walk_matches(1)
+        self.search_control.walk_matches(1)
 
     def action_previous_match(self) -> None:
-        self._walk_matches(-1)
+        self.search_control.walk_matches(-1)
 
     def on_search_bar_closed(self) -> None:
-        self._close_search()
-
-    def _close_search(self) -> None:
-        self._generation += 1
-        self._interrupt_search()
-        self.search_bar.display = False
-        self.search_bar.set_status("")
-        self._show_search_results(False)
-        self._set_query(None)
-        if self.focused is None or isinstance(self.focused, Input):
-            self.story.focus()
+        self.search_control.close()
 
     # -- actions ----------------------------------------------------------------------
 

@@ -1,0 +1,264 @@
+"""Search while typing, for the reader screen: the query, the results, the matches.
+
+The screen only wires the search bar's and the result list's messages here. This
+module owns what makes search feel instant and never wrong: a generation counter
+bumped by every keystroke (an answer from an older one is dropped), the searcher
+on its own thread and connection (made by the first search), a newer keystroke
+interrupting the query in flight, the results fetched a page at a time, and
+walking the matches in a story (n, N) on to the next result, with the place
+("match 3 of 12") said in the bar.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.widgets import Input
+
+from reader.model import EntryRef
+from reader.tui.widgets.story_view import StoryView
+
+if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
+    from reader.library.search import Searcher, SearchResult
+    from reader.query import Query
+    from reader.tui.screens.reader import ReaderScreen
+    from reader.tui.widgets.result_list import ResultItem
+    from reader.tui.widgets.search_bar import SearchBar
+
+# Hits fetched at once: a few screens of results. The list asks for the next
+# page as the person nears the end; most searches never need one, and cutting
+# snippets for 500 hits took most of the time a search for a common word took.
+SEARCH_PAGE = 40
+
+
+def _result_items(result: SearchResult) -> list[ResultItem]:
+    from reader.tui.widgets.result_list import ResultItem
+
+    return [
+        ResultItem(
+            hit.id,
+            hit.section,
+            hit.title,
+            hit.snippet,
+            tuple(hit.title_spans),
+            tuple(hit.snippet_spans),
+        )
+        for hit in result.hits
+    ]
+
+
+class SearchController:
+    """The search of one reader screen. Its workers run on the screen (they
+    end with it); it changes the widgets through their methods."""
+
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+        self._searcher: Searcher | None = None  # made by the first search, in its worker
+        self.query: Query | None = None  # the search whose matches are shown
+        self._results_query: Query | None = None  # the search the result list answers
+        self._generation = 0  # bumped by every keystroke; older answers are dropped
+
+    # -- asking -------------------------------------------------------------------
+
+    def search_for(self, text: str, scope: str) -> None:
+        """Answer what is in the bar now: the results of the library, or the
+        matches in the open story."""
+        from reader.query import QueryError, parse
+        from reader.tui.widgets.search_bar import STORY
+
+        self._generation += 1
+        bar = self.screen.search_bar
+        if not text.strip():
+            self._show_results(False)
+            self._set_query(None)
+            bar.set_status("")
+            return
+        try:
+            query = parse(text, prefix_last=not text[-1:].isspace())
+        except QueryError as exc:
+            # The results of the query before would answer a question no longer asked.
+            self._interrupt()
+            self._show_results(False)
+            self._results_query = None
+            self._set_query(None)
+            bar.set_status(str(exc), error=True)
+            return
+        if scope == STORY:
+            self._show_results(False)
+            self._set_query(query)
+            return
+        bar.set_status("searching…")
+        self._interrupt()  # a newer keystroke stops the query in flight
+        self.screen.run_worker(
+            partial(self._run_search, query, self._generation),
+            thread=True,
+            exclusive=True,
+            group="search",
+        )
+
+    def _run_search(self, query: Query, generation: int) -> None:
+        """In a thread: the first page of results."""
+        from reader.library.search import SearchCancelled
+        from reader.query import QueryError
+
+        app = self.screen.app
+        try:
+            if self._searcher is None:  # the first search builds or opens the index
+                self._searcher = self.screen.catalog.searcher()
+            if generation != self._generation:
+                return  # typed over while it waited its turn: a newer search is coming
+            result = self._searcher.search(query, limit=SEARCH_PAGE)
+        except SearchCancelled:
+            return
+        except QueryError as exc:
+            app.call_from_thread(self._search_failed, str(exc), generation)
+            return
+        app.call_from_thread(self._search_done, query, result, generation)
+
+    def _interrupt(self) -> None:
+        if self._searcher is not None:
+            self._searcher.interrupt()
+
+    def _search_failed(self, message: str, generation: int) -> None:
+        if generation == self._generation:
+            self.screen.search_bar.set_status(message, error=True)
+
+    def _search_done(self, query: Query, result: SearchResult, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way: never show a stale answer
+        self.screen.results.set_items(_result_items(result), result.total)
+        self._show_results(True)
+        self._results_query = query
+        total = result.total
+        found = f"{total:,} stor{'y' if total == 1 else 'ies'}" if total else "nothing found"
+        self.screen.search_bar.set_status(found, error=not total)
+
+    def need_more(self, offset: int) -> None:
+        """The result list nears its end: the next page, if it still answers."""
+        if self._results_query is not None:
+            self.screen.run_worker(
+                partial(self._fetch_more, self._results_query, offset, self._generation),
+                thread=True,
+                exclusive=True,
+                group="search-more",
+            )
+
+    def _fetch_more(self, query: Query, offset: int, generation: int) -> None:
+        """In a thread: the next page of the results shown; a keystroke meanwhile
+        interrupts it."""
+        from reader.library.search import SearchCancelled
+
+        if self._searcher is None or generation != self._generation:
+            return
+        try:
+            result = self._searcher.search(query, limit=SEARCH_PAGE, offset=offset)
+        except SearchCancelled:
+            return
+        self.screen.app.call_from_thread(self._more_done, query, result, generation)
+
+    def _more_done(self, query: Query, result: SearchResult, generation: int) -> None:
+        if generation == self._generation and query is self._results_query:
+            self.screen.results.add_items(_result_items(result))
+
+    # -- showing ------------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        """The results are shown (over the story)."""
+        return self.screen.reading.has_class("-searching")
+
+    def _show_results(self, shown: bool) -> None:
+        """The results over the story, which stays laid out behind them (see
+        app.tcss) but out of the way of Tab while covered."""
+        screen = self.screen
+        screen.reading.set_class(shown, "-searching")
+        screen.story.can_focus = not shown
+        if shown and screen.narrow:
+            screen.sidebar_open = False  # the results take the reading pane's place
+
+    def _set_query(self, query: Query | None, go_to: int = 0) -> None:
+        self.query = query
+        self.screen.story.set_matches(query.spans if query is not None else None, go_to=go_to)
+
+    def move(self, event: SearchBar.Move) -> None:
+        """An arrow or page key in the bar: through the results, else the story."""
+        story = self.screen.story
+        if self.searching:
+            results = self.screen.results
+            if not event.page:
+                results.cursor += event.step
+            elif event.step > 0:
+                results.action_page_down()
+            else:
+                results.action_page_up()
+        elif event.page:  # searching this story: a page of it
+            (story.action_page_down if event.step > 0 else story.action_page_up)()
+        elif self.query is not None:
+            self.walk_matches(event.step)
+
+    def submitted(self) -> None:
+        """Enter in the bar: the highlighted result, else into the story's matches."""
+        if self.searching and (item := self.screen.results.highlighted) is not None:
+            self.open_result(item)
+        elif self.query is not None:
+            self.screen.story.focus()
+
+    def open_result(self, item: ResultItem, last_match: bool = False) -> None:
+        query = self._results_query
+        if query is None:
+            return
+        self._show_results(False)
+        # Matches first: the story is then rendered once, with them, already at
+        # its first (or last) match.
+        self._set_query(query, go_to=-1 if last_match else 0)
+        self.screen.open(EntryRef(item.article_id, item.section, item.title))
+        story = self.screen.story
+        story.focus()
+        if story.matches_counted:  # rendered already: say so in the same frame
+            self.show_match_position(story.current_match, story.match_count)
+
+    def match_moved(self, event: StoryView.MatchMoved) -> None:
+        self.show_match_position(event.current, event.count)
+
+    def show_match_position(self, current: int, count: int, end: str = "") -> None:
+        """The place in the bar ("match 3 of 12"); `end` says n (or N) went no further."""
+        if self.query is None:
+            return
+        bar = self.screen.search_bar
+        if count:
+            where = f"match {current + 1} of {count}"
+            bar.set_status(f"{where}, {end}" if end else where, error=bool(end))
+        else:
+            bar.set_status("no match in this story", error=True)
+
+    def walk_matches(self, step: int) -> None:
+        """n or N: the next (previous) match, past the last on to the next result."""
+        from reader.tui.widgets.search_bar import ALL
+
+        story = self.screen.story
+        if story.goto_match(story.current_match + step):
+            return
+        # Past the last match (or before the first): on to the next result.
+        results = self.screen.results
+        if results.items and self.screen.search_bar.scope == ALL:
+            index = results.cursor + step
+            if 0 <= index < len(results.items):
+                results.cursor = index
+                self.open_result(results.items[index], last_match=step < 0)
+                return
+        # In the bar, not a toast: a toast would cover the bar, count and all.
+        end = "no more" if step > 0 else "none before"
+        self.show_match_position(story.current_match, story.match_count, end)
+
+    def close(self) -> None:
+        """Out of the search: the bar hidden, the matches gone, the story back."""
+        screen = self.screen
+        self._generation += 1
+        self._interrupt()
+        screen.search_bar.display = False
+        screen.search_bar.set_status("")
+        self._show_results(False)
+        self._set_query(None)
+        if screen.focused is None or isinstance(screen.focused, Input):
+            screen.story.focus()
