@@ -26,7 +26,7 @@ from typing import Any
 
 from reader.atomic import Document, StoreError, Unusable, describe, json_of
 from reader.config import data_dir
-from reader.model import Article
+from reader.model import Article, Block, BlockKind, make_article
 from reader.sanitize import clean, clean_line
 from reader.sources.local import read_local
 from reader.urls import web_url
@@ -94,6 +94,30 @@ class Bookmark:
     def web_url(self) -> str:
         """The link, when it is an http(s) address (`urls.web_url`), else ""."""
         return web_url(self.url)
+
+    def missing_story(self, reading_files: bool = False) -> Article:
+        """A stand-in for the bookmarked story when no source holds it any more
+        (or, reading files given on the command line, those files do not)."""
+        from reader.catalog import source_name  # the catalog brings the library
+
+        where = f" from {source_name(self.source)}" if self.source else ""
+        gone = (
+            "This story is not in the files open now (run `news` alone for your library)."
+            if reading_files
+            else "This story is no longer in your sources."
+        )
+        text = f"{gone} It was bookmarked{where} on {self.added[:10]}."
+        blocks = [Block(BlockKind.LABEL, "Missing"), Block(BlockKind.PARAGRAPH, text)]
+        if self.url:
+            blocks.append(Block(BlockKind.RELATED, self.url, url=self.url))
+        return make_article(
+            self.section,
+            self.title or self.article_id,
+            blocks,
+            self.source,
+            url=self.url,
+            id=self.article_id,
+        )
 
 
 Value = dict[str, Bookmark]  # by article id, in the order they were added

@@ -166,13 +166,13 @@ class SearchController:
     @property
     def searching(self) -> bool:
         """The results are shown (over the story)."""
-        return self.screen.reading.has_class("-searching")
+        return self.screen.reading_pane.has_class("-searching")
 
     def _show_results(self, shown: bool) -> None:
         """The results over the story, which stays laid out behind them (see
         app.tcss) but out of the way of Tab while covered."""
         screen = self.screen
-        screen.reading.set_class(shown, "-searching")
+        screen.reading_pane.set_class(shown, "-searching")
         screen.story.can_focus = not shown
         if shown and screen.narrow:
             screen.sidebar_open = False  # the results take the reading pane's place

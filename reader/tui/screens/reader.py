@@ -1,16 +1,15 @@
 """The main screen: the sidebar of stories beside the reading pane.
 
-The screen owns what the person has done (read, bookmarked, where they left
-each story) as plain sets and dicts on the event loop, so the sidebar redraws
-at once; the stores on disk are updated behind it through the `Saver`.
+The screen wires: what the person has done (read, bookmarked, where they left
+each story) is `reader.reading`, which the screen asks and redraws from at once
+while the stores on disk follow behind through the `Saver`; search is
+`reader.tui.search_controller`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -22,17 +21,18 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from reader.bookmarks import Bookmark, Bookmarks
-from reader.catalog import Catalog, LibraryCatalog, Origin, source_name
+from reader.bookmarks import Bookmarks
+from reader.catalog import Catalog, LibraryCatalog
 from reader.highlight import Highlighter, Keyword
-from reader.model import Article, Block, BlockKind, Entry, EntryRef, make_article
+from reader.model import Article, Entry
+from reader.reading import Change, Reading
 from reader.state import ReadingState
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
-from reader.tui.widgets.story_view import Place, StoryView
+from reader.tui.widgets.story_view import StoryView
 from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
@@ -42,29 +42,6 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.tui.widgets.search_bar import SearchBar
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
-
-
-def missing_story(bookmark: Bookmark, reading_files: bool = False) -> Article:
-    """A stand-in for a bookmarked story that no source holds any more (or,
-    reading files given on the command line, that those files do not hold)."""
-    where = f" from {source_name(bookmark.source)}" if bookmark.source else ""
-    gone = (
-        "This story is not in the files open now (run `news` alone for your library)."
-        if reading_files
-        else "This story is no longer in your sources."
-    )
-    text = f"{gone} It was bookmarked{where} on {bookmark.added[:10]}."
-    blocks = [Block(BlockKind.LABEL, "Missing"), Block(BlockKind.PARAGRAPH, text)]
-    if bookmark.url:
-        blocks.append(Block(BlockKind.RELATED, bookmark.url, url=bookmark.url))
-    return make_article(
-        bookmark.section,
-        bookmark.title or bookmark.article_id,
-        blocks,
-        bookmark.source,
-        url=bookmark.url,
-        id=bookmark.article_id,
-    )
 
 
 class ReaderScreen(Screen[None]):
@@ -123,17 +100,8 @@ class ReaderScreen(Screen[None]):
         self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keywords = list(keywords)
         self.keyword_highlighter: Highlighter | None = None
-        self.bookmarks = bookmarks
-        self.state = state
-        self.saver = saver
         # What the person has done, as the UI sees it; the stores follow behind.
-        self._read: set[str] = set(state.read_ids())
-        self._pins: dict[str, Bookmark] = {b.article_id: b for b in bookmarks.all()}
-        self._missing = frozenset(i for i in self._pins if not catalog.has(i))
-        self._read_counts: dict[str, int] = {}
-        self._count_read()
-        # Where each story was left this run (None: the top), ahead of the store.
-        self._places: dict[str, Place | None] = {}
+        self.reading = Reading(catalog, bookmarks, state, saver.submit)
         self._sections = catalog.sections()
         # The story open last, else the sidebar's first (newest first: not
         # necessarily the library's first).
@@ -156,15 +124,15 @@ class ReaderScreen(Screen[None]):
             yield sidebar
             self._story = story = StoryView(id="story")
             if self.first is not None:
-                place, line = self._where_left(self.first.id)
+                place, line = self.reading.where_left(self.first.id)
                 story.show(
                     self.first,
                     place=place,
                     scroll_y=line,
-                    note=self._note_for(self.first.id),
+                    note=self.reading.note_for(self.first.id),
                     origin=self.catalog.origin(self.first.id),
                 )
-            with Container(id="reading") as self.reading:
+            with Container(id="reading") as self.reading_pane:
                 yield story
         yield KeyFooter()
 
@@ -181,7 +149,8 @@ class ReaderScreen(Screen[None]):
         if self.first is not None:
             # The story shown at start is being read, as one opened is: marked
             # so, and `.` does not come back to it.
-            self._set_read(self.first, True, save_later=True)
+            later = self.call_after_refresh
+            self._show_change(self.reading.mark_read(self.first, True, later=later))
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self._mount_extras)
         if self.keywords:
@@ -238,103 +207,57 @@ class ReaderScreen(Screen[None]):
 
     # -- what the person has done -------------------------------------------------
 
-    def _note_for(self, article_id: str) -> str | None:
-        pin = self._pins.get(article_id)
-        return pin.note if pin is not None else None
-
     def _update_sidebar(self, sidebar: ArticleList | None = None) -> None:
         sidebar = sidebar or self.sidebar
-        pins = sorted(self._pins.values(), key=lambda b: b.added, reverse=True)
-        pinned = [EntryRef(b.article_id, b.section, b.title or b.article_id) for b in pins]
-        sidebar.set_pinned(pinned, self._missing)
+        sidebar.set_pinned(self.reading.pinned(), self.reading.missing)
         self._update_marks(sidebar)
 
     def _update_marks(self, sidebar: ArticleList | None = None) -> None:
-        sidebar = sidebar or self.sidebar
-        sidebar.set_marks(self._read, set(self._pins), self._read_counts)
+        reading = self.reading
+        (sidebar or self.sidebar).set_marks(reading.read, set(reading.pins), reading.read_counts)
 
-    def _count_read(self) -> None:
-        """Read stories per section, counted once (by the library for a large
-        one), then kept up to date as stories are read and unread."""
-        counts = self.catalog.read_counts(self._read)
-        self._read_counts = {}
-        for section, count in counts.items():
-            key = section.casefold()
-            self._read_counts[key] = self._read_counts.get(key, 0) + count
-
-    def _set_read(self, article: Article, read: bool, *, save_later: bool = False) -> None:
-        """Mark a story read or unread on screen now, and in the store behind
-        (after the next frame with `save_later`: at start-up, the first frame
-        does not share the machine with a file being written and synced)."""
-        if (article.id in self._read) == read:
+    def _show_change(self, change: Change | None) -> None:
+        """Redraw what an action of `self.reading` changed."""
+        if change is None:
             return
-        (self._read.add if read else self._read.discard)(article.id)
-        key = article.section.casefold()
-        self._read_counts[key] = self._read_counts.get(key, 0) + (1 if read else -1)
-        self._update_marks()
-        save = partial(self.saver.submit, self.state.mark_read, article.id, read)
-        if save_later:
-            self.call_after_refresh(save)
-        else:
-            save()
+        if change.pins:
+            self._update_sidebar()
+            if self.story.article is not None and self.story.article.id == change.article_id:
+                self.story.set_note(self.reading.note_for(change.article_id))
+        elif change.marks:
+            self._update_marks()
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
         if self.sidebar.has_focus and (entry := self.sidebar.highlighted) is not None:
-            return self._load(entry)
+            return self.reading.load(entry)
         return self.story.article
-
-    def _load(self, entry: Entry) -> Article | None:
-        """The whole story for a sidebar entry. A library read by primary key and a
-        Markdown parse: well under a millisecond, so it is done right here."""
-        if isinstance(entry, Article):
-            return entry
-        pin = self._pins.get(entry.id)
-        if entry.id in self._missing and pin is not None:
-            return missing_story(pin, reading_files=not isinstance(self.catalog, LibraryCatalog))
-        return self.catalog.article(entry.id)
 
     def _leave_story(self) -> None:
         """Remember where the open story was left, and write it down."""
         article = self.story.article
         if article is not None:
-            place = self.story.place()
-            self._places[article.id] = place
-            self.saver.submit(self.state.set_place, article.id, place)
-            self.saver.submit(self.state.flush)
-
-    def _origin(self, article: Article) -> Origin:
-        if article.id in self._missing:  # its source is gone: the bookmark's word for it
-            return Origin(source_name(article.source))
-        return self.catalog.origin(article.id)
-
-    def _where_left(self, article_id: str) -> tuple[Place | None, int]:
-        """Where a story was left: a place in its text, else (a state file from
-        before places were kept) a line; the top when neither is known."""
-        if article_id in self._places:
-            return self._places[article_id], 0
-        place = self.state.place(article_id)
-        return place, 0 if place else self.state.position(article_id)
+            self.reading.left(article.id, self.story.place())
 
     def open(self, entry: Entry) -> None:
-        article = self._load(entry)
+        article = self.reading.load(entry)
         if article is None:
             notify(self, "That story is no longer in the library", severity="warning")
             return
         if self.story.article is not None and self.story.article.id != article.id:
             self._leave_story()
-        place, line = self._where_left(article.id)
+        place, line = self.reading.where_left(article.id)
         self.story.show(
             article,
             place=place,
             scroll_y=line,
-            note=self._note_for(article.id),
-            origin=self._origin(article),
+            note=self.reading.note_for(article.id),
+            origin=self.reading.origin(article),
         )
         self.sidebar.open_id = article.id
         self.sidebar.highlight(article.id)
-        self.saver.submit(self.state.set_last, article.id)
-        self._set_read(article, True)
+        self.reading.opened(article.id)
+        self._show_change(self.reading.mark_read(article, True))
 
     # -- messages from the widgets --------------------------------------------------
 
@@ -471,28 +394,23 @@ class ReaderScreen(Screen[None]):
         article = self.current()
         if article is None:
             return
-        now_read = article.id not in self._read
-        self._set_read(article, now_read)
-        notify(self, "Marked read" if now_read else "Marked unread", timeout=1.5)
+        change = self.reading.toggle_read(article)
+        self._show_change(change)
+        notify(self, "Marked read" if change.read else "Marked unread", timeout=1.5)
 
     def action_toggle_bookmark(self) -> None:
         article = self.current()
         if article is None:
             return
-        if article.id in self._pins:
-            del self._pins[article.id]
-            self.saver.submit(self.bookmarks.remove, article.id)
-            notify(self, "Bookmark removed", timeout=1.5)
-        else:
-            self._pins[article.id] = Bookmark.of(article)
-            self.saver.submit(self.bookmarks.add, article)
+        change = self.reading.toggle_bookmark(article)
+        self._show_change(change)
+        if change.bookmarked:
             notify(self, "Bookmarked · B lists bookmarks · e adds a note", timeout=2)
-        self._update_sidebar()
-        if self.story.article is not None and self.story.article.id == article.id:
-            self.story.set_note(self._note_for(article.id))
+        else:
+            notify(self, "Bookmark removed", timeout=1.5)
 
     def action_bookmarks(self) -> None:
-        if not self._pins:
+        if not self.reading.pins:
             notify(self, "No bookmarks yet: b bookmarks a story", timeout=2)
             return
         self.sidebar_open = True
@@ -505,20 +423,12 @@ class ReaderScreen(Screen[None]):
         article = self.current()
         if article is None:
             return
-        note = self._note_for(article.id) or ""
+        note = self.reading.note_for(article.id) or ""
 
         def done(new: str | None) -> None:
             if new is None:
                 return
-            if article.id not in self._pins:
-                self._pins[article.id] = Bookmark.of(article, new)
-                self.saver.submit(self.bookmarks.add, article, new)
-            else:
-                self._pins[article.id] = replace(self._pins[article.id], note=new)
-                self.saver.submit(self.bookmarks.set_note, article.id, new)
-            self._update_sidebar()
-            if self.story.article is not None and self.story.article.id == article.id:
-                self.story.set_note(new)
+            self._show_change(self.reading.set_note(article, new))
             notify(self, "Note saved" if new else "Note cleared", timeout=1.5)
 
         self.app.push_screen(NoteDialog(article.title, note), done)
@@ -667,7 +577,7 @@ class ReaderScreen(Screen[None]):
             story.show(
                 article,
                 scroll_y=round(story.scroll_y),
-                note=self._note_for(article_id),
+                note=self.reading.note_for(article_id),
                 origin=self.catalog.origin(article_id),
             )
             notify(self, "Full text saved: it reads offline and is searchable", timeout=3)
