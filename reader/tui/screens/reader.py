@@ -3,7 +3,8 @@
 The screen wires: what the person has done (read, bookmarked, where they left
 each story) is `reader.reading`, which the screen asks and redraws from at once
 while the stores on disk follow behind through the `Saver`; search is
-`reader.tui.search_controller`.
+`reader.tui.search_controller`; refresh and full text are
+`reader.tui.feeds_controller`.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmarks
-from reader.catalog import Catalog, LibraryCatalog
+from reader.catalog import Catalog
 from reader.highlight import Highlighter, Keyword
 from reader.model import Article, Entry
 from reader.reading import Change, Reading
 from reader.state import ReadingState
+from reader.tui.feeds_controller import FeedsController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
@@ -36,7 +38,6 @@ from reader.tui.widgets.story_view import StoryView
 from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
-    from reader.refresh import FeedOutcome
     from reader.tui.widgets.activity import Activity
     from reader.tui.widgets.result_list import ResultList
     from reader.tui.widgets.search_bar import SearchBar
@@ -97,6 +98,7 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.catalog = catalog
         self.search_control = SearchController(self)
+        self.feeds = FeedsController(self)
         self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keywords = list(keywords)
         self.keyword_highlighter: Highlighter | None = None
@@ -152,7 +154,7 @@ class ReaderScreen(Screen[None]):
             later = self.call_after_refresh
             self._show_change(self.reading.mark_read(self.first, True, later=later))
         # Not needed for the first screen: mounted right after it is painted.
-        self.call_after_refresh(self._mount_extras)
+        self.call_after_refresh(self.mount_extras)
         if self.keywords:
             self.set_keywords(self.keywords)
 
@@ -216,6 +218,10 @@ class ReaderScreen(Screen[None]):
         reading = self.reading
         (sidebar or self.sidebar).set_marks(reading.read, set(reading.pins), reading.read_counts)
 
+    def _show_sections(self) -> None:
+        self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
+        self._update_marks()
+
     def _show_change(self, change: Change | None) -> None:
         """Redraw what an action of `self.reading` changed."""
         if change is None:
@@ -271,8 +277,7 @@ class ReaderScreen(Screen[None]):
     @on(ArticleList.OrderChanged)
     def _order_changed(self, event: ArticleList.OrderChanged) -> None:
         self.catalog.set_newest_first(event.newest_first)
-        self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
-        self._update_marks()
+        self._show_sections()
         order = "newest first" if event.newest_first else "in feed order"
         notify(self, f"Stories {order} in each section", timeout=2)
 
@@ -288,7 +293,7 @@ class ReaderScreen(Screen[None]):
     # -- search -----------------------------------------------------------------------
 
     # The search bar, the result list and the activity line are mounted just
-    # after the first paint (`_mount_extras`), and their modules imported then:
+    # after the first paint (`mount_extras`), and their modules imported then:
     # hence handlers found by name (on_search_bar_changed) rather than @on.
 
     @property
@@ -310,7 +315,7 @@ class ReaderScreen(Screen[None]):
             return self.search_control.query is not None
         return True
 
-    async def _mount_extras(self) -> None:
+    async def mount_extras(self) -> None:
         """The search results over the story, the search bar and the activity
         line below the panes (the footer is docked, so they sit above it)."""
         if self._extras is None:
@@ -329,7 +334,7 @@ class ReaderScreen(Screen[None]):
     async def action_search(self) -> None:
         # `/` right at start may come before the bar is mounted: keys that follow
         # wait in the queue until this returns with the bar focused.
-        await self._mount_extras()
+        await self.mount_extras()
         bar = self.search_bar
         bar.display = True
         # Focus at once, in this same key event, so the very next key lands in it.
@@ -449,138 +454,20 @@ class ReaderScreen(Screen[None]):
         if not webbrowser.open(url):
             self.app.call_from_thread(notify, self, "No browser to open it in", severity="warning")
 
-    # -- feeds ---------------------------------------------------------------------
-
-    def _library_path(self) -> str | None:
-        """Where the library lives, for a worker's own connection (a Library is
-        used by one thread only); None for files given on the command line."""
-        if isinstance(self.catalog, LibraryCatalog):
-            return self.catalog.library.conn.location
-        return None
+    # -- feeds ----------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        path = self._library_path()
-        if path is None:
-            notify(self, "Refresh works on the library, not on files given to news", timeout=3)
-            return
-        if any(w.group == "refresh" and w.is_running for w in self.workers):
-            notify(self, "Already refreshing", timeout=2)
-            return
-        self._refresh(path)
-
-    @work(thread=True, exclusive=True, group="refresh")
-    def _refresh(self, path: str) -> None:
-        from reader.config import allows_private
-        from reader.library.articles import Library
-        from reader.net import Cancelled
-        from reader.refresh import refresh
-
-        # Set by Textual when the worker is cancelled (the screen goes at quit):
-        # the refresh stops at once instead of waiting out a slow feed.
-        cancel = get_current_worker().cancelled_event
-
-        def progress(outcome: FeedOutcome) -> None:
-            if not cancel.is_set():  # the app may be gone
-                self.app.call_from_thread(self._feed_done, outcome)
-
-        library = Library.open(path)
-        try:
-            feeds = sum(1 for source in library.sources() if source.kind == "feed")
-            # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
-            self.app.call_from_thread(self._refresh_started, feeds)  # type: ignore[arg-type]
-            if not feeds:
-                return
-            outcomes = refresh(
-                library,
-                on_progress=progress,
-                allow_private=allows_private(),
-                cancel=cancel,
-            )
-        except Cancelled:
-            return
-        finally:
-            library.close()
-        self.app.call_from_thread(self._refresh_finished, outcomes)
-
-    async def _refresh_started(self, feeds: int) -> None:
-        await self._mount_extras()
-        self._show_refresh(feeds)
-
-    def _show_refresh(self, feeds: int) -> None:
-        if not feeds:
-            notify(self, "No feeds yet: add one with `news add URL`", timeout=4)
-            return
-        activity = self.activity
-        activity.start(f"Refreshing {feeds} feed{'s' if feeds != 1 else ''}", feeds)
-
-    def _feed_done(self, outcome: FeedOutcome) -> None:
-        self.activity.advance()
-        if outcome.new or outcome.updated:
-            # Show the new stories now, without waiting for the slowest feed.
-            self.catalog.reload()
-            self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
-            self._update_marks()
-            if self.keyword_highlighter is not None:
-                self._count_hits(self.keyword_highlighter)
-
-    def _refresh_finished(self, outcomes: list[FeedOutcome]) -> None:
-        self.activity.stop()
-        new = sum(o.new for o in outcomes)
-        failed = [o for o in outcomes if not o.ok]
-        summary = f"{len(outcomes)} feeds refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
-        notify(self, summary, timeout=4)
-        for outcome in failed:
-            message = f"{outcome.name}: {outcome.reason}"
-            notify(self, message, title="Feed failed", severity="warning", timeout=10)
+        self.feeds.refresh()
 
     def action_full_text(self) -> None:
-        article = self.story.article
-        path = self._library_path()
-        if article is None:
-            return
-        if path is None:
-            notify(self, "Full text is stored in the library; these are files", timeout=3)
-            return
-        if not article.url:
-            notify(self, "This story has no link to fetch", timeout=2)
-            return
-        notify(self, "Fetching the whole article…", timeout=2)
-        self._full_text(path, article.id)
+        self.feeds.full_text()
 
-    @work(thread=True, group="full-text")
-    def _full_text(self, path: str, article_id: str) -> None:
-        from reader.config import allows_private
-        from reader.library.articles import Library
-        from reader.net import Cancelled
-        from reader.refresh import FulltextError, fetch_fulltext
-
-        cancel = get_current_worker().cancelled_event  # set at quit: stop at once
-        library = Library.open(path)
-        try:
-            fetch_fulltext(library, article_id, allow_private=allows_private(), cancel=cancel)
-        except Cancelled:
-            return
-        except FulltextError as exc:
-            message = f"Full text: {exc}; the teaser stays"
-            self.app.call_from_thread(notify, self, message, severity="warning", timeout=6)
-            return
-        finally:
-            library.close()
-        self.app.call_from_thread(self._full_text_done, article_id)
-
-    def _full_text_done(self, article_id: str) -> None:
-        story = self.story
-        if story.article is None or story.article.id != article_id:
-            notify(self, "Full text saved", timeout=2)
-            return
-        if (article := self.catalog.article(article_id)) is not None:
-            story.show(
-                article,
-                scroll_y=round(story.scroll_y),
-                note=self.reading.note_for(article_id),
-                origin=self.catalog.origin(article_id),
-            )
-            notify(self, "Full text saved: it reads offline and is searchable", timeout=3)
+    def stories_changed(self) -> None:
+        """The catalog holds new stories (a refresh): the sidebar shows them."""
+        self.catalog.reload()
+        self._show_sections()
+        if self.keyword_highlighter is not None:
+            self._count_hits(self.keyword_highlighter)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open

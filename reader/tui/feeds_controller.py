@@ -1,0 +1,170 @@
+"""Refreshing the feeds and fetching a story's full text, for the reader screen.
+
+Both reach the network and write the library, so both run in thread workers
+with a `Library` of their own (a connection is used by one thread only), stop
+at once when the screen goes (the worker's cancelled event is passed down to
+the HTTP client), and report back on the event loop: the activity line moves
+with each feed, new stories show up without waiting for the slowest feed, and
+a failure is a toast that names the feed and why.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+from reader.catalog import LibraryCatalog
+from reader.tui.toast import notify
+
+if TYPE_CHECKING:
+    from reader.refresh import FeedOutcome
+    from reader.tui.screens.reader import ReaderScreen
+
+
+class FeedsController:
+    """The r and f keys of one reader screen. Its workers run on the screen
+    (they end with it)."""
+
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+
+    def _library_path(self) -> str | None:
+        """Where the library lives, for a worker's own connection (a Library is
+        used by one thread only); None for files given on the command line."""
+        catalog = self.screen.catalog
+        if isinstance(catalog, LibraryCatalog):
+            return catalog.library.conn.location
+        return None
+
+    # -- refresh --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        screen = self.screen
+        path = self._library_path()
+        if path is None:
+            notify(screen, "Refresh works on the library, not on files given to news", timeout=3)
+            return
+        if any(w.group == "refresh" and w.is_running for w in screen.workers):
+            notify(screen, "Already refreshing", timeout=2)
+            return
+        screen.run_worker(
+            partial(self._refresh, path), thread=True, exclusive=True, group="refresh"
+        )
+
+    def _refresh(self, path: str) -> None:
+        """In a thread: every feed, each reported as it ends."""
+        from reader.config import allows_private
+        from reader.library.articles import Library
+        from reader.net import Cancelled
+        from reader.refresh import refresh
+
+        app = self.screen.app
+        # Set by Textual when the worker is cancelled (the screen goes at quit):
+        # the refresh stops at once instead of waiting out a slow feed.
+        cancel = get_current_worker().cancelled_event
+
+        def progress(outcome: FeedOutcome) -> None:
+            if not cancel.is_set():  # the app may be gone
+                app.call_from_thread(self._feed_done, outcome)
+
+        library = Library.open(path)
+        try:
+            feeds = sum(1 for source in library.sources() if source.kind == "feed")
+            # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
+            app.call_from_thread(self._refresh_started, feeds)  # type: ignore[arg-type]
+            if not feeds:
+                return
+            outcomes = refresh(
+                library,
+                on_progress=progress,
+                allow_private=allows_private(),
+                cancel=cancel,
+            )
+        except Cancelled:
+            return
+        finally:
+            library.close()
+        app.call_from_thread(self._refresh_finished, outcomes)
+
+    async def _refresh_started(self, feeds: int) -> None:
+        await self.screen.mount_extras()
+        if not feeds:
+            notify(self.screen, "No feeds yet: add one with `news add URL`", timeout=4)
+            return
+        self.screen.activity.start(f"Refreshing {feeds} feed{'s' if feeds != 1 else ''}", feeds)
+
+    def _feed_done(self, outcome: FeedOutcome) -> None:
+        self.screen.activity.advance()
+        if outcome.new or outcome.updated:
+            # Show the new stories now, without waiting for the slowest feed.
+            self.screen.stories_changed()
+
+    def _refresh_finished(self, outcomes: list[FeedOutcome]) -> None:
+        screen = self.screen
+        screen.activity.stop()
+        new = sum(o.new for o in outcomes)
+        failed = [o for o in outcomes if not o.ok]
+        summary = f"{len(outcomes)} feeds refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+        notify(screen, summary, timeout=4)
+        for outcome in failed:
+            message = f"{outcome.name}: {outcome.reason}"
+            notify(screen, message, title="Feed failed", severity="warning", timeout=10)
+
+    # -- full text ------------------------------------------------------------------
+
+    def full_text(self) -> None:
+        screen = self.screen
+        article = screen.story.article
+        path = self._library_path()
+        if article is None:
+            return
+        if path is None:
+            notify(screen, "Full text is stored in the library; these are files", timeout=3)
+            return
+        if not article.url:
+            notify(screen, "This story has no link to fetch", timeout=2)
+            return
+        notify(screen, "Fetching the whole article…", timeout=2)
+        screen.run_worker(
+            partial(self._full_text, path, article.id), thread=True, group="full-text"
+        )
+
+    def _full_text(self, path: str, article_id: str) -> None:
+        """In a thread: the story's web page, its text stored in the library."""
+        from reader.config import allows_private
+        from reader.library.articles import Library
+        from reader.net import Cancelled
+        from reader.refresh import FulltextError, fetch_fulltext
+
+        screen = self.screen
+        app = screen.app
+        cancel = get_current_worker().cancelled_event  # set at quit: stop at once
+        library = Library.open(path)
+        try:
+            fetch_fulltext(library, article_id, allow_private=allows_private(), cancel=cancel)
+        except Cancelled:
+            return
+        except FulltextError as exc:
+            message = f"Full text: {exc}; the teaser stays"
+            app.call_from_thread(notify, screen, message, severity="warning", timeout=6)
+            return
+        finally:
+            library.close()
+        app.call_from_thread(self._full_text_done, article_id)
+
+    def _full_text_done(self, article_id: str) -> None:
+        screen = self.screen
+        story = screen.story
+        if story.article is None or story.article.id != article_id:
+            notify(screen, "Full text saved", timeout=2)
+            return
+        if (article := screen.catalog.article(article_id)) is not None:
+            story.show(
+                article,
+                scroll_y=round(story.scroll_y),
+                note=screen.reading.note_for(article_id),
+                origin=screen.catalog.origin(article_id),
+            )
+            notify(screen, "Full text saved: it reads offline and is searchable", timeout=3)
