@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.query import Query
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.result_list import ResultItem
-    from reader.tui.widgets.search_bar import SearchBar
+    from reader.tui.widgets.search_messages import Move
 
 # Hits fetched at once: a few screens of results. The list asks for the next
 # page as the person nears the end; most searches never need one, and cutting
@@ -181,7 +181,7 @@ class SearchController:
         self.query = query
         self.screen.story.set_matches(query.spans if query is not None else None, go_to=go_to)
 
-    def move(self, event: SearchBar.Move) -> None:
+    def move(self, event: Move) -> None:
         """An arrow or page key in the bar: through the results, else the story."""
         story = self.screen.story
         if self.searching:

@@ -32,6 +32,7 @@ from reader.tui.feeds_controller import FeedsController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
+from reader.tui.widgets import search_messages as messages
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
@@ -267,14 +268,14 @@ class ReaderScreen(Screen[None]):
 
     # -- messages from the widgets --------------------------------------------------
 
-    @on(ArticleList.Selected)
+    @on(ArticleList.Selected, "#sidebar")
     def _selected(self, event: ArticleList.Selected) -> None:
         self.open(event.article)
         if self.narrow:
             self.sidebar_open = False
         self.story.focus()
 
-    @on(ArticleList.OrderChanged)
+    @on(ArticleList.OrderChanged, "#sidebar")
     def _order_changed(self, event: ArticleList.OrderChanged) -> None:
         self.catalog.set_newest_first(event.newest_first)
         self._show_sections()
@@ -293,8 +294,8 @@ class ReaderScreen(Screen[None]):
     # -- search -----------------------------------------------------------------------
 
     # The search bar, the result list and the activity line are mounted just
-    # after the first paint (`mount_extras`), and their modules imported then:
-    # hence handlers found by name (on_search_bar_changed) rather than @on.
+    # after the first paint (`mount_extras`), and their modules imported then;
+    # their messages are defined apart (search_messages), light to import.
 
     @property
     def search_bar(self) -> SearchBar:
@@ -344,22 +345,31 @@ class ReaderScreen(Screen[None]):
             bar.input.select_all()
             self.search_control.search_for(bar.text, bar.scope)
 
-    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+    @on(messages.Changed, "#search")
+    def _search_changed(self, event: messages.Changed) -> None:
         self.search_control.search_for(event.text, event.scope)
 
-    def on_search_bar_move(self, event: SearchBar.Move) -> None:
+    @on(messages.Move, "#search")
+    def _search_move(self, event: messages.Move) -> None:
         self.search_control.move(event)
 
-    def on_search_bar_submitted(self) -> None:
+    @on(messages.Submitted, "#search")
+    def _search_submitted(self) -> None:
         self.search_control.submitted()
 
-    def on_result_list_need_more(self, event: ResultList.NeedMore) -> None:
+    @on(messages.Closed, "#search")
+    def _search_closed(self) -> None:
+        self.search_control.close()
+
+    @on(messages.NeedMore, "#results")
+    def _results_need_more(self, event: messages.NeedMore) -> None:
         self.search_control.need_more(event.offset)
 
-    def on_result_list_selected(self, event: ResultList.Selected) -> None:
+    @on(messages.Selected, "#results")
+    def _result_selected(self, event: messages.Selected) -> None:
         self.search_control.open_result(event.item)
 
-    @on(StoryView.MatchMoved)
+    @on(StoryView.MatchMoved, "#story")
     def _match_moved(self, event: StoryView.MatchMoved) -> None:
         self.search_control.match_moved(event)
 
@@ -368,9 +378,6 @@ class ReaderScreen(Screen[None]):
 
     def action_previous_match(self) -> None:
         self.search_control.walk_matches(-1)
-
-    def on_search_bar_closed(self) -> None:
-        self.search_control.close()
 
     # -- actions ----------------------------------------------------------------------
 

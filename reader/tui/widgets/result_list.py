@@ -20,10 +20,11 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from reader.tui.widgets import search_messages
 
 ROWS_PER_HIT = 3
 ELLIPSIS = "…"
@@ -68,23 +69,9 @@ class ResultList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False)
 
-    class Selected(Message):
-        def __init__(self, result_list: ResultList, item: ResultItem) -> None:
-            super().__init__()
-            self.result_list = result_list
-            self.item = item
-
-        @property
-        def control(self) -> ResultList:
-            return self.result_list
-
-    class NeedMore(Message):
-        """The person is nearing the last hit the list has: fetch the hits from
-        `offset` on (answered with `add_items`)."""
-
-        def __init__(self, offset: int) -> None:
-            super().__init__()
-            self.offset = offset
+    # Defined apart (see search_messages), named here as the list's own.
+    Selected = search_messages.Selected
+    NeedMore = search_messages.NeedMore
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -132,7 +119,7 @@ class ResultList(ScrollView, can_focus=True):
         bottom = (round(self.scroll_y) + self.scrollable_content_region.height) // ROWS_PER_HIT
         if max(self.cursor, bottom) + AHEAD >= loaded:
             self._asked_at = loaded
-            self.post_message(self.NeedMore(loaded))
+            self.post_message(self.NeedMore(self, loaded))
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self._items) - 1))

@@ -12,9 +12,10 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label
+
+from reader.tui.widgets import search_messages
 
 ALL, STORY = "all", "story"
 SCOPE_LABELS = {ALL: "all stories", STORY: "this story"}
@@ -64,27 +65,11 @@ class SearchBar(Horizontal):
     scope: reactive[str] = reactive(ALL, init=False)
     _status = ""
 
-    class Changed(Message):
-        """The query or the scope changed: search again."""
-
-        def __init__(self, text: str, scope: str) -> None:
-            super().__init__()
-            self.text = text
-            self.scope = scope
-
-    class Submitted(Message):
-        """Enter: open the chosen result (or the first match in the story)."""
-
-    class Move(Message):
-        """Down/Up (a result or a match at a time) or PageDown/PageUp (a page of results)."""
-
-        def __init__(self, step: int, page: bool = False) -> None:
-            super().__init__()
-            self.step = step
-            self.page = page
-
-    class Closed(Message):
-        pass
+    # Defined apart (see search_messages), named here as the bar's own.
+    Changed = search_messages.Changed
+    Submitted = search_messages.Submitted
+    Move = search_messages.Move
+    Closed = search_messages.Closed
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
@@ -124,24 +109,24 @@ class SearchBar(Horizontal):
 
     def watch_scope(self, scope: str) -> None:
         self.query_one("#search-scope", Label).update(Text(SCOPE_LABELS[scope]))
-        self.post_message(self.Changed(self.text, scope))
+        self.post_message(self.Changed(self, self.text, scope))
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(event.value, self.scope))
+        self.post_message(self.Changed(self, event.value, self.scope))
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Submitted())
+        self.post_message(self.Submitted(self))
 
     def action_close(self) -> None:
         self.display = False
-        self.post_message(self.Closed())
+        self.post_message(self.Closed(self))
 
     def action_toggle_scope(self) -> None:
         self.scope = STORY if self.scope == ALL else ALL
 
     def action_move(self, step: int, page: bool = False) -> None:
-        self.post_message(self.Move(step, page))
+        self.post_message(self.Move(self, step, page))

@@ -105,10 +105,15 @@ class StoryView(ScrollView, can_focus=True):
     class MatchMoved(Message):
         """The current search match changed, or the matches were counted."""
 
-        def __init__(self, current: int, count: int) -> None:
+        def __init__(self, story: StoryView, current: int, count: int) -> None:
             super().__init__()
+            self.story = story
             self.current = current
             self.count = count
+
+        @property
+        def control(self) -> StoryView:
+            return self.story
 
     def set_matches(self, spans: SpanFinder | None, *, go_to: int | None = 0) -> None:
         """Mark search matches (offsets from `spans(text)`), numbered in reading
@@ -181,7 +186,7 @@ class StoryView(ScrollView, can_focus=True):
         # At once, not after the next refresh: the frame that shows the story
         # shows it at the match. `force`: a pane just shown has no scrollbar yet.
         self.scroll_to(y=target, animate=False, force=True)
-        self.post_message(self.MatchMoved(index, len(self.match_lines)))
+        self.post_message(self.MatchMoved(self, index, len(self.match_lines)))
         return True
 
     def _match_highlighter(self) -> Highlighter | None:
@@ -258,7 +263,7 @@ class StoryView(ScrollView, can_focus=True):
             self._pending_go_to = None
             count = len(self.match_lines)
             if not self.goto_match(go_to % count if count else 0):
-                self.post_message(self.MatchMoved(-1, 0))
+                self.post_message(self.MatchMoved(self, -1, 0))
 
     def _render_lines(self, article: Article | None, width: int) -> list[Strip]:
         self._parts = []

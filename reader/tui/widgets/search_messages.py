@@ -1,0 +1,83 @@
+"""The messages the search bar and the result list post, apart from the widgets.
+
+The reader screen handles them with `@on(..., "#id")`, which needs the classes
+when the screen is defined; the widgets themselves are imported only after the
+first paint (start-up imports what the first screen needs). So the messages
+live here, importing nothing but Textual's `Message`, and the widgets name them
+as their own (`SearchBar.Changed`, `ResultList.Selected`). The namespaces keep
+the handler names (`on_search_bar_changed`) they had as nested classes. Each
+carries the widget that sent it as `control`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from reader.tui.widgets.result_list import ResultItem, ResultList
+    from reader.tui.widgets.search_bar import SearchBar
+
+
+class _FromSearchBar(Message):
+    def __init__(self, bar: SearchBar) -> None:
+        super().__init__()
+        self.bar = bar
+
+    @property
+    def control(self) -> SearchBar:
+        return self.bar
+
+
+class Changed(_FromSearchBar, namespace="search_bar"):
+    """The query or the scope changed: search again."""
+
+    def __init__(self, bar: SearchBar, text: str, scope: str) -> None:
+        super().__init__(bar)
+        self.text = text
+        self.scope = scope
+
+
+class Submitted(_FromSearchBar, namespace="search_bar"):
+    """Enter: open the chosen result (or the first match in the story)."""
+
+
+class Move(_FromSearchBar, namespace="search_bar"):
+    """Down/Up (a result or a match at a time) or PageDown/PageUp (a page of results)."""
+
+    def __init__(self, bar: SearchBar, step: int, page: bool = False) -> None:
+        super().__init__(bar)
+        self.step = step
+        self.page = page
+
+
+class Closed(_FromSearchBar, namespace="search_bar"):
+    """Escape in the bar: out of the search."""
+
+
+class _FromResultList(Message):
+    def __init__(self, result_list: ResultList) -> None:
+        super().__init__()
+        self.result_list = result_list
+
+    @property
+    def control(self) -> ResultList:
+        return self.result_list
+
+
+class Selected(_FromResultList, namespace="result_list"):
+    """Enter or a click on a result: open its story."""
+
+    def __init__(self, result_list: ResultList, item: ResultItem) -> None:
+        super().__init__(result_list)
+        self.item = item
+
+
+class NeedMore(_FromResultList, namespace="result_list"):
+    """The person is nearing the last hit the list has: fetch the hits from
+    `offset` on (answered with `add_items`)."""
+
+    def __init__(self, result_list: ResultList, offset: int) -> None:
+        super().__init__(result_list)
+        self.offset = offset
