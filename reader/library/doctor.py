@@ -156,7 +156,10 @@ def _copy_tables(damaged: Path, fresh: Path) -> None:
         conn.execute("ATTACH DATABASE ? AS damaged", (str(damaged),))
         with transaction(conn):
             for table in COPIED_TABLES:
-                conn.execute(f"INSERT INTO main.{table} SELECT * FROM damaged.{table}")
+                # `WHERE true` reads row by row: a bare `INSERT ... SELECT *`
+                # lets SQLite copy the damaged file's index b-trees verbatim
+                # (its transfer optimisation), failing on a damaged index.
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM damaged.{table} WHERE true")
             conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
         conn.execute("DETACH DATABASE damaged")
         if problem := _index_problem(conn):

@@ -564,3 +564,30 @@ def test_doctor_names_a_library_file_with_escapes_in_its_name_cleanly(
     code, out, err = run(capsys, "doctor", "--library", str(library))
     assert code == 0 and "4 stories, no damage found." in out
     assert "\x1b" not in out + err and "\x07" not in out + err
+
+
+def test_doctor_repairs_a_damaged_index_that_every_command_reads_around(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    library = tmp_path / "library.sqlite"
+    _library_with_seed(library, capsys)
+    conn = sqlite3.connect(library)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    [page] = conn.execute(
+        "SELECT min(pageno) FROM dbstat WHERE name = 'sqlite_autoindex_sources_1'"
+    ).fetchone()
+    conn.close()
+    with library.open("r+b") as handle:
+        handle.seek((page - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+    code, listed, _ = run(capsys, "list", "--library", str(library))
+    assert code == 0 and "Tesla Semi" in listed  # the tables read as before
+    code, out, err = run(capsys, "doctor", "--library", str(library))
+    assert code == 0, out
+    assert "the tables cannot be read" not in out and err == ""
+    assert "found:    damaged pages" in out and "repaired:" in out
+    code, out, _ = run(capsys, "doctor", "--library", str(library))
+    assert code == 0 and "4 stories, no damage found." in out
+    assert run(capsys, "list", "--library", str(library))[1] == listed
+    code, out, _ = run(capsys, "sources", "--library", str(library))
+    assert code == 0
