@@ -208,3 +208,27 @@ async def test_a_story_drawn_while_the_theme_changes_takes_the_new_colours(
         story._render_story()  # a paint that lands before the CSS refresh
         await pilot.pause()
         assert unreadable(app) == []
+
+
+@pytest.mark.parametrize("theme", [*THEMES, "gruvbox"])
+async def test_a_ticked_box_shows_its_x_and_an_unticked_one_does_not(
+    articles: list[Article], theme: str
+) -> None:
+    # "Whole word" starts ticked, the other two not: only its X may be seen.
+    from textual.widgets import Checkbox
+
+    app = NewsApp(articles)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        for box in app.screen.query(Checkbox):
+            marks = [(fg, bg) for text, fg, bg, _ in cells(app, box.region) if text == "X"]
+            assert len(marks) == 1, box.id
+            fg, bg = marks[0]
+            assert fg is not None and bg is not None
+            if box.value:
+                assert contrast(fg, bg) >= 4.5, f"{box.id}: {fg.hex} on {bg.hex}"
+            else:
+                assert fg == bg, f"{box.id}: {fg.hex} on {bg.hex}"
