@@ -124,7 +124,8 @@ def _with_markers(text: Text, marks: list[tuple[int, int]], p: Palette) -> Text:
 
 def _inline_style(inline: Inline, p: Palette) -> Style:
     if inline.mark is Mark.LINK:
-        return Style(color=p.link, underline=True, link=clickable(inline.url) or None)
+        target = clickable(inline.url)  # one that does not open reads as plain text
+        return Style(color=p.link, underline=True, link=target) if target else Style()
     if inline.mark is Mark.STRONG:
         return Style(bold=True)
     if inline.mark is Mark.EMPHASIS:
@@ -214,13 +215,15 @@ def article_renderables(
 
 
 def story_links(article: Article) -> list[tuple[str, str]]:
-    """Every link in the story once, in reading order: (text, url). The story's
-    own address comes first; a picture's is listed as `▣ alt text`."""
+    """Every link in the story that opens (`clickable`) once, in reading order:
+    (text, url). The story's own address comes first; a picture's is listed as
+    `▣ alt text`. One that does not open (javascript:, mailto:) is not listed,
+    so it takes no number: a number a person sees is one they can open."""
     seen: set[str] = set()
     links: list[tuple[str, str]] = []
 
     def add(label: str, url: str) -> None:
-        if url and url not in seen:
+        if url and url not in seen and clickable(url):
             seen.add(url)
             links.append((label, url))
 

@@ -116,5 +116,50 @@ def test_links_are_listed_under_the_story_once() -> None:
     assert " 3. Another story  https://e.org/related" in out
 
 
+def test_a_link_that_does_not_open_has_no_number_and_no_entry() -> None:
+    # Only a link that opens is numbered: a javascript: or mailto: one, listed,
+    # took a number, and a dropped one's neighbours read as each other's.
+    from reader.model import Inline, Mark
+    from reader.render import story_links
+
+    text = "Hello the press and bad and mail."
+    article = make_article(
+        "S",
+        "T",
+        [
+            Block(
+                BlockKind.PARAGRAPH,
+                text,
+                inlines=(
+                    Inline(6, 15, Mark.LINK, "https://example.com/x"),
+                    Inline(20, 23, Mark.LINK, "javascript:alert(1)"),
+                    Inline(28, 32, Mark.LINK, "mailto:desk@example.com"),
+                ),
+            ),
+            Block(BlockKind.RELATED, "Elsewhere", url="data:text/html,hi"),
+        ],
+        "src",
+        url="https://example.com/one",
+    )
+    out = plain(render_article(article))
+    assert "Hello the press[2] and bad and mail." in out
+    assert "Elsewhere[" not in out
+    assert story_links(article) == [
+        ("This story", "https://example.com/one"),
+        ("the press", "https://example.com/x"),
+    ]
+    assert "javascript" not in out and "mailto" not in out and " 3." not in out
+
+
+def test_a_story_whose_own_address_does_not_open_numbers_from_its_first_link() -> None:
+    from reader.model import Inline, Mark
+
+    block = Block(
+        BlockKind.PARAGRAPH, "see here", inlines=(Inline(4, 8, Mark.LINK, "https://e.org/x"),)
+    )
+    out = plain(render_article(make_article("S", "T", [block], "src", url="javascript:x")))
+    assert "see here[1]" in out and " 1. here  https://e.org/x" in out
+
+
 def test_a_story_without_links_lists_none(seed: Path) -> None:
     assert "Links" not in plain(render_article(read_dump(seed).articles[0]))

@@ -2,7 +2,7 @@
 
 The keys 1-9 in the reading pane open the first nine; this dialog (`L`) reaches
 all of them. Only http and https links open (`reader.urls.clickable`); any other
-is listed, so a person sees it, and refused with the reason when chosen.
+is left out of the list (`story_links`), so every number shown opens.
 """
 
 from __future__ import annotations
