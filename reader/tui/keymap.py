@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.keys import _character_to_key
+from textual.keys import _character_to_key, format_key
 from textual.screen import Screen
 
 
@@ -123,6 +123,17 @@ def normalize(key: str) -> str:
     return _character_to_key(key) if len(key) == 1 else key
 
 
+def shown(key: str) -> str:
+    """A key as the footer and help show it (what `App.get_key_display` makes
+    of a binding without its own display): "question_mark" is "?", "ctrl+p" "^p"."""
+    *modifiers, name = key.split("+")
+    name = format_key(name)
+    if "ctrl" in modifiers:
+        modifiers.remove("ctrl")
+        name = f"^{name}"
+    return "+".join([*modifiers, name])
+
+
 def resolve(
     requested: Mapping[str, Iterable[str]], all_places: list[Place] | None = None
 ) -> Keymap:
@@ -148,10 +159,13 @@ def resolve(
             description[name] = b.description or b.action
     refused: list[str] = []
     wanted: dict[str, tuple[str, ...]] = {}
+    written: dict[tuple[str, str], str] = {}  # (id, Textual's key) -> as the person wrote it
     for binding_id, keys in requested.items():
         if binding_id not in known:
             refused.append(f"{binding_id!r} is no binding id (the README lists them)")
         else:
+            for k in keys:
+                written.setdefault((binding_id, normalize(k)), k)
             wanted[binding_id] = tuple(dict.fromkeys(normalize(k) for k in keys))
     order = list(wanted)
 
@@ -163,8 +177,9 @@ def resolve(
         loser, key, other = clash
         del wanted[loser]
         also = " (remapped to it too)" if other in wanted else ""
+        as_written = written.get((loser, key), shown(key))
         refused.append(
-            f"{loser} = {key!r} refused: {where[other]} already has {key} "
+            f"{loser} = {as_written!r} refused: {where[other]} already has {shown(key)} "
             f"for {other} ({description[other]}){also}"
         )
     return Keymap({i: ",".join(keys) for i, keys in wanted.items()}, refused)

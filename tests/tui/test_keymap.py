@@ -128,3 +128,13 @@ def test_textuals_own_keys_are_not_taken() -> None:
     assert resolved.keys == {"sidebar.up": "ctrl+k"}
     assert any("Textual's focus_next" in r and "sidebar.down" in r for r in resolved.refused)
     assert any("Textual's command_palette" in r and "app.help" in r for r in resolved.refused)
+
+
+def test_a_refusal_names_keys_as_written_and_as_the_footer_shows_them() -> None:
+    # Textual's names ('question_mark') are not what a person typed or sees.
+    (reason,) = resolve({"app.links": ["?"]}).refused
+    assert reason == "app.links = '?' refused: everywhere already has ? for app.help (Help)"
+    (reason,) = resolve({"sidebar.down": ["ctrl+p"]}).refused
+    assert reason.startswith("sidebar.down = 'ctrl+p' refused: everywhere already has ^p for")
+    (reason,) = resolve({"app.links": ["question_mark"]}).refused
+    assert reason.startswith("app.links = 'question_mark' refused: everywhere already has ? ")
