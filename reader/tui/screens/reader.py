@@ -4,7 +4,7 @@ The screen wires: what the person has done (read, bookmarked, where they left
 each story) is `reader.reading`, which the screen asks and redraws from at once
 while the stores on disk follow behind through the `Saver`; search is
 `reader.tui.search_controller`; refresh and full text are
-`reader.tui.feeds_controller`.
+`reader.tui.feeds_controller`; keywords `reader.tui.keywords_controller`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from textual.containers import Container, Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.worker import get_current_worker
 
 from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog
-from reader.highlight import Highlighter, Keyword
+from reader.highlight import Keyword
 from reader.model import Article, Entry
 from reader.reading import Change, Reading
 from reader.state import ReadingState
 from reader.tui.feeds_controller import FeedsController
+from reader.tui.keywords_controller import KeywordsController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
@@ -101,8 +101,7 @@ class ReaderScreen(Screen[None]):
         self.search_control = SearchController(self)
         self.feeds = FeedsController(self)
         self._extras: asyncio.Event | None = None  # set once they are mounted
-        self.keywords = list(keywords)
-        self.keyword_highlighter: Highlighter | None = None
+        self.keyword_control = KeywordsController(self, keywords)
         # What the person has done, as the UI sees it; the stores follow behind.
         self.reading = Reading(catalog, bookmarks, state, saver.submit)
         self._sections = catalog.sections()
@@ -157,38 +156,16 @@ class ReaderScreen(Screen[None]):
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self.mount_extras)
         if self.keywords:
-            self.set_keywords(self.keywords)
+            self.keyword_control.set(self.keywords)
 
-    # -- keywords ---------------------------------------------------------------------
+    @property
+    def keywords(self) -> list[Keyword]:
+        """The keywords lit up now."""
+        return self.keyword_control.keywords
 
     def set_keywords(self, keywords: Sequence[Keyword]) -> None:
         """Light up these keywords in the story and the sidebar, and count them."""
-        self.keywords = list(keywords)
-        highlighter = Highlighter(self.keywords) if self.keywords else None
-        self.keyword_highlighter = highlighter
-        self.story.set_highlighters(*([highlighter.styled] if highlighter else []))
-        self.sidebar.set_keywords(highlighter)
-        if highlighter is not None:
-            self._count_hits(highlighter)
-
-    @work(thread=True, exclusive=True, group="keyword-hits")
-    def _count_hits(self, highlighter: Highlighter) -> None:
-        worker = get_current_worker()
-        hits: dict[str, int] = {}
-        for article_id, text in self.catalog.texts():
-            if worker.is_cancelled:
-                return
-            if count := highlighter.count(text):
-                hits[article_id] = count
-        self.app.call_from_thread(self.sidebar.set_hits, hits)
-        if highlighter.too_slow:
-            self.app.call_from_thread(self._tell_too_slow, highlighter)
-
-    def _tell_too_slow(self, highlighter: Highlighter) -> None:
-        """Say which keywords were turned off (see `reader.highlight`)."""
-        for keyword in highlighter.too_slow:
-            message = f"Keyword {keyword.word!r} took too long to match and is off; w changes it"
-            notify(self, message, severity="warning", timeout=10)
+        self.keyword_control.set(keywords)
 
     def on_unmount(self) -> None:
         self._leave_story()
@@ -473,8 +450,7 @@ class ReaderScreen(Screen[None]):
         """The catalog holds new stories (a refresh): the sidebar shows them."""
         self.catalog.reload()
         self._show_sections()
-        if self.keyword_highlighter is not None:
-            self._count_hits(self.keyword_highlighter)
+        self.keyword_control.count()
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open
