@@ -56,12 +56,19 @@ class Bookmark:
     note: str = ""
 
     @classmethod
-    def of(cls, article: Article, note: str = "") -> Bookmark:
+    def of(cls, article: Article, note: str = "", source: str | None = None) -> Bookmark:
+        """`source` is the name the source goes by (`Catalog.origin`: a feed's
+        title, the bundled news as `news sources` names it); without it, the
+        file's name, never the path it was read from."""
+        if source is None:
+            from reader.catalog import source_name  # the catalog brings the library
+
+            source = source_name(article.source)
         return cls(
             article_id=article.id,
             title=article.title,
             section=article.section,
-            source=article.source,
+            source=source,
             url=article.url,
             added=utc_now(),
             note=note,
@@ -83,6 +90,10 @@ class Bookmark:
             if not isinstance(value, str):
                 raise ValueError(f"a bookmark's {f.name!r} is not a string")
             values[f.name] = clean(value).strip() if f.name == "note" else clean_line(value)
+        if values["source"].startswith("/"):  # older files kept the file's path
+            from reader.catalog import source_name
+
+            values["source"] = source_name(values["source"])
         if not values["article_id"]:
             raise ValueError("a bookmark has no article_id")
         return cls(**values)
@@ -171,11 +182,12 @@ class Bookmarks(Document[Value]):
         self.add(article)
         return True
 
-    def add(self, article: Article, note: str = "") -> Bookmark:
-        """Bookmark a story; one already bookmarked keeps its date and note."""
+    def add(self, article: Article, note: str = "", source: str | None = None) -> Bookmark:
+        """Bookmark a story; one already bookmarked keeps its date and note.
+        `source` is the name its source goes by (`Bookmark.of`)."""
         if existing := self._value.get(article.id):
             return existing
-        bookmark = Bookmark.of(article, note)
+        bookmark = Bookmark.of(article, note, source)
         self._change(_adder([bookmark]))
         return bookmark
 

@@ -140,15 +140,17 @@ class Reading:
             del self.pins[article.id]
             self.save(self.bookmarks.remove, article.id)
             return Change(article.id, marks=True, pins=True, bookmarked=False)
-        self.pins[article.id] = Bookmark.of(article)
-        self.save(self.bookmarks.add, article)
+        source = self.origin(article).source  # its name, not where it was read from
+        self.pins[article.id] = Bookmark.of(article, source=source)
+        self.save(self.bookmarks.add, article, "", source)
         return Change(article.id, marks=True, pins=True, bookmarked=True)
 
     def set_note(self, article: Article, note: str) -> Change:
         """Write a story's note, bookmarking it if it was not."""
         if article.id not in self.pins:
-            self.pins[article.id] = Bookmark.of(article, note)
-            self.save(self.bookmarks.add, article, note)
+            source = self.origin(article).source
+            self.pins[article.id] = Bookmark.of(article, note, source)
+            self.save(self.bookmarks.add, article, note, source)
             return Change(article.id, marks=True, pins=True, bookmarked=True)
         self.pins[article.id] = replace(self.pins[article.id], note=note)
         self.save(self.bookmarks.set_note, article.id, note)

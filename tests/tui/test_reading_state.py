@@ -267,3 +267,40 @@ async def test_a_story_read_to_its_end_reopens_at_the_top(articles: list[Article
     async with again.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert screen(again).story.scroll_y == 0
+
+
+@pytest.fixture
+def feed_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A library made by `news add` (outside the event loop: it runs its own)."""
+    from reader.cli import main
+
+    feed = tmp_path / "orbit-feed.xml"
+    feed.write_text(
+        '<rss version="2.0"><channel><title>Orbit Weekly</title>'
+        "<item><title>Only story</title><guid>1</guid><description>Text.</description>"
+        "</item></channel></rss>"
+    )
+    library = tmp_path / "library.sqlite"
+    assert main(["add", str(feed), "--library", str(library)]) == 0
+    capsys.readouterr()
+    return library
+
+
+async def test_a_bookmark_names_its_source_as_news_sources_does(
+    feed_library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.cli import main
+    from reader.cli.common import open_catalog
+    from reader.config import load_config
+
+    monkeypatch.setenv("NEWS_LIBRARY", str(feed_library))
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "b", "G", "b")  # a bundled story, then the feed's
+        await settle(app)
+    assert main(["bookmarks", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert sorted(b["source"] for b in listed) == ["Orbit Weekly", "teslarati"]
+    assert main(["bookmarks", "export", "--format", "markdown"]) == 0
+    exported = capsys.readouterr().out
+    assert "· Orbit Weekly ·" in exported and "· teslarati ·" in exported

@@ -223,3 +223,15 @@ def test_a_bookmark_whose_story_is_gone_says_missing(
         kept[0]: False,
         kept[1]: False,
     }
+
+
+def test_an_older_bookmark_that_kept_a_files_path_lists_the_files_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    old = {"id": "abc", "title": "T", "source": "/usr/lib/site-packages/reader/seeds/teslarati.txt"}
+    (data / "bookmarks.json").write_text(json.dumps({"version": 1, "bookmarks": [old]}))
+    assert main(["bookmarks", "--json", "--data-dir", str(data)]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["source"] == "teslarati"
