@@ -6,7 +6,9 @@ and work where no terminal UI can run. One module per group of commands.
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -74,6 +76,16 @@ def _command_tui() -> Callable[[list[str], Config, str], int]:
     return cmd_tui
 
 
+def _meant_command(word: str) -> str | None:
+    """The command a first argument that is not a file looks like a typo of
+    (`news bookmark`), so the answer is not "no such file"; None when it is a
+    file, an option, or close to no command."""
+    if word.startswith("-") or os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    return close[0] if close else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options, args = split_global_options(sys.argv[1:] if argv is None else argv)
     name = args[0] if args and args[0] in COMMANDS else None
@@ -81,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config()
         if name is not None:
             return _command(name)([*options, *args[1:]], config)
+        if args and (meant := _meant_command(args[0])):
+            raise UserError(f"no command or file '{args[0]}'; did you mean '{meant}'?")
         return _command_tui()([*options, *args], config, COMMANDS_HELP)
     except (UserError, ConfigError, StoreError) as exc:
         # Messages quote file names, addresses and what was typed: cleaned.

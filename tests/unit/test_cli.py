@@ -443,3 +443,22 @@ def test_every_command_takes_the_global_options(
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert all(option in out for option in ("--library FILE", "--data-dir DIR", "--highlight"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [(("bookmark",), "bookmarks"), (("serach", "tesla"), "search")]
+)
+def test_a_mistyped_command_names_the_command_it_is_close_to(
+    capsys: pytest.CaptureFixture[str], typed: tuple[str, ...], meant: str
+) -> None:
+    code, out, err = run(capsys, *typed)
+    assert code == 2 and out == ""
+    assert err == f"news: no command or file '{typed[0]}'; did you mean '{meant}'?\n"
+
+
+def test_a_word_close_to_no_command_is_still_no_such_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "nothing-like-any-command")
+    assert code == 2 and "did you mean" not in err and "no such file" in err
+
