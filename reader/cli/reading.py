@@ -136,7 +136,12 @@ def cmd_show(argv: list[str], config: Config) -> int:
 
 def cmd_search(argv: list[str], config: Config) -> int:
     p = parser("news search", "Search the stories: the same query language as / in the reader.")
-    p.add_argument("query", metavar="QUERY", help='words, "a phrase", -not, OR, section:Name')
+    p.usage = "%(prog)s [-h] [global options] [--json] [--limit N] QUERY [PATH ...]"
+    # Optional to argparse only, as `news show`'s ID: its message for a missing
+    # QUERY would call the optional PATH required too.
+    p.add_argument(
+        "query", metavar="QUERY", nargs="?", help='words, "a phrase", -not, OR, section:Name'
+    )
     add_paths(p)
     p.add_argument("--json", action="store_true", help="the results as JSON")
     p.add_argument(
@@ -159,6 +164,8 @@ def cmd_search(argv: list[str], config: Config) -> int:
             f"a query that starts with - goes after --: news search -- {' '.join(excluding)}"
         )
     args = p.parse_args(argv)
+    if args.query is None:
+        p.error('QUERY is required: words, "a phrase", -not, OR, section:Name')
     apply_paths(args)
     from reader.query import QueryError, parse
 

@@ -462,3 +462,15 @@ def test_a_word_close_to_no_command_is_still_no_such_file(
     code, _, err = run(capsys, "nothing-like-any-command")
     assert code == 2 and "did you mean" not in err and "no such file" in err
 
+
+def test_search_without_a_query_asks_for_the_query_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["search"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        'news search: error: QUERY is required: words, "a phrase", -not, OR, section:Name'
+    )
+    assert "QUERY [PATH ...]" in err and "PATH" not in err.splitlines()[-1]
