@@ -56,7 +56,7 @@ class Catalog(Protocol):
         ...
 
     def entries(self) -> Sequence[Entry]:
-        """Every story in reading order (for the command line)."""
+        """Every story in reading order (for finding an id on the command line)."""
         ...
 
     def updated_ids(self) -> frozenset[str]:

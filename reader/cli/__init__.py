@@ -21,7 +21,7 @@ from reader.sanitize import clean
 COMMANDS_HELP = """\
 commands:
   news [PATH ...]                  read in the TUI: the library, or the dump files given
-  news list [PATH ...] [--json]    sections and titles, in reading order
+  news list [PATH ...] [--json]    sections and titles, each section newest first
   news show ID [PATH ...]          one story, rendered to standard output
   news search QUERY [PATH ...] [--json]
                                    search: words, "a phrase", -not, OR, section:Name

@@ -50,13 +50,17 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
 
 
 def cmd_list(argv: list[str], config: Config) -> int:
-    p = parser("news list", "List sections and story titles in reading order.")
+    p = parser(
+        "news list", "List sections and story titles as the sidebar does: each newest first."
+    )
     add_paths(p)
     p.add_argument("--json", action="store_true", help="one JSON list of stories")
     args = p.parse_args(argv)
     apply_paths(args)
     catalog = open_catalog(args.paths, config)
-    entries = list(catalog.entries())
+    # The sidebar's order (`Catalog.sections`), not the order stories were
+    # added in, where a section can come back and a feed reads oldest first.
+    entries = [entry for _, items in catalog.sections() for entry in items]
     if args.json:
         from reader.bookmarks import Bookmarks
         from reader.state import ReadingState

@@ -22,11 +22,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_list_json_in_reading_order(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_json_in_the_sidebars_order(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", "--json")
     assert code == 0
     stories = json.loads(out)
-    assert [s["section"] for s in stories] == ["News", "Elon Musk", "Investor's Corner", "News"]
+    # A section's stories together, as the sidebar shows them.
+    assert [s["section"] for s in stories] == ["News", "News", "Elon Musk", "Investor's Corner"]
     assert {"id", "section", "title", "words", "source"} <= set(stories[0])
     assert stories[0]["words"] > 300
     assert "teslarati" in stories[0]["source"]
@@ -52,7 +53,7 @@ def test_list_other_dump(
 
 def test_show_prints_the_story_plain_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "list", "--json")
-    starfall = json.loads(out)[2]
+    starfall = next(s for s in json.loads(out) if s["title"].startswith("SpaceX"))
     code, out, _ = run(capsys, "show", starfall["id"])
     assert code == 0
     assert "\x1b" not in out
@@ -474,3 +475,28 @@ def test_search_without_a_query_asks_for_the_query_only(
         'news search: error: QUERY is required: words, "a phrase", -not, OR, section:Name'
     )
     assert "QUERY [PATH ...]" in err and "PATH" not in err.splitlines()[-1]
+
+
+def _oldest_first_feed(tmp_path: Path) -> Path:
+    feed = tmp_path / "feed.xml"
+    items = "".join(
+        f"<item><title>Story {n}</title><guid>{n}</guid><description>Text.</description>"
+        f"<pubDate>{day} Mar 2025 10:00:00 GMT</pubDate></item>"
+        for n, day in ((1, "Sat, 01"), (2, "Wed, 05"), (3, "Sun, 09"))
+    )
+    feed.write_text(f'<rss version="2.0"><channel><title>Dated</title>{items}</channel></rss>')
+    return feed
+
+
+def test_list_shows_a_feeds_stories_newest_first_as_the_sidebar_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    library = str(tmp_path / "library.sqlite")
+    assert run(capsys, "add", str(_oldest_first_feed(tmp_path)), "--library", library)[0] == 0
+    code, out, _ = run(capsys, "list", "--json", "--library", library)
+    assert code == 0
+    titles = [s["title"] for s in json.loads(out) if s["source"] == "Dated"]
+    assert titles == ["Story 3", "Story 2", "Story 1"]
+    code, out, _ = run(capsys, "list", "--library", library)
+    shown = [line.split("  ")[-1] for line in out.splitlines() if "Story" in line]
+    assert shown == ["Story 3", "Story 2", "Story 1"]
