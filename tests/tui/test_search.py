@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets._toast import Toast
 
 from reader.model import Article
 from reader.sources.dump import parse, read_dump
@@ -290,3 +291,16 @@ async def test_results_by_scrolling_and_click() -> None:
         clicked = results.items[(1 + round(results.scroll_y)) // 3]
         assert not results.display
         assert screen(app).story.article.id == clicked.article_id
+
+
+async def test_n_with_no_search_says_how_to_search(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        opened = screen(app).story.article
+        await pilot.press("n")
+        for _ in range(20):  # a toast mounts a few frames after it is raised
+            if app.screen.query(Toast):
+                break
+            await pilot.pause(0.05)
+        shown = " ".join(" ".join(str(t.render()).split()) for t in app.screen.query(Toast))
+        assert "No search yet: / searches" in shown
+        assert screen(app).story.article is opened  # and nothing moved

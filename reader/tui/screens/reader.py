@@ -287,11 +287,8 @@ class ReaderScreen(Screen[None]):
         return cast("Activity", self.query_one("#activity"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "search" and isinstance(self.focused, Input):
-            return False  # a "/" typed into the search bar (or any input) is text
-        if action in ("next_match", "previous_match"):
-            return self.search_control.query is not None
-        return True
+        # A "/" typed into the search bar (or any input) is text.
+        return not (action == "search" and isinstance(self.focused, Input))
 
     async def mount_extras(self) -> None:
         """The search results over the story, the search bar and the activity
@@ -351,10 +348,16 @@ class ReaderScreen(Screen[None]):
         self.search_control.match_moved(event)
 
     def action_next_match(self) -> None:
-        self.search_control.walk_matches(1)
+        self._walk_matches(1)
 
     def action_previous_match(self) -> None:
-        self.search_control.walk_matches(-1)
+        self._walk_matches(-1)
+
+    def _walk_matches(self, step: int) -> None:
+        if self.search_control.query is None:  # a silent key looks like a broken one
+            notify(self, "No search yet: / searches, then n and N walk its matches", timeout=3)
+        else:
+            self.search_control.walk_matches(step)
 
     # -- actions ----------------------------------------------------------------------
 
