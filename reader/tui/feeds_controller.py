@@ -106,7 +106,11 @@ class FeedsController:
         screen.activity.stop()
         new = sum(o.new for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
-        summary = f"{len(outcomes)} feeds refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+        updated = sum(o.updated for o in outcomes)
+        feeds = "1 feed" if len(outcomes) == 1 else f"{len(outcomes)} feeds"
+        summary = f"{feeds} refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+        if updated:
+            summary += f", {updated} updated"
         notify(screen, summary, timeout=4)
         for outcome in failed:
             message = f"{outcome.name}: {outcome.reason}"

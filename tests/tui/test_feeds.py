@@ -70,6 +70,25 @@ async def test_r_refreshes_feeds_and_names_the_one_that_failed(
         assert any(m.startswith("3 feeds refreshed") for m in messages)
 
 
+async def test_r_of_one_feed_that_edited_a_story_says_so(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    link = "https://example.org/landing"
+    server.serve("/wire.xml", rss("Wire", [("Rocket lands", link)]))
+    library = Library.open(tmp_path / "library.sqlite")
+    library.add_source("feed", server.url("/wire.xml"), title="Wire")
+    library.close()
+    await asyncio.to_thread(_refresh, tmp_path / "library.sqlite")
+    server.serve("/wire.xml", rss("Wire", [("Rocket lands, then flies again", link)]))
+    app = NewsApp(LibraryCatalog(Library.open(tmp_path / "library.sqlite")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert "1 feed refreshed: 0 new stories, 1 updated" in messages
+
+
 async def test_f_fetches_the_whole_story_into_the_library(
     tmp_path: Path, server: FeedServer
 ) -> None:
