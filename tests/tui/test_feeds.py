@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from unit.feed_server import FEEDS, FeedServer, rss, running
 
 from reader.catalog import LibraryCatalog
@@ -48,6 +49,25 @@ def sidebar_text(app: NewsApp) -> str:
     return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
 
 
+async def refresh(app: NewsApp, pilot: Pilot[None]) -> None:
+    """r, and wait until every feed has answered and the sidebar shows it."""
+    await pilot.press("r")
+    await app.screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def open_titled(app: NewsApp, catalog: LibraryCatalog, title: str) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    screen.open(next(e for e in catalog.entries() if e.title == title))
+    return screen
+
+
+def messages(app: NewsApp) -> list[str]:
+    """Every toast raised so far, shown or already gone."""
+    return [str(n.message) for n in app._notifications]
+
+
 async def test_r_refreshes_feeds_and_names_the_one_that_failed(
     tmp_path: Path, server: FeedServer
 ) -> None:
@@ -59,15 +79,13 @@ async def test_r_refreshes_feeds_and_names_the_one_that_failed(
     app = NewsApp(make_library(tmp_path / "library.sqlite", server))
     async with app.run_test(size=SIZE) as pilot:
         assert "Chargers everywhere" not in sidebar_text(app)
-        await pilot.press("r")
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
+        await refresh(app, pilot)
         text = sidebar_text(app)
         assert "Chargers everywhere" in text and "Capsule returns" in text
         assert "News" in text  # the seed stays
-        messages = [n.message for n in app._notifications]
-        assert any("Gone feed" in m and "404" in m for m in messages)
-        assert any(m.startswith("3 feeds refreshed") for m in messages)
+        shown = messages(app)
+        assert any("Gone feed" in m and "404" in m for m in shown)
+        assert any(m.startswith("3 feeds refreshed") for m in shown)
 
 
 async def test_r_of_one_feed_that_edited_a_story_says_so(
@@ -82,11 +100,9 @@ async def test_r_of_one_feed_that_edited_a_story_says_so(
     server.serve("/wire.xml", rss("Wire", [("Rocket lands, then flies again", link)]))
     app = NewsApp(LibraryCatalog(Library.open(tmp_path / "library.sqlite")))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
-        assert "1 feed refreshed: 0 new stories, 1 updated" in messages
+        await refresh(app, pilot)
+        shown = messages(app)
+        assert "1 feed refreshed: 0 new stories, 1 updated" in shown
 
 
 async def test_f_fetches_the_whole_story_into_the_library(
@@ -99,9 +115,7 @@ async def test_f_fetches_the_whole_story_into_the_library(
     catalog = make_library(tmp_path / "library.sqlite", server)
     app = NewsApp(catalog)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
+        await refresh(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         entry = next(e for e in catalog.entries() if e.title == "Teaser only")
@@ -128,8 +142,8 @@ async def test_r_on_files_given_says_it_works_on_the_library(seed: Path) -> None
     app = NewsApp(read_dump(seed).articles)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "f")
-        messages = [n.message for n in app._notifications]
-        assert any("library" in m for m in messages)
+        shown = messages(app)
+        assert any("library" in m for m in shown)
 
 
 async def test_r_goes_on_past_feeds_whose_redirects_used_to_crash_it(
@@ -140,15 +154,13 @@ async def test_r_goes_on_past_feeds_whose_redirects_used_to_crash_it(
     server.serve("/gone.xml", b"", status=302, location="http://127.0.0.1:70000/")
     app = NewsApp(make_library(tmp_path / "library.sqlite", server))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
+        await refresh(app, pilot)
         assert "Chargers everywhere" in sidebar_text(app)
-        messages = [str(n.message) for n in app._notifications]
+        shown = messages(app)
         assert any("Orbit" in m and "redirect to a javascript: address refused" in m
-                   for m in messages)  # fmt: skip
-        assert any("Gone feed" in m and "bad port (over 65535)" in m for m in messages)
-        assert any(m.startswith("3 feeds refreshed") for m in messages)
+                   for m in shown)  # fmt: skip
+        assert any("Gone feed" in m and "bad port (over 65535)" in m for m in shown)
+        assert any(m.startswith("3 feeds refreshed") for m in shown)
         assert app.is_running  # not ended by the refresh
 
 
@@ -187,18 +199,14 @@ async def test_f_refuses_a_page_on_another_address_of_this_machine(
     catalog = make_library(tmp_path / "library.sqlite", server)
     app = NewsApp(catalog)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        screen.open(next(e for e in catalog.entries() if e.title == "Admin page"))
+        await refresh(app, pilot)
+        open_titled(app, catalog, "Admin page")
         await pilot.press("f")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
+        shown = messages(app)
         assert any("loopback address refused: 127.0.0.1" in m and "teaser stays" in m
-                   for m in messages), messages  # fmt: skip
+                   for m in shown), shown  # fmt: skip
 
 
 async def test_q_while_f_fetches_a_dripping_page_quits_at_once(
@@ -211,12 +219,8 @@ async def test_q_while_f_fetches_a_dripping_page_quits_at_once(
     catalog = make_library(tmp_path / "library.sqlite", server)
     app = NewsApp(catalog)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        screen.open(next(e for e in catalog.entries() if e.title == "Teaser only"))
+        await refresh(app, pilot)
+        open_titled(app, catalog, "Teaser only")
         await pilot.press("f")
         for _ in range(200):
             if server.seen("/story.html"):
