@@ -10,15 +10,13 @@ scrolls to it, and a body is read and parsed only when its story opens, so
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Protocol, overload
+from typing import TYPE_CHECKING, Protocol
 
-from reader.library.articles import Library, Listing, Row
+from reader.library.articles import Library, Listing, NewestFirst
 from reader.library.db import reopen
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
@@ -203,7 +201,7 @@ class LibraryCatalog:
         self._sections: list[tuple[str, Listing | NewestFirst]] = [
             (
                 name,
-                NewestFirst(library.conn, section_id, name)
+                library.newest_first(section_id, name)
                 if self._newest_first
                 else library.rows(section_id=section_id),
             )
@@ -273,91 +271,3 @@ class LibraryCatalog:
         if self._searcher is not None:
             self._searcher.close()
         self.library.close()
-
-
-class NewestFirst(Sequence[Row]):
-    """A library section's stories newest first, read a page at a time (as
-    `Listing` reads them in reading order); stories without a date last.
-
-    Like `Listing`, it shows the section as it was when made. Each page is one
-    query that sorts the section's rows by date through its index: a few
-    milliseconds for ten thousand stories, and pages once read are kept."""
-
-    PAGE_ROWS = 256
-    MAX_PAGES = 64
-
-    def __init__(self, conn: sqlite3.Connection, section_id: int, section: str) -> None:
-        self._conn = conn
-        self._section = section
-        (top,) = conn.execute("SELECT coalesce(max(ordinal), 0) FROM articles").fetchone()
-        self._where = "a.section_id = ? AND a.ordinal <= ?"
-        self._params: tuple[object, ...] = (section_id, top)
-        (self._len,) = conn.execute(
-            f"SELECT count(*) FROM articles a INDEXED BY articles_by_section WHERE {self._where}",
-            self._params,
-        ).fetchone()
-        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
-        self._sources: dict[int, str] = {}
-
-    def __len__(self) -> int:
-        return int(self._len)
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("listing index out of range")
-        number = index // self.PAGE_ROWS
-        page = self._pages.get(number)
-        if page is None:
-            page = self._pages[number] = self._read(number * self.PAGE_ROWS)
-            if len(self._pages) > self.MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page[index % self.PAGE_ROWS]
-
-    def _read(self, offset: int) -> list[Row]:
-        # From the section's covering index alone (it holds the dates), then
-        # the sources' names from a dict: the sort never touches the table.
-        rows = self._conn.execute(
-            "SELECT a.id, a.title, a.source_id, a.published, a.words FROM articles a"
-            f" INDEXED BY articles_by_section WHERE {self._where}"
-            " ORDER BY a.published DESC, a.ordinal LIMIT ? OFFSET ?",
-            (*self._params, self.PAGE_ROWS, offset),
-        ).fetchall()
-        names = self._sources
-        if any(source_id not in names for _, _, source_id, _, _ in rows):
-            sources = self._conn.execute(
-                "SELECT id, coalesce(nullif(title, ''), location) FROM sources"
-            )
-            # Cleaned again on the way out: the library file may come from elsewhere.
-            names.update((i, shown_line(name)) for i, name in sources)
-        section = self._section
-        return [
-            Row(id_, section, shown_line(title), names[source_id], shown_line(published), words)
-            for id_, title, source_id, published, words in rows
-        ]
-
-    def position(self, article_id: str) -> int | None:
-        """Where a story stands here: the stories newer than it, and those of
-        its date that come before it in reading order."""
-        found = self._conn.execute(
-            f"SELECT a.published, a.ordinal FROM articles a WHERE a.id = ? AND {self._where}",
-            (article_id, *self._params),
-        ).fetchone()
-        if found is None:
-            return None
-        published, ordinal = found
-        (before,) = self._conn.execute(
-            f"SELECT count(*) FROM articles a WHERE {self._where}"
-            " AND (a.published > ? OR (a.published = ? AND a.ordinal < ?))",
-            (*self._params, published, published, ordinal),
-        ).fetchone()
-        return int(before)
