@@ -20,13 +20,12 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from reader.atomic import Document, StoreError, Unusable, describe, json_of
 from reader.config import data_dir
-from reader.model import Article, Block, BlockKind, make_article
+from reader.model import Article, Block, BlockKind, make_article, utc_now
 from reader.sanitize import clean, clean_line
 from reader.sources.local import read_local
 from reader.urls import web_url
@@ -38,11 +37,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#]|&(?=#?\w+;))")
 _MD_URL_SPECIAL = re.compile(r"([\\<>]|&(?=#?\w+;))")
 # "# Bookmarks" starts `export_markdown`'s output, which is for reading only.
 _MARKDOWN_EXPORT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# Bookmarks\s*$", re.MULTILINE)
-
-
-def utc_now() -> str:
-    """ISO 8601 in UTC, to the second: sorts as text and reads the same anywhere."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)

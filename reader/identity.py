@@ -15,7 +15,8 @@ does what is left; running it again moves nothing.
 from __future__ import annotations
 
 from reader.bookmarks import Bookmarks
-from reader.library.articles import Library, utc_now
+from reader.library.articles import Library
+from reader.model import utc_now
 from reader.state import ReadingState
 
 __all__ = ["carry_marks"]

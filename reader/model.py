@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
@@ -119,6 +120,12 @@ class Article:
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+def utc_now() -> str:
+    """Now, as every stored time is written: ISO 8601 in UTC to the second with
+    a `Z`, which sorts as text and reads the same anywhere."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def count_words(*texts: str) -> int:

@@ -14,12 +14,20 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import LibraryConnection, open_library, transaction
-from reader.model import Article, Block, BlockKind, Inline, Mark, count_words, feed_story_id
+from reader.model import (
+    Article,
+    Block,
+    BlockKind,
+    Inline,
+    Mark,
+    count_words,
+    feed_story_id,
+    utc_now,
+)
 from reader.sanitize import UNSAFE, shown_line
 
 # Imported where first used: a start-up that reads one story from a library
@@ -177,10 +185,6 @@ def from_outline(text: str, shape: str) -> list[Block] | None:
     except (ValueError, TypeError):
         return None
     return blocks if at == len(text) + 1 or at == len(text) == 0 else None
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def plain_text(blocks: Sequence[Block]) -> str:
@@ -552,8 +556,7 @@ class Library:
         by_link: dict[str, str] = {}
         by_title: dict[tuple[str, str], str] = {}
         rows = self.conn.execute(
-            "SELECT id, url, title, published FROM articles"
-            " WHERE source_id = ? AND feed_key = ''",
+            "SELECT id, url, title, published FROM articles WHERE source_id = ? AND feed_key = ''",
             (source_id,),
         )
         for ident, url, title, published in rows:

@@ -61,7 +61,6 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import html_to_markdown as h2m
 from html_to_markdown import ConversionOptions, convert
 from lxml import etree
-from markdown_it import MarkdownIt
 
 from reader.markdown import markdown_to_text
 from reader.model import Article, Block, BlockKind, entry_key, feed_story_id, make_article
@@ -69,7 +68,7 @@ from reader.sanitize import UNSAFE, clean, clean_document, clean_line
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries
 from reader.sources.local import LocalFileError, describe_size, open_local
-from reader.urls import CLICK_SCHEMES, FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
+from reader.urls import FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
 
 if TYPE_CHECKING:
     from html_to_markdown._html_to_markdown import HtmlVisitor
@@ -180,12 +179,6 @@ _OPTIONS = ConversionOptions(
 # Both are written without IGNORECASE, which made them cost as much as converting.
 _LINK_OR_IMAGE = re.compile(r"<[aAiI]")
 _RELATIVE_REF = re.compile(r"(?:href|src|HREF|SRC)\s*=\s*[\"']?\s*(?![A-Za-z][A-Za-z0-9+.-]*:)")
-# Anything `clean` would remove: most text has none, and checking is cheaper.
-_UNSAFE = UNSAFE
-
-
-def _clean(text: str) -> str:
-    return clean(text) if _UNSAFE.search(text) else text
 
 
 def _is_tracker(url: str) -> bool:
@@ -225,7 +218,7 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
     # alone, leaving `]0;title` as text); JSON Feed's HTML gets here with them,
     # past the byte-level cleaning of XML. Cleaned again after, for the
     # character references the converter decodes.
-    html_text = _clean(html_text)
+    html_text = clean(html_text)
     options, visitor = _OPTIONS, None
     if _LINK_OR_IMAGE.search(html_text):
         visitor = _VISITOR
@@ -233,7 +226,7 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
             options = dataclasses.replace(_OPTIONS, base_url=base_url)
     # The converter calls only the visit_* methods a visitor has; its type names them all.
     result = convert(html_text, options, visitor=cast("HtmlVisitor | None", visitor))
-    return _clean(result.content or "").strip()
+    return clean(result.content or "").strip()
 
 
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
@@ -300,39 +293,10 @@ def paragraphs(markdown: str) -> list[Block]:
     return blocks
 
 
-_MARKDOWN = MarkdownIt("commonmark")
-
-
-def links_of(markdown: str) -> list[tuple[str, str]]:
-    """The (text, url) of each http(s) link in Markdown, first of each URL only.
-
-    Uses a real CommonMark parser, so links in code are not links, reference
-    links resolve, and escaped brackets in link text are handled.
-    """
-    found: dict[str, str] = {}
-    for token in _MARKDOWN.parse(markdown):
-        if token.type != "inline" or not token.children:
-            continue
-        href: str | None = None
-        parts: list[str] = []
-        for child in token.children:
-            if child.type == "link_open":
-                href, parts = str(child.attrGet("href") or ""), []
-            elif child.type == "link_close" and href is not None:
-                if scheme(href) in CLICK_SCHEMES and href not in found:
-                    found[href] = clean_line("".join(parts)) or href
-                href = None
-            elif href is not None and child.type in ("text", "code_inline"):
-                parts.append(child.content)
-            elif href is not None and child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-    return [(text, url) for url, text in found.items()]
-
-
 def _web_url(link: str, base: str = "") -> str:
     """An absolute http(s) URL by ``reader.urls``' rule, or "" for anything
     else; a link with an escape sequence in it is cleaned first."""
-    return web_url(link, base) or (web_url(clean_line(link), base) if _UNSAFE.search(link) else "")
+    return web_url(link, base) or (web_url(clean_line(link), base) if UNSAFE.search(link) else "")
 
 
 # --- Reading the document -----------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from reader.sources.feed import (
     FeedError,
     FeedResult,
     html_to_markdown,
-    links_of,
     paragraphs,
     parse_feed,
     read_feed_file,
@@ -351,7 +349,7 @@ def test_read_feed_file_errors(tmp_path: Path) -> None:
         read_feed_file(tmp_path)
 
 
-# --- html_to_markdown and links_of ---------------------------------------------
+# --- html_to_markdown ---------------------------------------------------------
 
 
 def test_html_to_markdown_keeps_structure_and_links() -> None:
@@ -391,35 +389,6 @@ def test_html_to_markdown_empty() -> None:
     assert html_to_markdown("   ") == ""
 
 
-def test_links_of() -> None:
-    markdown = (
-        "See [the story](https://a.example/story) and [again](https://a.example/story), "
-        "<https://auto.example/x>, [mail](mailto:x@example.org), [js](javascript:alert(1)), "
-        "![an image](https://img.example/p.png) and [ref link][r] and [\\[bracketed\\]](http://b.example/).\n\n"
-        "    [in code](https://code.example/)\n\n"
-        "[r]: https://ref.example/ 'title'\n"
-    )
-    assert links_of(markdown) == [
-        ("the story", "https://a.example/story"),
-        ("https://auto.example/x", "https://auto.example/x"),
-        ("ref link", "https://ref.example/"),
-        ("[bracketed]", "http://b.example/"),
-    ]
-
-
-def test_links_of_a_converted_feed_body() -> None:
-    giga = read("rss2.xml").articles[0]
-    markdown = html_to_markdown(
-        (FEEDS / "rss2.xml").read_text().split("<content:encoded><![CDATA[")[1].split("]]>")[0],
-        giga.url,
-    )
-    assert links_of(markdown) == [
-        ("statement", "https://motors.example.org/press/1"),
-        ("the earlier story", "https://motors.example.org/2026/05/shift"),
-    ]
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="'<' cannot be in a file name")
 def test_document_is_never_taken_for_a_file_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -140,13 +140,6 @@ def memory_locate(sections: Sequence[tuple[str, Sequence[Entry]]]) -> Locate:
     return where.get
 
 
-def group_by_section(entries: Sequence[Entry]) -> list[tuple[str, Sequence[Entry]]]:
-    grouped: dict[str, list[Entry]] = {}
-    for entry in entries:
-        grouped.setdefault(entry.section, []).append(entry)
-    return list(grouped.items())
-
-
 class ArticleList(ScrollView, can_focus=True):
     """Sections with their stories; the cursor moves over stories only.
 
