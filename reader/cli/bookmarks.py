@@ -24,6 +24,7 @@ from reader.cli.common import (
 )
 from reader.config import Config
 from reader.sanitize import clean
+from reader.wording import counted
 
 if TYPE_CHECKING:
     from reader.bookmarks import Bookmark, Bookmarks
@@ -55,7 +56,7 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         return 0
     if args.action == "import":
         added = store.import_file(args.file)
-        print(f"{added} bookmark{'s' if added != 1 else ''} added, {len(store)} in all")
+        print(f"{counted(added, 'bookmark')} added, {len(store)} in all")
         return 0
     missing = _missing(store, config)
     marks = store.all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reader.cli.common import UserError, apply_paths, parser, shown
 from reader.config import Config
+from reader.wording import counted
 
 
 def cmd_doctor(argv: list[str], config: Config) -> int:
@@ -29,7 +30,7 @@ def cmd_doctor(argv: list[str], config: Config) -> int:
     for line in checkup.left:
         print(f"damaged:  {shown(line)}")
     if checkup.healthy:
-        stories = f"{checkup.stories:,} stor{'y' if checkup.stories == 1 else 'ies'}"
+        stories = counted(checkup.stories, "story")
         state = "repaired" if checkup.found else "no damage found"
         print(f"{shown(str(path))}: {stories}, {state}.")
         return 0

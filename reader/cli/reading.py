@@ -25,6 +25,7 @@ from reader.cli.common import (
 )
 from reader.config import Config
 from reader.model import WORDS_PER_MINUTE, Article
+from reader.wording import counted
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -214,7 +215,7 @@ def cmd_search(argv: list[str], config: Config) -> int:
             out.print(Text(" " * SNIPPET_INDENT) + snippet, soft_wrap=True)
     count = len(result.hits)
     more = f" (showing {count})" if count < result.total else ""
-    out.print(Text(f"{result.total:,} stor{'y' if result.total == 1 else 'ies'}{more}"))
+    out.print(Text(f"{counted(result.total, 'story')}{more}"))
     return 0 if result.total else 1
 
 

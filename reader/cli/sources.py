@@ -28,6 +28,7 @@ from reader.cli.common import (
 from reader.config import Config, seed_paths
 from reader.sanitize import clean_line
 from reader.urls import FETCH_SCHEMES, GIVEN_SCHEMES, URLRefused, check_fetchable, scheme
+from reader.wording import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,7 +58,7 @@ def _library(config: Config) -> Iterator[Library]:
 
 
 def _stories(count: int) -> str:
-    return f"{count:,} stor{'y' if count == 1 else 'ies'}"
+    return counted(count, "story")
 
 
 def _warn(warnings: list[str] | tuple[str, ...]) -> None:
@@ -462,7 +463,7 @@ def cmd_export_opml(argv: list[str], config: Config) -> int:
     if len(web) < len(feeds):
         left = len(feeds) - len(web)
         print(
-            f"news: {left} feed file{'s' if left != 1 else ''} on this machine left out"
+            f"news: {counted(left, 'feed file')} on this machine left out"
             " (OPML lists web feeds)",
             file=sys.stderr,
         )

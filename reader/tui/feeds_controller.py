@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from reader.catalog import LibraryCatalog
 from reader.tui.toast import notify
+from reader.wording import counted
 
 if TYPE_CHECKING:
     from reader.refresh import FeedOutcome
@@ -93,7 +94,7 @@ class FeedsController:
         if not feeds:
             notify(self.screen, "No feeds yet: add one with `news add URL`", timeout=4)
             return
-        self.screen.activity.start(f"Refreshing {feeds} feed{'s' if feeds != 1 else ''}", feeds)
+        self.screen.activity.start(f"Refreshing {counted(feeds, 'feed')}", feeds)
 
     def _feed_done(self, outcome: FeedOutcome) -> None:
         self.screen.activity.advance()
@@ -107,8 +108,8 @@ class FeedsController:
         new = sum(o.new for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
         updated = sum(o.updated for o in outcomes)
-        feeds = "1 feed" if len(outcomes) == 1 else f"{len(outcomes)} feeds"
-        summary = f"{feeds} refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+        feeds = counted(len(outcomes), "feed")
+        summary = f"{feeds} refreshed: {counted(new, 'new story', 'new stories')}"
         if updated:
             summary += f", {updated} updated"
         notify(screen, summary, timeout=4)

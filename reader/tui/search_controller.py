@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from reader.model import EntryRef
 from reader.tui.widgets.story_view import StoryView
+from reader.wording import counted
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.library.search import Searcher, SearchResult
@@ -131,7 +132,7 @@ class SearchController:
         self._show_results(True)
         self._results_query = query
         total = result.total
-        found = f"{total:,} stor{'y' if total == 1 else 'ies'}" if total else "nothing found"
+        found = counted(total, "story") if total else "nothing found"
         self.screen.search_bar.set_status(found, error=not total)
 
     def need_more(self, offset: int) -> None:

@@ -1,0 +1,18 @@
+"""Counts in words ("1 story", "2,340 stories"), said the same way everywhere.
+
+The CLI, the toasts and the status lines all count things; one helper keeps the
+thousands separator and the plural forms from drifting apart between them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["counted"]
+
+_IRREGULAR = {"story": "stories", "entry": "entries", "library": "libraries"}
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`count` and `noun`, the noun in the plural unless the count is one."""
+    if count != 1:
+        noun = plural or _IRREGULAR.get(noun) or f"{noun}s"
+    return f"{count:,} {noun}"
