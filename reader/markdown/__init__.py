@@ -1,0 +1,24 @@
+"""Article bodies as Markdown, both ways, and as the plain text the index holds.
+
+
+The library stores each body as Markdown so that it stays readable outside the
+reader, and reads it back into the same blocks. Any CommonMark renderer shows a
+stored body sensibly; this module adds only what Markdown has no word for.
+
+Three parts, each its own module behind these same imports:
+
+    write   `blocks_to_markdown`: blocks to the Markdown the library stores
+    read    `markdown_to_blocks`: any Markdown (the library's, a feed's, a
+            folder's) back into blocks, with markdown-it, imported on first use
+            (about 17 ms on top of Textual)
+    plain   `markdown_to_text`: the words of a body for the index and snippets,
+            without parsing it
+"""
+
+from __future__ import annotations
+
+from reader.markdown.plain import markdown_to_text
+from reader.markdown.read import markdown_to_blocks
+from reader.markdown.write import blocks_to_markdown
+
+__all__ = ["blocks_to_markdown", "markdown_to_blocks", "markdown_to_text"]

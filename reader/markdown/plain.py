@@ -1,0 +1,105 @@
+"""The plain text of a Markdown body, for the index and snippets, without parsing it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from reader.sanitize import clean
+
+__all__ = ["markdown_to_text", "says_something"]
+
+_FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def says_something(alt: str) -> bool:
+    """Whether a picture's alt text describes it (two words or more, not a file
+    name or an address) rather than hold its place: placeholders are dropped."""
+    return len(_WORD.findall(alt)) >= 2 and not _FILE_NAME.match(alt) and "://" not in alt
+
+
+# The patterns run over every body of an import, so each starts with a literal
+# character (a line's start is matched as "\n"), which the regex engine can skip
+# to: one starting with `^`, a group or a repeat is tried at every character.
+# Only code fences, which are rare, are found with `^`.
+_FENCED = re.compile(
+    r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<code>.*?)(?:^[ \t]{0,3}(?P=fence)[ \t]*$|\Z)",
+    re.MULTILINE | re.DOTALL,
+)
+# A line's block syntax: blockquote marks, then a heading's hashes or a bullet
+# (an ordered item keeps its number, as `markdown_to_blocks` keeps it).
+_MARK = r"(?:#{1,6}[ \t]+|[-*+][ \t]+)"
+_LINE_SYNTAX = re.compile(rf"\n[ \t]*(?:(?:>[ \t]?)+[ \t]*{_MARK}?|{_MARK})")
+_CELL_RULE = r"[ \t]*:?-{3,}:?[ \t]*"
+_TABLE_RULE = re.compile(rf"\n[ \t]*\|?{_CELL_RULE}(?:\|{_CELL_RULE})*\|?[ \t]*(?=\n)")
+_TABLE_EDGE = re.compile(r"\n[ \t]*\|[ \t]*|[ \t]*\|[ \t]*(?=\n)")
+_TARGET = r"\((?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+\"[^\"\n]*\")?\)"
+_LABEL = r"(?:\\.|[^\\\]\n])*"
+# Each alternative starts with a literal character, which is what lets the
+# engine search for the set of them (the groups open after it): with a group or a
+# repeat first, matching the 10,000-entry feed's bodies took 1.8 s, not 0.13.
+_INLINE_SYNTAX = re.compile(
+    r"\\(?P<escaped>[!-/:-@\[-`{-~])"
+    r"|`(?P<ticks>`*+)(?P<code>.+?)(?<!`)`(?P=ticks)(?!`)"
+    rf"|!\[(?P<alt>{_LABEL})\]{_TARGET}"
+    rf"|\[(?P<label>{_LABEL})\]{_TARGET}"
+    r"|<(?P<autolink>(?:https?|mailto):[^\s<>]+)>"
+    r"|&(?P<entity>#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+    r"|<br\s*/?>|\*\**|_(?P<under>_*)|==|~~|\\(?=\n)"
+)
+
+
+def _inline_text(match: re.Match[str]) -> str:
+    if (escaped := match["escaped"]) is not None:
+        return escaped
+    if match["ticks"] is not None:
+        return match["code"].strip(" ") or match["code"]
+    if (label := match["label"]) is not None:
+        return _INLINE_SYNTAX.sub(_inline_text, label)
+    if (alt := match["alt"]) is not None:
+        alt = _INLINE_SYNTAX.sub(_inline_text, alt)
+        return alt if says_something(alt) else ""  # as `markdown_to_blocks` does
+    if (url := match["autolink"]) is not None:
+        return url
+    if (entity := match["entity"]) is not None:
+        return clean(html.unescape("&" + entity))
+    if match["under"] is not None:
+        text, start, end = match.string, match.start(), match.end()
+        inside = start > 0 and end < len(text) and text[start - 1].isalnum()
+        if inside and text[end].isalnum():
+            return match[0]  # snake_case: a word, not emphasis
+    return ""  # emphasis, highlight and strikethrough marks, a hard break's backslash
+
+
+def markdown_to_text(md: str) -> str:
+    """A body's plain text for the index and snippets, without parsing it.
+
+    A few regular expressions instead of `markdown_to_blocks`, which at 10,000
+    feed entries cost three seconds, most of an import. It drops the syntax
+    the converter from HTML writes (headings, quotes, bullets, fences, tables,
+    emphasis, links and images, escapes), keeps each line's words, and gives
+    one line per non-blank line. Close to what the blocks' text would be, not
+    identical: a soft line break stays a line break, and a `*` in a word that
+    Markdown would keep is dropped. Good enough to find and quote a story; the
+    story itself is always shown from the Markdown.
+    """
+    if "```" in md or "~~~" in md:
+        # Code is kept as it is written; only the text around it is Markdown.
+        parts, end = [], 0
+        for fenced in _FENCED.finditer(md):
+            parts += [markdown_to_text(md[end : fenced.start()]), fenced["code"]]
+            end = fenced.end()
+        if parts:
+            parts.append(markdown_to_text(md[end:]))
+            return _tidy("\n".join(parts))
+    md = _LINE_SYNTAX.sub("\n", "\n" + md)
+    if "|" in md:
+        md = _TABLE_EDGE.sub("\n", _TABLE_RULE.sub("", md + "\n"))
+    return _tidy(_INLINE_SYNTAX.sub(_inline_text, md))
+
+
+def _tidy(text: str) -> str:
+    """Lines without blanks at either end, and no blank lines."""
+    # Three times quicker than two regular expressions over the same text.
+    return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
