@@ -272,7 +272,7 @@ async def fetch(
     except (httpx.InvalidURL, UnicodeError):  # UnicodeError: a host IDNA cannot encode
         raise FetchError("invalid URL", url) from None
     except httpx.HTTPError as exc:
-        raise FetchError(_reason(exc), url) from None
+        raise FetchError(error_reason(exc), url) from None
 
 
 async def _check_reach(url: str, reach: Reach) -> None:
@@ -421,7 +421,7 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _reason(exc: httpx.HTTPError) -> str:
+def error_reason(exc: httpx.HTTPError) -> str:
     """A few words for an httpx error: the user needs the kind, not the stack.
 
     httpx (through anyio) wraps the socket error a few times over, so the

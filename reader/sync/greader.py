@@ -1,0 +1,669 @@
+"""A client for the Google Reader API, as FreshRSS, Miniflux, Inoreader, The Old
+Reader and BazQux serve it.
+
+One protocol covers all of them, so one client does: log in
+(``accounts/ClientLogin`` gives an Auth token), list subscriptions and folders,
+list item ids of a stream, fetch items by id, tag items read or starred, and
+subscribe or unsubscribe. It knows nothing of the library: the sync engine
+decides what to ask for and what to keep.
+
+Why it is built as it is:
+
+* The account's address is one the person gave, so it may be on their own
+  machine or network; there is no address policy here, only the feed
+  timeouts and User-Agent of ``reader.net`` and a cap on an answer's size.
+  Redirects are not followed: a POST that is redirected loses its body, so a
+  redirect is named as a wrong address instead.
+* Every failure is a ``SyncError`` of one kind with a short reason a person can
+  read (``WrongPassword``, ``Unreachable``, ``RateLimited``, ``BadAnswer``).
+  The password is never in one, nor in a repr.
+* An expired Auth or edit token (HTTP 401) logs in again once, by itself.
+* HTTP 429 (or 503) with ``Retry-After`` is waited out when the wait is short
+  (``MAX_WAIT`` in all for one request, told to ``on_wait`` first); a longer
+  wait is raised as ``RateLimited`` with the seconds asked for.
+* Item ids come in three spellings (``tag:google.com,2005:reader/item/<hex>``,
+  the signed decimal "short form" of item refs, and plain hex); every id this
+  client returns is the 16-hex-digit form, and that is what it takes back.
+* What the server says that may reach a screen (titles, folder names,
+  authors, addresses, error messages) is cleaned by ``reader.sanitize`` here,
+  where it enters.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import json
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT, error_reason
+from reader.sanitize import clean, clean_line
+
+READING_LIST = "user/-/state/com.google/reading-list"
+READ = "user/-/state/com.google/read"
+STARRED = "user/-/state/com.google/starred"
+LABEL = "user/-/label/"
+ITEM_PREFIX = "tag:google.com,2005:reader/item/"
+
+IDS_PAGE = 1000  # item ids asked for per page (Inoreader's and Miniflux's largest)
+CONTENTS_BATCH = 250  # items fetched per POST
+EDIT_BATCH = 250  # items tagged per POST
+MAX_WAIT = 30.0  # seconds of Retry-After waited out for one request; more is raised
+RATE_LIMIT_DEFAULT = 60.0  # a 429 that names no wait
+MAX_BYTES = 64 * 1024 * 1024  # one answer (a batch of items with their bodies)
+_REASON_CHARS = 200
+_HEX_ID = re.compile(r"[0-9a-f]{16}")
+_DECIMAL_ID = re.compile(r"-?[0-9]{1,20}")
+_LONG_ID = re.compile(re.escape(ITEM_PREFIX) + r"([0-9a-fA-F]{1,16})")
+
+
+class SyncError(Exception):
+    """Sync with the server failed; ``reason`` says why in a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class WrongPassword(SyncError):
+    """The server refused the user name or password: trying again will not help."""
+
+    def __init__(self, reason: str = "wrong user name or password") -> None:
+        super().__init__(reason)
+
+
+class Unreachable(SyncError):
+    """The server could not be reached (refused, timed out, not found, down)."""
+
+
+class RateLimited(SyncError):
+    """The server asks to wait longer than is worth waiting here."""
+
+    def __init__(self, retry_after: float, host: str) -> None:
+        super().__init__(
+            f"{host}: too many requests; the server asks to wait {_duration(retry_after)}"
+        )
+        self.retry_after = retry_after
+
+
+class BadAnswer(SyncError):
+    """The server answered something that is not the Google Reader API
+    (a web page, garbage, JSON of another shape)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: str  # the server's stream id, "feed/..."
+    title: str
+    url: str  # the feed's address
+    site_url: str
+    folders: tuple[str, ...]  # folder (label) names, without "user/-/label/"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str  # 16 hex digits
+    feed_id: str  # the subscription's stream id
+    title: str
+    url: str
+    author: str
+    published: str  # ISO 8601 in UTC ("2026-06-21T12:30:00Z"), or ""
+    updated: str  # the same, or ""
+    html: str
+    read: bool
+    starred: bool
+    crawled: int = 0  # when the server fetched it, in Unix seconds (0: not said)
+
+
+# Item ids ---------------------------------------------------------------------------
+
+
+def item_id(raw: str) -> str:
+    """An item id as the server writes it, in the 16-hex-digit form.
+
+    ``tag:google.com,2005:reader/item/<hex>`` is hex; a bare number (an item
+    ref's "short form") is decimal and may be negative (a signed 64-bit
+    integer). BadAnswer for anything else."""
+    text = raw.strip()
+    if long := _LONG_ID.fullmatch(text):
+        return f"{int(long.group(1), 16):016x}"
+    if _DECIMAL_ID.fullmatch(text):
+        value = int(text)
+        if -(2**63) <= value < 2**64:
+            return f"{value % 2**64:016x}"
+    raise BadAnswer(f"not an item id: {clean_line(text)[:40]!r}")
+
+
+def _outgoing(ids: Iterable[str]) -> list[str]:
+    """Ids given to the client (the form it returned, or the long form) as the
+    long form every server accepts. A decimal id is refused: 16 decimal digits
+    are also 16 hex digits, so it could not be told apart."""
+    out = []
+    for one in ids:
+        text = one.strip().lower()
+        if text.startswith(ITEM_PREFIX):
+            text = item_id(one)
+        if not _HEX_ID.fullmatch(text):
+            raise ValueError(f"not an item id of this client: {one!r}")
+        out.append(ITEM_PREFIX + text)
+    return out
+
+
+# The client -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+class GReader:
+    """One account on one server. Not for use from two threads at once.
+
+    ``timeout`` bounds each request as a whole; connecting and each read are
+    bounded by the feed timeouts of ``reader.net`` too. ``on_wait(seconds)``
+    is told before a Retry-After is waited out, so the caller can say so.
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        user: str,
+        password: str,
+        *,
+        client: httpx.Client | None = None,
+        timeout: float = TOTAL_TIMEOUT,
+        max_wait: float = MAX_WAIT,
+        on_wait: Callable[[float], object] | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
+        try:
+            parsed = httpx.URL(api_url.strip())
+        except (httpx.InvalidURL, UnicodeError):
+            raise SyncError("the API URL is not a valid address") from None
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise SyncError("the API URL must be an http or https address")
+        self.api_url = str(parsed).rstrip("/")
+        self.user = user
+        self.__password = password
+        self.host = clean_line(parsed.host + (f":{parsed.port}" if parsed.port else ""))
+        self._timeout = timeout
+        self._max_wait = max_wait
+        self._on_wait = on_wait
+        self._sleep = sleep
+        self._own_client = client is None
+        self._client = client or httpx.Client(
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                min(READ_TIMEOUT, timeout), connect=min(CONNECT_TIMEOUT, timeout)
+            ),
+            headers={"User-Agent": USER_AGENT},
+        )
+        self._auth: str | None = None
+        self._token: str | None = None
+
+    def __repr__(self) -> str:
+        return f"GReader({self.api_url!r}, user={self.user!r})"
+
+    def close(self) -> None:
+        if self._own_client:
+            self._client.close()
+
+    def __enter__(self) -> GReader:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # Logging in ---------------------------------------------------------------------
+
+    def login(self) -> None:
+        """Log in with the user name and password; WrongPassword when refused."""
+        self._auth = self._token = None
+        answer = self._send(
+            "POST", "accounts/ClientLogin", data={"Email": self.user, "Passwd": self.__password}
+        )
+        if answer.status in (400, 401, 403):
+            raise WrongPassword()
+        if answer.status != 200:
+            raise self._refused(answer, "accounts/ClientLogin")
+        text = answer.body.decode("utf-8", "replace")
+        for line in text.splitlines():
+            if line.startswith("Auth=") and line[5:].strip():
+                self._auth = line[5:].strip()
+                return
+        raise BadAnswer(_web_page(answer) or "the login answer has no Auth token")
+
+    def _edit_token(self) -> str:
+        if self._token is None:
+            body = self._call("GET", "reader/api/0/token")
+            token = body.decode("utf-8", "replace").strip()
+            if not token or len(token) > 1000 or any(c.isspace() or c == "<" for c in token):
+                raise BadAnswer("the server's edit token is not one")
+            self._token = token
+        return self._token
+
+    # Reading ------------------------------------------------------------------------
+
+    def subscriptions(self) -> list[Subscription]:
+        data = self._json("GET", "reader/api/0/subscription/list", params={"output": "json"})
+        return [_subscription(entry) for entry in _list(data, "subscriptions")]
+
+    def folders(self) -> list[str]:
+        """The folder names the server has (tag/list), in its order."""
+        data = self._json("GET", "reader/api/0/tag/list", params={"output": "json"})
+        names = []
+        for entry in _list(data, "tags"):
+            tag = _text(_object(entry, "a tag"), "id", required=True)
+            kind = entry.get("type")
+            if "/label/" in tag and kind in (None, "folder"):
+                names.append(_folder_name(tag))
+        return names
+
+    def item_ids(
+        self,
+        stream: str,
+        *,
+        exclude: str | Sequence[str] | None = None,
+        newer_than: int | float | datetime | None = None,
+        limit: int | None = None,
+    ) -> list[str]:
+        """The ids in ``stream`` (``READING_LIST``, ``STARRED``, a feed or a
+        label), newest first, following continuations: without those tagged
+        ``exclude`` (``xt``, e.g. ``READ``), only those the server got after
+        ``newer_than`` (``ot``, Unix seconds or a datetime), at most ``limit``."""
+        params: dict[str, Any] = {"s": stream, "output": "json"}
+        if exclude:
+            params["xt"] = [exclude] if isinstance(exclude, str) else list(exclude)
+        if newer_than is not None:
+            stamp = newer_than.timestamp() if isinstance(newer_than, datetime) else newer_than
+            params["ot"] = int(stamp)
+        ids: dict[str, None] = {}
+        seen: set[str] = set()
+        while limit is None or len(ids) < limit:
+            params["n"] = IDS_PAGE if limit is None else min(IDS_PAGE, limit - len(ids))
+            data = self._json("GET", "reader/api/0/stream/items/ids", params=params)
+            refs = data.get("itemRefs") or []
+            if not isinstance(refs, list):
+                raise BadAnswer("itemRefs is not a list")
+            for ref in refs:
+                value = _object(ref, "an item ref").get("id")
+                if isinstance(value, int) and not isinstance(value, bool):
+                    value = str(value)
+                if not isinstance(value, str):
+                    raise BadAnswer("an item ref has no id")
+                ids[item_id(value)] = None
+            more = data.get("continuation")
+            if not refs or not isinstance(more, str | int) or not str(more) or str(more) in seen:
+                break
+            seen.add(str(more))
+            params["c"] = str(more)
+        found = list(ids)
+        return found if limit is None else found[:limit]
+
+    def items(self, ids: Sequence[str]) -> list[Item]:
+        """The items with these ids, fetched ``CONTENTS_BATCH`` a POST. An id the
+        server no longer has is left out."""
+        wanted = _outgoing(ids)
+        found: list[Item] = []
+        for start in range(0, len(wanted), CONTENTS_BATCH):
+            batch = wanted[start : start + CONTENTS_BATCH]
+            data = self._json(
+                "POST",
+                "reader/api/0/stream/items/contents",
+                params={"output": "json"},
+                data={"i": batch},
+            )
+            found.extend(_item(entry) for entry in _list(data, "items"))
+        return found
+
+    # Changing -----------------------------------------------------------------------
+
+    def edit(self, ids: Sequence[str], add: str | None = None, remove: str | None = None) -> None:
+        """Tag items (``add=READ``, ``add=STARRED``) or untag them, ``EDIT_BATCH``
+        a POST."""
+        if not add and not remove:
+            return
+        wanted = _outgoing(ids)
+        for start in range(0, len(wanted), EDIT_BATCH):
+            form: dict[str, Any] = {"i": wanted[start : start + EDIT_BATCH]}
+            if add:
+                form["a"] = add
+            if remove:
+                form["r"] = remove
+            self._ok("reader/api/0/edit-tag", form)
+
+    def subscribe(self, url: str, folder: str | None = None) -> Subscription:
+        """Subscribe the account to the feed at ``url`` (in ``folder``, if given)."""
+        data = self._json(
+            "POST", "reader/api/0/subscription/quickadd", data={"quickadd": url}, edit=True
+        )
+        stream = data.get("streamId")
+        if not data.get("numResults") or not isinstance(stream, str) or not stream:
+            said = data.get("error")
+            why = f": {_short(said)}" if isinstance(said, str) and said.strip() else ""
+            raise SyncError(f"the server could not subscribe to {clean_line(url)}{why}")
+        if folder:
+            self.move(stream, folder)
+        for sub in self.subscriptions():
+            if sub.id == clean_line(stream):
+                return sub
+        title = data.get("streamName")
+        return Subscription(
+            clean_line(stream),
+            clean_line(html.unescape(title)) if isinstance(title, str) else "",
+            clean_line(url),
+            "",
+            (folder,) if folder else (),
+        )
+
+    def unsubscribe(self, feed_id: str) -> None:
+        self._ok("reader/api/0/subscription/edit", {"ac": "unsubscribe", "s": feed_id})
+
+    def move(self, feed_id: str, folder: str, *, out_of: str | None = None) -> None:
+        """Put a subscription in ``folder`` (taking it out of ``out_of``)."""
+        form = {"ac": "edit", "s": feed_id, "a": LABEL + folder}
+        if out_of:
+            form["r"] = LABEL + out_of
+        self._ok("reader/api/0/subscription/edit", form)
+
+    # Requests -----------------------------------------------------------------------
+
+    def _ok(self, path: str, form: Mapping[str, Any]) -> None:
+        """A POST whose answer is "OK"."""
+        body = self._call("POST", path, data=form, edit=True)
+        if body.strip() != b"OK":
+            answer = _Answer(200, httpx.Headers(), body)
+            raise BadAnswer(_web_page(answer) or f"unexpected answer to {path}: {_short(body)}")
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        edit: bool = False,
+    ) -> dict[str, Any]:
+        body = self._call(method, path, params=params, data=data, edit=edit)
+        try:
+            parsed = json.loads(body)
+        except (ValueError, RecursionError):
+            answer = _Answer(200, httpx.Headers(), body)
+            raise BadAnswer(_web_page(answer) or f"the answer to {path} is not JSON") from None
+        if not isinstance(parsed, dict):
+            raise BadAnswer(f"the answer to {path} is not a JSON object")
+        return parsed
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        edit: bool = False,
+    ) -> bytes:
+        """A request as the logged-in user (logging in first if needed); on a
+        401, log in again once and repeat it."""
+        for attempt in (1, 2):
+            if self._auth is None:
+                self.login()
+            form = dict(data or {})
+            if edit:
+                form["T"] = self._edit_token()
+            headers = {"Authorization": f"GoogleLogin auth={self._auth}"}
+            answer = self._send(method, path, params=params, data=form or None, headers=headers)
+            if answer.status == 401:
+                self._auth = self._token = None
+                if attempt == 1:
+                    continue
+                raise SyncError(
+                    f"{self.host}: not authorised (HTTP 401) even after logging in again"
+                )
+            if not 200 <= answer.status < 300:
+                raise self._refused(answer, path)
+            return answer.body
+        raise AssertionError("unreachable")
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Answer:
+        """One request, waiting out a short Retry-After; transport failures,
+        server errors and redirects raised as their kind."""
+        url = f"{self.api_url}/{path}"
+        waited = 0.0
+        while True:
+            answer = self._exchange(method, url, params, data, headers)
+            if answer.status in (429, 503):
+                wait = retry_after(answer.headers.get("retry-after"), time.time())
+                if wait is None:
+                    if answer.status == 503:
+                        raise Unreachable(f"{self.host}: server unavailable (HTTP 503)")
+                    wait = RATE_LIMIT_DEFAULT
+                if waited + wait > self._max_wait:
+                    raise RateLimited(wait, self.host)
+                if self._on_wait is not None:
+                    self._on_wait(wait)
+                self._sleep(wait)
+                waited += wait
+                continue
+            if 300 <= answer.status < 400:
+                where = clean_line(answer.headers.get("location", ""))[:_REASON_CHARS]
+                raise BadAnswer(
+                    f"the server redirects {path} to {where or 'elsewhere'}: "
+                    "give the address it redirects to as the API URL"
+                )
+            if answer.status >= 500:
+                raise Unreachable(f"{self.host}: server error (HTTP {answer.status})")
+            return answer
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        data: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> _Answer:
+        deadline = time.monotonic() + self._timeout
+        try:
+            with self._client.stream(
+                method, url, params=params, data=data, headers=headers
+            ) as response:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_BYTES:
+                        raise BadAnswer(f"the answer is too large (over {MAX_BYTES // 2**20} MB)")
+                    if time.monotonic() > deadline:
+                        raise Unreachable(f"{self.host}: timed out")
+                    chunks.append(chunk)
+                return _Answer(response.status_code, response.headers, b"".join(chunks))
+        except httpx.HTTPError as exc:
+            raise Unreachable(f"{self.host}: {error_reason(exc)}") from None
+        except (httpx.InvalidURL, UnicodeError):
+            raise SyncError("the API URL is not a valid address") from None
+
+    def _refused(self, answer: _Answer, path: str) -> SyncError:
+        """A 4xx other than 401, as an error."""
+        if page := _web_page(answer):
+            return BadAnswer(f"HTTP {answer.status}: {page}")
+        if answer.status == 404:
+            return BadAnswer(
+                f"HTTP 404 for {path}: is the API URL the server's Google Reader API root?"
+            )
+        said = _short(answer.body)
+        return BadAnswer(f"HTTP {answer.status} for {path}" + (f": {said}" if said else ""))
+
+
+# Reading answers --------------------------------------------------------------------
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds, or an HTTP date);
+    None when there is none or it does not read."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{round(seconds / 60)} minutes"
+    return f"{round(seconds / 3600)} hours"
+
+
+def _short(said: object) -> str:
+    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+    return clean_line(text)[:_REASON_CHARS]
+
+
+def _web_page(answer: _Answer) -> str:
+    """A reason when the answer is a web page (a login form, a proxy's error
+    page, the site's front page): the address is not the API root."""
+    kind = answer.headers.get("content-type", "").lower()
+    start = answer.body.lstrip()[:200].lower()
+    if "html" in kind or start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return (
+            "the server answered with a web page, not the Google Reader API"
+            " (is the API URL its API root?)"
+        )
+    return ""
+
+
+def _object(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadAnswer(f"{what} is not a JSON object")
+    return value
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadAnswer(f"{key} is not a list")
+    return value
+
+
+def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
+    value = data.get(key)
+    if isinstance(value, str) and (value or not required):
+        return value
+    if value is None and not required:
+        return ""
+    raise BadAnswer(f"{key} is missing or not text")
+
+
+def _folder_name(tag: str) -> str:
+    return clean_line(html.unescape(tag.split("/label/", 1)[1]))
+
+
+def _subscription(entry: object) -> Subscription:
+    data = _object(entry, "a subscription")
+    folders: list[str] = []
+    categories = data.get("categories") or []
+    for category in categories if isinstance(categories, list) else []:
+        if not isinstance(category, dict):
+            continue
+        label, tag = category.get("label"), category.get("id")
+        if isinstance(label, str) and label.strip():
+            folders.append(clean_line(html.unescape(label)))
+        elif isinstance(tag, str) and "/label/" in tag:
+            folders.append(_folder_name(tag))
+    return Subscription(
+        id=clean_line(_text(data, "id", required=True)),
+        title=clean_line(html.unescape(_text(data, "title"))),
+        url=clean_line(_text(data, "url")),
+        site_url=clean_line(_text(data, "htmlUrl")),
+        folders=tuple(dict.fromkeys(f for f in folders if f)),
+    )
+
+
+def _href(data: dict[str, Any], key: str) -> str:
+    links = data.get(key)
+    if isinstance(links, list):
+        for link in links:
+            if (
+                isinstance(link, dict)
+                and isinstance(link.get("href"), str)
+                and link["href"].strip()
+            ):
+                return clean_line(link["href"])
+    return ""
+
+
+def _seconds(value: object) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return 0
+
+
+def _iso(seconds: int) -> str:
+    if seconds <= 0:
+        return ""
+    try:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def _item(entry: object) -> Item:
+    data = _object(entry, "an item")
+    origin = data.get("origin")
+    feed_id = _text(origin, "streamId") if isinstance(origin, dict) else ""
+    body = data.get("content") or data.get("summary")
+    html_text = _text(body, "content") if isinstance(body, dict) else ""
+    raw_tags = data.get("categories")
+    tags = [t for t in raw_tags if isinstance(t, str)] if isinstance(raw_tags, list) else []
+    author = data.get("author")
+    return Item(
+        id=item_id(_text(data, "id", required=True)),
+        feed_id=clean_line(feed_id),
+        title=clean_line(html.unescape(_text(data, "title"))),
+        url=_href(data, "canonical") or _href(data, "alternate"),
+        author=clean_line(html.unescape(author)) if isinstance(author, str) else "",
+        published=_iso(_seconds(data.get("published"))),
+        updated=_iso(_seconds(data.get("updated"))),
+        html=clean(html_text),
+        # Inoreader and Google write the user's number where FreshRSS writes "-".
+        read=any(t.endswith("/state/com.google/read") for t in tags),
+        starred=any(t.endswith("/state/com.google/starred") for t in tags),
+        crawled=_seconds(data.get("crawlTimeMsec")) // 1000,
+    )
