@@ -185,6 +185,12 @@ class Bookmarks(Document[Value]):
         self._change(_adder([bookmark]))
         return bookmark
 
+    def restore(self, bookmark: Bookmark) -> None:
+        """Put back a bookmark as it was (its date and note): undoing its removal.
+        One on the same story made meanwhile is kept instead."""
+        if bookmark.article_id not in self._value:
+            self._change(_adder([bookmark]))
+
     def remove(self, article_id: str) -> bool:
         """Drop a bookmark; False if there was none."""
         if article_id not in self._value:

@@ -12,7 +12,7 @@ Textual here: it is tested over an in-memory catalog.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -20,8 +20,13 @@ from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import Catalog, LibraryCatalog, Origin, source_name
 from reader.model import Article, Entry, EntryRef
 from reader.state import ReadingState
+from reader.undo import BOOKMARK, NOTE, READ, UNBOOKMARK, UNREAD, Step, UndoStack, trimmed
 
 Place = tuple[int, int]  # a block and a line in it (see StoryView.place)
+Later = Callable[[Callable[[], object]], object]  # runs a write after the first frame
+# The sync queue (reader/sync): told every change of the read set and of the
+# bookmarks, with "read", "unread", "star" or "unstar".
+Journal = Callable[[Sequence[str], str], object]
 
 
 class Save(Protocol):
@@ -42,11 +47,57 @@ class Change:
     bookmarked: bool | None = None  # now bookmarked (or not); None: untouched
 
 
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """Many stories marked read (or unread) at once: the screen redraws the read
+    marks and the counts, and says `label` ("143 marked read")."""
+
+    ids: tuple[str, ...]
+    read: bool
+    label: str
+    marks: bool = True
+    pins: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """A step taken back, and what that changed (None: nothing was left to change)."""
+
+    step: Step
+    change: Change | Marked | None
+    known: bool = True  # False: no one here could undo its kind; it was dropped
+
+    @property
+    def label(self) -> str:
+        return self.step.label
+
+
+def _marked(count: int, read: bool) -> str:
+    word = "read" if read else "unread"
+    return f"marked {word}" if count == 1 else f"{count:,} marked {word}"
+
+
+def ids_of(entries: Sequence[Entry], stop: int | None = None) -> list[str]:
+    """The ids of a sidebar section's stories (the first `stop` of them), from
+    the library's index in one query when the section is a library listing."""
+    ids = getattr(entries, "ids", None)
+    if callable(ids):
+        return list(ids(stop))
+    return [entry.id for entry in entries[:stop]]
+
+
 class Reading:
     """The reading state of one reader screen, ahead of the stores behind it."""
 
     def __init__(
-        self, catalog: Catalog, bookmarks: Bookmarks, state: ReadingState, save: Save
+        self,
+        catalog: Catalog,
+        bookmarks: Bookmarks,
+        state: ReadingState,
+        save: Save,
+        *,
+        undo: UndoStack | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.catalog = catalog
         self.bookmarks = bookmarks
@@ -60,6 +111,20 @@ class Reading:
         self.count_read()
         # Where each story was left this run (None: the top), ahead of the store.
         self.places: dict[str, Place | None] = {}
+        self.journal = journal
+        # Undo: the steps, loaded when first needed (see `history`), and how to
+        # undo each kind; other parts of the reader add theirs to `undoers`.
+        self.undo_store = undo if undo is not None else UndoStack()
+        self._steps: list[Step] | None = None
+        self.undoers: dict[str, Callable[[Step], Change | Marked | None]] = {}
+        self._undoers: dict[str, Callable[[Step], Change | Marked | None]] = {
+            READ: self._undo_read,
+            UNREAD: self._undo_read,
+            BOOKMARK: self._undo_bookmark,
+            UNBOOKMARK: self._undo_unbookmark,
+            NOTE: self._undo_note,
+        }
+        self.on_problem: Callable[[str], object] | None = None  # told if undo.json was unusable
 
     # -- what is known ------------------------------------------------------------
 
@@ -109,52 +174,184 @@ class Reading:
 
     # -- actions ------------------------------------------------------------------
 
+    def _set_read(
+        self,
+        article_ids: Iterable[str],
+        read: bool,
+        *,
+        section: str | None = None,
+        later: Later | None = None,
+    ) -> list[str]:
+        """The one place the read set changes: every mark, bulk mark and undo
+        passes here, so the counts, the store and the sync journal never miss
+        one. Returns the ids that changed (those not already so). `section`
+        names the section of every id when the caller knows it (one story);
+        else the catalog counts them (one query per 900 ids for a library)."""
+        changed = [i for i in dict.fromkeys(article_ids) if (i in self.read) != read]
+        if not changed:
+            return []
+        if read:
+            self.read.update(changed)
+        else:
+            self.read.difference_update(changed)
+        counts = (
+            {section: len(changed)} if section is not None else self.catalog.read_counts(changed)
+        )
+        step = 1 if read else -1
+        for name, count in counts.items():
+            key = name.casefold()
+            self.read_counts[key] = self.read_counts.get(key, 0) + step * count
+        # One story keeps its keyed write (repeated toggles keep only the newest);
+        # many are one write.
+        if len(changed) == 1:
+            write: tuple[Callable[..., Any], tuple[Any, ...]] = (
+                self.state.mark_read,
+                (changed[0], read),
+            )
+        else:
+            write = (self.state.mark_many, (changed, read))
+        if later is None:
+            self.save(write[0], *write[1])
+        else:
+            later(lambda: self.save(write[0], *write[1]))
+        if self.journal is not None:
+            self.journal(changed, "read" if read else "unread")
+        return changed
+
     def mark_read(
         self,
         article: Article,
         read: bool,
         *,
-        later: Callable[[Callable[[], object]], object] | None = None,
+        later: Later | None = None,
     ) -> Change | None:
-        """Mark a story read or unread; None if it already was. The write goes
-        through `later` when given (at start-up, after the first frame)."""
-        if (article.id in self.read) == read:
+        """Mark a story read or unread (opening it); None if it already was.
+        The write goes through `later` when given (at start-up, after the first
+        frame). Not an undo step: opening a story is not something to take back."""
+        if not self._set_read((article.id,), read, section=article.section, later=later):
             return None
-        (self.read.add if read else self.read.discard)(article.id)
-        key = article.section.casefold()
-        self.read_counts[key] = self.read_counts.get(key, 0) + (1 if read else -1)
-        if later is None:
-            self.save(self.state.mark_read, article.id, read)
-        else:
-            later(lambda: self.save(self.state.mark_read, article.id, read))
         return Change(article.id, marks=True, read=read)
 
     def toggle_read(self, article: Article) -> Change:
-        change = self.mark_read(article, article.id not in self.read)
+        """`u`: the story read or unread, as a step `z` undoes."""
+        read = article.id not in self.read
+        change = self.mark_read(article, read)
         assert change is not None  # the opposite of what it was always changes
+        self.remember(Step(READ if read else UNREAD, _marked(1, read), (article.id,)))
         return change
+
+    def mark_many(self, article_ids: Iterable[str], read: bool = True) -> Marked | None:
+        """Mark many stories read (or unread) at once, as one step `z` undoes;
+        None when every one already was."""
+        changed = self._set_read(article_ids, read)
+        if not changed:
+            return None
+        step = Step(READ if read else UNREAD, _marked(len(changed), read), tuple(changed))
+        self.remember(step)
+        return Marked(tuple(changed), read, step.label)
 
     def toggle_bookmark(self, article: Article) -> Change:
         """Bookmark the story, or drop its bookmark."""
-        if article.id in self.pins:
-            del self.pins[article.id]
-            self.save(self.bookmarks.remove, article.id)
+        if (pin := self.pins.get(article.id)) is not None:
+            self._unpin(article.id)
+            self.remember(Step(UNBOOKMARK, "bookmark removed", (article.id,), pin.to_json()))
             return Change(article.id, marks=True, pins=True, bookmarked=False)
         source = self.origin(article).source  # its name, not where it was read from
-        self.pins[article.id] = Bookmark.of(article, source=source)
-        self.save(self.bookmarks.add, article, "", source)
+        self._pin(Bookmark.of(article, source=source), article)
+        self.remember(Step(BOOKMARK, "bookmarked", (article.id,)))
         return Change(article.id, marks=True, pins=True, bookmarked=True)
 
     def set_note(self, article: Article, note: str) -> Change:
         """Write a story's note, bookmarking it if it was not."""
         if article.id not in self.pins:
             source = self.origin(article).source
-            self.pins[article.id] = Bookmark.of(article, note, source)
-            self.save(self.bookmarks.add, article, note, source)
+            self._pin(Bookmark.of(article, note, source), article)
+            self.remember(Step(BOOKMARK, "note added", (article.id,)))
             return Change(article.id, marks=True, pins=True, bookmarked=True)
-        self.pins[article.id] = replace(self.pins[article.id], note=note)
-        self.save(self.bookmarks.set_note, article.id, note)
+        before = self.pins[article.id].note
+        self._set_note(article.id, note)
+        self.remember(Step(NOTE, "note changed", (article.id,), {"note": before}))
         return Change(article.id, marks=True, pins=True)
+
+    def _pin(self, bookmark: Bookmark, article: Article | None = None) -> None:
+        """A bookmark added, new (`article` given) or put back as it was."""
+        self.pins[bookmark.article_id] = bookmark
+        if article is not None:
+            self.save(self.bookmarks.add, article, bookmark.note, bookmark.source)
+        else:
+            self.save(self.bookmarks.restore, bookmark)
+        if self.journal is not None:
+            self.journal([bookmark.article_id], "star")
+
+    def _unpin(self, article_id: str) -> None:
+        del self.pins[article_id]
+        self.save(self.bookmarks.remove, article_id)
+        if self.journal is not None:
+            self.journal([article_id], "unstar")
+
+    def _set_note(self, article_id: str, note: str) -> None:
+        self.pins[article_id] = replace(self.pins[article_id], note=note)
+        self.save(self.bookmarks.set_note, article_id, note)
+
+    # -- undo -----------------------------------------------------------------------
+
+    def history(self) -> list[Step]:
+        """The steps `z` can undo, oldest first: read from `undo.json` the first
+        time they are needed (not on the way to the first screen), then kept
+        here ahead of the file, which the saver writes behind."""
+        if self._steps is None:
+            self.undo_store.load()
+            if self.undo_store.problem and self.on_problem is not None:
+                self.on_problem(self.undo_store.problem)
+            self._steps = self.undo_store.steps()
+        return self._steps
+
+    def remember(self, step: Step) -> None:
+        """Put a step on the undo stack (shown at once, saved behind)."""
+        self._steps = trimmed([*self.history(), step])
+        self.save(self.undo_store.push, step)
+
+    def undo(self) -> Undone | None:
+        """Take back the newest step; None when there is none. A step of a kind
+        no one here knows how to undo (its part of the reader is not running)
+        is dropped, and said so."""
+        steps = self.history()
+        if not steps:
+            return None
+        step = steps.pop()
+        self.save(self.undo_store.drop, step.id)
+        undoer = self.undoers.get(step.kind) or self._undoers.get(step.kind)
+        if undoer is None:
+            return Undone(step, None, known=False)
+        return Undone(step, undoer(step))
+
+    def _undo_read(self, step: Step) -> Change | Marked | None:
+        read = step.kind == UNREAD  # undoing "marked unread" marks them read again
+        changed = self._set_read(step.ids, read)
+        if len(step.ids) == 1 and changed:
+            return Change(changed[0], marks=True, read=read)
+        return Marked(tuple(changed), read, _marked(len(changed), read)) if changed else None
+
+    def _undo_bookmark(self, step: Step) -> Change | None:
+        article_id = step.ids[0] if step.ids else ""
+        if article_id not in self.pins:
+            return None
+        self._unpin(article_id)
+        return Change(article_id, marks=True, pins=True, bookmarked=False)
+
+    def _undo_unbookmark(self, step: Step) -> Change | None:
+        bookmark = Bookmark.from_json(dict(step.data))
+        if bookmark.article_id in self.pins:
+            return None
+        self._pin(bookmark)
+        return Change(bookmark.article_id, marks=True, pins=True, bookmarked=True)
+
+    def _undo_note(self, step: Step) -> Change | None:
+        article_id = step.ids[0] if step.ids else ""
+        if article_id not in self.pins:
+            return None
+        self._set_note(article_id, step.data.get("note", ""))
+        return Change(article_id, marks=True, pins=True)
 
     def opened(self, article_id: str) -> None:
         """A story was opened: the one to open at the next start."""

@@ -281,6 +281,16 @@ class Listing(Sequence[Row]):
         ).fetchone()
         return int(row[0]) if found else None
 
+    def ids(self, stop: int | None = None) -> list[str]:
+        """The ids of the first `stop` stories (all by default), in one query:
+        what a bulk mark needs, without making a row of each."""
+        rows = self._conn.execute(
+            f"SELECT id FROM articles INDEXED BY {self._index} WHERE {self._where}"
+            " ORDER BY ordinal LIMIT ?",
+            (*self._params, -1 if stop is None else max(0, stop)),
+        )
+        return [id_ for (id_,) in rows]
+
     def _page(self, number: int) -> list[Row]:
         page = self._pages.get(number)
         if page is None:
@@ -403,6 +413,16 @@ class NewestFirst(Sequence[Row]):
             Row(id_, section, shown_line(title), names[source_id], shown_line(published), words)
             for id_, title, source_id, published, words in rows
         ]
+
+    def ids(self, stop: int | None = None) -> list[str]:
+        """The ids of the first `stop` stories here (all by default), in this
+        order, in one query (see `Listing.ids`)."""
+        rows = self._conn.execute(
+            f"SELECT a.id FROM articles a INDEXED BY articles_by_section WHERE {self._where}"
+            " ORDER BY a.published DESC, a.ordinal LIMIT ?",
+            (*self._params, -1 if stop is None else max(0, stop)),
+        )
+        return [id_ for (id_,) in rows]
 
     def position(self, article_id: str) -> int | None:
         """Where a story stands here: the stories newer than it, and those of

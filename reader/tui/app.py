@@ -30,6 +30,7 @@ from reader.tui.theme import readable_variables, story_palette
 from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
+from reader.undo import UndoStack
 
 DARK, LIGHT = "textual-dark", "textual-light"
 # Themes that come in a light and a dark version, each half with its other.
@@ -84,6 +85,7 @@ class NewsApp(App[None]):
         *,
         bookmarks: Bookmarks | None = None,
         state: ReadingState | None = None,
+        undo: UndoStack | None = None,
         keywords: Sequence[Keyword] = (),
         extra_keywords: Sequence[Keyword] = (),
         warnings: Sequence[str] = (),
@@ -104,6 +106,8 @@ class NewsApp(App[None]):
         self.extra_keywords = [k for k in extra_keywords if k not in self.keywords]
         self.bookmarks = bookmarks or _loaded(Bookmarks())
         self.state = state or _loaded(ReadingState())
+        # Read when `z` (or the first undoable action) needs it, not at start.
+        self.undo = undo or UndoStack()
         self.saver = Saver(self._store_error)
         if (theme := self.state.theme) and theme in self.available_themes:
             self.theme = theme
@@ -126,6 +130,7 @@ class NewsApp(App[None]):
             self.state,
             self.saver,
             [*self.keywords, *self.extra_keywords],
+            self.undo,
         )
 
     def action_keywords(self) -> None:

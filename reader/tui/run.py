@@ -44,7 +44,7 @@ def run_tui(
     app.saver.close()
     failed = bool(app.saver.lost)
     app.saver.print_lost()
-    for store in (app.bookmarks, app.state):
+    for store in (app.bookmarks, app.state, app.undo):
         try:
             store.flush()
         except StoreError as exc:

@@ -102,5 +102,5 @@ def test_sidebar_dates_newest_first_and_a_folded_section(
         for s, t, d in stories
     ]  # fmt: skip
     # The 2019 story open, so that no date on screen changes with the year.
-    keys = ["j", "j", "enter", "h", "}", "z"]
+    keys = ["j", "j", "enter", "h", "}", "Z"]
     assert snap_compare(NewsApp(articles), terminal_size=(80, 24), press=keys)

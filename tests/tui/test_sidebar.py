@@ -87,7 +87,7 @@ async def test_sidebar_shows_dates_newest_first_and_o_switches_to_feed_order() -
         assert cursor_title(screen(app).sidebar) == "Bonds fall"  # the cursor kept its story
 
 
-async def test_braces_jump_between_sections_and_z_folds_one() -> None:
+async def test_braces_jump_between_sections_and_Z_folds_one() -> None:
     app = NewsApp(dated())
     async with app.run_test(size=SIZE) as pilot:
         sidebar = screen(app).sidebar
@@ -97,7 +97,7 @@ async def test_braces_jump_between_sections_and_z_folds_one() -> None:
         assert cursor_title(sidebar) == "Solar farm opens"  # the top of this section
         await pilot.press("left_curly_bracket")
         assert cursor_title(sidebar) == "Bonds fall"  # Markets' first
-        await pilot.press("z")
+        await pilot.press("Z")
         await pilot.pause()
         lines = sidebar_lines(app)
         assert lines[0].startswith("▸ Markets") and "Bonds fall" not in "\n".join(lines)

@@ -25,7 +25,7 @@ from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog
 from reader.highlight import Keyword
 from reader.model import Article, Entry
-from reader.reading import Change, Reading
+from reader.reading import Change, Marked, Reading, ids_of
 from reader.state import ReadingState
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
@@ -36,6 +36,7 @@ from reader.tui.widgets import search_messages as messages
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
+from reader.undo import UndoStack
 from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
@@ -44,6 +45,10 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.tui.widgets.search_bar import SearchBar
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class ReaderScreen(Screen[None]):
@@ -74,6 +79,11 @@ class ReaderScreen(Screen[None]):
         Binding("B", "bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
         Binding("e", "edit_note", "Note", show=False, id="reader.note"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="reader.read"),
+        # Bulk marks, as newsboat has them: A its feed (here the section), C all.
+        Binding("a", "mark_above", "Mark read to here", show=False, id="reader.mark_above"),
+        Binding("A", "mark_section", "Mark section read", show=False, id="reader.mark_section"),
+        Binding("C", "mark_all", "Mark all read", show=False, id="reader.mark_all"),
+        Binding("z", "undo", "Undo", show=False, id="reader.undo"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
         Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
@@ -95,6 +105,7 @@ class ReaderScreen(Screen[None]):
         state: ReadingState,
         saver: Saver,
         keywords: Sequence[Keyword] = (),
+        undo: UndoStack | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -103,7 +114,8 @@ class ReaderScreen(Screen[None]):
         self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keyword_control = KeywordsController(self, keywords)
         # What the person has done, as the UI sees it; the stores follow behind.
-        self.reading = Reading(catalog, bookmarks, state, saver.submit)
+        self.reading = Reading(catalog, bookmarks, state, saver.submit, undo=undo)
+        self.reading.on_problem = self._undo_problem
         self._sections = catalog.sections()
         # The story open last, else the sidebar's first (newest first: not
         # necessarily the library's first).
@@ -200,11 +212,11 @@ class ReaderScreen(Screen[None]):
         self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
         self._update_marks()
 
-    def _show_change(self, change: Change | None) -> None:
+    def _show_change(self, change: Change | Marked | None) -> None:
         """Redraw what an action of `self.reading` changed."""
         if change is None:
             return
-        if change.pins:
+        if isinstance(change, Change) and change.pins:
             self._update_sidebar()
             if self.story.article is not None and self.story.article.id == change.article_id:
                 self.story.set_note(self.reading.note_for(change.article_id))
@@ -388,7 +400,59 @@ class ReaderScreen(Screen[None]):
             return
         change = self.reading.toggle_read(article)
         self._show_change(change)
-        notify(self, "Marked read" if change.read else "Marked unread", timeout=1.5)
+        notify(self, f"Marked {'read' if change.read else 'unread'} · z to undo", timeout=2)
+
+    # -- bulk marks and undo -----------------------------------------------------------
+
+    def _here(self) -> int | None:
+        """The sidebar row a bulk mark starts from: the cursor's when the
+        sidebar has the focus, else the open story's."""
+        sidebar = self.sidebar
+        if sidebar.has_focus:
+            return sidebar.cursor
+        article = self.story.article
+        return sidebar.index_of(article.id) if article is not None else None
+
+    def action_mark_above(self) -> None:
+        """The story and every one above it in its section, read."""
+        here = self._here()
+        if here is None or (found := self.sidebar.section_at(here)) is None:
+            return
+        _, entries, place = found
+        self._mark_many(ids_of(entries, place + 1), "Nothing above to mark read")
+
+    def action_mark_section(self) -> None:
+        here = self._here()
+        if here is None or (found := self.sidebar.section_at(here)) is None:
+            return
+        name, entries, _ = found
+        self._mark_many(ids_of(entries), f"Everything in {name} is read already")
+
+    def action_mark_all(self) -> None:
+        ids = [i for _, entries in self.catalog.sections() for i in ids_of(entries)]
+        self._mark_many(ids, "Everything is read already")
+
+    def _mark_many(self, ids: Sequence[str], none: str) -> None:
+        marked = self.reading.mark_many(ids)
+        if marked is None:
+            notify(self, none, timeout=2)
+            return
+        self._show_change(marked)
+        notify(self, f"{_first_up(marked.label)} · z to undo", timeout=4)
+
+    def action_undo(self) -> None:
+        undone = self.reading.undo()
+        if undone is None:
+            notify(self, "Nothing to undo", timeout=2)
+            return
+        self._show_change(undone.change)
+        if not undone.known:
+            notify(self, f"Cannot undo {undone.label} here; dropped it", severity="warning")
+        else:
+            notify(self, f"Undone: {undone.label}", timeout=3)
+
+    def _undo_problem(self, problem: str) -> None:
+        notify(self, problem, title="Could not load", severity="warning", timeout=15)
 
     def action_toggle_bookmark(self) -> None:
         article = self.current()

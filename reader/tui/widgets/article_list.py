@@ -176,7 +176,7 @@ class ArticleList(ScrollView, can_focus=True):
             key_display="{",
             id="sidebar.previous_section",
         ),
-        Binding("z", "fold", "Fold/unfold section", show=False, id="sidebar.fold"),
+        Binding("Z", "fold", "Fold/unfold section", show=False, id="sidebar.fold"),
         Binding("O", "toggle_order", "Newest first/feed order", show=False, id="sidebar.order"),
     ]
 
@@ -313,6 +313,15 @@ class ArticleList(ScrollView, can_focus=True):
             return self._rows[self.cursor].article
         return None
 
+    def section_at(self, index: int) -> tuple[str, Sequence[Entry], int] | None:
+        """The section row `index` is in: its name, its stories, and the row's
+        place among them (-1 for its header)."""
+        if not 0 <= index < len(self._rows):
+            return None
+        group = self._rows.group_of(index)
+        name, items, _ = self._rows.groups[group]
+        return name, items, index - self._rows.starts[group] - 1
+
     def step_from(self, article_id: str | None, step: int) -> Entry | None:
         """The story `step` rows after `article_id` in sidebar order (from the
         cursor's copy of it when it stands in two places), for ] and [."""
@@ -366,7 +375,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _next_story(self, start: int, step: int) -> int | None:
         """The next row the cursor can rest on: a story, or a folded section's
-        header (where z unfolds it)."""
+        header (where Z unfolds it)."""
         index = start + step
         while 0 <= index < len(self._rows):
             row = self._rows[index]

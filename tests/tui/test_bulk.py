@@ -1,0 +1,122 @@
+"""Bulk marks and undo as a person sees them: the section headers' counts,
+the toast that says how many and that z undoes it, and z after a restart."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets._toast import Toast
+
+from reader.model import Article, Block, BlockKind, make_article
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (100, 30)
+
+
+def story(section: str, title: str, day: int) -> Article:
+    body = [Block(BlockKind.PARAGRAPH, f"The story of {title}.")]
+    return make_article(section, title, body, "wire.xml", published=f"2026-03-{day:02d}T09:00:00Z")
+
+
+def stories() -> list[Article]:
+    """Newest first in each section, as the sidebar lists them."""
+    return [
+        story("Markets", "Shares rise", 9),
+        story("Markets", "Bonds fall", 8),
+        story("Markets", "Gold steady", 7),
+        story("Markets", "Oil slips", 6),
+        story("Energy", "Wind record", 5),
+        story("Energy", "Solar farm opens", 4),
+    ]
+
+
+def screen(app: NewsApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def headers(app: NewsApp) -> list[str]:
+    """Each section header as drawn: its name and `unread/total` (the total alone when all read)."""
+    sidebar = screen(app).sidebar
+    lines = [sidebar.render_line(y).text for y in range(len(sidebar.rows))]
+    rows = zip(lines, sidebar.rows, strict=True)
+    return [" ".join(line.split()) for line, row in rows if row.article is None]
+
+
+def toasts(app: NewsApp) -> list[str]:
+    return [toast.render().plain for toast in app.screen.query(Toast)]
+
+
+async def toast_with(pilot: Pilot[None], app: NewsApp, text: str) -> list[str]:
+    for _ in range(20):
+        if any(text in t for t in toasts(app)):
+            break
+        await pilot.pause(0.05)
+    return toasts(app)
+
+
+async def settle(app: NewsApp) -> None:
+    app.saver.submit(lambda: None).result(timeout=10)
+
+
+def data_dir() -> Path:
+    return Path(os.environ["NEWS_DATA_DIR"])
+
+
+async def test_a_marks_a_section_read_and_z_brings_the_counts_back() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert headers(app) == ["Markets 3/4", "Energy 2/2"]  # the first story is open: read
+        await pilot.press("A")
+        assert headers(app) == ["Markets 4", "Energy 2/2"]
+        assert "3 marked read · z to undo" in await toast_with(pilot, app, "marked read")
+        await pilot.press("z")
+        assert headers(app) == ["Markets 3/4", "Energy 2/2"]
+        assert "Undone: 3 marked read" in await toast_with(pilot, app, "Undone")
+        await pilot.press("z")
+        assert "Nothing to undo" in await toast_with(pilot, app, "Nothing")
+
+
+async def test_a_marks_the_story_and_those_above_it_in_its_section() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "a")  # on Gold steady: it and the two above
+        assert headers(app) == ["Markets 1/4", "Energy 2/2"]
+        assert "2 marked read · z to undo" in await toast_with(pilot, app, "marked read")
+        await pilot.press("j", "j", "A")  # the cursor in Energy: that section
+        assert headers(app) == ["Markets 1/4", "Energy 2"]
+
+
+async def test_capital_c_marks_everything_and_z_takes_back_one_step_at_a_time() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("u")  # the open story back to unread
+        await pilot.press("C")
+        assert headers(app) == ["Markets 4", "Energy 2"]
+        assert "6 marked read · z to undo" in await toast_with(pilot, app, "6 marked")
+        await pilot.press("z")
+        assert headers(app) == ["Markets 4/4", "Energy 2/2"]
+        await pilot.press("z")  # then the u before it
+        assert headers(app) == ["Markets 3/4", "Energy 2/2"]
+
+
+async def test_undo_works_after_a_restart() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "j", "j", "A")  # Energy
+        assert headers(app) == ["Markets 3/4", "Energy 2"]
+        await settle(app)
+    steps = json.loads((data_dir() / "undo.json").read_text())["steps"]
+    assert [s["label"] for s in steps] == ["2 marked read"]
+    again = NewsApp(stories())
+    async with again.run_test(size=SIZE) as pilot:
+        assert headers(again) == ["Markets 3/4", "Energy 2"]
+        await pilot.press("z")
+        assert headers(again) == ["Markets 3/4", "Energy 2/2"]
+        await settle(again)
+    state = json.loads((data_dir() / "state.json").read_text())
+    assert len(state["read"]) == 1
