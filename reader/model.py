@@ -169,6 +169,14 @@ def feed_story_id(feed: str, key: str) -> str:
     return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
+def synced_story_id(account: str, item: str) -> str:
+    """A synced story's id: the server's item id (16 hex digits) scoped by the
+    account, so the same item fetched again, or edited on its feed, keeps its
+    id, and two accounts on one server never share one."""
+    joined = "\x1f".join(("synced", account, item))
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
 def make_article(
     section: str,
     title: str,

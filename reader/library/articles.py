@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
 from reader.library.db import LibraryConnection, open_library, transaction
+from reader.library.synced import SyncedSources
 from reader.model import (
     Article,
     Block,
@@ -36,7 +37,7 @@ from reader.sanitize import UNSAFE, shown_line
 
 __all__ = ["ImportResult", "Library", "Listing", "Row", "Source", "SourceKind", "plain_text"]
 
-SourceKind = Literal["dump", "feed", "markdown"]
+SourceKind = Literal["dump", "feed", "markdown", "synced"]
 _SEEDED = "seeded:"  # meta key prefix, one per bundled seed file name
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 # A big batch is stored with a bigger page cache (in KiB, as SQLite wants it
@@ -73,6 +74,7 @@ class Source:
     fulltext: bool = False
     added: str = ""
     last_error: str = ""
+    account: str | None = None  # a synced source's account; None for a local one
 
     @property
     def name(self) -> str:
@@ -88,7 +90,8 @@ class ImportResult:
 
 
 _SOURCE_COLUMNS = (
-    "id, kind, location, title, section_override, etag, last_modified, fulltext, added, last_error"
+    "id, kind, location, title, section_override, etag, last_modified, fulltext, added,"
+    " last_error, account"
 )
 _UPDATABLE = frozenset(
     {"title", "section_override", "etag", "last_modified", "fulltext", "last_error"}
@@ -442,8 +445,9 @@ class NewestFirst(Sequence[Row]):
         return int(before)
 
 
-class Library:
-    """Sources and articles over one connection from `open_library`.
+class Library(SyncedSources):
+    """Sources and articles over one connection from `open_library`; sync
+    accounts' sources, stories and queue are in `synced.SyncedSources`.
 
     Not thread-safe: one thread uses a Library; a search thread has its own
     connection (`search.Searcher`).
@@ -475,11 +479,12 @@ class Library:
         with transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO sources (kind, location, title, section_override, fulltext, added)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, location) DO NOTHING",
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (kind, location, title, section_override, int(fulltext), utc_now()),
             )
             row = self.conn.execute(
-                "SELECT id FROM sources WHERE kind = ? AND location = ?", (kind, location)
+                "SELECT id FROM sources WHERE kind = ? AND location = ? AND account IS NULL",
+                (kind, location),
             ).fetchone()
         return int(row[0])
 
@@ -559,6 +564,8 @@ class Library:
         if not any(a.feed_key for a in articles):
             return list(articles)
         source = self.source(source_id)
+        if source is not None and source.kind == "synced":
+            return list(articles)  # ids from the server's item ids (`model.synced_story_id`)
         scope = source.location if source is not None else ""
         # Both through the index on (source_id, feed_key): a feed read as a
         # stream asks for each batch, so the source's other rows are not read.
@@ -865,7 +872,7 @@ def _unsafe(blocks: Sequence[Block]) -> bool:
 
 
 def _source(row: tuple[Any, ...]) -> Source:
-    id_, kind, location, title, override, etag, modified, fulltext, added, error = row
+    id_, kind, location, title, override, etag, modified, fulltext, added, error, account = row
     return Source(
-        id_, kind, location, title, override, etag, modified, bool(fulltext), added, error
+        id_, kind, location, title, override, etag, modified, bool(fulltext), added, error, account
     )

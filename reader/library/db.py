@@ -6,13 +6,17 @@ transaction. `PRAGMA user_version` counts the migrations applied; each runs in
 its own transaction, so a library is always at one version or the next, never
 half-way, and a library made by a newer reader is refused rather than damaged.
 
-Schema (version 5):
+Schema (version 6):
 
     meta      key → value: which bundled seeds were imported, so a seed the user
               removed does not come back
-    sources   id, kind ('dump', 'feed', 'markdown'), location (url or path),
-              title, section_override, etag, last_modified, fulltext (0/1),
-              added, last_error; one row per (kind, location)
+    sources   id, kind ('dump', 'feed', 'markdown', or 'synced': a subscription
+              on a sync account's server), location (url or path; a synced
+              one's is the server's feed id, `feed/…`), title,
+              section_override (a synced one's: its first folder on the
+              server), etag, last_modified, fulltext (0/1), added, last_error,
+              account (the sync account's name; NULL for local sources); one
+              row per (kind, location, account)
     sections  id, key (`query.section_key` of the name, unique), name (as first seen)
     articles  seq (INTEGER PRIMARY KEY: the rowid the index refers to, which VACUUM
               keeps because it is declared), id (Article.id, unique), source_id,
@@ -26,11 +30,19 @@ Schema (version 5):
               Markdown, which spares opening a story the import of markdown-it;
               NULL for bodies stored as Markdown, which are parsed), feed_key
               (a feed story's `model.entry_key`, by which a refresh finds it
-              again; '' for other stories, and for feed stories stored before
+              again; a synced story's item id on its server, 16 hex digits;
+              '' for other stories, and for feed stories stored before
               version 5 until their feed is refreshed), updated (1 once a
               story's title or text changed after it was first stored)
     id_moves  old → new: the ids version 5 gave feed stories in place of the
               old ones, so bookmarks and reading state can follow them
+    sync_queue  seq, account, item (16 hex digits), action ('read', 'unread',
+              'star', 'unstar'), queued (when): changes made here to synced
+              stories, kept until the server has them (the durable outbox);
+              at most one row per (account, item, read or star), the newest
+    sync_marks  account → newer_than (unix seconds: the server's items older
+              than this were seen by an earlier sync), synced (when the last
+              sync of it ended)
     articles_fts  FTS5 over title, standfirst, text and section_id, with
               `content='articles'`: the index stores no second copy of the text.
 
@@ -289,6 +301,58 @@ def _v5_feed_identity(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO id_moves (old, new) VALUES (?, ?)", ((o, n) for n, o, _ in moves))
 
 
+def _v6_sync(conn: sqlite3.Connection) -> None:
+    # Synced sources are a new kind, and two accounts may both have a `feed/1`:
+    # the kind's CHECK and the unique (kind, location) are part of the table, so
+    # it is made again (SQLite's way: new table, copy, drop, rename, with
+    # foreign keys off around it: see `migrate`). Local sources keep their ids,
+    # so their stories keep their source. A local source's account is NULL, so
+    # the unique index reads it as ''.
+    conn.execute(
+        """CREATE TABLE sources_v6 (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('dump', 'feed', 'markdown', 'synced')),
+            location TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            section_override TEXT NOT NULL DEFAULT '',
+            etag TEXT NOT NULL DEFAULT '',
+            last_modified TEXT NOT NULL DEFAULT '',
+            fulltext INTEGER NOT NULL DEFAULT 0 CHECK (fulltext IN (0, 1)),
+            added TEXT NOT NULL,
+            last_error TEXT NOT NULL DEFAULT '',
+            account TEXT,
+            CHECK ((kind = 'synced') = (account IS NOT NULL))
+        )"""
+    )
+    conn.execute(
+        "INSERT INTO sources_v6 (id, kind, location, title, section_override, etag,"
+        " last_modified, fulltext, added, last_error) SELECT id, kind, location, title,"
+        " section_override, etag, last_modified, fulltext, added, last_error FROM sources"
+    )
+    conn.execute("DROP TABLE sources")
+    conn.execute("ALTER TABLE sources_v6 RENAME TO sources")
+    conn.execute(
+        "CREATE UNIQUE INDEX sources_place ON sources (kind, location, coalesce(account, ''))"
+    )
+    conn.execute(
+        """CREATE TABLE sync_queue (
+            seq INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            item TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('read', 'unread', 'star', 'unstar')),
+            queued TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX sync_queue_by_item ON sync_queue (account, item)")
+    conn.execute(
+        """CREATE TABLE sync_marks (
+            account TEXT PRIMARY KEY,
+            newer_than INTEGER NOT NULL DEFAULT 0,
+            synced TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID"""
+    )
+
+
 # Append only: a migration that has shipped is never edited, since libraries
 # out there have already run it.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -297,6 +361,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v3_page_bodies,
     _v4_outlines,
     _v5_feed_identity,
+    _v6_sync,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -329,13 +394,36 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
             f"{_name(conn)}: made by a newer version of news "
             f"(schema {version}; this one knows up to {SCHEMA_VERSION})"
         )
-    for number in range(version, target):
-        with transaction(conn):
-            # Another process may have migrated while this one waited for the lock.
-            if user_version(conn) > number:
-                continue
-            MIGRATIONS[number](conn)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
+    if version >= target:
+        return
+    # Off while migrating (it cannot change inside a transaction): a migration
+    # that makes a table again drops the old one, and with foreign keys on that
+    # would delete every row referring to it (version 6 remakes `sources`, and
+    # its stories would go). Each migration checks the keys before it commits.
+    (keys,) = conn.execute("PRAGMA foreign_keys").fetchone()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(version, target):
+            with transaction(conn):
+                # Another process may have migrated while this one waited for the lock.
+                if user_version(conn) > number:
+                    continue
+                before = _dangling(conn)
+                MIGRATIONS[number](conn)
+                if (after := _dangling(conn)) > before:
+                    raise LibraryError(
+                        f"{_name(conn)}: migration to schema {number + 1} would leave"
+                        f" {after - before} rows pointing nowhere; nothing was changed"
+                    )
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if keys else 'OFF'}")
+
+
+def _dangling(conn: sqlite3.Connection) -> int:
+    """Rows whose foreign key points nowhere (a library made elsewhere may
+    have some already: only new ones stop a migration)."""
+    return len(conn.execute("PRAGMA foreign_key_check").fetchall())
 
 
 def open_library(

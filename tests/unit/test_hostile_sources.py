@@ -574,7 +574,7 @@ def test_doctor_repairs_a_damaged_index_that_every_command_reads_around(
     conn = sqlite3.connect(library)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     [page] = conn.execute(
-        "SELECT min(pageno) FROM dbstat WHERE name = 'sqlite_autoindex_sources_1'"
+        "SELECT min(pageno) FROM dbstat WHERE name = 'sources_place'"
     ).fetchone()
     conn.close()
     with library.open("r+b") as handle:
