@@ -9,6 +9,7 @@ highlighting can address exact offsets inside each block's plain text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -120,6 +121,11 @@ class Article:
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+ToBlocks = Callable[[str], list[Block]]
+"""How a source turns a body's Markdown into blocks: the app passes its Markdown
+reader; the default (`markdown.plain.paragraphs`) only splits paragraphs."""
 
 
 def utc_now() -> str:

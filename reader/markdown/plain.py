@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from reader.model import Block, BlockKind
 from reader.sanitize import clean
 
-__all__ = ["markdown_to_text", "says_something"]
+__all__ = ["markdown_to_text", "paragraphs", "says_something"]
 
 _FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
@@ -103,3 +104,28 @@ def _tidy(text: str) -> str:
     """Lines without blanks at either end, and no blank lines."""
     # Three times quicker than two regular expressions over the same text.
     return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def paragraphs(markdown: str) -> list[Block]:
+    """The feed and folder readers' default ``to_blocks``: a paragraph per
+    blank-line-separated chunk.
+
+    Good enough to read; the app passes a real Markdown reader instead. The
+    text is already sanitized: both callers clean it before ``to_blocks``.
+    """
+    blocks = []
+    for chunk in _BLANK_LINES.split(markdown):
+        if "\\" in chunk:
+            chunk = _ESCAPED.sub(_unescape, chunk)
+        text = " ".join(chunk.split())
+        if text:
+            blocks.append(Block(BlockKind.PARAGRAPH, text))
+    return blocks

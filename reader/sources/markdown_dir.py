@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from reader.model import Article, article_id, make_article
+from reader.markdown.plain import paragraphs
+from reader.model import Article, ToBlocks, article_id, make_article
 from reader.sanitize import clean, clean_line
-from reader.sources.feed import ToBlocks, paragraphs
 from reader.sources.local import LocalFileError, decode_text, read_local
 from reader.urls import web_url
 

@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from reader.markdown.plain import paragraphs
 from reader.model import Article, Block, BlockKind, feed_story_id
-from reader.sources.feed import (
-    FeedError,
-    FeedResult,
-    html_to_markdown,
-    paragraphs,
-    parse_feed,
-    read_feed_file,
-)
+from reader.sources.feed import FeedError, FeedResult, parse_feed, read_feed_file
+from reader.sources.html import html_to_markdown
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 # What `reader.sanitize.clean` removes: none of it may reach an article.

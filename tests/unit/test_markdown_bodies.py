@@ -16,7 +16,8 @@ from reader.library.db import SCHEMA_VERSION, migrate, open_library, user_versio
 from reader.markdown import markdown_to_blocks, markdown_to_text
 from reader.model import Block, BlockKind, count_spaced_words, make_article
 from reader.sources.dump import read_dump
-from reader.sources.feed import html_to_markdown, parse_feed
+from reader.sources.feed import parse_feed
+from reader.sources.html import html_to_markdown
 from unit.test_markdown import any_blocks, marked_text
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
