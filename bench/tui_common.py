@@ -80,7 +80,8 @@ def ensure_library(n: int, workdir: Path, reuse: str | None = None) -> Path:
     # In a process of its own, so that the import's memory is not this one's.
     code = (
         "import sys; from reader.library.articles import Library; "
-        "lib = Library.open(sys.argv[1]); lib.import_dump(sys.argv[2]); lib.close()"
+        "from reader.seeding import import_dump; "
+        "lib = Library.open(sys.argv[1]); import_dump(lib, sys.argv[2]); lib.close()"
     )
     subprocess.run([sys.executable, "-c", code, str(library), str(dump)], check=True, cwd=ROOT)
     print(f"  library of {n:,} made in {time.perf_counter() - started:.1f} s")

@@ -202,11 +202,10 @@ def open_catalog(
         return MemoryCatalog(load_articles(paths, config, warnings))
     from reader.atomic import StoreError
     from reader.identity import carry_marks
-    from reader.library.articles import Library
+    from reader.seeding import open_seeded
 
     try:
-        library = Library.open()
-        library.ensure_seeded(seed_paths(), config.sections)
+        library = open_seeded(seed_paths(), config.sections)
     except LibraryError as exc:
         raise UserError(str(exc)) from None
     try:

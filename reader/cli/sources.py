@@ -43,12 +43,11 @@ _SNIFF_BYTES = 4096
 
 @contextmanager
 def _library(config: Config) -> Iterator[Library]:
-    from reader.library.articles import Library
     from reader.library.db import LibraryError
+    from reader.seeding import open_seeded
 
     try:
-        library = Library.open()
-        library.ensure_seeded(seed_paths(), config.sections)
+        library = open_seeded(seed_paths(), config.sections)
     except LibraryError as exc:
         raise UserError(str(exc)) from None
     try:

@@ -38,7 +38,6 @@ from reader.sanitize import UNSAFE, shown_line
 __all__ = ["ImportResult", "Library", "Listing", "Row", "Source", "SourceKind", "plain_text"]
 
 SourceKind = Literal["dump", "feed", "markdown", "synced"]
-_SEEDED = "seeded:"  # meta key prefix, one per bundled seed file name
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 # A big batch is stored with a bigger page cache (in KiB, as SQLite wants it
 # negative): the article indexes' pages then stay in memory instead of being
@@ -832,35 +831,6 @@ class Library(SyncedSources):
                 (markdown, text, count_words(row[0], row[1], text), article_id),
             )
         return True
-
-    # Dumps and seeds ---------------------------------------------------------------
-
-    def import_dump(self, path: Path | str, sections: Iterable[str] = ()) -> ImportResult:
-        """Parse a dump file and store its stories under a 'dump' source named by
-        its absolute path. Raises `DumpError` for a file that cannot be read."""
-        from reader.sources.dump import read_dump
-
-        path = Path(path).resolve()
-        result = read_dump(path, sections=sections)
-        source_id = self.add_source("dump", str(path), title=path.stem)
-        changed = self.upsert_articles(source_id, result.articles)
-        return ImportResult(source_id, len(result.articles), changed, result.warnings)
-
-    def ensure_seeded(self, seed_paths: Iterable[Path], sections: Iterable[str] = ()) -> int:
-        """Import each bundled seed dump the first time this library sees its file
-        name; how many stories were imported. A seed the user removed stays removed."""
-        sections = tuple(sections)
-        imported = 0
-        for path in seed_paths:
-            key = _SEEDED + Path(path).name
-            if self.conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
-                continue
-            imported += self.import_dump(path, sections).articles
-            with transaction(self.conn):
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, utc_now())
-                )
-        return imported
 
 
 def _unsafe(blocks: Sequence[Block]) -> bool:

@@ -16,6 +16,7 @@ from unit.feed_server import FEEDS, FeedServer, rss, running
 from reader.catalog import LibraryCatalog
 from reader.config import seed_paths
 from reader.library.articles import Library
+from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
@@ -29,7 +30,7 @@ def server() -> Iterator[FeedServer]:
 
 def make_library(path: Path, server: FeedServer) -> LibraryCatalog:
     library = Library.open(path)
-    library.ensure_seeded(seed_paths())
+    ensure_seeded(library, seed_paths())
     library.add_source("feed", server.url("/motors.xml"), title="Motors")
     library.add_source("feed", server.url("/orbit.xml"), title="Orbit")
     library.add_source("feed", server.url("/gone.xml"), title="Gone feed")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
+from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
@@ -20,7 +21,7 @@ async def test_escapes_in_a_library_never_reach_the_screen(seed: Path) -> None:
     path = Path(os.environ["NEWS_DATA_DIR"]) / "library.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     library = Library.open(path)
-    library.ensure_seeded([seed])
+    ensure_seeded(library, [seed])
     library.close()
     conn = sqlite3.connect(path)
     with conn:

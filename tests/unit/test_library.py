@@ -24,6 +24,7 @@ from reader.library.db import (
 from reader.library.search import search
 from reader.model import Article, Block, BlockKind, make_article
 from reader.query import parse
+from reader.seeding import ensure_seeded, import_dump
 from reader.sources.dump import DumpError, read_dump
 
 
@@ -223,7 +224,7 @@ def test_listing_is_in_reading_order_and_reads_no_bodies(lib: Library) -> None:
 
 
 def test_seed_stories_come_back_as_parsed(lib: Library, seed: Path) -> None:
-    result = lib.import_dump(seed)
+    result = import_dump(lib, seed)
     assert (result.articles, result.changed, result.warnings) == (4, 4, [])
     parsed = read_dump(seed).articles
     assert [r.id for r in lib.listing()] == [a.id for a in parsed]
@@ -248,30 +249,30 @@ def test_article_keeps_every_field(lib: Library) -> None:
 
 
 def test_seeding_happens_once(lib: Library, seed: Path) -> None:
-    assert lib.ensure_seeded([seed]) == 4
-    assert lib.ensure_seeded([seed]) == 0
+    assert ensure_seeded(lib, [seed]) == 4
+    assert ensure_seeded(lib, [seed]) == 0
     assert lib.count() == 4
     [source] = lib.sources()
     assert (source.kind, source.location) == ("dump", str(seed.resolve()))
     lib.remove_source(source.id)
-    assert lib.ensure_seeded([seed]) == 0  # removed by the user: stays removed
+    assert ensure_seeded(lib, [seed]) == 0  # removed by the user: stays removed
     assert lib.count() == 0
 
 
 def test_import_dump_errors(lib: Library, tmp_path: Path) -> None:
     with pytest.raises(DumpError, match="no such file"):
-        lib.import_dump(tmp_path / "missing.txt")
+        import_dump(lib, tmp_path / "missing.txt")
     assert lib.sources() == []
 
 
 def test_file_library_survives_reopening(tmp_path: Path, seed: Path) -> None:
     path = tmp_path / "lib.sqlite"
     lib = Library.open(path)
-    lib.ensure_seeded([seed])
+    ensure_seeded(lib, [seed])
     lib.close()
     lib = Library.open(path)
     assert lib.count() == 4
-    assert lib.ensure_seeded([seed]) == 0
+    assert ensure_seeded(lib, [seed]) == 0
     lib.close()
 
 

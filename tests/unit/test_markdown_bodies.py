@@ -15,6 +15,7 @@ from reader.library.articles import Library, from_outline, outline, plain_text
 from reader.library.db import SCHEMA_VERSION, migrate, open_library, user_version
 from reader.markdown import markdown_to_blocks, markdown_to_text
 from reader.model import Block, BlockKind, count_spaced_words, make_article
+from reader.seeding import import_dump
 from reader.sources.dump import read_dump
 from reader.sources.feed import parse_feed
 from reader.sources.html import html_to_markdown
@@ -195,7 +196,7 @@ def test_an_outline_that_does_not_fit_its_text_is_refused() -> None:
 
 def test_seed_stories_read_from_their_outline_as_parsed(tmp_path: Path, seed: Path) -> None:
     library = Library.open(tmp_path / "lib.sqlite")
-    library.import_dump(seed)
+    import_dump(library, seed)
     parsed = read_dump(seed).articles
     for story in parsed:
         opened = library.article(story.id)
