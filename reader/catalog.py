@@ -17,7 +17,6 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
 from reader.library.articles import Library, Listing, NewestFirst
-from reader.library.db import reopen
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
 
@@ -71,6 +70,12 @@ class Catalog(Protocol):
 
     def reload(self) -> None:
         """Read the list of stories again (after a refresh added some)."""
+        ...
+
+    def library_path(self) -> str | None:
+        """The library's file, for a worker's connection of its own (refresh,
+        full text, sync); None for files given on the command line, which are
+        read once and never refreshed."""
         ...
 
     def close(self) -> None: ...
@@ -138,7 +143,7 @@ class MemoryCatalog:
 
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for article_id in read:
+        for article_id in set(read):  # a story read twice counts once, as in the library
             if (article := self._by_id.get(article_id)) is not None:
                 counts[article.section] = counts.get(article.section, 0) + 1
         return counts
@@ -175,6 +180,9 @@ class MemoryCatalog:
     def texts(self) -> Iterator[tuple[str, str]]:
         for article in self._articles:
             yield article.id, article_text(article)
+
+    def library_path(self) -> str | None:
+        return None
 
     def reload(self) -> None:
         """Files given on the command line do not change under the reader."""
@@ -213,18 +221,14 @@ class LibraryCatalog:
         return list(self._sections)
 
     def locate(self, article_id: str) -> tuple[int, int] | None:
-        row = self.library.conn.execute(
-            "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None or (number := self._numbers.get(row[0])) is None:
+        name = self.library.section_of(article_id)
+        if name is None or (number := self._numbers.get(name)) is None:
             return None
         place = self._sections[number][1].position(article_id)
         return None if place is None else (number, place)
 
     def has(self, article_id: str) -> bool:
-        query = "SELECT 1 FROM articles WHERE id = ?"
-        return self.library.conn.execute(query, (article_id,)).fetchone() is not None
+        return self.library.has(article_id)
 
     def article(self, article_id: str) -> Article | None:
         return self.library.article(article_id)
@@ -233,18 +237,17 @@ class LibraryCatalog:
         return self.library.count_by_section(read)
 
     def origin(self, article_id: str) -> Origin:
-        row = self.library.conn.execute(
-            "SELECT s.title, s.location, a.page_body FROM articles a"
-            " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
+        found = self.library.source_of(article_id)
+        if found is None:
             return Origin("")
-        title, location, page_body = row
+        title, location, page_body = found
         return Origin(shown_line(title) if title else source_name(location), bool(page_body))
 
     def entries(self) -> Sequence[Entry]:
         return self.library.listing()
+
+    def library_path(self) -> str | None:
+        return self.library.location
 
     def updated_ids(self) -> frozenset[str]:
         return self.library.updated_ids()
@@ -258,14 +261,7 @@ class LibraryCatalog:
             return self._searcher
 
     def texts(self) -> Iterator[tuple[str, str]]:
-        # Called from a worker thread: it needs a connection of its own.
-        conn = reopen(self.library.conn, check_same_thread=False)
-        try:
-            rows = conn.execute("SELECT id, title, standfirst, text FROM articles ORDER BY ordinal")
-            for article_id, title, standfirst, text in rows:
-                yield article_id, f"{title}\n{standfirst}\n{text}"
-        finally:
-            conn.close()
+        return self.library.texts()
 
     def close(self) -> None:
         if self._searcher is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from reader.bookmarks import Bookmark, Bookmarks
-from reader.catalog import Catalog, LibraryCatalog, Origin, source_name
+from reader.catalog import Catalog, Origin, source_name
 from reader.model import Article, Entry, EntryRef
 from reader.state import ReadingState
 from reader.undo import BOOKMARK, NOTE, READ, UNBOOKMARK, UNREAD, Step, UndoStack, trimmed
@@ -155,7 +155,7 @@ class Reading:
             return entry
         pin = self.pins.get(entry.id)
         if entry.id in self.missing and pin is not None:
-            return pin.missing_story(reading_files=not isinstance(self.catalog, LibraryCatalog))
+            return pin.missing_story(reading_files=self.catalog.library_path() is None)
         return self.catalog.article(entry.id)
 
     def origin(self, article: Article) -> Origin:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
-from reader.library.db import LibraryConnection, open_library, transaction
+from reader.library.db import LibraryConnection, open_library, reopen, transaction
 from reader.library.synced import SyncedSources
 from reader.model import (
     Article,
@@ -715,6 +715,44 @@ class Library(SyncedSources):
             " JOIN sections s ON s.id = a.section_id GROUP BY a.section_id ORDER BY first"
         )
         return [(section_id, shown_line(name), count) for section_id, name, count, _ in rows]
+
+    def section_of(self, article_id: str) -> str | None:
+        """The name of the section a story is listed under, as `sections` gives it."""
+        row = self.conn.execute(
+            "SELECT s.name FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def has(self, article_id: str) -> bool:
+        query = "SELECT 1 FROM articles WHERE id = ?"
+        return self.conn.execute(query, (article_id,)).fetchone() is not None
+
+    def source_of(self, article_id: str) -> tuple[str, str, bool] | None:
+        """A story's source's title and location, and whether the body stored is
+        its web page fetched in full; None for a story the library lacks."""
+        row = self.conn.execute(
+            "SELECT s.title, s.location, a.page_body FROM articles a"
+            " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else (str(row[0] or ""), str(row[1]), bool(row[2]))
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every story's id and its words (title, standfirst, text), in reading
+        order, over a connection of its own: it runs on a worker thread."""
+        conn = reopen(self.conn, check_same_thread=False)
+        try:
+            rows = conn.execute("SELECT id, title, standfirst, text FROM articles ORDER BY ordinal")
+            for article_id, title, standfirst, text in rows:
+                yield article_id, f"{title}\n{standfirst}\n{text}"
+        finally:
+            conn.close()
+
+    @property
+    def location(self) -> str:
+        """The file (or `:memory:`), for a worker's connection of its own."""
+        return self.conn.location
 
     def article(self, article_id: str) -> Article | None:
         """One story with its body: from its outline where it has one, else

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from reader.catalog import LibraryCatalog
 from reader.tui.toast import notify
 from reader.wording import counted
 
@@ -34,10 +33,7 @@ class FeedsController:
     def _library_path(self) -> str | None:
         """Where the library lives, for a worker's own connection (a Library is
         used by one thread only); None for files given on the command line."""
-        catalog = self.screen.catalog
-        if isinstance(catalog, LibraryCatalog):
-            return catalog.library.conn.location
-        return None
+        return self.screen.catalog.library_path()
 
     # -- refresh --------------------------------------------------------------------
 
