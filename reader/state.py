@@ -7,12 +7,13 @@ Kept in `state.json` in the data directory,
 `t` switches to; a file without it loads), and `"places": {id: [part, offset]}`,
 where the reader stopped in a story as a block and an offset into it, which
 survives the terminal changing width (a file without it loads, and a story
-with only a line in `positions` reopens at that line), with the same care as bookmarks (see
+with only a line in `positions` reopens at that line), and `"unread_only": true` while
+the sidebar lists only unread stories (absent otherwise), with the same care as bookmarks (see
 `atomic.Document`): another copy of the reader saving meanwhile loses nothing, and a file that
 cannot be used is set aside rather than overwritten. Every string in it is
 cleaned as it is read (`sanitize.clean_line`), as any text from outside is.
 
-Read, unread, last story and theme are saved at once. Scroll positions change
+Read, unread, last story, theme and the unread-only view are saved at once. Scroll positions change
 with every scroll, so `set_position` only records them: the UI calls `flush()`
 when the user leaves a story and when the app exits.
 """
@@ -39,6 +40,7 @@ class Value:
     theme: str | None = None
     other_theme: str | None = None
     places: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unread_only: bool = False
 
 
 class ReadingState(Document[Value]):
@@ -78,6 +80,9 @@ class ReadingState(Document[Value]):
             for p in places.values()
         ):
             raise ValueError('"places" does not map ids to [part, offset]')
+        unread_only = data.get("unread_only", False)
+        if not isinstance(unread_only, bool):
+            raise ValueError('"unread_only" is not true or false')
         last, theme, other = (None if v is None else clean_line(v) for v in (last, theme, other))
         return Value(
             {clean_line(i) for i in read},
@@ -86,6 +91,7 @@ class ReadingState(Document[Value]):
             theme,
             other,
             places={clean_line(str(i)): (p[0], p[1]) for i, p in places.items()},
+            unread_only=unread_only,
         )
 
     def _dump(self, value: Value) -> dict[str, Any]:
@@ -99,6 +105,8 @@ class ReadingState(Document[Value]):
             data["other_theme"] = value.other_theme
         if value.places:
             data["places"] = {i: list(p) for i, p in sorted(value.places.items())}
+        if value.unread_only:  # written only once `U` has turned it on
+            data["unread_only"] = True
         return data
 
     def read_ids(self) -> frozenset[str]:
@@ -232,6 +240,20 @@ class ReadingState(Document[Value]):
     def other_theme(self) -> str | None:
         """The theme `t` switches to: the light one while a dark one is shown."""
         return self._value.other_theme
+
+    @property
+    def unread_only(self) -> bool:
+        """The sidebar lists only unread stories (`U`)."""
+        return self._value.unread_only
+
+    def set_unread_only(self, on: bool) -> None:
+        if on == self._value.unread_only:
+            return
+
+        def op(value: Value) -> None:
+            value.unread_only = on
+
+        self._change(op, key="unread_only")
 
     def set_theme(self, name: str | None, other: str | None = None) -> None:
         if (name, other) == (self._value.theme, self._value.other_theme):

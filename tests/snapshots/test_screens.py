@@ -104,3 +104,11 @@ def test_sidebar_dates_newest_first_and_a_folded_section(
     # The 2019 story open, so that no date on screen changes with the year.
     keys = ["j", "j", "enter", "h", "}", "Z"]
     assert snap_compare(NewsApp(articles), terminal_size=(80, 24), press=keys)
+
+
+def test_unread_only_after_marking_everything_read_with_the_undo_toast(
+    snap_compare: Callable[..., bool],
+) -> None:
+    # Only the open story is left listed, its section counting all it holds;
+    # the toast says how many were marked and that z undoes it.
+    assert snap_compare(seed_app(), terminal_size=(100, 24), press=["U", "C"])

@@ -120,3 +120,37 @@ async def test_undo_works_after_a_restart() -> None:
         await settle(again)
     state = json.loads((data_dir() / "state.json").read_text())
     assert len(state["read"]) == 1
+
+
+def titles(app: NewsApp) -> list[str]:
+    return [row.article.title for row in screen(app).sidebar.rows if row.article is not None]
+
+
+async def test_capital_u_lists_only_unread_stories_and_the_open_one_counts_unchanged() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "enter", "h")  # Bonds fall read too; Shares rise read at start
+        await pilot.press("U")
+        assert "Unread stories only · U lists all" in await toast_with(pilot, app, "Unread")
+        # Bonds fall is open: it stays; Shares rise, read, goes.
+        assert titles(app) == ["Bonds fall", "Gold steady", "Oil slips", "Wind record",
+                               "Solar farm opens"]  # fmt: skip
+        assert headers(app) == ["Markets 2/4", "Energy 2/2"]  # the whole sections' counts
+        assert screen(app).story.article is not None
+        assert screen(app).story.article.title == "Bonds fall"
+        await pilot.press("j", "j", "j", "A")  # Energy, all read: it leaves the list
+        assert titles(app) == ["Bonds fall", "Gold steady", "Oil slips"]
+        assert headers(app) == ["Markets 2/4"]
+        await pilot.press("z")
+        assert titles(app)[-2:] == ["Wind record", "Solar farm opens"]
+        assert headers(app) == ["Markets 2/4", "Energy 2/2"]
+        await settle(app)
+    assert json.loads((data_dir() / "state.json").read_text())["unread_only"] is True
+    again = NewsApp(stories())  # the view survives a restart
+    async with again.run_test(size=SIZE) as pilot:
+        assert titles(again) == ["Bonds fall", "Gold steady", "Oil slips", "Wind record",
+                                 "Solar farm opens"]  # fmt: skip
+        await pilot.press("U")
+        assert len(titles(again)) == 6
+        await settle(again)
+    assert "unread_only" not in json.loads((data_dir() / "state.json").read_text())

@@ -33,10 +33,11 @@ from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
 from reader.tui.widgets import search_messages as messages
-from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.article_list import ArticleList, Locate
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
 from reader.undo import UndoStack
+from reader.unread import unread_sections
 from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
@@ -84,6 +85,9 @@ class ReaderScreen(Screen[None]):
         Binding("A", "mark_section", "Mark section read", show=False, id="reader.mark_section"),
         Binding("C", "mark_all", "Mark all read", show=False, id="reader.mark_all"),
         Binding("z", "undo", "Undo", show=False, id="reader.undo"),
+        Binding(
+            "U", "toggle_unread_only", "Unread only/all", show=False, id="reader.unread_only"
+        ),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
         Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
@@ -97,6 +101,8 @@ class ReaderScreen(Screen[None]):
 
     narrow: reactive[bool] = reactive(False)
     sidebar_open: reactive[bool] = reactive(True)
+    # The sidebar lists only unread stories (and the open one); kept in state.json.
+    unread_only: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -117,6 +123,7 @@ class ReaderScreen(Screen[None]):
         self.reading = Reading(catalog, bookmarks, state, saver.submit, undo=undo)
         self.reading.on_problem = self._undo_problem
         self._sections = catalog.sections()
+        self.set_reactive(ReaderScreen.unread_only, state.unread_only)
         # The story open last, else the sidebar's first (newest first: not
         # necessarily the library's first).
         first = state.last if state.last and catalog.has(state.last) else None
@@ -128,8 +135,9 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
+            sections, locate, totals = self._listed()
             self._sidebar = sidebar = ArticleList(
-                self._sections, locate=self.catalog.locate, id="sidebar"
+                sections, locate=locate, totals=totals, id="sidebar"
             )
             self._update_sidebar(sidebar)
             if self.first is not None:
@@ -208,15 +216,36 @@ class ReaderScreen(Screen[None]):
         reading = self.reading
         (sidebar or self.sidebar).set_marks(reading.read, set(reading.pins), reading.read_counts)
 
+    def _listed(self) -> tuple[list[tuple[str, Sequence[Entry]]], Locate, dict[str, int] | None]:
+        """What the sidebar lists: every section, or (unread only) their unread
+        stories and the open one, with each section's total for its header."""
+        if not self.unread_only:
+            return self._sections, self.catalog.locate, None
+        opened = self.story.article if self.is_mounted else self.first
+        keep = opened.id if opened is not None else None
+        shown, locate = unread_sections(self._sections, self.reading.read, keep)
+        return shown, locate, {name: len(entries) for name, entries in self._sections}
+
     def _show_sections(self) -> None:
-        self.sidebar.set_sections(self.catalog.sections(), self.catalog.locate)
+        """The catalog's sections (again, after a refresh or a new order), as listed."""
+        self._sections = self.catalog.sections()
+        self._relist()
+
+    def _relist(self) -> None:
+        self.sidebar.set_sections(*self._listed())
         self._update_marks()
+
+    def watch_unread_only(self, on: bool) -> None:
+        self._relist()
+        self.reading.save(self.reading.state.set_unread_only, on)
 
     def _show_change(self, change: Change | Marked | None) -> None:
         """Redraw what an action of `self.reading` changed."""
         if change is None:
             return
-        if isinstance(change, Change) and change.pins:
+        if isinstance(change, Marked) and self.unread_only:
+            self._relist()  # the stories marked read leave the list (and come back on undo)
+        elif isinstance(change, Change) and change.pins:
             self._update_sidebar()
             if self.story.article is not None and self.story.article.id == change.article_id:
                 self.story.set_note(self.reading.note_for(change.article_id))
@@ -445,11 +474,20 @@ class ReaderScreen(Screen[None]):
         if undone is None:
             notify(self, "Nothing to undo", timeout=2)
             return
+        if self.unread_only and isinstance(undone.change, Change) and undone.change.marks:
+            self._relist()  # a story marked unread again is listed again
         self._show_change(undone.change)
         if not undone.known:
             notify(self, f"Cannot undo {undone.label} here; dropped it", severity="warning")
         else:
             notify(self, f"Undone: {undone.label}", timeout=3)
+
+    def action_toggle_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+        if self.unread_only:
+            notify(self, "Unread stories only · U lists all", timeout=2)
+        else:
+            notify(self, "All stories listed", timeout=2)
 
     def _undo_problem(self, problem: str) -> None:
         notify(self, problem, title="Could not load", severity="warning", timeout=15)

@@ -9,7 +9,7 @@ change.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -227,11 +227,13 @@ class ArticleList(ScrollView, can_focus=True):
         sections: Sequence[tuple[str, Sequence[Entry]]] = (),
         *,
         locate: Locate | None = None,
+        totals: Mapping[str, int] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._sections = sections
         self._locate = locate or memory_locate(sections)
+        self._totals = totals
         self._rows = RowIndex(())
         self._read: set[str] = set()
         self._bookmarked: set[str] = set()
@@ -247,12 +249,18 @@ class ArticleList(ScrollView, can_focus=True):
     # -- data -------------------------------------------------------------------
 
     def set_sections(
-        self, sections: Sequence[tuple[str, Sequence[Entry]]], locate: Locate | None = None
+        self,
+        sections: Sequence[tuple[str, Sequence[Entry]]],
+        locate: Locate | None = None,
+        totals: Mapping[str, int] | None = None,
     ) -> None:
-        """New stories arrived (a refresh): show the sections afresh, keeping the
-        bookmarks above them and the cursor on its story."""
+        """New stories arrived (a refresh), or only some are to be listed (the
+        unread-only view): show the sections afresh, keeping the bookmarks above
+        them and the cursor on its story. `totals` is each section's number of
+        stories when `sections` lists only some of them, for its header."""
         self._sections = sections
         self._locate = locate or memory_locate(sections)
+        self._totals = totals
         pinned = self._rows.groups[0][1] if self._rows.groups and self._rows.groups[0][2] else ()
         self.set_pinned(pinned, self._rows.missing)
 
@@ -272,8 +280,11 @@ class ArticleList(ScrollView, can_focus=True):
                  if (name, p) == (here.section, here.pinned)),
                 None,
             )  # fmt: skip
-        if index is None:
-            index = self._next_story(-1, 1)
+        if index is None:  # its story is no longer listed: the row nearest where it was
+            near = min(self.cursor, len(self._rows))
+            index = self._next_story(near - 1, 1)
+            if index is None:
+                index = self._next_story(near, -1)
         self.set_reactive(ArticleList.cursor, index if index is not None else 0)
         self._cache.clear()
         self.refresh()
@@ -300,7 +311,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _counts(self, section: str, pinned: bool) -> tuple[int, int]:
         """(unread, total) for a section header."""
-        total = self._rows.totals().get((section, pinned), 0)
+        if self._totals is not None and not pinned:
+            total = self._totals.get(section, 0)
+        else:
+            total = self._rows.totals().get((section, pinned), 0)
         return max(0, total - self._read_counts.get(section.casefold(), 0)), total
 
     @property

@@ -1,0 +1,66 @@
+"""The unread-only view of the sidebar: each section's unread stories, in the
+order the section lists them, without copying the stories themselves.
+
+A library section is a listing read a page at a time; filtering it row by row
+would read all 100,000 rows. Here only the ids are read (one query a section,
+`reading.ids_of`), the unread ones' places noted, and a story is fetched from
+the section's own listing when the sidebar draws it. The story open now is
+kept even when it is read, so it never vanishes from under the person reading
+it; stories read while the view is up stay until it is made again (`U`, a bulk
+mark, an undo, a refresh), so the list does not jump under the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from typing import overload
+
+from reader.model import Entry
+from reader.reading import ids_of
+
+Sections = list[tuple[str, Sequence[Entry]]]
+Locate = Callable[[str], "tuple[int, int] | None"]
+
+
+class Unread(Sequence[Entry]):
+    """Some of a section's stories, by their places in it."""
+
+    def __init__(self, entries: Sequence[Entry], places: list[int], ids: list[str]) -> None:
+        self._entries = entries
+        self._places = places
+        self._ids = ids  # the ids at those places, for `ids()` without a query
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return [self._entries[p] for p in self._places[index]]
+        return self._entries[self._places[index]]
+
+    def ids(self, stop: int | None = None) -> list[str]:
+        return self._ids[:stop]
+
+
+def unread_sections(
+    sections: Sections, read: Collection[str], keep: str | None = None
+) -> tuple[Sections, Locate]:
+    """The sections with only their unread stories (and `keep`, the open one),
+    those left empty dropped; and where each listed story is in them."""
+    shown: Sections = []
+    where: dict[str, tuple[int, int]] = {}
+    for name, entries in sections:
+        all_ids = ids_of(entries)
+        places = [p for p, i in enumerate(all_ids) if i not in read or i == keep]
+        if not places:
+            continue
+        ids = [all_ids[p] for p in places]
+        number = len(shown)
+        for place, article_id in enumerate(ids):
+            where.setdefault(article_id, (number, place))
+        shown.append((name, Unread(entries, places, ids)))
+    return shown, where.get
