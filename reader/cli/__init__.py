@@ -38,6 +38,10 @@ commands:
   news import-opml FILE            subscribe to the feeds in an OPML file
   news export-opml                 the feed subscriptions as OPML, to standard output
   news doctor                      check the library and repair a damaged search index
+  news account add API_URL --user NAME [--name N] [--password-stdin]
+                                   add a sync account (FreshRSS, Miniflux, ...)
+  news accounts [--json]           the sync accounts
+  news account remove NAME [--yes] remove a sync account and its stored password
 
 global options, before the command or after it:
   --library FILE                   the library database to use
@@ -62,6 +66,8 @@ COMMANDS: dict[str, str] = {
     "import-opml": "sources:cmd_import_opml",
     "export-opml": "sources:cmd_export_opml",
     "doctor": "doctor:cmd_doctor",
+    "account": "accounts:cmd_account",
+    "accounts": "accounts:cmd_accounts",
 }
 
 

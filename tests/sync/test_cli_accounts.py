@@ -1,0 +1,158 @@
+"""`news account add`, `news accounts`, `news account remove`, as a person runs
+them, against a real FreshRSS."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from reader.accounts import secret_path
+from reader.config import config_path
+from reader.library.articles import Library
+from reader.library.synced import Subscribed
+from reader.model import Block, BlockKind, make_article, synced_story_id
+
+
+def news(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """The command in a child process, its standard input a pipe (no terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args], input=stdin, capture_output=True, timeout=60
+    )
+
+
+def add(
+    freshrss: dict[str, Any], *extra: str, secret: str = ""
+) -> subprocess.CompletedProcess[bytes]:
+    given = (secret or freshrss["api_password"]) + "\n"
+    return news(
+        "account",
+        "add",
+        freshrss["api"],
+        "--user",
+        freshrss["user"],
+        "--name",
+        "home",
+        "--password-stdin",
+        *extra,
+        stdin=given.encode(),
+    )
+
+
+def test_a_wrong_password_stores_nothing(freshrss: dict[str, Any]) -> None:
+    done = add(freshrss, secret="wrong-password-77")
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr == b"news: wrong user name or password (nothing stored)\n"
+    assert not config_path().exists()
+    assert not secret_path("home").exists()
+
+
+def test_add_list_and_remove_an_account(freshrss: dict[str, Any]) -> None:
+    done = add(freshrss)
+    api = freshrss["api"]
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Added account home: alice at {api}, 0 subscriptions.\n".encode()
+    assert stat.S_IMODE(secret_path("home").stat().st_mode) == 0o600
+    assert stat.S_IMODE(secret_path("home").parent.stat().st_mode) == 0o700
+
+    listed = news("accounts")
+    assert listed.stdout == f"home  alice at {api}  (password stored)\n".encode()
+    as_json = json.loads(news("accounts", "--json").stdout)
+    assert as_json == [
+        {
+            "name": "home",
+            "url": api,
+            "user": "alice",
+            "password": "stored",
+            "password_command": None,
+        }
+    ]
+    secret = freshrss["api_password"].encode()
+    for output in (
+        done.stdout,
+        done.stderr,
+        listed.stdout,
+        config_path().read_bytes(),
+        news("accounts", "--json").stdout,
+    ):
+        assert secret not in output
+
+    asked = news("account", "remove", "home")
+    assert asked.returncode == 2
+    assert b"not removed: pass --yes" in asked.stderr
+    gone = news("account", "remove", "home", "--yes")
+    assert (
+        gone.stdout
+        == f"Removed account home (alice at {api}); its stories stay in the library.\n".encode()
+    )
+    assert news("accounts", "--json").stdout == b"[]\n"
+    assert not secret_path("home").exists()
+
+
+def test_without_a_terminal_the_password_must_come_another_way(freshrss: dict[str, Any]) -> None:
+    done = news("account", "add", freshrss["api"], "--user", "alice")
+    assert done.returncode == 2
+    assert b"no terminal to ask for the password on: pass --password-stdin" in done.stderr
+
+
+def test_a_password_command_is_checked_and_nothing_is_stored(freshrss: dict[str, Any]) -> None:
+    command = f"{sys.executable} -c 'print(\"{freshrss['api_password']}\")'"
+    done = news(
+        "account",
+        "add",
+        freshrss["api"],
+        "--user",
+        "alice",
+        "--name",
+        "cmd",
+        "--password-command",
+        command,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not secret_path("cmd").exists()
+    (listed,) = json.loads(news("accounts", "--json").stdout)
+    assert listed["password"] == "command"
+    assert listed["password_command"][1:] == ["-c", f'print("{freshrss["api_password"]}")']
+
+
+def test_a_server_that_is_down_is_named() -> None:
+    done = news(
+        "account", "add", "http://127.0.0.1:9/api", "--user", "a", "--password-stdin", stdin=b"pw\n"
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"news: 127.0.0.1:9: connection refused (nothing stored)\n",
+    )
+
+
+def test_dropping_an_accounts_stories(freshrss: dict[str, Any], tmp_path: Path) -> None:
+    assert add(freshrss).returncode == 0
+    library = Library.open()
+    try:
+        (source,) = library.sync_subscriptions("home", [Subscribed("feed/9", "Feed", "")]).values()
+        stories = [
+            make_article(
+                "Feed",
+                f"Item {n}",
+                [Block(BlockKind.PARAGRAPH, f"Body {n}")],
+                "Feed",
+                id=synced_story_id("home", f"{n:016x}"),
+                feed_key=f"{n:016x}",
+            )
+            for n in range(3)
+        ]
+        library.upsert_articles(source, stories)
+    finally:
+        library.close()
+    listed = json.loads(news("list", "--json").stdout)
+    assert sum(s["section"] == "Feed" for s in listed) == 3
+
+    done = news("account", "remove", "home", "--yes", "--drop-stories")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(b"and its 3 stories.\n")
+    listed = json.loads(news("list", "--json").stdout)
+    assert not any(s["section"] == "Feed" for s in listed)
+    assert listed  # the rest of the library stays
