@@ -37,7 +37,7 @@ def screen_text(app: NewsApp) -> str:
 
 
 def story_text(story: StoryView) -> str:
-    return "\n".join(strip.text for strip in story._lines)
+    return "\n".join(strip.text for strip in story.lines)
 
 
 async def test_starts_with_sidebar_focused_and_first_story_shown(app: NewsApp) -> None:
@@ -226,7 +226,7 @@ async def test_resizing_never_crashes(app: NewsApp) -> None:
 
 
 def _story_colours(story: StoryView) -> set[object]:
-    return {segment.style.color for line in story._lines for segment in line if segment.style}
+    return {segment.style.color for line in story.lines for segment in line if segment.style}
 
 
 async def test_theme_toggle(app: NewsApp) -> None:

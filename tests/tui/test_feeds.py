@@ -122,16 +122,16 @@ async def test_f_fetches_the_whole_story_into_the_library(
         entry = next(e for e in catalog.entries() if e.title == "Teaser only")
         screen.open(entry)
         before = screen.story.article.words
-        header = " ".join(s.text for s in screen.story._lines[:2])
+        header = " ".join(s.text for s in screen.story.lines[:2])
         assert "MOTORS" in header and "1 min read" in header and "full text" not in header
         await pilot.press("f")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         assert screen.story.article.words > before
-        drawn = "\n".join(strip.text for strip in screen.story._lines)
+        drawn = "\n".join(strip.text for strip in screen.story.lines)
         assert "casting press" in drawn  # the pane shows the whole article at once
         assert "casting press" in screen_text(app)
-        header = " ".join(s.text for s in screen.story._lines[:2])
+        header = " ".join(s.text for s in screen.story.lines[:2])
         assert "full text" in header
         stored = catalog.article(entry.id)
         assert stored is not None and stored.words == screen.story.article.words

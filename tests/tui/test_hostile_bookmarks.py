@@ -40,7 +40,7 @@ async def test_a_hostile_bookmark_is_shown_as_plain_text(seed: Path) -> None:
         assert "Retitled" in titles and not FORBIDDEN.search(titles)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        segments = [segment for strip in screen.story._lines for segment in strip]
+        segments = [segment for strip in screen.story.lines for segment in strip]
         text = "".join(segment.text for segment in segments)
         assert "Retitled GNP.exe" in text and "javascript:alert(1)" in text
         assert not FORBIDDEN.search(text)

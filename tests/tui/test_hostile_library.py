@@ -47,7 +47,7 @@ async def test_escapes_in_a_library_never_reach_the_screen(seed: Path) -> None:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         sidebar = "".join(seg.text for y in range(8) for seg in screen.sidebar.render_line(y))
-        story_text = "".join(seg.text for strip in screen.story._lines for seg in strip)
+        story_text = "".join(seg.text for strip in screen.story.lines for seg in strip)
         assert "Evil title x" in sidebar and "News" in sidebar
         assert "Tesla China is poised" in story_text
         assert not FORBIDDEN.search(sidebar) and not FORBIDDEN.search(story_text)

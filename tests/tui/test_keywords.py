@@ -52,14 +52,14 @@ async def test_keywords_light_up_story_and_titles(articles: list[Article]) -> No
         assert isinstance(screen, ReaderScreen)
         await screen.workers.wait_for_complete()
         await pilot.pause()
-        assert lit(screen.story._lines, "Tesla") >= 5
+        assert lit(screen.story.lines, "Tesla") >= 5
         sidebar = screen.sidebar
         row = sidebar.render_line(1)
         assert lit([row], "Tesla") == 1
         assert row.text.rstrip().endswith(" 7")  # Tesla seven times in the Giga story
         await pilot.press("G", "enter")
         await pilot.pause()
-        assert lit(screen.story._lines, "Starfall") >= 5
+        assert lit(screen.story.lines, "Starfall") >= 5
 
 
 async def test_highlighting_does_not_move_text(articles: list[Article]) -> None:
@@ -67,12 +67,12 @@ async def test_highlighting_does_not_move_text(articles: list[Article]) -> None:
     async with plain.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(plain.screen, ReaderScreen)
-        before = [s.text for s in plain.screen.story._lines]
+        before = [s.text for s in plain.screen.story.lines]
     app = NewsApp(articles, extra_keywords=[Keyword("Tesla"), Keyword("Giga Shanghai")])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert [s.text for s in app.screen.story._lines] == before
+        assert [s.text for s in app.screen.story.lines] == before
 
 
 async def test_dialog_adds_and_removes_and_saves_at_once(articles: list[Article]) -> None:

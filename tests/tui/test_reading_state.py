@@ -64,7 +64,7 @@ async def test_b_in_the_story_toggles_the_open_story(articles: list[Article]) ->
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("G", "enter", "b")
         await settle(app)
-        assert "★ Bookmarked" in "\n".join(s.text for s in screen(app).story._lines[:3])
+        assert "★ Bookmarked" in "\n".join(s.text for s in screen(app).story.lines[:3])
         await pilot.press("b")
         await settle(app)
         assert json.loads((data_dir() / "bookmarks.json").read_text())["bookmarks"] == []
@@ -95,7 +95,7 @@ async def test_note_on_a_bookmark(articles: list[Article]) -> None:
         (saved,) = json.loads((data_dir() / "bookmarks.json").read_text())["bookmarks"]
         assert saved["note"] == "[b]ask[/b] Wu"
         assert "★ Bookmarked · [b]ask[/b] Wu" in "\n".join(
-            s.text for s in screen(app).story._lines[:3]
+            s.text for s in screen(app).story.lines[:3]
         )
         await pilot.press("e", "escape")  # cancelled: nothing changes
         await pilot.pause(0.3)
@@ -196,7 +196,7 @@ async def test_a_bookmark_whose_story_is_gone_still_shows(
         assert "Gone story" in row and row.endswith("… missing")  # the cut spares the word
         await pilot.press("B", "enter")
         await pilot.pause()
-        text = "\n".join(s.text for s in screen(app).story._lines)
+        text = "\n".join(s.text for s in screen(app).story.lines)
         assert "not in the files open now" in text  # news PATH: maybe in the library
         assert "\n  Missing\n" in text and "bookmarked from teslarati on" in text
         assert "/usr/lib" not in text
@@ -206,7 +206,7 @@ async def test_a_bookmark_whose_story_is_gone_still_shows(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("B", "enter")
         await pilot.pause()
-        text = "\n".join(s.text for s in screen(app).story._lines)
+        text = "\n".join(s.text for s in screen(app).story.lines)
         assert "no longer in your sources" in text
 
 
@@ -227,7 +227,7 @@ async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles: list[Artic
 def block_at_top(app: NewsApp) -> int:
     """The block whose words are on the pane's top line."""
     story = screen(app).story
-    top = " ".join(story._lines[round(story.scroll_y)].text.split())
+    top = " ".join(story.lines[round(story.scroll_y)].text.split())
     found = [
         i for i, b in enumerate(story.article.blocks) if top and top in " ".join(b.text.split())
     ]

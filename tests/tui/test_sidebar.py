@@ -43,7 +43,7 @@ async def test_the_story_header_names_the_feed_it_came_from(tmp_path: Path) -> N
     app = NewsApp(LibraryCatalog(library))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        header = screen(app).story._lines[0].text
+        header = screen(app).story.lines[0].text
         assert header.split("·")[:2] == ["  MARKETS  ", "  from The Wire  "]
 
 

@@ -39,7 +39,7 @@ async def test_a_state_file_that_cannot_be_read_is_set_aside(
         shown = " ".join(" ".join(str(t.render()).split()) for t in app.screen.query(Toast))
         assert reason in shown and "moved to" in shown
         assert isinstance(app.screen, ReaderScreen)
-        assert "Tesla Giga Shanghai" in " ".join(s.text for s in app.screen.story._lines)
+        assert "Tesla Giga Shanghai" in " ".join(s.text for s in app.screen.story.lines)
     assert len(list(data_dir().glob("state.json.corrupt-*"))) == 1
 
 

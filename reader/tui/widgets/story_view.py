@@ -8,7 +8,7 @@ tell on which line any search match or keyword sits.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -49,6 +49,12 @@ class StoryView(ScrollView, can_focus=True):
     ]
 
     article: reactive[Article | None] = reactive(None, init=False)
+
+    @property
+    def lines(self) -> Sequence[Strip]:
+        """The story as last laid out, a strip per line (the screen shows a
+        window onto these): what a test reads to see what a person would."""
+        return self._lines
 
     def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
