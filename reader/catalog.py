@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
-from reader.library.articles import Library, Listing, NewestFirst
+from reader.library.articles import HIDDEN_TABLE, Library, Listing, NewestFirst, hide_on
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
 
@@ -198,20 +198,48 @@ class LibraryCatalog:
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._newest_first = True
+        # Stories a rule hid (reader.hidden), left out of the sections unless
+        # `revealing`; mirrored into the connection's temporary table (hide_on).
+        self.hidden: frozenset[str] = frozenset()
+        self.revealing = False
         self.reload()
 
     def set_newest_first(self, on: bool) -> None:
         self._newest_first = on
         self.reload()
 
+    def set_hidden(self, ids: Iterable[str], *, revealing: bool | None = None) -> None:
+        """The stories to leave out of the sections (all of them, replacing those
+        before), and whether to show them after all; the sections are read again."""
+        self.hidden = frozenset(ids)
+        if revealing is not None:
+            self.revealing = revealing
+        hide_on(self.library.conn, self.hidden, replace=True)
+        self.reload()
+
+    def hidden_count(self) -> int:
+        """How many hidden stories the library holds (a hidden story whose source
+        was removed is not counted)."""
+        if not self.hidden:
+            return 0
+        (count,) = self.library.conn.execute(
+            f"SELECT count(*) FROM articles WHERE id IN {HIDDEN_TABLE}"
+        ).fetchone()
+        return int(count)
+
+    @property
+    def hiding(self) -> bool:
+        return bool(self.hidden) and not self.revealing
+
     def reload(self) -> None:
         library = self.library
+        hiding = self.hiding
         self._sections: list[tuple[str, Listing | NewestFirst]] = [
             (
                 name,
-                library.newest_first(section_id, name)
+                library.newest_first(section_id, name, hiding=hiding)
                 if self._newest_first
-                else library.rows(section_id=section_id),
+                else library.rows(section_id=section_id, hiding=hiding),
             )
             for section_id, name, _ in library.section_ids()
         ]
@@ -234,6 +262,8 @@ class LibraryCatalog:
         return self.library.article(article_id)
 
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
+        if self.hiding:  # a hidden story is in no section's count
+            read = (i for i in read if i not in self.hidden)
         return self.library.count_by_section(read)
 
     def origin(self, article_id: str) -> Origin:

@@ -13,10 +13,11 @@ import tomllib
 from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # highlight pulls in Rich; commands that never highlight skip it
     from reader.highlight import Keyword
+    from reader.rules import Rule
 
 APP_NAME = "news"
 CONFIG_DIR_ENV = "NEWS_CONFIG_DIR"
@@ -76,6 +77,10 @@ class Config:
     # and what in that table could not be read (the rest still applies).
     keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
     key_problems: tuple[str, ...] = ()
+    # [[rules]]: saved searches and mute rules (reader.rules), and the entries
+    # left out with their reasons (the rest still apply; the reader starts).
+    rules: tuple[Rule, ...] = ()
+    rule_problems: tuple[str, ...] = ()
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -107,12 +112,20 @@ def load_config(path: Path | None = None) -> Config:
     except KeywordError as exc:
         raise ConfigError(f"config {path}: [highlight] {exc}") from exc
     keys, key_problems = parse_keys(data.get("keys", {}))
+    rules: list[Rule] = []
+    rule_problems: list[str] = []
+    if "rules" in data:  # the query language is not on the way to the first screen otherwise
+        from reader.rules import parse_rules
+
+        rules, rule_problems = parse_rules(data["rules"])
     return Config(
         sections=tuple(sections),
         keywords=tuple(watched),
         allow_private=allow_private,
         keys=tuple(keys.items()),
         key_problems=tuple(key_problems),
+        rules=tuple(rules),
+        rule_problems=tuple(rule_problems),
     )
 
 
@@ -178,6 +191,73 @@ def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
             entries.append(_brief_entry(kw))
         entries.multiline(len(keywords) > 3)
         table["keywords"] = entries
+    try:
+        write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot save config {path}: {describe(exc)}") from exc
+
+
+def add_rule(rule: Rule, path: Path | None = None) -> None:
+    """Append a `[[rules]]` entry to config.toml, keeping the rest of the file and
+    its comments as the user wrote them (as `save_keywords` does). Raises
+    ConfigError, also when a rule of that name is there already."""
+    from reader.query import section_key
+    from reader.rules import rule_entry
+
+    path, doc = _open_for_edit(path)
+    rules = doc.get("rules")
+    if rules is None:
+        import tomlkit
+
+        rules = tomlkit.aot()
+        doc["rules"] = rules
+    elif not isinstance(rules, list):
+        raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
+    for entry in rules:
+        if isinstance(entry, MutableMapping) and section_key(
+            str(entry.get("name", ""))
+        ) == section_key(rule.name):
+            raise ConfigError(f"a rule named {rule.name!r} is in {path} already")
+    rules.append(rule_entry(rule))
+    _write(path, doc)
+
+
+def remove_rule(name: str, path: Path | None = None) -> bool:
+    """Take the `[[rules]]` entry of this name (case and spacing aside) out of
+    config.toml, keeping the rest as written; False when there is none."""
+    from reader.query import section_key
+
+    path, doc = _open_for_edit(path)
+    rules = doc.get("rules")
+    if not isinstance(rules, list):
+        return False
+    wanted = section_key(name)
+    for index, entry in enumerate(rules):
+        if isinstance(entry, MutableMapping) and section_key(str(entry.get("name", ""))) == wanted:
+            del rules[index]
+            if not rules:
+                del doc["rules"]
+            _write(path, doc)
+            return True
+    return False
+
+
+def _open_for_edit(path: Path | None) -> tuple[Path, Any]:
+    import tomlkit
+
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        return path, tomlkit.parse(text)
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
+        raise ConfigError(f"cannot update config {path}: {exc}") from exc
+
+
+def _write(path: Path, doc: Any) -> None:
+    import tomlkit
+
+    from reader.atomic import describe, write_bytes_atomic
+
     try:
         write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
     except OSError as exc:

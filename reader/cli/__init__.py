@@ -42,6 +42,8 @@ commands:
                                    add a sync account (FreshRSS, Miniflux, ...)
   news accounts [--json]           the sync accounts
   news account remove NAME [--yes] remove a sync account and its stored password
+  news rules [list|add|remove|apply]
+                                   saved searches and mute rules ([[rules]] in the config)
 
 global options, before the command or after it:
   --library FILE                   the library database to use
@@ -68,6 +70,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "doctor:cmd_doctor",
     "account": "accounts:cmd_account",
     "accounts": "accounts:cmd_accounts",
+    "rules": "rules:cmd_rules",
 }
 
 

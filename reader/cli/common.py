@@ -215,4 +215,16 @@ def open_catalog(
             print(f"news: warning: {exc}", file=sys.stderr)
         else:
             warnings.append(str(exc))
-    return LibraryCatalog(library)
+    catalog = LibraryCatalog(library)
+    from reader.hidden import Hidden
+
+    hidden = Hidden()
+    hidden.load()  # stories a rule hid: out of every list
+    if hidden.problem:
+        if warnings is None:
+            print(f"news: warning: {hidden.problem}", file=sys.stderr)
+        else:
+            warnings.append(hidden.problem)
+    if len(hidden):
+        catalog.set_hidden(hidden.ids())
+    return catalog

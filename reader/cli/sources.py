@@ -107,12 +107,27 @@ def cmd_add(argv: list[str], config: Config) -> int:
     if args.section is not None and not section:
         raise UserError("--section needs a name")
     kind, location = _classify(args.source)
-    with _library(config) as library:
+    with _library(config) as library, _rules_after(library, config):
         if kind == "feed":
             return _add_feed(library, location, section, args.fulltext, config.allow_private)
         if kind == "markdown":
             return _add_markdown(library, Path(location), section)
         return _add_dump(library, Path(location), section, config)
+
+
+@contextmanager
+def _rules_after(library: Library, config: Config) -> Iterator[None]:
+    """Run the config's rules over the stories stored inside the block, and
+    only those (`reader.rules`: FTS5 over the new rows, not the library)."""
+    if not any(rule.action != "section" for rule in config.rules):
+        yield
+        return
+    from reader.cli.rules import apply_to_new
+    from reader.rules import watermark
+
+    since = watermark(library.conn)
+    yield
+    apply_to_new(library.conn, config, since)
 
 
 def _classify(source: str) -> tuple[str, str]:
@@ -488,15 +503,16 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
             out.print("No feeds to refresh. Add one with `news add URL`.")
             return 0
         allow = config.allow_private
-        if out.is_terminal:
-            outcomes = _refresh_with_bar(library, out, total, allow)
-        else:
-            outcomes = refresh(
-                library,
-                on_progress=lambda o: out.print(_line(o), soft_wrap=True),
-                allow_private=allow,
-            )
-    _summary(out, outcomes)
+        with _rules_after(library, config):
+            if out.is_terminal:
+                outcomes = _refresh_with_bar(library, out, total, allow)
+            else:
+                outcomes = refresh(
+                    library,
+                    on_progress=lambda o: out.print(_line(o), soft_wrap=True),
+                    allow_private=allow,
+                )
+            _summary(out, outcomes)
     return 0 if all(o.ok for o in outcomes) else 1
 
 

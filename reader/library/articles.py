@@ -201,6 +201,28 @@ def plain_text(blocks: Sequence[Block]) -> str:
     return "\n".join(parts)
 
 
+# Stories a rule hid (`reader.hidden`) are left out of a listing made `hiding`:
+# their ids are in a table of the connection's own temporary schema, which the
+# reader fills from hidden.json (`hide_on`); the library file holds no such mark.
+HIDDEN_TABLE = "temp.hidden"
+HIDING = f" AND id NOT IN {HIDDEN_TABLE}"
+
+
+def hide_on(conn: sqlite3.Connection, ids: Iterable[str], *, replace: bool = False) -> None:
+    """Leave these stories out of the `hiding` listings made on this connection
+    from now on (in place of those left out before, with `replace`)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS hidden (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    if replace:
+        conn.execute(f"DELETE FROM {HIDDEN_TABLE}")
+    conn.executemany(f"INSERT OR IGNORE INTO {HIDDEN_TABLE} VALUES (?)", ((i,) for i in ids))
+
+
+def show_on(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Put these stories back in the `hiding` listings made from now on."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS hidden (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.executemany(f"DELETE FROM {HIDDEN_TABLE} WHERE id = ?", ((i,) for i in ids))
+
+
 class Listing(Sequence[Row]):
     """The sidebar's rows as a read-only sequence that reads the library a page at
     a time, only where it is indexed, and keeps the pages it read last.
@@ -214,11 +236,16 @@ class Listing(Sequence[Row]):
     MAX_PAGES = 64  # 16,384 rows kept at most
 
     def __init__(
-        self, conn: sqlite3.Connection, section: str | None = None, section_id: int | None = None
+        self,
+        conn: sqlite3.Connection,
+        section: str | None = None,
+        section_id: int | None = None,
+        *,
+        hiding: bool = False,
     ) -> None:
         self._conn = conn
         (top,) = conn.execute("SELECT coalesce(max(ordinal), 0) FROM articles").fetchone()
-        self._where = "ordinal <= ?"
+        self._where = "ordinal <= ?" + (HIDING if hiding else "")
         self._params: list[object] = [top]
         self._index = "articles_listing"
         if section is not None:
@@ -357,11 +384,13 @@ class NewestFirst(Sequence[Row]):
     PAGE_ROWS = 256
     MAX_PAGES = 64
 
-    def __init__(self, conn: sqlite3.Connection, section_id: int, section: str) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, section_id: int, section: str, *, hiding: bool = False
+    ) -> None:
         self._conn = conn
         self._section = section
         (top,) = conn.execute("SELECT coalesce(max(ordinal), 0) FROM articles").fetchone()
-        self._where = "a.section_id = ? AND a.ordinal <= ?"
+        self._where = "a.section_id = ? AND a.ordinal <= ?" + (HIDING if hiding else "")
         self._params: tuple[object, ...] = (section_id, top)
         (self._len,) = conn.execute(
             f"SELECT count(*) FROM articles a INDEXED BY articles_by_section WHERE {self._where}",
@@ -677,15 +706,18 @@ class Library(SyncedSources):
         """
         return self.rows(section)[:]
 
-    def rows(self, section: str | None = None, *, section_id: int | None = None) -> Listing:
+    def rows(
+        self, section: str | None = None, *, section_id: int | None = None, hiding: bool = False
+    ) -> Listing:
         """The same rows as `listing()`, read from the index a page at a time when
         first asked for: a sidebar of 100,000 stories costs a count to open.
-        One section's rows by its name, or by its id from `section_ids()`."""
-        return Listing(self.conn, section, section_id)
+        One section's rows by its name, or by its id from `section_ids()`;
+        `hiding` leaves out the stories given to `hide_on`."""
+        return Listing(self.conn, section, section_id, hiding=hiding)
 
-    def newest_first(self, section_id: int, section: str) -> NewestFirst:
+    def newest_first(self, section_id: int, section: str, *, hiding: bool = False) -> NewestFirst:
         """One section's rows as `rows()` gives them, but newest first."""
-        return NewestFirst(self.conn, section_id, section)
+        return NewestFirst(self.conn, section_id, section, hiding=hiding)
 
     def count_by_section(self, article_ids: Iterable[str]) -> dict[str, int]:
         """How many of these stories each section holds (ids not stored are

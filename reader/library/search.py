@@ -39,7 +39,15 @@ from reader.library.db import RANK_WEIGHTS, LibraryConnection, open_library, reo
 from reader.query import Query, QueryError, parse
 from reader.sanitize import shown_line
 
-__all__ = ["Hit", "Order", "SearchCancelled", "SearchResult", "Searcher", "search"]
+__all__ = [
+    "Hit",
+    "Order",
+    "SearchCancelled",
+    "SearchResult",
+    "Searcher",
+    "match_rowids",
+    "search",
+]
 
 Order = Literal["rank", "recent"]
 DEFAULT_LIMIT = 200
@@ -197,6 +205,41 @@ def _sections_only(
     ]
     _check(cancelled)
     return SearchResult(total, _hits(conn, None, seqs, None))
+
+
+def match_rowids(conn: sqlite3.Connection, query: Query, *, since: int = 0) -> list[int]:
+    """Every story matching `query`, as rowids (`articles.seq`) in stored order;
+    only those stored after `since` when it is given. For rules and saved
+    sections, which want every match and no snippet: with `since`, FTS5 seeks
+    past the older rows in each doclist, so the stories a refresh just stored
+    cost what they would in an empty library. Raises `QueryError` as `search` does."""
+    try:
+        sections = dict(conn.execute("SELECT key, id FROM sections").fetchall())
+        include = [sections[k] for k in query.sections if k in sections]
+        exclude = [sections[k] for k in query.excluded_sections if k in sections]
+        if query.sections and not include:
+            return []
+        if not query.has_text:
+            where = ["seq > ?"]
+            params: list[int] = [since]
+            if include:
+                where.append(f"section_id IN ({', '.join('?' * len(include))})")
+                params.extend(include)
+            if exclude:
+                where.append(f"section_id NOT IN ({', '.join('?' * len(exclude))})")
+                params.extend(exclude)
+            sql = f"SELECT seq FROM articles WHERE {' AND '.join(where)} ORDER BY seq"
+            return [seq for (seq,) in conn.execute(sql, params)]
+        rows = conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?"
+            " ORDER BY rowid",
+            (_match(query, include, exclude), since),
+        )
+        return [seq for (seq,) in rows]
+    except sqlite3.OperationalError as exc:
+        if any(part in str(exc) for part in _FTS5_QUERY_ERRORS):
+            raise QueryError(f"cannot search for that ({exc})") from None
+        raise
 
 
 def _match(query: Query, include: Sequence[int], exclude: Sequence[int]) -> str:

@@ -1,0 +1,248 @@
+"""`news rules`: list, add, remove and apply the `[[rules]]` of config.toml.
+
+Also `store_effects` and `apply_to_new`, with which `news add` and `news refresh`
+run the rules over the stories they just stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from reader.cli.common import UserError, apply_paths, open_catalog, parser, print_json, shown
+from reader.config import Config, add_rule, config_path, remove_rule
+from reader.rules import ACTIONS, Matched, Outcome, Rule, apply_rules, matching, parse_rules
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from reader.hidden import Hidden
+    from reader.state import ReadingState
+
+
+def cmd_rules(argv: list[str], config: Config) -> int:
+    p = parser(
+        "news rules",
+        "Saved searches and mute rules ([[rules]] in config.toml). With no action: list them.",
+    )
+    p.add_argument("--json", action="store_true", help="the rules as a JSON list")
+    actions = p.add_subparsers(dest="do", metavar="ACTION")
+    listing = actions.add_parser("list", help="the rules (the same as no action)")
+    listing.add_argument("--json", action="store_true", help="the rules as a JSON list")
+    add = actions.add_parser("add", help="add a rule", allow_abbrev=False)
+    add.add_argument("name", metavar="NAME", help="the rule's name (a saved search's section)")
+    add.add_argument("query", metavar="QUERY", help="what it matches, in the search language")
+    add.add_argument(
+        "--action", choices=ACTIONS, default="section", help="what it does (default: section)"
+    )
+    add.add_argument("--source", default="", metavar="S", help="only this source's stories")
+    add.add_argument(
+        "--until", type=_date, metavar="DATE", help="the rule ends after this day (2026-12-31)"
+    )
+    remove = actions.add_parser("remove", help="remove a rule (a hide rule's stories show again)")
+    remove.add_argument("name", metavar="NAME")
+    actions.add_parser(
+        "apply",
+        help="run the hide, mark-read and notify rules over the stories stored now",
+    )
+    args = p.parse_args(argv)
+    apply_paths(args)
+    if args.do == "add":
+        return _add(args)
+    if args.do == "remove":
+        return _remove(args.name, config)
+    if args.do == "apply":
+        return _apply(config)
+    return _list(config, args.json)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (write it as 2026-12-31)"
+        ) from None
+
+
+def _problems(config: Config) -> None:
+    for problem in config.rule_problems:
+        print(f"news: [[rules]] {shown(problem)} (left out)", file=sys.stderr)
+
+
+def _describe(rule: Rule, today: date) -> dict[str, object]:
+    return {
+        "name": rule.name,
+        "query": rule.query,
+        "action": rule.action,
+        "source": rule.source or None,
+        "until": rule.until.isoformat() if rule.until else None,
+        "active": rule.active(today),
+    }
+
+
+def _list(config: Config, as_json: bool) -> int:
+    _problems(config)
+    today = date.today()
+    rules = list(config.rules)
+    if as_json:
+        print_json([_describe(r, today) for r in rules])
+        return 0
+    if not rules:
+        print(f"No rules. Add one with `news rules add NAME QUERY`, or in {config_path()}.")
+        return 0
+    for rule in rules:
+        line = f"{rule.name} ({rule.action}): {rule.query}"
+        if rule.source:
+            line += f", source {rule.source}"
+        if rule.until is not None:
+            ended = "" if rule.active(today) else " (ended)"
+            line += f", until {rule.until.isoformat()}{ended}"
+        print(shown(line))
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    entry: dict[str, object] = {"name": args.name, "query": args.query, "action": args.action}
+    if args.source:
+        entry["source"] = args.source
+    if args.until is not None:
+        entry["until"] = args.until
+    rules, problems = parse_rules([entry])
+    if problems:
+        raise UserError(problems[0].removeprefix("rule 1 "))
+    rule = rules[0]
+    add_rule(rule)
+    print(shown(f"Added rule {rule.name!r} ({rule.action}): {rule.query}"))
+    if rule.action != "section":
+        print("It acts on new stories as they arrive; `news rules apply` runs it on the rest.")
+    return 0
+
+
+def _remove(name: str, config: Config) -> int:
+    rule = next((r for r in config.rules if _same(r.name, name)), None)
+    if not remove_rule(name):
+        raise UserError(f"no rule named {name!r}; `news rules` lists them")
+    print(shown(f"Removed rule {rule.name if rule else name!r}."))
+    from reader.hidden import Hidden
+
+    hidden = Hidden()
+    hidden.load()
+    shown_again = hidden.reveal(hidden.by_rule(rule.name if rule else name))
+    if shown_again:
+        print(f"{_stories(len(shown_again))} it hid show again.")
+    return 0
+
+
+def _same(a: str, b: str) -> bool:
+    from reader.query import section_key
+
+    return section_key(a) == section_key(b)
+
+
+def _stories(count: int) -> str:
+    return f"{count:,} stor{'y' if count == 1 else 'ies'}"
+
+
+def _apply(config: Config) -> int:
+    _problems(config)
+    acting = [r for r in config.rules if r.action != "section"]
+    if not acting:
+        print("No hide, mark-read or notify rules to apply.")
+        return 0
+    from reader.catalog import LibraryCatalog
+
+    catalog = open_catalog([], config)
+    assert isinstance(catalog, LibraryCatalog)
+    try:
+        effects = store_effects()
+        outcomes = apply_rules(catalog.library.conn, acting, effects)
+        effects.save()
+    finally:
+        catalog.close()
+    today = date.today()
+    for rule in acting:
+        if not rule.active(today):
+            print(shown(f"{rule.name} ({rule.action}): ended {rule.until}, not applied"))
+    for outcome in outcomes:
+        print(shown(_said(outcome, everything=True)))
+    return 0
+
+
+def _said(outcome: Outcome, *, everything: bool = False) -> str:
+    rule, found, touched = outcome.rule, len(outcome.matched), outcome.touched
+    what = {"hide": "hidden", "mark-read": "marked read", "notify": "to tell of"}[rule.action]
+    if rule.action == "notify" and everything:
+        return f"{rule.name} (notify): {_stories(found)} match; it tells of new ones as they arrive"
+    return f"{rule.name} ({rule.action}): {_stories(found)} matched, {touched:,} {what}"
+
+
+# -- the effects of rules on the stores, for the command line -------------------------
+
+
+@dataclass
+class StoreEffects:
+    """Rules acting through the stores in the data directory: hides into
+    hidden.json, reads into state.json. Matches of notify rules are kept in
+    `told` for the caller."""
+
+    hidden: Hidden
+    state: ReadingState
+    told: list[tuple[Rule, Matched]] = field(default_factory=list)
+
+    def hide(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        return len(self.hidden.hide((s.id for s in stories), rule.name))
+
+    def mark_read(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        read = self.state.read_ids()
+        new = [s.id for s in stories if s.id not in read]
+        self.state.mark_many(new, True)
+        return len(new)
+
+    def notify(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        self.told.extend((rule, s) for s in stories)
+        return len(stories)
+
+    def save(self) -> None:
+        for store in (self.hidden, self.state):
+            store.flush()
+
+
+def store_effects() -> StoreEffects:
+    from reader.hidden import Hidden
+    from reader.state import ReadingState
+
+    effects = StoreEffects(Hidden(), ReadingState())
+    for store in (effects.hidden, effects.state):
+        store.load()
+        if store.problem:
+            print(f"news: warning: {store.problem}", file=sys.stderr)
+    return effects
+
+
+def apply_to_new(conn: sqlite3.Connection, config: Config, since: int) -> list[Outcome]:
+    """Run the rules over the stories stored after row `since` (what `news add`
+    or `news refresh` just stored) and say what each did, one line a rule that
+    matched; notify rules list the stories they matched."""
+    _problems(config)
+    acting = [r for r in config.rules if r.action != "section"]
+    if not acting:
+        return []
+    effects = store_effects()
+    outcomes = apply_rules(conn, acting, effects, since=since)
+    effects.save()
+    for outcome in outcomes:
+        if not outcome.matched:
+            continue
+        print(shown(_said(outcome)))
+        if outcome.rule.action == "notify":
+            for story in outcome.matched:
+                print("  " + shown(f"{story.title} ({story.section}) {story.url}"))
+    return outcomes
+
+
+__all__ = ["StoreEffects", "apply_to_new", "cmd_rules", "matching", "store_effects"]
