@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from reader.cli.common import UserError, apply_paths, open_catalog, parser, print_json, shown
 from reader.config import Config, add_rule, config_path, remove_rule
 from reader.rules import ACTIONS, Matched, Outcome, Rule, apply_rules, matching, parse_rules
+from reader.wording import counted
 
 if TYPE_CHECKING:
     import sqlite3
@@ -134,7 +135,7 @@ def _remove(name: str, config: Config) -> int:
     hidden.load()
     shown_again = hidden.reveal(hidden.by_rule(rule.name if rule else name))
     if shown_again:
-        print(f"{_stories(len(shown_again))} it hid show again.")
+        print(f"{counted(len(shown_again), 'story')} it hid show again.")
     return 0
 
 
@@ -142,10 +143,6 @@ def _same(a: str, b: str) -> bool:
     from reader.query import section_key
 
     return section_key(a) == section_key(b)
-
-
-def _stories(count: int) -> str:
-    return f"{count:,} stor{'y' if count == 1 else 'ies'}"
 
 
 def _apply(config: Config) -> int:
@@ -177,8 +174,9 @@ def _said(outcome: Outcome, *, everything: bool = False) -> str:
     rule, found, touched = outcome.rule, len(outcome.matched), outcome.touched
     what = {"hide": "hidden", "mark-read": "marked read", "notify": "to tell of"}[rule.action]
     if rule.action == "notify" and everything:
-        return f"{rule.name} (notify): {_stories(found)} match; it tells of new ones as they arrive"
-    return f"{rule.name} ({rule.action}): {_stories(found)} matched, {touched:,} {what}"
+        stories = counted(found, "story")
+        return f"{rule.name} (notify): {stories} matched; it tells of new ones as they arrive"
+    return f"{rule.name} ({rule.action}): {counted(found, 'story')} matched, {touched:,} {what}"
 
 
 # -- the effects of rules on the stores, for the command line -------------------------

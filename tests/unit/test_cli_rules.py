@@ -133,7 +133,7 @@ def test_apply_says_what_each_rule_touched(
         "Old (hide): ended 2001-01-01, not applied\n"
         "Sales (hide): 1 story matched, 1 hidden\n"
         "Star (mark-read): 1 story matched, 1 marked read\n"
-        "Quiet (notify): 1 story match; it tells of new ones as they arrive\n"
+        "Quiet (notify): 1 story matched; it tells of new ones as they arrive\n"
     )
     listed = titles_listed(capsys)
     assert "Black Friday sale on rockets" not in listed  # hidden from every list
