@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,24 @@ class Bookmarks(Document[Value]):
         One on the same story made meanwhile is kept instead."""
         if bookmark.article_id not in self._value:
             self._change(_adder([bookmark]))
+
+    def restore_many(self, bookmarks: Sequence[Bookmark]) -> None:
+        """`restore` for many, in one write (a sync that starred a hundred)."""
+        if new := [b for b in bookmarks if b.article_id not in self._value]:
+            self._change(_adder(new))
+
+    def remove_many(self, article_ids: Collection[str]) -> int:
+        """Drop these bookmarks in one write; how many there were."""
+        gone = frozenset(i for i in article_ids if i in self._value)
+        if not gone:
+            return 0
+
+        def op(value: Value) -> None:
+            for article_id in gone:
+                value.pop(article_id, None)
+
+        self._change(op)
+        return len(gone)
 
     def remove(self, article_id: str) -> bool:
         """Drop a bookmark; False if there was none."""

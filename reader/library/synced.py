@@ -123,12 +123,22 @@ class SyncedSources:
         )
         return dict(rows)
 
+    def source_title(self, article_id: str) -> str:
+        """The title of a story's source, as a bookmark names it ("" if none)."""
+        row = self.conn.execute(
+            "SELECT coalesce(nullif(s.title, ''), s.location) FROM articles a"
+            " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return "" if row is None else str(row[0])
+
     # -- the queue ----------------------------------------------------------------
 
-    def queue_changes(self, article_ids: Iterable[str], action: Action) -> int:
-        """Queue a change to these stories for their servers, in one
-        transaction; ids of stories that are not synced are ignored. How many
-        were queued."""
+    def queue_changes(self, article_ids: Iterable[str], action: str) -> int:
+        """Queue a change (an `Action`) to these stories for their servers, in
+        one transaction; ids of stories that are not synced are ignored. How
+        many were queued. This is `Reading`'s journal, which names the action
+        as a plain string."""
         if action not in ACTIONS:
             raise ValueError(f"unknown sync action {action!r}")
         ids = list(dict.fromkeys(article_ids))

@@ -111,7 +111,7 @@ def test_queue_takes_synced_stories_only_and_keeps_the_newest_change(library: Li
     ]
     assert library.queued("elsewhere") == []
     with pytest.raises(ValueError, match="unknown sync action"):
-        library.queue_changes([a.id], "delete")  # type: ignore[arg-type]
+        library.queue_changes([a.id], "delete")
 
     # Delivered rows go; a change queued after they were read stays.
     library.queue_changes([b.id], "unstar")
