@@ -17,7 +17,7 @@ The order is what makes it safe:
 4. **Contents** of the ids not stored yet, in batches, each stored as it
    arrives (a sync cut short keeps what it fetched). The server's HTML goes
    through the same HTML-to-Markdown and cleaning as a feed entry's
-   (`sources.feed.html_to_markdown`), never shown raw.
+   (`sources.html.html_to_markdown`), never shown raw.
 5. **Reconcile.** Each stored story of the account is read unless the server
    lists it unread, and bookmarked exactly when the server has it starred,
    in state.json and bookmarks.json (a bookmark's note stays here). A change
@@ -183,10 +183,9 @@ def send_queue(library: Library, client: GReader, account: str) -> int:
 def item_article(account: str, item: Item, section: str, source: str) -> Article:
     """A server's item as a story: its HTML made Markdown and cleaned as a feed
     entry's is, its title as plain text."""
-    from reader.sources.feed import html_to_markdown, plain_text
-    from reader.urls import web_url
+    from reader.sources.html import html_to_markdown, plain_text, web_link
 
-    url = web_url(item.url)
+    url = web_link(item.url)
     markdown = html_to_markdown(item.html, url)
     title = plain_text(item.title)
     if not title:

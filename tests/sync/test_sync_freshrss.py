@@ -2,7 +2,9 @@
 
 Each `Device` is a library and a data directory of its own (state.json,
 bookmarks.json), as a second computer would have; `account` (the fixture) is
-the server's API as another device (a phone, the web page) uses it.
+the server's API as another device (a phone, the web page) uses it. Feed paths
+start with /engine-: FreshRSS keeps its copy of an address for a while, and the
+client's tests serve other feeds at theirs.
 """
 
 from __future__ import annotations
@@ -84,8 +86,10 @@ def ids_by_title(client: GReader, stream: str = READING_LIST) -> dict[str, str]:
 def test_first_sync_brings_feeds_folders_and_marks(
     account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
 ) -> None:
-    account.subscribe(feeds.serve("/harbour.xml", rss("Harbour", titles(3, "Harbour"))), "Coast")
-    account.subscribe(feeds.serve("/hills.xml", rss("Hills", titles(2, "Hills"))))
+    account.subscribe(
+        feeds.serve("/engine-harbour.xml", rss("Harbour", titles(3, "Harbour"))), "Coast"
+    )
+    account.subscribe(feeds.serve("/engine-hills.xml", rss("Hills", titles(2, "Hills"))))
     on_server = ids_by_title(account)
     account.edit([on_server["Harbour 1"]], add=READ)
     account.edit([on_server["Hills 0"]], add=STARRED)
@@ -118,7 +122,7 @@ def test_first_sync_brings_feeds_folders_and_marks(
 def test_read_and_starred_go_both_ways(
     account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
 ) -> None:
-    account.subscribe(feeds.serve("/both.xml", rss("Both", titles(4, "Both"))))
+    account.subscribe(feeds.serve("/engine-both.xml", rss("Both", titles(4, "Both"))))
     device = Device(tmp_path / "laptop")
     device.sync(freshrss)
 
@@ -146,7 +150,7 @@ def test_read_and_starred_go_both_ways(
 def test_a_change_made_while_the_server_is_down_is_delivered_once(
     account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
 ) -> None:
-    account.subscribe(feeds.serve("/train.xml", rss("Train", titles(2, "Train"))))
+    account.subscribe(feeds.serve("/engine-train.xml", rss("Train", titles(2, "Train"))))
     device = Device(tmp_path / "laptop")
     device.sync(freshrss)
     reading = device.reading()
@@ -170,7 +174,7 @@ def test_a_change_made_while_the_server_is_down_is_delivered_once(
 def test_a_change_queued_during_a_sync_wins_over_what_the_server_said(
     account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
 ) -> None:
-    account.subscribe(feeds.serve("/race.xml", rss("Race", titles(1, "Race"))))
+    account.subscribe(feeds.serve("/engine-race.xml", rss("Race", titles(1, "Race"))))
     device = Device(tmp_path / "laptop")
     device.sync(freshrss)
     reading = device.reading()
@@ -196,7 +200,7 @@ def test_a_story_edited_on_its_feed_keeps_its_bookmark(
     account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
 ) -> None:
     stories = titles(2, "Edit")
-    url = feeds.serve("/edit.xml", rss("Edit", stories))
+    url = feeds.serve("/engine-edit.xml", rss("Edit", stories))
     account.subscribe(url)
     device = Device(tmp_path / "laptop")
     device.sync(freshrss)
@@ -206,7 +210,7 @@ def test_a_story_edited_on_its_feed_keeps_its_bookmark(
 
     # The same entry (same guid: its link) with a new headline.
     edited = [stories[0], ("Edit 1, corrected", stories[1][1])]
-    feeds.serve("/edit.xml", rss("Edit", edited))
+    feeds.serve("/engine-edit.xml", rss("Edit", edited))
     refresh(freshrss)
     device.sync(freshrss)
     device.bookmarks.load()
@@ -218,7 +222,7 @@ def test_a_story_edited_on_its_feed_keeps_its_bookmark(
 def test_two_devices_on_one_account_lose_nothing(
     account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
 ) -> None:
-    account.subscribe(feeds.serve("/two.xml", rss("Two", titles(4, "Two"))))
+    account.subscribe(feeds.serve("/engine-two.xml", rss("Two", titles(4, "Two"))))
     laptop, server_box = Device(tmp_path / "laptop"), Device(tmp_path / "server")
     laptop.sync(freshrss)
     server_box.sync(freshrss)
