@@ -347,8 +347,13 @@ class GReader:
 
     def subscribe(self, url: str, folder: str | None = None) -> Subscription:
         """Subscribe the account to the feed at ``url`` (in ``folder``, if given)."""
+        # The server fetches the feed before it answers: as long as a feed fetch.
         data = self._json(
-            "POST", "reader/api/0/subscription/quickadd", data={"quickadd": url}, edit=True
+            "POST",
+            "reader/api/0/subscription/quickadd",
+            data={"quickadd": url},
+            edit=True,
+            slow=True,
         )
         stream = data.get("streamId")
         if not data.get("numResults") or not isinstance(stream, str) or not stream:
@@ -396,8 +401,9 @@ class GReader:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         edit: bool = False,
+        slow: bool = False,
     ) -> dict[str, Any]:
-        body = self._call(method, path, params=params, data=data, edit=edit)
+        body = self._call(method, path, params=params, data=data, edit=edit, slow=slow)
         try:
             parsed = json.loads(body)
         except (ValueError, RecursionError):
@@ -415,9 +421,11 @@ class GReader:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         edit: bool = False,
+        slow: bool = False,
     ) -> bytes:
         """A request as the logged-in user (logging in first if needed); on a
-        401, log in again once and repeat it."""
+        401, log in again once and repeat it. ``slow``: the server works before
+        it answers, so the whole-request limit is the only one."""
         for attempt in (1, 2):
             if self._auth is None:
                 self.login()
@@ -425,7 +433,9 @@ class GReader:
             if edit:
                 form["T"] = self._edit_token()
             headers = {"Authorization": f"GoogleLogin auth={self._auth}"}
-            answer = self._send(method, path, params=params, data=form or None, headers=headers)
+            answer = self._send(
+                method, path, params=params, data=form or None, headers=headers, slow=slow
+            )
             if answer.status == 401:
                 self._auth = self._token = None
                 if attempt == 1:
@@ -446,13 +456,14 @@ class GReader:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        slow: bool = False,
     ) -> _Answer:
         """One request, waiting out a short Retry-After; transport failures,
         server errors and redirects raised as their kind."""
         url = f"{self.api_url}/{path}"
         waited = 0.0
         while True:
-            answer = self._exchange(method, url, params, data, headers)
+            answer = self._exchange(method, url, params, data, headers, slow)
             if answer.status in (429, 503):
                 wait = retry_after(answer.headers.get("retry-after"), time.time())
                 if wait is None:
@@ -483,11 +494,17 @@ class GReader:
         params: Mapping[str, Any] | None,
         data: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        slow: bool,
     ) -> _Answer:
         deadline = time.monotonic() + self._timeout
+        wait = (
+            httpx.Timeout(self._timeout, connect=min(CONNECT_TIMEOUT, self._timeout))
+            if slow
+            else httpx.USE_CLIENT_DEFAULT
+        )
         try:
             with self._client.stream(
-                method, url, params=params, data=data, headers=headers
+                method, url, params=params, data=data, headers=headers, timeout=wait
             ) as response:
                 chunks: list[bytes] = []
                 size = 0

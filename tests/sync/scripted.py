@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class Answer:
     body: bytes = b""
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering
 
 
 Script = Callable[[Asked], Answer]
@@ -75,6 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server_.lock:
             self.server_.asked.append(asked)
         answer = self.server_.script(asked)
+        time.sleep(answer.delay)
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))

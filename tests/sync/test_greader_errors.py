@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from email.utils import formatdate
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -245,6 +246,26 @@ def test_a_server_that_never_answers_times_out(silent: int) -> None:
     with pytest.raises(Unreachable, match=f"^127.0.0.1:{silent}: timed out$"):
         GReader(f"http://127.0.0.1:{silent}/api", "alice", "pw", timeout=1).login()
     assert time.monotonic() - started < 3
+
+
+def test_subscribing_may_take_as_long_as_a_feed_fetch(server: Scripted) -> None:
+    """The server fetches the feed before answering a quickadd, so only the
+    whole-request limit applies to it, not the read timeout."""
+    added = b'{"numResults": 1, "streamId": "feed/1", "streamName": "One"}'
+    token = Answer(200, b"T" * 57, "text/plain")
+    slow_add = Answer(200, added, delay=1.5)
+    serving(
+        server,
+        reader__api__0__token=token,
+        reader__api__0__subscription__quickadd=slow_add,
+        reader__api__0__subscription__list=Answer(200, SUBSCRIPTIONS),
+    )
+    with httpx.Client(timeout=httpx.Timeout(0.5)) as http:
+        sub = client(server, client=http, timeout=10).subscribe("http://h/one.xml")
+        assert (sub.id, sub.title) == ("feed/1", "One")
+        serving(server, reader__api__0__subscription__list=Answer(200, SUBSCRIPTIONS, delay=1.5))
+        with pytest.raises(Unreachable, match="timed out"):
+            client(server, client=http, timeout=10).subscriptions()
 
 
 def test_an_address_that_is_not_http_is_refused() -> None:
