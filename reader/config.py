@@ -81,6 +81,15 @@ class Config:
     # left out with their reasons (the rest still apply; the reader starts).
     rules: tuple[Rule, ...] = ()
     rule_problems: tuple[str, ...] = ()
+    # [refresh] every: seconds between timed refreshes; None: no timer.
+    refresh_every: int | None = None
+    # [notify]: a command given each matching new story's title, section and
+    # link as arguments; and "osc9" or "osc777" for a terminal notification.
+    notify_command: tuple[str, ...] = ()
+    notify_terminal: str = ""
+    # What in [refresh] and [notify] could not be read, named: the reader
+    # still starts, without that part.
+    problems: tuple[str, ...] = ()
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -118,6 +127,9 @@ def load_config(path: Path | None = None) -> Config:
         from reader.rules import parse_rules
 
         rules, rule_problems = parse_rules(data["rules"])
+    problems: list[str] = []
+    refresh_every = parse_refresh(data.get("refresh", {}), problems)
+    notify_command, notify_terminal = parse_notify(data.get("notify", {}), problems)
     return Config(
         sections=tuple(sections),
         keywords=tuple(watched),
@@ -126,7 +138,52 @@ def load_config(path: Path | None = None) -> Config:
         key_problems=tuple(key_problems),
         rules=tuple(rules),
         rule_problems=tuple(rule_problems),
+        refresh_every=refresh_every,
+        notify_command=notify_command,
+        notify_terminal=notify_terminal,
+        problems=tuple(problems),
     )
+
+
+TERMINAL_NOTIFICATIONS = ("osc9", "osc777")
+
+
+def parse_refresh(table: object, problems: list[str]) -> int | None:
+    """``[refresh] every``: seconds, or None (absent, or named in ``problems``)."""
+    from reader.schedule import IntervalError, parse_interval
+
+    if not isinstance(table, dict):
+        problems.append("[refresh] must be a table; no timer")
+        return None
+    if "every" not in table:
+        return None
+    try:
+        return parse_interval(table["every"])
+    except IntervalError as exc:
+        problems.append(f"[refresh] every: {exc}; no timer")
+        return None
+
+
+def parse_notify(table: object, problems: list[str]) -> tuple[tuple[str, ...], str]:
+    """``[notify] command`` (a list of strings: a program and its arguments,
+    never a shell line) and ``terminal`` ("osc9" or "osc777")."""
+    if not isinstance(table, dict):
+        problems.append("[notify] must be a table; no notifications but toasts")
+        return (), ""
+    command: tuple[str, ...] = ()
+    given = table.get("command", [])
+    if isinstance(given, list) and given and all(isinstance(a, str) and a for a in given):
+        command = tuple(given)
+    elif given != []:
+        problems.append(
+            '[notify] command must be a list of strings, the program first: ["notify-send",'
+            ' "--app-name=news"] (never a shell line); no command'
+        )
+    terminal = table.get("terminal", "")
+    if terminal not in ("", *TERMINAL_NOTIFICATIONS):
+        problems.append(f'[notify] terminal: {terminal!r} is not "osc9" or "osc777"; none')
+        terminal = ""
+    return command, str(terminal)
 
 
 def parse_keys(table: object) -> tuple[dict[str, tuple[str, ...]], list[str]]:

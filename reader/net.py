@@ -79,12 +79,15 @@ T = TypeVar("T")
 
 
 class FetchError(Exception):
-    """A fetch that failed for a reason worth showing; ``reason`` is short."""
+    """A fetch that failed for a reason worth showing; ``reason`` is short.
+    ``retry_after`` is the server's Retry-After header, as sent ("" for none),
+    for the refresh timer (``reader.schedule``)."""
 
-    def __init__(self, reason: str, url: str = "") -> None:
+    def __init__(self, reason: str, url: str = "", *, retry_after: str = "") -> None:
         super().__init__(f"{url}: {reason}" if url else reason)
         self.reason = reason
         self.url = url
+        self.retry_after = retry_after
 
 
 class Cancelled(Exception):
@@ -101,6 +104,7 @@ class FetchResult:
     last_modified: str | None
     content_type: str = ""
     not_modified: bool = False
+    cache_control: str = ""  # as sent: its max-age paces the refresh timer
 
 
 # Where a connection may go -----------------------------------------------------------
@@ -318,12 +322,21 @@ async def _fetch(
                     continue
                 new_etag = response.headers.get("etag") or etag
                 new_modified = response.headers.get("last-modified") or last_modified
+                cache_control = response.headers.get("cache-control", "")
                 if response.status_code == 304:
                     return FetchResult(
-                        url, current, 304, b"", new_etag, new_modified, not_modified=True
+                        url,
+                        current,
+                        304,
+                        b"",
+                        new_etag,
+                        new_modified,
+                        not_modified=True,
+                        cache_control=cache_control,
                     )
                 if response.status_code >= 300:
-                    raise FetchError(f"HTTP {response.status_code}", url)
+                    wait = response.headers.get("retry-after", "")
+                    raise FetchError(f"HTTP {response.status_code}", url, retry_after=wait)
                 content = await _read_body(response, max_bytes, url)
                 return FetchResult(
                     url,
@@ -333,6 +346,7 @@ async def _fetch(
                     new_etag,
                     new_modified,
                     response.headers.get("content-type", ""),
+                    cache_control=cache_control,
                 )
         finally:
             _CHECK.reset(token)

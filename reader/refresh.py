@@ -31,6 +31,13 @@ feeds the page announces (``found_feeds``), so ``news add`` can add one.
 
 A ``cancel`` event (set by a quitting app) stops the whole refresh at once:
 ``refresh`` then raises ``net.Cancelled``.
+
+Each feed fetched, failed or not, is recorded for the refresh timer
+(``Library.record_fetch``): when, and what the server asked for (the feed's
+``<ttl>``, ``Cache-Control: max-age``, ``Retry-After``), so a timer fetches
+it again only when ``reader.schedule`` says it is due. ``refresh`` itself
+fetches every feed it is given: choosing the due ones is the caller's
+(``due_feeds``), since `news refresh` and ``r`` skip nothing.
 """
 
 from __future__ import annotations
@@ -41,12 +48,14 @@ import threading
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from reader import schedule
 from reader.discover import feed_links, looks_like_html
 from reader.library.articles import Library, Source
 from reader.model import Article
@@ -68,8 +77,10 @@ __all__ = [
     "FeedOutcome",
     "FulltextError",
     "Status",
+    "due_feeds",
     "fetch_fulltext",
     "local_feed_path",
+    "next_feed_due",
     "refresh",
 ]
 
@@ -103,6 +114,7 @@ class FeedOutcome:
     reason: str = ""
     warnings: tuple[str, ...] = ()
     found_feeds: tuple[str, ...] = ()  # a web page's announced feeds, when it was one
+    new_ids: tuple[str, ...] = ()  # the new stories' ids, for notifications
 
     @property
     def ok(self) -> bool:
@@ -145,6 +157,7 @@ def refresh(
     homes: Mapping[int, str] | None = None,
     cancel: threading.Event | None = None,
     on_read: Callable[[int, int], None] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> list[FeedOutcome]:
     """Refresh every feed source (or those in ``source_ids``) and say how each
     went, in the library's order of sources. ``on_progress`` hears of each feed
@@ -157,7 +170,8 @@ def refresh(
     held to the page's origin. ``allow_private`` is the config's switch.
     ``cancel`` set from another thread stops it all: ``net.Cancelled``.
     ``on_read`` hears (bytes read, bytes in all) as a feed file on disk is read
-    and stored, a batch at a time (for the progress bar of `news add`)."""
+    and stored, a batch at a time (for the progress bar of `news add`).
+    ``clock`` gives the time each fetch is recorded at (tests pass a fake one)."""
     feeds = [
         source
         for source in library.sources()
@@ -167,6 +181,7 @@ def refresh(
         return []
     run = _Refresh(library, on_progress, max(1, concurrency), allow_private, homes or {})
     run.on_read = on_read
+    run.clock = clock or _utc_now
     return asyncio.run(cancellable(run.all(feeds, client), cancel))
 
 
@@ -188,6 +203,7 @@ class _Refresh:
         self.homes = homes
         self.outcomes: dict[int, FeedOutcome] = {}
         self.on_read: Callable[[int, int], None] | None = None
+        self.clock: Callable[[], datetime] = _utc_now
 
     def reach(self, source: Source) -> Reach:
         """Where a fetch for this source may go: its home is the address the
@@ -247,8 +263,10 @@ class _Refresh:
         client: httpx.AsyncClient | None,
     ) -> None:
         if isinstance(outcome, FetchError):
+            self._timed(source, retry_after=outcome.retry_after)
             self._failed(source, outcome.reason)
             return
+        self._timed(source, cache_control=outcome.cache_control)
         etag, modified = outcome.etag or "", outcome.last_modified or ""
         if not outcome.not_modified and looks_like_html(outcome.content):
             found = await asyncio.to_thread(feed_links, outcome.content, outcome.final_url)
@@ -266,9 +284,12 @@ class _Refresh:
         except FeedError as exc:
             self._failed(source, exc.reason)
             return
+        if result.ttl is not None:
+            self._timed(source, cache_control=outcome.cache_control, ttl=result.ttl)
         await self._store(source, result, etag, modified, client)
 
     async def _local(self, source: Source, path: Path, client: httpx.AsyncClient | None) -> None:
+        self._timed(source)
         try:
             stamp = _stamp(path)
         except FileNotFoundError:
@@ -284,6 +305,8 @@ class _Refresh:
             async with self.parsers:
                 stream = await asyncio.to_thread(stream_feed_file, path, to_blocks=None)
                 await self._store(source, stream, "", stamp, client)
+            if stream.ttl is not None:
+                self._timed(source, ttl=stream.ttl)
         except FeedError as exc:
             self._failed(source, exc.reason)
 
@@ -297,6 +320,7 @@ class _Refresh:
     ) -> None:
         stories = changed = new = 0
         fresh: list[Article] = []  # kept only when their pages are to be fetched
+        new_ids: list[str] = []
         async for articles in _batches(result):
             if source.section_override:
                 # Only the section: ids stay as the feed's own rule made them, so
@@ -309,6 +333,7 @@ class _Refresh:
             changed += self.library.upsert_articles(source.id, articles)
             unknown = [a for a in articles if a.id not in known]
             stories, new = stories + len(articles), new + len(unknown)
+            new_ids.extend(a.id for a in unknown)
             if source.fulltext:
                 fresh.extend(unknown)
             if self.on_read is not None and isinstance(result, FeedStream):
@@ -336,6 +361,7 @@ class _Refresh:
                 updated=max(changed - new, 0),
                 full_texts=full_texts,
                 warnings=tuple(warnings),
+                new_ids=tuple(new_ids),
             )
         )
 
@@ -377,6 +403,25 @@ class _Refresh:
 
     # Outcomes --------------------------------------------------------------------
 
+    def _timed(
+        self,
+        source: Source,
+        *,
+        ttl: int | None = None,
+        cache_control: str = "",
+        retry_after: str = "",
+    ) -> None:
+        """Record the fetch for the timer, with what the server asked for."""
+        now = self.clock().astimezone(UTC).replace(microsecond=0)
+        wish = schedule.not_before(
+            source.id,
+            now,
+            ttl_minutes=ttl,
+            max_age_seconds=schedule.max_age(cache_control),
+            retry_after_seconds=schedule.retry_after(retry_after, now),
+        )
+        self.library.record_fetch(source.id, now.isoformat(), wish.isoformat() if wish else "")
+
     def _failed(self, source: Source, reason: str, found: tuple[str, ...] = ()) -> None:
         # Validators are left as they were: the next refresh fetches in full.
         self.library.update_source(source.id, last_error=reason)
@@ -394,6 +439,25 @@ class _Refresh:
         self.outcomes[outcome.source_id] = outcome
         if self.on_progress is not None:
             self.on_progress(outcome)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def due_feeds(
+    library: Library, default_every: int | None, now: datetime | None = None
+) -> list[int]:
+    """The feed sources whose time has come on the timer (``reader.schedule``):
+    their interval passed, the server's wish met. ``now`` defaults to the clock."""
+    feeds = [source.id for source in library.sources() if source.kind == "feed"]
+    return schedule.due(library.timings(), feeds, default_every, now or _utc_now())
+
+
+def next_feed_due(library: Library, default_every: int | None) -> datetime | None:
+    """When the timer's next feed falls due; None when no feed is on a timer."""
+    feeds = [source.id for source in library.sources() if source.kind == "feed"]
+    return schedule.next_due(library.timings(), feeds, default_every)
 
 
 async def _batches(result: FeedResult | FeedStream) -> AsyncIterator[list[Article]]:

@@ -25,15 +25,17 @@ commands:
   news show ID [PATH ...]          one story, rendered to standard output
   news search QUERY [PATH ...] [--json]
                                    search: words, "a phrase", -not, OR, section:Name
+  news unread [--count] [--json]   the unread stories by section (or how many)
   news bookmarks [--json]          the bookmarks, newest first
   news bookmarks export --format markdown|json
   news bookmarks import FILE       merge bookmarks from an exported file
-  news add SOURCE [--section NAME] [--fulltext]
+  news add SOURCE [--section NAME] [--fulltext] [--every INTERVAL]
                                    add a feed (http, https or file URL), a feed
                                    file, a dump or a folder of Markdown files
   news sources [--json]            the sources, with story counts and last errors
   news remove SOURCE [--yes]       remove a source (id, address or title) and its stories
-  news refresh                     fetch every feed; exit 1 if any failed
+  news refresh [--due]             fetch every feed (or those due on the timer);
+                                   exit 1 if any failed
   news fulltext ID                 fetch a story's web page and keep its full text
   news import-opml FILE            subscribe to the feeds in an OPML file
   news export-opml                 the feed subscriptions as OPML, to standard output
@@ -59,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "list": "reading:cmd_list",
     "show": "reading:cmd_show",
     "search": "reading:cmd_search",
+    "unread": "reading:cmd_unread",
     "bookmarks": "bookmarks:cmd_bookmarks",
     "add": "sources:cmd_add",
     "sources": "sources:cmd_sources",

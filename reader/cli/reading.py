@@ -24,7 +24,7 @@ from reader.cli.common import (
     shown,
 )
 from reader.config import Config
-from reader.model import WORDS_PER_MINUTE, Article
+from reader.model import WORDS_PER_MINUTE, Article, Entry
 from reader.wording import counted
 
 if TYPE_CHECKING:
@@ -103,6 +103,83 @@ def cmd_list(argv: list[str], config: Config) -> int:
         line.append(shown(entry.title))
         print_row(out, line)
     return 0
+
+
+def cmd_unread(argv: list[str], config: Config) -> int:
+    p = parser(
+        "news unread",
+        "The unread stories by section, as the sidebar lists them; --count for a status bar.",
+    )
+    add_paths(p)
+    p.add_argument("--count", action="store_true", help="only how many (with --json: by section)")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    args = p.parse_args(argv)
+    apply_paths(args)
+    from reader.state import ReadingState
+
+    catalog = open_catalog(args.paths, config)
+    state = ReadingState()
+    state.load()
+    if state.problem:
+        print(f"news: warning: {state.problem}", file=sys.stderr)
+    read = state.read_ids()
+    # Counted, not listed, where only counts are wanted: the library counts
+    # each section's read stories itself, so a status bar asks little of it.
+    read_counts: dict[str, int] = {}
+    for section, count in catalog.read_counts(read).items():
+        key = section.casefold()
+        read_counts[key] = read_counts.get(key, 0) + count
+    sections = [
+        (name, items, len(items) - read_counts.get(name.casefold(), 0))
+        for name, items in catalog.sections()
+    ]
+    sections = [(name, items, unread) for name, items, unread in sections if unread > 0]
+    total = sum(unread for _, _, unread in sections)
+    if args.count and not args.json:
+        print(total)
+        return 0
+    if args.json:
+        print_json(
+            {
+                "unread": total,
+                "sections": [
+                    {"section": name, "unread": unread}
+                    | (
+                        {}
+                        if args.count
+                        else {"stories": [_unread_json(e) for e in items if e.id not in read]}
+                    )
+                    for name, items, unread in sections
+                ],
+            }
+        )
+        return 0
+    from rich.text import Text
+
+    out = console()
+    for name, items, unread in sections:
+        head = Text(shown(name), style="bold")
+        head.append(f"  {unread:,} unread", style="dim")
+        print_row(out, head)
+        for entry in items:
+            if entry.id in read:
+                continue
+            line = Text("  ")
+            line.append(shown(entry.id), style="dim")
+            line.append("  ")
+            line.append(shown(entry.title))
+            print_row(out, line)
+    out.print(Text(counted(total, 'unread story', 'unread stories')))
+    return 0
+
+
+def _unread_json(entry: Entry) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "source": entry.source,
+        "published": entry.published,
+    }
 
 
 def _find(catalog: Catalog, wanted: str) -> Article:

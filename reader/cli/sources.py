@@ -9,6 +9,7 @@ they cost a few hundred milliseconds that `news list` should not pay.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -31,6 +32,8 @@ from reader.urls import FETCH_SCHEMES, GIVEN_SCHEMES, URLRefused, check_fetchabl
 from reader.wording import counted
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
     from rich.text import Text
 
@@ -99,6 +102,13 @@ def cmd_add(argv: list[str], config: Config) -> int:
         action="store_true",
         help="for a feed: fetch each new story's web page and keep the story from it",
     )
+    p.add_argument(
+        "--every",
+        metavar="INTERVAL",
+        type=_interval,
+        help='for a feed: refresh it on this interval ("45s", "15m", "2h") when the reader'
+        " or `news refresh --due` runs, instead of [refresh] every",
+    )
     args = p.parse_args(argv)
     apply_paths(args)
     # A section is shown in the sidebar and by `news sources`: no control
@@ -107,9 +117,13 @@ def cmd_add(argv: list[str], config: Config) -> int:
     if args.section is not None and not section:
         raise UserError("--section needs a name")
     kind, location = _classify(args.source)
+    if args.every is not None and kind != "feed":
+        raise UserError(f"--every is for feeds; a {kind} is read once, when added")
     with _library(config) as library, _rules_after(library, config):
         if kind == "feed":
-            return _add_feed(library, location, section, args.fulltext, config.allow_private)
+            return _add_feed(
+                library, location, section, args.fulltext, config.allow_private, args.every
+            )
         if kind == "markdown":
             return _add_markdown(library, Path(location), section)
         return _add_dump(library, Path(location), section, config)
@@ -196,8 +210,23 @@ def _read_with_bar(
         return refresh(library, source_ids={source_id}, allow_private=allow_private, on_read=read)
 
 
+def _interval(text: str) -> int:
+    """``--every``: an interval as the config writes one."""
+    from reader.schedule import IntervalError, parse_interval
+
+    try:
+        return parse_interval(text)
+    except IntervalError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_feed(
-    library: Library, location: str, section: str, fulltext: bool, allow_private: bool
+    library: Library,
+    location: str,
+    section: str,
+    fulltext: bool,
+    allow_private: bool,
+    every: int | None = None,
 ) -> int:
 
     before = {s.location: s for s in library.sources() if s.kind == "feed"}
@@ -222,12 +251,18 @@ def _add_feed(
             library.remove_source(source_id)  # a feed that cannot be read is not kept
         raise UserError(f"cannot add {location}: {outcome.reason}")
     _warn(outcome.warnings)
+    if every is not None:
+        library.set_every(outcome.source_id, every)
     again = " (already added)" if location in before else ""
     if found_on:
         again += f", the feed {shown(location)} that the web page names"
     details = f"{outcome.new:,} new" + (
         f", {outcome.full_texts:,} with full text" if outcome.full_texts else ""
     )
+    if every is not None:
+        from reader.schedule import format_interval
+
+        details += f"; refreshed every {format_interval(every)}"
     print(f"Added feed {shown(outcome.name)}{again}: {_stories(outcome.stories)} ({details}).")
     return 0
 
@@ -321,6 +356,10 @@ def cmd_sources(argv: list[str], config: Config) -> int:
     with _library(config) as library:
         sources = library.sources()
         counts = library.counts_by_source()
+        timings = library.timings()
+    from reader.schedule import format_interval
+
+    everies = {i: format_interval(t.every) for i, t in timings.items() if t.every}
     if args.json:
         rows = [
             {
@@ -334,6 +373,7 @@ def cmd_sources(argv: list[str], config: Config) -> int:
                 "stories": counts.get(s.id, 0),
                 "added": s.added,
                 "last_error": s.last_error,
+                "every": everies.get(s.id),
             }
             for s in sources
         ]
@@ -354,6 +394,8 @@ def cmd_sources(argv: list[str], config: Config) -> int:
             line.append(f"  [section: {shown(s.section_override)}]", style="dim")
         if s.fulltext:
             line.append("  [full text]", style="dim")
+        if s.id in everies:
+            line.append(f"  [every {everies[s.id]}]", style="dim")
         out.print(line, soft_wrap=True)
         where = "bundled with news" if _bundled(s) else shown(s.location) if s.title else ""
         if where:
@@ -492,32 +534,62 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
         "news refresh",
         "Fetch every feed now; exit status 1 if any failed (each is named, with why).",
     )
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only the feeds whose time has come: their interval ([refresh] every, or"
+        " their own) passed, and what the server asked for (ttl, max-age, Retry-After)"
+        " met; for cron",
+    )
     args = p.parse_args(argv)
     apply_paths(args)
-    from reader.refresh import refresh
+    from reader.refresh import due_feeds, next_feed_due, refresh
 
     out = console()
+    for problem in config.problems:
+        print(f"news: {clean_line(problem)}", file=sys.stderr)
     with _library(config) as library:
         total = sum(s.kind == "feed" for s in library.sources())
         if not total:
             out.print("No feeds to refresh. Add one with `news add URL`.")
             return 0
+        chosen: set[int] | None = None
+        if args.due:
+            chosen = set(due_feeds(library, config.refresh_every))
+            if not chosen:
+                out.print(_nothing_due(next_feed_due(library, config.refresh_every)))
+                return 0
+            total = len(chosen)
         allow = config.allow_private
         with _rules_after(library, config):
             if out.is_terminal:
-                outcomes = _refresh_with_bar(library, out, total, allow)
+                outcomes = _refresh_with_bar(library, out, total, allow, chosen)
             else:
                 outcomes = refresh(
                     library,
                     on_progress=lambda o: out.print(_line(o), soft_wrap=True),
                     allow_private=allow,
+                    source_ids=chosen,
                 )
             _summary(out, outcomes)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
+def _nothing_due(when: datetime | None) -> str:
+    if when is None:
+        return (
+            "No feed is on a timer: set [refresh] every in the config, or give one"
+            " its own with `news add URL --every 30m`."
+        )
+    return f"No feed is due; the next is due at {when:%Y-%m-%d %H:%M:%S} UTC."
+
+
 def _refresh_with_bar(
-    library: Library, out: Console, total: int, allow_private: bool
+    library: Library,
+    out: Console,
+    total: int,
+    allow_private: bool,
+    source_ids: set[int] | None = None,
 ) -> list[FeedOutcome]:
     """A progress bar while it runs; each feed that brought news or failed is
     printed above the bar as it is done."""
@@ -533,7 +605,9 @@ def _refresh_with_bar(
                 progress.console.print(_line(outcome), soft_wrap=True)
             progress.refresh()  # else the bar shows the count of its last tick
 
-        return refresh(library, on_progress=advance, allow_private=allow_private)
+        return refresh(
+            library, on_progress=advance, allow_private=allow_private, source_ids=source_ids
+        )
 
 
 def _line(outcome: FeedOutcome) -> Text:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from reader.library.db import LibraryConnection, open_library, reopen, transaction
 from reader.library.synced import SyncedSources
@@ -30,6 +30,9 @@ from reader.model import (
     utc_now,
 )
 from reader.sanitize import UNSAFE, shown_line
+
+if TYPE_CHECKING:
+    from reader.schedule import Timing
 
 # Imported where first used: a start-up that reads one story from a library
 # already seeded needs none of the writers, the dump parser or the query
@@ -550,6 +553,36 @@ class Library(SyncedSources):
             # The foreign key cascades to articles, and their delete trigger to the index.
             self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
         return int(count)
+
+    # The refresh timer (`reader.schedule`) -------------------------------------------
+
+    def timings(self) -> dict[int, Timing]:
+        """Each source's interval and when it was last fetched, by source id
+        (a source never fetched on a timer has none)."""
+        from reader.schedule import Timing
+
+        rows = self.conn.execute("SELECT source_id, every, checked, not_before FROM schedule")
+        return {int(i): Timing(int(e), str(c), str(n)) for i, e, c, n in rows}
+
+    def set_every(self, source_id: int, seconds: int) -> None:
+        """A source's own refresh interval (0: the config's)."""
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO schedule (source_id, every) VALUES (?, ?)"
+                " ON CONFLICT (source_id) DO UPDATE SET every = excluded.every",
+                (source_id, seconds),
+            )
+
+    def record_fetch(self, source_id: int, checked: str, not_before: str) -> None:
+        """A source was fetched at ``checked``; the server asks for nothing
+        before ``not_before`` ("" for no wish)."""
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO schedule (source_id, checked, not_before) VALUES (?, ?, ?)"
+                " ON CONFLICT (source_id) DO UPDATE SET"
+                " checked = excluded.checked, not_before = excluded.not_before",
+                (source_id, checked, not_before),
+            )
 
     # Articles --------------------------------------------------------------------
 

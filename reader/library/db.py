@@ -6,7 +6,7 @@ transaction. `PRAGMA user_version` counts the migrations applied; each runs in
 its own transaction, so a library is always at one version or the next, never
 half-way, and a library made by a newer reader is refused rather than damaged.
 
-Schema (version 6):
+Schema (version 7):
 
     meta      key → value: which bundled seeds were imported, so a seed the user
               removed does not come back
@@ -45,6 +45,11 @@ Schema (version 6):
               sync of it ended)
     articles_fts  FTS5 over title, standfirst, text and section_id, with
               `content='articles'`: the index stores no second copy of the text.
+    schedule  source_id → every (the source's own refresh interval in seconds,
+              0 for the config's), checked (when it was last fetched) and
+              not_before (the server's wish: ttl, max-age, Retry-After), for
+              the refresh timer (`reader.schedule`); a row only for sources
+              that have one, gone with its source
 
 The index is kept in sync in two ways, chosen by measurement. Updates and deletes
 (rare: a changed story, a removed source) go through triggers, so no edit can
@@ -353,6 +358,19 @@ def _v6_sync(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v7_schedule(conn: sqlite3.Connection) -> None:
+    # Its own table, not columns of sources: only the timer reads it, and a
+    # source without a row is simply one never fetched on a timer.
+    conn.execute(
+        """CREATE TABLE schedule (
+            source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+            every INTEGER NOT NULL DEFAULT 0 CHECK (every >= 0),
+            checked TEXT NOT NULL DEFAULT '',
+            not_before TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+
+
 # Append only: a migration that has shipped is never edited, since libraries
 # out there have already run it.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -362,6 +380,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v4_outlines,
     _v5_feed_identity,
     _v6_sync,
+    _v7_schedule,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -38,7 +38,17 @@ __all__ = ["Checkup", "examine"]
 # The tables that hold what a person cannot fetch again, copied in this order
 # (articles refer to sources and sections).
 # id_moves too: marks not yet carried to their stories' new ids (`reader.identity`).
-COPIED_TABLES = ("meta", "sources", "sections", "articles", "id_moves", "sync_queue", "sync_marks")
+# schedule: the intervals the person gave their sources (`news add --every`).
+COPIED_TABLES = (
+    "meta",
+    "sources",
+    "sections",
+    "articles",
+    "id_moves",
+    "sync_queue",
+    "sync_marks",
+    "schedule",
+)
 SHOWN_PROBLEMS = 3
 
 

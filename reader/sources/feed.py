@@ -61,7 +61,7 @@ from reader.markdown.plain import paragraphs
 from reader.model import Article, ToBlocks, entry_key, feed_story_id, make_article
 from reader.sanitize import clean_document, clean_line
 from reader.sources.feed_stream import Entry as _Entry
-from reader.sources.feed_stream import Header, check_document, iter_entries
+from reader.sources.feed_stream import Header, check_document, iter_entries, ttl_minutes
 from reader.sources.html import html_to_markdown, plain_text, web_link
 from reader.sources.local import LocalFileError, describe_size, open_local
 from reader.urls import web_url
@@ -100,6 +100,7 @@ class FeedResult:
     link: str
     articles: list[Article]
     warnings: list[str] = field(default_factory=list)
+    ttl: int | None = None  # RSS <ttl>: minutes the feed asks to be left alone
 
 
 # --- Reading the document -----------------------------------------------------
@@ -146,6 +147,7 @@ class _Feed:
     title: str = ""
     link: str = ""
     entries: list[_Entry] = field(default_factory=list)
+    ttl: int | None = None
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -191,6 +193,7 @@ def _read_lenient(data: bytes) -> _Feed:
     parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
     info = parsed.get("feed", {})
     feed = _Feed(str(info.get("title") or ""), str(info.get("link") or ""))
+    feed.ttl = ttl_minutes(info.get("ttl"))
     for item in parsed.get("entries", []):
         when = item.get("published_parsed") or item.get("updated_parsed")
         feed.entries.append(_entry(item, str(item.get("summary") or ""), _from_struct(when)))
@@ -431,6 +434,10 @@ class FeedStream:
     def done(self) -> int:
         return self._chunks.done if self._chunks is not None else self.total
 
+    @property
+    def ttl(self) -> int | None:
+        return self.header.ttl
+
     def __iter__(self) -> Iterator[list[Article]]:
         batch: list[Article] = []
         try:
@@ -453,7 +460,7 @@ class FeedStream:
     def result(self) -> FeedResult:
         """Every article at once (for a feed fetched whole, and for tests)."""
         articles = [a for batch in self for a in batch]
-        return FeedResult(self.title, self.link, articles, self.warnings)
+        return FeedResult(self.title, self.link, articles, self.warnings, self.ttl)
 
 
 def open_feed(
@@ -482,7 +489,7 @@ def open_feed(
     articles = _Articles(source, section, to_blocks, header)
 
     def whole(feed: _Feed) -> FeedStream:
-        header.name, header.link = feed.title, feed.link
+        header.name, header.link, header.ttl = feed.title, feed.link, feed.ttl
         return FeedStream(
             source, iter(feed.entries), header, warnings, articles, total=total, batch=batch
         )

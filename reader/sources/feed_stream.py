@@ -30,7 +30,7 @@ from lxml import etree
 __all__ = ["Entry", "Header", "check_document", "iter_entries"]
 
 _ENTRY_TAGS = ("{*}item", "{*}entry")
-_FEED_FIELDS = frozenset({"title", "link"})
+_FEED_FIELDS = frozenset({"title", "link", "ttl"})
 _XHTML = "http://www.w3.org/1999/xhtml"
 _ANCIENT_YEAR = re.compile(r"[A-Za-z]\.?\s+0\d{3}\b")  # "Jan 0001", not "+0200"
 
@@ -57,10 +57,13 @@ class Entry:
 
 @dataclass(slots=True)
 class Header:
-    """The feed's own title (``name``) and link, filled in as the stream is read."""
+    """The feed's own title (``name``), link and RSS ``<ttl>`` (minutes to
+    wait between fetches; None when it gives none), filled in as the stream is
+    read."""
 
     name: str = ""
     link: str = ""
+    ttl: int | None = None
 
 
 class _RootOnly:
@@ -135,6 +138,14 @@ def _read_header(parent: etree._Element, header: Header) -> None:
             header.name = _text(child)
         elif name == "link" and not header.link:
             header.link = _link(child)
+        elif name == "ttl" and header.ttl is None:
+            header.ttl = ttl_minutes(child.text)
+
+
+def ttl_minutes(text: object) -> int | None:
+    """RSS's ``<ttl>``: a whole number of minutes; None for anything else."""
+    value = text.strip() if isinstance(text, str) else ""
+    return int(value[:9]) if value.isascii() and value.isdigit() else None
 
 
 def _local(element: etree._Element) -> str:

@@ -277,6 +277,7 @@ def test_sources_text_and_json(capsys: pytest.CaptureFixture[str], server: FeedS
         "stories": 2,
         "added": orbit["added"],
         "last_error": "",
+        "every": None,
     }
     server.routes.clear()
     assert run(capsys, "refresh")[0] == 1

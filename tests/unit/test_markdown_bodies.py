@@ -159,7 +159,7 @@ def test_migration_keeps_stories(tmp_path: Path) -> None:
     )
     old.close()
     conn = open_library(path)
-    assert user_version(conn) == SCHEMA_VERSION == 6
+    assert user_version(conn) == SCHEMA_VERSION >= 6
     # A feed story: version 5 gave it an id from its feed (its title and date
     # here, having no link), and kept the old one beside it.
     (new,) = conn.execute("SELECT new FROM id_moves WHERE old = 'a1'").fetchone()
