@@ -81,11 +81,43 @@ def ensure_library(n: int, workdir: Path, reuse: str | None = None) -> Path:
     code = (
         "import sys; from reader.library.articles import Library; "
         "from reader.seeding import import_dump; "
-        "lib = Library.open(sys.argv[1]); import_dump(lib, sys.argv[2]); lib.close()"
+        "lib = Library.open(sys.argv[1]); [import_dump(lib, p) for p in sys.argv[2:]]; lib.close()"
     )
-    subprocess.run([sys.executable, "-c", code, str(library), str(dump)], check=True, cwd=ROOT)
+    parts = [str(part) for part in dump_parts(dump)]
+    subprocess.run([sys.executable, "-c", code, str(library), *parts], check=True, cwd=ROOT)
     print(f"  library of {n:,} made in {time.perf_counter() - started:.1f} s")
     return library
+
+
+STORIES_PER_PART = 25_000
+_TITLE_NUMBER = re.compile(r" #(\d+)$")  # corpus.py ends every title so
+
+
+def dump_parts(dump: Path) -> list[Path]:
+    """corpus.py's dump in files of `STORIES_PER_PART` stories, made beside it
+    once: the reader reads a dump whole and refuses one over 256 MB, and
+    100,000 corpus stories take 350 MB. A story is its section line, then its
+    title (ending " #N"), then its paragraphs; a part starts at a section line."""
+    if dump.stat().st_size < 200 * 2**20:
+        return [dump]
+    parts: list[Path] = []
+    out = None
+    previous: str | None = None  # a line is written once the next shows where it belongs
+    with dump.open(encoding="utf-8") as lines:
+        for line in lines:
+            found = _TITLE_NUMBER.search(line.rstrip("\n"))
+            if found and int(found[1]) % STORIES_PER_PART == 0:
+                if out is not None:
+                    out.close()
+                parts.append(dump.with_name(f"{dump.stem}.part{len(parts)}.txt"))
+                out = parts[-1].open("w", encoding="utf-8")
+            if previous is not None and out is not None:
+                out.write(previous)
+            previous = line
+    if out is not None and previous is not None:
+        out.write(previous)
+        out.close()
+    return parts
 
 
 def compile_reader() -> None:

@@ -42,6 +42,9 @@ __all__ = ["ImportResult", "Library", "Listing", "Row", "Source", "SourceKind", 
 
 SourceKind = Literal["dump", "feed", "markdown", "synced"]
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
+# Past this many ids, counting them by section reads every story's id once
+# rather than looking each up (the two cost the same near 20,000 at 100,000 stories).
+_COUNT_BY_SCAN_FROM = 20_000
 # A big batch is stored with a bigger page cache (in KiB, as SQLite wants it
 # negative): the article indexes' pages then stay in memory instead of being
 # spilled to the WAL and read back. At 10,000 feed entries the rows went in in
@@ -757,6 +760,8 @@ class Library(SyncedSources):
         ignored): with a set of read ids, the read count behind unread counts."""
         counts: dict[str, int] = {}
         ids = list(dict.fromkeys(article_ids))
+        if len(ids) > _COUNT_BY_SCAN_FROM:
+            return self._count_by_scan(set(ids))
         for start in range(0, len(ids), _IDS_PER_QUERY):
             chunk = ids[start : start + _IDS_PER_QUERY]
             rows = self.conn.execute(
@@ -766,6 +771,22 @@ class Library(SyncedSources):
             )
             for name, count in rows:
                 counts[name] = counts.get(name, 0) + count
+        return counts
+
+    def _count_by_scan(self, ids: set[str]) -> dict[str, int]:
+        """`count_by_section` for many ids: every story's id and section read in
+        one pass, counted here. Looking 100,000 ids up one by one took 0.8-1.3 s on
+        the 100,000-story corpus library; this pass takes 0.1-0.26 s however many
+        (the start-up of a reader who marked everything read waits for it)."""
+        by_section: dict[int, int] = {}
+        for article_id, section_id in self.conn.execute("SELECT id, section_id FROM articles"):
+            if article_id in ids:
+                by_section[section_id] = by_section.get(section_id, 0) + 1
+        names = dict(self.conn.execute("SELECT id, name FROM sections").fetchall())
+        counts: dict[str, int] = {}
+        for section_id, count in by_section.items():
+            name = names[section_id]
+            counts[name] = counts.get(name, 0) + count
         return counts
 
     def sections(self) -> list[tuple[str, int]]:

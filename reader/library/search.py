@@ -46,6 +46,7 @@ __all__ = [
     "SearchResult",
     "Searcher",
     "match_rowids",
+    "matching_ids",
     "search",
 ]
 
@@ -242,6 +243,33 @@ def match_rowids(conn: sqlite3.Connection, query: Query, *, since: int = 0) -> l
         raise
 
 
+def matching_ids(
+    conn: sqlite3.Connection, query: Query, cancelled: Callable[[], bool] | None = None
+) -> list[str]:
+    """The id of every story `query` finds (`match_rowids`), in stored order:
+    what marking a search's results read needs, with no snippet or rank.
+    Raises `QueryError`, and `SearchCancelled` when interrupted, as `search` does."""
+    cancelled = cancelled or _never
+    ids: list[str] = []
+    try:
+        seqs = match_rowids(conn, query)
+        for start in range(0, len(seqs), _IDS_PER_QUERY):
+            _check(cancelled)
+            chunk = seqs[start : start + _IDS_PER_QUERY]
+            rows = conn.execute(
+                f"SELECT id FROM articles WHERE seq IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            ids.extend(i for (i,) in rows)
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc):
+            raise SearchCancelled from None
+        raise
+    return ids
+
+
+_IDS_PER_QUERY = 900  # under SQLite's oldest limit of 999 bound parameters
+
+
 def _match(query: Query, include: Sequence[int], exclude: Sequence[int]) -> str:
     """The MATCH expression: the user's words in the text columns only (a word
     never matches a section id), then the section filters on the id column."""
@@ -349,6 +377,17 @@ class Searcher:
                 # Interrupted after SQLite's last step: the answer is stale all the same.
                 _check(self._cancelled)
                 return result
+            finally:
+                with self._state:
+                    self._active = False
+
+    def ids(self, query: Query) -> list[str]:
+        """Every story `query` finds (`matching_ids`), interruptible as `search` is."""
+        with self._running:
+            with self._state:
+                self._active, self._cancel = True, False
+            try:
+                return matching_ids(self._conn, query, cancelled=self._cancelled)
             finally:
                 with self._state:
                     self._active = False

@@ -252,6 +252,37 @@ class SearchController:
         end = "no more" if step > 0 else "none before"
         self.show_match_position(story.current_match, story.match_count, end)
 
+    def mark_results_read(self) -> None:
+        """Ctrl+R in the bar, A in the results: every story found, read. The ids
+        come from the searcher's thread (a common word finds 90,000)."""
+        from reader.tui.toast import notify
+
+        query = self._results_query
+        if query is None or not self.searching or self._searcher is None:
+            notify(self.screen, "No search results to mark read", timeout=2)
+            return
+        self.screen.run_worker(
+            partial(self._collect_ids, query, self._generation),
+            thread=True,
+            exclusive=True,
+            group="search-mark",
+        )
+
+    def _collect_ids(self, query: Query, generation: int) -> None:
+        from reader.library.search import SearchCancelled
+
+        if self._searcher is None or generation != self._generation:
+            return
+        try:
+            ids = self._searcher.ids(query)
+        except SearchCancelled:
+            return
+        self.screen.app.call_from_thread(self._ids_collected, ids, generation)
+
+    def _ids_collected(self, ids: list[str], generation: int) -> None:
+        if generation == self._generation:  # typed over meanwhile: not what was asked
+            self.screen.mark_many(ids, "Every story found is read already")
+
     def close(self) -> None:
         """Out of the search: the bar hidden, the matches gone, the story back."""
         screen = self.screen

@@ -154,3 +154,37 @@ async def test_capital_u_lists_only_unread_stories_and_the_open_one_counts_uncha
         assert len(titles(again)) == 6
         await settle(again)
     assert "unread_only" not in json.loads((data_dir() / "state.json").read_text())
+
+
+async def test_ctrl_r_in_the_search_bar_marks_every_story_found_read() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", *"fall OR steady OR wind")
+        await screen(app).workers.wait_for_complete()
+        await pilot.press("ctrl+r")
+        await screen(app).workers.wait_for_complete()
+        assert "3 marked read · z to undo" in await toast_with(pilot, app, "marked read")
+        assert headers(app) == ["Markets 1/4", "Energy 1/2"]
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("escape", "z")
+        assert headers(app) == ["Markets 3/4", "Energy 2/2"]
+
+
+async def test_a_in_the_search_results_marks_them_read() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", *"solar")
+        await screen(app).workers.wait_for_complete()
+        screen(app).results.focus()
+        await pilot.press("A")
+        await screen(app).workers.wait_for_complete()
+        assert "Marked read · z to undo" in await toast_with(pilot, app, "Marked read")
+        assert headers(app) == ["Markets 3/4", "Energy 1/2"]
+
+
+async def test_ctrl_r_with_no_results_says_so() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", "ctrl+r")
+        assert "No search results to mark read" in await toast_with(pilot, app, "No search")

@@ -328,3 +328,26 @@ def test_both_ranking_plans_agree(monkeypatch: pytest.MonkeyPatch) -> None:
         by_sorter = search(shared().conn, parse(text))
         monkeypatch.undo()
         assert by_fts5 == by_sorter
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tesla", "star*", '"model y"', "tesla -musk", "starship OR café", "section:SpaceX",
+     "section:News tesla", "-section:News tesla", "section:Nowhere tesla", "zzz"],
+)  # fmt: skip
+def test_matching_ids_are_every_hit_of_the_search(text: str) -> None:
+    conn = shared().conn
+    query = parse(text, prefix_last=False)
+    every = search(conn, query, limit=1000)
+    ids = search_module.matching_ids(conn, query)
+    assert sorted(ids) == sorted(hit.id for hit in every.hits) and len(ids) == every.total
+
+
+def test_a_searcher_gives_the_ids_of_everything_found() -> None:
+    searcher = Searcher(shared().conn)
+    try:
+        query = parse("tesla", prefix_last=False)
+        hits = search(shared().conn, query).hits
+        assert sorted(searcher.ids(query)) == sorted(h.id for h in hits) and len(hits) == 3
+    finally:
+        searcher.close()

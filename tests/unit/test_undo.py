@@ -231,3 +231,14 @@ def test_a_library_section_marked_read_by_its_ids(tmp_path: Path, library: Libra
     assert marked is not None and reading.read_counts == {"world": 2}
     reading.undo()
     assert reading.read_counts == {"world": 0} and on_disk(tmp_path) == set()
+
+
+def test_many_ids_are_counted_by_section_in_one_pass_with_the_same_answer(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.library import articles
+
+    ids = [a.id for a in [*WORLD[:3], *TECH]] + ["not-stored", WORLD[0].id]
+    looked_up = library.count_by_section(ids)
+    monkeypatch.setattr(articles, "_COUNT_BY_SCAN_FROM", 2)
+    assert library.count_by_section(ids) == looked_up == {"World": 3, "Tech": 3}

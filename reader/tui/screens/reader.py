@@ -376,6 +376,11 @@ class ReaderScreen(Screen[None]):
     def _search_closed(self) -> None:
         self.search_control.close()
 
+    @on(messages.MarkRead, "#search")
+    @on(messages.MarkResultsRead, "#results")
+    def _mark_results_read(self) -> None:
+        self.search_control.mark_results_read()
+
     @on(messages.NeedMore, "#results")
     def _results_need_more(self, event: messages.NeedMore) -> None:
         self.search_control.need_more(event.offset)
@@ -448,20 +453,21 @@ class ReaderScreen(Screen[None]):
         if here is None or (found := self.sidebar.section_at(here)) is None:
             return
         _, entries, place = found
-        self._mark_many(ids_of(entries, place + 1), "Nothing above to mark read")
+        self.mark_many(ids_of(entries, place + 1), "Nothing above to mark read")
 
     def action_mark_section(self) -> None:
         here = self._here()
         if here is None or (found := self.sidebar.section_at(here)) is None:
             return
         name, entries, _ = found
-        self._mark_many(ids_of(entries), f"Everything in {name} is read already")
+        self.mark_many(ids_of(entries), f"Everything in {name} is read already")
 
     def action_mark_all(self) -> None:
         ids = [i for _, entries in self.catalog.sections() for i in ids_of(entries)]
-        self._mark_many(ids, "Everything is read already")
+        self.mark_many(ids, "Everything is read already")
 
-    def _mark_many(self, ids: Sequence[str], none: str) -> None:
+    def mark_many(self, ids: Sequence[str], none: str) -> None:
+        """Mark these stories read as one step, and say how many (or `none`)."""
         marked = self.reading.mark_many(ids)
         if marked is None:
             notify(self, none, timeout=2)

@@ -58,6 +58,8 @@ class ResultList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="results.page_up"),
         Binding("home,g", "first", "First result", show=False, id="results.first"),
         Binding("end,G", "last", "Last result", show=False, id="results.last"),
+        # A here as A marks a section read in the sidebar: here, everything found.
+        Binding("A", "mark_read", "Mark results read", show=False, id="results.mark_read"),
     ]
 
     COMPONENT_CLASSES = {
@@ -72,6 +74,7 @@ class ResultList(ScrollView, can_focus=True):
     # Defined apart (see search_messages), named here as the list's own.
     Selected = search_messages.Selected
     NeedMore = search_messages.NeedMore
+    MarkResultsRead = search_messages.MarkResultsRead
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -178,6 +181,9 @@ class ResultList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if (item := self.highlighted) is not None:
             self.post_message(self.Selected(self, item))
+
+    def action_mark_read(self) -> None:
+        self.post_message(self.MarkResultsRead(self))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

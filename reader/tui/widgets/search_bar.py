@@ -60,6 +60,8 @@ class SearchBar(Horizontal):
             "pagedown", "move(1, True)", "Results page down", show=False, id="search.page_down"
         ),
         Binding("pageup", "move(-1, True)", "Results page up", show=False, id="search.page_up"),
+        # As mutt's Ctrl+R marks a thread read: here, everything found.
+        Binding("ctrl+r", "mark_read", "Mark results read", show=False, id="search.mark_read"),
     ]
 
     scope: reactive[str] = reactive(ALL, init=False)
@@ -70,6 +72,7 @@ class SearchBar(Horizontal):
     Submitted = search_messages.Submitted
     Move = search_messages.Move
     Closed = search_messages.Closed
+    MarkRead = search_messages.MarkRead
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
@@ -127,6 +130,9 @@ class SearchBar(Horizontal):
 
     def action_toggle_scope(self) -> None:
         self.scope = STORY if self.scope == ALL else ALL
+
+    def action_mark_read(self) -> None:
+        self.post_message(self.MarkRead(self))
 
     def action_move(self, step: int, page: bool = False) -> None:
         self.post_message(self.Move(self, step, page))

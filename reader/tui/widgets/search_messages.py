@@ -56,6 +56,10 @@ class Closed(_FromSearchBar, namespace="search_bar"):
     """Escape in the bar: out of the search."""
 
 
+class MarkRead(_FromSearchBar, namespace="search_bar"):
+    """Ctrl+R: mark every story the search found read."""
+
+
 class _FromResultList(Message):
     def __init__(self, result_list: ResultList) -> None:
         super().__init__()
@@ -72,6 +76,10 @@ class Selected(_FromResultList, namespace="result_list"):
     def __init__(self, result_list: ResultList, item: ResultItem) -> None:
         super().__init__(result_list)
         self.item = item
+
+
+class MarkResultsRead(_FromResultList, namespace="result_list"):
+    """A in the results: mark every story the search found read."""
 
 
 class NeedMore(_FromResultList, namespace="result_list"):
