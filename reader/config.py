@@ -62,6 +62,9 @@ def seed_paths() -> list[Path]:
     return sorted(bundled("seeds").glob("*.txt"))
 
 
+SYNC_DAYS = 14
+
+
 @dataclass(frozen=True)
 class Config:
     """What the user may set in config.toml. Unknown keys are ignored so that
@@ -90,6 +93,9 @@ class Config:
     # What in [refresh] and [notify] could not be read, named: the reader
     # still starts, without that part.
     problems: tuple[str, ...] = ()
+    # [sync] days: how far back a first sync brings the server's read items
+    # (its unread and starred ones come whatever their age).
+    sync_days: int = SYNC_DAYS
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -120,6 +126,10 @@ def load_config(path: Path | None = None) -> Config:
         watched = keywords_from_config(keywords)
     except KeywordError as exc:
         raise ConfigError(f"config {path}: [highlight] {exc}") from exc
+    sync = data.get("sync", {})
+    sync_days = sync.get("days", SYNC_DAYS) if isinstance(sync, dict) else SYNC_DAYS
+    if not isinstance(sync_days, int) or isinstance(sync_days, bool) or not 1 <= sync_days <= 3650:
+        raise ConfigError(f"config {path}: [sync] days must be a whole number from 1 to 3650")
     keys, key_problems = parse_keys(data.get("keys", {}))
     rules: list[Rule] = []
     rule_problems: list[str] = []
@@ -142,6 +152,7 @@ def load_config(path: Path | None = None) -> Config:
         notify_command=notify_command,
         notify_terminal=notify_terminal,
         problems=tuple(problems),
+        sync_days=sync_days,
     )
 
 

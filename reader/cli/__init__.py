@@ -44,6 +44,8 @@ commands:
                                    add a sync account (FreshRSS, Miniflux, ...)
   news accounts [--json]           the sync accounts
   news account remove NAME [--yes] remove a sync account and its stored password
+  news sync [--account NAME] [--json]
+                                   sync the accounts with their servers; exit 1 if any failed
   news rules [list|add|remove|apply]
                                    saved searches and mute rules ([[rules]] in the config)
 
@@ -73,6 +75,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "doctor:cmd_doctor",
     "account": "accounts:cmd_account",
     "accounts": "accounts:cmd_accounts",
+    "sync": "sync:cmd_sync",
     "rules": "rules:cmd_rules",
 }
 

@@ -109,6 +109,11 @@ def cmd_add(argv: list[str], config: Config) -> int:
         help='for a feed: refresh it on this interval ("45s", "15m", "2h") when the reader'
         " or `news refresh --due` runs, instead of [refresh] every",
     )
+    p.add_argument(
+        "--account",
+        metavar="NAME",
+        help="subscribe on this sync account's server (--section: its folder there)",
+    )
     args = p.parse_args(argv)
     apply_paths(args)
     # A section is shown in the sidebar and by `news sources`: no control
@@ -116,6 +121,13 @@ def cmd_add(argv: list[str], config: Config) -> int:
     section = clean_line(args.section or "")
     if args.section is not None and not section:
         raise UserError("--section needs a name")
+    if args.account is not None:
+        from reader.cli.sync import subscribe
+
+        if args.fulltext:
+            raise UserError("--fulltext is for feeds fetched here, not on an account's server")
+        with _library(config) as library:
+            return subscribe(library, args.account, args.source, section, config)
     kind, location = _classify(args.source)
     if args.every is not None and kind != "feed":
         raise UserError(f"--every is for feeds; a {kind} is read once, when added")
@@ -374,6 +386,7 @@ def cmd_sources(argv: list[str], config: Config) -> int:
                 "added": s.added,
                 "last_error": s.last_error,
                 "every": everies.get(s.id),
+                "account": s.account,
             }
             for s in sources
         ]
@@ -425,6 +438,11 @@ def cmd_remove(argv: list[str], config: Config) -> int:
         if count and not args.yes and not _confirm(what, count):
             print(f"Kept {what}.")
             return 1
+        if source.kind == "synced":  # unsubscribed on its server first, or kept
+            from reader.cli.sync import unsubscribe
+
+            if not unsubscribe(source):
+                return 1
         removed = library.remove_source(source.id)
     print(f"Removed {what} and its {_stories(removed)}.")
     return 0

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from reader.bookmarks import Bookmark, Bookmarks
+from reader.config import SYNC_DAYS
 from reader.library.articles import Library
 from reader.library.synced import Queued, Subscribed
 from reader.model import Article, make_article, synced_story_id
@@ -44,6 +45,7 @@ from reader.state import ReadingState
 from reader.sync.greader import READ, READING_LIST, STARRED, Item
 
 if TYPE_CHECKING:
+    from reader.accounts import Account
     from reader.sync.greader import GReader
 
 __all__ = [
@@ -52,10 +54,11 @@ __all__ = [
     "SEND_BATCH",
     "Progress",
     "SyncResult",
+    "run_account",
     "sync_account",
 ]
 
-DEFAULT_DAYS = 14  # the window of recent items a first sync brings, read or not
+DEFAULT_DAYS = SYNC_DAYS  # the window of recent items a first sync brings, read or not
 FETCH_BATCH = 250  # items whose contents one request brings
 SEND_BATCH = 250  # queued changes sent (and then deleted) at once
 # The mark for "since the last sync" is set back by this much: the server's
@@ -93,6 +96,11 @@ class SyncResult:
     unread: set[str] = field(default_factory=set)
     starred: list[Bookmark] = field(default_factory=list)
     unstarred: set[str] = field(default_factory=set)
+    reason: str = ""  # why it failed ("" when it did not)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
 
     @property
     def marks(self) -> int:
@@ -157,6 +165,38 @@ def sync_account(
     reconcile(library, account, unread, starred, state, bookmarks, result)
     library.set_sync_mark(account, started)
     return result
+
+
+def run_account(
+    library: Library,
+    account: Account,
+    state: ReadingState,
+    bookmarks: Bookmarks,
+    *,
+    days: int = DEFAULT_DAYS,
+    on_progress: Callable[[Progress], object] | None = None,
+) -> SyncResult:
+    """Sync one configured account: its password fetched, a client made, and
+    any failure (a wrong password, a server down, a password command that
+    fails) turned into the result's `reason`, so one account's trouble never
+    stops the others. What was done before a failure stays done (sent changes
+    left the queue; stored stories stay)."""
+    from reader.accounts import AccountError, password
+    from reader.sync.greader import GReader, SyncError
+
+    try:
+        with GReader(account.api_url, account.user, password(account)) as client:
+            return sync_account(
+                library,
+                client,
+                account.name,
+                state,
+                bookmarks,
+                days=days,
+                on_progress=on_progress,
+            )
+    except (SyncError, AccountError) as exc:
+        return SyncResult(account.name, reason=str(exc) or type(exc).__name__)
 
 
 def send_queue(library: Library, client: GReader, account: str) -> int:

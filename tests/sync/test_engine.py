@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from reader.config import ConfigError, load_config
 from reader.model import synced_story_id
 from reader.sync.engine import item_article
 from reader.sync.greader import Item
@@ -43,3 +48,14 @@ def test_an_untitled_item_is_named_by_its_first_words_and_a_bad_link_dropped() -
     article = item_article("home", item(f"<p>{words}</p>", title="", url="javascript:x"), "S", "F")
     assert article.title == " ".join(f"w{n}" for n in range(12)) + " …"
     assert article.url == ""
+
+
+def test_the_sync_window_is_read_from_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert load_config(path).sync_days == 14
+    path.write_text("[sync]\ndays = 3\n")
+    assert load_config(path).sync_days == 3
+    for bad in ('"3"', "0", "true", "4000"):
+        path.write_text(f"[sync]\ndays = {bad}\n")
+        with pytest.raises(ConfigError, match=r"\[sync\] days must be a whole number"):
+            load_config(path)

@@ -278,6 +278,7 @@ def test_sources_text_and_json(capsys: pytest.CaptureFixture[str], server: FeedS
         "added": orbit["added"],
         "last_error": "",
         "every": None,
+        "account": None,
     }
     server.routes.clear()
     assert run(capsys, "refresh")[0] == 1

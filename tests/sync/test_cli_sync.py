@@ -1,0 +1,154 @@
+"""`news sync`, `news add --account` and `news remove` of a synced source, as a
+person runs them (in a child process, output piped), against a real FreshRSS."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+from unit.feed_server import FeedServer, rss
+
+from reader.sync.greader import READ, READING_LIST, STARRED, GReader
+
+
+def news(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args], input=stdin, capture_output=True, timeout=120
+    )
+
+
+def add_account(freshrss: dict[str, Any], name: str = "home", api: str = "") -> None:
+    done = news(
+        "account",
+        "add",
+        api or freshrss["api"],
+        "--user",
+        freshrss["user"],
+        "--name",
+        name,
+        "--password-stdin",
+        stdin=(freshrss["api_password"] + "\n").encode(),
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def listed() -> dict[str, dict[str, Any]]:
+    done = news("list", "--json")
+    assert done.returncode == 0, done.stderr
+    return {s["title"]: s for s in json.loads(done.stdout) if s["source"] != "teslarati"}
+
+
+def test_news_sync_brings_the_account_and_sends_what_was_done_here(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any]
+) -> None:
+    assert news("sync").stdout == (
+        b"No sync accounts. Add one with `news account add API_URL --user NAME`.\n"
+    )
+    stories = [(f"Quay {n}", f"https://example.org/quay/{n}") for n in range(3)]
+    account.subscribe(feeds.serve("/cli-quay.xml", rss("Quay", stories)), "Harbour")
+    add_account(freshrss)
+
+    done = news("sync")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        b"synced     home: 1 feed, 3 new stories, 0 changes sent, 0 marks taken in\n"
+        b"1 account: 1 synced, 0 failed.\n"
+    )
+    here = listed()
+    assert {t: (s["section"], s["read"]) for t, s in here.items()} == {
+        "Quay 0": ("Harbour", False),
+        "Quay 1": ("Harbour", False),
+        "Quay 2": ("Harbour", False),
+    }
+    sources = json.loads(news("sources", "--json").stdout)
+    (synced,) = [s for s in sources if s["kind"] == "synced"]
+    assert (synced["title"], synced["section"], synced["account"]) == ("Quay", "Harbour", "home")
+
+    # Starred on the server's web page: bookmarked here.
+    on_server = {i.title: i.id for i in account.items(account.item_ids(READING_LIST))}
+    account.edit([on_server["Quay 2"]], add=STARRED)
+    account.edit([on_server["Quay 1"]], add=READ)
+    as_json = json.loads(news("sync", "--json").stdout)
+    assert as_json == [
+        {
+            "account": "home",
+            "ok": True,
+            "reason": None,
+            "feeds": 1,
+            "new": 0,
+            "updated": 0,
+            "sent": 0,
+            "read": 1,
+            "unread": 0,
+            "starred": 1,
+            "unstarred": 0,
+        }
+    ]
+    here = listed()
+    assert [t for t, s in here.items() if s["bookmarked"]] == ["Quay 2"]
+    assert [t for t, s in here.items() if s["read"]] == ["Quay 1"]
+    assert json.loads(news("bookmarks", "--json").stdout)[0]["source"] == "Quay"
+
+
+def test_a_server_that_is_down_is_named_in_one_line_within_seconds(
+    account: GReader, freshrss: dict[str, Any]
+) -> None:
+    add_account(freshrss)
+    add_dead = news(
+        "account",
+        "add",
+        "http://127.0.0.1:9/api/greader.php",
+        "--user",
+        "a",
+        "--name",
+        "away",
+        "--password-command",
+        "echo secret",
+    )
+    assert add_dead.returncode == 1  # it logs in once to check: refused, nothing stored
+    config = news("accounts", "--json")
+    assert [a["name"] for a in json.loads(config.stdout)] == ["home"]
+    # Written by hand instead, as a person who moved servers would have it.
+    from reader.config import config_path
+
+    with config_path().open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[accounts.away]\nurl = "http://127.0.0.1:9/api/greader.php"\nuser = "a"\n'
+            'password_command = ["echo", "secret"]\n'
+        )
+    started = time.monotonic()
+    done = news("sync")
+    assert time.monotonic() - started < 20
+    assert done.returncode == 1
+    lines = done.stdout.decode().splitlines()
+    assert lines[0].startswith("synced     home: ")
+    assert lines[1].startswith("failed     away: ") and "127.0.0.1:9" in lines[1]
+    assert lines[2] == "2 accounts: 1 synced, 1 failed."
+    assert b"secret" not in done.stdout + done.stderr
+
+
+def test_add_and_remove_on_the_server(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any]
+) -> None:
+    add_account(freshrss)
+    url = feeds.serve("/cli-pier.xml", rss("Pier", [("Pier 0", "https://example.org/pier/0")]))
+    done = news("add", url, "--account", "home", "--section", "Coast")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"Subscribed home to Pier; 1 new story.\n"
+    assert [(s.title, s.folders) for s in account.subscriptions()] == [("Pier", ("Coast",))]
+    assert listed()["Pier 0"]["section"] == "Coast"
+
+    done = news("remove", "Pier", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"Removed synced Pier and its 1 story.\n"
+    assert account.subscriptions() == []
+    assert "Pier 0" not in listed()
+    assert news("sync").returncode == 0
+    assert "Pier 0" not in listed()  # not brought back
+
+    refused = news("add", url, "--account", "nobody")
+    assert refused.returncode == 2
+    assert b"no account named 'nobody'" in refused.stderr
