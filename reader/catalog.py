@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
-from reader.library.articles import HIDDEN_TABLE, Library, Listing, NewestFirst, hide_on
+from reader.library.articles import Library, Listing, NewestFirst
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
 
@@ -214,18 +214,13 @@ class LibraryCatalog:
         self.hidden = frozenset(ids)
         if revealing is not None:
             self.revealing = revealing
-        hide_on(self.library.conn, self.hidden, replace=True)
+        self.library.set_hidden(self.hidden)
         self.reload()
 
     def hidden_count(self) -> int:
         """How many hidden stories the library holds (a hidden story whose source
         was removed is not counted)."""
-        if not self.hidden:
-            return 0
-        (count,) = self.library.conn.execute(
-            f"SELECT count(*) FROM articles WHERE id IN {HIDDEN_TABLE}"
-        ).fetchone()
-        return int(count)
+        return self.library.hidden_count() if self.hidden else 0
 
     @property
     def hiding(self) -> bool:

@@ -35,6 +35,7 @@ from reader.sanitize import clean_line, shown_line
 
 __all__ = [
     "ACTIONS",
+    "HIDE_STEP",
     "Action",
     "Effects",
     "Matched",
@@ -49,6 +50,9 @@ __all__ = [
 
 Action = Literal["section", "hide", "mark-read", "notify"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
+# The kind of undo step (reader/undo.py) a rule's hide is: the reader undoes it
+# by showing the stories again (reader/tui/rules_controller.py).
+HIDE_STEP = "hide"
 # Names the sidebar already gives a section of its own.
 RESERVED_NAMES = frozenset({"bookmarks"})
 _IDS_PER_QUERY = 500

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 
 from reader.cli.common import UserError, apply_paths, open_catalog, parser, print_json, shown
 from reader.config import Config, add_rule, config_path, remove_rule
-from reader.rules import ACTIONS, Matched, Outcome, Rule, apply_rules, matching, parse_rules
+from reader.rules import (
+    ACTIONS,
+    HIDE_STEP,
+    Matched,
+    Outcome,
+    Rule,
+    apply_rules,
+    matching,
+    parse_rules,
+)
 from reader.wording import counted
 
 if TYPE_CHECKING:
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
 
     from reader.hidden import Hidden
     from reader.state import ReadingState
+    from reader.undo import UndoStack
 
 
 def cmd_rules(argv: list[str], config: Config) -> int:
@@ -185,20 +195,32 @@ def _said(outcome: Outcome, *, everything: bool = False) -> str:
 @dataclass
 class StoreEffects:
     """Rules acting through the stores in the data directory: hides into
-    hidden.json, reads into state.json. Matches of notify rules are kept in
-    `told` for the caller."""
+    hidden.json, reads into state.json, each a step `z` undoes in the reader
+    (undo.json). Matches of notify rules are kept in `told` for the caller."""
 
     hidden: Hidden
     state: ReadingState
+    undo: UndoStack
     told: list[tuple[Rule, Matched]] = field(default_factory=list)
 
     def hide(self, rule: Rule, stories: Sequence[Matched]) -> int:
-        return len(self.hidden.hide((s.id for s in stories), rule.name))
+        from reader.undo import Step
+
+        new = self.hidden.hide((s.id for s in stories), rule.name)
+        if new:
+            label = f"{counted(len(new), 'story')} hidden by {rule.name}"
+            self.undo.push(Step(HIDE_STEP, label, tuple(new), {"rule": rule.name}))
+        return len(new)
 
     def mark_read(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        from reader.undo import READ, Step
+
         read = self.state.read_ids()
         new = [s.id for s in stories if s.id not in read]
-        self.state.mark_many(new, True)
+        if new:
+            self.state.mark_many(new, True)
+            label = f"{counted(len(new), 'story')} marked read by {rule.name}"
+            self.undo.push(Step(READ, label, tuple(new)))
         return len(new)
 
     def notify(self, rule: Rule, stories: Sequence[Matched]) -> int:
@@ -206,16 +228,17 @@ class StoreEffects:
         return len(stories)
 
     def save(self) -> None:
-        for store in (self.hidden, self.state):
+        for store in (self.hidden, self.state, self.undo):
             store.flush()
 
 
 def store_effects() -> StoreEffects:
     from reader.hidden import Hidden
     from reader.state import ReadingState
+    from reader.undo import UndoStack
 
-    effects = StoreEffects(Hidden(), ReadingState())
-    for store in (effects.hidden, effects.state):
+    effects = StoreEffects(Hidden(), ReadingState(), UndoStack())
+    for store in (effects.hidden, effects.state, effects.undo):
         store.load()
         if store.problem:
             print(f"news: warning: {store.problem}", file=sys.stderr)

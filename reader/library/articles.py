@@ -223,12 +223,6 @@ def hide_on(conn: sqlite3.Connection, ids: Iterable[str], *, replace: bool = Fal
     conn.executemany(f"INSERT OR IGNORE INTO {HIDDEN_TABLE} VALUES (?)", ((i,) for i in ids))
 
 
-def show_on(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
-    """Put these stories back in the `hiding` listings made from now on."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS hidden (id TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.executemany(f"DELETE FROM {HIDDEN_TABLE} WHERE id = ?", ((i,) for i in ids))
-
-
 class Listing(Sequence[Row]):
     """The sidebar's rows as a read-only sequence that reads the library a page at
     a time, only where it is indexed, and keeps the pages it read last.
@@ -813,6 +807,62 @@ class Library(SyncedSources):
     def has(self, article_id: str) -> bool:
         query = "SELECT 1 FROM articles WHERE id = ?"
         return self.conn.execute(query, (article_id,)).fetchone() is not None
+
+    # Rules and saved searches (reader.rules, reader.saved) -------------------------
+
+    def set_hidden(self, article_ids: Iterable[str]) -> None:
+        """The stories `hiding` listings leave out from now on (these, in place
+        of those before), kept in the connection's temporary schema (`hide_on`)."""
+        hide_on(self.conn, article_ids, replace=True)
+
+    def hidden_count(self) -> int:
+        """How many of the stories given to `set_hidden` the library holds."""
+        hide_on(self.conn, ())
+        (count,) = self.conn.execute(
+            f"SELECT count(*) FROM articles WHERE id IN {HIDDEN_TABLE}"
+        ).fetchone()
+        return int(count)
+
+    def keys_of(
+        self, seqs: Sequence[int], source_ids: Sequence[int] | None = None
+    ) -> list[tuple[str, int, int, str]]:
+        """(published, ordinal, seq, id) of these stories (of these sources
+        only, when given), in one statement however many there are: what a
+        saved search sorts newest first and counts by."""
+        only = ""
+        if source_ids is not None:
+            only = f" AND source_id IN ({', '.join(str(int(i)) for i in source_ids)})"
+        rows = self.conn.execute(
+            "SELECT published, ordinal, seq, id FROM articles"
+            f" WHERE seq IN (SELECT value FROM json_each(?)){only}",
+            (json.dumps(list(seqs)),),
+        )
+        return [(shown_line(p), o, s, i) for p, o, s, i in rows]
+
+    def rows_at(self, seqs: Sequence[int]) -> list[Row]:
+        """The sidebar's rows of these stories, in the order given (a story
+        removed meanwhile is left out)."""
+        found: dict[int, Row] = {}
+        for start in range(0, len(seqs), _IDS_PER_QUERY):
+            chunk = seqs[start : start + _IDS_PER_QUERY]
+            rows = self.conn.execute(
+                "SELECT a.seq, a.id, s.name, a.title, coalesce(nullif(o.title, ''), o.location),"
+                " a.published, a.words FROM articles a JOIN sections s ON s.id = a.section_id"
+                " JOIN sources o ON o.id = a.source_id"
+                f" WHERE a.seq IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for seq, id_, section, title, source, published, words in rows:
+                # Cleaned again on the way out: the library file may come from elsewhere.
+                found[seq] = Row(
+                    id_,
+                    shown_line(section),
+                    shown_line(title),
+                    shown_line(source),
+                    shown_line(published),
+                    words,
+                )
+        return [found[seq] for seq in seqs if seq in found]
 
     def source_of(self, article_id: str) -> tuple[str, str, bool] | None:
         """A story's source's title and location, and whether the body stored is

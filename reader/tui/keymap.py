@@ -44,6 +44,7 @@ def places() -> list[Place]:
     from reader.tui.dialogs.keywords import KeywordList, KeywordsDialog
     from reader.tui.dialogs.links import LinkPicker
     from reader.tui.dialogs.note import NoteDialog
+    from reader.tui.dialogs.save_search import SaveSearchDialog
     from reader.tui.screens.help import HelpScreen
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.article_list import ArticleList
@@ -69,6 +70,7 @@ def places() -> list[Place]:
         ("the keyword list", KeywordList),
         ("the links dialog", LinkPicker),
         ("the note dialog", NoteDialog),
+        ("the save-search dialog", SaveSearchDialog),
     ]
     return [
         Place(

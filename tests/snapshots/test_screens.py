@@ -112,3 +112,35 @@ def test_unread_only_after_marking_everything_read_with_the_undo_toast(
     # Only the open story is left listed, its section counting all it holds;
     # the toast says how many were marked and that z undoes it.
     assert snap_compare(seed_app(), terminal_size=(100, 24), press=["U", "C"])
+
+
+def test_a_saved_section_open_and_the_hidden_count(
+    snap_compare: Callable[..., bool], tmp_path: Path
+) -> None:
+    # "1 hidden · H shows them" over the list; the saved search Capsules below
+    # the (absent) bookmarks, opened, with its unread count.
+    import os
+
+    from textual.pilot import Pilot
+
+    from reader.cli import main
+    from reader.cli.common import open_catalog
+    from reader.config import load_config
+
+    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        '[[rules]]\nname = "Capsules"\nquery = "starfall OR starship"\n\n'
+        '[[rules]]\nname = "No trademarks"\nquery = "trademark"\naction = "hide"\n',
+        encoding="utf-8",
+    )
+    assert main(["rules", "apply", "--library", str(tmp_path / "library.sqlite")]) == 0
+    app = NewsApp(open_catalog([], load_config()))
+
+    async def open_saved(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("k", "enter")
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=open_saved)

@@ -171,3 +171,24 @@ def test_news_add_runs_the_rules_on_the_new_stories_only(
     listed = titles_listed(capsys)
     # The older sale was stored before the rule: only `news rules apply` hides it.
     assert "Black Friday sale on rockets" in listed and "Another Black Friday sale" not in listed
+
+
+def test_a_hide_rule_ends_after_its_until_day(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import date, timedelta
+
+    today = date.today()
+    run(capsys, "rules", "add", "Sales week", "sale", "--action", "hide",
+        "--until", (today + timedelta(days=1)).isoformat())  # fmt: skip
+    run(capsys, "rules", "add", "Wombats last week", "wombat", "--action", "hide",
+        "--until", (today - timedelta(days=1)).isoformat())  # fmt: skip
+    dump = tmp_path / "space.txt"
+    dump.write_text(DUMP, encoding="utf-8")
+    code, out, _ = run(capsys, "add", str(dump))
+    assert code == 0 and out.splitlines()[1:] == ["Sales week (hide): 1 story matched, 1 hidden"]
+    listed = titles_listed(capsys)
+    assert "Black Friday sale on rockets" not in listed
+    assert "Wombat capsule lands safely" in listed  # its rule had ended
+    code, out, _ = run(capsys, "rules")
+    assert "Wombats last week (hide): wombat, until" in out and out.rstrip().endswith("(ended)")

@@ -4,7 +4,8 @@ The screen wires: what the person has done (read, bookmarked, where they left
 each story) is `reader.reading`, which the screen asks and redraws from at once
 while the stores on disk follow behind through the `Saver`; search is
 `reader.tui.search_controller`; refresh and full text are
-`reader.tui.feeds_controller`; keywords `reader.tui.keywords_controller`.
+`reader.tui.feeds_controller`; keywords `reader.tui.keywords_controller`; rules
+and saved searches `reader.tui.rules_controller`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from reader.reading import Change, Marked, Reading, ids_of
 from reader.state import ReadingState
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
+from reader.tui.rules_controller import RulesController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
@@ -91,6 +93,7 @@ class ReaderScreen(Screen[None]):
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
         Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
+        Binding("H", "toggle_hidden", "Show/hide hidden", show=False, id="reader.hidden"),
         Binding("f", "full_text", "Full text", show=False, id="reader.full_text"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
@@ -122,6 +125,7 @@ class ReaderScreen(Screen[None]):
         # What the person has done, as the UI sees it; the stores follow behind.
         self.reading = Reading(catalog, bookmarks, state, saver.submit, undo=undo)
         self.reading.on_problem = self._undo_problem
+        self.rules = RulesController(self)
         self._sections = catalog.sections()
         self.set_reactive(ReaderScreen.unread_only, state.unread_only)
         # The story open last, else the sidebar's first (newest first: not
@@ -175,6 +179,7 @@ class ReaderScreen(Screen[None]):
             self._show_change(self.reading.mark_read(self.first, True, later=later))
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self.mount_extras)
+        self.call_after_refresh(self.rules.start)
         if self.keywords:
             self.keyword_control.set(self.keywords)
 
@@ -215,6 +220,8 @@ class ReaderScreen(Screen[None]):
     def _update_marks(self, sidebar: ArticleList | None = None) -> None:
         reading = self.reading
         (sidebar or self.sidebar).set_marks(reading.read, set(reading.pins), reading.read_counts)
+        if self.is_mounted:
+            self.rules.counts_changed()
 
     def _listed(self) -> tuple[list[tuple[str, Sequence[Entry]]], Locate, dict[str, int] | None]:
         """What the sidebar lists: every section, or (unread only) their unread
@@ -380,6 +387,10 @@ class ReaderScreen(Screen[None]):
     @on(messages.MarkResultsRead, "#results")
     def _mark_results_read(self) -> None:
         self.search_control.mark_results_read()
+
+    @on(messages.SaveAsked, "#search")
+    def _search_save(self, event: messages.SaveAsked) -> None:
+        self.rules.save_search(event.text)
 
     @on(messages.NeedMore, "#results")
     def _results_need_more(self, event: messages.NeedMore) -> None:
@@ -558,10 +569,16 @@ class ReaderScreen(Screen[None]):
         self.feeds.full_text()
 
     def stories_changed(self) -> None:
-        """The catalog holds new stories (a refresh): the sidebar shows them."""
+        """The catalog holds new stories (a refresh): the rules run over them,
+        and the sidebar shows them."""
+        self.rules.new_stories()
         self.catalog.reload()
         self._show_sections()
+        self.rules.show()
         self.keyword_control.count()
+
+    def action_toggle_hidden(self) -> None:
+        self.rules.toggle_revealed()
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open

@@ -35,24 +35,29 @@ BOOKMARKS = "Bookmarks"
 class Row:
     """One line of the sidebar: a section header (article is None) or a story.
 
-    `pinned` rows belong to the Bookmarks section at the top, which repeats
-    stories that also stand in their own section."""
+    `pinned` rows belong to the Bookmarks section at the top, or to a saved
+    search below it (`saved`), which repeat stories that also stand in their
+    own section. A `note` row says something about the list (how many stories
+    are hidden) above everything else."""
 
     section: str
     article: Entry | None = None
     pinned: bool = False
     missing: bool = False  # a bookmark whose story is no longer in any source
     folded: bool = False  # a section header whose stories are hidden
+    saved: bool = False  # a saved search's header or story
+    note: bool = False
 
 
 Locate = Callable[[str], "tuple[int, int] | None"]
 
 
 class RowIndex(Sequence[Row]):
-    """Bookmarks first (newest first, as given), then the sections in order,
-    each a header and its stories, addressed by row number without building
-    them: a section's stories may be a list or a library listing read a page
-    at a time, so 100,000 stories cost a handful of numbers here."""
+    """Bookmarks first (newest first, as given), then the saved searches, then
+    the sections in order, each a header and its stories, addressed by row
+    number without building them: a section's stories may be a list or a
+    library listing read a page at a time, so 100,000 stories cost a handful
+    of numbers here. A `note` comes first of all, on a row of its own."""
 
     def __init__(
         self,
@@ -61,21 +66,26 @@ class RowIndex(Sequence[Row]):
         missing: frozenset[str] = frozenset(),
         locate: Locate | None = None,
         folded: frozenset[tuple[str, bool]] = frozenset(),
+        saved: Sequence[tuple[str, Sequence[Entry]]] = (),
+        note: str = "",
     ) -> None:
         groups: list[tuple[str, Sequence[Entry], bool]] = []
         if pinned:
             groups.append((BOOKMARKS, pinned, True))
+        groups.extend((name, items, True) for name, items in saved)
+        self.saved = frozenset(name for name, _ in saved)
         groups.extend((name, items, False) for name, items in sections if len(items))
         self.groups = groups
         self.missing = missing
+        self.note = note
         self.folded = folded  # (name, pinned) of sections shown by their header alone
         self.starts: list[int] = []
-        total = 0
+        total = 1 if note else 0
         for name, items, pinned_group in groups:
             self.starts.append(total)
             total += 1 + (0 if (name, pinned_group) in folded else len(items))
         self._len = total
-        self._section_offset = 1 if pinned else 0
+        self._section_offset = (1 if pinned else 0) + len(saved)
         self._locate = locate
 
     def __len__(self) -> int:
@@ -86,18 +96,22 @@ class RowIndex(Sequence[Row]):
             index += self._len
         if not 0 <= index < self._len:
             raise IndexError(index)
+        if self.note and index == 0:
+            return Row(self.note, note=True)
         group = bisect_right(self.starts, index) - 1
         name, items, pinned = self.groups[group]
+        saved = pinned and name in self.saved and (group > 0 or name != BOOKMARKS)
         offset = index - self.starts[group]
         if offset == 0:
-            return Row(name, None, pinned, folded=(name, pinned) in self.folded)
+            return Row(name, None, pinned, folded=(name, pinned) in self.folded, saved=saved)
         entry = items[offset - 1]
-        return Row(name, entry, pinned, missing=pinned and entry.id in self.missing)
+        missing = pinned and not saved and entry.id in self.missing
+        return Row(name, entry, pinned, missing=missing, saved=saved)
 
     def find(self, article_id: str, pinned: bool) -> int | None:
         """The row of a story, in the Bookmarks section or in its own."""
         if pinned:
-            if not self.groups or not self.groups[0][2]:
+            if not self.groups or self.groups[0][:1] != (BOOKMARKS,) or not self.groups[0][2]:
                 return None
             for place, entry in enumerate(self.groups[0][1]):
                 if entry.id == article_id:
@@ -115,7 +129,8 @@ class RowIndex(Sequence[Row]):
         return self.starts[group] + 1 + place
 
     def group_of(self, index: int) -> int:
-        """The number of the section (group) that row `index` belongs to."""
+        """The number of the section (group) that row `index` belongs to (-1
+        for the note above them all)."""
         return bisect_right(self.starts, index) - 1
 
     def totals(self) -> dict[tuple[str, bool], int]:
@@ -244,6 +259,12 @@ class ArticleList(ScrollView, can_focus=True):
         self._hits: dict[str, int] = {}
         self._year = date.today().year
         self._folded: set[tuple[str, bool]] = set()
+        # Saved searches (below the bookmarks), their unread counts, and a note
+        # above the list ("3 hidden"); see `set_saved`.
+        self._saved: Sequence[tuple[str, Sequence[Entry]]] = ()
+        self._saved_unread: Mapping[str, int] = {}
+        self._saved_seen: set[str] = set()
+        self._note = ""
         self.set_pinned(())
 
     # -- data -------------------------------------------------------------------
@@ -261,19 +282,20 @@ class ArticleList(ScrollView, can_focus=True):
         self._sections = sections
         self._locate = locate or memory_locate(sections)
         self._totals = totals
-        pinned = self._rows.groups[0][1] if self._rows.groups and self._rows.groups[0][2] else ()
-        self.set_pinned(pinned, self._rows.missing)
+        self.set_pinned(self._pinned(), self._rows.missing)
 
     def set_pinned(self, pinned: Sequence[Entry], missing: frozenset[str] = frozenset()) -> None:
         """Show these bookmarks above the sections, keeping the cursor on the
         same story when it is still there."""
         current = self.highlighted
         here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
-        self._rows = RowIndex(
-            self._sections, pinned, missing, self._locate, frozenset(self._folded)
-        )
+        self._rows = self._make_rows(pinned, missing)
         self.virtual_size = Size(0, len(self._rows))
-        index = self._rows.find(current.id, pinned=False) if current else None
+        index = None
+        if current is not None and here is not None and here.saved:  # stay in the saved search
+            index = self._find_in_group(current.id, (here.section, True))
+        if index is None and current is not None:
+            index = self._rows.find(current.id, pinned=False)
         if index is None and here is not None and here.article is None:  # a folded header
             index = next(
                 (self._rows.starts[g] for g, (name, _, p) in enumerate(self._rows.groups)
@@ -288,6 +310,62 @@ class ArticleList(ScrollView, can_focus=True):
         self.set_reactive(ArticleList.cursor, index if index is not None else 0)
         self._cache.clear()
         self.refresh()
+
+    def _make_rows(self, pinned: Sequence[Entry], missing: frozenset[str]) -> RowIndex:
+        return RowIndex(
+            self._sections,
+            pinned,
+            missing,
+            self._locate,
+            frozenset(self._folded),
+            saved=self._saved,
+            note=self._note,
+        )
+
+    def _pinned(self) -> Sequence[Entry]:
+        groups = self._rows.groups
+        return groups[0][1] if groups and groups[0][2] and groups[0][0] == BOOKMARKS else ()
+
+    def set_saved(
+        self,
+        saved: Sequence[tuple[str, Sequence[Entry]]],
+        unread: Mapping[str, int],
+        note: str = "",
+    ) -> None:
+        """Saved searches to list below the bookmarks, each with its unread
+        count, and a note for the top row ("" for none). A saved search first
+        seen is folded to its header: Enter (or Z) opens it."""
+        for name, _ in saved:
+            if name not in self._saved_seen:
+                self._saved_seen.add(name)
+                self._folded.add((name, True))
+        self._saved = saved
+        self._saved_unread = unread
+        self._note = note
+        self.set_pinned(self._pinned(), self._rows.missing)
+
+    def set_saved_unread(self, unread: Mapping[str, int]) -> None:
+        """The saved searches' unread counts changed (stories read): redraw."""
+        self._saved_unread = unread
+        self.refresh()
+
+    def _find_in_group(self, article_id: str, key: tuple[str, bool]) -> int | None:
+        """The row of a story in one group, by the group's own `position` when
+        it has one (a saved search), else by looking through it."""
+        for group, (name, items, pinned) in enumerate(self._rows.groups):
+            if (name, pinned) != key:
+                continue
+            position = getattr(items, "position", None)
+            place = (
+                position(article_id)
+                if callable(position)
+                else next((n for n, e in enumerate(items) if e.id == article_id), None)
+            )
+            if place is None:
+                return None
+            start = self._rows.starts[group]
+            return start if key in self._rows.folded else start + 1 + place
+        return None
 
     def set_marks(self, read: set[str], bookmarked: set[str], read_counts: dict[str, int]) -> None:
         """What is read and bookmarked changed, with how many stories each
@@ -311,6 +389,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _counts(self, section: str, pinned: bool) -> tuple[int, int]:
         """(unread, total) for a section header."""
+        if pinned and section in self._rows.saved:
+            total = self._rows.totals().get((section, pinned), 0)
+            return self._saved_unread.get(section, 0), total
         if self._totals is not None and not pinned:
             total = self._totals.get(section, 0)
         else:
@@ -330,9 +411,8 @@ class ArticleList(ScrollView, can_focus=True):
     def section_at(self, index: int) -> tuple[str, Sequence[Entry], int] | None:
         """The section row `index` is in: its name, its stories, and the row's
         place among them (-1 for its header)."""
-        if not 0 <= index < len(self._rows):
+        if not 0 <= index < len(self._rows) or (group := self._rows.group_of(index)) < 0:
             return None
-        group = self._rows.group_of(index)
         name, items, _ = self._rows.groups[group]
         return name, items, index - self._rows.starts[group] - 1
 
@@ -361,8 +441,12 @@ class ArticleList(ScrollView, can_focus=True):
         """Put the cursor on the story, staying in the Bookmarks section when the
         cursor is already there and the story is one of them."""
         here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+        if here is not None and here.article is not None and here.article.id == article_id:
+            return  # there already (in a saved search, say): the cursor stays
         index = None
-        if here is not None and here.pinned:
+        if here is not None and here.saved:
+            index = self._find_in_group(article_id, (here.section, True))
+        if index is None and here is not None and here.pinned and not here.saved:
             index = self._rows.find(article_id, pinned=True)
         if index is None:
             index = self.index_of(article_id)
@@ -379,8 +463,8 @@ class ArticleList(ScrollView, can_focus=True):
         return None
 
     def jump_to_bookmarks(self) -> bool:
-        if self._rows and self._rows[0].pinned:
-            self.cursor = 1
+        if self._pinned():
+            self.cursor = self._rows.starts[0] + 1
             self.scroll_to(y=0, animate=False)
             return True
         return False
@@ -500,13 +584,12 @@ class ArticleList(ScrollView, can_focus=True):
         if not 0 <= self.cursor < len(self._rows):
             return
         row = self._rows[self.cursor]
+        if row.note:
+            return
         key = (row.section, row.pinned)
         (self._folded.discard if key in self._folded else self._folded.add)(key)
         start = self._rows.starts[self._rows.group_of(self.cursor)]
-        pinned = self._rows.groups[0][1] if self._rows.groups and self._rows.groups[0][2] else ()
-        self._rows = RowIndex(
-            self._sections, pinned, self._rows.missing, self._locate, frozenset(self._folded)
-        )
+        self._rows = self._make_rows(self._pinned(), self._rows.missing)
         self.virtual_size = Size(0, len(self._rows))
         self._cache.clear()
         self.cursor = start  # the header when folded, else its first story
@@ -544,8 +627,10 @@ class ArticleList(ScrollView, can_focus=True):
         is_open = row.article is not None and row.article.id == self.open_id
         # Everything the row shows is in its key, so marking a story read or
         # moving the cursor redraws those rows only, not the whole list.
-        if row.article is None:
-            shown: tuple[object, ...] = self._counts(row.section, row.pinned)
+        if row.note:
+            shown: tuple[object, ...] = (row.section,)
+        elif row.article is None:
+            shown = self._counts(row.section, row.pinned)
         else:
             article_id = row.article.id
             shown = (
@@ -562,11 +647,14 @@ class ArticleList(ScrollView, can_focus=True):
     def _render_row(
         self, row: Row, width: int, base: Style, is_cursor: bool, is_open: bool
     ) -> Strip:
-        if row.article is None:
+        if row.note:
+            text = Text(row.section, style=self.get_component_rich_style("article-list--read"))
+            text.truncate(width, overflow="ellipsis", pad=True)
+        elif row.article is None:
             style = self.get_component_rich_style("article-list--section")
             unread, total = self._counts(row.section, row.pinned)
             count = Text(" ")
-            if unread and not row.pinned:  # "3/5": three of five unread
+            if unread and (row.saved or not row.pinned):  # "3/5": three of five unread
                 count.append(str(unread), style=Style(bold=True))
                 count.append("/")
             # Muted as read titles are (a `dim` primary fell under 4.5:1 on the sidebar).

@@ -62,6 +62,7 @@ class SearchBar(Horizontal):
         Binding("pageup", "move(-1, True)", "Results page up", show=False, id="search.page_up"),
         # As mutt's Ctrl+R marks a thread read: here, everything found.
         Binding("ctrl+r", "mark_read", "Mark results read", show=False, id="search.mark_read"),
+        Binding("ctrl+s", "save", "Save as section", id="search.save"),
     ]
 
     scope: reactive[str] = reactive(ALL, init=False)
@@ -73,6 +74,7 @@ class SearchBar(Horizontal):
     Move = search_messages.Move
     Closed = search_messages.Closed
     MarkRead = search_messages.MarkRead
+    SaveAsked = search_messages.SaveAsked
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
@@ -127,6 +129,9 @@ class SearchBar(Horizontal):
     def action_close(self) -> None:
         self.display = False
         self.post_message(self.Closed(self))
+
+    def action_save(self) -> None:
+        self.post_message(self.SaveAsked(self, self.text))
 
     def action_toggle_scope(self) -> None:
         self.scope = STORY if self.scope == ALL else ALL

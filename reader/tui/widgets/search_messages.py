@@ -60,6 +60,14 @@ class MarkRead(_FromSearchBar, namespace="search_bar"):
     """Ctrl+R: mark every story the search found read."""
 
 
+class SaveAsked(_FromSearchBar, namespace="search_bar"):
+    """Ctrl+S in the bar: save the query as a section of the sidebar."""
+
+    def __init__(self, bar: SearchBar, text: str) -> None:
+        super().__init__(bar)
+        self.text = text
+
+
 class _FromResultList(Message):
     def __init__(self, result_list: ResultList) -> None:
         super().__init__()

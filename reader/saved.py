@@ -1,0 +1,123 @@
+"""Saved searches as sections: a `section` rule's stories, newest first, counted live.
+
+A saved search is listed in the sidebar like a section, so its stories are a
+sequence of rows the sidebar reads as it draws. What is kept in memory is a key
+per matching story (its date, place in the reading order, row number and id):
+enough to sort them newest first, to count the unread ones against the read set
+at each redraw (a set intersection, not a query), to say where a story stands,
+and to add the stories a refresh brings without searching the library again
+(`added`: FTS5 over the new rows only, as rules are run). The rows themselves
+are read a page at a time, by primary key, when the sidebar draws them.
+
+No Textual here: the reader screen's rules controller uses it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Collection, Iterable, Sequence
+from typing import NamedTuple, overload
+
+from reader.library.articles import Library, Row
+from reader.library.search import match_rowids
+from reader.rules import Rule, source_ids
+
+__all__ = ["Key", "SavedStories", "keys_for"]
+
+
+class Key(NamedTuple):
+    published: str
+    ordinal: int
+    seq: int
+    id: str
+
+
+def keys_for(library: Library, rule: Rule, *, since: int = 0) -> list[Key]:
+    """The keys of the stories a rule matches (stored after row `since`, when
+    given), in no particular order."""
+    sources = source_ids(library.conn, rule.source) if rule.source else None
+    if sources == []:
+        return []
+    seqs = match_rowids(library.conn, rule.parsed, since=since)
+    return [Key(*k) for k in library.keys_of(seqs, sources)] if seqs else []
+
+
+def _newest_first(keys: Iterable[Key]) -> list[Key]:
+    """By date, newest first, stories without one last; a date shared, in
+    reading order (both sorts are stable)."""
+    by_order = sorted(keys, key=lambda k: k.ordinal)
+    return sorted(by_order, key=lambda k: k.published, reverse=True)
+
+
+class SavedStories(Sequence[Row]):
+    """One saved search's stories as the sidebar lists them: newest first, the
+    hidden ones left out (unless revealed). Made again, not changed, when
+    stories arrive or the hidden set changes, as the library's listings are."""
+
+    PAGE_ROWS = 128
+    MAX_PAGES = 32
+
+    def __init__(self, library: Library, keys: Iterable[Key], hidden: Collection[str] = ()) -> None:
+        self._library = library
+        self.all_keys = _newest_first(keys)
+        self._keys = [k for k in self.all_keys if k.id not in hidden] if hidden else self.all_keys
+        self.id_set = frozenset(k.id for k in self._keys)
+        self._places: dict[str, int] | None = None
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+
+    def added(self, keys: Iterable[Key], hidden: Collection[str] = ()) -> SavedStories:
+        """These stories too (new ones; one known already is not listed twice)."""
+        known = {k.seq for k in self.all_keys}
+        return SavedStories(
+            self._library, [*self.all_keys, *(k for k in keys if k.seq not in known)], hidden
+        )
+
+    def hiding(self, hidden: Collection[str]) -> SavedStories:
+        """The same stories with another set left out."""
+        return SavedStories(self._library, self.all_keys, hidden)
+
+    def unread(self, read: Collection[str]) -> int:
+        """How many of the listed stories are not in `read`."""
+        listed = self.id_set
+        if isinstance(read, (set, frozenset)):
+            return len(listed) - len(listed & read)
+        return sum(1 for i in listed if i not in read)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("saved search index out of range")
+        number = index // self.PAGE_ROWS
+        page = self._pages.get(number)
+        if page is None:
+            start = number * self.PAGE_ROWS
+            keys = self._keys[start : start + self.PAGE_ROWS]
+            rows = {r.id: r for r in self._library.rows_at([k.seq for k in keys])}
+            # A story removed since the search ran keeps its place, shown by its id.
+            page = [rows.get(k.id) or Row(k.id, "", k.id, "", k.published, 0) for k in keys]
+            self._pages[number] = page
+            if len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[index % self.PAGE_ROWS]
+
+    def ids(self, stop: int | None = None) -> list[str]:
+        """The listed stories' ids, the first `stop` of them, without reading
+        rows (`reading.ids_of` asks for them: a bulk mark of the section)."""
+        return [k.id for k in self._keys[:stop]]
+
+    def position(self, article_id: str) -> int | None:
+        if self._places is None:
+            self._places = {k.id: n for n, k in enumerate(self._keys)}
+        return self._places.get(article_id)

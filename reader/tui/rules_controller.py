@@ -1,0 +1,310 @@
+"""Rules on the reader screen: saved searches as sections, hide, mark-read and
+notify rules run over the stories a refresh brings, "N hidden" and `H`.
+
+The rules are read from the config when the screen has drawn its first frame;
+each saved search's stories are found on a worker thread (a connection of its
+own) and listed below the bookmarks, folded to their header with its unread
+count. When stories arrive (`new_stories`, from the screen's `stories_changed`)
+only the rows stored since the last look are searched, for the acting rules
+and for the saved searches alike. What a rule does goes through the screen's
+`Reading` (reads, and the undo stack: a rule's hide is a step `z` undoes) and
+the saver thread (hidden.json), never a file write on a keypress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+from reader.catalog import LibraryCatalog
+from reader.hidden import Hidden
+from reader.tui.toast import notify
+from reader.undo import Step
+from reader.wording import counted
+
+if TYPE_CHECKING:  # the query language is not on the way to the first screen
+    from reader.model import Entry
+    from reader.rules import Matched, Rule
+    from reader.saved import Key, SavedStories
+    from reader.tui.screens.reader import ReaderScreen
+
+TOLD_AT_ONCE = 3  # stories a notify rule names in its toast; the rest are counted
+
+
+@dataclass
+class ScreenEffects:
+    """What the acting rules do on the reader screen (see `rules.Effects`)."""
+
+    control: RulesController
+    hidden_now: list[str] = field(default_factory=list)
+
+    def hide(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        new = self.control.hide([s.id for s in stories], rule.name)
+        self.hidden_now.extend(new)
+        return len(new)
+
+    def mark_read(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        screen = self.control.screen
+        marked = screen.reading.mark_many([s.id for s in stories])
+        if marked is None:
+            return 0
+        screen._show_change(marked)
+        return len(marked.ids)
+
+    def notify(self, rule: Rule, stories: Sequence[Matched]) -> int:
+        shown = [s.title for s in stories[:TOLD_AT_ONCE]]
+        more = len(stories) - len(shown)
+        if more:
+            shown.append(f"and {counted(more, 'more story', 'more stories')}")
+        notify(self.control.screen, "\n".join(shown), title=rule.name, timeout=8)
+        return len(stories)
+
+
+class RulesController:
+    """The rules of one reader screen."""
+
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+        self.rules: list[Rule] = []
+        self.saved: dict[str, SavedStories] = {}
+        self.store = Hidden()
+        self.hidden: set[str] = set()
+        self._since: int | None = None  # the newest row the rules have seen
+
+    @property
+    def catalog(self) -> LibraryCatalog | None:
+        catalog = self.screen.catalog
+        return catalog if isinstance(catalog, LibraryCatalog) else None
+
+    # -- start ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the rules and the hidden stories; find the saved searches' stories
+        on a worker. Files given on the command line have no rules."""
+        catalog = self.catalog
+        if catalog is None:
+            return
+        from reader.config import ConfigError, load_config
+
+        try:
+            config = load_config()
+        except ConfigError:
+            return  # said at start-up already, by the command line
+        for problem in config.rule_problems:
+            notify(self.screen, f"{problem} (left out)", title="Rules", severity="warning")
+        self.rules = list(config.rules)
+        self.store.load()
+        if self.store.problem:
+            notify(self.screen, self.store.problem, severity="warning", timeout=15)
+        self.hidden = set(self.store.ids())
+        from reader.rules import HIDE_STEP, watermark
+
+        self.screen.reading.undoers[HIDE_STEP] = self._undo_hide
+        self._since = watermark(catalog.library.conn)
+        if self.hidden != catalog.hidden:
+            catalog.set_hidden(self.hidden)
+            self._relist()
+        sections = [r for r in self.rules if r.action == "section"]
+        if sections:
+            self.screen.run_worker(
+                partial(self._find_saved, catalog, sections), thread=True, group="saved"
+            )
+        else:
+            self.show()
+
+    def _find_saved(self, catalog: LibraryCatalog, rules: list[Rule]) -> None:
+        """In a thread: each saved search's stories, on a connection of its own."""
+        from reader.library.articles import Library
+        from reader.library.db import reopen
+        from reader.saved import keys_for
+
+        worker = get_current_worker()
+        library = Library(reopen(catalog.library.conn, check_same_thread=False))
+        try:
+            found = {rule.name: keys_for(library, rule) for rule in rules}
+        finally:
+            library.close()
+        if not worker.is_cancelled:
+            self.screen.app.call_from_thread(self._saved_found, found)
+
+    def _saved_found(self, found: dict[str, list[Key]]) -> None:
+        from reader.saved import SavedStories
+
+        catalog = self.catalog
+        if catalog is None:
+            return
+        hidden = catalog.hidden if catalog.hiding else ()
+        for name, keys in found.items():
+            self.saved[name] = SavedStories(catalog.library, keys, hidden)
+        self.show()
+
+    # -- the sidebar ----------------------------------------------------------------
+
+    def show(self) -> None:
+        """List the saved searches (in the config's order) and the note on hidden stories."""
+        groups: list[tuple[str, Sequence[Entry]]] = [
+            (r.name, self.saved[r.name]) for r in self.rules if r.name in self.saved
+        ]
+        self.screen.sidebar.set_saved(groups, self.unread(), self.note())
+
+    def unread(self) -> dict[str, int]:
+        read = self.screen.reading.read
+        return {name: stories.unread(read) for name, stories in self.saved.items()}
+
+    def counts_changed(self) -> None:
+        """Stories were read or unread: the saved searches' counts follow."""
+        if self.saved:
+            self.screen.sidebar.set_saved_unread(self.unread())
+
+    def note(self) -> str:
+        catalog = self.catalog
+        if catalog is None or not self.hidden:
+            return ""
+        count = catalog.hidden_count()
+        if not count:
+            return ""
+        if catalog.revealing:
+            return f"{count:,} hidden, shown · H hides them"
+        return f"{count:,} hidden · H shows them"
+
+    def toggle_revealed(self) -> None:
+        """`H`: list the hidden stories after all, or leave them out again."""
+        catalog = self.catalog
+        if catalog is None or not catalog.hidden_count():
+            notify(self.screen, "No hidden stories: a hide rule hides them", timeout=2)
+            return
+        catalog.set_hidden(self.hidden, revealing=not catalog.revealing)
+        self._rehide_saved()
+        self._relist()
+        count = counted(catalog.hidden_count(), "hidden story", "hidden stories")
+        said = f"{count} shown · H hides them" if catalog.revealing else f"{count} hidden again"
+        notify(self.screen, _first_up(said), timeout=3)
+
+    def _rehide_saved(self) -> None:
+        catalog = self.catalog
+        if catalog is None:
+            return
+        hidden = catalog.hidden if catalog.hiding else ()
+        self.saved = {name: stories.hiding(hidden) for name, stories in self.saved.items()}
+
+    def _relist(self) -> None:
+        """The sections again (the hidden set changed), with their counts."""
+        self.screen.reading.count_read()
+        self.screen._show_sections()
+        self.show()
+
+    # -- hiding ---------------------------------------------------------------------
+
+    def hide(self, ids: Sequence[str], rule: str) -> list[str]:
+        """Hide these stories for a rule, as a step `z` undoes; the ids newly hidden."""
+        new = [i for i in dict.fromkeys(ids) if i not in self.hidden]
+        if not new:
+            return []
+        self.hidden.update(new)
+        reading = self.screen.reading
+        reading.save(self.store.hide, new, rule)
+        from reader.rules import HIDE_STEP
+
+        label = f"{counted(len(new), 'story')} hidden by {rule}"
+        reading.remember(Step(HIDE_STEP, label, tuple(new), {"rule": rule}))
+        return new
+
+    def _undo_hide(self, step: Step) -> None:
+        """`z` on a rule's hide: its stories listed again."""
+        shown = [i for i in step.ids if i in self.hidden]
+        if shown:
+            self.hidden.difference_update(shown)
+            self.screen.reading.save(self.store.reveal, shown)
+            self._apply_hidden()
+        return None
+
+    def _apply_hidden(self) -> None:
+        catalog = self.catalog
+        if catalog is not None:
+            catalog.set_hidden(self.hidden)
+            self._rehide_saved()
+            self._relist()
+
+    # -- new stories ------------------------------------------------------------------
+
+    def new_stories(self) -> None:
+        """A refresh stored stories: run the rules over those rows only, and add
+        the saved searches' new matches."""
+        catalog = self.catalog
+        if catalog is None or self._since is None:
+            return
+        from reader.rules import apply_rules, watermark
+
+        conn = catalog.library.conn
+        since, self._since = self._since, watermark(conn)
+        if self._since <= since:
+            return
+        effects = ScreenEffects(self)
+        apply_rules(conn, self.rules, effects, since=since)
+        if effects.hidden_now:
+            catalog.set_hidden(self.hidden)
+            self.screen.reading.count_read()
+        from reader.saved import keys_for
+
+        hidden = catalog.hidden if catalog.hiding else ()
+        for rule in self.rules:
+            if rule.action == "section" and rule.name in self.saved:
+                keys = keys_for(catalog.library, rule, since=since)
+                self.saved[rule.name] = self.saved[rule.name].added(keys, hidden)
+
+    # -- saving a search --------------------------------------------------------------
+
+    def save_search(self, query: str) -> None:
+        """Ctrl+S in the search bar: ask a name, write the rule to the config, and
+        list the search below the bookmarks."""
+        from reader.tui.dialogs.save_search import SaveSearchDialog
+
+        if self.catalog is None:
+            notify(self.screen, "Saved searches work on the library, not on files", timeout=3)
+            return
+        if not query.strip():
+            notify(self.screen, "Type a search first, then Ctrl+S saves it", timeout=3)
+            return
+
+        def named(name: str | None) -> None:
+            if name is not None:
+                self._save(name, query)
+
+        self.screen.app.push_screen(SaveSearchDialog(query), named)
+
+    def _save(self, name: str, query: str) -> None:
+        from reader.config import ConfigError, add_rule
+        from reader.query import section_key
+        from reader.rules import parse_rules
+        from reader.saved import SavedStories, keys_for
+
+        catalog = self.catalog
+        assert catalog is not None
+        rules, problems = parse_rules([{"name": name, "query": query, "action": "section"}])
+        if any(section_key(r.name) == section_key(name) for r in self.rules):
+            problems.append(f"a rule named {name!r} is there already")
+        if problems:
+            said = problems[0].removeprefix(f"rule 1 ({name!r}): ")
+            notify(self.screen, said, title="Not saved", severity="warning", timeout=6)
+            return
+        try:
+            add_rule(rules[0])
+        except ConfigError as exc:
+            notify(self.screen, str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        rule = rules[0]
+        self.rules.append(rule)
+        hidden = catalog.hidden if catalog.hiding else ()
+        self.saved[rule.name] = SavedStories(
+            catalog.library, keys_for(catalog.library, rule), hidden
+        )
+        self.show()
+        notify(self.screen, f"Saved as {rule.name} (below the bookmarks)", timeout=3)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,173 @@
+"""Rules in the reader: saved searches as live sections, hidden stories, Ctrl+S."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.catalog import LibraryCatalog
+from reader.cli import main
+from reader.cli.common import open_catalog
+from reader.config import load_config, seed_paths
+from reader.library.articles import Library
+from reader.model import Block, BlockKind, make_article
+from reader.seeding import ensure_seeded
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (100, 30)
+RULES = """\
+[[rules]]
+name = "Capsules"
+query = "starfall OR starship"
+
+[[rules]]
+name = "No trademarks"
+query = "trademark"
+action = "hide"
+"""
+
+
+def write_config(text: str) -> Path:
+    path = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def seeded(path: Path) -> LibraryCatalog:
+    library = Library.open(path)
+    ensure_seeded(library, seed_paths())
+    return LibraryCatalog(library)
+
+
+def store(path: Path, *stories: tuple[str, str]) -> None:
+    """Stories stored by another connection, as a refresh does: (title, date)."""
+    library = Library.open(path)
+    try:
+        source = library.add_source("feed", "https://orbit.example/feed", title="Orbit")
+        library.upsert_articles(
+            source,
+            [
+                make_article("Space", title, [Block(BlockKind.PARAGRAPH, title)], "Orbit",
+                             published=published)
+                for title, published in stories
+            ],
+        )  # fmt: skip
+    finally:
+        library.close()
+
+
+def sidebar_lines(app: NewsApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    sidebar = screen.sidebar
+    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
+
+
+def line_of(app: NewsApp, start: str) -> str:
+    return next(line for line in sidebar_lines(app) if line.lstrip("▸ ").startswith(start))
+
+
+async def settled(app: NewsApp, pilot: Pilot[None]) -> ReaderScreen:
+    await pilot.pause()
+    await app.screen.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def header_row(screen: ReaderScreen, name: str) -> int:
+    rows = screen.sidebar.rows
+    return next(i for i in range(len(rows)) if rows[i].article is None and rows[i].section == name)
+
+
+async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_path: Path) -> None:
+    write_config(RULES)
+    path = tmp_path / "library.sqlite"
+    seeded(path).close()
+    # The rules over the stories stored before they were written: on request.
+    assert main(["rules", "apply", "--library", str(path)]) == 0
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settled(app, pilot)
+        lines = sidebar_lines(app)
+        # The trademark story is hidden, said at the top; the saved search below
+        # the bookmarks, folded, with one unread story of one.
+        assert lines[0] == "1 hidden · H shows them"
+        assert line_of(app, "Capsules").split()[-1] == "1/1"
+        assert not any("trademarked" in line for line in lines)
+
+        # Opening it lists its story; reading the story counts it read there.
+        screen.sidebar.cursor = header_row(screen, "Capsules")
+        await pilot.press("enter")
+        assert "SpaceX is launching" in sidebar_lines(app)[header_row(screen, "Capsules") + 1]
+        await pilot.press("enter")
+        assert line_of(app, "Capsules").split()[-1] == "1"  # all read: just the total
+
+        # A refresh brings two capsule stories and a trademark story: the
+        # newest first, each counted unread; the trademark one hidden at once.
+        store(
+            path,
+            ("Starship stacks again", "2026-06-01T00:00:00Z"),
+            ("Starfall lands", "2026-07-01T00:00:00Z"),
+            ("Trademark fight over capsules", "2026-07-02T00:00:00Z"),
+        )
+        screen.stories_changed()
+        await pilot.pause()
+        start = header_row(screen, "Capsules")
+        lines = sidebar_lines(app)
+        assert lines[start].split()[-1] == "2/3"
+        assert [line.strip("▸ ").split("  ")[0] for line in lines[start + 1 : start + 3]] == [
+            "Starfall lands",
+            "Starship stacks again",
+        ]
+        assert lines[0] == "2 hidden · H shows them"
+        assert not any("Trademark fight" in line for line in lines)
+
+        # z takes the rule's hide back: the story is listed again.
+        await pilot.press("z")
+        await pilot.pause()
+        assert any("Trademark fight" in line for line in sidebar_lines(app))
+        assert sidebar_lines(app)[0] == "1 hidden · H shows them"
+
+        # H shows the hidden ones, and hides them again.
+        await pilot.press("H")
+        assert any("trademarked" in line for line in sidebar_lines(app))
+        assert sidebar_lines(app)[0] == "1 hidden, shown · H hides them"
+        await pilot.press("H")
+        assert not any("trademarked" in line for line in sidebar_lines(app))
+
+
+async def test_ctrl_s_in_the_search_bar_saves_the_query_as_a_section(tmp_path: Path) -> None:
+    mine = '# mine\n[highlight]\nkeywords = ["Tesla"]\n'
+    config = write_config(mine)
+    app = NewsApp(seeded(tmp_path / "library.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(app, pilot)
+        await pilot.press("slash", *"megapod", "ctrl+s")
+        await pilot.pause()
+        await pilot.press(*"Pods", "enter")
+        await pilot.pause()
+        assert line_of(app, "Pods").split()[-1] == "1/1"
+    assert [(r.name, r.query, r.action) for r in load_config(config).rules] == [
+        ("Pods", "megapod", "section")
+    ]
+    assert config.read_text(encoding="utf-8").startswith(mine)
+
+
+async def test_a_name_taken_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    config = write_config(RULES)
+    app = NewsApp(seeded(tmp_path / "library.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(app, pilot)
+        await pilot.press("slash", *"semi", "ctrl+s")
+        await pilot.pause()
+        await pilot.press(*"capsules", "enter")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert "a rule named 'capsules' is there already" in said
+    assert config.read_text(encoding="utf-8") == RULES
