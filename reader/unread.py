@@ -7,7 +7,9 @@ would read all 100,000 rows. Here only the ids are read (one query a section,
 the section's own listing when the sidebar draws it. The story open now is
 kept even when it is read, so it never vanishes from under the person reading
 it; stories read while the view is up stay until it is made again (`U`, a bulk
-mark, an undo, a refresh), so the list does not jump under the cursor.
+mark, an undo), so the list does not jump under the cursor. A refresh adds the
+new unread stories and keeps every one listed (the timer's refresh runs while
+the person reads).
 """
 
 from __future__ import annotations
@@ -47,15 +49,16 @@ class Unread(Sequence[Entry]):
 
 
 def unread_sections(
-    sections: Sections, read: Collection[str], keep: str | None = None
+    sections: Sections, read: Collection[str], keep: Collection[str] = ()
 ) -> tuple[Sections, Locate]:
-    """The sections with only their unread stories (and `keep`, the open one),
-    those left empty dropped; and where each listed story is in them."""
+    """The sections with only their unread stories (and those in `keep`: the
+    open one, or every one listed before a refresh), those left empty dropped;
+    and where each listed story is in them."""
     shown: Sections = []
     where: dict[str, tuple[int, int]] = {}
     for name, entries in sections:
         all_ids = ids_of(entries)
-        places = [p for p, i in enumerate(all_ids) if i not in read or i == keep]
+        places = [p for p, i in enumerate(all_ids) if i not in read or i in keep]
         if not places:
             continue
         ids = [all_ids[p] for p in places]

@@ -188,3 +188,30 @@ async def test_ctrl_r_with_no_results_says_so() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash", "ctrl+r")
         assert "No search results to mark read" in await toast_with(pilot, app, "No search")
+
+
+async def test_a_refresh_in_the_unread_only_view_keeps_the_stories_listed() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("U")  # Shares rise is open (read): listed
+        await pilot.press("j", "enter", "h", "j", "enter", "h")  # Bonds fall, Gold steady read
+        before = titles(app)
+        assert before[:3] == ["Shares rise", "Bonds fall", "Gold steady"]
+        screen(app).stories_changed()  # what a refresh (the timer's too) calls
+        await pilot.pause()
+        assert titles(app) == before
+        assert screen(app).sidebar.highlighted is not None
+        assert screen(app).sidebar.highlighted.title == "Gold steady"  # the cursor kept its story
+        await pilot.press("U", "U")  # listed afresh: only the open one of the three
+        assert titles(app)[:2] == ["Gold steady", "Oil slips"]
+
+
+async def test_undo_and_the_bulk_marks_take_keys_of_your_own() -> None:
+    app = NewsApp(stories(), keymap={"reader.undo": "ctrl+z", "reader.mark_section": "M"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("M")
+        assert headers(app) == ["Markets 4", "Energy 2/2"]
+        await pilot.press("z")  # no longer undo
+        assert headers(app) == ["Markets 4", "Energy 2/2"]
+        await pilot.press("ctrl+z")
+        assert headers(app) == ["Markets 3/4", "Energy 2/2"]

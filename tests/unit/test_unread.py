@@ -30,7 +30,7 @@ def check(catalog: MemoryCatalog | LibraryCatalog) -> None:
     world = ids_of(sections[0][1])  # newest first: Story 4 ... Story 0
     tech = ids_of(sections[1][1])
     read = {world[0], world[2], *tech}
-    shown, locate = unread_sections(sections, read, keep=world[2])
+    shown, locate = unread_sections(sections, read, keep={world[2]})
     assert titles(shown) == [("World", ["Story 3", "Story 2", "Story 1", "Story 0"])]
     assert locate(world[3]) == (0, 2) and locate(world[0]) is None and locate(tech[0]) is None
     entries = shown[0][1]

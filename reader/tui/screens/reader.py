@@ -223,23 +223,30 @@ class ReaderScreen(Screen[None]):
         if self.is_mounted:
             self.rules.counts_changed()
 
-    def _listed(self) -> tuple[list[tuple[str, Sequence[Entry]]], Locate, dict[str, int] | None]:
+    def _listed(
+        self, keep_listed: bool = False
+    ) -> tuple[list[tuple[str, Sequence[Entry]]], Locate, dict[str, int] | None]:
         """What the sidebar lists: every section, or (unread only) their unread
-        stories and the open one, with each section's total for its header."""
+        stories and the open one (and, with `keep_listed`, every story listed
+        now), with each section's total for its header."""
         if not self.unread_only:
             return self._sections, self.catalog.locate, None
         opened = self.story.article if self.is_mounted else self.first
-        keep = opened.id if opened is not None else None
+        keep = {opened.id} if opened is not None else set()
+        if keep_listed:
+            groups = self.sidebar.rows.groups
+            keep.update(i for _, entries, pinned in groups if not pinned for i in ids_of(entries))
         shown, locate = unread_sections(self._sections, self.reading.read, keep)
         return shown, locate, {name: len(entries) for name, entries in self._sections}
 
     def _show_sections(self) -> None:
-        """The catalog's sections (again, after a refresh or a new order), as listed."""
+        """The catalog's sections (again, after a refresh or a new order), as
+        listed: unread only, the stories listed before stay listed."""
         self._sections = self.catalog.sections()
-        self._relist()
+        self._relist(keep_listed=True)
 
-    def _relist(self) -> None:
-        self.sidebar.set_sections(*self._listed())
+    def _relist(self, keep_listed: bool = False) -> None:
+        self.sidebar.set_sections(*self._listed(keep_listed))
         self._update_marks()
 
     def watch_unread_only(self, on: bool) -> None:
