@@ -156,3 +156,16 @@ def test_dropping_an_accounts_stories(freshrss: dict[str, Any], tmp_path: Path) 
     listed = json.loads(news("list", "--json").stdout)
     assert not any(s["section"] == "Feed" for s in listed)
     assert listed  # the rest of the library stays
+
+
+def test_a_hand_edited_account_is_listed_as_text_only() -> None:
+    config_path().parent.mkdir(parents=True)
+    config_path().write_text(
+        "[accounts.home]\n"
+        'url = "https://h/api\\u001b]0;owned\\u0007"\n'
+        'user = "al\\u001b[31mice\\u202e"\n'
+    )
+    listed = news("accounts")
+    assert listed.stdout == b"home  alice at https://h/api  (no password: add it again)\n"
+    as_json = news("accounts", "--json").stdout
+    assert b"\x1b" not in as_json and "\u202e".encode() not in as_json
