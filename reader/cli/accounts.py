@@ -176,7 +176,7 @@ def _add(
     verb = "Updated" if any(a.name == name for a in known) else "Added"
     print(
         f"{verb} account {shown(name)}: {shown(user)} at {shown(account.api_url)},"
-        f" {counted(subscriptions, 'subscription')}."
+        f" {counted(subscriptions, 'subscription')}; `news sync` brings them."
     )
     return 0
 

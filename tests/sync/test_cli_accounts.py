@@ -54,7 +54,8 @@ def test_add_list_and_remove_an_account(freshrss: dict[str, Any]) -> None:
     done = add(freshrss)
     api = freshrss["api"]
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"Added account home: alice at {api}, 0 subscriptions.\n".encode()
+    added = f"Added account home: alice at {api}, 0 subscriptions; `news sync` brings them.\n"
+    assert done.stdout == added.encode()
     assert stat.S_IMODE(secret_path("home").stat().st_mode) == 0o600
     assert stat.S_IMODE(secret_path("home").parent.stat().st_mode) == 0o700
 
