@@ -12,7 +12,7 @@ Textual here: it is tested over an in-memory catalog.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -292,6 +292,27 @@ class Reading:
     def _set_note(self, article_id: str, note: str) -> None:
         self.pins[article_id] = replace(self.pins[article_id], note=note)
         self.save(self.bookmarks.set_note, article_id, note)
+
+    def take_in(
+        self,
+        read: Collection[str],
+        unread: Collection[str],
+        pinned: Sequence[Bookmark],
+        unpinned: Collection[str],
+    ) -> None:
+        """Marks made elsewhere (a sync wrote them to the files on its own
+        thread): shown from now on, and the stores read again behind them, so a
+        change made here next is made on top of them. Not journaled: they came
+        from the server."""
+        self.read.update(read)
+        self.read.difference_update(unread)
+        for bookmark in pinned:
+            self.pins.setdefault(bookmark.article_id, bookmark)
+        for article_id in unpinned:
+            self.pins.pop(article_id, None)
+        self.count_read()
+        self.save(self.state.load)
+        self.save(self.bookmarks.load)
 
     # -- undo -----------------------------------------------------------------------
 

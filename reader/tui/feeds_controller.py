@@ -1,11 +1,19 @@
-"""Refreshing the feeds and fetching a story's full text, for the reader screen.
+"""Refreshing the feeds, syncing the accounts and fetching a story's full
+text, for the reader screen.
 
-Both reach the network and write the library, so both run in thread workers
+All reach the network and write the library, so all run in thread workers
 with a `Library` of their own (a connection is used by one thread only), stop
 at once when the screen goes (the worker's cancelled event is passed down to
 the HTTP client), and report back on the event loop: the activity line moves
 with each feed, new stories show up without waiting for the slowest feed, and
-a failure is a toast that names the feed and why.
+a failure is a toast that names the feed (or account) and why.
+
+`r` refreshes the feeds and, beside them in a worker of its own, syncs the
+accounts (`reader.sync.engine`). A sync writes state.json and bookmarks.json
+through stores of its own; the screen's `Reading` then takes in what it
+changed (`Reading.take_in`) and the sidebar redraws its marks, its cursor
+staying on its story. The screen's read and bookmark changes reach the sync
+queue through `journal`.
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ from reader.wording import counted
 
 if TYPE_CHECKING:
     from reader.refresh import FeedOutcome
+    from reader.sync.engine import SyncResult
+    from reader.sync.journal import QueueJournal
+    from reader.tui.saver import Saver
     from reader.tui.screens.reader import ReaderScreen
 
 
@@ -49,6 +60,7 @@ class FeedsController:
         screen.run_worker(
             partial(self._refresh, path), thread=True, exclusive=True, group="refresh"
         )
+        self.sync()
 
     def _refresh(self, path: str) -> None:
         """In a thread: every feed, each reported as it ends."""
@@ -112,6 +124,83 @@ class FeedsController:
         for outcome in failed:
             message = f"{outcome.name}: {outcome.reason}"
             notify(screen, message, title="Feed failed", severity="warning", timeout=10)
+
+    # -- sync -----------------------------------------------------------------------
+
+    def journal(self, saver: Saver) -> QueueJournal | None:
+        """What queues the screen's read and bookmark changes for the servers;
+        None for files given on the command line."""
+        from reader.catalog import LibraryCatalog
+
+        catalog = self.screen.catalog
+        if not isinstance(catalog, LibraryCatalog):
+            return None
+        from reader.sync.journal import QueueJournal
+
+        return QueueJournal(catalog.library.conn, saver.submit)
+
+    def sync(self) -> None:
+        """Sync every account, in a worker (none configured: nothing is said)."""
+        path = self._library_path()
+        if path is None or any(w.group == "sync" and w.is_running for w in self.screen.workers):
+            return
+        self.screen.run_worker(partial(self._sync, path), thread=True, group="sync")
+
+    def _sync(self, path: str) -> None:
+        """In a thread: each account in turn, each reported as it ends."""
+        from reader.accounts import accounts
+        from reader.atomic import StoreError
+        from reader.bookmarks import Bookmarks
+        from reader.config import ConfigError, load_config
+        from reader.library.articles import Library
+        from reader.state import ReadingState
+        from reader.sync.engine import run_account
+
+        screen = self.screen
+        app = screen.app
+        cancel = get_current_worker().cancelled_event  # set at quit
+        try:
+            chosen = accounts()
+            days = load_config().sync_days
+        except ConfigError as exc:
+            app.call_from_thread(notify, screen, f"Sync: {exc}", severity="warning", timeout=8)
+            return
+        if not chosen:
+            return
+        # Stores of its own on the same files: the screen's are the saver's.
+        state = ReadingState(screen.reading.state.path)
+        bookmarks = Bookmarks(screen.reading.bookmarks.path)
+        library = Library.open(path)
+        try:
+            for account in chosen:
+                if cancel.is_set():
+                    return
+                try:
+                    result = run_account(library, account, state, bookmarks, days=days)
+                except StoreError as exc:  # the files could not be written: said, kept queued
+                    message = f"Sync of {account.name}: {exc}"
+                    app.call_from_thread(notify, screen, message, severity="error", timeout=10)
+                    continue
+                if not cancel.is_set():
+                    app.call_from_thread(self._account_synced, result)
+        finally:
+            library.close()
+
+    def _account_synced(self, result: SyncResult) -> None:
+        screen = self.screen
+        if not result.ok:
+            message = f"{result.account}: {result.reason}"
+            notify(screen, message, title="Sync failed", severity="warning", timeout=10)
+            return
+        screen.reading.take_in(result.read, result.unread, result.starred, result.unstarred)
+        screen.stories_changed()
+        screen.marks_changed({b.article_id for b in result.starred} | result.unstarred)
+        summary = f"{result.account} synced: {counted(result.new, 'new story', 'new stories')}"
+        if result.sent:
+            summary += f", {counted(result.sent, 'change')} sent"
+        if result.marks:
+            summary += f", {counted(result.marks, 'mark')} taken in"
+        notify(screen, summary, timeout=4)
 
     # -- full text ------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ and saved searches `reader.tui.rules_controller`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -123,7 +123,9 @@ class ReaderScreen(Screen[None]):
         self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keyword_control = KeywordsController(self, keywords)
         # What the person has done, as the UI sees it; the stores follow behind.
-        self.reading = Reading(catalog, bookmarks, state, saver.submit, undo=undo)
+        self.reading = Reading(
+            catalog, bookmarks, state, saver.submit, undo=undo, journal=self.feeds.journal(saver)
+        )
         self.reading.on_problem = self._undo_problem
         self.rules = RulesController(self)
         self._sections = catalog.sections()
@@ -586,6 +588,14 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_hidden(self) -> None:
         self.rules.toggle_revealed()
+
+    def marks_changed(self, pins: Collection[str] = ()) -> None:
+        """Read marks and bookmarks changed behind the screen (a sync took in the
+        server's; `pins`: the stories whose bookmark came or went): the sidebar
+        and the open story's note show them, the cursor staying where it is."""
+        self._update_sidebar()
+        if (article := self.story.article) is not None and article.id in pins:
+            self.story.set_note(self.reading.note_for(article.id))
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open

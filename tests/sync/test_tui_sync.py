@@ -1,0 +1,86 @@
+"""`r` in the reader syncs the accounts beside refreshing the feeds, against a
+real FreshRSS: what the server changed shows at once, the cursor stays put,
+and what is read here reaches the server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from unit.feed_server import FeedServer, rss
+
+from reader.accounts import Account, save, store_password
+from reader.catalog import LibraryCatalog
+from reader.config import seed_paths
+from reader.library.articles import Library
+from reader.seeding import ensure_seeded
+from reader.sync.greader import READ, READING_LIST, STARRED, GReader
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+
+
+def sidebar_text(screen: ReaderScreen) -> str:
+    sidebar = screen.sidebar
+    return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
+
+
+async def press_r(app: NewsApp, pilot: Pilot[None]) -> None:
+    await pilot.press("r")
+    await app.screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def messages(app: NewsApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_r_syncs_the_account_and_keeps_the_cursor(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
+) -> None:
+    stories = [(f"Quay {n}", f"https://example.org/quay/{n}") for n in range(3)]
+    account.subscribe(feeds.serve("/tui-quay.xml", rss("Quay", stories)), "Harbour")
+    save(Account("home", freshrss["api"], freshrss["user"]))
+    store_password("home", freshrss["api_password"])
+    path = tmp_path / "library.sqlite"
+    library = Library.open(path)
+    ensure_seeded(library, seed_paths())
+    catalog = LibraryCatalog(library)
+    app = NewsApp(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("j", "j")
+        cursor = screen.sidebar.highlighted
+        assert cursor is not None
+        await press_r(app, pilot)
+        assert "home synced: 3 new stories" in messages(app)
+        text = sidebar_text(screen)
+        assert "Harbour" in text and "Quay 0" in text and "Quay 2" in text
+        assert screen.sidebar.highlighted == cursor  # the cursor did not move
+
+        # Another device reads one and stars one.
+        on_server = {i.title: i.id for i in account.items(account.item_ids(READING_LIST))}
+        account.edit([on_server["Quay 1"]], add=READ)
+        account.edit([on_server["Quay 2"]], add=STARRED)
+        await press_r(app, pilot)
+        ids = {e.title: e.id for e in catalog.entries()}
+        assert ids["Quay 1"] in screen.reading.read
+        assert set(screen.reading.pins) == {ids["Quay 2"]}
+        assert "Bookmarks" in sidebar_text(screen)
+        assert screen.sidebar.highlighted == cursor
+
+        # Read here: queued at once, on the server after the next r.
+        screen.open(next(e for e in catalog.entries() if e.title == "Quay 0"))
+        for _ in range(50):  # the queue is written on the saver's thread
+            if library.queued("home"):
+                break
+            await asyncio.sleep(0.1)
+        assert [q.action for q in library.queued("home")] == ["read"]
+        await press_r(app, pilot)
+        assert "home synced: 0 new stories, 1 change sent" in messages(app)
+        assert account.item_ids(READING_LIST, exclude=READ) == [on_server["Quay 2"]]
+        assert library.queued("home") == []

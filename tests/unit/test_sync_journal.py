@@ -1,0 +1,69 @@
+"""The reader's changes reach the sync queue (`QueueJournal`), and marks a
+sync made are taken in by the screen's `Reading` without going back out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.bookmarks import Bookmark, Bookmarks
+from reader.catalog import LibraryCatalog
+from reader.library.articles import Library
+from reader.library.synced import Subscribed
+from reader.model import make_article, synced_story_id
+from reader.reading import Reading
+from reader.state import ReadingState
+from reader.sync.journal import QueueJournal
+
+
+def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib.sqlite")
+    ids = library.sync_subscriptions("home", [Subscribed("feed/1", "Alpha", "Tech")])
+    stories = [
+        make_article(
+            "Tech",
+            f"Story {n}",
+            (),
+            "feed/1",
+            id=synced_story_id("home", f"{n:016x}"),
+            markdown="Words.",
+            feed_key=f"{n:016x}",
+        )
+        for n in range(3)
+    ]
+    library.upsert_articles(ids["feed/1"], stories)
+    local = library.add_source("feed", "https://example.org/feed")
+    library.upsert_articles(local, [make_article("News", "Local", (), "x", markdown="x")])
+    state, bookmarks = ReadingState(tmp_path / "state.json"), Bookmarks(tmp_path / "b.json")
+    state.load()
+    bookmarks.load()
+    writes: list[str] = []
+
+    def save(fn: object, *args: object) -> object:
+        writes.append(getattr(fn, "__name__", ""))
+        return fn(*args)  # type: ignore[operator]
+
+    journal = QueueJournal(library.conn, save)
+    reading = Reading(LibraryCatalog(library), bookmarks, state, save, journal=journal)
+    first, second, third = (library.article(s.id) for s in stories)
+    assert first is not None and second is not None and third is not None
+    reading.mark_read(first, True)
+    reading.toggle_bookmark(second)
+    local_story = library.article(library.listing()[-1].id)
+    assert local_story is not None
+    reading.mark_read(local_story, True)  # not synced: not queued
+    assert [(q.item, q.action) for q in library.queued("home")] == [
+        (f"{0:016x}", "read"),
+        (f"{1:016x}", "star"),
+    ]
+    assert "_write" in writes  # through the saver, as the store writes are
+
+    # A sync wrote the files and says what it changed: shown, reloaded, not queued.
+    state.mark_many([third.id], True)
+    bookmarks.restore_many([Bookmark.of(third, source="Alpha")])
+    reading.take_in({third.id}, {first.id}, [Bookmark.of(third, source="Alpha")], {second.id})
+    assert reading.read == {third.id, local_story.id}
+    assert set(reading.pins) == {third.id}
+    assert reading.read_counts == {"tech": 1, "news": 1}
+    assert len(library.queued("home")) == 2
+    journal.close()
+    library.close()
