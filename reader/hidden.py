@@ -60,9 +60,10 @@ class Hidden(Document[dict[str, str]]):
         """The rule that hid a story, None if it is not hidden."""
         return self._value.get(article_id)
 
-    def hide(self, article_ids: Iterable[str], rule: str) -> list[str]:
+    def hide(self, article_ids: Iterable[str], rule: str, *, save: bool = True) -> list[str]:
         """Hide these stories for `rule`; the ids that were not hidden before
-        (a story hidden already keeps the rule that hid it first)."""
+        (a story hidden already keeps the rule that hid it first). With `save`
+        false the file is written by the next save or `flush()`."""
         new = [i for i in dict.fromkeys(article_ids) if i not in self._value]
         if not new:
             return []
@@ -71,7 +72,7 @@ class Hidden(Document[dict[str, str]]):
             for article_id in new:
                 value.setdefault(article_id, rule)
 
-        self._change(op)
+        self._change(op, save=save)
         return new
 
     def reveal(self, article_ids: Iterable[str]) -> list[str]:

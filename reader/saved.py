@@ -14,6 +14,7 @@ No Textual here: the reader screen's rules controller uses it.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple, overload
@@ -42,11 +43,11 @@ def keys_for(library: Library, rule: Rule, *, since: int = 0) -> list[Key]:
     return [Key(*k) for k in library.keys_of(seqs, sources)] if seqs else []
 
 
-def _newest_first(keys: Iterable[Key]) -> list[Key]:
-    """By date, newest first, stories without one last; a date shared, in
-    reading order (both sorts are stable)."""
-    by_order = sorted(keys, key=lambda k: k.ordinal)
-    return sorted(by_order, key=lambda k: k.published, reverse=True)
+def _order(key: Key) -> tuple[str, int]:
+    """Oldest first, as the keys are kept (the listing reads them from the end):
+    by date, then later in the reading order first; stories without a date
+    first here, so last in the listing."""
+    return key.published, -key.ordinal
 
 
 class SavedStories(Sequence[Row]):
@@ -57,24 +58,37 @@ class SavedStories(Sequence[Row]):
     PAGE_ROWS = 128
     MAX_PAGES = 32
 
-    def __init__(self, library: Library, keys: Iterable[Key], hidden: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        library: Library,
+        keys: Iterable[Key],
+        hidden: Collection[str] = (),
+        *,
+        ordered: bool = False,
+    ) -> None:
         self._library = library
-        self.all_keys = _newest_first(keys)
+        # Oldest first (`_order`): new stories are inserted near the end.
+        self.all_keys = list(keys) if ordered else sorted(keys, key=_order)
         self._keys = [k for k in self.all_keys if k.id not in hidden] if hidden else self.all_keys
         self.id_set = frozenset(k.id for k in self._keys)
         self._places: dict[str, int] | None = None
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
 
     def added(self, keys: Iterable[Key], hidden: Collection[str] = ()) -> SavedStories:
-        """These stories too (new ones; one known already is not listed twice)."""
+        """These stories too (new ones; one known already is not listed twice),
+        each put in its place: no sort of the thousands listed already."""
         known = {k.seq for k in self.all_keys}
-        return SavedStories(
-            self._library, [*self.all_keys, *(k for k in keys if k.seq not in known)], hidden
-        )
+        new = [k for k in keys if k.seq not in known]
+        if not new:
+            return self.hiding(hidden)
+        merged = list(self.all_keys)
+        for key in new:
+            insort(merged, key, key=_order)
+        return SavedStories(self._library, merged, hidden, ordered=True)
 
     def hiding(self, hidden: Collection[str]) -> SavedStories:
         """The same stories with another set left out."""
-        return SavedStories(self._library, self.all_keys, hidden)
+        return SavedStories(self._library, self.all_keys, hidden, ordered=True)
 
     def unread(self, read: Collection[str]) -> int:
         """How many of the listed stories are not in `read`."""
@@ -100,8 +114,7 @@ class SavedStories(Sequence[Row]):
         number = index // self.PAGE_ROWS
         page = self._pages.get(number)
         if page is None:
-            start = number * self.PAGE_ROWS
-            keys = self._keys[start : start + self.PAGE_ROWS]
+            keys = self._newest(number * self.PAGE_ROWS, self.PAGE_ROWS)
             rows = {r.id: r for r in self._library.rows_at([k.seq for k in keys])}
             # A story removed since the search ran keeps its place, shown by its id.
             page = [rows.get(k.id) or Row(k.id, "", k.id, "", k.published, 0) for k in keys]
@@ -112,12 +125,19 @@ class SavedStories(Sequence[Row]):
             self._pages.move_to_end(number)
         return page[index % self.PAGE_ROWS]
 
+    def _newest(self, start: int, count: int | None) -> list[Key]:
+        """`count` keys from place `start` of the listing (newest first)."""
+        end = len(self._keys) - start
+        begin = 0 if count is None else max(0, end - count)
+        return self._keys[begin:end][::-1]
+
     def ids(self, stop: int | None = None) -> list[str]:
         """The listed stories' ids, the first `stop` of them, without reading
         rows (`reading.ids_of` asks for them: a bulk mark of the section)."""
-        return [k.id for k in self._keys[:stop]]
+        return [k.id for k in self._newest(0, stop)]
 
     def position(self, article_id: str) -> int | None:
         if self._places is None:
-            self._places = {k.id: n for n, k in enumerate(self._keys)}
+            last = len(self._keys) - 1
+            self._places = {k.id: last - n for n, k in enumerate(self._keys)}
         return self._places.get(article_id)

@@ -195,32 +195,28 @@ def _said(outcome: Outcome, *, everything: bool = False) -> str:
 @dataclass
 class StoreEffects:
     """Rules acting through the stores in the data directory: hides into
-    hidden.json, reads into state.json, each a step `z` undoes in the reader
-    (undo.json). Matches of notify rules are kept in `told` for the caller."""
+    hidden.json, reads into state.json, each kind one step `z` undoes in the
+    reader (undo.json). Each file is written once, by `save()`. Matches of
+    notify rules are kept in `told` for the caller."""
 
     hidden: Hidden
     state: ReadingState
     undo: UndoStack
     told: list[tuple[Rule, Matched]] = field(default_factory=list)
+    _hid: dict[str, list[str]] = field(default_factory=dict)  # rule -> ids hidden now
+    _read: dict[str, list[str]] = field(default_factory=dict)  # rule -> ids read now
 
     def hide(self, rule: Rule, stories: Sequence[Matched]) -> int:
-        from reader.undo import Step
-
-        new = self.hidden.hide((s.id for s in stories), rule.name)
+        new = self.hidden.hide((s.id for s in stories), rule.name, save=False)
         if new:
-            label = f"{counted(len(new), 'story')} hidden by {rule.name}"
-            self.undo.push(Step(HIDE_STEP, label, tuple(new), {"rule": rule.name}))
+            self._hid.setdefault(rule.name, []).extend(new)
         return len(new)
 
     def mark_read(self, rule: Rule, stories: Sequence[Matched]) -> int:
-        from reader.undo import READ, Step
-
-        read = self.state.read_ids()
-        new = [s.id for s in stories if s.id not in read]
+        read = self.state.read_ids().union(*self._read.values())
+        new = [s.id for s in dict.fromkeys(stories) if s.id not in read]
         if new:
-            self.state.mark_many(new, True)
-            label = f"{counted(len(new), 'story')} marked read by {rule.name}"
-            self.undo.push(Step(READ, label, tuple(new)))
+            self._read.setdefault(rule.name, []).extend(new)
         return len(new)
 
     def notify(self, rule: Rule, stories: Sequence[Matched]) -> int:
@@ -228,6 +224,23 @@ class StoreEffects:
         return len(stories)
 
     def save(self) -> None:
+        from reader.undo import READ, Step
+
+        hid = [i for ids in self._hid.values() for i in ids]
+        read = [i for ids in self._read.values() for i in ids]
+        if read:
+            self.state.mark_many(read, True)
+        self.hidden.flush()
+        steps = []
+        if hid:
+            label = f"{counted(len(hid), 'story')} hidden by {', '.join(self._hid)}"
+            steps.append(Step(HIDE_STEP, label, tuple(hid), {"rules": ", ".join(self._hid)}))
+        if read:
+            label = f"{counted(len(read), 'story')} marked read by {', '.join(self._read)}"
+            steps.append(Step(READ, label, tuple(read)))
+        for step in steps:
+            self.undo.push(step)
+        self._hid, self._read = {}, {}
         for store in (self.hidden, self.state, self.undo):
             store.flush()
 

@@ -259,3 +259,42 @@ def test_matching_takes_a_bare_query(lib: Library) -> None:
     store(lib, "G", "Starfall")
     assert [m.title for m in matching(lib.conn, parse("starfall"))] == ["Starfall"]
     assert isinstance(lib.conn, sqlite3.Connection)
+
+
+# Saved searches ------------------------------------------------------------------
+
+
+def dated(lib: Library, *stories: tuple[str, str]) -> None:
+    source_id = lib.add_source("feed", "https://dated.example/feed", title="Dated")
+    lib.upsert_articles(
+        source_id,
+        [make_article("News", t, [Block(BlockKind.PARAGRAPH, t)], "dated", published=d)
+         for t, d in stories],
+    )  # fmt: skip
+
+
+def test_a_saved_search_lists_newest_first_and_takes_new_stories_in_place(lib: Library) -> None:
+    from reader.saved import SavedStories, keys_for
+
+    dated(lib, ("Starfall one", "2026-01-01"), ("Starfall undated", ""),
+          ("Starfall three", "2026-03-01"), ("Other", "2026-05-01"))  # fmt: skip
+    rule = Rule("Capsules", "starfall")
+    saved = SavedStories(lib, keys_for(lib, rule))
+    assert [r.title for r in saved] == ["Starfall three", "Starfall one", "Starfall undated"]
+    since = watermark(lib.conn)
+    dated(lib, ("Starfall two", "2026-02-01"), ("Starfall four", "2026-04-01"))
+    more = saved.added(keys_for(lib, rule, since=since))
+    assert [r.title for r in more] == [
+        "Starfall four",
+        "Starfall three",
+        "Starfall two",
+        "Starfall one",
+        "Starfall undated",
+    ]
+    assert more.position(more[2].id) == 2 and more.ids(2) == [more[0].id, more[1].id]
+    read = {more[0].id, more[4].id}
+    assert more.unread(read) == 3
+    hidden = more.hiding({more[1].id})
+    assert len(hidden) == 4 and "Starfall three" not in [r.title for r in hidden]
+    assert hidden.unread(read) == 2
+    assert more.added(keys_for(lib, rule, since=since)).ids() == more.ids()  # none twice
