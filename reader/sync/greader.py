@@ -53,7 +53,7 @@ STARRED = "user/-/state/com.google/starred"
 LABEL = "user/-/label/"
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 
-IDS_PAGE = 1000  # item ids asked for per page (Inoreader's and Miniflux's largest)
+IDS_PAGE = 10_000  # item ids asked for per page (a server that gives fewer says "continuation")
 CONTENTS_BATCH = 250  # items fetched per POST
 EDIT_BATCH = 250  # items tagged per POST
 MAX_WAIT = 30.0  # seconds of Retry-After waited out for one request; more is raised
