@@ -411,6 +411,8 @@ def cmd_sources(argv: list[str], config: Config) -> int:
             line.append(f"  [every {everies[s.id]}]", style="dim")
         out.print(line, soft_wrap=True)
         where = "bundled with news" if _bundled(s) else shown(s.location) if s.title else ""
+        if s.account is not None:  # a subscription on a sync account's server
+            where = f"{shown(s.location)} on account {shown(s.account)}"
         if where:
             out.print(Text(f"     {where}", style="dim"), soft_wrap=True)
         if s.last_error:

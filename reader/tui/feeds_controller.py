@@ -82,7 +82,7 @@ class FeedsController:
         try:
             feeds = sum(1 for source in library.sources() if source.kind == "feed")
             # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
-            app.call_from_thread(self._refresh_started, feeds)  # type: ignore[arg-type]
+            app.call_from_thread(self._refresh_started, feeds, _has_accounts())  # type: ignore[arg-type]
             if not feeds:
                 return
             outcomes = refresh(
@@ -97,10 +97,11 @@ class FeedsController:
             library.close()
         app.call_from_thread(self._refresh_finished, outcomes)
 
-    async def _refresh_started(self, feeds: int) -> None:
+    async def _refresh_started(self, feeds: int, syncing: bool = False) -> None:
         await self.screen.mount_extras()
         if not feeds:
-            notify(self.screen, "No feeds yet: add one with `news add URL`", timeout=4)
+            if not syncing:  # accounts bring stories too: the sync says how it went
+                notify(self.screen, "No feeds yet: add one with `news add URL`", timeout=4)
             return
         self.screen.activity.start(f"Refreshing {counted(feeds, 'feed')}", feeds)
 
@@ -258,3 +259,14 @@ class FeedsController:
                 origin=screen.catalog.origin(article_id),
             )
             notify(screen, "Full text saved: it reads offline and is searchable", timeout=3)
+
+
+def _has_accounts() -> bool:
+    """Whether any sync account is set up (read in a worker: it reads the config)."""
+    from reader.accounts import accounts
+    from reader.config import ConfigError
+
+    try:
+        return bool(accounts())
+    except ConfigError:
+        return True  # the sync worker names what is wrong with it

@@ -63,6 +63,9 @@ def test_news_sync_brings_the_account_and_sends_what_was_done_here(
         "Quay 1": ("Harbour", False),
         "Quay 2": ("Harbour", False),
     }
+    assert (
+        b"     feed/" in news("sources").stdout and b" on account home\n" in news("sources").stdout
+    )
     sources = json.loads(news("sources", "--json").stdout)
     (synced,) = [s for s in sources if s["kind"] == "synced"]
     assert (synced["title"], synced["section"], synced["account"]) == ("Quay", "Harbour", "home")
@@ -152,3 +155,32 @@ def test_add_and_remove_on_the_server(
     refused = news("add", url, "--account", "nobody")
     assert refused.returncode == 2
     assert b"no account named 'nobody'" in refused.stderr
+
+
+def test_a_synced_source_is_kept_when_its_server_cannot_unsubscribe_it() -> None:
+    from reader.accounts import Account, save
+    from reader.library.articles import Library
+    from reader.library.synced import Subscribed
+    from reader.model import make_article, synced_story_id
+
+    save(Account("away", "http://127.0.0.1:9/api/greader.php", "a", ("echo", "secret")))
+    library = Library.open()
+    ids = library.sync_subscriptions("away", [Subscribed("feed/4", "Faraway", "")])
+    story = make_article(
+        "Faraway",
+        "Far story",
+        (),
+        "feed/4",
+        id=synced_story_id("away", "0" * 16),
+        markdown="Words.",
+        feed_key="0" * 16,
+    )
+    library.upsert_articles(ids["feed/4"], [story])
+    library.close()
+
+    done = news("remove", "Faraway", "--yes")
+    assert done.returncode == 1
+    assert done.stderr == (
+        b"news: cannot unsubscribe Faraway on away: 127.0.0.1:9: connection refused (kept)\n"
+    )
+    assert "Far story" in listed()

@@ -58,6 +58,7 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
         assert cursor is not None
         await press_r(app, pilot)
         assert "home synced: 3 new stories" in messages(app)
+        assert not any(m.startswith("No feeds yet") for m in messages(app))  # the account has
         text = sidebar_text(screen)
         assert "Harbour" in text and "Quay 0" in text and "Quay 2" in text
         assert screen.sidebar.highlighted == cursor  # the cursor did not move
