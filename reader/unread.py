@@ -14,6 +14,7 @@ the person reads).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 from typing import overload
 
@@ -47,23 +48,45 @@ class Unread(Sequence[Entry]):
     def ids(self, stop: int | None = None) -> list[str]:
         return self._ids[:stop]
 
+    @property
+    def places(self) -> list[int]:
+        """Where the stories listed stand in the whole section, in order."""
+        return self._places
+
 
 def unread_sections(
-    sections: Sections, read: Collection[str], keep: Collection[str] = ()
+    sections: Sections,
+    read: Collection[str],
+    keep: Collection[str] = (),
+    locate: Locate | None = None,
 ) -> tuple[Sections, Locate]:
     """The sections with only their unread stories (and those in `keep`: the
     open one, or every one listed before a refresh), those left empty dropped;
-    and where each listed story is in them."""
-    shown: Sections = []
-    where: dict[str, tuple[int, int]] = {}
-    for name, entries in sections:
+    and where each listed story is in them. Given `locate` (where a story is in
+    `sections`: the catalog's), a story is found through it, one query, rather
+    than from a table of every listed story made here (0.15 s at 100,000)."""
+    shown: list[tuple[str, Unread]] = []
+    numbers: dict[int, int] = {}  # a section's number in `sections` -> in `shown`
+    for number, (name, entries) in enumerate(sections):
         all_ids = ids_of(entries)
         places = [p for p, i in enumerate(all_ids) if i not in read or i in keep]
-        if not places:
-            continue
-        ids = [all_ids[p] for p in places]
-        number = len(shown)
-        for place, article_id in enumerate(ids):
-            where.setdefault(article_id, (number, place))
-        shown.append((name, Unread(entries, places, ids)))
-    return shown, where.get
+        if places:
+            numbers[number] = len(shown)
+            shown.append((name, Unread(entries, places, [all_ids[p] for p in places])))
+    listed: Sections = list(shown)
+    if locate is None:
+        where: dict[str, tuple[int, int]] = {}
+        for number, (_, unread) in enumerate(shown):
+            for place, article_id in enumerate(unread.ids()):
+                where.setdefault(article_id, (number, place))
+        return listed, where.get
+
+    def found(article_id: str) -> tuple[int, int] | None:
+        full = locate(article_id)
+        if full is None or (number := numbers.get(full[0])) is None:
+            return None
+        places = shown[number][1].places
+        place = bisect_left(places, full[1])
+        return (number, place) if place < len(places) and places[place] == full[1] else None
+
+    return listed, found

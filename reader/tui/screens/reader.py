@@ -238,7 +238,9 @@ class ReaderScreen(Screen[None]):
         if keep_listed:
             groups = self.sidebar.rows.groups
             keep.update(i for _, entries, pinned in groups if not pinned for i in ids_of(entries))
-        shown, locate = unread_sections(self._sections, self.reading.read, keep)
+        shown, locate = unread_sections(
+            self._sections, self.reading.read, keep, self.catalog.locate
+        )
         return shown, locate, {name: len(entries) for name, entries in self._sections}
 
     def _show_sections(self) -> None:
