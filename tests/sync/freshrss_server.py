@@ -45,7 +45,7 @@ def start(folder: Path) -> dict[str, Any]:
     """A new FreshRSS in ``folder``: the script's JSON (api, user, api_password, ...)."""
     done = _run("start", "--dir", str(folder))
     if done.returncode == UNAVAILABLE:
-        raise Unavailable(done.stderr.strip() or "FreshRSS cannot run here")
+        raise Unavailable(done.stderr.strip().removeprefix("freshrss: ") or "no reason given")
     if done.returncode:
         raise RuntimeError(f"FreshRSS did not start: {done.stderr.strip()}")
     info: dict[str, Any] = json.loads(done.stdout)
