@@ -40,6 +40,7 @@ class FeedsController:
 
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
+        self._journal: QueueJournal | None = None
 
     def _library_path(self) -> str | None:
         """Where the library lives, for a worker's own connection (a Library is
@@ -138,16 +139,18 @@ class FeedsController:
             return None
         from reader.sync.journal import QueueJournal
 
-        return QueueJournal(catalog.library.conn, saver.submit)
+        self._journal = QueueJournal(catalog.library.conn, saver.submit)
+        return self._journal
 
     def sync(self) -> None:
         """Sync every account, in a worker (none configured: nothing is said)."""
         path = self._library_path()
         if path is None or any(w.group == "sync" and w.is_running for w in self.screen.workers):
             return
-        self.screen.run_worker(partial(self._sync, path), thread=True, group="sync")
+        since = self._journal.tick if self._journal is not None else 0
+        self.screen.run_worker(partial(self._sync, path, since), thread=True, group="sync")
 
-    def _sync(self, path: str) -> None:
+    def _sync(self, path: str, since: int) -> None:
         """In a thread: each account in turn, each reported as it ends."""
         from reader.accounts import accounts
         from reader.atomic import StoreError
@@ -183,17 +186,26 @@ class FeedsController:
                     app.call_from_thread(notify, screen, message, severity="error", timeout=10)
                     continue
                 if not cancel.is_set():
-                    app.call_from_thread(self._account_synced, result)
+                    app.call_from_thread(self._account_synced, result, since)
         finally:
             library.close()
+            if self._journal is not None and not cancel.is_set():
+                app.call_from_thread(self._journal.forget, since)
 
-    def _account_synced(self, result: SyncResult) -> None:
+    def _account_synced(self, result: SyncResult, since: int) -> None:
         screen = self.screen
         if not result.ok:
             message = f"{result.account}: {result.reason}"
             notify(screen, message, title="Sync failed", severity="warning", timeout=10)
             return
-        screen.reading.take_in(result.read, result.unread, result.starred, result.unstarred)
+        # A story changed here while the sync ran keeps that change: it is queued.
+        mine = self._journal.touched_since(since) if self._journal is not None else set()
+        screen.reading.take_in(
+            result.read - mine,
+            result.unread - mine,
+            [b for b in result.starred if b.article_id not in mine],
+            result.unstarred - mine,
+        )
         screen.stories_changed()
         screen.marks_changed({b.article_id for b in result.starred} | result.unstarred)
         summary = f"{result.account} synced: {counted(result.new, 'new story', 'new stories')}"

@@ -67,3 +67,20 @@ def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -
     assert len(library.queued("home")) == 2
     journal.close()
     library.close()
+
+
+def test_the_journal_knows_what_was_changed_since_a_sync_began(tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib.sqlite")
+    journal = QueueJournal(library.conn, lambda fn, *args: fn(*args))
+    journal(["a"], "read")
+    began = journal.tick
+    journal(["b", "c"], "star")
+    journal(["a"], "unread")
+    assert journal.touched_since(began) == {"a", "b", "c"}
+    assert journal.touched_since(journal.tick) == set()
+    journal.forget(began)
+    assert journal.touched_since(0) == {"a", "b", "c"}
+    journal.forget(journal.tick)
+    assert journal.touched_since(0) == set()
+    journal.close()
+    library.close()
