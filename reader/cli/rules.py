@@ -258,10 +258,13 @@ def store_effects() -> StoreEffects:
     return effects
 
 
-def apply_to_new(conn: sqlite3.Connection, config: Config, since: int) -> list[Outcome]:
-    """Run the rules over the stories stored after row `since` (what `news add`
-    or `news refresh` just stored) and say what each did, one line a rule that
-    matched; notify rules list the stories they matched."""
+def apply_to_new(
+    conn: sqlite3.Connection, config: Config, since: int, *, say: bool = True
+) -> list[Outcome]:
+    """Run the rules over the stories stored after row `since` (what `news add`,
+    `news refresh` or `news sync` just stored) and say what each did, one line
+    a rule that matched (unless `say` is false); notify rules list the stories
+    they matched."""
     _problems(config)
     acting = [r for r in config.rules if r.action != "section"]
     if not acting:
@@ -270,7 +273,7 @@ def apply_to_new(conn: sqlite3.Connection, config: Config, since: int) -> list[O
     outcomes = apply_rules(conn, acting, effects, since=since)
     effects.save()
     for outcome in outcomes:
-        if not outcome.matched:
+        if not outcome.matched or not say:
             continue
         print(shown(_said(outcome)))
         if outcome.rule.action == "notify":

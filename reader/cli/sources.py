@@ -142,9 +142,10 @@ def cmd_add(argv: list[str], config: Config) -> int:
 
 
 @contextmanager
-def _rules_after(library: Library, config: Config) -> Iterator[None]:
+def _rules_after(library: Library, config: Config, *, say: bool = True) -> Iterator[None]:
     """Run the config's rules over the stories stored inside the block, and
-    only those (`reader.rules`: FTS5 over the new rows, not the library)."""
+    only those (`reader.rules`: FTS5 over the new rows, not the library);
+    what they did is said unless `say` is false (output that is JSON)."""
     if not any(rule.action != "section" for rule in config.rules):
         yield
         return
@@ -153,7 +154,7 @@ def _rules_after(library: Library, config: Config) -> Iterator[None]:
 
     since = watermark(library.conn)
     yield
-    apply_to_new(library.conn, config, since)
+    apply_to_new(library.conn, config, since, say=say)
 
 
 def _classify(source: str) -> tuple[str, str]:
