@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -171,3 +173,20 @@ async def test_a_name_taken_is_refused_and_nothing_written(tmp_path: Path) -> No
         said = [str(n.message) for n in app._notifications]
         assert "a rule named 'capsules' is there already" in said
     assert config.read_text(encoding="utf-8") == RULES
+
+
+async def test_the_search_footer_shows_every_key_whole_at_60_columns(tmp_path: Path) -> None:
+    # Ctrl+S is in help, not the footer: there it cut "Save as section" short.
+    from reader.tui.widgets.search_bar import SearchBar
+
+    app = NewsApp(seeded(tmp_path / "library.sqlite"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settled(app, pilot)
+        await pilot.press("slash", *"tesla")
+        await pilot.pause()
+        svg = app.export_screenshot()
+        text = html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+        for binding in SearchBar.BINDINGS:
+            description = getattr(binding, "description", "")
+            if description and description.split()[0] in text:
+                assert description in text, f"{description!r} cut: {text!r}"

@@ -62,7 +62,7 @@ class SearchBar(Horizontal):
         Binding("pageup", "move(-1, True)", "Results page up", show=False, id="search.page_up"),
         # As mutt's Ctrl+R marks a thread read: here, everything found.
         Binding("ctrl+r", "mark_read", "Mark results read", show=False, id="search.mark_read"),
-        Binding("ctrl+s", "save", "Save as section", id="search.save"),
+        Binding("ctrl+s", "save", "Save as section", show=False, id="search.save"),
     ]
 
     scope: reactive[str] = reactive(ALL, init=False)
