@@ -242,3 +242,22 @@ def test_many_ids_are_counted_by_section_in_one_pass_with_the_same_answer(
     looked_up = library.count_by_section(ids)
     monkeypatch.setattr(articles, "_COUNT_BY_SCAN_FROM", 2)
     assert library.count_by_section(ids) == looked_up == {"World": 3, "Tech": 3}
+
+
+def test_the_history_read_on_the_savers_thread_is_waited_for(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    stack = UndoStack(tmp_path / "undo.json")
+    stack.push(Step(READ, "2 marked read", ("a", "b")))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        bookmarks = Bookmarks(tmp_path / "bookmarks.json")
+        state = ReadingState(tmp_path / "state.json")
+        reading = Reading(
+            MemoryCatalog(STORIES), bookmarks, state, pool.submit, undo=UndoStack(stack.path)
+        )
+        reading.read_history()
+        assert [s.label for s in reading.history()] == ["2 marked read"]
+        reading.mark_many(a.id for a in TECH)
+    again = UndoStack(stack.path)
+    again.load()
+    assert [s.label for s in again.steps()] == ["2 marked read", "3 marked read"]

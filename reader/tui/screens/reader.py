@@ -181,6 +181,7 @@ class ReaderScreen(Screen[None]):
             self._show_change(self.reading.mark_read(self.first, True, later=later))
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self.mount_extras)
+        self.call_after_refresh(self.reading.read_history)
         self.call_after_refresh(self.rules.start)
         if self.keywords:
             self.keyword_control.set(self.keywords)
