@@ -170,8 +170,15 @@ class MemoryCatalog:
 
                 builder = Library.open(":memory:")
                 try:
-                    source = builder.add_source("dump", "<command line>", title="files")
-                    builder.upsert_articles(source, self._articles)
+                    # A source per file, named as the story's header names it,
+                    # so source: finds a file's stories here as in the library.
+                    by_file: dict[str, list[Article]] = {}
+                    for article in self._articles:
+                        by_file.setdefault(article.source, []).append(article)
+                    for location, articles in by_file.items():
+                        title = source_name(location) or "files"
+                        source = builder.add_source("dump", location or "<dump>", title=title)
+                        builder.upsert_articles(source, articles)
                     self._searcher = Searcher(builder.conn)
                 finally:
                     builder.close()

@@ -30,6 +30,8 @@ from reader.wording import counted
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from reader.query import Context, Query
+
 SNIPPET_INDENT = 4  # a result's snippet sits under its title, every line of it
 
 
@@ -224,7 +226,12 @@ def cmd_search(argv: list[str], config: Config) -> int:
     # Optional to argparse only, as `news show`'s ID: its message for a missing
     # QUERY would call the optional PATH required too.
     p.add_argument(
-        "query", metavar="QUERY", nargs="?", help='words, "a phrase", -not, OR, section:Name'
+        "query",
+        metavar="QUERY",
+        nargs="?",
+        help='words, "a phrase", -not, OR, and filters: section:Name, source:Name,'
+        " title:word, author:Name, is:unread, is:read, is:bookmarked, after:7d,"
+        " before:2026-11-01 (see below)",
     )
     add_paths(p)
     p.add_argument("--json", action="store_true", help="the results as JSON")
@@ -235,7 +242,8 @@ def cmd_search(argv: list[str], config: Config) -> int:
         metavar="N",
         help="how many results to print, 1 or more (default 20); the count is of all",
     )
-    p.epilog = "A query that starts with - goes after --: news search -- -tesla"
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = _SEARCH_SYNTAX
     before_dashes = argv[: argv.index("--")] if "--" in argv else argv
     values = {i + 1 for i, a in enumerate(before_dashes) if a in _TAKES_A_VALUE}
     excluding = [
@@ -258,7 +266,7 @@ def cmd_search(argv: list[str], config: Config) -> int:
     except QueryError as exc:
         raise UserError(f"cannot search for {args.query!r}: {exc}") from None
     catalog = open_catalog(args.paths, config)
-    result = catalog.searcher().search(query, limit=args.limit)
+    result = catalog.searcher().search(query, limit=args.limit, context=_context(query))
     if args.json:
         data = {
             "total": result.total,
@@ -296,6 +304,43 @@ def cmd_search(argv: list[str], config: Config) -> int:
     more = f" (showing {count})" if count < result.total else ""
     out.print(Text(f"{counted(result.total, 'story')}{more}"))
     return 0 if result.total else 1
+
+
+_SEARCH_SYNTAX = """\
+the query:
+  tesla semi                 both words
+  "ground truth"             the phrase
+  tesla -semi                tesla but not semi
+  starfall OR megapod        either (AND binds tighter than OR)
+  section:"Elon Musk"        only in that section (-section: leaves it out)
+  source:"Orbital Gazette"   only from that source, named as `news sources` names it
+  title:tesla                the word (or title:"a phrase") in the title
+  author:musk                the word or phrase in the author's name
+  is:unread  is:read         by your reading state; -is:read is is:unread
+  is:bookmarked              bookmarked stories (-is:bookmarked: the others)
+  after:7d  before:2w        by date (published, else when fetched): an age in
+  after:2026-11-01           h, d or w, or a day (UTC, on or after it; before it)
+Filters hold for the whole query wherever they stand; filters alone list their
+stories (is:unread section:News). A query that starts with - goes after --:
+news search -- -tesla"""
+
+
+def _context(query: Query) -> Context:
+    """The reading state and bookmarks is: asks about, read only when it does."""
+    from reader.query import Context
+
+    if not query.needs_context:
+        return Context()
+    from reader.bookmarks import Bookmarks
+    from reader.state import ReadingState
+
+    state, bookmarks = ReadingState(), Bookmarks()
+    for store in (state, bookmarks):
+        store.load()
+        if store.problem:
+            print(f"news: warning: {store.problem}", file=sys.stderr)
+    marked = frozenset(b.article_id for b in bookmarks.all())
+    return Context(read=state.read_ids(), bookmarked=marked)
 
 
 # Options of `news search` whose value may start with a dash (`--limit -3`).

@@ -22,7 +22,7 @@ from reader.wording import counted
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.library.search import Searcher, SearchResult
-    from reader.query import Query
+    from reader.query import Context, Query
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.result_list import ResultItem
     from reader.tui.widgets.search_messages import Move
@@ -58,6 +58,7 @@ class SearchController:
         self._searcher: Searcher | None = None  # made by the first search, in its worker
         self.query: Query | None = None  # the search whose matches are shown
         self._results_query: Query | None = None  # the search the result list answers
+        self._results_context: Context | None = None  # the marks it was asked with
         self._generation = 0  # bumped by every keystroke; older answers are dropped
 
     # -- asking -------------------------------------------------------------------
@@ -92,13 +93,23 @@ class SearchController:
         bar.set_status("searching…")
         self._interrupt()  # a newer keystroke stops the query in flight
         self.screen.run_worker(
-            partial(self._run_search, query, self._generation),
+            partial(self._run_search, query, self._context(query), self._generation),
             thread=True,
             exclusive=True,
             group="search",
         )
 
-    def _run_search(self, query: Query, generation: int) -> None:
+    def _context(self, query: Query) -> Context:
+        """The read set and bookmarks as they are now, for is: (copied here, on
+        the screen's thread, since reading changes them as the search runs)."""
+        from reader.query import Context
+
+        if not query.needs_context:
+            return Context()
+        reading = self.screen.reading
+        return Context(read=frozenset(reading.read), bookmarked=frozenset(reading.pins))
+
+    def _run_search(self, query: Query, context: Context, generation: int) -> None:
         """In a thread: the first page of results."""
         from reader.library.search import SearchCancelled
         from reader.query import QueryError
@@ -109,13 +120,13 @@ class SearchController:
                 self._searcher = self.screen.catalog.searcher()
             if generation != self._generation:
                 return  # typed over while it waited its turn: a newer search is coming
-            result = self._searcher.search(query, limit=SEARCH_PAGE)
+            result = self._searcher.search(query, limit=SEARCH_PAGE, context=context)
         except SearchCancelled:
             return
         except QueryError as exc:
             app.call_from_thread(self._search_failed, str(exc), generation)
             return
-        app.call_from_thread(self._search_done, query, result, generation)
+        app.call_from_thread(self._search_done, query, context, result, generation)
 
     def _interrupt(self) -> None:
         if self._searcher is not None:
@@ -125,27 +136,38 @@ class SearchController:
         if generation == self._generation:
             self.screen.search_bar.set_status(message, error=True)
 
-    def _search_done(self, query: Query, result: SearchResult, generation: int) -> None:
+    def _search_done(
+        self, query: Query, context: Context, result: SearchResult, generation: int
+    ) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: never show a stale answer
         self.screen.results.set_items(_result_items(result), result.total)
         self._show_results(True)
         self._results_query = query
+        # Later pages are asked with the same marks, so stories read meanwhile
+        # (opening a result reads it) neither vanish from nor shift the list.
+        self._results_context = context
         total = result.total
         found = counted(total, "story") if total else "nothing found"
         self.screen.search_bar.set_status(found, error=not total)
 
     def need_more(self, offset: int) -> None:
         """The result list nears its end: the next page, if it still answers."""
-        if self._results_query is not None:
+        if self._results_query is not None and self._results_context is not None:
             self.screen.run_worker(
-                partial(self._fetch_more, self._results_query, offset, self._generation),
+                partial(
+                    self._fetch_more,
+                    self._results_query,
+                    self._results_context,
+                    offset,
+                    self._generation,
+                ),
                 thread=True,
                 exclusive=True,
                 group="search-more",
             )
 
-    def _fetch_more(self, query: Query, offset: int, generation: int) -> None:
+    def _fetch_more(self, query: Query, context: Context, offset: int, generation: int) -> None:
         """In a thread: the next page of the results shown; a keystroke meanwhile
         interrupts it."""
         from reader.library.search import SearchCancelled
@@ -153,7 +175,9 @@ class SearchController:
         if self._searcher is None or generation != self._generation:
             return
         try:
-            result = self._searcher.search(query, limit=SEARCH_PAGE, offset=offset)
+            result = self._searcher.search(
+                query, limit=SEARCH_PAGE, offset=offset, context=context
+            )
         except SearchCancelled:
             return
         self.screen.app.call_from_thread(self._more_done, query, result, generation)
@@ -257,24 +281,24 @@ class SearchController:
         come from the searcher's thread (a common word finds 90,000)."""
         from reader.tui.toast import notify
 
-        query = self._results_query
-        if query is None or not self.searching or self._searcher is None:
+        query, context = self._results_query, self._results_context
+        if query is None or context is None or not self.searching or self._searcher is None:
             notify(self.screen, "No search results to mark read", timeout=2)
             return
         self.screen.run_worker(
-            partial(self._collect_ids, query, self._generation),
+            partial(self._collect_ids, query, context, self._generation),
             thread=True,
             exclusive=True,
             group="search-mark",
         )
 
-    def _collect_ids(self, query: Query, generation: int) -> None:
+    def _collect_ids(self, query: Query, context: Context, generation: int) -> None:
         from reader.library.search import SearchCancelled
 
         if self._searcher is None or generation != self._generation:
             return
         try:
-            ids = self._searcher.ids(query)
+            ids = self._searcher.ids(query, context)  # the results as they were shown
         except SearchCancelled:
             return
         self.screen.app.call_from_thread(self._ids_collected, ids, generation)

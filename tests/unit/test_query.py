@@ -296,7 +296,7 @@ HOSTILE = [
     ("AND", {6, 10}),
     ("NOT", {6}),
     ("tesla NOT", {6}),
-    ("title:starfall", set()),
+    ("title:starfall", {1}),  # the column filter, said our way
     ("title : starfall", set()),  # "title" is a word here, not a column
     ("{title body}: star", set()),
     ("(x)", {10}),

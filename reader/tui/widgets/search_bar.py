@@ -79,7 +79,8 @@ class SearchBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
         yield QueryInput(
-            placeholder='Search: words, "a phrase", -not, OR, section:News', id="search-input"
+            placeholder='Search: words, "a phrase", -not, OR, section:News, is:unread, after:7d',
+            id="search-input",
         )
         yield Label(Text(SCOPE_LABELS[ALL]), id="search-scope", markup=False)
         yield Label("", id="search-status", markup=False)

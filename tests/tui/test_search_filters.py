@@ -1,0 +1,74 @@
+"""The search bar with filters: is:unread lists what is unread now, and a filter
+that cannot be read says what is wrong in the bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.sources.dump import read_dump
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(seed: Path) -> NewsApp:
+    return NewsApp(read_dump(seed).articles)
+
+
+def screen(app: NewsApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def status(app: NewsApp) -> str:
+    return str(app.screen.query_one("#search-status").render())
+
+
+async def results_for(app: NewsApp, pilot: Pilot[None], *keys: str) -> list[str]:
+    await pilot.press(*keys)
+    await screen(app).workers.wait_for_complete()
+    await pilot.pause()
+    return [item.title for item in screen(app).results.items]
+
+
+async def test_is_unread_lists_only_the_unread_stories(app: NewsApp, seed: Path) -> None:
+    stories = read_dump(seed).articles
+    async with app.run_test(size=SIZE) as pilot:
+        opened = screen(app).story.article.title  # the first story, read by opening it
+        titles = await results_for(app, pilot, "slash", *"is:unread")
+        assert sorted(titles) == sorted(a.title for a in stories if a.title != opened)
+        assert status(app) == f"{len(stories) - 1} stories"
+
+        # Open one of them: it is read now, and the next search leaves it out.
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        second = screen(app).story.article.title
+        assert second == titles[0]
+        await pilot.press("escape", "slash", "ctrl+u")
+        titles = await results_for(app, pilot, *"is:unread")
+        assert sorted(titles) == sorted(
+            a.title for a in stories if a.title not in (opened, second)
+        )
+        # With a word, and turned round.
+        titles = await results_for(app, pilot, "ctrl+u", *"is:read")
+        assert sorted(titles) == sorted([opened, second])
+
+
+async def test_a_filter_that_cannot_be_read_says_why_in_the_bar(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"tesla is:new")
+        await pilot.pause()
+        assert status(app) == "is: takes unread, read or bookmarked (not 'new')"
+        assert app.screen.query_one("#search-status").has_class("-error")
+        await pilot.press("ctrl+u", *"after:2026-02-30")
+        await pilot.pause()
+        assert status(app) == "after:2026-02-30 is not a day of the calendar"
+        await pilot.press("ctrl+u", *"is:bookmarked")
+        await screen(app).workers.wait_for_complete()
+        await pilot.pause()
+        assert status(app) == "nothing found"  # nothing is bookmarked yet
