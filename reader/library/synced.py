@@ -123,14 +123,24 @@ class SyncedSources:
         )
         return dict(rows)
 
-    def source_title(self, article_id: str) -> str:
-        """The title of a story's source, as a bookmark names it ("" if none)."""
-        row = self.conn.execute(
-            "SELECT coalesce(nullif(s.title, ''), s.location) FROM articles a"
-            " JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
-            (article_id,),
-        ).fetchone()
-        return "" if row is None else str(row[0])
+    def bookmark_details(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
+        """What a bookmark keeps of each of these stories: title, section, link
+        and its source's title; read from the rows, bodies left alone."""
+        ids = list(dict.fromkeys(article_ids))
+        found: dict[str, tuple[str, str, str, str]] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            rows = self.conn.execute(
+                "SELECT a.id, a.title, a.section, a.url, coalesce(nullif(s.title, ''), s.location)"
+                " FROM articles a JOIN sources s ON s.id = a.source_id"
+                f" WHERE a.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(
+                (ident, (title, section, url, source))
+                for ident, title, section, url, source in rows
+            )
+        return found
 
     # -- the queue ----------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from reader.bookmarks import Bookmark, Bookmarks
 from reader.config import SYNC_DAYS
 from reader.library.articles import Library
 from reader.library.synced import Queued, Subscribed
-from reader.model import Article, make_article, synced_story_id
+from reader.model import Article, make_article, synced_story_id, utc_now
 from reader.state import ReadingState
 from reader.sync.greader import READ, READING_LIST, STARRED, Item
 
@@ -289,6 +289,7 @@ def reconcile(
     bookmarks.load()
     pending = {(row.item, _TAGS[row.action][0]) for row in library.queued(account)}
     read_now = state.read_ids()
+    to_star: list[str] = []
     for item, article_id in library.synced_items(account).items():
         if (item, READ) not in pending:
             read = item not in unread
@@ -299,12 +300,12 @@ def reconcile(
         if (item, STARRED) not in pending:
             star = item in starred
             if star and article_id not in bookmarks:
-                if (article := library.article(article_id)) is not None:
-                    result.starred.append(
-                        Bookmark.of(article, source=library.source_title(article_id))
-                    )
+                to_star.append(article_id)
             elif not star and article_id in bookmarks:
                 result.unstarred.add(article_id)
+    now = utc_now()
+    for article_id, (title, section, url, source) in library.bookmark_details(to_star).items():
+        result.starred.append(Bookmark(article_id, title, section, source, url, now))
     if result.read:
         state.mark_many(result.read, True)
     if result.unread:

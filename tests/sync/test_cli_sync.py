@@ -184,3 +184,16 @@ def test_a_synced_source_is_kept_when_its_server_cannot_unsubscribe_it() -> None
         b"news: cannot unsubscribe Faraway on away: 127.0.0.1:9: connection refused (kept)\n"
     )
     assert "Far story" in listed()
+
+
+def test_a_wrong_password_is_said_and_stops_that_account(freshrss: dict[str, Any]) -> None:
+    from reader.accounts import store_password
+
+    add_account(freshrss)
+    store_password("home", "no-longer-the-password")  # changed on the server since
+    done = news("sync")
+    assert done.returncode == 1
+    assert done.stdout == (
+        b"failed     home: wrong user name or password\n1 account: 0 synced, 1 failed.\n"
+    )
+    assert b"no-longer-the-password" not in done.stdout + done.stderr
