@@ -12,7 +12,7 @@ The order is what makes it safe:
    a folder becomes the section of that feed's stories.
 3. **Item ids.** Every unread and every starred id, and the ids the server got
    since the last sync (the first time: within the window, `[sync] days`).
-   Only ids travel, a thousand to a request, so a sync with nothing new is a
+   Only ids travel, up to 10,000 to a request, so a sync with nothing new is a
    few small requests.
 4. **Contents** of the ids not stored yet, in batches, each stored as it
    arrives (a sync cut short keeps what it fetched). The server's HTML goes
