@@ -323,7 +323,7 @@ class Reading:
         first frame), so the first `z` or mark need not: a file holding two
         steps of 100,000 stories takes 0.2 s to read."""
         if self._steps is None and self._reading_history is None:
-            self._reading_history = self.save(self.undo_store.load)
+            self._reading_history = self.save(self._load_history)
 
     def history(self) -> list[Step]:
         """The steps `z` can undo, oldest first: read from `undo.json` the first
@@ -335,11 +335,16 @@ class Reading:
                 # An error there was told by the saver; the history is then empty.
                 self._reading_history.exception()
             elif self._reading_history is None:
-                self.undo_store.load()
-            if self.undo_store.problem and self.on_problem is not None:
-                self.on_problem(self.undo_store.problem)
+                self._load_history()
             self._steps = self.undo_store.steps()
         return self._steps
+
+    def _load_history(self) -> None:
+        """Read undo.json, telling `on_problem` (safe from any thread) when it
+        could not be used and was set aside."""
+        self.undo_store.load()
+        if self.undo_store.problem and self.on_problem is not None:
+            self.on_problem(self.undo_store.problem)
 
     def remember(self, step: Step) -> None:
         """Put a step on the undo stack (shown at once, saved behind)."""

@@ -215,3 +215,15 @@ async def test_undo_and_the_bulk_marks_take_keys_of_your_own() -> None:
         assert headers(app) == ["Markets 4", "Energy 2/2"]
         await pilot.press("ctrl+z")
         assert headers(app) == ["Markets 3/4", "Energy 2/2"]
+
+
+async def test_an_unusable_undo_file_is_set_aside_and_said_at_start() -> None:
+    data_dir().mkdir(parents=True, exist_ok=True)
+    (data_dir() / "undo.json").write_text("{not json")
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        said = await toast_with(pilot, app, "undo history")
+        assert any("is not valid JSON" in t and "moved to" in t for t in said), said
+        await pilot.press("A", "z")  # and undo works on a new history
+        assert headers(app) == ["Markets 3/4", "Energy 2/2"]
+    assert len(list(data_dir().glob("undo.json.corrupt-*"))) == 1
