@@ -269,24 +269,28 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     """Append a `[[rules]]` entry to config.toml, keeping the rest of the file and
     its comments as the user wrote them (as `save_keywords` does). Raises
     ConfigError, also when a rule of that name is there already."""
+    import tomlkit
+
     from reader.query import section_key
     from reader.rules import rule_entry
 
     path, doc = _open_for_edit(path)
+    entry = tomlkit.table()
+    entry.update(rule_entry(rule))
+    if tomlkit.dumps(doc).strip():
+        entry.trivia.indent = "\n"  # a blank line before it, as a person writes tables
     rules = doc.get("rules")
     if rules is None:
-        import tomlkit
-
         rules = tomlkit.aot()
         doc["rules"] = rules
     elif not isinstance(rules, list):
         raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
-    for entry in rules:
-        if isinstance(entry, MutableMapping) and section_key(
-            str(entry.get("name", ""))
+    for old in rules:
+        if isinstance(old, MutableMapping) and section_key(
+            str(old.get("name", ""))
         ) == section_key(rule.name):
             raise ConfigError(f"a rule named {rule.name!r} is in {path} already")
-    rules.append(rule_entry(rule))
+    rules.append(entry)
     _write(path, doc)
 
 
@@ -305,7 +309,7 @@ def remove_rule(name: str, path: Path | None = None) -> bool:
             del rules[index]
             if not rules:
                 del doc["rules"]
-            _write(path, doc)
+            _write(path, doc, trim=True)
             return True
     return False
 
@@ -321,13 +325,18 @@ def _open_for_edit(path: Path | None) -> tuple[Path, Any]:
         raise ConfigError(f"cannot update config {path}: {exc}") from exc
 
 
-def _write(path: Path, doc: Any) -> None:
+def _write(path: Path, doc: Any, *, trim: bool = False) -> None:
+    """Save the edited document; with `trim`, the blank lines a removed table
+    leaves at the end of the file go with it."""
     import tomlkit
 
     from reader.atomic import describe, write_bytes_atomic
 
+    text = tomlkit.dumps(doc)
+    if trim:
+        text = text.rstrip("\n") + "\n" if text.strip() else ""
     try:
-        write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+        write_bytes_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot save config {path}: {describe(exc)}") from exc
 

@@ -153,6 +153,7 @@ def test_rules_are_added_and_removed_keeping_the_file(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith(original)
     assert "until = 2026-12-31" in text  # a TOML date, as a person writes it
+    assert 'action = "section"\n\n[[rules]]\nname = "Sales"' in text  # a blank line between
     config = load_config(path)
     assert [(r.name, r.action) for r in config.rules] == [
         ("Capsules", "section"),
