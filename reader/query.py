@@ -293,6 +293,9 @@ class Context:
     read: Collection[str] = frozenset()
     bookmarked: Collection[str] = frozenset()
     now: datetime | None = None
+    # Stories a hide rule took out of every list (reader.hidden): left out of
+    # the results whatever the query, unless the person shows them (H).
+    hidden: Collection[str] = frozenset()
 
     def moment(self) -> datetime:
         return self.now if self.now is not None else datetime.now(UTC)

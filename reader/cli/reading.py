@@ -266,7 +266,8 @@ def cmd_search(argv: list[str], config: Config) -> int:
     except QueryError as exc:
         raise UserError(f"cannot search for {args.query!r}: {exc}") from None
     catalog = open_catalog(args.paths, config)
-    result = catalog.searcher().search(query, limit=args.limit, context=_context(query))
+    context = _context(query, catalog)
+    result = catalog.searcher().search(query, limit=args.limit, context=context)
     if args.json:
         data = {
             "total": result.total,
@@ -325,12 +326,15 @@ stories (is:unread section:News). A query that starts with - goes after --:
 news search -- -tesla"""
 
 
-def _context(query: Query) -> Context:
-    """The reading state and bookmarks is: asks about, read only when it does."""
+def _context(query: Query, catalog: Catalog) -> Context:
+    """The reading state and bookmarks is: asks about, read only when it does;
+    and the stories a hide rule took out of every list."""
+    from reader.catalog import LibraryCatalog
     from reader.query import Context
 
+    hidden = catalog.hidden if isinstance(catalog, LibraryCatalog) and catalog.hiding else ()
     if not query.needs_context:
-        return Context()
+        return Context(hidden=frozenset(hidden))
     from reader.bookmarks import Bookmarks
     from reader.state import ReadingState
 
@@ -340,7 +344,7 @@ def _context(query: Query) -> Context:
         if store.problem:
             print(f"news: warning: {store.problem}", file=sys.stderr)
     marked = frozenset(b.article_id for b in bookmarks.all())
-    return Context(read=state.read_ids(), bookmarked=marked)
+    return Context(read=state.read_ids(), bookmarked=marked, hidden=frozenset(hidden))
 
 
 # Options of `news search` whose value may start with a dash (`--limit -3`).

@@ -340,8 +340,10 @@ def _plan(
         rows(" AND ".join(conditions), *after, *before)
     if among is not None:
         rows("id IN (SELECT value FROM json_each(?))", json.dumps(list(among)))
-    if query.needs_context:
+    if query.needs_context or context.hidden:
         _load_marks(conn, query, context)
+        if context.hidden:
+            where.append(f"{seq} NOT IN temp.{_HIDDEN}")
         if query.read is not None:
             where.append(f"{seq} {'' if query.read else 'NOT '}IN temp.{_READ}")
         if query.bookmarked is not None:
@@ -422,7 +424,7 @@ def _match(query: Query, include: Sequence[int], exclude: Sequence[int]) -> str:
 
 # -- the person's marks, beside the index ----------------------------------------------
 
-_READ, _BOOKMARKED = "news_read", "news_bookmarked"
+_READ, _BOOKMARKED, _HIDDEN = "news_read", "news_bookmarked", "news_hidden"
 
 
 @dataclass
@@ -455,6 +457,8 @@ def _load_marks(conn: sqlite3.Connection, query: Query, context: Context) -> Non
         wanted.append((_READ, context.read))
     if query.bookmarked is not None:
         wanted.append((_BOOKMARKED, context.bookmarked))
+    if context.hidden:
+        wanted.append((_HIDDEN, context.hidden))
     if _version(conn) != marks.version:
         marks.loaded.clear()
     changes = []

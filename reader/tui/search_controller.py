@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
+from reader.catalog import LibraryCatalog
 from reader.model import EntryRef
 from reader.tui.widgets.story_view import StoryView
 from reader.wording import counted
@@ -104,10 +105,17 @@ class SearchController:
         the screen's thread, since reading changes them as the search runs)."""
         from reader.query import Context
 
+        catalog = self.screen.catalog
+        # A hide rule's stories are out of the results too, unless H shows them.
+        hidden = catalog.hidden if isinstance(catalog, LibraryCatalog) and catalog.hiding else ()
         if not query.needs_context:
-            return Context()
+            return Context(hidden=frozenset(hidden))
         reading = self.screen.reading
-        return Context(read=frozenset(reading.read), bookmarked=frozenset(reading.pins))
+        return Context(
+            read=frozenset(reading.read),
+            bookmarked=frozenset(reading.pins),
+            hidden=frozenset(hidden),
+        )
 
     def _run_search(self, query: Query, context: Context, generation: int) -> None:
         """In a thread: the first page of results."""

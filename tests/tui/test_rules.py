@@ -190,3 +190,25 @@ async def test_the_search_footer_shows_every_key_whole_at_60_columns(tmp_path: P
             description = getattr(binding, "description", "")
             if description and description.split()[0] in text:
                 assert description in text, f"{description!r} cut: {text!r}"
+
+
+async def test_hidden_stories_are_out_of_search_results_until_shown(tmp_path: Path) -> None:
+    write_config(RULES)
+    path = tmp_path / "library.sqlite"
+    seeded(path).close()
+    assert main(["rules", "apply", "--library", str(path)]) == 0
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settled(app, pilot)
+        await pilot.press("slash", *"megapod")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.results.display is False or len(screen.results.items) == 0
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("H", "slash")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert [item.title for item in screen.results.items] == [
+            "Tesla just trademarked MEGAPOD: here’s what it is"
+        ]

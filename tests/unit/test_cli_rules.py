@@ -139,11 +139,17 @@ def test_apply_says_what_each_rule_touched(
     assert "Black Friday sale on rockets" not in listed  # hidden from every list
     assert listed["Wombat capsule lands safely"] is True
     assert listed["Quiet day at the launch site"] is False
+    code, out, _ = run(capsys, "search", "rockets", "--json")  # out of search results too
+    assert code == 1 and json.loads(out)["total"] == 0
+    code, out, _ = run(capsys, "search", "rockets is:unread", "--json")  # with is: as well
+    assert code == 1 and json.loads(out)["total"] == 0
     code, out, _ = run(capsys, "rules", "apply")  # again: nothing more to change
     assert "1 story matched, 0 hidden" in out
     code, out, _ = run(capsys, "rules", "remove", "Sales")
     assert out == "Removed rule 'Sales'.\n1 story it hid show again.\n"
     assert "Black Friday sale on rockets" in titles_listed(capsys)
+    code, out, _ = run(capsys, "search", "rockets", "--json")
+    assert code == 0 and json.loads(out)["total"] == 1
 
 
 def test_news_add_runs_the_rules_on_the_new_stories_only(
