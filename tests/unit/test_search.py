@@ -302,21 +302,26 @@ def test_a_real_query_over_a_generated_corpus_can_be_interrupted() -> None:
     ]
     lib.upsert_articles(lib.add_source("feed", "gen"), articles)
     searcher = Searcher(lib.conn)
-    outcome: list[object] = []
+    outcomes: list[object] = []
 
     def run() -> None:
         try:
-            outcome.append(searcher.search('"alpha beta" gamma', limit=3000))
+            outcomes.append(searcher.search('"alpha beta" gamma', limit=3000))
         except BaseException as exc:  # anything but SearchCancelled fails below, named
-            outcome.append(exc)
+            outcomes.append(exc)
 
-    worker = threading.Thread(target=run)
-    worker.start()
-    while worker.is_alive():
-        searcher.interrupt()
-        worker.join(0.001)
-    [result] = outcome
-    assert isinstance(result, SearchCancelled), repr(result)
+    # On a loaded machine this thread may not run again until the search has
+    # finished on its own; a few tries make that unlikely enough to ignore.
+    for _ in range(5):
+        worker = threading.Thread(target=run)
+        worker.start()
+        while worker.is_alive():
+            searcher.interrupt()
+            worker.join(0.001)
+        if isinstance(outcomes[-1], SearchCancelled):
+            break
+    assert all(isinstance(o, (SearchCancelled, SearchResult)) for o in outcomes), outcomes
+    assert isinstance(outcomes[-1], SearchCancelled), repr(outcomes[-1])
     searcher.close()
 
 
