@@ -158,7 +158,7 @@ class FeedsController:
         from reader.config import ConfigError, load_config
         from reader.library.articles import Library
         from reader.state import ReadingState
-        from reader.sync.engine import run_account
+        from reader.sync.engine import FETCH_BATCH, Progress, run_account
 
         screen = self.screen
         app = screen.app
@@ -171,6 +171,12 @@ class FeedsController:
             return
         if not chosen:
             return
+        def told(step: Progress) -> None:
+            # A long first sync says so when it starts, rather than look idle.
+            if step.stage == "fetching" and not step.done and step.total > FETCH_BATCH:
+                message = f"{step.account}: fetching {counted(step.total, 'story')}…"
+                app.call_from_thread(notify, screen, message, timeout=4)
+
         # Stores of its own on the same files: the screen's are the saver's.
         state = ReadingState(screen.reading.state.path)
         bookmarks = Bookmarks(screen.reading.bookmarks.path)
@@ -180,7 +186,9 @@ class FeedsController:
                 if cancel.is_set():
                     return
                 try:
-                    result = run_account(library, account, state, bookmarks, days=days)
+                    result = run_account(
+                        library, account, state, bookmarks, days=days, on_progress=told
+                    )
                 except StoreError as exc:  # the files could not be written: said, kept queued
                     message = f"Sync of {account.name}: {exc}"
                     app.call_from_thread(notify, screen, message, severity="error", timeout=10)

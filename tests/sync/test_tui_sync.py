@@ -8,6 +8,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from unit.feed_server import FeedServer, rss
 
@@ -39,8 +40,13 @@ def messages(app: NewsApp) -> list[str]:
 
 
 async def test_r_syncs_the_account_and_keeps_the_cursor(
-    account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
+    account: GReader,
+    feeds: FeedServer,
+    freshrss: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("reader.sync.engine.FETCH_BATCH", 2)  # so three stories are "many"
     stories = [(f"Quay {n}", f"https://example.org/quay/{n}") for n in range(3)]
     account.subscribe(feeds.serve("/tui-quay.xml", rss("Quay", stories)), "Harbour")
     save(Account("home", freshrss["api"], freshrss["user"]))
@@ -58,6 +64,7 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
         assert cursor is not None
         await press_r(app, pilot)
         assert "home synced: 3 new stories" in messages(app)
+        assert "home: fetching 3 stories…" in messages(app)
         assert not any(m.startswith("No feeds yet") for m in messages(app))  # the account has
         text = sidebar_text(screen)
         assert "Harbour" in text and "Quay 0" in text and "Quay 2" in text
