@@ -74,8 +74,7 @@ class Undone:
 
 
 def _marked(count: int, read: bool) -> str:
-    word = "read" if read else "unread"
-    return f"marked {word}" if count == 1 else f"{count:,} marked {word}"
+    return f"{count:,} marked {'read' if read else 'unread'}"
 
 
 def ids_of(entries: Sequence[Entry], stop: int | None = None) -> list[str]:
@@ -239,7 +238,8 @@ class Reading:
         read = article.id not in self.read
         change = self.mark_read(article, read)
         assert change is not None  # the opposite of what it was always changes
-        self.remember(Step(READ if read else UNREAD, _marked(1, read), (article.id,)))
+        label = "marked read" if read else "marked unread"  # `u`: this story, no count
+        self.remember(Step(READ if read else UNREAD, label, (article.id,)))
         return change
 
     def mark_many(self, article_ids: Iterable[str], read: bool = True) -> Marked | None:
@@ -352,18 +352,23 @@ class Reading:
         self.save(self.undo_store.push, step)
 
     def undo(self) -> Undone | None:
-        """Take back the newest step; None when there is none. A step of a kind
-        no one here knows how to undo (its part of the reader is not running)
-        is dropped, and said so."""
+        """Take back the newest step that still changes something; None when
+        there is none. A step whose undoing would change nothing (the story was
+        marked read again since, by opening it) is dropped on the way, so `z`
+        never answers with a change no one can see. A step of a kind no one here
+        knows how to undo (its part of the reader is not running) is dropped,
+        and said so."""
         steps = self.history()
-        if not steps:
-            return None
-        step = steps.pop()
-        self.save(self.undo_store.drop, step.id)
-        undoer = self.undoers.get(step.kind) or self._undoers.get(step.kind)
-        if undoer is None:
-            return Undone(step, None, known=False)
-        return Undone(step, undoer(step))
+        while steps:
+            step = steps.pop()
+            self.save(self.undo_store.drop, step.id)
+            if (theirs := self.undoers.get(step.kind)) is not None:
+                return Undone(step, theirs(step))  # another part's: it redraws itself
+            if (undoer := self._undoers.get(step.kind)) is None:
+                return Undone(step, None, known=False)
+            if (change := undoer(step)) is not None:
+                return Undone(step, change)
+        return None
 
     def _undo_read(self, step: Step) -> Change | Marked | None:
         read = step.kind == UNREAD  # undoing "marked unread" marks them read again

@@ -179,7 +179,7 @@ async def test_a_in_the_search_results_marks_them_read() -> None:
         screen(app).results.focus()
         await pilot.press("A")
         await screen(app).workers.wait_for_complete()
-        assert "Marked read · z to undo" in await toast_with(pilot, app, "Marked read")
+        assert "1 marked read · z to undo" in await toast_with(pilot, app, "marked read")
         assert headers(app) == ["Markets 3/4", "Energy 1/2"]
 
 

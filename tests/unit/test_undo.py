@@ -101,6 +101,22 @@ def test_undo_goes_several_steps_back_in_order(tmp_path: Path) -> None:
     assert reading.read_counts == {"world": 0, "tech": 0}
 
 
+def test_a_step_that_would_change_nothing_now_is_passed_over(tmp_path: Path) -> None:
+    """After `u` marked a story unread, opening it marked it read again (not a
+    step): `z` then skips the stale step and undoes the one before it."""
+    reading, *_ = open_reading(tmp_path)
+    reading.mark_many(a.id for a in TECH)
+    reading.toggle_read(WORLD[0])  # unread -> read, a step
+    reading.toggle_read(WORLD[0])  # read -> unread, a step
+    reading.mark_read(WORLD[0], True)  # opened again: read, not a step
+    undone = reading.undo()
+    assert undone is not None and undone.label == "marked read"  # the u before it
+    assert WORLD[0].id not in reading.read
+    undone = reading.undo()
+    assert undone is not None and undone.label == "3 marked read"
+    assert reading.undo() is None and reading.history() == []
+
+
 def test_undoing_a_removed_bookmark_puts_it_back_with_its_note_and_date(tmp_path: Path) -> None:
     reading, *_ = open_reading(tmp_path)
     reading.set_note(WORLD[1], "keep this")
