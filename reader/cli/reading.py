@@ -51,7 +51,25 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
     from reader.tui.run import run_tui
 
     keys = dict(config.keys)
-    return run_tui(catalog, list(config.keywords), keywords, warnings, keys, config.key_problems)
+    from reader.notify import Settings
+    from reader.sanitize import clean_line
+
+    # [refresh] and [notify] problems: said here, where they stay once the
+    # reader has closed, and in a toast; the reader starts without that part.
+    for problem in config.problems:
+        print(f"news: {clean_line(problem)}", file=sys.stderr)
+        warnings.append(problem)
+    alerts = Settings(config.notify_command, config.notify_terminal)
+    return run_tui(
+        catalog,
+        list(config.keywords),
+        keywords,
+        warnings,
+        keys,
+        config.key_problems,
+        config.refresh_every,
+        alerts,
+    )
 
 
 def cmd_list(argv: list[str], config: Config) -> int:
@@ -173,7 +191,7 @@ def cmd_unread(argv: list[str], config: Config) -> int:
             line.append("  ")
             line.append(shown(entry.title))
             print_row(out, line)
-    out.print(Text(counted(total, 'unread story', 'unread stories')))
+    out.print(Text(counted(total, "unread story", "unread stories")))
     return 0
 
 

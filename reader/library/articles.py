@@ -38,7 +38,16 @@ if TYPE_CHECKING:
 # already seeded needs none of the writers, the dump parser or the query
 # language (markdown-it alone takes longer to import than the library to open).
 
-__all__ = ["ImportResult", "Library", "Listing", "Row", "Source", "SourceKind", "plain_text"]
+__all__ = [
+    "EntryLink",
+    "ImportResult",
+    "Library",
+    "Listing",
+    "Row",
+    "Source",
+    "SourceKind",
+    "plain_text",
+]
 
 SourceKind = Literal["dump", "feed", "markdown", "synced"]
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
@@ -65,6 +74,15 @@ class Row(NamedTuple):
     source: str
     published: str
     words: int
+
+
+class EntryLink(NamedTuple):
+    """A story as a notification names it: its title, section and link."""
+
+    id: str
+    title: str
+    section: str
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -580,6 +598,24 @@ class Library(SyncedSources):
                 " checked = excluded.checked, not_before = excluded.not_before",
                 (source_id, checked, not_before),
             )
+
+    def headlines(self, article_ids: Sequence[str]) -> list[tuple[EntryLink, str]]:
+        """These stories' ids, titles, sections and links, each with all its
+        text (for keywords): what a notification of new stories needs, read
+        from the index's columns, never a body parsed."""
+        found: list[tuple[EntryLink, str]] = []
+        for start in range(0, len(article_ids), _IDS_PER_QUERY):
+            chunk = article_ids[start : start + _IDS_PER_QUERY]
+            rows = self.conn.execute(
+                "SELECT a.id, a.title, s.name, a.url, a.standfirst, a.text FROM articles a"
+                " JOIN sections s ON s.id = a.section_id"
+                f" WHERE a.id IN ({', '.join('?' * len(chunk))}) ORDER BY a.ordinal",
+                chunk,
+            )
+            for id_, title, section, url, standfirst, text in rows:
+                link = EntryLink(id_, shown_line(title), shown_line(section), shown_line(url))
+                found.append((link, f"{title}\n{standfirst}\n{text}"))
+        return found
 
     # Articles --------------------------------------------------------------------
 

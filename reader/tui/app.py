@@ -20,6 +20,7 @@ from reader.catalog import Catalog, MemoryCatalog
 from reader.config import bundled, save_keywords
 from reader.highlight import Keyword
 from reader.model import Article
+from reader.notify import Settings
 from reader.render import story_links
 from reader.sanitize import clean
 from reader.state import ReadingState
@@ -91,8 +92,13 @@ class NewsApp(App[None]):
         warnings: Sequence[str] = (),
         keymap: Mapping[str, str] | None = None,
         refused_keys: Sequence[str] = (),
+        refresh_every: int | None = None,
+        alerts: Settings | None = None,
     ) -> None:
         super().__init__()
+        # [refresh] every (seconds) and [notify]: the reader screen's timer and notifications.
+        self.refresh_every = refresh_every
+        self.alerts = alerts
         self.warnings = list(warnings)
         # [keys] from the config, checked (reader/tui/keymap.py); what was refused is told.
         self.refused_keys = list(refused_keys)
@@ -131,6 +137,8 @@ class NewsApp(App[None]):
             self.saver,
             [*self.keywords, *self.extra_keywords],
             self.undo,
+            self.refresh_every,
+            self.alerts,
         )
 
     def action_keywords(self) -> None:

@@ -1,5 +1,6 @@
-"""Refreshing the feeds, syncing the accounts and fetching a story's full
-text, for the reader screen.
+"""Refreshing the feeds (on `r` and on the timer), syncing the accounts,
+telling of new stories that matter, and fetching a story's full text, for the
+reader screen.
 
 All reach the network and write the library, so all run in thread workers
 with a `Library` of their own (a connection is used by one thread only), stop
@@ -14,32 +15,71 @@ through stores of its own; the screen's `Reading` then takes in what it
 changed (`Reading.take_in`) and the sidebar redraws its marks, its cursor
 staying on its story. The screen's read and bookmark changes reach the sync
 queue through `journal`.
+
+The timer (`[refresh] every`, a feed's own `--every`) wakes when the next
+feed falls due (`reader.schedule`; at least every `IDLE_CHECK` seconds, so a
+feed added meanwhile from the command line is seen) and refreshes only the
+feeds that are due, quietly: no activity line, a toast only when stories came
+in ("3 new stories") or a feed fails for a reason it did not fail for last
+time. New stories join the sidebar with the cursor on the story it was on,
+at the same height on the screen, and the open story is not touched.
+
+New stories that match a followed keyword, or that a `notify` rule hands to
+`tell`, are told of (`reader.notify`): a toast, and where the config asks a
+terminal notification written through Textual's driver and a command run in
+a worker (a failing or hanging one is said once, never waited for).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from reader.notify import Notable, Notice, Settings
 from reader.tui.toast import notify
 from reader.wording import counted
 
 if TYPE_CHECKING:
+    from reader.library.articles import Library
     from reader.refresh import FeedOutcome
     from reader.sync.engine import SyncResult
     from reader.sync.journal import QueueJournal
     from reader.tui.saver import Saver
     from reader.tui.screens.reader import ReaderScreen
 
+FIRST_CHECK = 1.0  # seconds after start before the timer first looks at the feeds
+MIN_WAIT = 1.0  # the shortest the timer sleeps, however overdue a feed is
+IDLE_CHECK = 300.0  # the longest: a feed added from the command line is seen by then
+BUSY_RETRY = 30.0  # a refresh is running when the timer wakes: look again after this
+TOLD_AT_ONCE = 3  # new stories told one by one; past these, one toast for the rest
+
+
+def _new_stories(count: int) -> str:
+    return counted(count, "new story", "new stories")
+
 
 class FeedsController:
-    """The r and f keys of one reader screen. Its workers run on the screen
-    (they end with it)."""
+    """The r and f keys of one reader screen, its refresh timer and its
+    notifications. Its workers run on the screen (they end with it)."""
 
-    def __init__(self, screen: ReaderScreen) -> None:
+    def __init__(
+        self,
+        screen: ReaderScreen,
+        every: int | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.screen = screen
+        self.every = every  # [refresh] every, in seconds; None: only feeds' own
+        self.settings = settings or Settings()
+        self._timer: Timer | None = None
+        self._told: set[str] = set()  # stories told of this run
+        self._command_failed = False  # said once; the command is not run again
         self._journal: QueueJournal | None = None
 
     def _library_path(self) -> str | None:
@@ -48,6 +88,41 @@ class FeedsController:
         return self.screen.catalog.library_path()
 
     # -- refresh --------------------------------------------------------------------
+
+    def start_timer(self) -> None:
+        """Look at the feeds soon after start, then whenever one falls due. The
+        first look ends the timer when no feed is on one (no `[refresh] every`,
+        and none with an interval of its own); files given on the command line
+        have none."""
+        if self._library_path() is not None:
+            self._arm(FIRST_CHECK)
+
+    def _arm(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.screen.set_timer(delay, self._tick, name="refresh-timer")
+
+    def _arm_for(self, when: datetime | None) -> None:
+        """Wake when the next feed falls due, within the bounds above."""
+        if self._timer is None:
+            return  # no timer on this screen (`r` alone)
+        if when is None and not self.every:
+            self._timer.stop()  # no feed on a timer of its own, and none in the config
+            self._timer = None
+            return
+        wait = IDLE_CHECK if when is None else (when - datetime.now(UTC)).total_seconds()
+        self._arm(min(max(wait, MIN_WAIT), IDLE_CHECK))
+
+    def _tick(self) -> None:
+        path = self._library_path()
+        if path is None:
+            return
+        if any(w.group == "refresh" and w.is_running for w in self.screen.workers):
+            self._arm(BUSY_RETRY)
+            return
+        self.screen.run_worker(
+            partial(self._refresh, path, timed=True), thread=True, exclusive=True, group="refresh"
+        )
 
     def refresh(self) -> None:
         screen = self.screen
@@ -63,12 +138,13 @@ class FeedsController:
         )
         self.sync()
 
-    def _refresh(self, path: str) -> None:
-        """In a thread: every feed, each reported as it ends."""
+    def _refresh(self, path: str, timed: bool = False) -> None:
+        """In a thread: every feed (on the timer, those due), each reported as
+        it ends; then the new stories worth telling of, and when to wake next."""
         from reader.config import allows_private
         from reader.library.articles import Library
         from reader.net import Cancelled
-        from reader.refresh import refresh
+        from reader.refresh import due_feeds, next_feed_due, refresh
 
         app = self.screen.app
         # Set by Textual when the worker is cancelled (the screen goes at quit):
@@ -77,26 +153,48 @@ class FeedsController:
 
         def progress(outcome: FeedOutcome) -> None:
             if not cancel.is_set():  # the app may be gone
-                app.call_from_thread(self._feed_done, outcome)
+                app.call_from_thread(self._feed_done, outcome, timed)
 
         library = Library.open(path)
         try:
-            feeds = sum(1 for source in library.sources() if source.kind == "feed")
-            # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
-            app.call_from_thread(self._refresh_started, feeds, _has_accounts())  # type: ignore[arg-type]
-            if not feeds:
-                return
+            failing = {s.id: s.last_error for s in library.sources()}
+            chosen: list[int] | None = None
+            if timed:
+                chosen = due_feeds(library, self.every)
+                if not chosen:
+                    app.call_from_thread(self._arm_for, next_feed_due(library, self.every))
+                    return
+            else:
+                feeds = sum(1 for source in library.sources() if source.kind == "feed")
+                # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
+                app.call_from_thread(self._refresh_started, feeds, _has_accounts())  # type: ignore[arg-type]
+                if not feeds:
+                    return
             outcomes = refresh(
                 library,
                 on_progress=progress,
                 allow_private=allows_private(),
                 cancel=cancel,
+                source_ids=chosen,
             )
+            notices = self._keyword_notices(library, outcomes)
+            wake = next_feed_due(library, self.every)
         except Cancelled:
             return
         finally:
             library.close()
-        app.call_from_thread(self._refresh_finished, outcomes)
+        app.call_from_thread(self._refresh_finished, outcomes, timed, failing, notices, wake)
+
+    def _keyword_notices(self, library: Library, outcomes: list[FeedOutcome]) -> list[Notice]:
+        """In the refresh's thread: the new stories a followed keyword occurs in."""
+        from reader.highlight import Highlighter
+        from reader.notify import keyword_notices
+
+        keywords = self.screen.keywords
+        new = [story_id for outcome in outcomes for story_id in outcome.new_ids]
+        if not keywords or not new:
+            return []
+        return keyword_notices(library.headlines(new), Highlighter(keywords))
 
     async def _refresh_started(self, feeds: int, syncing: bool = False) -> None:
         await self.screen.mount_extras()
@@ -106,20 +204,40 @@ class FeedsController:
             return
         self.screen.activity.start(f"Refreshing {counted(feeds, 'feed')}", feeds)
 
-    def _feed_done(self, outcome: FeedOutcome) -> None:
-        self.screen.activity.advance()
+    def _feed_done(self, outcome: FeedOutcome, timed: bool = False) -> None:
+        if not timed:
+            self.screen.activity.advance()
         if outcome.new or outcome.updated:
             # Show the new stories now, without waiting for the slowest feed.
             self.screen.stories_changed()
 
-    def _refresh_finished(self, outcomes: list[FeedOutcome]) -> None:
+    def _refresh_finished(
+        self,
+        outcomes: list[FeedOutcome],
+        timed: bool = False,
+        failing: dict[int, str] | None = None,
+        notices: Sequence[Notice] = (),
+        wake: datetime | None = None,
+    ) -> None:
         screen = self.screen
-        screen.activity.stop()
+        self._arm_for(wake)
+        self._tell(notices)
         new = sum(o.new for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
         updated = sum(o.updated for o in outcomes)
+        if timed:
+            # Quiet: what came in, and a failure only when it is news.
+            if new:
+                notify(screen, _new_stories(new), timeout=4)
+            before = failing or {}
+            for outcome in failed:
+                if before.get(outcome.source_id) != outcome.reason:
+                    message = f"{outcome.name}: {outcome.reason}"
+                    notify(screen, message, title="Feed failed", severity="warning", timeout=10)
+            return
+        screen.activity.stop()
         feeds = counted(len(outcomes), "feed")
-        summary = f"{feeds} refreshed: {counted(new, 'new story', 'new stories')}"
+        summary = f"{feeds} refreshed: {_new_stories(new)}"
         if updated:
             summary += f", {updated} updated"
         notify(screen, summary, timeout=4)
@@ -222,6 +340,79 @@ class FeedsController:
         if result.marks:
             summary += f", {counted(result.marks, 'mark')} taken in"
         notify(screen, summary, timeout=4)
+
+    # -- telling of new stories ---------------------------------------------------
+
+    def tell(self, stories: Sequence[Notable], because: str) -> None:
+        """Tell the person of these new stories ("rule Capsules" says why):
+        the callable a `notify` rule hands its matched stories to. Safe from
+        any thread."""
+        notices = [Notice.of(story, because) for story in stories]
+        if threading.current_thread() is threading.main_thread():
+            self._tell(notices)
+        else:
+            self.screen.app.call_from_thread(self._tell, notices)
+
+    def _tell(self, notices: Sequence[Notice]) -> None:
+        """A toast for each (the first few), the terminal's notification and
+        the command, each story once however many reasons it matched."""
+        fresh = []
+        for notice in notices:
+            if notice.id and notice.id in self._told:
+                continue
+            self._told.add(notice.id)
+            fresh.append(notice)
+        if not fresh:
+            return
+        shown, rest = fresh[:TOLD_AT_ONCE], fresh[TOLD_AT_ONCE:]
+        for notice in shown:
+            notify(self.screen, f"{notice.title} ({notice.section})", title=notice.because)
+        if rest:
+            more = counted(len(rest), "more new story", "more new stories")
+            notify(self.screen, f"and {more} you follow")
+        if self.settings.terminal:
+            self._terminal(shown, len(rest))
+        if self.settings.command and not self._command_failed:
+            self.screen.run_worker(
+                partial(self._run_command, shown), thread=True, group="notify-command"
+            )
+
+    def _terminal(self, notices: Sequence[Notice], more: int) -> None:
+        """The terminal's own notification, written with the screen's output
+        (so it reaches a terminal over SSH too), never printed beside it."""
+        from reader.notify import osc
+
+        driver = self.screen.app._driver
+        if driver is None:
+            return
+        for notice in notices:
+            driver.write(osc(notice, self.settings.terminal))
+        if more:
+            summary = counted(more, "more new story", "more new stories")
+            driver.write(osc(Notice(summary, "news", "", ""), self.settings.terminal))
+        driver.flush()
+
+    def _run_command(self, notices: Sequence[Notice]) -> None:
+        """In a thread: the command for each story, one after another, each
+        stopped if it hangs; the first failure is said and ends it for the run."""
+        from reader.notify import run_command
+
+        cancel = get_current_worker().cancelled_event
+        for notice in notices:
+            problem = run_command(self.settings.command, notice, cancel=cancel)
+            if cancel.is_set():
+                return
+            if problem is not None:
+                self._command_failed = True
+                self.screen.app.call_from_thread(
+                    notify,
+                    self.screen,
+                    f"{problem}; it is not run again until the reader restarts",
+                    title="Notify command",
+                    severity="warning",
+                    timeout=10,
+                )
+                return
 
     # -- full text ------------------------------------------------------------------
 

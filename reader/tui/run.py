@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from reader.atomic import StoreError
 from reader.catalog import Catalog
 from reader.highlight import Keyword
+from reader.notify import Settings
 from reader.sanitize import clean
 from reader.tui.app import NewsApp
 
@@ -19,6 +20,8 @@ def run_tui(
     warnings: list[str],
     keys: Mapping[str, Sequence[str]] | None = None,
     key_problems: Sequence[str] = (),
+    refresh_every: int | None = None,
+    alerts: Settings | None = None,
 ) -> int:
     refused = list(key_problems)
     keymap: dict[str, str] = {}
@@ -37,6 +40,8 @@ def run_tui(
         warnings=warnings,
         keymap=keymap,
         refused_keys=refused,
+        refresh_every=refresh_every,
+        alerts=alerts,
     )
     app.run()
     # Every write asked for while the app ran, then one last try at anything

@@ -26,6 +26,7 @@ from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog
 from reader.highlight import Keyword
 from reader.model import Article, Entry
+from reader.notify import Settings
 from reader.reading import Change, Marked, Reading, ids_of
 from reader.state import ReadingState
 from reader.tui.feeds_controller import FeedsController
@@ -115,11 +116,14 @@ class ReaderScreen(Screen[None]):
         saver: Saver,
         keywords: Sequence[Keyword] = (),
         undo: UndoStack | None = None,
+        refresh_every: int | None = None,
+        alerts: Settings | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
         self.search_control = SearchController(self)
-        self.feeds = FeedsController(self)
+        # r and f, the refresh timer ([refresh] every) and notifications ([notify]).
+        self.feeds = FeedsController(self, refresh_every, alerts)
         self._extras: asyncio.Event | None = None  # set once they are mounted
         self.keyword_control = KeywordsController(self, keywords)
         # What the person has done, as the UI sees it; the stores follow behind.
@@ -183,6 +187,7 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self.mount_extras)
         self.call_after_refresh(self.reading.read_history)
         self.call_after_refresh(self.rules.start)
+        self.call_after_refresh(self.feeds.start_timer)
         if self.keywords:
             self.keyword_control.set(self.keywords)
 

@@ -289,6 +289,9 @@ class ArticleList(ScrollView, can_focus=True):
         same story when it is still there."""
         current = self.highlighted
         here = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+        # Where the cursor's row stands on the screen: it stays there when
+        # stories arrive above it (a refresh), so nothing under the eye moves.
+        height = round(self.cursor - self.scroll_y)
         self._rows = self._make_rows(pinned, missing)
         self.virtual_size = Size(0, len(self._rows))
         index = None
@@ -296,6 +299,7 @@ class ArticleList(ScrollView, can_focus=True):
             index = self._find_in_group(current.id, (here.section, True))
         if index is None and current is not None:
             index = self._rows.find(current.id, pinned=False)
+        kept = index is not None  # the cursor's story is still there
         if index is None and here is not None and here.article is None:  # a folded header
             index = next(
                 (self._rows.starts[g] for g, (name, _, p) in enumerate(self._rows.groups)
@@ -308,6 +312,8 @@ class ArticleList(ScrollView, can_focus=True):
             if index is None:
                 index = self._next_story(near, -1)
         self.set_reactive(ArticleList.cursor, index if index is not None else 0)
+        if kept and index is not None and index - height != round(self.scroll_y):
+            self.scroll_to(y=max(0, index - height), animate=False)
         self._cache.clear()
         self.refresh()
 

@@ -1,0 +1,210 @@
+"""The refresh timer in the reader: a local server publishes a new story, the
+timer brings it in the background, and nothing the person was looking at
+moves; new stories that matter are told of (toast, terminal, command)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from unit.feed_server import FeedServer, rss, running
+
+from reader.catalog import LibraryCatalog
+from reader.config import seed_paths
+from reader.highlight import Keyword
+from reader.library.articles import Library
+from reader.notify import Notice, Settings
+from reader.seeding import ensure_seeded
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+LONG_AGO = "2000-01-01T00:00:00+00:00"
+ORBIT = [(f"Orbit story {n:02}", f"https://example.org/orbit/{n}") for n in range(60)]
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    yield from running()
+
+
+def _refresh(path: Path) -> None:
+    from reader.refresh import refresh
+
+    library = Library.open(path)
+    try:
+        assert all(outcome.ok for outcome in refresh(library))
+        for source in library.sources():  # as if fetched long ago: due at once
+            library.record_fetch(source.id, LONG_AGO, "")
+    finally:
+        library.close()
+
+
+async def library_with_feed(
+    tmp_path: Path, server: FeedServer, items: list[tuple[str, str]]
+) -> Path:
+    path = tmp_path / "library.sqlite"
+    url = server.serve("/orbit.xml", rss("Orbit", items))
+    library = Library.open(path)
+    ensure_seeded(library, seed_paths())
+    library.add_source("feed", url, title="Orbit")
+    library.close()
+    await asyncio.to_thread(_refresh, path)
+    return path
+
+
+def messages(app: NewsApp) -> list[tuple[str, str]]:
+    """Every toast raised so far, with its title."""
+    return [(str(n.title), str(n.message)) for n in app._notifications]
+
+
+def sidebar_text(screen: ReaderScreen) -> str:
+    sidebar = screen.sidebar
+    return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
+
+
+async def wait_for(pilot: Pilot[None], check: object, seconds: float = 15) -> None:
+    """Until check() is true: the timer's first look is a second after start."""
+    assert callable(check)
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("not within the time")
+
+
+async def test_the_timer_brings_a_new_story_without_moving_anything(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    path = await library_with_feed(tmp_path, server, ORBIT)
+    # The server publishes a story, newer than any: it lands at the top of Orbit.
+    server.serve("/orbit.xml", rss("Orbit", [*ORBIT, ("Capsule returns early", "https://e.org/c")]))
+    app = NewsApp(LibraryCatalog(Library.open(path)), refresh_every=1800)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        catalog = screen.catalog
+        # Reading a long seed story, part-way down; the cursor far down Orbit.
+        story = next(e for e in catalog.entries() if e.title.startswith("SpaceX is launching"))
+        screen.open(story)
+        await pilot.pause()
+        screen.story.scroll_to(y=6, animate=False)
+        target = next(e for e in catalog.entries() if e.title == "Orbit story 05")
+        screen.sidebar.highlight(target.id)
+        screen.sidebar.scroll_to(y=screen.sidebar.cursor - 20, animate=False)
+        await pilot.pause()
+        cursor_row = screen.sidebar.cursor - round(screen.sidebar.scroll_y)
+        before_line = sidebar_text(screen).splitlines()[cursor_row]
+        assert "Orbit story 05" in before_line
+        assert "Capsule returns early" not in sidebar_text(screen)
+
+        await wait_for(pilot, lambda: ("", "1 new story") in messages(app))
+        await pilot.pause()
+        # The new story is in the sidebar (above the cursor, off the screen).
+        rows = [screen.sidebar._rows[i] for i in range(len(screen.sidebar._rows))]
+        assert any(r.article and r.article.title == "Capsule returns early" for r in rows)
+        # The cursor is on its story, on the same line of the screen.
+        highlighted = screen.sidebar.highlighted
+        assert highlighted is not None and highlighted.id == target.id
+        assert screen.sidebar.cursor - round(screen.sidebar.scroll_y) == cursor_row
+        assert sidebar_text(screen).splitlines()[cursor_row] == before_line
+        # The story being read is the same one, at the same place.
+        assert screen.story.article is not None and screen.story.article.id == story.id
+        assert round(screen.story.scroll_y) == 6
+        # Fetched once, by the timer; nothing is due again for half an hour.
+        assert len(server.seen("/orbit.xml")) == 2
+        assert screen.feeds._timer is not None
+
+
+async def test_no_timer_no_fetch(tmp_path: Path, server: FeedServer) -> None:
+    path = await library_with_feed(tmp_path, server, ORBIT[:2])
+    app = NewsApp(LibraryCatalog(Library.open(path)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await wait_for(pilot, lambda: screen.feeds._timer is not None)
+        await wait_for(pilot, lambda: screen.feeds._timer is None)  # its first look ends it
+        await screen.workers.wait_for_complete()
+        assert len(server.seen("/orbit.xml")) == 1  # only the refresh before the reader
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> tuple[tuple[str, ...], Path]:
+    """A real program that writes the arguments it was given to a file."""
+    script = tmp_path / "record.py"
+    out = tmp_path / "argv.json"
+    script.write_text(
+        f"#!{sys.executable}\nimport json, sys\n"
+        f"with open({str(out)!r}, 'a') as f:\n    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+    )
+    script.chmod(0o755)
+    return (str(script), "--app-name=news"), out
+
+
+async def test_a_new_story_with_a_followed_keyword_is_told_of(
+    tmp_path: Path, server: FeedServer, recorder: tuple[tuple[str, ...], Path]
+) -> None:
+    path = await library_with_feed(tmp_path, server, ORBIT[:2])
+    hostile = "Starfall \x1b]0;owned\x07lands; $(touch x) [b]ok[/]"
+    escaped = hostile.replace("\x1b", "&#27;").replace("\x07", "&#7;").replace("[", "[")
+    server.serve(
+        "/orbit.xml",
+        rss("Orbit", [*ORBIT[:2], ("Quiet news", ""), (escaped, "https://e.org/starfall")]),
+    )
+    command, out = recorder
+    app = NewsApp(
+        LibraryCatalog(Library.open(path)),
+        keywords=[Keyword("Starfall")],
+        refresh_every=1800,
+        alerts=Settings(command, "osc777"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        written: list[str] = []
+        assert app._driver is not None
+        app._driver.write = written.append  # type: ignore[method-assign,assignment]
+        await wait_for(pilot, lambda: out.exists())
+        shown = "Starfall lands; $(touch x) [b]ok[/]"
+        assert ("keyword Starfall", f"{shown} (Orbit)") in messages(app)
+        assert ("", "2 new stories") in messages(app)
+        assert [json.loads(line) for line in out.read_text().splitlines()] == [
+            ["--app-name=news", shown, "Orbit", "https://e.org/starfall"]
+        ]
+        assert written == [f"\x1b]777;notify;news: Orbit;{shown.replace(';', ',')}\x07"]
+        assert not (tmp_path / "x").exists()
+
+
+async def test_a_failing_command_is_said_once(tmp_path: Path) -> None:
+    script = tmp_path / "fail.sh"
+    script.write_text("#!/bin/sh\necho 'Invalid number of options.' >&2\nexit 1\n")
+    script.chmod(0o755)
+    app = NewsApp([], alerts=Settings((str(script),), ""))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        first = Notice("Capsule returns", "Space", "https://e.org/1", "", "a1")
+        second = Notice("Capsule lands", "Space", "https://e.org/2", "", "a2")
+        screen.feeds.tell([first], "rule Capsules")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        screen.feeds.tell([second, first], "rule Capsules")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        said = [m for m in messages(app) if m[0] == "Notify command"]
+        assert said == [
+            (
+                "Notify command",
+                f"{script} failed (exit status 1): Invalid number of options.; it is not run"
+                " again until the reader restarts",
+            )
+        ]
+        told = [m for m in messages(app) if m[0] == "rule Capsules"]
+        # Each story once, however often it is handed over.
+        assert told == [
+            ("rule Capsules", "Capsule returns (Space)"),
+            ("rule Capsules", "Capsule lands (Space)"),
+        ]
