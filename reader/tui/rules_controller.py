@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # the query language is not on the way to the first screen
     from reader.saved import Key, SavedStories
     from reader.tui.screens.reader import ReaderScreen
 
-TOLD_AT_ONCE = 3  # stories a notify rule names in its toast; the rest are counted
 
 
 @dataclass
@@ -56,11 +55,9 @@ class ScreenEffects:
         return len(marked.ids)
 
     def notify(self, rule: Rule, stories: Sequence[Matched]) -> int:
-        shown = [s.title for s in stories[:TOLD_AT_ONCE]]
-        more = len(stories) - len(shown)
-        if more:
-            shown.append(f"and {counted(more, 'more story', 'more stories')}")
-        notify(self.control.screen, "\n".join(shown), title=rule.name, timeout=8)
+        # Told as a followed keyword's stories are: a toast, and the terminal's
+        # notification and the [notify] command where the config asks for them.
+        self.control.screen.feeds.tell(stories, f"rule {rule.name}")
         return len(stories)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from reader.catalog import LibraryCatalog
 from reader.config import seed_paths
 from reader.highlight import Keyword
 from reader.library.articles import Library
+from reader.model import Block, BlockKind, make_article
 from reader.notify import Notice, Settings
 from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
@@ -207,4 +209,41 @@ async def test_a_failing_command_is_said_once(tmp_path: Path) -> None:
         assert told == [
             ("rule Capsules", "Capsule returns (Space)"),
             ("rule Capsules", "Capsule lands (Space)"),
+        ]
+
+
+async def test_a_notify_rule_tells_of_its_stories_the_same_way(
+    tmp_path: Path, recorder: tuple[tuple[str, ...], Path]
+) -> None:
+    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[[rules]]\nname = "Capsules"\nquery = "capsule"\naction = "notify"\n')
+    path = tmp_path / "library.sqlite"
+    library = Library.open(path)
+    ensure_seeded(library, seed_paths())
+    library.close()
+    command, out = recorder
+    app = NewsApp(LibraryCatalog(Library.open(path)), alerts=Settings(command, ""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        # A refresh stores a story, as another connection does.
+        library = Library.open(path)
+        source = library.add_source("feed", "https://orbit.example/feed", title="Orbit")
+        story = make_article(
+            "Space",
+            "Capsule splashes down",
+            [Block(BlockKind.PARAGRAPH, "The capsule is home.")],
+            "Orbit",
+            url="https://orbit.example/capsule",
+        )
+        library.upsert_articles(source, [story])
+        library.close()
+        screen.stories_changed()
+        await wait_for(pilot, lambda: out.exists())
+        assert ("rule Capsules", "Capsule splashes down (Space)") in messages(app)
+        assert [json.loads(line) for line in out.read_text().splitlines()] == [
+            ["--app-name=news", "Capsule splashes down", "Space", "https://orbit.example/capsule"]
         ]
