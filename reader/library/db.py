@@ -6,7 +6,7 @@ transaction. `PRAGMA user_version` counts the migrations applied; each runs in
 its own transaction, so a library is always at one version or the next, never
 half-way, and a library made by a newer reader is refused rather than damaged.
 
-Schema (version 7):
+Schema (version 8):
 
     meta      key → value: which bundled seeds were imported, so a seed the user
               removed does not come back
@@ -50,6 +50,13 @@ Schema (version 7):
               not_before (the server's wish: ttl, max-age, Retry-After), for
               the refresh timer (`reader.schedule`); a row only for sources
               that have one, gone with its source
+
+Indexes for the search filters (version 8): `articles_by_date` on a story's date
+as after: and before: compare it (`coalesce(nullif(published, ''), fetched)`,
+the very expression `library.search` writes, or SQLite does not use it) and
+`articles_by_author`, from which author: reads the distinct names and then the
+rows. Without them each scanned the table, bodies and all: at 100,000 stories
+0.35 s for a date and 0.7 s for an author, on a quiet machine.
 
 The index is kept in sync in two ways, chosen by measurement. Updates and deletes
 (rare: a changed story, a removed source) go through triggers, so no edit can
@@ -371,6 +378,14 @@ def _v7_schedule(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v8_search_filters(conn: sqlite3.Connection) -> None:
+    # after:/before: and author: (see the module's docstring).
+    conn.execute(
+        "CREATE INDEX articles_by_date ON articles (coalesce(nullif(published, ''), fetched))"
+    )
+    conn.execute("CREATE INDEX articles_by_author ON articles (author)")
+
+
 # Append only: a migration that has shipped is never edited, since libraries
 # out there have already run it.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -381,6 +396,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v5_feed_identity,
     _v6_sync,
     _v7_schedule,
+    _v8_search_filters,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

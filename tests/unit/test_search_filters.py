@@ -5,6 +5,7 @@ property tests that the index and Python agree on generated queries."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 
@@ -17,7 +18,7 @@ from reader.library.articles import Library
 from reader.library.db import open_library
 from reader.library.search import Searcher, count, match_rowids, matching_ids, search
 from reader.model import Article, Block, BlockKind, make_article
-from reader.query import Context, Query, QueryError, Story, parse
+from reader.query import Context, Group, Query, QueryError, Story, parse
 
 NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
 FETCHED = "2026-11-30T05:00:00+00:00"  # when the library stored them: an hour ago
@@ -407,3 +408,54 @@ def test_rules_see_every_filter_over_the_new_rows_only() -> None:
         seqs["s3"],
         seqs["s4"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("after:7d", "articles_by_date"), ("before:2026-11-01 tesla", "articles_by_date"),
+     ("author:lee", "articles_by_author"), ("-author:lee tesla", "articles_by_author"),
+     ('source:"Car Weekly" tesla', "articles_by_source")],
+)  # fmt: skip
+def test_row_filters_read_an_index_not_the_table(text: str, index: str) -> None:
+    """At 100,000 stories a scan of the table (bodies and all) took 0.35 s for a
+    date and 0.7 s for the authors; each filter reads its index instead."""
+    from reader.library.search import _plan
+
+    conn = library().conn
+    plan = _plan(conn, parse(text), CONTEXT)
+    assert plan is not None
+    steps = [
+        row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN SELECT 1 {plan.source}", plan.params)
+    ]
+    assert any(index in step for step in steps), steps
+    assert not any(step.startswith("SCAN articles") and "INDEX" not in step for step in steps), (
+        steps
+    )
+    if "author" in text:
+        distinct = [
+            row[3]
+            for row in conn.execute("EXPLAIN QUERY PLAN SELECT DISTINCT author FROM articles")
+        ]
+        assert distinct == ["SCAN articles USING COVERING INDEX articles_by_author"]
+
+
+def _without_prefixes(query: Query) -> Query:
+    groups = tuple(
+        Group(tuple(replace(t, prefix=False) for t in g.include), g.exclude) for g in query.groups
+    )
+    return replace(query, groups=groups)
+
+
+@PROPERTY
+@given(generated)
+def test_typing_changes_only_the_last_words_prefix_with_filters(text: str) -> None:
+    """The bar (typing) and `news search` read filters the same way."""
+    try:
+        plain: Query | str = parse(text)
+    except QueryError as exc:
+        plain = str(exc)
+    try:
+        typed: Query | str = _without_prefixes(parse(text, prefix_last=True))
+    except QueryError as exc:
+        typed = str(exc)
+    assert typed == plain
