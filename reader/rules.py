@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple, Protocol, cast, get_args
 
-from reader.query import Query, QueryError, fold, parse, section_key
+from reader.query import NO_CONTEXT, Context, Query, QueryError, fold, parse, section_key
 from reader.sanitize import clean_line, shown_line
 
 __all__ = [
@@ -191,12 +191,18 @@ def source_ids(conn: sqlite3.Connection, name: str) -> list[int]:
 
 
 def matching(
-    conn: sqlite3.Connection, rule: Rule | Query, *, since: int = 0, source: str = ""
+    conn: sqlite3.Connection,
+    rule: Rule | Query,
+    *,
+    since: int = 0,
+    source: str = "",
+    context: Context = NO_CONTEXT,
 ) -> list[Matched]:
     """The stories a rule (or a bare query) matches, oldest stored first; only
     those stored after row `since` when it is given. Text goes through FTS5 with
     `rowid > since`, which FTS5 turns into a seek in each doclist: 1,000 new
-    stories cost what 1,000 stories cost, whatever the library holds."""
+    stories cost what 1,000 stories cost, whatever the library holds. `context`
+    gives is:unread and is:bookmarked the person's marks."""
     from reader.library.search import match_rowids
 
     query = rule.parsed if isinstance(rule, Rule) else rule
@@ -206,7 +212,7 @@ def matching(
         sources = source_ids(conn, source)
         if not sources:
             return []
-    seqs = match_rowids(conn, query, since=since)
+    seqs = match_rowids(conn, query, since=since, context=context)
     return _rows(conn, seqs, sources)
 
 
@@ -265,10 +271,12 @@ def apply_rules(
     *,
     since: int = 0,
     today: date | None = None,
+    context: Context = NO_CONTEXT,
 ) -> list[Outcome]:
     """Run the acting rules (not `section`, not past their `until`) over the
     stories stored after row `since` (all of them for 0), in the config's
-    order; a story hidden by one rule is still read or told by the next."""
+    order; a story hidden by one rule is still read or told by the next.
+    `context` holds the marks is: asks about, as they were before the rules."""
     actions: dict[Action, Callable[[Rule, Sequence[Matched]], int]] = {
         "hide": effects.hide,
         "mark-read": effects.mark_read,
@@ -278,7 +286,7 @@ def apply_rules(
     for rule in rules:
         if rule.action == "section" or not rule.active(today):
             continue
-        found = matching(conn, rule, since=since)
+        found = matching(conn, rule, since=since, context=context)
         touched = actions[rule.action](rule, found) if found else 0
         outcomes.append(Outcome(rule, tuple(found), touched))
     return outcomes

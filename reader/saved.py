@@ -21,6 +21,7 @@ from typing import NamedTuple, overload
 
 from reader.library.articles import Library, Row
 from reader.library.search import match_rowids
+from reader.query import NO_CONTEXT, Context
 from reader.rules import Rule, source_ids
 
 __all__ = ["Key", "SavedStories", "keys_for"]
@@ -33,13 +34,16 @@ class Key(NamedTuple):
     id: str
 
 
-def keys_for(library: Library, rule: Rule, *, since: int = 0) -> list[Key]:
+def keys_for(
+    library: Library, rule: Rule, *, since: int = 0, context: Context = NO_CONTEXT
+) -> list[Key]:
     """The keys of the stories a rule matches (stored after row `since`, when
-    given), in no particular order."""
+    given), in no particular order; `context` for is:unread and is:bookmarked,
+    as they are when the search runs."""
     sources = source_ids(library.conn, rule.source) if rule.source else None
     if sources == []:
         return []
-    seqs = match_rowids(library.conn, rule.parsed, since=since)
+    seqs = match_rowids(library.conn, rule.parsed, since=since, context=context)
     return [Key(*k) for k in library.keys_of(seqs, sources)] if seqs else []
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from reader.hidden import Hidden
+    from reader.query import Context
     from reader.state import ReadingState
     from reader.undo import UndoStack
 
@@ -167,7 +168,8 @@ def _apply(config: Config) -> int:
     assert isinstance(catalog, LibraryCatalog)
     try:
         effects = store_effects()
-        outcomes = apply_rules(catalog.library.conn, acting, effects)
+        context = marks(effects.state, acting)
+        outcomes = apply_rules(catalog.library.conn, acting, effects, context=context)
         effects.save()
     finally:
         catalog.close()
@@ -245,6 +247,21 @@ class StoreEffects:
             store.flush()
 
 
+def marks(state: ReadingState, rules: Sequence[Rule]) -> Context:
+    """What is: asks about, as it is before the rules run: the read set, and
+    the bookmarks when a rule asks about them."""
+    from reader.query import Context
+
+    marked: frozenset[str] = frozenset()
+    if any(rule.parsed.bookmarked is not None for rule in rules):
+        from reader.bookmarks import Bookmarks
+
+        bookmarks = Bookmarks()
+        bookmarks.load()
+        marked = frozenset(b.article_id for b in bookmarks.all())
+    return Context(read=state.read_ids(), bookmarked=marked)
+
+
 def store_effects() -> StoreEffects:
     from reader.hidden import Hidden
     from reader.state import ReadingState
@@ -270,7 +287,7 @@ def apply_to_new(
     if not acting:
         return []
     effects = store_effects()
-    outcomes = apply_rules(conn, acting, effects, since=since)
+    outcomes = apply_rules(conn, acting, effects, since=since, context=marks(effects.state, acting))
     effects.save()
     for outcome in outcomes:
         if not outcome.matched or not say:

@@ -28,6 +28,7 @@ from reader.wording import counted
 
 if TYPE_CHECKING:  # the query language is not on the way to the first screen
     from reader.model import Entry
+    from reader.query import Context
     from reader.rules import Matched, Rule
     from reader.saved import Key, SavedStories
     from reader.tui.screens.reader import ReaderScreen
@@ -108,12 +109,14 @@ class RulesController:
         sections = [r for r in self.rules if r.action == "section"]
         if sections:
             self.screen.run_worker(
-                partial(self._find_saved, catalog, sections), thread=True, group="saved"
+                partial(self._find_saved, catalog, sections, self.marks()),
+                thread=True,
+                group="saved",
             )
         else:
             self.show()
 
-    def _find_saved(self, catalog: LibraryCatalog, rules: list[Rule]) -> None:
+    def _find_saved(self, catalog: LibraryCatalog, rules: list[Rule], context: Context) -> None:
         """In a thread: each saved search's stories, on a connection of its own."""
         from reader.library.articles import Library
         from reader.library.db import reopen
@@ -122,7 +125,7 @@ class RulesController:
         worker = get_current_worker()
         library = Library(reopen(catalog.library.conn, check_same_thread=False))
         try:
-            found = {rule.name: keys_for(library, rule) for rule in rules}
+            found = {rule.name: keys_for(library, rule, context=context) for rule in rules}
         finally:
             library.close()
         if not worker.is_cancelled:
@@ -241,7 +244,8 @@ class RulesController:
         if self._since <= since:
             return
         effects = ScreenEffects(self)
-        apply_rules(conn, self.rules, effects, since=since)
+        context = self.marks()
+        apply_rules(conn, self.rules, effects, since=since, context=context)
         if effects.hidden_now:
             catalog.set_hidden(self.hidden)
             self.screen.reading.count_read()
@@ -250,8 +254,15 @@ class RulesController:
         hidden = catalog.hidden if catalog.hiding else ()
         for rule in self.rules:
             if rule.action == "section" and rule.name in self.saved:
-                keys = keys_for(catalog.library, rule, since=since)
+                keys = keys_for(catalog.library, rule, since=since, context=context)
                 self.saved[rule.name] = self.saved[rule.name].added(keys, hidden)
+
+    def marks(self) -> Context:
+        """The read set and the bookmarks as they are now, for is: in a rule."""
+        from reader.query import Context
+
+        reading = self.screen.reading
+        return Context(read=frozenset(reading.read), bookmarked=frozenset(reading.pins))
 
     # -- saving a search --------------------------------------------------------------
 
@@ -296,9 +307,8 @@ class RulesController:
         rule = rules[0]
         self.rules.append(rule)
         hidden = catalog.hidden if catalog.hiding else ()
-        self.saved[rule.name] = SavedStories(
-            catalog.library, keys_for(catalog.library, rule), hidden
-        )
+        keys = keys_for(catalog.library, rule, context=self.marks())
+        self.saved[rule.name] = SavedStories(catalog.library, keys, hidden)
         self.show()
         notify(self.screen, f"Saved as {rule.name} (below the bookmarks)", timeout=3)
 

@@ -198,3 +198,22 @@ def test_a_hide_rule_ends_after_its_until_day(
     assert "Wombat capsule lands safely" in listed  # its rule had ended
     code, out, _ = run(capsys, "rules")
     assert "Wombats last week (hide): wombat, until" in out and out.rstrip().endswith("(ended)")
+
+
+def test_is_unread_in_a_rule_asks_the_reading_state(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dump = tmp_path / "space.txt"
+    dump.write_text(DUMP, encoding="utf-8")
+    assert run(capsys, "add", str(dump))[0] == 0
+    run(capsys, "rules", "add", "Fresh sales", "sale is:unread", "--action", "hide")
+    state = ReadingState()
+    state.load()
+    listed = json.loads(run(capsys, "list", "--json")[1])
+    state.mark_read(next(r["id"] for r in listed if r["title"] == "Black Friday sale on rockets"))
+    code, out, _ = run(capsys, "rules", "apply")
+    assert (code, out) == (0, "Fresh sales (hide): 0 stories matched, 0 hidden\n")
+    state.mark_read(next(r["id"] for r in listed if r["title"] == "Black Friday sale on rockets"),
+                    False)  # fmt: skip
+    code, out, _ = run(capsys, "rules", "apply")
+    assert (code, out) == (0, "Fresh sales (hide): 1 story matched, 1 hidden\n")
