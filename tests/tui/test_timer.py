@@ -247,3 +247,35 @@ async def test_a_notify_rule_tells_of_its_stories_the_same_way(
         assert [json.loads(line) for line in out.read_text().splitlines()] == [
             ["--app-name=news", "Capsule splashes down", "Space", "https://orbit.example/capsule"]
         ]
+
+
+async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    path = await library_with_feed(tmp_path, server, ORBIT[:2])
+    server.serve("/orbit.xml", b"gone", status=404)
+    app = NewsApp(LibraryCatalog(Library.open(path)), refresh_every=1800)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        failed = ("Feed failed", "Orbit: HTTP 404")
+        await wait_for(pilot, lambda: failed in messages(app))
+        await screen.workers.wait_for_complete()
+        # Due again (as if half an hour had passed): fetched, failing the same way.
+        library = Library.open(path)
+        for source in library.sources():
+            library.record_fetch(source.id, LONG_AGO, "")
+        library.close()
+        screen.feeds._tick()
+        await wait_for(pilot, lambda: len(server.seen("/orbit.xml")) == 3)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert messages(app).count(failed) == 1
+        # A new reason is news.
+        server.serve("/orbit.xml", b"", status=500)
+        library = Library.open(path)
+        for source in library.sources():
+            library.record_fetch(source.id, LONG_AGO, "")
+        library.close()
+        screen.feeds._tick()
+        await wait_for(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in messages(app))
