@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from reader.sanitize import clean_line
+
 __all__ = [
     "Context",
     "DateBound",
@@ -493,8 +495,9 @@ def _make_term(value: str, prefix: bool, title_only: bool = False) -> Term | Non
 
 
 def _date_bound(name: str, value: str) -> DateBound:
-    """`7d`, `2w`, `12h` or `2026-11-01`, or a `QueryError` saying what is wrong."""
-    value = value.strip()
+    """`7d`, `2w`, `12h` or `2026-11-01`, or a `QueryError` saying what is wrong
+    (the value said back cleaned of control characters: it goes to a terminal)."""
+    value = clean_line(value)
     if not value:
         raise QueryError(f"{name}: needs a date (2026-11-01) or an age (7d, 2w, 12h)")
     if m := _AGE.fullmatch(value):

@@ -274,6 +274,8 @@ def test_a_story_stored_after_the_read_set_was_loaded() -> None:
         ("before:7x", r"before:7x is not a date: give a day"),
         ("before:2026-13-01", "before:2026-13-01 is not a day of the calendar"),
         ("before:2026-02-30", "before:2026-02-30 is not a day of the calendar"),
+        ("after:\x1b[2J7x\x07", "after:7x is not a date"),  # said back without controls
+        ("is:\x1b[2J", r"is: takes unread, read or bookmarked \(not '\\x1b\[2j'\)"),
         ("source:", "source: needs a name"),
         ('source:"" tesla', "source: needs a name"),
         ("author:", "author: needs a name"),
