@@ -245,7 +245,12 @@ class RulesController:
             return
         effects = ScreenEffects(self)
         context = self.marks()
-        apply_rules(conn, self.rules, effects, since=since, context=context)
+        outcomes = apply_rules(conn, self.rules, effects, since=since, context=context)
+        for outcome in outcomes:  # said, with the way back (notify rules tell for themselves)
+            done = {"hide": "hidden", "mark-read": "marked read"}.get(outcome.rule.action)
+            if done and outcome.touched:
+                stories = counted(outcome.touched, "new story", "new stories")
+                notify(self.screen, f"{outcome.rule.name}: {stories} {done} · z to undo", timeout=4)
         if effects.hidden_now:
             catalog.set_hidden(self.hidden)
             self.screen.reading.count_read()

@@ -129,6 +129,8 @@ async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_pat
         ]
         assert lines[0] == "2 hidden · H shows them"
         assert not any("Trademark fight" in line for line in lines)
+        said = [str(n.message) for n in app._notifications]
+        assert "No trademarks: 1 new story hidden · z to undo" in said
 
         # z takes the rule's hide back: the story is listed again.
         await pilot.press("z")
