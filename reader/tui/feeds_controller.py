@@ -140,11 +140,11 @@ class FeedsController:
 
     def _refresh(self, path: str, timed: bool = False) -> None:
         """In a thread: every feed (on the timer, those due), each reported as
-        it ends; then the new stories worth telling of, and when to wake next."""
-        from reader.config import allows_private
+        it ends; then the new stories worth telling of, and when to wake next.
+        The timer's look finds what is due before the network's modules are
+        imported: a look that finds nothing costs a query, not their import."""
+        from reader import schedule
         from reader.library.articles import Library
-        from reader.net import Cancelled
-        from reader.refresh import due_feeds, next_feed_due, refresh
 
         app = self.screen.app
         # Set by Textual when the worker is cancelled (the screen goes at quit):
@@ -157,30 +157,38 @@ class FeedsController:
 
         library = Library.open(path)
         try:
-            failing = {s.id: s.last_error for s in library.sources()}
+            sources = library.sources()
+            failing = {s.id: s.last_error for s in sources}
+            feeds = [s.id for s in sources if s.kind == "feed"]
             chosen: list[int] | None = None
             if timed:
-                chosen = due_feeds(library, self.every)
+                timings = library.timings()
+                chosen = schedule.due(timings, feeds, self.every, datetime.now(UTC))
                 if not chosen:
-                    app.call_from_thread(self._arm_for, next_feed_due(library, self.every))
+                    wake = schedule.next_due(timings, feeds, self.every)
+                    app.call_from_thread(self._arm_for, wake)
                     return
             else:
-                feeds = sum(1 for source in library.sources() if source.kind == "feed")
                 # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
-                app.call_from_thread(self._refresh_started, feeds, _has_accounts())  # type: ignore[arg-type]
+                app.call_from_thread(self._refresh_started, len(feeds), _has_accounts())  # type: ignore[arg-type]
                 if not feeds:
                     return
-            outcomes = refresh(
-                library,
-                on_progress=progress,
-                allow_private=allows_private(),
-                cancel=cancel,
-                source_ids=chosen,
-            )
+            from reader.config import allows_private
+            from reader.net import Cancelled
+            from reader.refresh import next_feed_due, refresh
+
+            try:
+                outcomes = refresh(
+                    library,
+                    on_progress=progress,
+                    allow_private=allows_private(),
+                    cancel=cancel,
+                    source_ids=chosen,
+                )
+            except Cancelled:
+                return
             notices = self._keyword_notices(library, outcomes)
             wake = next_feed_due(library, self.every)
-        except Cancelled:
-            return
         finally:
             library.close()
         app.call_from_thread(self._refresh_finished, outcomes, timed, failing, notices, wake)
