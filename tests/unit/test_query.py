@@ -366,7 +366,16 @@ JUNK = ["*", "^", "NEAR(", ":", "(", ")", '"', "-", "AND", "a*b", "title:star", 
 word = st.sampled_from(WORDS)
 phrase = st.lists(word, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"')
 item = st.one_of(
-    word, phrase, word.map(lambda w: "-" + w), phrase.map(lambda p: "-" + p), st.sampled_from(JUNK)
+    word,
+    phrase,
+    word.map(lambda w: "-" + w),
+    phrase.map(lambda p: "-" + p),
+    st.sampled_from(JUNK),
+    # title: narrows a word or phrase to the first column (FTS5's column filter)
+    word.map(lambda w: "title:" + w),
+    phrase.map(lambda p: "-title:" + p),
+    # filters stand beside the text, which must read the same with them
+    st.sampled_from(["is:unread", "-is:read", "after:7d", 'source:"a b"', "author:musk"]),
 )
 side = st.lists(item, min_size=1, max_size=4).map(" ".join)
 generated = st.lists(side, min_size=1, max_size=3).map(" OR ".join)
