@@ -149,7 +149,16 @@ class RulesController:
         groups: list[tuple[str, Sequence[Entry]]] = [
             (r.name, self.saved[r.name]) for r in self.rules if r.name in self.saved
         ]
-        self.screen.sidebar.set_saved(groups, self.unread(), self.note())
+        screen = self.screen
+        if screen.unread_only and groups:  # U: their unread stories, as the sections
+            from reader.unread import unread_sections
+
+            opened = screen.story.article if screen.is_mounted else None
+            keep = {opened.id} if opened is not None else set()
+            shown, _ = unread_sections(groups, screen.reading.read, keep)
+            unread = dict(shown)
+            groups = [(name, unread.get(name, ())) for name, _ in groups]
+        screen.sidebar.set_saved(groups, self.unread(), self.note())
 
     def unread(self) -> dict[str, int]:
         read = self.screen.reading.read

@@ -214,3 +214,26 @@ async def test_hidden_stories_are_out_of_search_results_until_shown(tmp_path: Pa
         assert [item.title for item in screen.results.items] == [
             "Tesla just trademarked MEGAPOD: here’s what it is"
         ]
+
+
+async def test_unread_only_lists_a_saved_search_s_unread_stories(tmp_path: Path) -> None:
+    write_config(RULES)
+    app = NewsApp(seeded(tmp_path / "library.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settled(app, pilot)
+        screen.sidebar.cursor = header_row(screen, "Capsules")
+        await pilot.press("enter")  # open the saved search
+        start = header_row(screen, "Capsules")
+        capsule = screen.sidebar.rows[start + 1].article
+        assert capsule is not None
+        await pilot.press("U")
+        await pilot.pause()
+        assert screen.sidebar.rows[header_row(screen, "Capsules") + 1].article == capsule
+        screen.open(capsule)  # read it, then read another: it leaves the list on U
+        other = next(e for _, items in screen.catalog.sections() for e in items if e != capsule)
+        screen.open(other)
+        await pilot.press("U", "U")
+        await pilot.pause()
+        rows = screen.sidebar.rows
+        start = header_row(screen, "Capsules")
+        assert start + 1 == len(rows) or rows[start + 1].article is None  # nothing under it

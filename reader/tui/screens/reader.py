@@ -257,6 +257,7 @@ class ReaderScreen(Screen[None]):
 
     def _relist(self, keep_listed: bool = False) -> None:
         self.sidebar.set_sections(*self._listed(keep_listed))
+        self.rules.show()  # the saved searches, listed the same way
         self._update_marks()
 
     def watch_unread_only(self, on: bool) -> None:
