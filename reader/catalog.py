@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
-from reader.library.articles import Library, Listing, NewestFirst
+from reader.library.articles import Library
+from reader.library.listing import Listing, NewestFirst
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
 

@@ -15,11 +15,11 @@ No Textual here: the reader screen's rules controller uses it.
 from __future__ import annotations
 
 from bisect import insort
-from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
-from typing import NamedTuple, overload
+from collections.abc import Collection, Iterable
+from typing import NamedTuple
 
-from reader.library.articles import Library, Row
+from reader.library.articles import Library
+from reader.library.listing import PagedRows, Row
 from reader.library.search import match_rowids
 from reader.query import NO_CONTEXT, Context
 from reader.rules import Rule, source_ids
@@ -54,7 +54,7 @@ def _order(key: Key) -> tuple[str, int]:
     return key.published, -key.ordinal
 
 
-class SavedStories(Sequence[Row]):
+class SavedStories(PagedRows):
     """One saved search's stories as the sidebar lists them: newest first, the
     hidden ones left out (unless revealed). Made again, not changed, when
     stories arrive or the hidden set changes, as the library's listings are."""
@@ -76,7 +76,7 @@ class SavedStories(Sequence[Row]):
         self._keys = [k for k in self.all_keys if k.id not in hidden] if hidden else self.all_keys
         self.id_set = frozenset(k.id for k in self._keys)
         self._places: dict[str, int] | None = None
-        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        super().__init__(len(self._keys))
 
     def added(self, keys: Iterable[Key], hidden: Collection[str] = ()) -> SavedStories:
         """These stories too (new ones; one known already is not listed twice),
@@ -101,33 +101,11 @@ class SavedStories(Sequence[Row]):
             return len(listed) - len(listed & read)
         return sum(1 for i in listed if i not in read)
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("saved search index out of range")
-        number = index // self.PAGE_ROWS
-        page = self._pages.get(number)
-        if page is None:
-            keys = self._newest(number * self.PAGE_ROWS, self.PAGE_ROWS)
-            rows = {r.id: r for r in self._library.rows_at([k.seq for k in keys])}
-            # A story removed since the search ran keeps its place, shown by its id.
-            page = [rows.get(k.id) or Row(k.id, "", k.id, "", k.published, 0) for k in keys]
-            self._pages[number] = page
-            if len(self._pages) > self.MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page[index % self.PAGE_ROWS]
+    def _read_page(self, number: int) -> list[Row]:
+        keys = self._newest(number * self.PAGE_ROWS, self.PAGE_ROWS)
+        rows = {r.id: r for r in self._library.rows_at([k.seq for k in keys])}
+        # A story removed since the search ran keeps its place, shown by its id.
+        return [rows.get(k.id) or Row(k.id, "", k.id, "", k.published, 0) for k in keys]
 
     def _newest(self, start: int, count: int | None) -> list[Key]:
         """`count` keys from place `start` of the listing (newest first)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.library.articles import Library, Listing
+from reader.library.articles import Library
 from reader.library.db import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -21,6 +21,7 @@ from reader.library.db import (
     open_library,
     user_version,
 )
+from reader.library.listing import Listing
 from reader.library.search import search
 from reader.model import Article, Block, BlockKind, make_article
 from reader.query import parse
