@@ -31,27 +31,60 @@ Why it is built as it is:
 
 from __future__ import annotations
 
-import email.utils
 import html
 import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
 import httpx
 
 from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT, error_reason
-from reader.sanitize import clean, clean_line
+from reader.sanitize import clean_line
+from reader.sync.answers import (
+    ITEM_PREFIX,
+    REASON_CHARS,
+    Answer,
+    BadAnswer,
+    Item,
+    RateLimited,
+    Subscription,
+    SyncError,
+    Unreachable,
+    WrongPassword,
+    folder_name,
+    item_from,
+    item_id,
+    list_at,
+    object_of,
+    retry_after,
+    short,
+    subscription_from,
+    text_at,
+    web_page,
+)
+
+# The names of reader.sync.answers that are this client's API too.
+__all__ = [
+    "ITEM_PREFIX",
+    "BadAnswer",
+    "Item",
+    "RateLimited",
+    "Subscription",
+    "SyncError",
+    "Unreachable",
+    "WrongPassword",
+    "item_id",
+    "retry_after",
+]
 
 READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
 LABEL = "user/-/label/"
-ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 
 IDS_PAGE = 10_000  # item ids asked for per page (a server that gives fewer says "continuation")
 CONTENTS_BATCH = 250  # items fetched per POST
@@ -59,87 +92,10 @@ EDIT_BATCH = 250  # items tagged per POST
 MAX_WAIT = 30.0  # seconds of Retry-After waited out for one request; more is raised
 RATE_LIMIT_DEFAULT = 60.0  # a 429 that names no wait
 MAX_BYTES = 64 * 1024 * 1024  # one answer (a batch of items with their bodies)
-_REASON_CHARS = 200
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
-_DECIMAL_ID = re.compile(r"-?[0-9]{1,20}")
-_LONG_ID = re.compile(re.escape(ITEM_PREFIX) + r"([0-9a-fA-F]{1,16})")
 
 
-class SyncError(Exception):
-    """Sync with the server failed; ``reason`` says why in a few words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class WrongPassword(SyncError):
-    """The server refused the user name or password: trying again will not help."""
-
-    def __init__(self, reason: str = "wrong user name or password") -> None:
-        super().__init__(reason)
-
-
-class Unreachable(SyncError):
-    """The server could not be reached (refused, timed out, not found, down)."""
-
-
-class RateLimited(SyncError):
-    """The server asks to wait longer than is worth waiting here."""
-
-    def __init__(self, retry_after: float, host: str) -> None:
-        super().__init__(
-            f"{host}: too many requests; the server asks to wait {_duration(retry_after)}"
-        )
-        self.retry_after = retry_after
-
-
-class BadAnswer(SyncError):
-    """The server answered something that is not the Google Reader API
-    (a web page, garbage, JSON of another shape)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    id: str  # the server's stream id, "feed/..."
-    title: str
-    url: str  # the feed's address
-    site_url: str
-    folders: tuple[str, ...]  # folder (label) names, without "user/-/label/"
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: str  # 16 hex digits
-    feed_id: str  # the subscription's stream id
-    title: str
-    url: str
-    author: str
-    published: str  # ISO 8601 in UTC ("2026-06-21T12:30:00Z"), or ""
-    updated: str  # the same, or ""
-    html: str
-    read: bool
-    starred: bool
-    crawled: int = 0  # when the server fetched it, in Unix seconds (0: not said)
-
-
-# Item ids ---------------------------------------------------------------------------
-
-
-def item_id(raw: str) -> str:
-    """An item id as the server writes it, in the 16-hex-digit form.
-
-    ``tag:google.com,2005:reader/item/<hex>`` is hex; a bare number (an item
-    ref's "short form") is decimal and may be negative (a signed 64-bit
-    integer). BadAnswer for anything else."""
-    text = raw.strip()
-    if long := _LONG_ID.fullmatch(text):
-        return f"{int(long.group(1), 16):016x}"
-    if _DECIMAL_ID.fullmatch(text):
-        value = int(text)
-        if -(2**63) <= value < 2**64:
-            return f"{value % 2**64:016x}"
-    raise BadAnswer(f"not an item id: {clean_line(text)[:40]!r}")
+# Item ids going out -----------------------------------------------------------------
 
 
 def _outgoing(ids: Iterable[str]) -> list[str]:
@@ -158,13 +114,6 @@ def _outgoing(ids: Iterable[str]) -> list[str]:
 
 
 # The client -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    status: int
-    headers: httpx.Headers
-    body: bytes
 
 
 class GReader:
@@ -244,7 +193,7 @@ class GReader:
             if line.startswith("Auth=") and line[5:].strip():
                 self._auth = line[5:].strip()
                 return
-        raise BadAnswer(_web_page(answer) or "the login answer has no Auth token")
+        raise BadAnswer(web_page(answer) or "the login answer has no Auth token")
 
     def _edit_token(self) -> str:
         if self._token is None:
@@ -259,17 +208,17 @@ class GReader:
 
     def subscriptions(self) -> list[Subscription]:
         data = self._json("GET", "reader/api/0/subscription/list", params={"output": "json"})
-        return [_subscription(entry) for entry in _list(data, "subscriptions")]
+        return [subscription_from(entry) for entry in list_at(data, "subscriptions")]
 
     def folders(self) -> list[str]:
         """The folder names the server has (tag/list), in its order."""
         data = self._json("GET", "reader/api/0/tag/list", params={"output": "json"})
         names = []
-        for entry in _list(data, "tags"):
-            tag = _text(_object(entry, "a tag"), "id", required=True)
+        for entry in list_at(data, "tags"):
+            tag = text_at(object_of(entry, "a tag"), "id", required=True)
             kind = entry.get("type")
             if "/label/" in tag and kind in (None, "folder"):
-                names.append(_folder_name(tag))
+                names.append(folder_name(tag))
         return names
 
     def item_ids(
@@ -299,7 +248,7 @@ class GReader:
             if not isinstance(refs, list):
                 raise BadAnswer("itemRefs is not a list")
             for ref in refs:
-                value = _object(ref, "an item ref").get("id")
+                value = object_of(ref, "an item ref").get("id")
                 if isinstance(value, int) and not isinstance(value, bool):
                     value = str(value)
                 if not isinstance(value, str):
@@ -326,7 +275,7 @@ class GReader:
                 params={"output": "json"},
                 data={"i": batch},
             )
-            found.extend(_item(entry) for entry in _list(data, "items"))
+            found.extend(item_from(entry) for entry in list_at(data, "items"))
         return found
 
     # Changing -----------------------------------------------------------------------
@@ -358,7 +307,7 @@ class GReader:
         stream = data.get("streamId")
         if not data.get("numResults") or not isinstance(stream, str) or not stream:
             said = data.get("error")
-            why = f": {_short(said)}" if isinstance(said, str) and said.strip() else ""
+            why = f": {short(said)}" if isinstance(said, str) and said.strip() else ""
             raise SyncError(f"the server could not subscribe to {clean_line(url)}{why}")
         if folder:
             self.move(stream, folder)
@@ -390,8 +339,8 @@ class GReader:
         """A POST whose answer is "OK"."""
         body = self._call("POST", path, data=form, edit=True)
         if body.strip() != b"OK":
-            answer = _Answer(200, httpx.Headers(), body)
-            raise BadAnswer(_web_page(answer) or f"unexpected answer to {path}: {_short(body)}")
+            answer = Answer(200, httpx.Headers(), body)
+            raise BadAnswer(web_page(answer) or f"unexpected answer to {path}: {short(body)}")
 
     def _json(
         self,
@@ -407,8 +356,8 @@ class GReader:
         try:
             parsed = json.loads(body)
         except (ValueError, RecursionError):
-            answer = _Answer(200, httpx.Headers(), body)
-            raise BadAnswer(_web_page(answer) or f"the answer to {path} is not JSON") from None
+            answer = Answer(200, httpx.Headers(), body)
+            raise BadAnswer(web_page(answer) or f"the answer to {path} is not JSON") from None
         if not isinstance(parsed, dict):
             raise BadAnswer(f"the answer to {path} is not a JSON object")
         return parsed
@@ -457,7 +406,7 @@ class GReader:
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         slow: bool = False,
-    ) -> _Answer:
+    ) -> Answer:
         """One request, waiting out a short Retry-After; transport failures,
         server errors and redirects raised as their kind."""
         url = f"{self.api_url}/{path}"
@@ -478,7 +427,7 @@ class GReader:
                 waited += wait
                 continue
             if 300 <= answer.status < 400:
-                where = clean_line(answer.headers.get("location", ""))[:_REASON_CHARS]
+                where = clean_line(answer.headers.get("location", ""))[:REASON_CHARS]
                 raise BadAnswer(
                     f"the server redirects {path} to {where or 'elsewhere'}: "
                     "give the address it redirects to as the API URL"
@@ -495,7 +444,7 @@ class GReader:
         data: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         slow: bool,
-    ) -> _Answer:
+    ) -> Answer:
         deadline = time.monotonic() + self._timeout
         wait = (
             httpx.Timeout(self._timeout, connect=min(CONNECT_TIMEOUT, self._timeout))
@@ -515,172 +464,22 @@ class GReader:
                     if time.monotonic() > deadline:
                         raise Unreachable(f"{self.host}: timed out")
                     chunks.append(chunk)
-                return _Answer(response.status_code, response.headers, b"".join(chunks))
+                return Answer(response.status_code, response.headers, b"".join(chunks))
         except httpx.HTTPError as exc:
             raise Unreachable(f"{self.host}: {error_reason(exc)}") from None
         except (httpx.InvalidURL, UnicodeError):
             raise SyncError("the API URL is not a valid address") from None
 
-    def _refused(self, answer: _Answer, path: str) -> SyncError:
+    def _refused(self, answer: Answer, path: str) -> SyncError:
         """A 4xx other than 401, as an error."""
-        if page := _web_page(answer):
+        if page := web_page(answer):
             return BadAnswer(f"HTTP {answer.status}: {page}")
         if answer.status == 404:
             return BadAnswer(
                 f"HTTP 404 for {path}: is the API URL the server's Google Reader API root?"
             )
-        said = _short(answer.body)
+        said = short(answer.body)
         return BadAnswer(f"HTTP {answer.status} for {path}" + (f": {said}" if said else ""))
 
 
 # Reading answers --------------------------------------------------------------------
-
-
-def retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds, or an HTTP date);
-    None when there is none or it does not read."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now)
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{round(seconds / 60)} minutes"
-    return f"{round(seconds / 3600)} hours"
-
-
-def _short(said: object) -> str:
-    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
-    return clean_line(text)[:_REASON_CHARS]
-
-
-def _web_page(answer: _Answer) -> str:
-    """A reason when the answer is a web page (a login form, a proxy's error
-    page, the site's front page): the address is not the API root."""
-    kind = answer.headers.get("content-type", "").lower()
-    start = answer.body.lstrip()[:200].lower()
-    if "html" in kind or start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        return (
-            "the server answered with a web page, not the Google Reader API"
-            " (is the API URL its API root?)"
-        )
-    return ""
-
-
-def _object(value: object, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BadAnswer(f"{what} is not a JSON object")
-    return value
-
-
-def _list(data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise BadAnswer(f"{key} is not a list")
-    return value
-
-
-def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
-    value = data.get(key)
-    if isinstance(value, str) and (value or not required):
-        return value
-    if value is None and not required:
-        return ""
-    raise BadAnswer(f"{key} is missing or not text")
-
-
-def _folder_name(tag: str) -> str:
-    return clean_line(html.unescape(tag.split("/label/", 1)[1]))
-
-
-def _subscription(entry: object) -> Subscription:
-    data = _object(entry, "a subscription")
-    folders: list[str] = []
-    categories = data.get("categories") or []
-    for category in categories if isinstance(categories, list) else []:
-        if not isinstance(category, dict):
-            continue
-        label, tag = category.get("label"), category.get("id")
-        if isinstance(label, str) and label.strip():
-            folders.append(clean_line(html.unescape(label)))
-        elif isinstance(tag, str) and "/label/" in tag:
-            folders.append(_folder_name(tag))
-    return Subscription(
-        id=clean_line(_text(data, "id", required=True)),
-        title=clean_line(html.unescape(_text(data, "title"))),
-        url=clean_line(_text(data, "url")),
-        site_url=clean_line(_text(data, "htmlUrl")),
-        folders=tuple(dict.fromkeys(f for f in folders if f)),
-    )
-
-
-def _href(data: dict[str, Any], key: str) -> str:
-    links = data.get(key)
-    if isinstance(links, list):
-        for link in links:
-            if (
-                isinstance(link, dict)
-                and isinstance(link.get("href"), str)
-                and link["href"].strip()
-            ):
-                return clean_line(link["href"])
-    return ""
-
-
-def _seconds(value: object) -> int:
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return 0
-
-
-def _iso(seconds: int) -> str:
-    if seconds <= 0:
-        return ""
-    try:
-        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, OSError, ValueError):
-        return ""
-
-
-def _item(entry: object) -> Item:
-    data = _object(entry, "an item")
-    origin = data.get("origin")
-    feed_id = _text(origin, "streamId") if isinstance(origin, dict) else ""
-    body = data.get("content") or data.get("summary")
-    html_text = _text(body, "content") if isinstance(body, dict) else ""
-    raw_tags = data.get("categories")
-    tags = [t for t in raw_tags if isinstance(t, str)] if isinstance(raw_tags, list) else []
-    author = data.get("author")
-    return Item(
-        id=item_id(_text(data, "id", required=True)),
-        feed_id=clean_line(feed_id),
-        title=clean_line(html.unescape(_text(data, "title"))),
-        url=_href(data, "canonical") or _href(data, "alternate"),
-        author=clean_line(html.unescape(author)) if isinstance(author, str) else "",
-        published=_iso(_seconds(data.get("published"))),
-        updated=_iso(_seconds(data.get("updated"))),
-        html=clean(html_text),
-        # Inoreader and Google write the user's number where FreshRSS writes "-".
-        read=any(t.endswith("/state/com.google/read") for t in tags),
-        starred=any(t.endswith("/state/com.google/starred") for t in tags),
-        crawled=_seconds(data.get("crawlTimeMsec")) // 1000,
-    )
