@@ -1,4 +1,4 @@
-"""The guarded HTTP client for feeds and pages, and full-text extraction.
+"""The guarded HTTP client for feeds and pages.
 
 Every address fetched comes from a feed list or a feed, so none is trusted;
 where each may go is ``reader.urls``' policy, enforced here:
@@ -25,8 +25,10 @@ where each may go is ``reader.urls``' policy, enforced here:
   ``CANCEL_POLL`` seconds (``cancellable``).
 
 Errors are a ``FetchError`` with a short reason a person can read in a
-progress list ("timed out", "HTTP 404", "too large (over 10 MB)"); anything
-else that escapes is a bug and keeps its traceback.
+progress list ("timed out", "HTTP 404", "too large (over 10 MB)"; httpx's own
+errors are put in words by ``reader.net_errors``); anything else that escapes
+is a bug and keeps its traceback. What a fetched page's article is, is
+``reader.fulltext``'s business.
 
 One limit, said plainly: when a proxy is set in the environment the proxy
 makes the connection, so the addresses are checked when the name is resolved
@@ -37,13 +39,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import socket
-import ssl
 import threading
 import urllib.request
 import zlib
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
@@ -52,7 +52,7 @@ import httpcore
 import httpx
 
 from reader import __version__
-from reader.sanitize import clean, clean_document
+from reader.net_errors import error_reason
 from reader.urls import Reach, URLRefused, check_fetchable, redirect_target
 
 MAX_REDIRECTS = 5
@@ -61,7 +61,6 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 20.0
 TOTAL_TIMEOUT = 60.0
 DEFAULT_CONCURRENCY = 8
-MIN_ARTICLE_WORDS = 20
 CANCEL_POLL = 0.05  # seconds between looks at a cancel event
 USER_AGENT = f"news-reader/{__version__} (terminal feed reader)"
 ACCEPT = (
@@ -426,46 +425,6 @@ class _Inflater:
                 return
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def error_reason(exc: httpx.HTTPError) -> str:
-    """A few words for an httpx error: the user needs the kind, not the stack.
-
-    httpx (through anyio) wraps the socket error a few times over, so the
-    chain of causes is searched for the one that says what happened.
-    """
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx.ConnectError):
-        for cause in _causes(exc):
-            if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-                return "TLS error: certificate not accepted"
-            if isinstance(cause, socket.gaierror):
-                return "host not found"
-            if isinstance(cause, ConnectionRefusedError):
-                return "connection refused"
-        text = str(exc).lower()
-        if "certificate" in text or "ssl" in text:
-            return "TLS error: certificate not accepted"
-        if "name or service not known" in text or "nodename nor servname" in text:
-            return "host not found"
-        return "cannot connect"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "connection closed or bad response"
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return "invalid URL"
-    if isinstance(exc, httpx.TooManyRedirects):
-        return "too many redirects"
-    return type(exc).__name__
-
-
 FetchRequest = str | tuple[str, str | None, str | None]
 Outcome = FetchResult | FetchError
 OnDone = Callable[[str, Outcome], object]
@@ -528,51 +487,3 @@ async def fetch_many(
         if own_client:
             await active.aclose()
     return {url: outcomes[url] for url, _, _ in requests}
-
-
-# A character reference to a C0 control (`&#27;`, `&#x1b;`) makes trafilatura
-# find no article on the whole page; such a reference goes first (from the
-# bytes, so the page's own encoding is still detected). Raw escape sequences go
-# whole before that (`clean_document`): the parser drops an ESC alone and kept
-# the rest of its sequence as text.
-_CONTROL_REF = (
-    r"&\#(?: 0*(?:[1-8]|1[1-24-9]|2[0-9]|3[01]) | [xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]) )"
-    r"(?![0-9a-fA-F]);?"
-)
-_CONTROL_REF_TEXT = re.compile(_CONTROL_REF, re.VERBOSE)
-_CONTROL_REF_BYTES = re.compile(_CONTROL_REF.encode(), re.VERBOSE)
-
-
-def extract_article(html: bytes | str, url: str) -> str | None:
-    """The main article of a web page as Markdown, or None when there is none.
-
-    trafilatura separates the story from menus, share buttons and comments;
-    it is imported here, not at the top, because it takes about half a second
-    and only the "full text" command needs it. A leading level-one heading is
-    dropped (it is the headline the story already shows), and fewer than
-    ``MIN_ARTICLE_WORDS`` words count as nothing found.
-    """
-    import trafilatura
-
-    if isinstance(html, str):
-        html = _CONTROL_REF_TEXT.sub("", clean(html))
-    else:
-        html = _CONTROL_REF_BYTES.sub(b"", clean_document(html))
-    text = trafilatura.extract(
-        html,
-        url=url or None,
-        output_format="markdown",
-        include_comments=False,
-        include_links=True,
-        include_images=False,
-        include_tables=True,
-        favor_precision=True,
-    )
-    if not text:
-        return None
-    text = clean(text).strip()
-    if text.startswith("# "):
-        text = text.partition("\n")[2].strip()  # the page's headline: the story has its title
-    if len(text.split()) < MIN_ARTICLE_WORDS:
-        return None  # a menu or a cookie notice, not a story
-    return text

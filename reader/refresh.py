@@ -21,7 +21,7 @@ modification time are the ones last read (kept in ``last_modified``).
 
 For a source with ``fulltext`` on, each new story's page is then fetched
 through the same guarded client, the story is cut out of the page with
-``net.extract_article`` (in a thread: it is synchronous and slow) and stored
+``fulltext.extract_article`` (in a thread: it is synchronous and slow) and stored
 as the body, which later refreshes of the feed leave alone. A story's page is
 an address the feed chose, so ``reader.urls``' rule holds: a loopback or
 private address only on the feed's own origin, or with ``allow_private``.
@@ -57,6 +57,7 @@ import httpx
 
 from reader import schedule
 from reader.discover import feed_links, looks_like_html
+from reader.fulltext import extract_article
 from reader.library.articles import Library, Source
 from reader.model import Article
 from reader.net import (
@@ -64,7 +65,6 @@ from reader.net import (
     FetchError,
     FetchResult,
     cancellable,
-    extract_article,
     fetch,
     fetch_many,
     make_client,

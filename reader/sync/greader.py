@@ -42,7 +42,8 @@ from typing import Any
 
 import httpx
 
-from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT, error_reason
+from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT
+from reader.net_errors import error_reason
 from reader.sanitize import clean_line
 from reader.sync.answers import (
     ITEM_PREFIX,

@@ -18,7 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reader.net import FetchError, FetchResult, extract_article, fetch, fetch_many, make_client
+from reader.fulltext import extract_article
+from reader.net import FetchError, FetchResult, fetch, fetch_many, make_client
 from reader.sources.feed import FeedError, parse_feed
 from reader.urls import Reach
 
