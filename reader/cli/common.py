@@ -7,7 +7,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from reader.sanitize import clean_line
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from reader.library.articles import Library
 
 USAGE_ERROR = 2
 
@@ -228,3 +231,36 @@ def open_catalog(
     if len(hidden):
         catalog.set_hidden(hidden.ids())
     return catalog
+
+
+@contextmanager
+def open_library(config: Config) -> Iterator[Library]:
+    """The library, seeded on first use as `news list` does (so the seed stays
+    first in the reading order), closed when the block ends."""
+    from reader.library.db import LibraryError
+    from reader.seeding import open_seeded
+
+    try:
+        library = open_seeded(seed_paths(), config.sections)
+    except LibraryError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+@contextmanager
+def rules_after(library: Library, config: Config, *, say: bool = True) -> Iterator[None]:
+    """Run the config's rules over the stories stored inside the block, and
+    only those (`reader.rules`: FTS5 over the new rows, not the library);
+    what they did is said unless `say` is false (output that is JSON)."""
+    if not any(rule.action != "section" for rule in config.rules):
+        yield
+        return
+    from reader.cli.rules import apply_to_new
+    from reader.rules import watermark
+
+    since = watermark(library.conn)
+    yield
+    apply_to_new(library.conn, config, since, say=say)

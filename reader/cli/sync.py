@@ -51,9 +51,9 @@ def cmd_sync(argv: list[str], config: Config) -> int:
         else:
             out.print("No sync accounts. Add one with `news account add API_URL --user NAME`.")
         return 0
-    from reader.cli.sources import _library, _rules_after
+    from reader.cli.common import open_library, rules_after
 
-    with _library(config) as library, _rules_after(library, config, say=not args.json):
+    with open_library(config) as library, rules_after(library, config, say=not args.json):
         results = _sync_all(library, chosen, config.sync_days, out, quiet=args.json)
     if args.json:
         print_json([_json(r) for r in results])
