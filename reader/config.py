@@ -296,16 +296,22 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
 
 def remove_rule(name: str, path: Path | None = None) -> bool:
     """Take the `[[rules]]` entry of this name (case and spacing aside) out of
-    config.toml, keeping the rest as written; False when there is none."""
+    config.toml, keeping the rest as written; False when there is none. Names
+    compare cleaned, as `parse_rules` reads them: the reader's name for a rule
+    written with control characters finds it."""
     from reader.query import section_key
+    from reader.sanitize import clean_line
 
     path, doc = _open_for_edit(path)
     rules = doc.get("rules")
     if not isinstance(rules, list):
         return False
-    wanted = section_key(name)
+    wanted = section_key(clean_line(name))
     for index, entry in enumerate(rules):
-        if isinstance(entry, MutableMapping) and section_key(str(entry.get("name", ""))) == wanted:
+        if (
+            isinstance(entry, MutableMapping)
+            and section_key(clean_line(str(entry.get("name", "")))) == wanted
+        ):
             del rules[index]
             if not rules:
                 del doc["rules"]

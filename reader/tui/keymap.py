@@ -44,6 +44,7 @@ def places() -> list[Place]:
     from reader.tui.dialogs.keywords import KeywordList, KeywordsDialog
     from reader.tui.dialogs.links import LinkPicker
     from reader.tui.dialogs.note import NoteDialog
+    from reader.tui.dialogs.rules import RuleList, RulesDialog
     from reader.tui.dialogs.save_search import SaveSearchDialog
     from reader.tui.screens.help import HelpScreen
     from reader.tui.screens.reader import ReaderScreen
@@ -71,6 +72,8 @@ def places() -> list[Place]:
         ("the links dialog", LinkPicker),
         ("the note dialog", NoteDialog),
         ("the save-search dialog", SaveSearchDialog),
+        ("the rules dialog", RulesDialog),
+        ("the rule list", RuleList),
     ]
     return [
         Place(
@@ -91,6 +94,7 @@ CHAINS = [
     ("everywhere", "the reader", "the search results"),
     ("help",),
     ("the keywords dialog", "the keyword list"),
+    ("the rules dialog", "the rule list"),
     ("the links dialog",),
     ("the note dialog",),
 ]

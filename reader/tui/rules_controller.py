@@ -68,6 +68,7 @@ class RulesController:
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
         self.rules: list[Rule] = []
+        self.problems: list[str] = []  # the entries the config could not use, why
         self.saved: dict[str, SavedStories] = {}
         self.store = Hidden()
         self.hidden: set[str] = set()
@@ -95,6 +96,7 @@ class RulesController:
         for problem in config.rule_problems:
             notify(self.screen, f"{problem} (left out)", title="Rules", severity="warning")
         self.rules = list(config.rules)
+        self.problems = list(config.rule_problems)
         self.store.load()
         if self.store.problem:
             notify(self.screen, self.store.problem, severity="warning", timeout=15)
@@ -325,6 +327,45 @@ class RulesController:
         self.saved[rule.name] = SavedStories(catalog.library, keys, hidden)
         self.show()
         notify(self.screen, f"Saved as {rule.name} (below the bookmarks)", timeout=3)
+
+
+    # -- the rules dialog -------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        """`R`: the rules in a list, Delete removing one."""
+        from reader.tui.dialogs.rules import RulesDialog
+
+        if self.catalog is None:
+            notify(self.screen, "Rules work on the library, not on files", timeout=3)
+            return
+        self.screen.app.push_screen(RulesDialog(self.rules, self.problems, self.remove))
+
+    def remove(self, rule: Rule) -> bool:
+        """Take a rule out of the config (as `news rules remove` does) and out
+        of the reader now: its section goes, the stories it hid show again."""
+        from reader.config import ConfigError, remove_rule
+
+        try:
+            removed = remove_rule(rule.name)
+        except ConfigError as exc:
+            notify(self.screen, str(exc), title="Not removed", severity="error", timeout=10)
+            return False
+        if not removed:  # edited away by hand since the reader read it
+            notify(self.screen, f"{rule.name} is no longer in the config", timeout=4)
+        self.rules = [r for r in self.rules if r.name != rule.name]
+        self.saved.pop(rule.name, None)
+        shown = [i for i in self.store.by_rule(rule.name) if i in self.hidden]
+        if shown:
+            self.hidden.difference_update(shown)
+            self.screen.reading.save(self.store.reveal, shown)
+            self._apply_hidden()
+        else:
+            self.show()
+        said = f"Removed rule {rule.name}"
+        if shown:
+            said += f" · {counted(len(shown), 'story')} it hid shown again"
+        notify(self.screen, said, timeout=3)
+        return True
 
 
 def _first_up(text: str) -> str:

@@ -144,3 +144,29 @@ def test_a_saved_section_open_and_the_hidden_count(
         await pilot.press("k", "enter")
 
     assert snap_compare(app, terminal_size=(100, 24), run_before=open_saved)
+
+
+def test_the_rules_dialog_with_a_name_in_brackets_and_a_rule_left_out(
+    snap_compare: Callable[..., bool], tmp_path: Path
+) -> None:
+    # R over the reader: each rule's name, action, query, source and until; a
+    # name that looks like markup shown as written; the entry the config
+    # could not use, with its reason.
+    import os
+
+    from reader.cli.common import open_catalog
+    from reader.config import load_config
+
+    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        '[[rules]]\nname = "Capsules"\nquery = "starfall OR starship"\n\n'
+        '[[rules]]\nname = "No trademarks"\nquery = "trademark"\naction = "hide"\n'
+        "until = 2099-12-31\n\n"
+        '[[rules]]\nname = "[b]Semi[/b]"\nquery = "semi"\naction = "notify"\n'
+        'source = "Teslarati"\n\n'
+        '[[rules]]\nname = "Broken"\nquery = "tesla"\naction = "mute"\n',
+        encoding="utf-8",
+    )
+    app = NewsApp(open_catalog([], load_config()))
+    assert snap_compare(app, terminal_size=(100, 24), press=["R"])

@@ -95,6 +95,7 @@ class ReaderScreen(Screen[None]):
         Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("H", "toggle_hidden", "Show/hide hidden", show=False, id="reader.hidden"),
+        Binding("R", "rules", "Rules", show=False, id="reader.rules"),
         Binding("f", "full_text", "Full text", show=False, id="reader.full_text"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
@@ -597,6 +598,9 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_hidden(self) -> None:
         self.rules.toggle_revealed()
+
+    def action_rules(self) -> None:
+        self.rules.open_dialog()
 
     def marks_changed(self, pins: Collection[str] = ()) -> None:
         """Read marks and bookmarks changed behind the screen (a sync took in the

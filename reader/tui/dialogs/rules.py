@@ -1,0 +1,105 @@
+"""The rules of config.toml in a list: see them, remove one with Delete.
+
+Adding stays where the query is typed (Ctrl+S in the search bar, `news rules
+add`); a rule's other fields are edited in the file. Names, queries and
+reasons come from a file a person or a tool wrote: shown as text, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.rules import Rule
+
+# How each action is drawn, so a list of twenty rules reads at a glance.
+_ACTION_STYLE = {"section": "bold", "hide": "bold red", "mark-read": "bold", "notify": "bold"}
+
+
+class RuleList(OptionList):
+    """The rules, in the config's order, then those the config could not use."""
+
+    BINDINGS = [Binding("delete,d,backspace", "remove", "Remove rule", id="rules.remove")]
+
+    class Remove(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def action_remove(self) -> None:
+        if self.highlighted is not None and not self.get_option_at_index(self.highlighted).disabled:
+            self.post_message(self.Remove(self.highlighted))
+
+
+def rule_line(rule: Rule, today: date | None = None) -> Text:
+    """One rule as a row: name, action, query, then source and until when set."""
+    line = Text.assemble(
+        (rule.name, "bold"), "  ", (rule.action, _ACTION_STYLE[rule.action]), "  ", rule.query
+    )
+    if rule.source:
+        line.append(f"  source {rule.source}", style="dim")
+    if rule.until is not None:
+        ended = "" if rule.active(today) else " (ended)"
+        line.append(f"  until {rule.until.isoformat()}{ended}", style="dim")
+    return line
+
+
+class RulesDialog(ModalScreen[None]):
+    """The rules; Delete removes the highlighted one. `on_remove` does it (the
+    config and the reader) and says whether it could; the list follows."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="rules.close")]
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        problems: Sequence[str],
+        on_remove: Callable[[Rule], bool],
+    ) -> None:
+        super().__init__()
+        self.rules = list(rules)
+        self.problems = list(problems)
+        self.on_remove = on_remove
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rules-body") as body:
+            body.border_title = "Rules"
+            body.border_subtitle = "Delete removes · Esc closes"
+            yield RuleList(id="rule-list")
+
+    def on_mount(self) -> None:
+        self._refresh_list()
+        self.query_one(RuleList).focus()
+
+    def _refresh_list(self) -> None:
+        listing = self.query_one(RuleList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        for rule in self.rules:
+            listing.add_option(Option(rule_line(rule)))
+        for problem in self.problems:
+            # Not removable here: without a name that reads there is nothing
+            # to point at; the reason says what to fix in the file.
+            reason = Text.assemble(("left out  ", "bold yellow"), problem)
+            listing.add_option(Option(reason, disabled=True))
+        if not self.rules and not self.problems:
+            hint = "No rules yet: Ctrl+S in the search bar saves a search, or `news rules add`"
+            listing.add_option(Option(Text(hint), disabled=True))
+        if self.rules:
+            listing.highlighted = min(highlighted or 0, len(self.rules) - 1)
+
+    @on(RuleList.Remove)
+    def _remove(self, event: RuleList.Remove) -> None:
+        if 0 <= event.index < len(self.rules) and self.on_remove(self.rules[event.index]):
+            del self.rules[event.index]
+            self._refresh_list()

@@ -1,0 +1,135 @@
+"""The rules dialog (R): the config's rules listed, Delete removing one for good."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.catalog import LibraryCatalog
+from reader.cli import main
+from reader.cli.common import open_catalog
+from reader.config import load_config, seed_paths
+from reader.library.articles import Library
+from reader.seeding import ensure_seeded
+from reader.tui.app import NewsApp
+from reader.tui.dialogs.rules import RuleList, RulesDialog
+from reader.tui.screens.reader import ReaderScreen
+
+SIZE = (100, 30)
+
+CONFIG = """\
+# my reader
+[highlight]
+keywords = ["Tesla"]  # followed
+
+[[rules]]
+name = "Capsules"
+query = "starfall OR starship"
+
+[[rules]]
+name = "No trademarks"
+query = "trademark"
+action = "hide"
+until = 2099-12-31
+
+[[rules]]
+name = "[bold red]Loud[/] \\u001b[2J"
+query = "semi"
+source = "Teslarati"
+
+[[rules]]
+name = "Broken"
+query = "tesla"
+action = "mute"
+"""
+
+
+def write_config(text: str) -> Path:
+    path = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def seeded(path: Path) -> None:
+    library = Library.open(path)
+    ensure_seeded(library, seed_paths())
+    LibraryCatalog(library).close()
+
+
+async def settled(app: NewsApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await app.screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def sidebar_lines(app: NewsApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    sidebar = screen.sidebar
+    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
+
+
+def line_of(app: NewsApp, start: str) -> str:
+    return next(line for line in sidebar_lines(app) if line.lstrip("▸ ").startswith(start))
+
+
+def dialog_lines(app: NewsApp) -> list[str]:
+    listing = app.screen.query_one(RuleList)
+    return [listing.render_line(y).text.rstrip() for y in range(listing.size.height)]
+
+
+async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_reader(
+    tmp_path: Path,
+) -> None:
+    path = write_config(CONFIG)
+    library = tmp_path / "library.sqlite"
+    seeded(library)
+    assert main(["rules", "apply", "--library", str(library)]) == 0
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(app, pilot)
+        assert line_of(app, "Capsules").split()[-1] == "1/1"
+        assert sidebar_lines(app)[0] == "1 hidden · H shows them"
+
+        await pilot.press("R")
+        assert isinstance(app.screen, RulesDialog)
+        lines = dialog_lines(app)
+        assert "Capsules  section  starfall OR starship" in lines[0]
+        assert "No trademarks  hide  trademark  until 2099-12-31" in lines[1]
+        # Markup and an escape in a name: the brackets shown as typed, the
+        # escape character gone (cleaned where the config is read), nothing styled red.
+        assert "[bold red]Loud[/]  section  semi  source Teslarati" in lines[2]
+        loud = app.screen.query_one(RuleList).render_line(2)
+        assert not any("Loud" in s.text and s.style and s.style.color
+                       and s.style.color.name == "red" for s in loud)  # fmt: skip
+        # The entry the config could not use, with its reason.
+        assert "left out" in lines[3] and "action 'mute' is not one of" in lines[3]
+
+        # The hide rule goes: out of the file (the rest kept as written), its
+        # story back in the list.
+        await pilot.press("down", "delete")
+        assert "No trademarks" not in "".join(dialog_lines(app))
+        text = path.read_text(encoding="utf-8")
+        assert "No trademarks" not in text
+        assert text.startswith('# my reader\n[highlight]\nkeywords = ["Tesla"]  # followed\n')
+        assert 'action = "mute"' in text  # the broken entry left for the person to fix
+        # The section rule goes too; the file still reads.
+        await pilot.press("up", "delete")
+        names = [r["name"] for r in tomllib.loads(path.read_text(encoding="utf-8"))["rules"]]
+        assert names == ["[bold red]Loud[/] \x1b[2J", "Broken"]
+        # The cleaned name the reader shows finds the entry written with the escape.
+        await pilot.press("delete")
+        names = [r["name"] for r in tomllib.loads(path.read_text(encoding="utf-8"))["rules"]]
+        assert names == ["Broken"]
+        assert "left out" in dialog_lines(app)[0]
+
+        await pilot.press("escape")
+        await settled(app, pilot)
+        lines = sidebar_lines(app)
+        assert not any(line.lstrip("▸ ").startswith("Capsules") for line in lines)
+        assert "hidden" not in lines[0]
+        assert any("trademarked" in line for line in lines)
