@@ -1,0 +1,162 @@
+"""Feed entries turned into articles: the rules that make a story of an
+entry, whichever parser read it (the stream, feedparser, JSON Feed).
+
+Its own module because these rules are what a person sees of a feed
+(titles, sections, standfirsts, authors, ids) and change apart from the
+parsing in ``feed`` and ``feed_stream``.
+
+Entries become articles:
+
+* section: the entry's first category, else ``section`` (the feed's section
+  from the config), else the feed's title;
+* title: plain text (feeds put HTML and entities in titles), sanitized;
+* standfirst: the summary as plain text, only when the feed gives both a
+  summary and full content and the summary is not just the start of the
+  content (an excerpt would say the first paragraph twice);
+* body: the content (or the summary) converted from HTML to Markdown here,
+  then to blocks by the ``to_blocks`` callable (the app passes its Markdown
+  reader; the default only splits paragraphs); with ``to_blocks=None`` the
+  Markdown is kept as the article's ``markdown``, with its plain text, and no
+  blocks are made: what the library stores, so an import need not parse the
+  Markdown it has just written (see ``model.Article``);
+* url: the entry's link, resolved against the feed, kept only if http(s);
+* published: ISO 8601 in UTC (``2026-06-21T12:30:00Z``);
+* id: ``feed_story_id(source, key)``, where the key (``model.entry_key``) is
+  the entry's guid or id, else its link, else its title and date: a refresh
+  of the same entry keeps its id, and with it bookmarks and reading state,
+  even when its headline was edited. The library scopes it by the source's
+  own address and finds stored stories by the key (``Library.resolve_ids``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from reader.markdown import markdown_to_text
+from reader.model import Article, ToBlocks, entry_key, feed_story_id, make_article
+from reader.sanitize import clean_line
+from reader.sources.feed_stream import Entry as _Entry
+from reader.sources.feed_stream import Header
+from reader.sources.html import html_to_markdown, plain_text, web_link
+from reader.urls import web_url
+
+STANDFIRST_MAX_WORDS = 60
+# A summary whose first letters are the content's is an excerpt, not a standfirst.
+EXCERPT_COMPARE_CHARS = 80
+UNTITLED_WORDS = 12
+TITLE_MAX_CHARS = 300  # a hostile feed's megabyte title must not fill the list
+SECTION_MAX_CHARS = 60  # a longer "category" is a tag cloud, not a section
+AUTHOR_MAX_CHARS = 200
+# Categories that say nothing about the story.
+EMPTY_CATEGORIES = frozenset({"uncategorized", "uncategorised", "general", "none"})
+
+_AUTHOR_EMAIL = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
+_SQUASH = re.compile(r"\W+")
+
+
+def _author(raw: str) -> str:
+    text = plain_text(raw)
+    # Capped: the pattern backtracks over every "@" of a long hostile string.
+    match = _AUTHOR_EMAIL.match(text) if len(text) <= AUTHOR_MAX_CHARS else None
+    return match["name"].strip() if match else text
+
+
+def _utc(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # year 1 in a zone east of UTC, and the like
+        return ""
+
+
+def _truncate_words(text: str, limit: int) -> str:
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def _truncate_chars(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _standfirst(entry: _Entry) -> str:
+    if not entry.summary or not entry.content or entry.summary == entry.content:
+        return ""
+    summary = plain_text(entry.summary)
+    squashed = _SQUASH.sub("", summary).casefold()
+    body = _SQUASH.sub("", plain_text(entry.content)).casefold()
+    if not squashed or body.startswith(squashed[:EXCERPT_COMPARE_CHARS]):
+        return ""  # an excerpt of the content, or the parser's own plain copy of it
+    return _truncate_words(summary, STANDFIRST_MAX_WORDS)
+
+
+def _section(entry: _Entry, fallback: str) -> str:
+    for category in entry.categories:
+        name = clean_line(category)
+        if name and len(name) <= SECTION_MAX_CHARS and name.casefold() not in EMPTY_CATEGORIES:
+            return name
+    return fallback
+
+
+class Articles:
+    """Entries to articles, one at a time, with what the whole feed needs: the
+    ids seen (a duplicate entry is kept apart) and the entries skipped."""
+
+    def __init__(
+        self, source: str, section: str | None, to_blocks: ToBlocks | None, header: Header
+    ) -> None:
+        self.source, self.section, self.to_blocks, self.header = source, section, to_blocks, header
+        self.seen: set[str] = set()
+        self.count = self.skipped = 0
+        self.base = self.fallback = ""
+
+    def _start(self) -> None:
+        """The link base and section fallback, from the feed's title and link,
+        which the stream has read by the first entry."""
+        source = self.source
+        self.base = web_link(self.header.link) or web_url(source)
+        self.fallback = clean_line(self.section or "") or plain_text(self.header.name) or "Feed"
+
+    def make(self, entry: _Entry) -> Article | None:
+        if not self.count and not self.skipped:
+            self._start()
+        to_blocks = self.to_blocks
+        url = web_link(entry.link, self.base)
+        markdown = html_to_markdown(entry.content or entry.summary, url or self.base)
+        title = _truncate_chars(plain_text(entry.title), TITLE_MAX_CHARS)
+        if not title:
+            title = _truncate_words(plain_text(entry.summary or entry.content), UNTITLED_WORDS)
+        if not title:
+            self.skipped += 1
+            return None
+        name = _section(entry, self.fallback)
+        published = _utc(entry.published)
+        key = entry_key(clean_line(entry.guid), url, title, published)
+        if key in self.seen:  # the same entry twice in one feed: keep both, apart
+            key = f"{key}\x1f{self.count}"
+        self.seen.add(key)
+        self.count += 1
+        return make_article(
+            name,
+            title,
+            to_blocks(markdown) if to_blocks is not None else (),
+            self.source,
+            standfirst=_standfirst(entry),
+            url=url,
+            author=_author(entry.author),
+            published=published,
+            id=feed_story_id(self.source, key),
+            feed_key=key,
+            markdown=markdown if to_blocks is None else "",
+            text=markdown_to_text(markdown) if to_blocks is None and markdown else "",
+        )
+
+    def finish(self, warnings: list[str]) -> None:
+        if self.skipped:
+            entries = "entry" if self.skipped == 1 else "entries"
+            warnings.append(
+                f"{self.source}: {self.skipped} {entries} with neither title nor text skipped"
+            )
+        if not self.count:
+            warnings.append(f"{self.source}: the feed has no entries")
