@@ -205,12 +205,8 @@ def open_catalog(
         return MemoryCatalog(load_articles(paths, config, warnings))
     from reader.atomic import StoreError
     from reader.identity import carry_marks
-    from reader.seeding import open_seeded
 
-    try:
-        library = open_seeded(seed_paths(), config.sections)
-    except LibraryError as exc:
-        raise UserError(str(exc)) from None
+    library = _open_seeded(config)
     try:
         carry_marks(library)  # bookmarks and reading state follow stories given new ids
     except StoreError as exc:
@@ -233,17 +229,21 @@ def open_catalog(
     return catalog
 
 
+def _open_seeded(config: Config) -> Library:
+    """The library with the bundled news the first time: every command's one way in."""
+    from reader.seeding import open_seeded
+
+    try:
+        return open_seeded(seed_paths(), config.sections)
+    except LibraryError as exc:
+        raise UserError(str(exc)) from None
+
+
 @contextmanager
 def open_library(config: Config) -> Iterator[Library]:
     """The library, seeded on first use as `news list` does (so the seed stays
     first in the reading order), closed when the block ends."""
-    from reader.library.db import LibraryError
-    from reader.seeding import open_seeded
-
-    try:
-        library = open_seeded(seed_paths(), config.sections)
-    except LibraryError as exc:
-        raise UserError(str(exc)) from None
+    library = _open_seeded(config)
     try:
         yield library
     finally:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -45,9 +45,6 @@ from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries, ttl_minutes
 from reader.sources.html import plain_text, web_link
 from reader.sources.local import LocalFileError, describe_size, open_local
-
-if TYPE_CHECKING:
-    pass
 
 MAX_FEED_FILE_BYTES = 1024 * 2**20  # a feed on disk: 100,000 entries are about 400 MB
 # A feed that is not well-formed is read whole by feedparser, whose memory grows
