@@ -341,7 +341,7 @@ class FeedsController:
             result.unstarred - mine,
         )
         screen.stories_changed()
-        screen.marks_changed({b.article_id for b in result.starred} | result.unstarred)
+        screen.marks.changed_behind({b.article_id for b in result.starred} | result.unstarred)
         summary = f"{result.account} synced: {counted(result.new, 'new story', 'new stories')}"
         if result.sent:
             summary += f", {counted(result.sent, 'change')} sent"

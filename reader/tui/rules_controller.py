@@ -52,7 +52,7 @@ class ScreenEffects:
         marked = screen.reading.mark_many([s.id for s in stories])
         if marked is None:
             return 0
-        screen._show_change(marked)
+        screen.marks.show(marked)
         return len(marked.ids)
 
     def notify(self, rule: Rule, stories: Sequence[Matched]) -> int:

@@ -313,7 +313,7 @@ class SearchController:
 
     def _ids_collected(self, ids: list[str], generation: int) -> None:
         if generation == self._generation:  # typed over meanwhile: not what was asked
-            self.screen.mark_many(ids, "Every story found is read already")
+            self.screen.marks.mark_many(ids, "Every story found is read already")
 
     def close(self) -> None:
         """Out of the search: the bar hidden, the matches gone, the story back."""

@@ -11,7 +11,7 @@ and saved searches `reader.tui.rules_controller`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -27,10 +27,11 @@ from reader.catalog import Catalog
 from reader.highlight import Keyword
 from reader.model import Article, Entry
 from reader.notify import Settings
-from reader.reading import Change, Marked, Reading, ids_of
+from reader.reading import Reading, ids_of
 from reader.state import ReadingState
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
+from reader.tui.marks_controller import MarksController
 from reader.tui.rules_controller import RulesController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
@@ -49,10 +50,6 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.tui.widgets.search_bar import SearchBar
 
 NARROW_BELOW = 70  # columns under which the sidebar folds away
-
-
-def _first_up(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class ReaderScreen(Screen[None]):
@@ -131,7 +128,8 @@ class ReaderScreen(Screen[None]):
         self.reading = Reading(
             catalog, bookmarks, state, saver.submit, undo=undo, journal=self.feeds.journal(saver)
         )
-        self.reading.on_problem = self._undo_problem
+        self.marks = MarksController(self)  # u, b, B, e, a, A, C, z
+        self.reading.on_problem = self.marks.problem
         self.rules = RulesController(self)
         self._sections = catalog.sections()
         self.set_reactive(ReaderScreen.unread_only, state.unread_only)
@@ -150,7 +148,7 @@ class ReaderScreen(Screen[None]):
             self._sidebar = sidebar = ArticleList(
                 sections, locate=locate, totals=totals, id="sidebar"
             )
-            self._update_sidebar(sidebar)
+            self.marks.update_sidebar(sidebar)
             if self.first is not None:
                 sidebar.highlight(self.first.id)
                 sidebar.open_id = self.first.id
@@ -183,7 +181,7 @@ class ReaderScreen(Screen[None]):
             # The story shown at start is being read, as one opened is: marked
             # so, and `.` does not come back to it.
             later = self.call_after_refresh
-            self._show_change(self.reading.mark_read(self.first, True, later=later))
+            self.marks.show(self.reading.mark_read(self.first, True, later=later))
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self.mount_extras)
         self.call_after_refresh(self.reading.read_history)
@@ -221,17 +219,6 @@ class ReaderScreen(Screen[None]):
 
     # -- what the person has done -------------------------------------------------
 
-    def _update_sidebar(self, sidebar: ArticleList | None = None) -> None:
-        sidebar = sidebar or self.sidebar
-        sidebar.set_pinned(self.reading.pinned(), self.reading.missing)
-        self._update_marks(sidebar)
-
-    def _update_marks(self, sidebar: ArticleList | None = None) -> None:
-        reading = self.reading
-        (sidebar or self.sidebar).set_marks(reading.read, set(reading.pins), reading.read_counts)
-        if self.is_mounted:
-            self.rules.counts_changed()
-
     def _listed(
         self, keep_listed: bool = False
     ) -> tuple[list[tuple[str, Sequence[Entry]]], Locate, dict[str, int] | None]:
@@ -259,24 +246,11 @@ class ReaderScreen(Screen[None]):
     def _relist(self, keep_listed: bool = False) -> None:
         self.sidebar.set_sections(*self._listed(keep_listed))
         self.rules.show()  # the saved searches, listed the same way
-        self._update_marks()
+        self.marks.update_marks()
 
     def watch_unread_only(self, on: bool) -> None:
         self._relist()
         self.reading.save(self.reading.state.set_unread_only, on)
-
-    def _show_change(self, change: Change | Marked | None) -> None:
-        """Redraw what an action of `self.reading` changed."""
-        if change is None:
-            return
-        if isinstance(change, Marked) and self.unread_only:
-            self._relist()  # the stories marked read leave the list (and come back on undo)
-        elif isinstance(change, Change) and change.pins:
-            self._update_sidebar()
-            if self.story.article is not None and self.story.article.id == change.article_id:
-                self.story.set_note(self.reading.note_for(change.article_id))
-        elif change.marks:
-            self._update_marks()
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
@@ -308,7 +282,7 @@ class ReaderScreen(Screen[None]):
         self.sidebar.open_id = article.id
         self.sidebar.highlight(article.id)
         self.reading.opened(article.id)
-        self._show_change(self.reading.mark_read(article, True))
+        self.marks.show(self.reading.mark_read(article, True))
 
     # -- messages from the widgets --------------------------------------------------
 
@@ -459,64 +433,28 @@ class ReaderScreen(Screen[None]):
             self.open(target)
 
     def action_toggle_read(self) -> None:
-        article = self.current()
-        if article is None:
-            return
-        change = self.reading.toggle_read(article)
-        self._show_change(change)
-        notify(self, f"Marked {'read' if change.read else 'unread'} · z to undo", timeout=2)
+        self.marks.toggle_read()
 
-    # -- bulk marks and undo -----------------------------------------------------------
+    def action_toggle_bookmark(self) -> None:
+        self.marks.toggle_bookmark()
 
-    def _here(self) -> int | None:
-        """The sidebar row a bulk mark starts from: the cursor's when the
-        sidebar has the focus, else the open story's."""
-        sidebar = self.sidebar
-        if sidebar.has_focus:
-            return sidebar.cursor
-        article = self.story.article
-        return sidebar.index_of(article.id) if article is not None else None
+    def action_bookmarks(self) -> None:
+        self.marks.bookmarks()
+
+    def action_edit_note(self) -> None:
+        self.marks.edit_note()
 
     def action_mark_above(self) -> None:
-        """The story and every one above it in its section, read."""
-        here = self._here()
-        if here is None or (found := self.sidebar.section_at(here)) is None:
-            return
-        _, entries, place = found
-        self.mark_many(ids_of(entries, place + 1), "Nothing above to mark read")
+        self.marks.mark_above()
 
     def action_mark_section(self) -> None:
-        here = self._here()
-        if here is None or (found := self.sidebar.section_at(here)) is None:
-            return
-        name, entries, _ = found
-        self.mark_many(ids_of(entries), f"Everything in {name} is read already")
+        self.marks.mark_section()
 
     def action_mark_all(self) -> None:
-        ids = [i for _, entries in self.catalog.sections() for i in ids_of(entries)]
-        self.mark_many(ids, "Everything is read already")
-
-    def mark_many(self, ids: Sequence[str], none: str) -> None:
-        """Mark these stories read as one step, and say how many (or `none`)."""
-        marked = self.reading.mark_many(ids)
-        if marked is None:
-            notify(self, none, timeout=2)
-            return
-        self._show_change(marked)
-        notify(self, f"{_first_up(marked.label)} · z to undo", timeout=4)
+        self.marks.mark_all()
 
     def action_undo(self) -> None:
-        undone = self.reading.undo()
-        if undone is None:
-            notify(self, "Nothing to undo", timeout=2)
-            return
-        if self.unread_only and isinstance(undone.change, Change) and undone.change.marks:
-            self._relist()  # a story marked unread again is listed again
-        self._show_change(undone.change)
-        if not undone.known:
-            notify(self, f"Cannot undo {undone.label} here; dropped it", severity="warning")
-        else:
-            notify(self, f"Undone: {undone.label}", timeout=3)
+        self.marks.undo()
 
     def action_toggle_unread_only(self) -> None:
         self.unread_only = not self.unread_only
@@ -524,44 +462,6 @@ class ReaderScreen(Screen[None]):
             notify(self, "Unread stories only · U lists all", timeout=2)
         else:
             notify(self, "All stories listed", timeout=2)
-
-    def _undo_problem(self, problem: str) -> None:
-        notify(self, problem, title="Could not load", severity="warning", timeout=15)
-
-    def action_toggle_bookmark(self) -> None:
-        article = self.current()
-        if article is None:
-            return
-        change = self.reading.toggle_bookmark(article)
-        self._show_change(change)
-        if change.bookmarked:
-            notify(self, "Bookmarked · B lists bookmarks · e adds a note", timeout=2)
-        else:
-            notify(self, "Bookmark removed", timeout=1.5)
-
-    def action_bookmarks(self) -> None:
-        if not self.reading.pins:
-            notify(self, "No bookmarks yet: b bookmarks a story", timeout=2)
-            return
-        self.sidebar_open = True
-        self.sidebar.jump_to_bookmarks()
-        self.sidebar.focus()
-
-    def action_edit_note(self) -> None:
-        from reader.tui.dialogs.note import NoteDialog
-
-        article = self.current()
-        if article is None:
-            return
-        note = self.reading.note_for(article.id) or ""
-
-        def done(new: str | None) -> None:
-            if new is None:
-                return
-            self._show_change(self.reading.set_note(article, new))
-            notify(self, "Note saved" if new else "Note cleared", timeout=1.5)
-
-        self.app.push_screen(NoteDialog(article.title, note), done)
 
     def action_open_link(self) -> None:
         article = self.current()
@@ -601,14 +501,6 @@ class ReaderScreen(Screen[None]):
 
     def action_rules(self) -> None:
         self.rules.open_dialog()
-
-    def marks_changed(self, pins: Collection[str] = ()) -> None:
-        """Read marks and bookmarks changed behind the screen (a sync took in the
-        server's; `pins`: the stories whose bookmark came or went): the sidebar
-        and the open story's note show them, the cursor staying where it is."""
-        self._update_sidebar()
-        if (article := self.story.article) is not None and article.id in pins:
-            self.story.set_note(self.reading.note_for(article.id))
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open
