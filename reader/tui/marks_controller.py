@@ -55,7 +55,7 @@ class MarksController:
         if change is None:
             return
         if isinstance(change, Marked) and screen.unread_only:
-            screen._relist()  # the stories marked read leave the list (and come back on undo)
+            screen.panes.relist()  # the stories marked read leave the list (and come back on undo)
         elif isinstance(change, Change) and change.pins:
             self.update_sidebar()
             if screen.story.article is not None and screen.story.article.id == change.article_id:
@@ -80,7 +80,7 @@ class MarksController:
 
     def toggle_read(self) -> None:
         screen = self.screen
-        article = screen.current()
+        article = screen.navigation.current()
         if article is None:
             return
         change = screen.reading.toggle_read(article)
@@ -89,7 +89,7 @@ class MarksController:
 
     def toggle_bookmark(self) -> None:
         screen = self.screen
-        article = screen.current()
+        article = screen.navigation.current()
         if article is None:
             return
         change = screen.reading.toggle_bookmark(article)
@@ -113,7 +113,7 @@ class MarksController:
         from reader.tui.dialogs.note import NoteDialog
 
         screen = self.screen
-        article = screen.current()
+        article = screen.navigation.current()
         if article is None:
             return
         note = screen.reading.note_for(article.id) or ""
@@ -172,7 +172,7 @@ class MarksController:
             notify(screen, "Nothing to undo", timeout=2)
             return
         if screen.unread_only and isinstance(undone.change, Change) and undone.change.marks:
-            screen._relist()  # a story marked unread again is listed again
+            screen.panes.relist()  # a story marked unread again is listed again
         self.show(undone.change)
         if not undone.known:
             notify(screen, f"Cannot undo {undone.label} here; dropped it", severity="warning")

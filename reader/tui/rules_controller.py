@@ -205,7 +205,7 @@ class RulesController:
     def _relist(self) -> None:
         """The sections again (the hidden set changed), with their counts."""
         self.screen.reading.count_read()
-        self.screen._show_sections()
+        self.screen.panes.show_sections()
         self.show()
 
     # -- hiding ---------------------------------------------------------------------

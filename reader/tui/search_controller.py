@@ -245,7 +245,7 @@ class SearchController:
         # Matches first: the story is then rendered once, with them, already at
         # its first (or last) match.
         self._set_query(query, go_to=-1 if last_match else 0)
-        self.screen.open(EntryRef(item.article_id, item.section, item.title))
+        self.screen.navigation.open(EntryRef(item.article_id, item.section, item.title))
         story = self.screen.story
         story.focus()
         if story.matches_counted:  # rendered already: say so in the same frame

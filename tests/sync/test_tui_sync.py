@@ -82,7 +82,7 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
         assert screen.sidebar.highlighted == cursor
 
         # Read here: queued at once, on the server after the next r.
-        screen.open(next(e for e in catalog.entries() if e.title == "Quay 0"))
+        screen.navigation.open(next(e for e in catalog.entries() if e.title == "Quay 0"))
         for _ in range(50):  # the queue is written on the saver's thread
             if library.queued("home"):
                 break

@@ -60,7 +60,7 @@ async def refresh(app: NewsApp, pilot: Pilot[None]) -> None:
 def open_titled(app: NewsApp, catalog: LibraryCatalog, title: str) -> ReaderScreen:
     screen = app.screen
     assert isinstance(screen, ReaderScreen)
-    screen.open(next(e for e in catalog.entries() if e.title == title))
+    screen.navigation.open(next(e for e in catalog.entries() if e.title == title))
     return screen
 
 
@@ -120,7 +120,7 @@ async def test_f_fetches_the_whole_story_into_the_library(
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         entry = next(e for e in catalog.entries() if e.title == "Teaser only")
-        screen.open(entry)
+        screen.navigation.open(entry)
         before = screen.story.article.words
         header = " ".join(s.text for s in screen.story.lines[:2])
         assert "MOTORS" in header and "1 min read" in header and "full text" not in header

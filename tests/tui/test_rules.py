@@ -229,9 +229,9 @@ async def test_unread_only_lists_a_saved_search_s_unread_stories(tmp_path: Path)
         await pilot.press("U")
         await pilot.pause()
         assert screen.sidebar.rows[header_row(screen, "Capsules") + 1].article == capsule
-        screen.open(capsule)  # read it, then read another: it leaves the list on U
+        screen.navigation.open(capsule)  # read it, then read another: it leaves the list on U
         other = next(e for _, items in screen.catalog.sections() for e in items if e != capsule)
-        screen.open(other)
+        screen.navigation.open(other)
         await pilot.press("U", "U")
         await pilot.pause()
         rows = screen.sidebar.rows

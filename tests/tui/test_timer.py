@@ -93,7 +93,7 @@ async def test_the_timer_brings_a_new_story_without_moving_anything(
         catalog = screen.catalog
         # Reading a long seed story, part-way down; the cursor far down Orbit.
         story = next(e for e in catalog.entries() if e.title.startswith("SpaceX is launching"))
-        screen.open(story)
+        screen.navigation.open(story)
         await pilot.pause()
         screen.story.scroll_to(y=6, animate=False)
         target = next(e for e in catalog.entries() if e.title == "Orbit story 05")

@@ -41,9 +41,14 @@ def open_link(node: DOMNode, links: Sequence[Link], number: int) -> None:
             timeout=4,
         )
         return
-    notify(node, f"Opening {target}", timeout=2)
+    open_url(node, target)
+
+
+def open_url(node: DOMNode, url: str) -> None:
+    """Open a clickable `url` in the browser on a thread, saying so."""
+    notify(node, f"Opening {url}", timeout=2)
     app = node.app
-    app.run_worker(lambda: _open_in_browser(app, target), thread=True, group="browser")
+    app.run_worker(lambda: _open_in_browser(app, url), thread=True, group="browser")
 
 
 def _open_in_browser(app: App[object], url: str) -> None:

@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
@@ -25,32 +25,28 @@ from textual.widgets import Input
 from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog
 from reader.highlight import Keyword
-from reader.model import Article, Entry
 from reader.notify import Settings
-from reader.reading import Reading, ids_of
+from reader.reading import Reading
 from reader.state import ReadingState
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
 from reader.tui.marks_controller import MarksController
+from reader.tui.navigation_controller import NavigationController
+from reader.tui.panes_controller import PanesController
 from reader.tui.rules_controller import RulesController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
 from reader.tui.toast import notify
 from reader.tui.widgets import search_messages as messages
-from reader.tui.widgets.article_list import ArticleList, Locate
+from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
 from reader.undo import UndoStack
-from reader.unread import unread_sections
-from reader.urls import clickable
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.tui.widgets.activity import Activity
     from reader.tui.widgets.result_list import ResultList
     from reader.tui.widgets.search_bar import SearchBar
-
-NARROW_BELOW = 70  # columns under which the sidebar folds away
-
 
 class ReaderScreen(Screen[None]):
     """Wires the sidebar to the reading pane: messages come up from the
@@ -122,29 +118,30 @@ class ReaderScreen(Screen[None]):
         self.search_control = SearchController(self)
         # r and f, the refresh timer ([refresh] every) and notifications ([notify]).
         self.feeds = FeedsController(self, refresh_every, alerts)
-        self._extras: asyncio.Event | None = None  # set once they are mounted
+        self.extras: asyncio.Event | None = None  # set once they are mounted
         self.keyword_control = KeywordsController(self, keywords)
         # What the person has done, as the UI sees it; the stores follow behind.
         self.reading = Reading(
             catalog, bookmarks, state, saver.submit, undo=undo, journal=self.feeds.journal(saver)
         )
         self.marks = MarksController(self)  # u, b, B, e, a, A, C, z
+        self.panes = PanesController(self)  # U, s, Escape: what is listed, and folding
+        self.navigation = NavigationController(self)  # ], [, ., o: the story open
         self.reading.on_problem = self.marks.problem
         self.rules = RulesController(self)
-        self._sections = catalog.sections()
         self.set_reactive(ReaderScreen.unread_only, state.unread_only)
         # The story open last, else the sidebar's first (newest first: not
         # necessarily the library's first).
         first = state.last if state.last and catalog.has(state.last) else None
         if first is None:
-            first = next((items[0].id for _, items in self._sections if len(items)), None)
+            first = next((items[0].id for _, items in self.panes.sections if len(items)), None)
         self.first = catalog.article(first) if first else None
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            sections, locate, totals = self._listed()
+            sections, locate, totals = self.panes.listed()
             self._sidebar = sidebar = ArticleList(
                 sections, locate=locate, totals=totals, id="sidebar"
             )
@@ -200,95 +197,27 @@ class ReaderScreen(Screen[None]):
         self.keyword_control.set(keywords)
 
     def on_unmount(self) -> None:
-        self._leave_story()
+        self.navigation.leave()
 
     def on_resize(self) -> None:
-        self.narrow = self.size.width < NARROW_BELOW
+        self.panes.resized()
 
     def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "-narrow")
-        # Folding away when the terminal gets narrow; coming back when it widens.
-        self.sidebar_open = not narrow
+        self.panes.narrow_changed(narrow)
 
     def watch_sidebar_open(self, shown: bool) -> None:
-        self.set_class(not shown, "-sidebar-hidden")
-        if shown and self.narrow:
-            self.sidebar.focus()
-        elif not shown and self.focused in (self.sidebar, None):
-            self.story.focus()
-
-    # -- what the person has done -------------------------------------------------
-
-    def _listed(
-        self, keep_listed: bool = False
-    ) -> tuple[list[tuple[str, Sequence[Entry]]], Locate, dict[str, int] | None]:
-        """What the sidebar lists: every section, or (unread only) their unread
-        stories and the open one (and, with `keep_listed`, every story listed
-        now), with each section's total for its header."""
-        if not self.unread_only:
-            return self._sections, self.catalog.locate, None
-        opened = self.story.article if self.is_mounted else self.first
-        keep = {opened.id} if opened is not None else set()
-        if keep_listed:
-            groups = self.sidebar.rows.groups
-            keep.update(i for _, entries, pinned in groups if not pinned for i in ids_of(entries))
-        shown, locate = unread_sections(
-            self._sections, self.reading.read, keep, self.catalog.locate
-        )
-        return shown, locate, {name: len(entries) for name, entries in self._sections}
-
-    def _show_sections(self) -> None:
-        """The catalog's sections (again, after a refresh or a new order), as
-        listed: unread only, the stories listed before stay listed."""
-        self._sections = self.catalog.sections()
-        self._relist(keep_listed=True)
-
-    def _relist(self, keep_listed: bool = False) -> None:
-        self.sidebar.set_sections(*self._listed(keep_listed))
-        self.rules.show()  # the saved searches, listed the same way
-        self.marks.update_marks()
+        self.panes.sidebar_shown(shown)
 
     def watch_unread_only(self, on: bool) -> None:
-        self._relist()
-        self.reading.save(self.reading.state.set_unread_only, on)
+        self.panes.unread_only_changed(on)
 
-    def current(self) -> Article | None:
-        """The story a key means: the highlighted one in the sidebar, else the open one."""
-        if self.sidebar.has_focus and (entry := self.sidebar.highlighted) is not None:
-            return self.reading.load(entry)
-        return self.story.article
-
-    def _leave_story(self) -> None:
-        """Remember where the open story was left, and write it down."""
-        article = self.story.article
-        if article is not None:
-            self.reading.left(article.id, self.story.place())
-
-    def open(self, entry: Entry) -> None:
-        article = self.reading.load(entry)
-        if article is None:
-            notify(self, "That story is no longer in the library", severity="warning")
-            return
-        if self.story.article is not None and self.story.article.id != article.id:
-            self._leave_story()
-        place, line = self.reading.where_left(article.id)
-        self.story.show(
-            article,
-            place=place,
-            scroll_y=line,
-            note=self.reading.note_for(article.id),
-            origin=self.reading.origin(article),
-        )
-        self.sidebar.open_id = article.id
-        self.sidebar.highlight(article.id)
-        self.reading.opened(article.id)
-        self.marks.show(self.reading.mark_read(article, True))
+    # -- what the person has done -------------------------------------------------
 
     # -- messages from the widgets --------------------------------------------------
 
     @on(ArticleList.Selected, "#sidebar")
     def _selected(self, event: ArticleList.Selected) -> None:
-        self.open(event.article)
+        self.navigation.open(event.article)
         if self.narrow:
             self.sidebar_open = False
         self.story.focus()
@@ -296,18 +225,12 @@ class ReaderScreen(Screen[None]):
     @on(ArticleList.OrderChanged, "#sidebar")
     def _order_changed(self, event: ArticleList.OrderChanged) -> None:
         self.catalog.set_newest_first(event.newest_first)
-        self._show_sections()
+        self.panes.show_sections()
         order = "newest first" if event.newest_first else "in feed order"
         notify(self, f"Stories {order} in each section", timeout=2)
 
     def action_leave_story(self) -> None:
-        """Escape, h or ← in the story: first out of a search, then back to the list."""
-        extras_ready = self._extras is not None and self._extras.is_set()
-        if self.search_control.query is not None or (extras_ready and self.search_bar.display):
-            self.search_control.close()  # the first Escape leaves the search, the next the story
-            return
-        self.sidebar_open = True
-        self.sidebar.focus()
+        self.panes.back_to_list()
 
     # -- search -----------------------------------------------------------------------
 
@@ -334,18 +257,18 @@ class ReaderScreen(Screen[None]):
     async def mount_extras(self) -> None:
         """The search results over the story, the search bar and the activity
         line below the panes (the footer is docked, so they sit above it)."""
-        if self._extras is None:
+        if self.extras is None:
             if not self.is_attached:  # the app is closing before they were needed
                 return
             from reader.tui.widgets.activity import Activity
             from reader.tui.widgets.result_list import ResultList
             from reader.tui.widgets.search_bar import SearchBar
 
-            self._extras = asyncio.Event()
+            self.extras = asyncio.Event()
             await self.query_one("#reading").mount(ResultList(id="results"))
             await self.mount(SearchBar(id="search"), Activity(id="activity"))
-            self._extras.set()
-        await self._extras.wait()
+            self.extras.set()
+        await self.extras.wait()
 
     async def action_search(self) -> None:
         # `/` right at start may come before the bar is mounted: keys that follow
@@ -411,26 +334,17 @@ class ReaderScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------
 
-    def _step(self, step: int) -> None:
-        current = self.story.article
-        target = self.sidebar.step_from(current.id if current else None, step)
-        if target is None:
-            notify(self, "No more stories this way", timeout=2)
-        else:
-            self.open(target)
-
     def action_next_story(self) -> None:
-        self._step(1)
+        self.navigation.step(1)
 
     def action_previous_story(self) -> None:
-        self._step(-1)
+        self.navigation.step(-1)
 
     def action_next_unread(self) -> None:
-        target = self.sidebar.next_unread()
-        if target is None:
-            notify(self, "Everything is read", timeout=2)
-        else:
-            self.open(target)
+        self.navigation.next_unread()
+
+    def action_open_link(self) -> None:
+        self.navigation.open_link()
 
     def action_toggle_read(self) -> None:
         self.marks.toggle_read()
@@ -457,29 +371,7 @@ class ReaderScreen(Screen[None]):
         self.marks.undo()
 
     def action_toggle_unread_only(self) -> None:
-        self.unread_only = not self.unread_only
-        if self.unread_only:
-            notify(self, "Unread stories only · U lists all", timeout=2)
-        else:
-            notify(self, "All stories listed", timeout=2)
-
-    def action_open_link(self) -> None:
-        article = self.current()
-        url = clickable(article.url) if article is not None else ""
-        if not url:
-            notify(self, "This story has no web link", timeout=2)
-            return
-        self._open_in_browser(url)
-        notify(self, f"Opening {url}", timeout=2)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        import webbrowser  # starting a browser can block: never on the event loop
-
-        if not webbrowser.open(url):
-            self.app.call_from_thread(notify, self, "No browser to open it in", severity="warning")
-
-    # -- feeds ----------------------------------------------------------------------
+        self.panes.toggle_unread_only()
 
     def action_refresh(self) -> None:
         self.feeds.refresh()
@@ -492,7 +384,7 @@ class ReaderScreen(Screen[None]):
         and the sidebar shows them."""
         self.rules.new_stories()
         self.catalog.reload()
-        self._show_sections()
+        self.panes.show_sections()
         self.rules.show()
         self.keyword_control.count()
 
