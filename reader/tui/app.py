@@ -151,7 +151,7 @@ class NewsApp(App[None]):
         self.saver.submit(save_keywords, keywords)
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
-                screen.set_keywords([*keywords, *self.extra_keywords])
+                screen.keyword_control.set([*keywords, *self.extra_keywords])
 
     async def on_event(self, event: events.Event) -> None:
         # Pasted text may come from anywhere (a web page, a feed, a terminal

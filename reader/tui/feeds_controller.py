@@ -198,14 +198,14 @@ class FeedsController:
         from reader.highlight import Highlighter
         from reader.notify import keyword_notices
 
-        keywords = self.screen.keywords
+        keywords = self.screen.keyword_control.keywords
         new = [story_id for outcome in outcomes for story_id in outcome.new_ids]
         if not keywords or not new:
             return []
         return keyword_notices(library.headlines(new), Highlighter(keywords))
 
     async def _refresh_started(self, feeds: int, syncing: bool = False) -> None:
-        await self.screen.mount_extras()
+        await self.screen.search_control.mount_extras()
         if not feeds:
             if not syncing:  # accounts bring stories too: the sync says how it went
                 notify(self.screen, "No feeds yet: add one with `news add URL`", timeout=4)

@@ -17,13 +17,42 @@ from reader.urls import clickable
 if TYPE_CHECKING:
     from reader.model import Article, Entry
     from reader.tui.screens.reader import ReaderScreen
+    from reader.tui.widgets.article_list import ArticleList
+    from reader.tui.widgets.story_view import StoryView
 
 
 class NavigationController:
     """The ], [, . and o keys of one reader screen, and the story it opens."""
 
-    def __init__(self, screen: ReaderScreen) -> None:
+    def __init__(self, screen: ReaderScreen, last: str | None) -> None:
         self.screen = screen
+        catalog = screen.catalog
+        # The story open last, else the sidebar's first (newest first: not
+        # necessarily the library's first).
+        first = last if last and catalog.has(last) else None
+        if first is None:
+            sections = screen.panes.sections
+            first = next((items[0].id for _, items in sections if len(items)), None)
+        self.first = catalog.article(first) if first else None  # the story shown at start
+
+    def show_first(self, sidebar: ArticleList, story: StoryView) -> None:
+        """The story shown at start, in the first frame (from `compose`)."""
+        first, reading = self.first, self.screen.reading
+        if first is None:
+            return
+        sidebar.highlight(first.id)
+        sidebar.open_id = first.id
+        place, line = reading.where_left(first.id)
+        note, origin = reading.note_for(first.id), self.screen.catalog.origin(first.id)
+        story.show(first, place=place, scroll_y=line, note=note, origin=origin)
+
+    def first_read(self) -> None:
+        """The story shown at start is being read, as one opened is: marked so
+        (its write after the first frame), and `.` does not come back to it."""
+        if self.first is not None:
+            screen = self.screen
+            change = screen.reading.mark_read(self.first, True, later=screen.call_after_refresh)
+            screen.marks.show(change)
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""
@@ -60,6 +89,15 @@ class NavigationController:
         screen.sidebar.highlight(article.id)
         reading.opened(article.id)
         screen.marks.show(reading.mark_read(article, True))
+
+    def selected(self, entry: Entry) -> None:
+        """Enter on a story in the sidebar: open it and read it (the sidebar
+        folding away in a narrow terminal)."""
+        screen = self.screen
+        self.open(entry)
+        if screen.narrow:
+            screen.sidebar_open = False
+        screen.story.focus()
 
     def step(self, step: int) -> None:
         """The story `step` rows from the open one in the sidebar."""

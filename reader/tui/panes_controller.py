@@ -43,7 +43,7 @@ class PanesController:
         screen = self.screen
         if not screen.unread_only:
             return self.sections, screen.catalog.locate, None
-        opened = screen.story.article if screen.is_mounted else screen.first
+        opened = screen.story.article if screen.is_mounted else screen.navigation.first
         keep = {opened.id} if opened is not None else set()
         if keep_listed:
             groups = screen.sidebar.rows.groups
@@ -77,6 +77,13 @@ class PanesController:
         else:
             notify(screen, "All stories listed", timeout=2)
 
+    def order_changed(self, newest_first: bool) -> None:
+        """`O` in the sidebar: each section newest first, or in feed order."""
+        self.screen.catalog.set_newest_first(newest_first)
+        self.show_sections()
+        order = "newest first" if newest_first else "in feed order"
+        notify(self.screen, f"Stories {order} in each section", timeout=2)
+
     # -- folding --------------------------------------------------------------------------
 
     def resized(self) -> None:
@@ -99,9 +106,7 @@ class PanesController:
     def back_to_list(self) -> None:
         """Escape, h or ← in the story: first out of a search, then back to the list."""
         screen = self.screen
-        extras = screen.extras  # the search bar may not be mounted yet
-        bar_shown = extras is not None and extras.is_set() and screen.search_bar.display
-        if screen.search_control.query is not None or bar_shown:
+        if screen.search_control.query is not None or screen.search_control.bar_shown:
             screen.search_control.close()  # the first Escape leaves the search, the next the story
             return
         screen.sidebar_open = True

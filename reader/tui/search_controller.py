@@ -11,6 +11,7 @@ walking the matches in a story (n, N) on to the next result, with the place
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -61,8 +62,49 @@ class SearchController:
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._generation = 0  # bumped by every keystroke; older answers are dropped
+        self.extras: asyncio.Event | None = None  # set once `mount_extras` has mounted them
+
+    async def mount_extras(self) -> None:
+        """The search results over the story, the search bar and the activity
+        line below the panes (the footer is docked, so they sit above it): not
+        needed for the first screen, so mounted (and their modules imported)
+        right after it is painted, or at once by `/` or `r`."""
+        screen = self.screen
+        if self.extras is None:
+            if not screen.is_attached:  # the app is closing before they were needed
+                return
+            from reader.tui.widgets.activity import Activity
+            from reader.tui.widgets.result_list import ResultList
+            from reader.tui.widgets.search_bar import SearchBar
+
+            self.extras = asyncio.Event()
+            await screen.query_one("#reading").mount(ResultList(id="results"))
+            await screen.mount(SearchBar(id="search"), Activity(id="activity"))
+            self.extras.set()
+        await self.extras.wait()
 
     # -- asking -------------------------------------------------------------------
+
+    async def open_bar(self) -> None:
+        """`/`: the bar shown and focused; the last query selected (typing
+        replaces it) and answered again."""
+        screen = self.screen
+        # `/` right at start may come before the bar is mounted: keys that follow
+        # wait in the queue until this returns with the bar focused.
+        await self.mount_extras()
+        bar = screen.search_bar
+        bar.display = True
+        # Focus at once, in this same key event, so the very next key lands in it.
+        screen.set_focus(bar.input)
+        if bar.text:
+            bar.input.select_all()
+            self.search_for(bar.text, bar.scope)
+
+    @property
+    def bar_shown(self) -> bool:
+        """The bar is up (it is mounted just after the first paint)."""
+        extras = self.extras
+        return extras is not None and extras.is_set() and bool(self.screen.search_bar.display)
 
     def search_for(self, text: str, scope: str) -> None:
         """Answer what is in the bar now: the results of the library, or the
@@ -265,8 +307,18 @@ class SearchController:
         else:
             bar.set_status("no match in this story", error=True)
 
+    def walk(self, step: int) -> None:
+        """n or N: on through the matches, or say there is no search to walk."""
+        if self.query is None:  # a silent key looks like a broken one
+            from reader.tui.toast import notify
+
+            said = "No search yet: / searches, then n and N walk its matches"
+            notify(self.screen, said, timeout=3)
+        else:
+            self.walk_matches(step)
+
     def walk_matches(self, step: int) -> None:
-        """n or N: the next (previous) match, past the last on to the next result."""
+        """The next (previous) match, past the last on to the next result."""
         from reader.tui.widgets.search_bar import ALL
 
         story = self.screen.story

@@ -102,7 +102,7 @@ async def test_dialog_adds_and_removes_and_saves_at_once(articles: list[Article]
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
-        assert [k.word for k in screen.keywords] == ["Giga \\w+", "Semi"]
+        assert [k.word for k in screen.keyword_control.keywords] == ["Giga \\w+", "Semi"]
 
 
 async def test_a_bad_pattern_is_refused_with_the_reason(articles: list[Article]) -> None:

@@ -1,16 +1,16 @@
 """The main screen: the sidebar of stories beside the reading pane.
 
-The screen wires: what the person has done (read, bookmarked, where they left
-each story) is `reader.reading`, which the screen asks and redraws from at once
-while the stores on disk follow behind through the `Saver`; search is
-`reader.tui.search_controller`; refresh and full text are
-`reader.tui.feeds_controller`; keywords `reader.tui.keywords_controller`; rules
-and saved searches `reader.tui.rules_controller`.
+The screen wires; it does not implement. It composes the widgets, declares the
+keys (with ids: the footer, help, palette and [keys] read them) and hands each
+key and message to the controller that does that job: `marks_controller` (u b B
+e a A C z), `navigation_controller` (the story open; ] [ . o), `panes_controller`
+(what the sidebar lists; U s Escape), `search_controller`, `feeds_controller`
+(r f), `keywords_controller`, `rules_controller`; what the person has done is
+`reader.reading`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -36,7 +36,6 @@ from reader.tui.panes_controller import PanesController
 from reader.tui.rules_controller import RulesController
 from reader.tui.saver import Saver
 from reader.tui.search_controller import SearchController
-from reader.tui.toast import notify
 from reader.tui.widgets import search_messages as messages
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
@@ -48,17 +47,17 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.tui.widgets.result_list import ResultList
     from reader.tui.widgets.search_bar import SearchBar
 
+
+
 class ReaderScreen(Screen[None]):
     """Wires the sidebar to the reading pane: messages come up from the
     widgets, and the screen calls their methods to change them."""
 
     BINDINGS = [
-        Binding(
-            "right_square_bracket", "next_story", "Next story", key_display="]", id="reader.next"
-        ),
+        Binding("right_square_bracket", "step(1)", "Next story", key_display="]", id="reader.next"),
         Binding(
             "left_square_bracket",
-            "previous_story",
+            "step(-1)",
             "Prev story",
             show=False,
             key_display="[",
@@ -93,8 +92,8 @@ class ReaderScreen(Screen[None]):
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
         Binding("slash", "search", "Search", key_display="/", priority=True, id="reader.search"),
-        Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
-        Binding("N", "previous_match", "Prev match", show=False, id="reader.previous_match"),
+        Binding("n", "walk(1)", "Next match", show=False, id="reader.next_match"),
+        Binding("N", "walk(-1)", "Prev match", show=False, id="reader.previous_match"),
     ]
 
     narrow: reactive[bool] = reactive(False)
@@ -118,7 +117,6 @@ class ReaderScreen(Screen[None]):
         self.search_control = SearchController(self)
         # r and f, the refresh timer ([refresh] every) and notifications ([notify]).
         self.feeds = FeedsController(self, refresh_every, alerts)
-        self.extras: asyncio.Event | None = None  # set once they are mounted
         self.keyword_control = KeywordsController(self, keywords)
         # What the person has done, as the UI sees it; the stores follow behind.
         self.reading = Reading(
@@ -126,75 +124,35 @@ class ReaderScreen(Screen[None]):
         )
         self.marks = MarksController(self)  # u, b, B, e, a, A, C, z
         self.panes = PanesController(self)  # U, s, Escape: what is listed, and folding
-        self.navigation = NavigationController(self)  # ], [, ., o: the story open
+        self.set_reactive(ReaderScreen.unread_only, state.unread_only)
+        self.navigation = NavigationController(self, state.last)  # ], [, ., o: the story open
         self.reading.on_problem = self.marks.problem
         self.rules = RulesController(self)
-        self.set_reactive(ReaderScreen.unread_only, state.unread_only)
-        # The story open last, else the sidebar's first (newest first: not
-        # necessarily the library's first).
-        first = state.last if state.last and catalog.has(state.last) else None
-        if first is None:
-            first = next((items[0].id for _, items in self.panes.sections if len(items)), None)
-        self.first = catalog.article(first) if first else None
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             sections, locate, totals = self.panes.listed()
-            self._sidebar = sidebar = ArticleList(
-                sections, locate=locate, totals=totals, id="sidebar"
-            )
-            self.marks.update_sidebar(sidebar)
-            if self.first is not None:
-                sidebar.highlight(self.first.id)
-                sidebar.open_id = self.first.id
-            yield sidebar
-            self._story = story = StoryView(id="story")
-            if self.first is not None:
-                place, line = self.reading.where_left(self.first.id)
-                story.show(
-                    self.first,
-                    place=place,
-                    scroll_y=line,
-                    note=self.reading.note_for(self.first.id),
-                    origin=self.catalog.origin(self.first.id),
-                )
+            self.sidebar = ArticleList(sections, locate=locate, totals=totals, id="sidebar")
+            self.story = StoryView(id="story")
+            self.marks.update_sidebar(self.sidebar)
+            self.navigation.show_first(self.sidebar, self.story)
+            yield self.sidebar
             with Container(id="reading") as self.reading_pane:
-                yield story
+                yield self.story
         yield KeyFooter()
-
-    @property
-    def sidebar(self) -> ArticleList:
-        return self._sidebar
-
-    @property
-    def story(self) -> StoryView:
-        return self._story
 
     def on_mount(self) -> None:
         (self.sidebar if self.sidebar_open else self.story).focus()
-        if self.first is not None:
-            # The story shown at start is being read, as one opened is: marked
-            # so, and `.` does not come back to it.
-            later = self.call_after_refresh
-            self.marks.show(self.reading.mark_read(self.first, True, later=later))
+        self.navigation.first_read()
         # Not needed for the first screen: mounted right after it is painted.
-        self.call_after_refresh(self.mount_extras)
+        self.call_after_refresh(self.search_control.mount_extras)
         self.call_after_refresh(self.reading.read_history)
         self.call_after_refresh(self.rules.start)
         self.call_after_refresh(self.feeds.start_timer)
-        if self.keywords:
-            self.keyword_control.set(self.keywords)
-
-    @property
-    def keywords(self) -> list[Keyword]:
-        """The keywords lit up now."""
-        return self.keyword_control.keywords
-
-    def set_keywords(self, keywords: Sequence[Keyword]) -> None:
-        """Light up these keywords in the story and the sidebar, and count them."""
-        self.keyword_control.set(keywords)
+        if self.keyword_control.keywords:
+            self.keyword_control.set(self.keyword_control.keywords)
 
     def on_unmount(self) -> None:
         self.navigation.leave()
@@ -211,32 +169,20 @@ class ReaderScreen(Screen[None]):
     def watch_unread_only(self, on: bool) -> None:
         self.panes.unread_only_changed(on)
 
-    # -- what the person has done -------------------------------------------------
-
     # -- messages from the widgets --------------------------------------------------
 
     @on(ArticleList.Selected, "#sidebar")
     def _selected(self, event: ArticleList.Selected) -> None:
-        self.navigation.open(event.article)
-        if self.narrow:
-            self.sidebar_open = False
-        self.story.focus()
+        self.navigation.selected(event.article)
 
     @on(ArticleList.OrderChanged, "#sidebar")
     def _order_changed(self, event: ArticleList.OrderChanged) -> None:
-        self.catalog.set_newest_first(event.newest_first)
-        self.panes.show_sections()
-        order = "newest first" if event.newest_first else "in feed order"
-        notify(self, f"Stories {order} in each section", timeout=2)
+        self.panes.order_changed(event.newest_first)
 
     def action_leave_story(self) -> None:
         self.panes.back_to_list()
 
-    # -- search -----------------------------------------------------------------------
-
-    # The search bar, the result list and the activity line are mounted just
-    # after the first paint (`mount_extras`), and their modules imported then;
-    # their messages are defined apart (search_messages), light to import.
+    # -- search: the bar, the results and the activity line are mounted after the first paint
 
     @property
     def search_bar(self) -> SearchBar:
@@ -254,34 +200,8 @@ class ReaderScreen(Screen[None]):
         # A "/" typed into the search bar (or any input) is text.
         return not (action == "search" and isinstance(self.focused, Input))
 
-    async def mount_extras(self) -> None:
-        """The search results over the story, the search bar and the activity
-        line below the panes (the footer is docked, so they sit above it)."""
-        if self.extras is None:
-            if not self.is_attached:  # the app is closing before they were needed
-                return
-            from reader.tui.widgets.activity import Activity
-            from reader.tui.widgets.result_list import ResultList
-            from reader.tui.widgets.search_bar import SearchBar
-
-            self.extras = asyncio.Event()
-            await self.query_one("#reading").mount(ResultList(id="results"))
-            await self.mount(SearchBar(id="search"), Activity(id="activity"))
-            self.extras.set()
-        await self.extras.wait()
-
     async def action_search(self) -> None:
-        # `/` right at start may come before the bar is mounted: keys that follow
-        # wait in the queue until this returns with the bar focused.
-        await self.mount_extras()
-        bar = self.search_bar
-        bar.display = True
-        # Focus at once, in this same key event, so the very next key lands in it.
-        self.set_focus(bar.input)
-        if bar.text:
-            # The last query, selected (typing replaces it), and its answer again.
-            bar.input.select_all()
-            self.search_control.search_for(bar.text, bar.scope)
+        await self.search_control.open_bar()
 
     @on(messages.Changed, "#search")
     def _search_changed(self, event: messages.Changed) -> None:
@@ -320,25 +240,13 @@ class ReaderScreen(Screen[None]):
     def _match_moved(self, event: StoryView.MatchMoved) -> None:
         self.search_control.match_moved(event)
 
-    def action_next_match(self) -> None:
-        self._walk_matches(1)
-
-    def action_previous_match(self) -> None:
-        self._walk_matches(-1)
-
-    def _walk_matches(self, step: int) -> None:
-        if self.search_control.query is None:  # a silent key looks like a broken one
-            notify(self, "No search yet: / searches, then n and N walk its matches", timeout=3)
-        else:
-            self.search_control.walk_matches(step)
+    def action_walk(self, step: int) -> None:
+        self.search_control.walk(step)
 
     # -- actions ----------------------------------------------------------------------
 
-    def action_next_story(self) -> None:
-        self.navigation.step(1)
-
-    def action_previous_story(self) -> None:
-        self.navigation.step(-1)
+    def action_step(self, step: int) -> None:
+        self.navigation.step(step)
 
     def action_next_unread(self) -> None:
         self.navigation.next_unread()
