@@ -29,6 +29,11 @@ class KeywordsController:
         self.keywords = list(keywords)
         self.highlighter: Highlighter | None = None
 
+    def start(self) -> None:
+        """The keywords given at start, lit up once the screen is mounted."""
+        if self.keywords:
+            self.set(self.keywords)
+
     def set(self, keywords: Sequence[Keyword]) -> None:
         """Light up these keywords in the story and the sidebar, and count them."""
         self.keywords = list(keywords)

@@ -50,8 +50,7 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
 
 
 class ReaderScreen(Screen[None]):
-    """Wires the sidebar to the reading pane: messages come up from the
-    widgets, and the screen calls their methods to change them."""
+    """Wires the sidebar to the reading pane: messages up, methods down."""
 
     BINDINGS = [
         Binding("right_square_bracket", "step(1)", "Next story", key_display="]", id="reader.next"),
@@ -80,9 +79,7 @@ class ReaderScreen(Screen[None]):
         Binding("A", "mark_section", "Mark section read", show=False, id="reader.mark_section"),
         Binding("C", "mark_all", "Mark all read", show=False, id="reader.mark_all"),
         Binding("z", "undo", "Undo", show=False, id="reader.undo"),
-        Binding(
-            "U", "toggle_unread_only", "Unread only/all", show=False, id="reader.unread_only"
-        ),
+        Binding("U", "toggle_unread_only", "Unread only/all", show=False, id="reader.unread_only"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
         Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
@@ -98,7 +95,6 @@ class ReaderScreen(Screen[None]):
 
     narrow: reactive[bool] = reactive(False)
     sidebar_open: reactive[bool] = reactive(True)
-    # The sidebar lists only unread stories (and the open one); kept in state.json.
     unread_only: reactive[bool] = reactive(False, init=False)
 
     def __init__(
@@ -129,8 +125,6 @@ class ReaderScreen(Screen[None]):
         self.reading.on_problem = self.marks.problem
         self.rules = RulesController(self)
 
-    # -- layout -----------------------------------------------------------------
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             sections, locate, totals = self.panes.listed()
@@ -151,8 +145,7 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self.reading.read_history)
         self.call_after_refresh(self.rules.start)
         self.call_after_refresh(self.feeds.start_timer)
-        if self.keyword_control.keywords:
-            self.keyword_control.set(self.keyword_control.keywords)
+        self.keyword_control.start()
 
     def on_unmount(self) -> None:
         self.navigation.leave()
@@ -288,8 +281,7 @@ class ReaderScreen(Screen[None]):
         self.feeds.full_text()
 
     def stories_changed(self) -> None:
-        """The catalog holds new stories (a refresh): the rules run over them,
-        and the sidebar shows them."""
+        """New stories in the catalog (a refresh): the rules run, the sidebar shows them."""
         self.rules.new_stories()
         self.catalog.reload()
         self.panes.show_sections()
