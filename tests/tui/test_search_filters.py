@@ -6,34 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
-from reader.tui.screens.reader import ReaderScreen
 
-SIZE = (120, 40)
+from .test_search import SIZE, results_for, screen, status
 
 
 @pytest.fixture
 def app(seed: Path) -> NewsApp:
     return NewsApp(read_dump(seed).articles)
-
-
-def screen(app: NewsApp) -> ReaderScreen:
-    assert isinstance(app.screen, ReaderScreen)
-    return app.screen
-
-
-def status(app: NewsApp) -> str:
-    return str(app.screen.query_one("#search-status").render())
-
-
-async def results_for(app: NewsApp, pilot: Pilot[None], *keys: str) -> list[str]:
-    await pilot.press(*keys)
-    await screen(app).workers.wait_for_complete()
-    await pilot.pause()
-    return [item.title for item in screen(app).results.items]
 
 
 async def test_is_unread_lists_only_the_unread_stories(app: NewsApp, seed: Path) -> None:
@@ -51,9 +33,7 @@ async def test_is_unread_lists_only_the_unread_stories(app: NewsApp, seed: Path)
         assert second == titles[0]
         await pilot.press("escape", "slash", "ctrl+u")
         titles = await results_for(app, pilot, *"is:unread")
-        assert sorted(titles) == sorted(
-            a.title for a in stories if a.title not in (opened, second)
-        )
+        assert sorted(titles) == sorted(a.title for a in stories if a.title not in (opened, second))
         # With a word, and turned round.
         titles = await results_for(app, pilot, "ctrl+u", *"is:read")
         assert sorted(titles) == sorted([opened, second])
