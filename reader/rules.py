@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple, Protocol, cast, get_args
 
+from reader.library.db import in_chunks
 from reader.query import NO_CONTEXT, Context, Query, QueryError, fold, parse, section_key
 from reader.sanitize import clean_line, shown_line
 
@@ -55,7 +56,6 @@ ACTIONS: tuple[Action, ...] = get_args(Action)
 HIDE_STEP = "hide"
 # Names the sidebar already gives a section of its own.
 RESERVED_NAMES = frozenset({"bookmarks"})
-_IDS_PER_QUERY = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,13 +221,12 @@ def _rows(
 ) -> list[Matched]:
     found: list[Matched] = []
     only = f" AND a.source_id IN ({', '.join(map(str, sources))})" if sources is not None else ""
-    for start in range(0, len(seqs), _IDS_PER_QUERY):
-        chunk = seqs[start : start + _IDS_PER_QUERY]
+    for chunk, marks in in_chunks(seqs):
         rows = conn.execute(
             "SELECT a.seq, a.id, a.title, s.name, a.url, coalesce(nullif(o.title, ''), o.location)"
             " FROM articles a JOIN sections s ON s.id = a.section_id"
             " JOIN sources o ON o.id = a.source_id"
-            f" WHERE a.seq IN ({', '.join('?' * len(chunk))}){only} ORDER BY a.seq",
+            f" WHERE a.seq IN ({marks}){only} ORDER BY a.seq",
             chunk,
         )
         found.extend(

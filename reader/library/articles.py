@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from reader.library.db import LibraryConnection, open_library, reopen, transaction
+from reader.library.db import LibraryConnection, in_chunks, open_library, reopen, transaction
 from reader.library.listing import HIDDEN_TABLE, Listing, NewestFirst, Row, hide_on
 from reader.library.synced import SyncedSources
 from reader.model import (
@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 SourceKind = Literal["dump", "feed", "markdown", "synced"]
-_IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 # Past this many ids, counting them by section reads every story's id once
 # rather than looking each up (the two cost the same near 20,000 at 100,000 stories).
 _COUNT_BY_SCAN_FROM = 20_000
@@ -323,12 +322,11 @@ class Library(SyncedSources):
         text (for keywords): what a notification of new stories needs, read
         from the index's columns, never a body parsed."""
         found: list[tuple[EntryLink, str]] = []
-        for start in range(0, len(article_ids), _IDS_PER_QUERY):
-            chunk = article_ids[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(article_ids):
             rows = self.conn.execute(
                 "SELECT a.id, a.title, s.name, a.url, a.standfirst, a.text FROM articles a"
                 " JOIN sections s ON s.id = a.section_id"
-                f" WHERE a.id IN ({', '.join('?' * len(chunk))}) ORDER BY a.ordinal",
+                f" WHERE a.id IN ({marks}) ORDER BY a.ordinal",
                 chunk,
             )
             for id_, title, section, url, standfirst, text in rows:
@@ -384,12 +382,11 @@ class Library(SyncedSources):
         # stream asks for each batch, so the source's other rows are not read.
         stored: dict[str, str] = {}
         keys = list(dict.fromkeys(a.feed_key for a in articles if a.feed_key))
-        for start in range(0, len(keys), _IDS_PER_QUERY):
-            chunk = keys[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(keys):
             stored.update(
                 self.conn.execute(
                     "SELECT feed_key, id FROM articles WHERE source_id = ?"
-                    f" AND feed_key IN ({', '.join('?' * len(chunk))})",
+                    f" AND feed_key IN ({marks})",
                     (source_id, *chunk),
                 )
             )
@@ -511,11 +508,10 @@ class Library(SyncedSources):
         ids = list(dict.fromkeys(article_ids))
         if len(ids) > _COUNT_BY_SCAN_FROM:
             return self._count_by_scan(set(ids))
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(ids):
             rows = self.conn.execute(
                 "SELECT s.name, count(*) FROM articles a JOIN sections s ON s.id = a.section_id"
-                f" WHERE a.id IN ({', '.join('?' * len(chunk))}) GROUP BY a.section_id",
+                f" WHERE a.id IN ({marks}) GROUP BY a.section_id",
                 chunk,
             )
             for name, count in rows:
@@ -598,13 +594,12 @@ class Library(SyncedSources):
         """The sidebar's rows of these stories, in the order given (a story
         removed meanwhile is left out)."""
         found: dict[int, Row] = {}
-        for start in range(0, len(seqs), _IDS_PER_QUERY):
-            chunk = seqs[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(seqs):
             rows = self.conn.execute(
                 "SELECT a.seq, a.id, s.name, a.title, coalesce(nullif(o.title, ''), o.location),"
                 " a.published, a.words FROM articles a JOIN sections s ON s.id = a.section_id"
                 " JOIN sources o ON o.id = a.source_id"
-                f" WHERE a.seq IN ({', '.join('?' * len(chunk))})",
+                f" WHERE a.seq IN ({marks})",
                 chunk,
             )
             for seq, id_, section, title, source, published, words in rows:
@@ -696,10 +691,9 @@ class Library(SyncedSources):
         (see `db._v5_feed_identity`), each with its new id."""
         ids = list(dict.fromkeys(article_ids))
         moves: dict[str, str] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(ids):
             rows = self.conn.execute(
-                f"SELECT old, new FROM id_moves WHERE old IN ({', '.join('?' * len(chunk))})",
+                f"SELECT old, new FROM id_moves WHERE old IN ({marks})",
                 chunk,
             )
             moves.update(rows)
@@ -733,11 +727,8 @@ class Library(SyncedSources):
         """Which of these stories are stored already: what a refresh calls new."""
         ids = list(dict.fromkeys(article_ids))
         known: set[str] = set()
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
-            rows = self.conn.execute(
-                f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-            )
+        for chunk, marks in in_chunks(ids):
+            rows = self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
             known.update(row[0] for row in rows)
         return known
 

@@ -82,9 +82,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from reader.config import data_dir
 from reader.model import entry_key, feed_story_id
@@ -97,6 +98,7 @@ __all__ = [
     "LibraryError",
     "damaged",
     "default_path",
+    "in_chunks",
     "migrate",
     "open_library",
     "refuse_foreign",
@@ -121,6 +123,18 @@ DOCTOR_HINT = "`news doctor` checks it and repairs what it can"
 
 class LibraryError(Exception):
     """The library file cannot be used; the message names it and says why."""
+
+
+T = TypeVar("T")
+IDS_PER_QUERY = 500  # well under SQLite's oldest limit of 999 bound parameters
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
+    """`values` a query's worth at a time, each part with the `?, ?, …` its
+    `IN (…)` needs: a list of ids of any length asked about in a few queries."""
+    for start in range(0, len(values), IDS_PER_QUERY):
+        chunk = values[start : start + IDS_PER_QUERY]
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 def damaged(location: object, exc: sqlite3.DatabaseError) -> str:

@@ -15,6 +15,7 @@ reader fills from hidden.json (`hide_on`); the library file holds no such mark.
 from __future__ import annotations
 
 import sqlite3
+from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, overload
@@ -77,14 +78,14 @@ class PagedRows(Sequence[Row]):
         for number in range(0, (self._len + self.PAGE_ROWS - 1) // self.PAGE_ROWS):
             yield from self._page(number)
 
+    @abstractmethod
     def position(self, article_id: str) -> int | None:
         """Where a story stands here, without reading the rows before it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def ids(self, stop: int | None = None) -> list[str]:
         """The ids of the first `stop` stories (all by default), without making
         a row of each: what a bulk mark needs."""
-        raise NotImplementedError
 
     def _page(self, number: int) -> list[Row]:
         page = self._pages.get(number)
@@ -96,8 +97,9 @@ class PagedRows(Sequence[Row]):
             self._pages.move_to_end(number)
         return page
 
+    @abstractmethod
     def _read_page(self, number: int) -> list[Row]:
-        raise NotImplementedError
+        """Page `number`: the subclass's one query."""
 
     def _all(self) -> list[Row]:
         """Every row, for a slice of the whole (a subclass may read it in one query)."""

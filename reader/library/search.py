@@ -55,7 +55,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from reader.library.db import RANK_WEIGHTS, LibraryConnection, open_library, reopen
+from reader.library.db import RANK_WEIGHTS, LibraryConnection, in_chunks, open_library, reopen
 from reader.query import (
     NO_CONTEXT,
     Context,
@@ -187,12 +187,10 @@ def matching_ids(
             s for (s,) in conn.execute(f"SELECT {seq} {plan.source} ORDER BY {seq}", plan.params)
         ]
         ids: list[str] = []
-        for start in range(0, len(seqs), _IDS_PER_QUERY):
+        for chunk, marks in in_chunks(seqs):
             _check(cancelled)
-            chunk = seqs[start : start + _IDS_PER_QUERY]
             rows = conn.execute(
-                f"SELECT id FROM articles WHERE seq IN ({', '.join('?' * len(chunk))})"
-                " ORDER BY seq",
+                f"SELECT id FROM articles WHERE seq IN ({marks}) ORDER BY seq",
                 chunk,
             )
             ids.extend(i for (i,) in rows)
@@ -406,9 +404,6 @@ def match_rowids(
         return [
             s for (s,) in conn.execute(f"SELECT {seq} {plan.source} ORDER BY {seq}", plan.params)
         ]
-
-
-_IDS_PER_QUERY = 900  # under SQLite's oldest limit of 999 bound parameters
 
 
 def _match(query: Query, include: Sequence[int], exclude: Sequence[int]) -> str:

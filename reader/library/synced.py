@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Literal, NamedTuple, get_args
 
-from reader.library.db import LibraryConnection, transaction
+from reader.library.db import LibraryConnection, in_chunks, transaction
 from reader.model import utc_now
 
 __all__ = ["Action", "Queued", "Subscribed", "SyncedSources"]
@@ -38,7 +38,6 @@ _PAIR: dict[str, tuple[str, str]] = {
     "star": ("star", "unstar"),
     "unstar": ("star", "unstar"),
 }
-_IDS_PER_QUERY = 500
 
 
 class Subscribed(NamedTuple):
@@ -128,12 +127,11 @@ class SyncedSources:
         and its source's title; read from the rows, bodies left alone."""
         ids = list(dict.fromkeys(article_ids))
         found: dict[str, tuple[str, str, str, str]] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(ids):
             rows = self.conn.execute(
                 "SELECT a.id, a.title, a.section, a.url, coalesce(nullif(s.title, ''), s.location)"
                 " FROM articles a JOIN sources s ON s.id = a.source_id"
-                f" WHERE a.id IN ({', '.join('?' * len(chunk))})",
+                f" WHERE a.id IN ({marks})",
                 chunk,
             )
             found.update(
@@ -153,12 +151,11 @@ class SyncedSources:
             raise ValueError(f"unknown sync action {action!r}")
         ids = list(dict.fromkeys(article_ids))
         synced: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
+        for chunk, marks in in_chunks(ids):
             rows = self.conn.execute(
                 "SELECT a.id, s.account, a.feed_key FROM articles a"
                 " JOIN sources s ON s.id = a.source_id WHERE s.kind = 'synced'"
-                f" AND a.id IN ({', '.join('?' * len(chunk))})",
+                f" AND a.id IN ({marks})",
                 chunk,
             )
             synced.update((ident, (account, item)) for ident, account, item in rows)
