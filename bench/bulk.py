@@ -45,8 +45,8 @@ from reader.catalog import LibraryCatalog  # noqa: E402
 from reader.library.articles import Library  # noqa: E402
 from reader.reading import Reading, ids_of  # noqa: E402
 from reader.state import ReadingState  # noqa: E402
-from reader.undo import UndoStack  # noqa: E402
-from reader.unread import unread_sections  # noqa: E402
+from reader.triage.undo import UndoStack  # noqa: E402
+from reader.triage.unread import unread_sections  # noqa: E402
 
 GOAL_S = 1.0
 

@@ -47,8 +47,8 @@ sys.path.insert(0, str(ROOT))
 from tui_common import CORPUS, ensure_library  # noqa: E402
 
 from reader.library.articles import Library  # noqa: E402
-from reader.rules import Matched, Rule, apply_rules, watermark  # noqa: E402
 from reader.sources.dump import read_dump  # noqa: E402
+from reader.triage.rules import Matched, Rule, apply_rules, watermark  # noqa: E402
 
 APPLY_GOAL_MS = 100
 OPEN_GOAL_MS = 50
@@ -83,9 +83,9 @@ def new_stories(workdir: Path, count: int) -> Path:
 
 def apply_run(library: Library, dump: Path) -> dict[str, float]:
     from reader.cli.rules import StoreEffects
-    from reader.hidden import Hidden
     from reader.state import ReadingState
-    from reader.undo import UndoStack
+    from reader.triage.hidden import Hidden
+    from reader.triage.undo import UndoStack
 
     articles = read_dump(dump).articles
     source = library.add_source("dump", str(dump), title="new stories")

@@ -206,7 +206,7 @@ class LibraryCatalog:
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._newest_first = True
-        # Stories a rule hid (reader.hidden), left out of the sections unless
+        # Stories a rule hid (reader.triage.hidden), left out of the sections unless
         # `revealing`; mirrored into the connection's temporary table (hide_on).
         self.hidden: frozenset[str] = frozenset()
         self.revealing = False

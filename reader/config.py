@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # highlight pulls in Rich; commands that never highlight skip it
     from reader.highlight import Keyword
-    from reader.rules import Rule
+    from reader.triage.rules import Rule
 
 APP_NAME = "news"
 CONFIG_DIR_ENV = "NEWS_CONFIG_DIR"
@@ -80,7 +80,7 @@ class Config:
     # and what in that table could not be read (the rest still applies).
     keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
     key_problems: tuple[str, ...] = ()
-    # [[rules]]: saved searches and mute rules (reader.rules), and the entries
+    # [[rules]]: saved searches and mute rules (reader.triage.rules), and the entries
     # left out with their reasons (the rest still apply; the reader starts).
     rules: tuple[Rule, ...] = ()
     rule_problems: tuple[str, ...] = ()
@@ -134,7 +134,7 @@ def load_config(path: Path | None = None) -> Config:
     rules: list[Rule] = []
     rule_problems: list[str] = []
     if "rules" in data:  # the query language is not on the way to the first screen otherwise
-        from reader.rules import parse_rules
+        from reader.triage.rules import parse_rules
 
         rules, rule_problems = parse_rules(data["rules"])
     problems: list[str] = []
@@ -161,7 +161,7 @@ TERMINAL_NOTIFICATIONS = ("osc9", "osc777")
 
 def parse_refresh(table: object, problems: list[str]) -> int | None:
     """``[refresh] every``: seconds, or None (absent, or named in ``problems``)."""
-    from reader.schedule import IntervalError, parse_interval
+    from reader.triage.schedule import IntervalError, parse_interval
 
     if not isinstance(table, dict):
         problems.append("[refresh] must be a table; no timer")
@@ -272,7 +272,7 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     import tomlkit
 
     from reader.query import section_key
-    from reader.rules import rule_entry
+    from reader.triage.rules import rule_entry
 
     path, doc = _open_for_edit(path)
     entry = tomlkit.table()

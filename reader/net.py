@@ -80,7 +80,7 @@ T = TypeVar("T")
 class FetchError(Exception):
     """A fetch that failed for a reason worth showing; ``reason`` is short.
     ``retry_after`` is the server's Retry-After header, as sent ("" for none),
-    for the refresh timer (``reader.schedule``)."""
+    for the refresh timer (``reader.triage.schedule``)."""
 
     def __init__(self, reason: str, url: str = "", *, retry_after: str = "") -> None:
         super().__init__(f"{url}: {reason}" if url else reason)

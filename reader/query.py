@@ -295,7 +295,7 @@ class Context:
     read: Collection[str] = frozenset()
     bookmarked: Collection[str] = frozenset()
     now: datetime | None = None
-    # Stories a hide rule took out of every list (reader.hidden): left out of
+    # Stories a hide rule took out of every list (reader.triage.hidden): left out of
     # the results whatever the query, unless the person shows them (H).
     hidden: Collection[str] = frozenset()
 

@@ -21,7 +21,7 @@ from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import Catalog, Origin, source_name
 from reader.model import Article, Entry, EntryRef
 from reader.state import ReadingState
-from reader.undo import BOOKMARK, NOTE, READ, UNBOOKMARK, UNREAD, Step, UndoStack, trimmed
+from reader.triage.undo import BOOKMARK, NOTE, READ, UNBOOKMARK, UNREAD, Step, UndoStack, trimmed
 
 Place = tuple[int, int]  # a block and a line in it (see StoryView.place)
 Later = Callable[[Callable[[], object]], object]  # runs a write after the first frame

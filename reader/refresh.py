@@ -35,7 +35,7 @@ A ``cancel`` event (set by a quitting app) stops the whole refresh at once:
 Each feed fetched, failed or not, is recorded for the refresh timer
 (``Library.record_fetch``): when, and what the server asked for (the feed's
 ``<ttl>``, ``Cache-Control: max-age``, ``Retry-After``), so a timer fetches
-it again only when ``reader.schedule`` says it is due. ``refresh`` itself
+it again only when ``reader.triage.schedule`` says it is due. ``refresh`` itself
 fetches every feed it is given: choosing the due ones is the caller's
 (``due_feeds``), since `news refresh` and ``r`` skip nothing.
 """
@@ -55,7 +55,6 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from reader import schedule
 from reader.discover import feed_links, looks_like_html
 from reader.fulltext import extract_article
 from reader.library.articles import Library, Source
@@ -70,6 +69,7 @@ from reader.net import (
     make_client,
 )
 from reader.sources.feed import FeedError, FeedResult, FeedStream, parse_feed, stream_feed_file
+from reader.triage import schedule
 from reader.urls import Reach, scheme
 
 __all__ = [
@@ -448,7 +448,7 @@ def _utc_now() -> datetime:
 def due_feeds(
     library: Library, default_every: int | None, now: datetime | None = None
 ) -> list[int]:
-    """The feed sources whose time has come on the timer (``reader.schedule``):
+    """The feed sources whose time has come on the timer (``reader.triage.schedule``):
     their interval passed, the server's wish met. ``now`` defaults to the clock."""
     feeds = [source.id for source in library.sources() if source.kind == "feed"]
     return schedule.due(library.timings(), feeds, default_every, now or _utc_now())

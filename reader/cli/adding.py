@@ -167,7 +167,7 @@ def _read_with_bar(
 
 def _interval(text: str) -> int:
     """``--every``: an interval as the config writes one."""
-    from reader.schedule import IntervalError, parse_interval
+    from reader.triage.schedule import IntervalError, parse_interval
 
     try:
         return parse_interval(text)
@@ -215,7 +215,7 @@ def _add_feed(
         f", {outcome.full_texts:,} with full text" if outcome.full_texts else ""
     )
     if every is not None:
-        from reader.schedule import format_interval
+        from reader.triage.schedule import format_interval
 
         details += f"; refreshed every {format_interval(every)}"
     print(

@@ -215,7 +215,7 @@ def open_catalog(
         else:
             warnings.append(str(exc))
     catalog = LibraryCatalog(library)
-    from reader.hidden import Hidden
+    from reader.triage.hidden import Hidden
 
     hidden = Hidden()
     hidden.load()  # stories a rule hid: out of every list
@@ -253,13 +253,13 @@ def open_library(config: Config) -> Iterator[Library]:
 @contextmanager
 def rules_after(library: Library, config: Config, *, say: bool = True) -> Iterator[None]:
     """Run the config's rules over the stories stored inside the block, and
-    only those (`reader.rules`: FTS5 over the new rows, not the library);
+    only those (`reader.triage.rules`: FTS5 over the new rows, not the library);
     what they did is said unless `say` is false (output that is JSON)."""
     if not any(rule.action != "section" for rule in config.rules):
         yield
         return
     from reader.cli.rules import apply_to_new
-    from reader.rules import watermark
+    from reader.triage.rules import watermark
 
     since = watermark(library.conn)
     yield

@@ -51,8 +51,8 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
     from reader.tui.run import run_tui
 
     keys = dict(config.keys)
-    from reader.notify import Settings
     from reader.sanitize import clean_line
+    from reader.triage.notify import Settings
 
     # [refresh] and [notify] problems: said here, where they stay once the
     # reader has closed, and in a toast; the reader starts without that part.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from reader.cli.common import UserError, apply_paths, open_catalog, parser, print_json, shown
 from reader.config import Config, add_rule, config_path, remove_rule
-from reader.rules import (
+from reader.triage.rules import (
     ACTIONS,
     HIDE_STEP,
     Matched,
@@ -30,10 +30,10 @@ from reader.wording import counted
 if TYPE_CHECKING:
     import sqlite3
 
-    from reader.hidden import Hidden
     from reader.query import Context
     from reader.state import ReadingState
-    from reader.undo import UndoStack
+    from reader.triage.hidden import Hidden
+    from reader.triage.undo import UndoStack
 
 
 def cmd_rules(argv: list[str], config: Config) -> int:
@@ -140,7 +140,7 @@ def _remove(name: str, config: Config) -> int:
     if not remove_rule(name):
         raise UserError(f"no rule named {name!r}; `news rules` lists them")
     print(shown(f"Removed rule {rule.name if rule else name!r}."))
-    from reader.hidden import Hidden
+    from reader.triage.hidden import Hidden
 
     hidden = Hidden()
     hidden.load()
@@ -226,7 +226,7 @@ class StoreEffects:
         return len(stories)
 
     def save(self) -> None:
-        from reader.undo import READ, Step
+        from reader.triage.undo import READ, Step
 
         hid = [i for ids in self._hid.values() for i in ids]
         read = [i for ids in self._read.values() for i in ids]
@@ -263,9 +263,9 @@ def marks(state: ReadingState, rules: Sequence[Rule]) -> Context:
 
 
 def store_effects() -> StoreEffects:
-    from reader.hidden import Hidden
     from reader.state import ReadingState
-    from reader.undo import UndoStack
+    from reader.triage.hidden import Hidden
+    from reader.triage.undo import UndoStack
 
     effects = StoreEffects(Hidden(), ReadingState(), UndoStack())
     for store in (effects.hidden, effects.state, effects.undo):

@@ -62,7 +62,7 @@ def cmd_sources(argv: list[str], config: Config) -> int:
         sources = library.sources()
         counts = library.counts_by_source()
         timings = library.timings()
-    from reader.schedule import format_interval
+    from reader.triage.schedule import format_interval
 
     everies = {i: format_interval(t.every) for i, t in timings.items() if t.every}
     if args.json:

@@ -31,7 +31,7 @@ from reader.model import (
 from reader.sanitize import UNSAFE, shown_line
 
 if TYPE_CHECKING:
-    from reader.schedule import Timing
+    from reader.triage.schedule import Timing
 
 # Imported where first used: a start-up that reads one story from a library
 # already seeded needs none of the writers, the dump parser or the query
@@ -287,12 +287,12 @@ class Library(SyncedSources):
             self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
         return int(count)
 
-    # The refresh timer (`reader.schedule`) -------------------------------------------
+    # The refresh timer (`reader.triage.schedule`) -------------------------------------------
 
     def timings(self) -> dict[int, Timing]:
         """Each source's interval and when it was last fetched, by source id
         (a source never fetched on a timer has none)."""
-        from reader.schedule import Timing
+        from reader.triage.schedule import Timing
 
         rows = self.conn.execute("SELECT source_id, every, checked, not_before FROM schedule")
         return {int(i): Timing(int(e), str(c), str(n)) for i, e, c, n in rows}
@@ -559,7 +559,7 @@ class Library(SyncedSources):
         query = "SELECT 1 FROM articles WHERE id = ?"
         return self.conn.execute(query, (article_id,)).fetchone() is not None
 
-    # Rules and saved searches (reader.rules, reader.saved) -------------------------
+    # Rules and saved searches (reader.triage.rules, reader.triage.saved) -------------------------
 
     def set_hidden(self, article_ids: Iterable[str]) -> None:
         """The stories `hiding` listings leave out from now on (these, in place

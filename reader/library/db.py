@@ -48,7 +48,7 @@ Schema (version 8):
     schedule  source_id → every (the source's own refresh interval in seconds,
               0 for the config's), checked (when it was last fetched) and
               not_before (the server's wish: ttl, max-age, Retry-After), for
-              the refresh timer (`reader.schedule`); a row only for sources
+              the refresh timer (`reader.triage.schedule`); a row only for sources
               that have one, gone with its source
 
 Indexes for the search filters (version 8): `articles_by_date` on a story's date

@@ -5,9 +5,9 @@ read-only sequence that reads one page of small rows from a covering index when
 a position is first asked for, and keeps the pages read last (`PagedRows`, the
 one paging and caching of them all). `Listing` is the reading order, through
 the whole library or a section; `NewestFirst` a section by date; the saved
-searches' listing (`reader.saved`) is a third kind. None reads a body.
+searches' listing (`reader.triage.saved`) is a third kind. None reads a body.
 
-Stories a rule hid (`reader.hidden`) are left out of a listing made `hiding`:
+Stories a rule hid (`reader.triage.hidden`) are left out of a listing made `hiding`:
 their ids are in a table of the connection's own temporary schema, which the
 reader fills from hidden.json (`hide_on`); the library file holds no such mark.
 """

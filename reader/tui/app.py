@@ -20,10 +20,11 @@ from reader.catalog import Catalog, MemoryCatalog
 from reader.config import bundled, save_keywords
 from reader.highlight import Keyword
 from reader.model import Article
-from reader.notify import Settings
 from reader.render import story_links
 from reader.sanitize import clean
 from reader.state import ReadingState
+from reader.triage.notify import Settings
+from reader.triage.undo import UndoStack
 from reader.tui.keymap import in_force
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
@@ -31,7 +32,6 @@ from reader.tui.theme import readable_variables, story_palette
 from reader.tui.toast import notify
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
-from reader.undo import UndoStack
 
 DARK, LIGHT = "textual-dark", "textual-light"
 # Themes that come in a light and a dark version, each half with its other.

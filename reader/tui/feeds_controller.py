@@ -17,7 +17,7 @@ staying on its story. The screen's read and bookmark changes reach the sync
 queue through `journal`.
 
 The timer (`[refresh] every`, a feed's own `--every`) wakes when the next
-feed falls due (`reader.schedule`; at least every `IDLE_CHECK` seconds, so a
+feed falls due (`reader.triage.schedule`; at least every `IDLE_CHECK` seconds, so a
 feed added meanwhile from the command line is seen) and refreshes only the
 feeds that are due, quietly: no activity line, a toast only when stories came
 in ("3 new stories") or a feed fails for a reason it did not fail for last
@@ -25,7 +25,7 @@ time. New stories join the sidebar with the cursor on the story it was on,
 at the same height on the screen, and the open story is not touched.
 
 New stories that match a followed keyword, or that a `notify` rule hands to
-`tell`, are told of (`reader.notify`): a toast, and where the config asks a
+`tell`, are told of (`reader.triage.notify`): a toast, and where the config asks a
 terminal notification written through Textual's driver and a command run in
 a worker (a failing or hanging one is said once, never waited for).
 """
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from reader.notify import Notable, Notice, Settings
+from reader.triage.notify import Notable, Notice, Settings
 from reader.tui.toast import notify
 from reader.wording import counted
 
@@ -143,8 +143,8 @@ class FeedsController:
         it ends; then the new stories worth telling of, and when to wake next.
         The timer's look finds what is due before the network's modules are
         imported: a look that finds nothing costs a query, not their import."""
-        from reader import schedule
         from reader.library.articles import Library
+        from reader.triage import schedule
 
         app = self.screen.app
         # Set by Textual when the worker is cancelled (the screen goes at quit):
@@ -196,7 +196,7 @@ class FeedsController:
     def _keyword_notices(self, library: Library, outcomes: list[FeedOutcome]) -> list[Notice]:
         """In the refresh's thread: the new stories a followed keyword occurs in."""
         from reader.highlight import Highlighter
-        from reader.notify import keyword_notices
+        from reader.triage.notify import keyword_notices
 
         keywords = self.screen.keyword_control.keywords
         new = [story_id for outcome in outcomes for story_id in outcome.new_ids]
@@ -388,7 +388,7 @@ class FeedsController:
     def _terminal(self, notices: Sequence[Notice], more: int) -> None:
         """The terminal's own notification, written with the screen's output
         (so it reaches a terminal over SSH too), never printed beside it."""
-        from reader.notify import osc
+        from reader.triage.notify import osc
 
         driver = self.screen.app._driver
         if driver is None:
@@ -403,7 +403,7 @@ class FeedsController:
     def _run_command(self, notices: Sequence[Notice]) -> None:
         """In a thread: the command for each story, one after another, each
         stopped if it hangs; the first failure is said and ends it for the run."""
-        from reader.notify import run_command
+        from reader.triage.notify import run_command
 
         cancel = get_current_worker().cancelled_event
         for notice in notices:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.reading import ids_of
+from reader.triage.unread import unread_sections
 from reader.tui.toast import notify
-from reader.unread import unread_sections
 
 if TYPE_CHECKING:
     from reader.model import Entry

@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from reader.catalog import LibraryCatalog
-from reader.hidden import Hidden
+from reader.triage.hidden import Hidden
+from reader.triage.undo import Step
 from reader.tui.toast import notify
-from reader.undo import Step
 from reader.wording import counted
 
 if TYPE_CHECKING:  # the query language is not on the way to the first screen
     from reader.model import Entry
     from reader.query import Context
-    from reader.rules import Matched, Rule
-    from reader.saved import Key, SavedStories
+    from reader.triage.rules import Matched, Rule
+    from reader.triage.saved import Key, SavedStories
     from reader.tui.screens.reader import ReaderScreen
 
 
@@ -101,7 +101,7 @@ class RulesController:
         if self.store.problem:
             notify(self.screen, self.store.problem, severity="warning", timeout=15)
         self.hidden = set(self.store.ids())
-        from reader.rules import HIDE_STEP, watermark
+        from reader.triage.rules import HIDE_STEP, watermark
 
         self.screen.reading.undoers[HIDE_STEP] = self._undo_hide
         self._since = watermark(catalog.library.conn)
@@ -122,7 +122,7 @@ class RulesController:
         """In a thread: each saved search's stories, on a connection of its own."""
         from reader.library.articles import Library
         from reader.library.db import reopen
-        from reader.saved import keys_for
+        from reader.triage.saved import keys_for
 
         worker = get_current_worker()
         library = Library(reopen(catalog.library.conn, check_same_thread=False))
@@ -134,7 +134,7 @@ class RulesController:
             self.screen.app.call_from_thread(self._saved_found, found)
 
     def _saved_found(self, found: dict[str, list[Key]]) -> None:
-        from reader.saved import SavedStories
+        from reader.triage.saved import SavedStories
 
         catalog = self.catalog
         if catalog is None:
@@ -153,7 +153,7 @@ class RulesController:
         ]
         screen = self.screen
         if screen.unread_only and groups:  # U: their unread stories, as the sections
-            from reader.unread import unread_sections
+            from reader.triage.unread import unread_sections
 
             opened = screen.story.article if screen.is_mounted else None
             keep = {opened.id} if opened is not None else set()
@@ -218,7 +218,7 @@ class RulesController:
         self.hidden.update(new)
         reading = self.screen.reading
         reading.save(self.store.hide, new, rule)
-        from reader.rules import HIDE_STEP
+        from reader.triage.rules import HIDE_STEP
 
         label = f"{counted(len(new), 'story')} hidden by {rule}"
         reading.remember(Step(HIDE_STEP, label, tuple(new), {"rule": rule}))
@@ -248,7 +248,7 @@ class RulesController:
         catalog = self.catalog
         if catalog is None or self._since is None:
             return
-        from reader.rules import apply_rules, watermark
+        from reader.triage.rules import apply_rules, watermark
 
         conn = catalog.library.conn
         since, self._since = self._since, watermark(conn)
@@ -265,7 +265,7 @@ class RulesController:
         if effects.hidden_now:
             catalog.set_hidden(self.hidden)
             self.screen.reading.count_read()
-        from reader.saved import keys_for
+        from reader.triage.saved import keys_for
 
         hidden = catalog.hidden if catalog.hiding else ()
         for rule in self.rules:
@@ -303,8 +303,8 @@ class RulesController:
     def _save(self, name: str, query: str) -> None:
         from reader.config import ConfigError, add_rule
         from reader.query import section_key
-        from reader.rules import parse_rules
-        from reader.saved import SavedStories, keys_for
+        from reader.triage.rules import parse_rules
+        from reader.triage.saved import SavedStories, keys_for
 
         catalog = self.catalog
         assert catalog is not None

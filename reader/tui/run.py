@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from reader.atomic import StoreError
 from reader.catalog import Catalog
 from reader.highlight import Keyword
-from reader.notify import Settings
 from reader.sanitize import clean
+from reader.triage.notify import Settings
 from reader.tui.app import NewsApp
 
 

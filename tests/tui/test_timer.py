@@ -20,8 +20,8 @@ from reader.config import seed_paths
 from reader.highlight import Keyword
 from reader.library.articles import Library
 from reader.model import Block, BlockKind, make_article
-from reader.notify import Notice, Settings
 from reader.seeding import ensure_seeded
+from reader.triage.notify import Notice, Settings
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 

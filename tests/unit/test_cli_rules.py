@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.hidden import Hidden
 from reader.state import ReadingState
+from reader.triage.hidden import Hidden
 
 # A dump holds one story a section.
 DUMP = """Space

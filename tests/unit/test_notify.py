@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.highlight import Highlighter, Keyword
-from reader.notify import MAX_FIELD, Notice, command_line, keyword_notices, osc, run_command
 from reader.sanitize import UNSAFE
+from reader.triage.notify import MAX_FIELD, Notice, command_line, keyword_notices, osc, run_command
 
 HOSTILE_TITLES = [
     "$(touch {marker})",

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.config import add_rule, load_config, remove_rule
-from reader.hidden import Hidden
 from reader.library.articles import Library
 from reader.library.db import open_library
 from reader.model import Block, BlockKind, make_article
 from reader.query import parse
-from reader.rules import Matched, Rule, apply_rules, matching, parse_rules, watermark
+from reader.triage.hidden import Hidden
+from reader.triage.rules import Matched, Rule, apply_rules, matching, parse_rules, watermark
 
 
 def story(section: str, title: str, text: str = "", source: str = "test") -> object:
@@ -275,7 +275,7 @@ def dated(lib: Library, *stories: tuple[str, str]) -> None:
 
 
 def test_a_saved_search_lists_newest_first_and_takes_new_stories_in_place(lib: Library) -> None:
-    from reader.saved import SavedStories, keys_for
+    from reader.triage.saved import SavedStories, keys_for
 
     dated(lib, ("Starfall one", "2026-01-01"), ("Starfall undated", ""),
           ("Starfall three", "2026-03-01"), ("Other", "2026-05-01"))  # fmt: skip

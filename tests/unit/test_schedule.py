@@ -18,7 +18,7 @@ from reader.config import load_config
 from reader.library.articles import Library
 from reader.net import make_client
 from reader.refresh import FeedOutcome, due_feeds, next_feed_due, refresh
-from reader.schedule import (
+from reader.triage.schedule import (
     JITTER,
     MAX_WAIT,
     IntervalError,

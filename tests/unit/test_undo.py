@@ -17,7 +17,7 @@ from reader.library.articles import Library
 from reader.model import Article, Block, BlockKind, make_article
 from reader.reading import Change, Marked, Reading, ids_of
 from reader.state import ReadingState
-from reader.undo import MAX_IDS, MAX_STEPS, READ, Step, UndoStack
+from reader.triage.undo import MAX_IDS, MAX_STEPS, READ, Step, UndoStack
 
 
 def story(n: int, section: str = "World") -> Article:

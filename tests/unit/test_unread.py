@@ -10,7 +10,7 @@ from reader.catalog import LibraryCatalog, MemoryCatalog
 from reader.library.articles import Library
 from reader.model import Article, Block, BlockKind, make_article
 from reader.reading import ids_of
-from reader.unread import Sections, unread_sections
+from reader.triage.unread import Sections, unread_sections
 
 
 def story(n: int, section: str) -> Article:

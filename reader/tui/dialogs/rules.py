@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.rules import Rule
+from reader.triage.rules import Rule
 
 # How each action is drawn, so a list of twenty rules reads at a glance.
 _ACTION_STYLE = {"section": "bold", "hide": "bold red", "mark-read": "bold", "notify": "bold"}

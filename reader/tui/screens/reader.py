@@ -25,9 +25,10 @@ from textual.widgets import Input
 from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog
 from reader.highlight import Keyword
-from reader.notify import Settings
 from reader.reading import Reading
 from reader.state import ReadingState
+from reader.triage.notify import Settings
+from reader.triage.undo import UndoStack
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
 from reader.tui.marks_controller import MarksController
@@ -40,7 +41,6 @@ from reader.tui.widgets import search_messages as messages
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
-from reader.undo import UndoStack
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from reader.tui.widgets.activity import Activity

@@ -2,7 +2,7 @@
 
 A new story is worth a notification when it matches a followed keyword (the
 ``[highlight]`` keywords, `keyword_notices`) or a ``notify`` rule
-(``reader.rules`` finds those and hands the matched stories to the same
+(``reader.triage.rules`` finds those and hands the matched stories to the same
 callable, `Notifier.tell`). The reader always shows a toast; where the config
 asks, it also sends
 

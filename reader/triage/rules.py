@@ -9,7 +9,7 @@
 
 A `section` rule is a saved search, shown as a section of its own in the
 sidebar. The others act on stories: `hide` takes them out of every list (kept
-in `hidden.json`, see `reader.hidden`), `mark-read` marks them read, `notify`
+in `hidden.json`, see `reader.triage.hidden`), `mark-read` marks them read, `notify`
 hands them to a notifier. They act on stories as they are stored (`since`: the
 rows a refresh or an import added, found by FTS5 over those rows alone, never a
 scan of the library) and on the whole library when asked (`news rules apply`).
@@ -51,7 +51,7 @@ __all__ = [
 
 Action = Literal["section", "hide", "mark-read", "notify"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
-# The kind of undo step (reader/undo.py) a rule's hide is: the reader undoes it
+# The kind of undo step (reader/triage/undo.py) a rule's hide is: the reader undoes it
 # by showing the stories again (reader/tui/rules_controller.py).
 HIDE_STEP = "hide"
 # Names the sidebar already gives a section of its own.

@@ -22,7 +22,7 @@ from reader.library.articles import Library
 from reader.library.listing import PagedRows, Row
 from reader.library.search import match_rowids
 from reader.query import NO_CONTEXT, Context
-from reader.rules import Rule, source_ids
+from reader.triage.rules import Rule, source_ids
 
 __all__ = ["Key", "SavedStories", "keys_for"]
 
