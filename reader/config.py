@@ -271,7 +271,7 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     ConfigError, also when a rule of that name is there already."""
     import tomlkit
 
-    from reader.query import section_key
+    from reader.folding import section_key
     from reader.triage.rules import rule_entry
 
     path, doc = _open_for_edit(path)
@@ -299,7 +299,7 @@ def remove_rule(name: str, path: Path | None = None) -> bool:
     config.toml, keeping the rest as written; False when there is none. Names
     compare cleaned, as `parse_rules` reads them: the reader's name for a rule
     written with control characters finds it."""
-    from reader.query import section_key
+    from reader.folding import section_key
     from reader.sanitize import clean_line
 
     path, doc = _open_for_edit(path)

@@ -151,7 +151,7 @@ def _remove(name: str, config: Config) -> int:
 
 
 def _same(a: str, b: str) -> bool:
-    from reader.query import section_key
+    from reader.folding import section_key
 
     return section_key(a) == section_key(b)
 

@@ -464,7 +464,7 @@ class Library(SyncedSources):
     def _section_id(self, name: str) -> int:
         """The id of a section (by `section_key`), added on first sight; called
         inside the upsert's transaction."""
-        from reader.query import section_key
+        from reader.folding import section_key
 
         key = section_key(name)
         if (found := self._section_ids.get(key)) is not None:

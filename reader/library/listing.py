@@ -142,7 +142,7 @@ class Listing(PagedRows):
         self._params: list[object] = [top]
         self._index = "articles_listing"
         if section is not None:
-            from reader.query import section_key
+            from reader.folding import section_key
 
             self._where += " AND section_id = (SELECT id FROM sections WHERE key = ?)"
             self._params.append(section_key(section))

@@ -4,9 +4,12 @@ evaluator, which must agree with SQLite on the same corpus."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -454,3 +457,20 @@ def test_typing_changes_only_the_last_words_prefix_on_any_text(text: str) -> Non
     if plain == "unclosed quote":
         return
     assert _answer(text, typing=True) == plain
+
+
+def test_storing_the_bundled_news_does_not_import_the_query_language(tmp_path: Path) -> None:
+    """The first run stores the bundled news, sections and all, before the first
+    screen; section names compare by `reader.folding`, not the query language."""
+    code = (
+        "import sys\n"
+        "from reader.config import seed_paths\n"
+        "from reader.library.articles import Library\n"
+        "from reader.seeding import ensure_seeded\n"
+        f"library = Library.open({str(tmp_path / 'library.sqlite')!r})\n"
+        "assert ensure_seeded(library, seed_paths()) > 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('reader.query')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
