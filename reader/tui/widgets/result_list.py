@@ -18,13 +18,12 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.tui.widgets import search_messages
+from reader.tui.widgets.line_view import LineView
 
 ROWS_PER_HIT = 3
 ELLIPSIS = "…"
@@ -43,7 +42,7 @@ class ResultItem:
     snippet_spans: tuple[tuple[int, int], ...] = ()
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(LineView, can_focus=True):
     """Search hits; the cursor picks one, Enter (or a click) opens it.
 
     Component classes: `result-list--cursor`, `result-list--match`,
@@ -77,12 +76,11 @@ class ResultList(ScrollView, can_focus=True):
     MarkResultsRead = search_messages.MarkResultsRead
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, cache_size=512)
         self._items: list[ResultItem] = []
         self.total = 0  # hits the search found, fetched or not
         self._asked_at = -1  # the offset already asked for, until it arrives
         self._to_end = False  # End was pressed: follow each page that arrives to its end
-        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(512)
 
     @property
     def items(self) -> list[ResultItem]:
@@ -142,13 +140,6 @@ class ResultList(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._want_more()  # the wheel or the scrollbar may get there before the cursor
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    def on_resize(self) -> None:
-        self._cache.clear()
-
     def action_cursor_down(self) -> None:
         self.cursor += 1
 
@@ -194,13 +185,14 @@ class ResultList(ScrollView, can_focus=True):
             self.cursor = index
             self.action_select()
 
-    def render_line(self, y: int) -> Strip:
-        line = y + round(self.scroll_y)
+    @property
+    def line_count(self) -> int:
+        return len(self._items) * ROWS_PER_HIT
+
+    def render_row(self, line: int, width: int) -> Strip:
         index, part = divmod(line, ROWS_PER_HIT)
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if not 0 <= index < len(self._items) or width <= 0 or part == 2:
-            return Strip.blank(width, base)
+        if part == 2:
+            return Strip.blank(width, self._base)
         key = (line, width, index == self.cursor)
         if (strip := self._cache.get(key)) is None:
             strip = self._render_part(self._items[index], part, width, index == self.cursor)
@@ -227,12 +219,7 @@ class ResultList(ScrollView, can_focus=True):
         text.truncate(width, overflow="ellipsis", pad=True)
         if is_cursor:
             text.stylize(self.get_component_rich_style("result-list--cursor"))
-        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        return (
-            Strip(segments, width)
-            .apply_style(self.rich_style)
-            .crop_extend(0, width, self.rich_style)
-        )
+        return self.text_strip(text, width)
 
 
 def _bring_match_into_view(

@@ -16,13 +16,13 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.catalog import Origin
 from reader.model import Article
 from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts
 from reader.tui.theme import story_palette
+from reader.tui.widgets.line_view import LineView
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 MATCH = "news-match"  # style meta key that numbers search matches
@@ -33,7 +33,7 @@ SpanFinder = Callable[[str], list[tuple[int, int]]]
 Place = tuple[int, int]
 
 
-class StoryView(ScrollView, can_focus=True):
+class StoryView(LineView, can_focus=True):
     """Shows `article`; scrolls by line, page, or to either end."""
 
     BINDINGS = [
@@ -73,7 +73,6 @@ class StoryView(ScrollView, can_focus=True):
         self._pending_place: Place | None = None
         # (part, first line, lines) for each part of the story as rendered.
         self._parts: list[tuple[int, int, int]] = []
-        self._base = Style()
         self.set_reactive(StoryView.article, article)
 
     def show(
@@ -311,16 +310,14 @@ class StoryView(ScrollView, can_focus=True):
         # (a Resize) only after that frame is painted: render here, so that the
         # first frame already shows the story (the scrollbar follows a frame later).
         self._render_story()
-        self._base = self.rich_style  # once a paint, not once a line: it walks the DOM
         return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
-        index = y + round(self.scroll_y)
-        width = self.scrollable_content_region.width
-        base = self._base
-        if 0 <= index < len(self._lines):
-            return self._lines[index].apply_style(base).crop_extend(0, width, base)
-        return Strip.blank(width, base)
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def render_row(self, index: int, width: int) -> Strip:
+        return self._lines[index].apply_style(self._base).crop_extend(0, width, self._base)
 
 
 def _match_lines(lines: list[Strip]) -> list[int]:

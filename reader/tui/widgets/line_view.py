@@ -1,0 +1,66 @@
+"""What the views drawn a line at a time share: the sidebar, the search results
+and the reading pane are each a `ScrollView` on Textual's Line API.
+
+Each of them says only how many lines it has and what one of them shows
+(`line_count`, `render_row`); the rest is the same for all three and lives
+here once: the widget's own style is read once a paint rather than once a
+line (`rich_style` walks the DOM, which cost milliseconds over a screen of
+rows), a line past the end is blank in that style, and a row of Rich text
+becomes a strip exactly the view's width on that style. Views that cache
+their strips keep them in `_cache`, which is emptied when the width or the
+styles change, since every strip depends on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class LineView(ScrollView):
+    """A scrolling view of numbered lines, drawn only where they are on screen."""
+
+    def __init__(self, *, id: str | None = None, cache_size: int = 1024) -> None:
+        super().__init__(id=id)
+        self._base = Style()  # the widget's style, as read at the start of this paint
+        self._cache: LRUCache[Hashable, Strip] = LRUCache(cache_size)
+
+    @property
+    def line_count(self) -> int:
+        """How many lines there are to scroll through."""
+        raise NotImplementedError
+
+    def render_row(self, index: int, width: int) -> Strip:
+        """Line `index` (0 <= index < line_count) at `width` cells (> 0)."""
+        raise NotImplementedError
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if width <= 0 or not 0 <= index < self.line_count:
+            return Strip.blank(width, self._base)
+        return self.render_row(index, width)
+
+    def text_strip(self, text: Text, width: int) -> Strip:
+        """One line of `text` as a strip of `width` cells on the widget's style."""
+        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+        base = self._base
+        return Strip(Segment.apply_style(segments, base), width).crop_extend(0, width, base)
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
