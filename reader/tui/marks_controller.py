@@ -11,13 +11,14 @@ through here too (`changed_behind`, `show`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from reader.reading import Change, Marked, ids_of
 from reader.tui.toast import notify
 
 if TYPE_CHECKING:
+    from reader.model import Article
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.article_list import ArticleList
 
@@ -78,26 +79,27 @@ class MarksController:
 
     # -- one story ----------------------------------------------------------------------
 
-    def toggle_read(self) -> None:
-        screen = self.screen
-        article = screen.navigation.current()
+    def _toggle(self, toggle: Callable[[Article], Change]) -> Change | None:
+        """One of `Reading`'s toggles, on the story the keys act on, drawn."""
+        article = self.screen.navigation.current()
         if article is None:
-            return
-        change = screen.reading.toggle_read(article)
+            return None
+        change = toggle(article)
         self.show(change)
-        notify(screen, f"Marked {'read' if change.read else 'unread'} · z to undo", timeout=2)
+        return change
+
+    def toggle_read(self) -> None:
+        if (change := self._toggle(self.screen.reading.toggle_read)) is not None:
+            label = "read" if change.read else "unread"
+            notify(self.screen, f"Marked {label} · z to undo", timeout=2)
 
     def toggle_bookmark(self) -> None:
-        screen = self.screen
-        article = screen.navigation.current()
-        if article is None:
+        if (change := self._toggle(self.screen.reading.toggle_bookmark)) is None:
             return
-        change = screen.reading.toggle_bookmark(article)
-        self.show(change)
         if change.bookmarked:
-            notify(screen, "Bookmarked · B lists bookmarks · e adds a note", timeout=2)
+            notify(self.screen, "Bookmarked · B lists bookmarks · e adds a note", timeout=2)
         else:
-            notify(screen, "Bookmark removed", timeout=1.5)
+            notify(self.screen, "Bookmark removed", timeout=1.5)
 
     def bookmarks(self) -> None:
         """The sidebar open at its Bookmarks section."""
@@ -135,19 +137,19 @@ class MarksController:
         if sidebar.has_focus:
             return sidebar.cursor
         article = self.screen.story.article
-        return sidebar.index_of(article.id) if article is not None else None
+        return sidebar.rows.index_of(article.id) if article is not None else None
 
     def mark_above(self) -> None:
         """The story and every one above it in its section, read."""
         here = self._here()
-        if here is None or (found := self.screen.sidebar.section_at(here)) is None:
+        if here is None or (found := self.screen.sidebar.rows.section_at(here)) is None:
             return
         _, entries, place = found
         self.mark_many(ids_of(entries, place + 1), "Nothing above to mark read")
 
     def mark_section(self) -> None:
         here = self._here()
-        if here is None or (found := self.screen.sidebar.section_at(here)) is None:
+        if here is None or (found := self.screen.sidebar.rows.section_at(here)) is None:
             return
         name, entries, _ = found
         self.mark_many(ids_of(entries), f"Everything in {name} is read already")

@@ -9,32 +9,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, OptionList
+from textual.widgets import Checkbox, Input, Label
 from textual.widgets.option_list import Option
 
 from reader.highlight import Keyword, KeywordError, compile_keyword, style_for
+from reader.tui.dialogs.removable_list import RemovableList
 
 
-class KeywordList(OptionList):
+class KeywordList(RemovableList):
     """The followed keywords, each in its own colour."""
 
     BINDINGS = [Binding("delete,d,backspace", "remove", "Remove keyword", id="keywords.remove")]
-
-    class Remove(Message):
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-
-    def action_remove(self) -> None:
-        if self.highlighted is not None and not self.get_option_at_index(self.highlighted).disabled:
-            self.post_message(self.Remove(self.highlighted))
-
-    def on_focus(self) -> None:
-        # Tabbed into, the list shows which row Delete would remove: the first.
-        if self.highlighted is None and self.option_count:
-            self.action_first()
 
 
 class KeywordsDialog(ModalScreen[None]):
@@ -68,9 +54,7 @@ class KeywordsDialog(ModalScreen[None]):
         self.query_one(Input).focus()
 
     def _refresh_list(self) -> None:
-        listing = self.query_one(KeywordList)
-        highlighted = listing.highlighted
-        listing.clear_options()
+        rows = []
         for index, keyword in enumerate(self.keywords):
             # A span, not the Text's own style, which the list does not draw.
             label = Text.assemble((f" {keyword.word} ", style_for(index, keyword)))
@@ -85,11 +69,10 @@ class KeywordsDialog(ModalScreen[None]):
             ]
             if flags:
                 label.append("  " + ", ".join(flags), style="dim")
-            listing.add_option(Option(label))
-        if self.keywords and listing.has_focus:
-            listing.highlighted = min(highlighted or 0, len(self.keywords) - 1)
+            rows.append(Option(label))
         if not self.keywords:
-            listing.add_option(Option(Text("No keywords yet"), disabled=True))
+            rows.append(Option(Text("No keywords yet"), disabled=True))
+        self.query_one(KeywordList).show_rows(rows, removable=len(self.keywords))
 
     @on(Input.Submitted, "#keyword-input")
     def _add(self, event: Input.Submitted) -> None:
@@ -114,7 +97,7 @@ class KeywordsDialog(ModalScreen[None]):
         event.input.value = ""
         self._changed()
 
-    @on(KeywordList.Remove)
+    @on(KeywordList.Remove, "#keyword-list")
     def _remove(self, event: KeywordList.Remove) -> None:
         if 0 <= event.index < len(self.keywords):
             del self.keywords[event.index]

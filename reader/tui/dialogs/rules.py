@@ -15,30 +15,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.triage.rules import Rule
+from reader.tui.dialogs.removable_list import RemovableList
 
 # How each action is drawn, so a list of twenty rules reads at a glance.
 _ACTION_STYLE = {"section": "bold", "hide": "bold red", "mark-read": "bold", "notify": "bold"}
 
 
-class RuleList(OptionList):
+class RuleList(RemovableList):
     """The rules, in the config's order, then those the config could not use."""
 
     BINDINGS = [Binding("delete,d,backspace", "remove", "Remove rule", id="rules.remove")]
-
-    class Remove(Message):
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-
-    def action_remove(self) -> None:
-        if self.highlighted is not None and not self.get_option_at_index(self.highlighted).disabled:
-            self.post_message(self.Remove(self.highlighted))
 
 
 def rule_line(rule: Rule, today: date | None = None) -> Text:
@@ -82,23 +72,18 @@ class RulesDialog(ModalScreen[None]):
         self.query_one(RuleList).focus()
 
     def _refresh_list(self) -> None:
-        listing = self.query_one(RuleList)
-        highlighted = listing.highlighted
-        listing.clear_options()
-        for rule in self.rules:
-            listing.add_option(Option(rule_line(rule)))
+        rows = [Option(rule_line(rule)) for rule in self.rules]
         for problem in self.problems:
             # Not removable here: without a name that reads there is nothing
             # to point at; the reason says what to fix in the file.
             reason = Text.assemble(("left out  ", "bold yellow"), problem)
-            listing.add_option(Option(reason, disabled=True))
+            rows.append(Option(reason, disabled=True))
         if not self.rules and not self.problems:
             hint = "No rules yet: Ctrl+S in the search bar saves a search, or `news rules add`"
-            listing.add_option(Option(Text(hint), disabled=True))
-        if self.rules:
-            listing.highlighted = min(highlighted or 0, len(self.rules) - 1)
+            rows.append(Option(Text(hint), disabled=True))
+        self.query_one(RuleList).show_rows(rows, removable=len(self.rules))
 
-    @on(RuleList.Remove)
+    @on(RuleList.Remove, "#rule-list")
     def _remove(self, event: RuleList.Remove) -> None:
         if 0 <= event.index < len(self.rules) and self.on_remove(self.rules[event.index]):
             del self.rules[event.index]
