@@ -1,7 +1,7 @@
 """Marks follow a story whose id a library migration changed.
 
 Version 5 of the library schema gave feed stories new ids (see
-`library.db._v5_feed_identity`) and kept each old id with its new one. The
+`library.schema._v5_feed_identity`) and kept each old id with its new one. The
 marks a person made live outside the library, in the data directory's
 `bookmarks.json` and `state.json`, keyed on story ids; `carry_marks` moves
 each one kept on an old id to the new id. It goes through the stores'

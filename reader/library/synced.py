@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Literal, NamedTuple, get_args
 
-from reader.library.db import LibraryConnection, in_chunks, transaction
+from reader.library.db import LibraryConnection, put_row, select_in, transaction
 from reader.model import utc_now
 
 __all__ = ["Action", "Queued", "Subscribed", "SyncedSources"]
@@ -125,20 +125,13 @@ class SyncedSources:
     def bookmark_details(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
         """What a bookmark keeps of each of these stories: title, section, link
         and its source's title; read from the rows, bodies left alone."""
-        ids = list(dict.fromkeys(article_ids))
-        found: dict[str, tuple[str, str, str, str]] = {}
-        for chunk, marks in in_chunks(ids):
-            rows = self.conn.execute(
-                "SELECT a.id, a.title, a.section, a.url, coalesce(nullif(s.title, ''), s.location)"
-                " FROM articles a JOIN sources s ON s.id = a.source_id"
-                f" WHERE a.id IN ({marks})",
-                chunk,
-            )
-            found.update(
-                (ident, (title, section, url, source))
-                for ident, title, section, url, source in rows
-            )
-        return found
+        rows = select_in(
+            self.conn,
+            "SELECT a.id, a.title, a.section, a.url, coalesce(nullif(s.title, ''), s.location)"
+            " FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN ({ids})",
+            article_ids,
+        )
+        return {ident: (title, section, url, source) for ident, title, section, url, source in rows}
 
     # -- the queue ----------------------------------------------------------------
 
@@ -150,15 +143,13 @@ class SyncedSources:
         if action not in ACTIONS:
             raise ValueError(f"unknown sync action {action!r}")
         ids = list(dict.fromkeys(article_ids))
-        synced: dict[str, tuple[str, str]] = {}
-        for chunk, marks in in_chunks(ids):
-            rows = self.conn.execute(
-                "SELECT a.id, s.account, a.feed_key FROM articles a"
-                " JOIN sources s ON s.id = a.source_id WHERE s.kind = 'synced'"
-                f" AND a.id IN ({marks})",
-                chunk,
-            )
-            synced.update((ident, (account, item)) for ident, account, item in rows)
+        rows = select_in(
+            self.conn,
+            "SELECT a.id, s.account, a.feed_key FROM articles a JOIN sources s"
+            " ON s.id = a.source_id WHERE s.kind = 'synced' AND a.id IN ({ids})",
+            ids,
+        )
+        synced = {ident: (account, item) for ident, account, item in rows}
         found = [synced[i] for i in ids if i in synced]  # in the order given
         if not found:
             return 0
@@ -199,11 +190,6 @@ class SyncedSources:
         return 0 if row is None else int(row[0])
 
     def set_sync_mark(self, account: str, newer_than: int) -> None:
-        now = utc_now()
-        with transaction(self.conn):
-            self.conn.execute(
-                "INSERT INTO sync_marks (account, newer_than, synced) VALUES (?, ?, ?)"
-                " ON CONFLICT (account) DO UPDATE SET newer_than = excluded.newer_than,"
-                " synced = excluded.synced",
-                (account, newer_than, now),
-            )
+        put_row(
+            self.conn, "sync_marks", ("account", account), newer_than=newer_than, synced=utc_now()
+        )

@@ -23,7 +23,8 @@ from reader.bookmarks import Bookmarks
 from reader.cli import main
 from reader.config import seed_paths
 from reader.identity import carry_marks
-from reader.library.articles import Library, _body
+from reader.library.articles import Library
+from reader.library.bodies import stored_body
 from reader.library.db import migrate
 from reader.model import article_id, entry_key, feed_story_id
 from reader.sources.dump import read_dump
@@ -220,7 +221,7 @@ def build_v4_library(path: Path, url: str) -> dict[str, str]:
                 article.published,
                 "2026-06-01T00:00:00+00:00",
                 article.words,
-                *_body(article),
+                *stored_body(article),
             ),
         )
     conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library.articles import Library, from_outline, outline, plain_text
+from reader.library.articles import Library
+from reader.library.bodies import from_outline, outline, plain_text
 from reader.library.db import SCHEMA_VERSION, migrate, open_library, user_version
 from reader.markdown import markdown_to_blocks, markdown_to_text
 from reader.model import Block, BlockKind, count_spaced_words, make_article

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.library import search as search_module
+from reader.library import search_plan
 from reader.library.articles import Library
 from reader.library.db import LibraryError, open_library
 from reader.library.search import SearchCancelled, Searcher, SearchResult, search
@@ -162,7 +163,7 @@ def test_long_bodies_get_a_window_around_the_match() -> None:
 
 
 def test_fts5_errors_become_query_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_module, "_match", lambda *args: '"unclosed AND (')
+    monkeypatch.setattr(search_plan, "match", lambda *args: '"unclosed AND (')
     with pytest.raises(QueryError, match="cannot search"):
         search(shared().conn, parse("tesla"))
 
@@ -266,16 +267,16 @@ def test_interrupt_from_another_thread_cancels_the_search() -> None:
 
 def test_interrupt_between_statements_still_cancels(monkeypatch: pytest.MonkeyPatch) -> None:
     searcher = Searcher(build().conn)
-    real_match = search_module._match
+    real_match = search_plan.match
 
     def interrupting_match(*args: object) -> str:
         searcher.interrupt()  # lands while no statement runs
         return real_match(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search_module, "_match", interrupting_match)
+    monkeypatch.setattr(search_plan, "match", interrupting_match)
     with pytest.raises(SearchCancelled):
         searcher.search("tesla")
-    monkeypatch.setattr(search_module, "_match", real_match)
+    monkeypatch.setattr(search_plan, "match", real_match)
     assert searcher.search("tesla").total == 3
     searcher.close()
 

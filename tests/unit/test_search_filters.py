@@ -421,10 +421,10 @@ def test_rules_see_every_filter_over_the_new_rows_only() -> None:
 def test_row_filters_read_an_index_not_the_table(text: str, index: str) -> None:
     """At 100,000 stories a scan of the table (bodies and all) took 0.35 s for a
     date and 0.7 s for the authors; each filter reads its index instead."""
-    from reader.library.search import _plan
+    from reader.library.search_plan import plan_query
 
     conn = library().conn
-    plan = _plan(conn, parse(text), CONTEXT)
+    plan = plan_query(conn, parse(text), CONTEXT)
     assert plan is not None
     steps = [
         row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN SELECT 1 {plan.source}", plan.params)
