@@ -214,6 +214,18 @@ def article_renderables(
         yield renderable
 
 
+def line_estimates(article: Article, width: int) -> list[int]:
+    """About how many lines each block takes at `width`, with the blank after
+    it, and last the links under the story: a story's height before it is laid
+    out (the reading pane lays out a long one lazily)."""
+    per_line = max(1, width - 4)  # wrapping leaves ends short; bars and bullets take columns
+    estimates = [
+        len(block.text) // per_line + block.text.count("\n") + 2 for block in article.blocks
+    ]
+    estimates.append(len(story_links(article)) + 1)
+    return estimates
+
+
 def story_links(article: Article) -> list[tuple[str, str]]:
     """Every link in the story that opens (`clickable`) once, in reading order:
     (text, url). The story's own address comes first; a picture's is listed as

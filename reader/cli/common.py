@@ -177,23 +177,45 @@ def extra_keywords(args: argparse.Namespace) -> list[Keyword]:
 def load_articles(
     paths: Sequence[str], config: Config, warnings: list[str] | None = None
 ) -> list[Article]:
-    """Stories from the dumps, in order. Warnings go to `warnings` when given
-    (the TUI shows them), else to standard error."""
-    from reader.sources.dump import DumpError, read_dump
-
+    """Stories from the dumps, and from Markdown files (`.md`, one story
+    each), in order. Warnings go to `warnings` when given (the TUI shows
+    them), else to standard error."""
     articles: list[Article] = []
     for path in (Path(p) for p in paths):
-        try:
-            result = read_dump(path, sections=config.sections)
-        except DumpError as exc:
-            raise UserError(str(exc)) from None
-        for warning in result.warnings:
+        if path.suffix.lower() in (".md", ".markdown"):
+            found, said = _read_markdown(path)
+        else:
+            found, said = _read_dump(path, config)
+        for warning in said:
             if warnings is None:
                 print(f"news: warning: {shown(warning)}", file=sys.stderr)
             else:
                 warnings.append(warning)
-        articles.extend(result.articles)
+        articles.extend(found)
     return articles
+
+
+def _read_dump(path: Path, config: Config) -> tuple[list[Article], list[str]]:
+    from reader.sources.dump import DumpError, read_dump
+
+    try:
+        result = read_dump(path, sections=config.sections)
+    except DumpError as exc:
+        raise UserError(str(exc)) from None
+    return result.articles, result.warnings
+
+
+def _read_markdown(path: Path) -> tuple[list[Article], list[str]]:
+    """One Markdown file as a story; a file that cannot be read is a UserError."""
+    from reader.markdown import markdown_to_blocks
+    from reader.sources.local import LocalFileError
+    from reader.sources.markdown_dir import read_markdown_file
+
+    try:
+        result = read_markdown_file(path, to_blocks=markdown_to_blocks)
+    except LocalFileError as exc:
+        raise UserError(str(exc)) from None
+    return result.articles, result.warnings
 
 
 def open_catalog(

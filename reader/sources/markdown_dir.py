@@ -201,18 +201,34 @@ def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> Markdo
         except (OSError, RuntimeError) as exc:  # a link loop, a name too long
             warnings.append(f"{path}: skipped, cannot resolve: {exc}")
             continue
-        text, decoding = decode_text(raw, str(path))
-        warnings.extend(decoding)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        article = parse_markdown_file(
-            text,
-            path.relative_to(root),
-            folder_name,
-            str(path),
-            to_blocks=to_blocks,
-            warnings=warnings,
-        )
-        articles.append(article)
+        relative = path.relative_to(root)
+        articles.append(_parse_bytes(raw, path, relative, folder_name, to_blocks, warnings))
     if not articles:
         warnings.append(f"{root}: no Markdown files found")
     return MarkdownDirResult(articles, warnings)
+
+
+def read_markdown_file(path: Path, *, to_blocks: ToBlocks = paragraphs) -> MarkdownDirResult:
+    """One Markdown file as a story (`news FILE.md`), as if it sat alone in its
+    folder; a file that cannot be read raises `LocalFileError`."""
+    raw = read_local(path, MAX_FILE_BYTES)
+    warnings: list[str] = []
+    folder_name = path.resolve().parent.name
+    article = _parse_bytes(raw, path, Path(path.name), folder_name, to_blocks, warnings)
+    return MarkdownDirResult([article], warnings)
+
+
+def _parse_bytes(
+    raw: bytes,
+    path: Path,
+    relative: Path,
+    folder_name: str,
+    to_blocks: ToBlocks,
+    warnings: list[str],
+) -> Article:
+    text, decoding = decode_text(raw, str(path))
+    warnings.extend(decoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return parse_markdown_file(
+        text, relative, folder_name, str(path), to_blocks=to_blocks, warnings=warnings
+    )

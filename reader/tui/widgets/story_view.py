@@ -3,13 +3,23 @@
 The story is rendered once per width into strips (Textual's Line API), so
 scrolling costs nothing, and because the view owns its lines it can later
 tell on which line any search match or keyword sits.
+
+It is laid out lazily, top first: a story is shown once the lines on screen
+are laid out (laying out a 32,000-word story whole took about 100 ms of a
+120 ms Enter), the rest follows in slices of a few milliseconds while the app
+is idle, and anything that needs a line further down (a paint, End, a place
+to restore, a search match) lays out up to it first. Lines above the last one
+laid out never change, so a line number stays good while the rest arrives;
+only the height below is an estimate until then.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator, Sequence
 
+from rich.console import ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -20,12 +30,13 @@ from textual.strip import Strip
 
 from reader.catalog import Origin
 from reader.model import Article
-from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts
+from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts, line_estimates
 from reader.tui.theme import story_palette
 from reader.tui.widgets.line_view import LineView
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 MATCH = "news-match"  # style meta key that numbers search matches
+AHEAD = 2  # screens laid out below the one shown, so the next page is ready
 SpanFinder = Callable[[str], list[tuple[int, int]]]
 # Where a person is in a story, whatever the width: a part of it (`HEAD`, a
 # block's index, or the links after the last block) and an offset into it (a
@@ -49,12 +60,24 @@ class StoryView(LineView, can_focus=True):
     ]
 
     article: reactive[Article | None] = reactive(None, init=False)
+    # Seconds of laying out at a time while the app is idle, so that a key
+    # waits no longer than that behind it; 0: lay out only what is asked for.
+    idle_slice: float = 0.006
 
     @property
     def lines(self) -> Sequence[Strip]:
-        """The story as last laid out, a strip per line (the screen shows a
-        window onto these): what a test reads to see what a person would."""
-        return self._lines
+        """The whole story as laid out now, a strip per line (the screen shows a
+        window onto these), matches coloured as on screen: what a test reads to
+        see what a person would. Lays out the rest of the story first."""
+        self._lay_out_to(None)
+        return [self._styled(y) for y in range(len(self._lines))]
+
+    @property
+    def match_lines(self) -> list[int]:
+        """The line each search match starts on, by match number (lays out the
+        rest of the story first)."""
+        self._lay_out_to(None)
+        return [self._match_at[n] for n in range(self._match_total)]
 
     def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -66,8 +89,18 @@ class StoryView(LineView, can_focus=True):
         self._match_spans: SpanFinder | None = None
         self._pending_go_to: int | None = None
         self.current_match = -1
-        # The line each search match starts on, by match number, after rendering.
-        self.match_lines: list[int] = []
+        # Matches numbered so far, the line each starts on (as far as laid out),
+        # and the lines that hold part of one (restyled as they are painted).
+        self._match_total = 0
+        self._match_at: dict[int, int] = {}
+        self._match_rows: set[int] = set()
+        # What is still to lay out: the story's parts not yet turned into lines,
+        # the options to lay them out with, the left padding, and an estimate
+        # of the lines each block will take (for the height until it is known).
+        self._rest: Iterator[tuple[int, RenderableType]] | None = None
+        self._layout: tuple[ConsoleOptions, list[Segment]] | None = None
+        self._estimates: list[int] = []
+        self._idle_queued = False
         # Where to scroll once the story is rendered at a real width (None: stay).
         self._pending_scroll: int | None = None
         self._pending_place: Place | None = None
@@ -152,6 +185,7 @@ class StoryView(LineView, can_focus=True):
     def line_of(self, place: Place) -> int:
         """The line a place is on, as the story is rendered now."""
         part, offset = place
+        self._lay_out_past(part)
         for number, first, count in self._parts:
             if number == part:
                 length = self._part_length(part)
@@ -169,7 +203,7 @@ class StoryView(LineView, can_focus=True):
 
     @property
     def match_count(self) -> int:
-        return len(self.match_lines)
+        return self._match_total
 
     @property
     def matches_counted(self) -> bool:
@@ -183,34 +217,61 @@ class StoryView(LineView, can_focus=True):
 
     def goto_match(self, index: int) -> bool:
         """Make match `index` the current one and bring it into view."""
-        if not 0 <= index < len(self.match_lines):
+        self._render_story()  # no-op once rendered: the current match is drawn as it is painted
+        if not 0 <= index < self._match_total:
             return False
         self.current_match = index
-        self._render_story()  # the current match is part of the render key: no-op if unchanged
-        target = max(0, self.match_lines[index] - self.scrollable_content_region.height // 3)
+        while index not in self._match_at and self._lay_out_some():
+            pass
+        line = self._match_at.get(index, 0)
+        self._lay_out_to(line + AHEAD * self.size.height)
+        self.refresh()
+        target = max(0, line - self.scrollable_content_region.height // 3)
         # At once, not after the next refresh: the frame that shows the story
         # shows it at the match. `force`: a pane just shown has no scrollbar yet.
         self.scroll_to(y=target, animate=False, force=True)
-        self.post_message(self.MatchMoved(self, index, len(self.match_lines)))
+        self.post_message(self.MatchMoved(self, index, self._match_total))
         return True
 
     def _match_highlighter(self) -> Highlighter | None:
-        """Numbers matches as the story renders, so each can be found on screen."""
+        """Numbers matches as the story renders, so each can be found on screen;
+        their colours are put on as they are painted (`_styled`), so moving to
+        another match repaints and never lays the story out again."""
         spans_of = self._match_spans
         if spans_of is None:
             return None
-        theme = self.app.current_theme
-        other = Style(bold=True, reverse=True)
-        current = Style(bold=True, color="black", bgcolor=theme.accent or theme.primary)
         numbers = itertools.count()
 
         def mark(text: str) -> Iterator[tuple[int, int, Style]]:
             for start, end in spans_of(text):
                 number = next(numbers)
-                style = current if number == self.current_match else other
-                yield start, end, style + Style(meta={MATCH: number})
+                self._match_total = number + 1
+                yield start, end, Style(meta={MATCH: number})
 
         return mark
+
+    def _match_styles(self) -> tuple[Style, Style]:
+        """(another match, the current match)."""
+        theme = self.app.current_theme
+        current = Style(bold=True, color="black", bgcolor=theme.accent or theme.primary)
+        return Style(bold=True, reverse=True), current
+
+    def _styled(self, y: int) -> Strip:
+        """Line `y` with its matches coloured, the current one apart."""
+        strip = self._lines[y]
+        if y not in self._match_rows:
+            return strip
+        other, current = self._match_styles()
+        segments = []
+        for segment in strip:
+            style = segment.style
+            # link_id: set for a style with a link or meta (cheaper than reading meta).
+            number = style.meta.get(MATCH) if style is not None and style.link_id else None
+            if number is not None and style is not None:
+                extra = current if number == self.current_match else other
+                segment = Segment(segment.text, style + extra, segment.control)
+            segments.append(segment)
+        return Strip(segments, strip.cell_length)
 
     def watch_article(self) -> None:
         self._render_story()
@@ -235,7 +296,7 @@ class StoryView(LineView, can_focus=True):
         if width <= 0:
             # Not laid out (folded away in a narrow terminal): forget the old
             # lines, so that the first frame after it shows is never the story before.
-            self._lines, self._rendered_for = [], None
+            self._lines, self._rest, self._match_rows, self._rendered_for = [], None, set(), None
             return
         # The story itself, not its id: the same story with a new body (its full
         # text, just fetched) must be drawn again. Tuples compare items by
@@ -249,13 +310,11 @@ class StoryView(LineView, can_focus=True):
             self._note,
             self._origin,
             id(self._match_spans),
-            self.current_match,
         )
         if key != self._rendered_for:
             self._rendered_for = key
-            self._lines = self._render_lines(article, width)
-            self.match_lines = _match_lines(self._lines) if self._match_spans else []
-            self.virtual_size = Size(width, len(self._lines))
+            self._start_layout(article, width)
+            self._lay_out_to(self.size.height)  # a paint lays out what it shows
             self.refresh()
         # Only now is it known how long the story is and where its matches are.
         if (y := self._pending_scroll) is not None:
@@ -266,26 +325,28 @@ class StoryView(LineView, can_focus=True):
             self.scroll_to(y=y, animate=False, force=True)
         if (go_to := self._pending_go_to) is not None:
             self._pending_go_to = None
-            count = len(self.match_lines)
+            count = self._match_total
             if not self.goto_match(go_to % count if count else 0):
                 self.post_message(self.MatchMoved(self, -1, 0))
 
-    def _render_lines(self, article: Article | None, width: int) -> list[Strip]:
-        self._parts = []
+    def _start_layout(self, article: Article | None, width: int) -> None:
+        """Forget the lines laid out and get the story's parts ready to lay out
+        at `width`, from the top: none is laid out yet."""
+        self._lines, self._parts = [], []
+        self._match_total, self._match_at, self._match_rows = 0, {}, set()
+        self._rest, self._layout, self._estimates = None, None, []
         if article is None:
-            return []
+            self.virtual_size = Size(width, 0)
+            return
         measure = max(10, min(MEASURE, width - 2 * MARGIN))
         left = max(0, (width - measure) // 2)
-        console = self.app.console
-        options = console.options.update(width=measure, height=None)
+        options = self.app.console.options.update(width=measure, height=None)
+        self._layout = (options, [Segment(" " * left)] if left else [])
         highlighters = [*self._highlighters]
         if (marks := self._match_highlighter()) is not None:
             highlighters.append(marks)
-        pad = [Segment(" " * left)] if left else []
-        lines: list[Strip] = []
-        parts = self._parts
         origin = self._origin
-        parts_of = article_parts(
+        parts = article_parts(
             article,
             self._palette(),
             highlighters,
@@ -293,23 +354,125 @@ class StoryView(LineView, can_focus=True):
             source=origin.source,
             full_text=origin.full_text,
         )
-        for part, renderable in parts_of:
-            rendered = console.render_lines(renderable, options, pad=False)
-            if parts and parts[-1][0] == part:
-                number, first, count = parts[-1]
-                parts[-1] = (number, first, count + len(rendered))
-            else:
-                parts.append((part, len(lines), len(rendered)))
-            lines.extend(Strip([*pad, *line]) for line in rendered)
+        if marks is not None:
+            # Every match is numbered (and so counted: "match 1 of N") before
+            # any is laid out; making the texts costs far less than wrapping them.
+            parts = iter(list(parts))
+        self._rest = parts
+        # For the height of what is not laid out yet: from block i on, about
+        # estimates[i] lines more (the links under the story included).
+        per_block = line_estimates(article, measure)
+        total = 0
+        self._estimates = [0] * (len(per_block) + 1)
+        for index in range(len(per_block) - 1, -1, -1):
+            total += per_block[index]
+            self._estimates[index] = total
+        self.virtual_size = Size(width, total + 8)
+
+    def _lay_out_some(self) -> bool:
+        """Lay out the next part of the story; False when it is all laid out."""
+        rest, layout = self._rest, self._layout
+        if rest is None or layout is None:
+            return False
+        part_and_renderable = next(rest, None)
+        if part_and_renderable is None:
+            self._finish_layout()
+            return False
+        part, renderable = part_and_renderable
+        options, pad = layout
+        rendered = self.app.console.render_lines(renderable, options, pad=False)
+        lines, parts = self._lines, self._parts
+        if parts and parts[-1][0] == part:
+            number, first, count = parts[-1]
+            parts[-1] = (number, first, count + len(rendered))
+        else:
+            parts.append((part, len(lines), len(rendered)))
+        if self._match_spans is not None:
+            self._find_matches(rendered, len(lines))
+        lines.extend(Strip([*pad, *line]) for line in rendered)
+        return True
+
+    def _find_matches(self, rendered: list[list[Segment]], first: int) -> None:
+        """Note the lines that hold matches, and the first line of each."""
+        for y, line in enumerate(rendered, start=first):
+            for segment in line:
+                style = segment.style
+                if style is None or not style.link_id:
+                    continue
+                if (number := style.meta.get(MATCH)) is not None:
+                    self._match_at.setdefault(number, y)
+                    self._match_rows.add(y)
+
+    def _finish_layout(self) -> None:
+        self._rest = None
+        lines = self._lines
         while lines and not lines[-1].cell_length:
             lines.pop()
-        return lines
+        self.virtual_size = Size(self.virtual_size.width, len(lines))
+
+    def _lay_out_to(self, line: int | None) -> None:
+        """Lay out until line `line` exists (None: the whole story), then say
+        how tall the story is, as far as that is known."""
+        if self._rest is None:
+            return
+        while (line is None or len(self._lines) <= line) and self._lay_out_some():
+            pass
+        self._update_height()
+
+    def _lay_out_past(self, part: int) -> None:
+        """Lay out until part `part` (a block's index, `HEAD`, the links) is whole."""
+        if self._rest is None:
+            return
+        while self._lay_out_some():
+            if self._parts and self._parts[-1][0] > part:
+                break
+        self._update_height()
+
+    def _update_height(self) -> None:
+        """The virtual height: exact once laid out; until then the lines laid
+        out and an estimate of the rest, changed only when it is off by more
+        than a screen (each change redraws the scrollbar and lays out the screen)."""
+        if self._rest is None:
+            return
+        width = self.virtual_size.width
+        laid = len(self._lines)
+        done = self._parts[-1][0] + 1 if self._parts else 0
+        rest = self._estimates[min(max(done, 0), len(self._estimates) - 1)]
+        height = laid + rest + 1
+        if abs(height - self.virtual_size.height) > max(1, self.size.height) or (
+            laid >= self.virtual_size.height
+        ):
+            self.virtual_size = Size(width, height)
+        if not self._idle_queued and self.idle_slice > 0:
+            self._idle_queued = True
+            self.call_after_refresh(self._lay_out_while_idle)
+
+    def _lay_out_while_idle(self) -> None:
+        """Lay out the rest a slice at a time, after each paint, so that a key
+        never waits behind more than `idle_slice` of it."""
+        self._idle_queued = False
+        if self._rest is None:
+            return
+        deadline = time.perf_counter() + self.idle_slice
+        while time.perf_counter() < deadline and self._lay_out_some():
+            pass
+        self._update_height()
+
+    def action_scroll_end(self) -> None:
+        # At once, not sliding there over a second as Textual's End does: in a
+        # long story that slide was most of the wait for the last lines.
+        self._lay_out_to(None)  # the end must be known before going there
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(y=0, animate=False)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The pane learns its width when it is first laid out, and hears of it
         # (a Resize) only after that frame is painted: render here, so that the
         # first frame already shows the story (the scrollbar follows a frame later).
         self._render_story()
+        self._lay_out_to(round(self.scroll_y) + crop.bottom + self.size.height)
         return super().render_lines(crop)
 
     @property
@@ -317,15 +480,5 @@ class StoryView(LineView, can_focus=True):
         return len(self._lines)
 
     def render_row(self, index: int, width: int) -> Strip:
-        return self._lines[index].apply_style(self._base).crop_extend(0, width, self._base)
+        return self._styled(index).apply_style(self._base).crop_extend(0, width, self._base)
 
-
-def _match_lines(lines: list[Strip]) -> list[int]:
-    """The first line of each numbered match."""
-    found: dict[int, int] = {}
-    for y, strip in enumerate(lines):
-        for segment in strip:
-            style = segment.style
-            if style is not None and (number := style.meta.get(MATCH)) is not None:
-                found.setdefault(number, y)
-    return [found[n] for n in sorted(found)]

@@ -1,0 +1,183 @@
+"""A 32,000-word story: Enter to it painted in the reader, and its first screen
+as a Markdown file beside Frogmouth 0.9.2's on the same file.
+
+    python bench/long_story.py [--runs 7] [--presses 9] [--words 32000] [--size 120x40]
+        [--frogmouth /work/venvs/frogmouth/bin/frogmouth] [--keep DIR]
+
+It writes two Markdown files into a scratch folder: `long.md`, a story of
+--words words drawn from the seed's vocabulary (../shared/bench/corpus.py's
+words, a fixed random seed), with a heading every dozen paragraphs, links and
+emphasis, and the word "Quokkapolis" only in its last paragraph; and
+`short.md`, a short story dated a day later, so it is listed first. Then, in a
+real tmux pane (../shared/bench/tui.py), from the same virtual environment:
+
+- Enter: `news short.md long.md`; `j` moves to the long story, Enter opens it;
+  timed from Enter until its first paragraph is on the screen, --presses times
+  (`h`, `k`, Enter back on the short story between, untimed). Goal under 50 ms.
+- first screen: `news long.md` (the first story is painted at start) and
+  `frogmouth long.md`, taking turns --runs times, each from process start
+  until the story's first paragraph is on the screen; medians and their ratio.
+  Goal at most 0.2x.
+- End and a match: in the reader, `G` in the long story until its last
+  paragraph is on the screen, and `/quokkapolis` Enter until the match deep in
+  it is shown (printed, not a goal: they must work at once, not eventually).
+
+The reader is byte-compiled first, as `pip install` leaves it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shlex
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "shared" / "bench"))
+from corpus import words as corpus_words
+from tui_common import Timeout, Tui, compile_reader, fresh_env, scratch, settle
+
+FIRST = "Long story number one begins here"  # the long story's first paragraph only
+LAST = "The long story ends here"  # its last paragraph only
+SHORT = "A short story to start from"
+DEEP_WORD = "Quokkapolis"
+FROGMOUTH = "/work/venvs/frogmouth/bin/frogmouth"
+
+
+def long_story(words: int, seed: int = 15) -> str:
+    """A Markdown story of about `words` words, deterministic."""
+    vocab = corpus_words()
+    rng = random.Random(seed)
+    lines = ["---", "date: 2026-01-01", "---", "# A very long story", ""]
+    lines += [f"{FIRST}, and it goes on for a while.", ""]
+    count, paragraph = 0, 0
+    while count < words:
+        paragraph += 1
+        if paragraph % 12 == 0:
+            lines += [f"## Part {paragraph // 12} of the story", ""]
+        sentences = []
+        for _ in range(rng.randint(2, 5)):
+            n = rng.randint(8, 28)
+            count += n
+            sentences.append(" ".join(rng.choice(vocab) for _ in range(n)).capitalize() + ".")
+        if paragraph % 7 == 0:
+            link = f"[source {paragraph}](https://example.com/{paragraph})"
+            sentences[0] = f"See the {link} and *this* too. {sentences[0]}"
+        lines += [" ".join(sentences), ""]
+    lines += [f"{LAST}, with the word {DEEP_WORD} in it.", ""]
+    return "\n".join(lines)
+
+
+def short_story() -> str:
+    return f"---\ndate: 2026-01-02\n---\n# A short story\n\n{SHORT}.\n"
+
+
+def enter_times(news: str, folder: Path, size: tuple[int, int], presses: int) -> dict[str, object]:
+    """Enter on the long story, --presses times; then G and a search in it."""
+    cmd = f"{news} {shlex.quote(str(folder / 'short.md'))} {shlex.quote(str(folder / 'long.md'))}"
+    enter: list[float] = []
+    out: dict[str, object] = {"enter": enter}
+    with Tui(cmd, size=size, env=fresh_env(folder)) as tui:
+        tui.wait(SHORT, timeout=60)
+        for _ in range(presses):
+            tui.send("h")  # back to the list (nothing happens if it has the focus)
+            settle(tui)
+            tui.send("j")
+            settle(tui)
+            key = tui.send("Enter")
+            enter.append(tui.wait(FIRST, since=key, timeout=10) * 1000)
+            settle(tui)
+            tui.send("h")
+            settle(tui)
+            tui.send("k")
+            settle(tui)
+            tui.send("Enter")
+            tui.wait(SHORT, timeout=10)
+            settle(tui)
+        tui.send("h")
+        settle(tui)
+        tui.send("j")
+        settle(tui)
+        tui.send("Enter")
+        tui.wait(FIRST, timeout=10)
+        settle(tui)
+        key = tui.send("G")
+        out["G"] = tui.wait(LAST, since=key, timeout=10) * 1000
+        settle(tui)
+        tui.send("g")
+        settle(tui)
+        tui.send("/")
+        settle(tui)
+        tui.type(DEEP_WORD.lower())
+        settle(tui)
+        key = tui.send("Enter")
+        out["match"] = tui.wait(LAST, since=key, timeout=10) * 1000
+        tui.send("Escape")
+        time.sleep(0.3)
+        tui.send("q")
+    return out
+
+
+def first_screen(cmd: str, size: tuple[int, int], env: dict[str, str]) -> float:
+    with Tui(cmd, size=size, env=env) as tui:
+        seconds = tui.wait(FIRST, timeout=60)
+        tui.send("q")
+    return seconds * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--presses", type=int, default=9)
+    parser.add_argument("--words", type=int, default=32000)
+    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--frogmouth", default=FROGMOUTH)
+    parser.add_argument("--keep", help="write the stories into this folder and keep them")
+    args = parser.parse_args()
+    size = (int(args.size.split("x")[0]), int(args.size.split("x")[1]))
+    folder = Path(args.keep) if args.keep else scratch("long-story-")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "long.md").write_text(long_story(args.words), encoding="utf-8")
+    (folder / "short.md").write_text(short_story(), encoding="utf-8")
+    news = f"{shlex.quote(sys.executable)} -m reader"
+    compile_reader()
+
+    keys = enter_times(news, folder, size, args.presses)
+    enter = keys["enter"]
+    assert isinstance(enter, list)
+    print(f"terminal {args.size}, {args.words:,} words")
+    print(
+        f"Enter -> long story painted: median {statistics.median(enter):.0f} ms, "
+        f"slowest {max(enter):.0f} ms ({len(enter)} presses; goal < 50)"
+    )
+    print(f"G -> its last paragraph:     {keys['G']:.0f} ms")
+    print(f"search Enter -> deep match:  {keys['match']:.0f} ms")
+
+    long_md = shlex.quote(str(folder / "long.md"))
+    ours_cmd = f"{news} {long_md}"
+    theirs_cmd = f"{shlex.quote(args.frogmouth)} {long_md}"
+    env = fresh_env(folder)
+    first_screen(ours_cmd, size, env)  # warm the file cache for both
+    first_screen(theirs_cmd, size, env)
+    ours, theirs, ratios = [], [], []
+    for _ in range(args.runs):
+        try:
+            ours.append(first_screen(ours_cmd, size, env))
+            theirs.append(first_screen(theirs_cmd, size, env))
+        except Timeout as exc:
+            print(f"  a run failed: {exc}", file=sys.stderr)
+            continue
+        ratios.append(ours[-1] / theirs[-1])
+    m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
+    print(f"first screen, news FILE.md:      {m_ours:6.0f} ms")
+    print(f"first screen, frogmouth FILE.md: {m_theirs:6.0f} ms")
+    print(
+        f"ratio of medians:                {m_ours / m_theirs:6.2f} (goal <= 0.2; "
+        f"run by run {min(ratios):.2f}-{max(ratios):.2f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
