@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import glob
 import json
 import os
 import stat
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime
@@ -59,6 +57,8 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 def write_bytes_atomic(path: Path, raw: bytes) -> None:
     """Replace `path` with `raw` the same careful way (see `write_json_atomic`)."""
+    import tempfile  # writers only: reading at start-up does without it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
     try:
@@ -81,6 +81,8 @@ def _temp_prefix(path: Path) -> str:
 def remove_stale_temp_files(path: Path) -> None:
     """Delete temporary files a killed writer left beside `path`. Call it only
     under `locked(path)`: then no live writer can own one of them."""
+    import glob
+
     for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*.tmp"):
         stale.unlink(missing_ok=True)
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from reader.library.articles import ImportResult, Library
 from reader.model import utc_now
-from reader.sources.dump import read_dump
 
 __all__ = ["ensure_seeded", "import_dump", "open_seeded"]
 
@@ -23,6 +22,8 @@ _SEEDED = "seeded:"  # meta key prefix, one per bundled seed file name
 def import_dump(library: Library, path: Path | str, sections: Iterable[str] = ()) -> ImportResult:
     """Parse a dump file and store its stories under a 'dump' source named by
     its absolute path. Raises `DumpError` for a file that cannot be read."""
+    from reader.sources.dump import read_dump  # only the first run parses: not at every start
+
     path = Path(path).resolve()
     result = read_dump(path, sections=sections)
     source_id = library.add_source("dump", str(path), title=path.stem)
