@@ -1,0 +1,36 @@
+"""What the search results look like: section, title, snippet, the matches
+highlighted, the cursor, a title cut with an ellipsis. The result list draws
+its own lines (the Line API), so these guard every change to how it draws them.
+Update with `pytest --snapshot-update` after a deliberate change only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.sources.dump import read_dump
+from reader.tui.app import NewsApp
+
+SEED = Path(__file__).resolve().parent.parent.parent / "seeds" / "teslarati.txt"
+
+
+def searched(*keys: str) -> Callable[[Pilot[None]], object]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("slash", *keys)
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_search_results_with_the_cursor_moved(snap_compare: Callable[..., bool]) -> None:
+    app = NewsApp(read_dump(SEED).articles)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=searched(*"tesla", "down"))
+
+
+def test_search_results_narrow_in_the_light_theme(snap_compare: Callable[..., bool]) -> None:
+    app = NewsApp(read_dump(SEED).articles)
+    keys = ("escape", "t", "slash", *"model")
+    assert snap_compare(app, terminal_size=(70, 24), run_before=searched(*keys))
