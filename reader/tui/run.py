@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -10,7 +11,18 @@ from reader.catalog import Catalog
 from reader.highlight import Keyword
 from reader.sanitize import clean
 from reader.triage.notify import Settings
-from reader.tui.app import NewsApp
+
+# Frames a second the reader paints at most: Textual's default of 60 made a
+# search's answer wait up to 17 ms for its frame (a third of what the least
+# Textual search costs, ../shared/bench/minsearch.py); at 240 the wait is 4 ms
+# at most. More (480, 1,000) was slower: more in-between frames, each a render
+# pass that competes with the next key. Textual reads the rate from
+# TEXTUAL_FPS once, when it is first imported, so it is set here, before
+# that; a TEXTUAL_FPS of the person's own is kept.
+FRAME_RATE = 240
+os.environ.setdefault("TEXTUAL_FPS", str(FRAME_RATE))
+
+from reader.tui.app import NewsApp  # noqa: E402  (after the frame rate is set)
 
 
 def run_tui(

@@ -12,6 +12,7 @@ walking the matches in a story (n, N) on to the next result, with the place
 from __future__ import annotations
 
 import asyncio
+import gc
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ from reader.tui.widgets.story_view import StoryView
 from reader.wording import counted
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
+    from textual.timer import Timer
+
     from reader.library.search import Searcher, SearchResult
     from reader.query import Context, Query
     from reader.tui.screens.reader import ReaderScreen
@@ -33,6 +36,9 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
 # page as the person nears the end; most searches never need one, and cutting
 # snippets for 500 hits took most of the time a search for a common word took.
 SEARCH_PAGE = 40
+# Seconds a search may run before the bar says "searching…". Said at every key,
+# it was a frame of its own before each answer, which the answer waited behind.
+SLOW_SEARCH = 0.25
 
 
 def _result_items(result: SearchResult) -> list[ResultItem]:
@@ -62,6 +68,8 @@ class SearchController:
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._generation = 0  # bumped by every keystroke; older answers are dropped
+        self._answered = 0  # the generation last answered (or failed)
+        self._slow: Timer | None = None  # says "searching…" if the answer is slow
         self.extras: asyncio.Event | None = None  # set once `mount_extras` has mounted them
 
     async def mount_extras(self) -> None:
@@ -81,7 +89,25 @@ class SearchController:
             await screen.query_one("#reading").mount(ResultList(id="results"))
             await screen.mount(SearchBar(id="search"), Activity(id="activity"))
             self.extras.set()
+            screen.run_worker(self._warm_up, thread=True, group="search-warm", exit_on_error=False)
         await self.extras.wait()
+
+    def _warm_up(self) -> None:
+        """In a thread, once the first screen is up: the query language
+        imported and the searcher's connection opened, which the first search
+        typed used to wait for."""
+        import reader.query  # noqa: F401
+
+        searcher = self.screen.catalog.searcher()
+        self.screen.app.call_from_thread(self._warmed, searcher)
+
+    def _warmed(self, searcher: Searcher) -> None:
+        if self._searcher is None:
+            self._searcher = searcher
+        # What the search brought (its modules, widgets, connection) lives as
+        # long as the app: frozen out of the full garbage collections, as the
+        # app freezes what start-up made, so they do not walk it mid-search.
+        gc.freeze()
 
     # -- asking -------------------------------------------------------------------
 
@@ -133,7 +159,7 @@ class SearchController:
             self._show_results(False)
             self._set_query(query)
             return
-        bar.set_status("searching…")
+        self._say_searching_later()
         self._interrupt()  # a newer keystroke stops the query in flight
         self.screen.run_worker(
             partial(self._run_search, query, self._context(query), self._generation),
@@ -141,6 +167,17 @@ class SearchController:
             exclusive=True,
             group="search",
         )
+
+    def _say_searching_later(self) -> None:
+        if self._slow is not None:
+            self._slow.stop()
+        self._slow = self.screen.set_timer(
+            SLOW_SEARCH, partial(self._still_searching, self._generation)
+        )
+
+    def _still_searching(self, generation: int) -> None:
+        if generation == self._generation and generation != self._answered:
+            self.screen.search_bar.set_status("searching…")
 
     def _context(self, query: Query) -> Context:
         """The read set and bookmarks as they are now, for is: (copied here, on
@@ -184,6 +221,7 @@ class SearchController:
 
     def _search_failed(self, message: str, generation: int) -> None:
         if generation == self._generation:
+            self._answered = generation
             self.screen.search_bar.set_status(message, error=True)
 
     def _search_done(
@@ -191,6 +229,7 @@ class SearchController:
     ) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: never show a stale answer
+        self._answered = generation
         self.screen.results.set_items(_result_items(result), result.total)
         self._show_results(True)
         self._results_query = query

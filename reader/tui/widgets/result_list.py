@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 
 from reader.tui.widgets import search_messages
@@ -69,6 +69,10 @@ class ResultList(LineView, can_focus=True):
     }
 
     cursor: reactive[int] = reactive(0, init=False)
+    # Textual lays out the whole screen when a widget's virtual size changes;
+    # this list's own size is fixed (100% of the reading pane, app.tcss), so a
+    # new number of hits needs only the scrollbar told (`_set_rows`) and a repaint.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     # Defined apart (see search_messages), named here as the list's own.
     Selected = search_messages.Selected
@@ -97,7 +101,7 @@ class ResultList(LineView, can_focus=True):
         self._asked_at = -1
         self._to_end = False
         self._cache.clear()
-        self.virtual_size = Size(0, len(self._items) * ROWS_PER_HIT)
+        self._set_rows()
         self.set_reactive(ResultList.cursor, 0)
         self.scroll_to(y=0, animate=False)
         self.refresh()
@@ -106,12 +110,21 @@ class ResultList(LineView, can_focus=True):
         """The next hits, as asked for by `NeedMore`."""
         self._items.extend(items)
         self._asked_at = -1
-        self.virtual_size = Size(0, len(self._items) * ROWS_PER_HIT)
+        self._set_rows()
         self.refresh()
         if self._to_end and items:
             self._go_last()
         else:
             self._want_more()
+
+    def _set_rows(self) -> None:
+        """The height of the list for the hits it has, and its scrollbar's
+        thumb to match (what a layout would have done, for this widget only;
+        the scrollbar appearing or going still lays the screen out)."""
+        size = Size(0, self.line_count)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
 
     def _want_more(self) -> None:
         loaded = len(self._items)

@@ -12,7 +12,8 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.geometry import Size
+from textual.reactive import Reactive, reactive
 from textual.widgets import Input, Label
 
 from reader.tui.widgets import search_messages
@@ -23,7 +24,7 @@ SCOPE_LABELS = {ALL: "all stories", STORY: "this story"}
 
 class QueryInput(Input):
     """The bar's input, which runs its own key bindings and the bar's as each
-    key arrives, in the order typed.
+    key arrives, in the order typed, and lays out nothing as the text grows.
 
     Textual inserts a letter as soon as the focused input sees it, but runs a
     key's *binding* only once the key has bubbled up to the app, through the
@@ -31,7 +32,16 @@ class QueryInput(Input):
     the keystroke before (starting a search, drawing results), a burst of
     Backspace x4 then `xy` came out as `xy` then four deletes, so `dingotown`
     became `dingoto`. Handled here, a key cannot be overtaken by the next one.
+
+    Textual's Input sets its `virtual_size` (the text's width, for scrolling
+    it sideways) on every change, and that reactive lays out the whole screen:
+    a layout and a full repaint for every letter typed, which the results of
+    the last letter then waited behind. The input's own size is fixed here
+    (`width: 1fr; height: 1` in app.tcss), so the text's width needs only a
+    repaint; scrolling reads `virtual_size` directly.
     """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     async def _on_key(self, event: events.Key) -> None:
         if not event.is_printable:
