@@ -12,7 +12,9 @@ driver's thread) to the end of the write of the frame that showed its answer:
 the time spent in each probe (clipped to that span, main thread unless marked),
 the number of layouts and paints, and the time nothing probed ran (waiting for
 the frame timer or for the query thread, or code outside the probes).
-Medians over the runs. `--timeline` prints the events of the last run's words.
+Medians over the runs. `--enter` opens the first result after each word (Enter,
+"match 1 of"), as search_tui.py does, instead of closing the bar (Escape).
+`--timeline` prints the events of the last run's words.
 """
 
 from __future__ import annotations
@@ -109,7 +111,10 @@ def install_probes() -> None:
         try:
             return render_lines(self, crop)
         finally:
-            _record(f"lines {type(self).__name__}", start, time.perf_counter())
+            name = type(self).__name__
+            if name == "ScrollBar":  # whose: each scrolling view has its own
+                name = f"ScrollBar of {type(self.parent).__name__}"
+            _record(f"lines {name}", start, time.perf_counter())
 
     Widget.render_lines = lines_of  # type: ignore[method-assign]
     for owner, attribute, name in [
@@ -151,7 +156,7 @@ def serve(trace: Path, argv: list[str]) -> int:
 # -- driving and reading the trace --------------------------------------------------
 
 
-def drive(library: Path, trace: Path, homes: Path) -> dict[str, float]:
+def drive(library: Path, trace: Path, homes: Path, enter: bool) -> dict[str, float]:
     """One session: the three words; the driver's own last-key-to-count ms."""
     cmd = (
         f"{sys.executable} {Path(__file__).resolve()} --serve {trace}"
@@ -171,8 +176,13 @@ def drive(library: Path, trace: Path, homes: Path) -> dict[str, float]:
             seconds, _ = wait_for(tui, lambda s, t=typed: bool(t.match(bar_line(s))), key, 15)
             seen[word] = seconds * 1000
             settle(tui, quiet=0.1, timeout=1)
-            tui.send("Escape")
-            time.sleep(0.3)
+            if enter:  # as search_tui.py does: the story opened before the next search
+                tui.send("Enter")
+                wait_for(tui, lambda s: "match 1 of" in bar_line(s), time.perf_counter(), 10)
+                settle(tui, quiet=0.1, timeout=1)
+            else:
+                tui.send("Escape")
+                time.sleep(0.3)
         quit_app(tui)
     return seen
 
@@ -240,6 +250,7 @@ def main() -> None:
     parser.add_argument("--library", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeline", action="store_true")
+    parser.add_argument("--enter", action="store_true", help="open the first result after each")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -255,7 +266,7 @@ def main() -> None:
     print(f"load {os.getloadavg()[0]:.1f}; library {args.library}")
     for _ in range(args.runs):
         trace = homes / "trace.jsonl"
-        seen = drive(args.library, trace, homes)
+        seen = drive(args.library, trace, homes, args.enter)
         events = [tuple(json.loads(line)) for line in trace.read_text().splitlines()]
         found = spans(events)  # type: ignore[arg-type]
         for word, span in zip(WORDS, found, strict=False):

@@ -4,14 +4,20 @@ waited behind), and never an in-between "searching…" frame for a quick answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
+from textual.visual import VisualType
+from textual.widgets import Label
 
 from reader.model import Article
 from reader.sources.dump import parse, read_dump
+from reader.tui import search_controller
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.result_list import ResultItem
 
 SIZE = (120, 40)
 
@@ -74,13 +80,58 @@ async def test_a_quick_answer_paints_no_searching_status(seed: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await answered(app, pilot, "slash", *"tes")
         shown: list[str] = []
-        status = screen.query_one("#search-status")
+        status = screen.query_one("#search-status", Label)
         original = status.update
 
-        def update(content: object = "", **kwargs: object) -> None:
+        def update(content: VisualType = "", *, layout: bool = True) -> None:
             shown.append(str(content))
-            original(content, **kwargs)  # type: ignore[arg-type]
+            original(content, layout=layout)
 
         status.update = update  # type: ignore[method-assign]
         screen = await answered(app, pilot, "l")  # fewer stories than "tes"
         assert shown and all("searching" not in text for text in shown)
+
+
+async def paints_of_rover(articles: list[Article]) -> tuple[list[list[str]], list[str]]:
+    """The pages the result list was given for "rover", in turn, and every
+    story in it once End has fetched the rest."""
+    shown: list[list[str]] = []
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await answered(app, pilot, "slash", *"rove")
+        results = screen.results
+        original = results.set_items
+
+        def set_items(items: Sequence[ResultItem], total: int | None = None) -> None:
+            shown.append([item.title for item in items])
+            original(items, total)
+
+        results.set_items = set_items  # type: ignore[method-assign]
+        screen = await answered(app, pilot, "r")
+        assert str(screen.query_one("#search-status").render()) == f"{len(articles)} stories"
+        assert shown[-1] == [item.title for item in results.items]
+        await pilot.press("shift+tab", "end")
+        for _ in range(4):
+            await screen.workers.wait_for_complete()
+            await pilot.pause()
+        return shown, [item.title for item in results.items]
+
+
+async def test_many_matches_show_the_newest_first_then_the_ranked_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past RANK_LATER_OVER matches the newest page is painted while the rest are
+    ranked; what stays is the ranked page, as with a few matches, and End
+    fetches the ranked pages after it, each story once."""
+    # Five stories mention the rover twice: ranked, they come first.
+    twice = "".join(f"Mars\nRover twice {n}\nThe rover, the rover.\n" for n in range(5))
+    articles = reports(60) + parse(twice)
+    monkeypatch.setattr(search_controller, "RANK_LATER_OVER", 10_000)
+    at_once, every = await paints_of_rover(articles)
+    monkeypatch.setattr(search_controller, "RANK_LATER_OVER", 10)  # 65 matches: over it
+    later, every_later = await paints_of_rover(articles)
+    assert len(at_once) == 1 and at_once[0][0].startswith("Rover twice")
+    assert len(later) == 2 and later[0][0] == "Rover twice 4"  # the last stored first
+    assert later[1] == at_once[0]  # then the ranked page, the same as at once
+    assert len(every_later) == 65 == len(set(every_later)) and set(every_later) == set(every)
+
