@@ -131,11 +131,11 @@ def compile_reader() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tempfile.gettempdir())
 
 
-def revision() -> str:
+def revision(root: Path = ROOT) -> str:
     """The commit the app is measured at, and whether reader/ differs from it."""
 
     def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"

@@ -3,6 +3,7 @@ smallest Textual app, key-to-screen for j and Enter, and peak memory.
 
     /work/venv/bin/python bench/tui_library.py [--articles 10000,100000] [--runs 9]
         [--presses 20] [--size 120x40] [--workdir DIR] [--reuse /tmp/lib{n}.sqlite]
+        [--baseline CHECKOUT] [--rounds 1]
 
 For each size, in a real tmux pane and from the same virtual environment:
 
@@ -25,6 +26,12 @@ copied from --reuse if that exists (SQLite backup; the app would seed the
 original with the bundled stories on first open), else imported from a corpus
 made by ../shared/bench/corpus.py. A first, untimed run of each program warms
 the file cache (and seeds the library).
+
+--baseline CHECKOUT: the keys are measured for another checkout of the reader
+too (say `git worktree add --detach /tmp/before main`), run from the same
+virtual environment with PYTHONPATH=CHECKOUT, taking turns with this one for
+--rounds sessions each, so that machine load weighs on before and after alike.
+--runs 0 leaves out the start-ups.
 """
 
 from __future__ import annotations
@@ -34,7 +41,9 @@ import platform
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import textual
 from tui_common import (
@@ -133,6 +142,31 @@ def keys_and_memory(
     return out
 
 
+def keys_in_turns(
+    cmd: str,
+    size: tuple[int, int],
+    homes: Path,
+    args: argparse.Namespace,
+    problems: list[str],
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The key sessions of this checkout and of --baseline, taking turns."""
+    ours: dict[str, Any] = {}
+    base: dict[str, Any] | None = {} if args.baseline else None
+    for _ in range(args.rounds):
+        sessions: list[tuple[dict[str, Any], dict[str, str]]] = [(ours, {})]
+        if base is not None:
+            sessions.append((base, {"PYTHONPATH": str(args.baseline.resolve())}))
+        for into, extra in sessions:
+            env = {**fresh_env(homes), **extra}
+            got = keys_and_memory(cmd, size, env, args.presses, problems)
+            for key, value in got.items():
+                if isinstance(value, list):
+                    into.setdefault(key, []).extend(value)
+                else:
+                    into[key] = value  # the last session's figure
+    return ours, base
+
+
 def ms(values: list[float] | float | None, fmt: str = "{:.0f}") -> str:
     if values is None or values == []:
         return "-"
@@ -149,6 +183,8 @@ def main() -> None:
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--workdir", type=Path, help="keep libraries here (default: a temp dir)")
     parser.add_argument("--reuse", help="a ready library to copy, with {n}: /tmp/lib{n}.sqlite")
+    parser.add_argument("--baseline", type=Path, help="another checkout: its keys beside these")
+    parser.add_argument("--rounds", type=int, default=1, help="key sessions of each, in turns")
     args = parser.parse_args()
     size = (int(args.size.split("x")[0]), int(args.size.split("x")[1]))
     sizes = [int(n) for n in args.articles.split(",")]
@@ -163,6 +199,8 @@ def main() -> None:
         f" textual {textual.__version__}; workdir {workdir}; news at {revision()}"
     )
     print(f"  minapp:  {floor}")
+    if args.baseline:
+        print(f"  baseline: PYTHONPATH={args.baseline} (at {revision(args.baseline)})")
     results: dict[int, dict[str, object]] = {}
     for n in sizes:
         library = ensure_library(n, workdir, args.reuse)
@@ -176,14 +214,16 @@ def main() -> None:
         for _ in range(args.runs):
             ours.append(start_news(cmd, size, env, problems) * 1000)
             base.append(start_floor(floor, size, env) * 1000)
-        keys = keys_and_memory(cmd, size, fresh_env(homes), args.presses, problems)
+        keys, before = keys_in_turns(cmd, size, homes, args, problems)
         results[n] = {"ours": ours, "base": base, "problems": problems, **keys}
+        if before is not None:
+            results[n]["before"] = before
 
     width = 17
     head = "".join(f"{n:>{width},}" for n in sizes)
     print(f"\n{args.runs} start-ups each (alternating), {args.presses} presses of each key; ms")
     print(f"{'':34}{head}   goal")
-    rows = [
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
         ("minapp, READY-MARKER (median)", lambda r: ms(median(r["base"]))),
         ("news, story 0 painted (median)", lambda r: ms(median(r["ours"]))),
         ("  ratio", lambda r: f"{median(r['ours']) / median(r['base']):.2f}x"),
@@ -203,6 +243,14 @@ def main() -> None:
         f"< {GOAL_HWM_MB} at 100,000",
         "",
     ]
+    if not args.runs:  # no start-ups measured
+        rows, goals = rows[3:], goals[3:]
+    if args.baseline:  # after the Enter row
+        rows[-3:-3] = [
+            ("  baseline: j", lambda r: ms(r["before"]["j"])),
+            ("  baseline: Enter", lambda r: ms(r["before"]["enter"])),
+        ]
+        goals[-3:-3] = ["", ""]
     for (label, cell), goal in zip(rows, goals, strict=True):
         print(
             f"  {label:32}" + "".join(f"{cell(results[n]):>{width}}" for n in sizes) + f"   {goal}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -25,7 +24,15 @@ from reader.highlight import Highlighter
 from reader.model import Entry
 from reader.tui.widgets.line_view import LineView
 from reader.tui.widgets.sidebar_paint import RowPainter, RowStyles, short_date
-from reader.tui.widgets.sidebar_rows import BOOKMARKS, Locate, Row, RowIndex, memory_locate
+from reader.tui.widgets.sidebar_rows import (
+    BOOKMARKS,
+    Locate,
+    Look,
+    Marks,
+    Row,
+    RowIndex,
+    memory_locate,
+)
 
 __all__ = [
     "BOOKMARKS",
@@ -36,6 +43,8 @@ __all__ = [
     "memory_locate",
     "short_date",
 ]
+
+DRAWN_KEPT = 1024  # rows whose drawn key is remembered, for `_refresh_changed`
 
 
 class ArticleList(LineView, can_focus=True):
@@ -87,8 +96,12 @@ class ArticleList(LineView, can_focus=True):
         "article-list--hits",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-    open_id: reactive[str] = reactive("", init=False)
+    CACHE_KEYED_BY_STYLE = True  # see `render_row`
+
+    # Not `repaint`: a reactive's own repaint draws every row on screen; the
+    # watchers draw the rows that change (`refresh_line`, `_refresh_changed`).
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    open_id: reactive[str] = reactive("", init=False, repaint=False)
     # Stories in each section newest first, or in the order their feed gave.
     newest_first: reactive[bool] = reactive(True, init=False)
 
@@ -131,20 +144,16 @@ class ArticleList(LineView, can_focus=True):
         super().__init__(id=id)
         self._sections = sections
         self._locate = locate or memory_locate(sections)
-        self._totals = totals
+        self._marks = Marks(totals=totals)
         self._rows = RowIndex(())
-        self._read: set[str] = set()
-        self._bookmarked: set[str] = set()
-        self._read_counts: dict[str, int] = {}
         self._painter: RowPainter | None = None  # made at the start of each paint
+        self._drawn: dict[int, Look] = {}  # row -> how it looked when last drawn
         self._year = date.today().year
         self._highlighter: Highlighter | None = None
-        self._hits: dict[str, int] = {}
         self._folded: set[tuple[str, bool]] = set()
         # Saved searches (below the bookmarks), their unread counts, and a note
         # above the list ("3 hidden"); see `set_saved`.
         self._saved: Sequence[tuple[str, Sequence[Entry]]] = ()
-        self._saved_unread: Mapping[str, int] = {}
         self._saved_seen: set[str] = set()
         self._note = ""
         self.set_pinned(())
@@ -163,7 +172,7 @@ class ArticleList(LineView, can_focus=True):
         stories when `sections` lists only some of them, for its header."""
         self._sections = sections
         self._locate = locate or memory_locate(sections)
-        self._totals = totals
+        self._marks.totals = totals
         self.set_pinned(self._rows.pinned, self._rows.missing)
 
     def set_pinned(self, pinned: Sequence[Entry], missing: frozenset[str] = frozenset()) -> None:
@@ -220,45 +229,34 @@ class ArticleList(LineView, can_focus=True):
                 self._saved_seen.add(name)
                 self._folded.add((name, True))
         self._saved = saved
-        self._saved_unread = unread
+        self._marks.saved_unread = unread
         self._note = note
         self.set_pinned(self._rows.pinned, self._rows.missing)
 
     def set_saved_unread(self, unread: Mapping[str, int]) -> None:
         """The saved searches' unread counts changed (stories read): redraw."""
-        self._saved_unread = unread
-        self.refresh()
+        self._marks.saved_unread = unread
+        self._refresh_changed()
 
     def set_marks(self, read: set[str], bookmarked: set[str], read_counts: dict[str, int]) -> None:
         """What is read and bookmarked changed, with how many stories each
         section has read, by casefolded name (for its unread count): redraw."""
-        self._read = read
-        self._bookmarked = bookmarked
-        self._read_counts = read_counts
-        self.refresh()  # rows are cached by what they show of these: only changed ones redraw
+        self._marks.read = read
+        self._marks.bookmarked = bookmarked
+        self._marks.read_counts = read_counts
+        self._refresh_changed()
 
     def set_keywords(self, highlighter: Highlighter | None) -> None:
         """Followed keywords: coloured in titles; hit counts follow with `set_hits`."""
         self._highlighter = highlighter
-        self._hits = {}
+        self._marks.hits = {}
         self._cache.clear()
         self.refresh()
 
     def set_hits(self, hits: dict[str, int]) -> None:
         """How many keyword matches each story has, shown beside its title."""
-        self._hits = hits
-        self.refresh()
-
-    def _counts(self, section: str, pinned: bool) -> tuple[int, int]:
-        """(unread, total) for a section header."""
-        if pinned and section in self._rows.saved:
-            total = self._rows.totals().get((section, pinned), 0)
-            return self._saved_unread.get(section, 0), total
-        if self._totals is not None and not pinned:
-            total = self._totals.get(section, 0)
-        else:
-            total = self._rows.totals().get((section, pinned), 0)
-        return max(0, total - self._read_counts.get(section.casefold(), 0)), total
+        self._marks.hits = hits
+        self._refresh_changed()
 
     @property
     def rows(self) -> RowIndex:
@@ -304,10 +302,10 @@ class ArticleList(LineView, can_focus=True):
 
     def next_unread(self) -> Entry | None:
         """The first unread story after the cursor, wrapping round once."""
-        count = len(self._rows)
+        count, read = len(self._rows), self._marks.read
         for step in range(1, count + 1):
             row = self._rows[(self.cursor + step) % count]
-            if row.article is not None and not row.pinned and row.article.id not in self._read:
+            if row.article is not None and not row.pinned and row.article.id not in read:
                 return row.article
         return None
 
@@ -333,14 +331,14 @@ class ArticleList(LineView, can_focus=True):
         return value
 
     def watch_cursor(self, old: int, new: int) -> None:
-        # Rows are cached by whether they hold the cursor: no need to forget them.
-        self._scroll_cursor_visible()
-        self.refresh()
+        self._scroll_cursor_visible()  # a scroll draws every row; else these two
+        self.refresh_line(old)
+        self.refresh_line(new)
         if (article := self.highlighted) is not None and old != new:
             self.post_message(self.Highlighted(self, article))
 
     def watch_open_id(self) -> None:
-        self.refresh()
+        self._refresh_changed()
 
     def _scroll_cursor_visible(self) -> None:
         height = self.scrollable_content_region.height
@@ -358,11 +356,6 @@ class ArticleList(LineView, can_focus=True):
 
     def on_resize(self) -> None:
         self._scroll_cursor_visible()
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    on_blur = on_focus
 
     # -- actions ----------------------------------------------------------------
 
@@ -450,46 +443,39 @@ class ArticleList(LineView, can_focus=True):
         return len(self._rows)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._painter = RowPainter(RowStyles.of(self), self._highlighter, self._year)
+        self._painter = self._new_painter()
         return super().render_lines(crop)
 
+    def _new_painter(self) -> RowPainter:
+        return RowPainter(RowStyles.of(self), self._highlighter, self._year)
+
     def render_row(self, index: int, width: int) -> Strip:
-        row = self._rows[index]
-        is_cursor = index == self.cursor
-        is_open = row.article is not None and row.article.id == self.open_id
-        # Everything the row shows is in its key, so marking a story read or
-        # moving the cursor redraws those rows only, not the whole list.
-        if row.note:
-            shown: tuple[object, ...] = (row.section,)
-        elif row.article is None:
-            shown = self._counts(row.section, row.pinned)
-        else:
-            article_id = row.article.id
-            shown = (
-                article_id in self._read,
-                article_id in self._bookmarked,
-                self._hits.get(article_id, 0),
-            )
-        key = (index, width, is_cursor, is_open, self.has_focus, shown)
-        if (strip := self._cache.get(key)) is None:
-            strip = self.text_strip(self._row_text(row, width, is_cursor, is_open), width)
-            self._cache[key] = strip
+        look = self._look(index, width)
+        if len(self._drawn) > DRAWN_KEPT:
+            self._drawn.clear()  # rows long scrolled away; those on screen are drawn again
+        self._drawn[index] = look
+        if (strip := self._cache.get(look)) is None:
+            painter = self._painter or self._new_painter()
+            strip = self.text_strip(painter.row(self._rows[index], look), width)
+            self._cache[look] = strip
         return strip
 
-    def _row_text(self, row: Row, width: int, is_cursor: bool, is_open: bool) -> Text:
-        painter = self._painter or RowPainter(RowStyles.of(self), self._highlighter, self._year)
-        if row.note:
-            return painter.note(row, width)
-        if row.article is None:
-            unread, total = self._counts(row.section, row.pinned)
-            return painter.header(row, width, unread, total, is_cursor)
-        article_id = row.article.id
-        return painter.story(
-            row,
-            width,
-            is_cursor=is_cursor,
-            is_open=is_open,
-            read=article_id in self._read,
-            bookmarked=article_id in self._bookmarked,
-            hits=self._hits.get(article_id, 0),
+    def _look(self, index: int, width: int) -> Look:
+        styles = (self._painter or self._new_painter()).styles.key
+        return self._marks.look(
+            self._rows, index, width, cursor=self.cursor, open_id=self.open_id, styles=styles
         )
+
+    def _refresh_changed(self) -> None:
+        """Draw again only the rows on screen that would look different now
+        (see `Look`), as Textual's own lists do with `refresh_line`: marking a
+        story read redraws its row and its section's header, not 39 rows."""
+        height = self.scrollable_content_region.height
+        if self._painter is None or height <= 0:
+            self.refresh()
+            return
+        width = self.scrollable_content_region.width
+        top = round(self.scroll_y)
+        for index in range(top, min(top + height, len(self._rows))):
+            if self._drawn.get(index) != self._look(index, width):
+                self.refresh_line(index)

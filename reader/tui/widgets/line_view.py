@@ -14,6 +14,7 @@ styles change, since every strip depends on both.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,9 +28,16 @@ from textual.strip import Strip
 class LineView(ScrollView):
     """A scrolling view of numbered lines, drawn only where they are on screen."""
 
+    # A view whose cache keys hold the styles each strip was drawn in keeps its
+    # strips through a style update (a focus change restyles the view, and
+    # most rows look the same after it); the others forget them.
+    CACHE_KEYED_BY_STYLE: ClassVar[bool] = False
+
     def __init__(self, *, id: str | None = None, cache_size: int = 1024) -> None:
         super().__init__(id=id)
         self._base = Style()  # the widget's style, as read at the start of this paint
+        self._painting: tuple[int, int] | None = None  # (top line, width) during a paint
+        self._painted_width = -1  # the width the cached strips were drawn at
         self._cache: LRUCache[Hashable, Strip] = LRUCache(cache_size)
 
     @property
@@ -43,11 +51,18 @@ class LineView(ScrollView):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style
-        return super().render_lines(crop)
+        # Read once a paint too: the content region is worked out afresh on
+        # each reading, a tenth of the cost of drawing a cached row.
+        self._painting = (round(self.scroll_y), self.scrollable_content_region.width)
+        self._painted_width = self._painting[1]
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
 
     def render_line(self, y: int) -> Strip:
-        index = y + round(self.scroll_y)
-        width = self.scrollable_content_region.width
+        top, width = self._painting or (round(self.scroll_y), self.scrollable_content_region.width)
+        index = y + top
         if width <= 0 or not 0 <= index < self.line_count:
             return Strip.blank(width, self._base)
         return self.render_row(index, width)
@@ -59,8 +74,12 @@ class LineView(ScrollView):
         return Strip(Segment.apply_style(segments, base), width).crop_extend(0, width, base)
 
     def on_resize(self) -> None:
-        self._cache.clear()
+        # The first frame is painted before the view hears of its size: its
+        # strips are kept when that was the size they were drawn at.
+        if self.scrollable_content_region.width != self._painted_width:
+            self._cache.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        if not self.CACHE_KEYED_BY_STYLE:
+            self._cache.clear()

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from reader.highlight import Highlighter
-from reader.tui.widgets.sidebar_rows import Row
+from reader.tui.widgets.sidebar_rows import Look, Row
 
 
 def short_date(published: str, year: int) -> str:
@@ -33,9 +33,10 @@ def short_date(published: str, year: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RowStyles:
-    """The list's component classes (see `ArticleList`) as one paint has them:
-    read once a paint, since each lookup walks the DOM."""
+    """The list's own style and its component classes (see `ArticleList`) as
+    one paint has them: read once a paint, since each lookup walks the DOM."""
 
+    base: Style
     section: Style
     cursor: Style
     open: Style
@@ -47,6 +48,7 @@ class RowStyles:
     def of(cls, widget: Widget) -> RowStyles:
         style = widget.get_component_rich_style
         return cls(
+            widget.rich_style,
             style("article-list--section"),
             style("article-list--cursor"),
             style("article-list--open"),
@@ -54,6 +56,14 @@ class RowStyles:
             style("article-list--missing"),
             style("article-list--hits"),
         )
+
+    def key(self, is_cursor: bool) -> tuple[Style, ...]:
+        """The styles a row is drawn in, for the key of a drawn row. Only the
+        cursor's row is drawn in the cursor's style, the one style that a
+        focus change changes: so moving the focus draws that row again, not
+        every row on screen."""
+        base = (self.base, self.section, self.open, self.read, self.missing, self.hits)
+        return (*base, self.cursor) if is_cursor else base
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +73,22 @@ class RowPainter:
     styles: RowStyles
     highlighter: Highlighter | None
     year: int  # dates of this year show day and month, older ones the year
+
+    def row(self, row: Row, look: Look) -> Text:
+        """The row as its look says (see `Look`)."""
+        if row.note:
+            return self.note(row, look.width)
+        if row.article is None:
+            return self.header(row, look.width, look.unread, look.total, look.is_cursor)
+        return self.story(
+            row,
+            look.width,
+            is_cursor=look.is_cursor,
+            is_open=look.is_open,
+            read=look.read,
+            bookmarked=look.bookmarked,
+            hits=look.hits,
+        )
 
     def note(self, row: Row, width: int) -> Text:
         text = Text(row.section, style=self.styles.read)

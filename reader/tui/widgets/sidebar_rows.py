@@ -1,5 +1,6 @@
 """The sidebar's rows as a model: which row is a section's header and which a
-story, for a library of any size, without drawing anything.
+story, for a library of any size, and what each shows (`Marks`, `Look`),
+without drawing anything.
 
 Apart from the widget (`article_list`) because it is the part with the
 arithmetic: bookmarks, saved searches and folded sections shift every row
@@ -11,8 +12,9 @@ widget only asks it what stands on a row and where a story is.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from reader.model import Entry
 
@@ -187,3 +189,77 @@ def memory_locate(sections: Sequence[tuple[str, Sequence[Entry]]]) -> Locate:
         for place, entry in enumerate(items)
     }
     return where.get
+
+
+class Look(NamedTuple):
+    """Everything one drawn row depends on: where it is, whether it holds the
+    cursor or the open story, the styles it is drawn in, and what the marks
+    make it show (a story: read, bookmarked, keyword hits; a header: its
+    unread and total counts). Two rows with the same look are drawn alike, so
+    the widget caches drawn rows by it and redraws a row only when it changes."""
+
+    line: int  # the row's number in the list (`index` is a tuple's method)
+    width: int
+    is_cursor: bool
+    is_open: bool
+    styles: tuple[Hashable, ...]
+    read: bool = False
+    bookmarked: bool = False
+    hits: int = 0
+    unread: int = 0
+    total: int = 0
+
+
+@dataclass(slots=True)
+class Marks:
+    """What the reader has done, as the rows show it; the screen hands it to
+    the widget (`set_marks`, `set_hits`, `set_saved`), which never reads the
+    stores. Read counts are by casefolded section name."""
+
+    read: set[str] = field(default_factory=set)
+    bookmarked: set[str] = field(default_factory=set)
+    read_counts: dict[str, int] = field(default_factory=dict)
+    hits: dict[str, int] = field(default_factory=dict)  # keyword matches by story
+    # Each section's number of stories when only some are listed (unread only).
+    totals: Mapping[str, int] | None = None
+    saved_unread: Mapping[str, int] = field(default_factory=dict)
+
+    def counts(self, rows: RowIndex, section: str, pinned: bool) -> tuple[int, int]:
+        """(unread, total) for a section header."""
+        if pinned and section in rows.saved:
+            total = rows.totals().get((section, pinned), 0)
+            return self.saved_unread.get(section, 0), total
+        if self.totals is not None and not pinned:
+            total = self.totals.get(section, 0)
+        else:
+            total = rows.totals().get((section, pinned), 0)
+        return max(0, total - self.read_counts.get(section.casefold(), 0)), total
+
+    def look(
+        self,
+        rows: RowIndex,
+        index: int,
+        width: int,
+        *,
+        cursor: int,
+        open_id: str,
+        styles: Callable[[bool], tuple[Hashable, ...]],
+    ) -> Look:
+        """How row `index` looks at `width` cells; `styles(is_cursor)` gives
+        the styles a row is drawn in."""
+        row = rows[index]
+        is_cursor = index == cursor
+        is_open = row.article is not None and row.article.id == open_id
+        place = (index, width, is_cursor, is_open, styles(is_cursor))
+        if row.note:
+            return Look(*place)
+        if row.article is None:
+            unread, total = self.counts(rows, row.section, row.pinned)
+            return Look(*place, unread=unread, total=total)
+        story = row.article.id
+        return Look(
+            *place,
+            read=story in self.read,
+            bookmarked=story in self.bookmarked,
+            hits=self.hits.get(story, 0),
+        )
