@@ -1,6 +1,10 @@
 """Every test runs with its own config and data directories, so none reads or
 writes the developer's own files; and with Textual's animations and cursor blink
-off, so tests don't wait for a scroll to glide and snapshots don't catch a blink."""
+off, so tests don't wait for a scroll to glide and snapshots don't catch a blink.
+
+Pilot looks for an idle app in shorter slices (`_quick_idle`), and the tests
+marked `long` start first, so that the suite's time is spent on work, not on
+waiting (README, "the tests")."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import textual._wait
 import textual.constants
 from textual.widgets import Input
 
@@ -50,6 +55,36 @@ def _still_screen(monkeypatch: pytest.MonkeyPatch) -> None:
         self.cursor_blink = False
 
     monkeypatch.setattr(Input, "__init__", still_input)
+
+
+# Pilot waits after every key until the app is idle: it sleeps a slice at a time
+# until a slice passes with (almost) no CPU used by the process, its threads
+# included. Textual's slice is 20 ms, so each key cost at least 40 ms of sleep
+# (two waits) even when the app had long finished; the suite presses a few
+# thousand keys. 5 ms slices with the same proportion of CPU (1/20 of the
+# slice) still call a busy app busy: a worker thread at work uses the whole
+# slice. What a test asserts it still waits for itself (workers, a predicate).
+IDLE_SLICE = 0.005
+
+
+@pytest.fixture(autouse=True)
+def _quick_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", IDLE_SLICE)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", IDLE_SLICE / 20)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "long: takes many seconds of its own (a check of the whole code, many "
+        "processes); started first, so no worker is left finishing it alone at the end",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `long` tests first, in their order; the rest keep theirs. Every xdist
+    worker collects the same list, so each sorts it the same way."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture

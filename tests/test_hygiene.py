@@ -59,6 +59,7 @@ def test_layer_contracts_hold() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.long
 def test_mypy_is_clean() -> None:
     """Strict on the core; every function typed in reader/tui/ and tests/ (pyproject.toml)."""
     if importlib.util.find_spec("mypy") is None:

@@ -32,6 +32,9 @@ from unit.feed_server import FeedServer, running
 from hostile.corpus import MARKERS, Corpus, forbidden, write
 
 TIMEOUT = 60
+# Its tests share one run of every command (the module's `session`): they go to one
+# xdist worker together (`--dist loadgroup`), and first, for the run is long.
+pytestmark = [pytest.mark.xdist_group("hostile-cli"), pytest.mark.long]
 _RICH_DRAWING = re.compile(rb"\x1b\[(?:\?25[lh]|2K|1A|[0-9;]*m)|\r")
 
 

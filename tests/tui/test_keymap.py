@@ -14,6 +14,7 @@ from reader.tui.keymap import binding_ids, resolve
 from reader.tui.screens.help import HelpScreen
 
 from .test_app import SIZE, parts, screen_text
+from .waiting import painted
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -85,7 +86,7 @@ async def test_help_footer_and_palette_show_the_keys_in_force(seed: Path) -> Non
     app = app_with(seed, {"sidebar.down": ["x"], "app.quit": ["ctrl+x"], "app.help": ["f1"]})
     assert app.refused_keys == []
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         footer = next(line for line in screen_text(app).splitlines() if "Quit" in line)
         assert "^x Quit" in footer and "f1 Help" in footer
         assert "q Quit" not in footer

@@ -17,6 +17,9 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import BOOKMARKS
 
+from .shown import toasts
+from .waiting import painted, until
+
 SIZE = (120, 40)
 
 
@@ -125,7 +128,7 @@ async def test_the_story_shown_at_start_is_read_and_full_stop_moves_on(
 ) -> None:
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         await settle(app)
         assert screen(app).story.article.id == articles[0].id
         assert "1/2" in sidebar_lines(app)[0]  # News: one of two unread
@@ -215,9 +218,9 @@ async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles: list[Artic
     path.parent.mkdir(parents=True)
     path.write_text("{ not json")
     app = NewsApp(articles)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert any("bookmarks" in n.message for n in app._notifications)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await painted(pilot)
+        await until(pilot, lambda: any("bookmarks" in t for t in toasts(app)), "a toast")
         assert any(p.name.startswith("bookmarks.json.corrupt") for p in path.parent.iterdir())
         await pilot.press("b")
         await settle(app)

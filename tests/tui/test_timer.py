@@ -25,6 +25,8 @@ from reader.triage.notify import Notice, Settings
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .waiting import painted
+
 SIZE = (120, 40)
 LONG_AGO = "2000-01-01T00:00:00+00:00"
 ORBIT = [(f"Orbit story {n:02}", f"https://example.org/orbit/{n}") for n in range(60)]
@@ -225,7 +227,7 @@ async def test_a_notify_rule_tells_of_its_stories_the_same_way(
     command, out = recorder
     app = NewsApp(LibraryCatalog(Library.open(path)), alerts=Settings(command, ""))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)  # the rules start after the first paint
         await app.screen.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
