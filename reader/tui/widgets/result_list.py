@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.control import strip_control_codes
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -27,6 +29,7 @@ from reader.tui.widgets.line_view import LineView
 
 ROWS_PER_HIT = 3
 ELLIPSIS = "…"
+BOLD = Style(bold=True)  # a result's title
 AHEAD = 10  # hits left below the cursor (or the bottom of the view) when more are asked for
 
 
@@ -215,24 +218,74 @@ class ResultList(LineView, can_focus=True):
     def _render_part(self, item: ResultItem, part: int, width: int, is_cursor: bool) -> Strip:
         match = self.get_component_rich_style("result-list--match")
         if part == 0:
-            text = Text(" ")
-            text.append(item.section, style=self.get_component_rich_style("result-list--section"))
-            text.append("  ")
-            offset = len(text.plain)
-            text.append(item.title, style=Style(bold=True))
+            line = _Line(" ")
+            line.append(item.section, self.get_component_rich_style("result-list--section"))
+            line.append("  ")
+            offset = line.length
+            line.append(item.title, BOLD)
             for start, end in item.title_spans:
-                text.stylize(match, start + offset, end + offset)
+                line.stylize(match, start + offset, end + offset)
         else:
             snippet, spans = _bring_match_into_view(item.snippet, item.snippet_spans, width - 3)
-            text = Text("   ", style=self.get_component_rich_style("result-list--snippet"))
-            text.append(snippet, style=self.get_component_rich_style("result-list--snippet"))
+            muted = self.get_component_rich_style("result-list--snippet")
+            line = _Line("   ", muted)
+            line.append(snippet, muted)
             for start, end in spans:
-                text.stylize(match, start + 3, end + 3)
-        text.no_wrap = True
-        text.truncate(width, overflow="ellipsis", pad=True)
-        if is_cursor:
-            text.stylize(self.get_component_rich_style("result-list--cursor"))
-        return self.text_strip(text, width)
+                line.stylize(match, start + 3, end + 3)
+        cursor = self.get_component_rich_style("result-list--cursor") if is_cursor else None
+        segments = Segment.apply_style(line.segments(width, cursor), self._base)
+        return Strip(segments, width).crop_extend(0, width, self._base)
+
+
+class _Line:
+    """One line of a result, drawn as Rich's `Text` draws it (no wrap, cut to
+    the width with an ellipsis or padded, the cursor's style over it all): the
+    same segments, so the same screen, without the machinery `Text` carries for
+    wrapping, justifying and joining. Drawn with `Text`, the 26 lines of a
+    screen of results were most of the frame that showed a search's answer."""
+
+    def __init__(self, text: str, style: Style | None = None) -> None:
+        self.plain = strip_control_codes(text)
+        self.style = style
+        self.spans: list[tuple[int, int, Style]] = []  # in the order added, as Text's
+
+    @property
+    def length(self) -> int:
+        return len(self.plain)
+
+    def append(self, text: str, style: Style | None = None) -> None:
+        clean = strip_control_codes(text)
+        if text and style:  # as Text: a span even when nothing is left of the text
+            self.spans.append((len(self.plain), len(self.plain) + len(clean), style))
+        self.plain += clean
+
+    def stylize(self, style: Style, start: int, end: int) -> None:
+        length = len(self.plain)
+        if style and start < length and end > start:
+            self.spans.append((start, min(length, end), style))
+
+    def segments(self, width: int, cursor: Style | None) -> list[Segment]:
+        plain, spans = self.plain, self.spans
+        cells = cell_len(plain)
+        if cells > width:  # as Text.truncate(width, overflow="ellipsis")
+            plain = strip_control_codes(set_cell_size(plain, width - 1) + ELLIPSIS)
+            end = len(plain)
+            spans = [(a, min(b, end), style) for a, b, style in spans if a < end]
+        elif cells < width:  # and pad=True
+            plain += " " * (width - cells)
+        if cursor:
+            spans = [*spans, (0, len(plain), cursor)]
+        if not spans:
+            return [Segment(plain)]  # as Text.render: not even its own style
+        # As Text.render: a segment between each two edges of spans, in the
+        # line's style and then each span's over it, in the order they came.
+        edges = sorted({0, len(plain), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
+        base = self.style or Style.null()
+        return [
+            Segment(plain[a:b], Style.combine([base, *(s for x, y, s in spans if x <= a < y)]))
+            for a, b in pairwise(edges)
+            if b > a
+        ]
 
 
 def _bring_match_into_view(
