@@ -1,5 +1,12 @@
-"""Refreshing feeds: every feed source fetched at once, what is new stored, and
-an outcome for each that says what happened in words a person can act on.
+"""Fetching feeds: every feed source fetched at once, and an outcome for each
+that says what happened in words a person can act on.
+
+This is the part of a refresh that talks to the network and the disk and decides
+what a fetch meant: not modified, failed (and why), a web page given as a feed
+(autodiscovery: its outcome lists the feeds the page announces, ``found_feeds``,
+so ``news add`` can add one), or a feed to store. Storing what is new
+(`store.py`) and fetching the stories' pages (`pages.py`) are apart: each has
+rules of its own, and this module only orders them.
 
 The network runs concurrently (``net.fetch_many``, conditional GET with each
 source's stored ETag and Last-Modified); parsing runs in worker threads so it
@@ -19,16 +26,6 @@ fetches it in full again. The other feeds land regardless.
 never through the HTTP client, and "not modified" when the file's size and
 modification time are the ones last read (kept in ``last_modified``).
 
-For a source with ``fulltext`` on, each new story's page is then fetched
-through the same guarded client, the story is cut out of the page with
-``fulltext.extract_article`` (in a thread: it is synchronous and slow) and stored
-as the body, which later refreshes of the feed leave alone. A story's page is
-an address the feed chose, so ``reader.urls``' rule holds: a loopback or
-private address only on the feed's own origin, or with ``allow_private``.
-
-A web page given as a feed fails as "HTML page", and its outcome lists the
-feeds the page announces (``found_feeds``), so ``news add`` can add one.
-
 A ``cancel`` event (set by a quitting app) stops the whole refresh at once:
 ``refresh`` then raises ``net.Cancelled``.
 
@@ -43,10 +40,8 @@ fetches every feed it is given: choosing the due ones is the caller's
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,42 +51,33 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from reader.discover import feed_links, looks_like_html
-from reader.fulltext import extract_article
 from reader.library.articles import Library, Source
-from reader.model import Article
 from reader.net import (
     DEFAULT_CONCURRENCY,
     FetchError,
     FetchResult,
     cancellable,
-    fetch,
     fetch_many,
     make_client,
 )
+from reader.refresh.pages import fetch_pages
+from reader.refresh.store import store_feed
 from reader.sources.feed import FeedError, FeedResult, FeedStream, parse_feed, stream_feed_file
 from reader.triage import schedule
 from reader.urls import Reach, scheme
 
 __all__ = [
-    "FULLTEXT_PER_FEED",
     "FeedOutcome",
-    "FulltextError",
     "Status",
     "due_feeds",
-    "fetch_fulltext",
     "local_feed_path",
     "next_feed_due",
     "refresh",
 ]
 
 Status = Literal["new", "unchanged", "failed"]
-# Pages fetched for one feed in one refresh: a feed that suddenly lists a
-# thousand new entries must not turn a refresh into a crawl. Stories past it
-# keep the feed's text; `fetch_fulltext` fetches one on demand.
-FULLTEXT_PER_FEED = 50
 # Feeds parsed at once: each holds its document and its articles in memory.
 PARSERS = 2
-NO_ARTICLE = "no article found on the page"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +105,6 @@ class FeedOutcome:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
-
-
-class FulltextError(Exception):
-    """A story's full text could not be had; the message says why."""
 
 
 def local_feed_path(location: str) -> Path | None:
@@ -318,26 +300,7 @@ class _Refresh:
         last_modified: str,
         client: httpx.AsyncClient | None,
     ) -> None:
-        stories = changed = new = 0
-        fresh: list[Article] = []  # kept only when their pages are to be fetched
-        new_ids: list[str] = []
-        async for articles in _batches(result):
-            if source.section_override:
-                # Only the section: ids stay as the feed's own rule made them, so
-                # changing the override moves stories rather than duplicating them.
-                override = source.section_override
-                articles = [dataclasses.replace(a, section=override) for a in articles]
-            # A story stored before keeps its id (found by the entry's key).
-            articles = self.library.resolve_ids(source.id, articles)
-            known = self.library.known_ids(a.id for a in articles)
-            changed += self.library.upsert_articles(source.id, articles)
-            unknown = [a for a in articles if a.id not in known]
-            stories, new = stories + len(articles), new + len(unknown)
-            new_ids.extend(a.id for a in unknown)
-            if source.fulltext:
-                fresh.extend(unknown)
-            if self.on_read is not None and isinstance(result, FeedStream):
-                self.on_read(result.done, result.total)
+        stored = await store_feed(self.library, source, result, self.on_read)
         fields: dict[str, str | bool] = {
             "etag": etag,
             "last_modified": last_modified,
@@ -348,58 +311,24 @@ class _Refresh:
         self.library.update_source(source.id, **fields)
         warnings = list(result.warnings)
         full_texts = 0
-        if source.fulltext and fresh and client is not None:
-            full_texts = await self._full_texts(fresh, client, warnings, self.reach(source))
+        if source.fulltext and stored.fresh and client is not None:
+            full_texts = await fetch_pages(
+                self.library, stored.fresh, client, self.pages, self.reach(source), warnings
+            )
         self._report(
             FeedOutcome(
                 source.id,
                 str(fields.get("title") or source.name),
                 source.location,
-                "new" if changed else "unchanged",
-                stories=stories,
-                new=new,
-                updated=max(changed - new, 0),
+                "new" if stored.changed else "unchanged",
+                stories=stored.stories,
+                new=stored.new,
+                updated=max(stored.changed - stored.new, 0),
                 full_texts=full_texts,
                 warnings=tuple(warnings),
-                new_ids=tuple(new_ids),
+                new_ids=tuple(stored.new_ids),
             )
         )
-
-    async def _full_texts(
-        self,
-        articles: Sequence[Article],
-        client: httpx.AsyncClient,
-        warnings: list[str],
-        reach: Reach,
-    ) -> int:
-        """Fetch and store the pages of new stories; how many were stored."""
-        linked = [a for a in articles if a.url]
-        if len(linked) > FULLTEXT_PER_FEED:
-            warnings.append(
-                f"full text fetched for the first {FULLTEXT_PER_FEED} of {len(linked)} new"
-                " stories; `news fulltext ID` fetches another"
-            )
-        pages = await asyncio.gather(
-            *(self._page(a, client, reach) for a in linked[:FULLTEXT_PER_FEED])
-        )
-        stored = 0
-        for article, text, reason in pages:
-            if text is not None and self.library.set_page_body(article.id, text):
-                stored += 1
-            elif reason:
-                warnings.append(f"{article.title[:60]}: full text not stored ({reason})")
-        return stored
-
-    async def _page(
-        self, article: Article, client: httpx.AsyncClient, reach: Reach
-    ) -> tuple[Article, str | None, str]:
-        async with self.pages:
-            try:
-                page = await fetch(client, article.url, reach=reach)
-            except FetchError as exc:
-                return article, None, exc.reason
-            text = await asyncio.to_thread(extract_article, page.content, page.final_url)
-        return article, text, "" if text else NO_ARTICLE
 
     # Outcomes --------------------------------------------------------------------
 
@@ -458,59 +387,3 @@ def next_feed_due(library: Library, default_every: int | None) -> datetime | Non
     """When the timer's next feed falls due; None when no feed is on a timer."""
     feeds = [source.id for source in library.sources() if source.kind == "feed"]
     return schedule.next_due(library.timings(), feeds, default_every)
-
-
-async def _batches(result: FeedResult | FeedStream) -> AsyncIterator[list[Article]]:
-    """A feed's articles a batch at a time. A stream is parsed on one thread of
-    its own (lxml's parser stays on the thread that made it), the next batch
-    while this one is stored; a result fetched whole is one batch."""
-    if isinstance(result, FeedResult):
-        yield result.articles
-        return
-    loop = asyncio.get_running_loop()
-    batches = iter(result)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parser") as parser:
-        ahead = loop.run_in_executor(parser, next, batches, None)
-        while (batch := await ahead) is not None:
-            ahead = loop.run_in_executor(parser, next, batches, None)
-            yield batch
-
-
-def fetch_fulltext(
-    library: Library,
-    article_id: str,
-    client: httpx.AsyncClient | None = None,
-    *,
-    allow_private: bool = False,
-    cancel: threading.Event | None = None,
-) -> str:
-    """Fetch one story's page, cut the story out of it, store it as the body
-    (kept by later refreshes) and return it as Markdown. Raises
-    ``FulltextError`` saying why when there is no such story, it has no link,
-    the page cannot be fetched (a private address off the feed's origin is
-    refused unless ``allow_private``), or no article is found on it; and
-    ``net.Cancelled`` when ``cancel`` is set meanwhile."""
-    article = library.article(article_id)
-    if article is None:
-        raise FulltextError(f"no story with id {article_id!r}")
-    if not article.url:
-        raise FulltextError(f"{article.title!r} has no link to fetch")
-
-    # The feed's own address is the page's home; a feed file on disk gives none.
-    reach = Reach(home=article.source, allow_private=allow_private)
-
-    async def get() -> FetchResult:
-        if client is not None:
-            return await fetch(client, article.url, reach=reach)
-        async with make_client() as own:
-            return await fetch(own, article.url, reach=reach)
-
-    try:
-        page = asyncio.run(cancellable(get(), cancel))
-    except FetchError as exc:
-        raise FulltextError(f"cannot fetch {article.url}: {exc.reason}") from None
-    text = extract_article(page.content, page.final_url)
-    if text is None:
-        raise FulltextError(f"{article.url}: {NO_ARTICLE}")
-    library.set_page_body(article.id, text)
-    return text
