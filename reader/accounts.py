@@ -23,16 +23,19 @@ import stat
 import subprocess
 import tempfile
 import tomllib
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from reader.config import ConfigError, config_dir, config_path
+from reader.config import (
+    ConfigError,
+    config_dir,
+    config_path,
+    open_for_edit,
+    table_for_edit,
+    write_config,
+)
 from reader.sanitize import clean_line
-
-if TYPE_CHECKING:  # tomlkit is imported only when the config is written
-    from tomlkit import TOMLDocument
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 SECRETS = "secrets"
@@ -120,52 +123,25 @@ def save(account: Account, path: Path | None = None) -> None:
         )
     import tomlkit
 
-    path = path or config_path()
-    doc, table = _accounts_table(path)
+    path, doc = open_for_edit(path)
+    table = table_for_edit(path, doc, "accounts", super_table=True)
     entry = tomlkit.table()
     entry["url"] = account.api_url
     entry["user"] = account.user
     if account.password_command:
         entry["password_command"] = list(account.password_command)
     table[account.name] = entry
-    _write(path, doc)
+    write_config(path, doc)
 
 
 def delete(name: str, path: Path | None = None) -> None:
     """Take the account out of config.toml and delete its stored password."""
-    path = path or config_path()
-    doc, table = _accounts_table(path)
+    path, doc = open_for_edit(path)
+    table = table_for_edit(path, doc, "accounts", super_table=True)
     if name in table:
         del table[name]
-        _write(path, doc)
+        write_config(path, doc)
     forget_password(name)
-
-
-def _accounts_table(path: Path) -> tuple[TOMLDocument, MutableMapping[str, object]]:
-    import tomlkit
-
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        doc = tomlkit.parse(text)
-    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
-        raise ConfigError(f"cannot update config {path}: {exc}") from exc
-    if "accounts" not in doc:
-        doc["accounts"] = tomlkit.table(is_super_table=True)
-    table = doc["accounts"]
-    if not isinstance(table, MutableMapping):
-        raise ConfigError(f"cannot update config {path}: accounts is not a table ([accounts])")
-    return doc, table
-
-
-def _write(path: Path, doc: TOMLDocument) -> None:
-    import tomlkit
-
-    from reader.atomic import describe, write_bytes_atomic
-
-    try:
-        write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot save config {path}: {describe(exc)}") from exc
 
 
 # Passwords --------------------------------------------------------------------------

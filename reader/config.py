@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # highlight pulls in Rich; commands that never highlight skip it
+    from tomlkit import TOMLDocument  # only when the config is written
+
     from reader.highlight import Keyword
     from reader.triage.rules import Rule
 
@@ -238,19 +240,8 @@ def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
     a table of the settings that differ from the defaults. Raises ConfigError."""
     import tomlkit
 
-    from reader.atomic import describe, write_bytes_atomic
-
-    path = path or config_path()
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        doc = tomlkit.parse(text)
-    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
-        raise ConfigError(f"cannot update config {path}: {exc}") from exc
-    if "highlight" not in doc:
-        doc["highlight"] = tomlkit.table()
-    elif not isinstance(doc["highlight"], MutableMapping):
-        raise ConfigError(f"cannot update config {path}: highlight is not a table ([highlight])")
-    table = doc["highlight"]
+    path, doc = open_for_edit(path)
+    table = table_for_edit(path, doc, "highlight")
     old = table.get("keywords")
     # Edited in place where it can be: the person's own entries, layout and comments stay.
     if not (isinstance(old, list) and _edit_in_place(old, keywords)):
@@ -259,10 +250,7 @@ def save_keywords(keywords: list[Keyword], path: Path | None = None) -> None:
             entries.append(_brief_entry(kw))
         entries.multiline(len(keywords) > 3)
         table["keywords"] = entries
-    try:
-        write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot save config {path}: {describe(exc)}") from exc
+    write_config(path, doc)
 
 
 def add_rule(rule: Rule, path: Path | None = None) -> None:
@@ -274,7 +262,7 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     from reader.folding import section_key
     from reader.triage.rules import rule_entry
 
-    path, doc = _open_for_edit(path)
+    path, doc = open_for_edit(path)
     entry = tomlkit.table()
     entry.update(rule_entry(rule))
     if tomlkit.dumps(doc).strip():
@@ -286,12 +274,12 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     elif not isinstance(rules, list):
         raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
     for old in rules:
-        if isinstance(old, MutableMapping) and section_key(
-            str(old.get("name", ""))
-        ) == section_key(rule.name):
+        if isinstance(old, MutableMapping) and section_key(str(old.get("name", ""))) == section_key(
+            rule.name
+        ):
             raise ConfigError(f"a rule named {rule.name!r} is in {path} already")
     rules.append(entry)
-    _write(path, doc)
+    write_config(path, doc)
 
 
 def remove_rule(name: str, path: Path | None = None) -> bool:
@@ -302,7 +290,7 @@ def remove_rule(name: str, path: Path | None = None) -> bool:
     from reader.folding import section_key
     from reader.sanitize import clean_line
 
-    path, doc = _open_for_edit(path)
+    path, doc = open_for_edit(path)
     rules = doc.get("rules")
     if not isinstance(rules, list):
         return False
@@ -315,12 +303,20 @@ def remove_rule(name: str, path: Path | None = None) -> bool:
             del rules[index]
             if not rules:
                 del doc["rules"]
-            _write(path, doc, trim=True)
+            write_config(path, doc, trim=True)
             return True
     return False
 
 
-def _open_for_edit(path: Path | None) -> tuple[Path, Any]:
+# Editing config.toml ------------------------------------------------------------------
+# One way in and out for every command that writes the config (keywords, rules,
+# sync accounts): the person's layout and comments kept (tomlkit), the file
+# replaced whole, and every failure a ConfigError that names the file.
+
+
+def open_for_edit(path: Path | None = None) -> tuple[Path, TOMLDocument]:
+    """The config file (`path`, else the default) and its document, to edit and
+    give to `write_config`; a missing file is an empty document."""
     import tomlkit
 
     path = path or config_path()
@@ -331,7 +327,23 @@ def _open_for_edit(path: Path | None) -> tuple[Path, Any]:
         raise ConfigError(f"cannot update config {path}: {exc}") from exc
 
 
-def _write(path: Path, doc: Any, *, trim: bool = False) -> None:
+def table_for_edit(
+    path: Path, doc: TOMLDocument, name: str, *, super_table: bool | None = None
+) -> MutableMapping[str, Any]:
+    """The document's `[name]` table, added when it is missing (`super_table`:
+    written only as its sub-tables, `[accounts.home]`); ConfigError when the
+    file has something else under that name."""
+    import tomlkit
+
+    if name not in doc:
+        doc[name] = tomlkit.table(is_super_table=super_table)
+    table = doc[name]
+    if not isinstance(table, MutableMapping):
+        raise ConfigError(f"cannot update config {path}: {name} is not a table ([{name}])")
+    return table
+
+
+def write_config(path: Path, doc: TOMLDocument, *, trim: bool = False) -> None:
     """Save the edited document; with `trim`, the blank lines a removed table
     leaves at the end of the file go with it."""
     import tomlkit

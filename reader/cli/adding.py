@@ -15,7 +15,7 @@ import argparse
 import sys
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
 
 from reader.cli.common import (
@@ -33,9 +33,12 @@ from reader.urls import FETCH_SCHEMES, GIVEN_SCHEMES, URLRefused, check_fetchabl
 from reader.wording import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reader.library.articles import Library
-    from reader.model import Article
     from reader.refresh import FeedOutcome
+    from reader.sources.dump import ParseResult
+    from reader.sources.markdown_dir import MarkdownDirResult
 
 _SNIFF_BYTES = 4096
 
@@ -258,45 +261,66 @@ def _add_markdown(library: Library, folder: Path, section: str) -> int:
     from reader.markdown import markdown_to_blocks
     from reader.sources.markdown_dir import MarkdownDirError, read_markdown_dir
 
-    try:
-        result = read_markdown_dir(folder, to_blocks=markdown_to_blocks)
-    except MarkdownDirError as exc:
-        raise UserError(str(exc)) from None
-    if not result.articles:
-        raise UserError(f"{folder}: no Markdown files (*.md) in it")
-    _warn(result.warnings)
-    # The location stays exact (it names the folder); the title shown for it
-    # is the folder's name, cleaned.
-    title = clean_line(folder.name)
-    source_id = library.add_source("markdown", str(folder), title=title, section_override=section)
-    return _store(library, source_id, result.articles, section, f"folder {title}")
+    return _add_local(
+        library,
+        "markdown",
+        folder,
+        folder.name,
+        section,
+        lambda: read_markdown_dir(folder, to_blocks=markdown_to_blocks),
+        MarkdownDirError,
+        empty=f"{folder}: no Markdown files (*.md) in it",
+    )
 
 
 def _add_dump(library: Library, path: Path, section: str, config: Config) -> int:
     from reader.sources.dump import DumpError, read_dump
 
-    try:
-        result = read_dump(path, sections=config.sections)
-    except DumpError as exc:
-        raise UserError(str(exc)) from None
-    if not result.articles:
-        raise UserError(f"{path}: no stories found (not a feed, nor a dump in the seed layout)")
-    _warn(result.warnings)
-    title = clean_line(path.stem)
-    source_id = library.add_source("dump", str(path), title=title, section_override=section)
-    return _store(library, source_id, result.articles, section, f"dump {title}")
+    return _add_local(
+        library,
+        "dump",
+        path,
+        path.stem,
+        section,
+        lambda: read_dump(path, sections=config.sections),
+        DumpError,
+        empty=f"{path}: no stories found (not a feed, nor a dump in the seed layout)",
+    )
 
 
-def _store(
-    library: Library, source_id: int, articles: list[Article], section: str, what: str
+def _add_local(
+    library: Library,
+    kind: Literal["markdown", "dump"],
+    path: Path,
+    name: str,
+    section: str,
+    read: Callable[[], ParseResult | MarkdownDirResult],
+    failure: type[Exception],
+    *,
+    empty: str,
 ) -> int:
+    """A folder of Markdown or a dump, read once and stored as a source: one
+    way for both, since only how they are read differs. The location stays
+    exact (it names the file or folder); the title shown is `name`, cleaned.
+    `failure` is the reader's error for what cannot be read at all."""
     import dataclasses
 
+    try:
+        result = read()
+    except failure as exc:
+        raise UserError(str(exc)) from None
+    if not result.articles:
+        raise UserError(empty)
+    _warn(result.warnings)
+    title = clean_line(name)
+    source_id = library.add_source(kind, str(path), title=title, section_override=section)
+    articles = result.articles
     if section:
         library.update_source(source_id, section_override=section)
         articles = [dataclasses.replace(a, section=section) for a in articles]
     known = library.known_ids(a.id for a in articles)
     library.upsert_articles(source_id, articles)
     new = sum(a.id not in known for a in articles)
-    print(f"Added {what}: {counted(len(articles), 'story')} ({new:,} new).")
+    what = "folder" if kind == "markdown" else kind
+    print(f"Added {what} {title}: {counted(len(articles), 'story')} ({new:,} new).")
     return 0

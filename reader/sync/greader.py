@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
@@ -112,6 +112,24 @@ def _outgoing(ids: Iterable[str]) -> list[str]:
             raise ValueError(f"not an item id of this client: {one!r}")
         out.append(ITEM_PREFIX + text)
     return out
+
+
+# Requests and answers ----------------------------------------------------------------
+
+
+class _Request(TypedDict, total=False):
+    """The options of `GReader._call`, which `_json` passes through as they are."""
+
+    params: Mapping[str, Any] | None  # the query string
+    data: Mapping[str, Any] | None  # the form of a POST
+    edit: bool  # the request changes something: it carries the edit token
+    slow: bool  # the server works before it answers: only the whole-request limit
+
+
+def _unexpected(body: bytes, reason: str) -> BadAnswer:
+    """The error for a 2xx answer that is not what the API gives: a web page is
+    named as one (the address is not the API root); anything else, `reason`."""
+    return BadAnswer(web_page(Answer(200, httpx.Headers(), body)) or reason)
 
 
 # The client -------------------------------------------------------------------------
@@ -340,25 +358,15 @@ class GReader:
         """A POST whose answer is "OK"."""
         body = self._call("POST", path, data=form, edit=True)
         if body.strip() != b"OK":
-            answer = Answer(200, httpx.Headers(), body)
-            raise BadAnswer(web_page(answer) or f"unexpected answer to {path}: {short(body)}")
+            raise _unexpected(body, f"unexpected answer to {path}: {short(body)}")
 
-    def _json(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        data: Mapping[str, Any] | None = None,
-        edit: bool = False,
-        slow: bool = False,
-    ) -> dict[str, Any]:
-        body = self._call(method, path, params=params, data=data, edit=edit, slow=slow)
+    def _json(self, method: str, path: str, **request: Unpack[_Request]) -> dict[str, Any]:
+        """A request (as `_call` sends it) whose answer is a JSON object."""
+        body = self._call(method, path, **request)
         try:
             parsed = json.loads(body)
         except (ValueError, RecursionError):
-            answer = Answer(200, httpx.Headers(), body)
-            raise BadAnswer(web_page(answer) or f"the answer to {path} is not JSON") from None
+            raise _unexpected(body, f"the answer to {path} is not JSON") from None
         if not isinstance(parsed, dict):
             raise BadAnswer(f"the answer to {path} is not a JSON object")
         return parsed
