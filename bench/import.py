@@ -1,15 +1,25 @@
-"""Importing a big local feed: `news add big.xml` into a fresh library, end to end.
+"""Importing a big local feed: `news add big.xml` into a fresh library, end to
+end, taking turns with `newsboat -x reload` of the same file.
 
-    python bench/import.py [--articles 10000] [--runs 3] [--workdir DIR]
+    python bench/import.py [--articles 10000] [--runs 5] [--workdir DIR]
 
 The corpus is ../shared/bench/corpus.py's RSS (made once per --workdir). Each
 run is a new process, `python -m reader add FILE`, with its own empty data
 directory, timed from start to exit: start-up, parsing, HTML to Markdown, the
-plain text, storing and indexing, seeding the bundled dump included. The goal
-for 10,000 articles is under 5 s. Prints each run and the median, in seconds,
-wall clock and CPU (user + system): on a busy machine the wall clock varies by
-a third from run to run, the CPU time much less.
-If `newsboat` is on PATH it imports the same file too, for comparison.
+plain text, storing and indexing, seeding the bundled dump included.
+
+newsboat, when on PATH, reads the same file the way it reads any feed: a urls
+file naming it as a `file://` address (curl reads it; no network), a fresh
+cache file each run, `newsboat -x reload`, which fetches, parses and stores
+every item and exits. Both programs' stored counts are checked (10,000 stories
+in the library, 10,000 rows in newsboat's `rss_item`), so neither is timed
+doing less. They take turns, the first of each pair alternating, so a change
+in the machine's load falls on both; on a busy machine a single run varies by
+a third, so compare the medians and the median of the per-run ratios.
+
+Each process's CPU time (user + system) and peak resident memory come from
+`os.wait4` on that process alone. Prints each run, the medians and the load
+average (`os.getloadavg`) before and after.
 """
 
 from __future__ import annotations
@@ -17,36 +27,49 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "corpus.py"
 
 
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds
+    peak_mb: float  # peak resident memory
+    stored: int  # stories (or items) the program holds afterwards
+
+
 def make_corpus(articles: int, workdir: Path) -> Path:
     out = workdir / f"corpus-{articles}.xml"
     if not out.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(CORPUS),
-                "--articles",
-                str(articles),
-                "--format",
-                "rss",
-                "--out",
-                str(out),
-            ],
-            check=True,
-        )
+        command = [sys.executable, str(CORPUS), "--articles", str(articles), "--format", "rss"]
+        subprocess.run([*command, "--out", str(out)], check=True)
     return out
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Wall and CPU seconds and peak memory (MB) of one process, from its own
+    `wait4` accounting (not its siblings', not this process's)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.exit(f"{command[0]} failed ({process.returncode}): {' '.join(command)}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def news_env(data: Path) -> dict[str, str]:
@@ -59,27 +82,11 @@ def news_env(data: Path) -> dict[str, str]:
     return env
 
 
-def cpu_of_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def time_news_add(feed: Path, workdir: Path, run: int) -> tuple[float, float, int]:
-    """Wall and CPU seconds for `news add`, and how many stories the feed source
-    holds after."""
-    data = workdir / f"run-{run}"
+def run_news(feed: Path, workdir: Path) -> Run:
+    data = workdir / "news-run"
     shutil.rmtree(data, ignore_errors=True)
     env = news_env(data)
-    cpu = cpu_of_children()
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "reader", "add", str(feed)],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    seconds = time.perf_counter() - started
-    cpu = cpu_of_children() - cpu
+    wall, cpu, peak = timed([sys.executable, "-m", "reader", "add", str(feed)], env)
     listed = subprocess.run(
         [sys.executable, "-m", "reader", "sources", "--json"],
         check=True,
@@ -87,66 +94,81 @@ def time_news_add(feed: Path, workdir: Path, run: int) -> tuple[float, float, in
         capture_output=True,
         text=True,
     )
-    stories = sum(s["stories"] for s in json.loads(listed.stdout) if s["kind"] == "feed")
+    stored = sum(s["stories"] for s in json.loads(listed.stdout) if s["kind"] == "feed")
     shutil.rmtree(data, ignore_errors=True)
-    return seconds, cpu, stories
+    return Run(wall, cpu, peak, stored)
 
 
-def time_newsboat(feed: Path, workdir: Path) -> float | None:
-    """newsboat reloading the same file into an empty cache, if it is installed."""
-    newsboat = shutil.which("newsboat")
-    if newsboat is None:
-        return None
-    home = workdir / "newsboat"
+def run_newsboat(newsboat: str, feed: Path, workdir: Path) -> Run:
+    home = workdir / "newsboat-run"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
     (home / "urls").write_text(feed.resolve().as_uri() + "\n")
     (home / "config").write_text("")
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            newsboat,
-            "-u",
-            str(home / "urls"),
-            "-c",
-            str(home / "cache.db"),
-            "-C",
-            str(home / "config"),
-            "-x",
-            "reload",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - started
+    cache = home / "cache.db"
+    files = ["-u", str(home / "urls"), "-c", str(cache), "-C", str(home / "config")]
+    wall, cpu, peak = timed([newsboat, *files, "-x", "reload"])
+    with sqlite3.connect(cache) as conn:
+        (stored,) = conn.execute("SELECT count(*) FROM rss_item").fetchone()
+    shutil.rmtree(home, ignore_errors=True)
+    return Run(wall, cpu, peak, int(stored))
+
+
+def show(name: str, run: Run) -> str:
+    return f"{name} {run.wall:5.2f} s ({run.cpu:.2f} s CPU, {run.peak_mb:.0f} MB)"
+
+
+def medians(name: str, runs: list[Run]) -> str:
+    wall = statistics.median(r.wall for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    peak = max(r.peak_mb for r in runs)
+    return f"  {name:<9} median {wall:.2f} s wall, {cpu:.2f} s CPU; peak memory {peak:.0f} MB"
 
 
 def bench(articles: int, runs: int, workdir: Path) -> None:
     feed = make_corpus(articles, workdir)
+    newsboat = shutil.which("newsboat")
     size = feed.stat().st_size / 1e6
     print(f"news add {feed.name}: {articles:,} articles, {size:.1f} MB, fresh library each run")
-    times, cpus = [], []
-    for run in range(runs):
-        seconds, cpu, stories = time_news_add(feed, workdir, run)
-        if stories != articles:
-            sys.exit(f"expected {articles:,} stories in the library, found {stories:,}")
-        times.append(seconds)
-        cpus.append(cpu)
-        print(f"  run {run + 1}: {seconds:.2f} s ({cpu:.2f} s CPU)")
-    print(
-        f"  median: {statistics.median(times):.2f} s ({statistics.median(cpus):.2f} s CPU);"
-        " goal: under 5 s for 10,000"
-    )
-    other = time_newsboat(feed, workdir)
-    if other is not None:
-        print(f"newsboat -x reload, same file: {other:.2f} s")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    for turn in range(runs):
+        pair: dict[str, Run] = {}
+        order = ["news", "newsboat"] if turn % 2 == 0 else ["newsboat", "news"]
+        for name in order:
+            if name == "news":
+                pair[name] = run_news(feed, workdir)
+            elif newsboat is not None:
+                pair[name] = run_newsboat(newsboat, feed, workdir)
+        for name, run in pair.items():
+            if run.stored != articles:
+                sys.exit(f"{name}: expected {articles:,} stored, found {run.stored:,}")
+        ours.append(pair["news"])
+        line = f"  run {turn + 1}: {show('news', pair['news'])}"
+        if "newsboat" in pair:
+            theirs.append(pair["newsboat"])
+            ratio = pair["news"].wall / pair["newsboat"].wall
+            line += f"; {show('newsboat', pair['newsboat'])}; ratio {ratio:.2f}"
+        print(line)
+    print(medians("news", ours))
+    if theirs:
+        print(medians("newsboat", theirs))
+        ratios = [a.wall / b.wall for a, b in zip(ours, theirs, strict=True)]
+        cpu_ratios = [a.cpu / b.cpu for a, b in zip(ours, theirs, strict=True)]
+        print(
+            f"  news / newsboat: median ratio {statistics.median(ratios):.2f} wall,"
+            f" {statistics.median(cpu_ratios):.2f} CPU (goal: at most 1.00 wall)"
+        )
+    else:
+        print("  newsboat is not on PATH: no comparison")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, help="keep the corpus here for the next run")
     args = parser.parse_args()
     if not CORPUS.exists():

@@ -31,6 +31,8 @@ Entries become articles:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from datetime import UTC, datetime
 
 from reader.markdown import markdown_to_text
@@ -50,6 +52,9 @@ SECTION_MAX_CHARS = 60  # a longer "category" is a tag cloud, not a section
 AUTHOR_MAX_CHARS = 200
 # Categories that say nothing about the story.
 EMPTY_CATEGORIES = frozenset({"uncategorized", "uncategorised", "general", "none"})
+
+# An entry's link, its body as Markdown, and the Markdown's plain text.
+Body = tuple[str, str, str]
 
 _AUTHOR_EMAIL = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
 _SQUASH = re.compile(r"\W+")
@@ -110,20 +115,41 @@ class Articles:
         self.seen: set[str] = set()
         self.count = self.skipped = 0
         self.base = self.fallback = ""
+        self.started = False
 
-    def _start(self) -> None:
+    def start(self) -> None:
         """The link base and section fallback, from the feed's title and link,
-        which the stream has read by the first entry."""
+        which the stream has read by the first entry: called as it arrives."""
+        if self.started:
+            return
+        self.started = True
         source = self.source
         self.base = web_link(self.header.link) or web_url(source)
         self.fallback = clean_line(self.section or "") or plain_text(self.header.name) or "Feed"
 
-    def make(self, entry: _Entry) -> Article | None:
-        if not self.count and not self.skipped:
-            self._start()
-        to_blocks = self.to_blocks
+    def body(self, entry: _Entry) -> Body:
+        """An entry's link, its body as Markdown and, when the story keeps its
+        Markdown (no `to_blocks`), that Markdown's plain text: the part of making
+        a story that needs nothing but the entry and the feed's link, so several
+        entries' can be made at once (`make_all`)."""
         url = web_link(entry.link, self.base)
         markdown = html_to_markdown(entry.content or entry.summary, url or self.base)
+        keeps_markdown = self.to_blocks is None and markdown
+        return url, markdown, markdown_to_text(markdown) if keeps_markdown else ""
+
+    def make_all(self, entries: Sequence[_Entry], pool: Executor | None = None) -> list[Article]:
+        """The stories of these entries, in order (those with neither title nor
+        text left out); their bodies made on `pool`'s threads when one is given."""
+        self.start()
+        bodies = pool.map(self.body, entries) if pool is not None else map(self.body, entries)
+        made = (self.make(entry, body) for entry, body in zip(entries, bodies, strict=True))
+        return [article for article in made if article is not None]
+
+    def make(self, entry: _Entry, body: Body | None = None) -> Article | None:
+        """An entry's story, with its body from `body` if it was made already."""
+        self.start()
+        to_blocks = self.to_blocks
+        url, markdown, text = body if body is not None else self.body(entry)
         title = _truncate_chars(plain_text(entry.title), TITLE_MAX_CHARS)
         if not title:
             title = _truncate_words(plain_text(entry.summary or entry.content), UNTITLED_WORDS)
@@ -149,7 +175,7 @@ class Articles:
             id=feed_story_id(self.source, key),
             feed_key=key,
             markdown=markdown if to_blocks is None else "",
-            text=markdown_to_text(markdown) if to_blocks is None and markdown else "",
+            text=text if to_blocks is None else "",
         )
 
     def finish(self, warnings: list[str]) -> None:

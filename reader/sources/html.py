@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import html_to_markdown as h2m
 from html_to_markdown import ConversionOptions, convert
+from html_to_markdown import _html_to_markdown as _core
+from html_to_markdown.api import _to_rust_conversion_options as _to_core_options
 
 from reader.sanitize import UNSAFE, clean, clean_line
 from reader.urls import FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
@@ -124,7 +126,16 @@ class _Visitor:
         return {"type": "continue"}
 
 
-_VISITOR = _Visitor()
+# The converter calls only the visit_* methods a visitor has; its type names them all.
+_VISITING = cast("HtmlVisitor", _Visitor())
+# The options as the compiled core takes them, made once: `convert` makes them
+# again from `_OPTIONS` at each call, which cost 0.15 s of the 1.25 s that
+# converting the 10,000-entry benchmark feed's bodies takes (the same options,
+# the same Markdown: `tests/unit/test_html.py` compares the two ways). A base
+# URL of its own is given to the few fragments with relative addresses through
+# `convert`, which builds its options as it always does.
+_CORE_OPTIONS = _to_core_options(_OPTIONS)
+_CORE_VISITING = _to_core_options(_OPTIONS, _visitor_override=_VISITING)
 
 
 def html_to_markdown(html_text: str, base_url: str = "") -> str:
@@ -137,13 +148,13 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
     # past the byte-level cleaning of XML. Cleaned again after, for the
     # character references the converter decodes.
     html_text = clean(html_text)
-    options, visitor = _OPTIONS, None
-    if _LINK_OR_IMAGE.search(html_text):
-        visitor = _VISITOR
-        if base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
-            options = dataclasses.replace(_OPTIONS, base_url=base_url)
-    # The converter calls only the visit_* methods a visitor has; its type names them all.
-    result = convert(html_text, options, visitor=cast("HtmlVisitor | None", visitor))
+    if not _LINK_OR_IMAGE.search(html_text):
+        result = _core.convert(html_text, _CORE_OPTIONS)
+    elif base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
+        options = dataclasses.replace(_OPTIONS, base_url=base_url)
+        result = convert(html_text, options, visitor=_VISITING)
+    else:
+        result = _core.convert(html_text, _CORE_VISITING, visitor=_VISITING)
     return clean(result.content or "").strip()
 
 

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.markdown.plain import paragraphs
 from reader.model import Article, Block, BlockKind, feed_story_id
@@ -384,6 +386,44 @@ def test_html_to_markdown_empty() -> None:
     assert html_to_markdown("   ") == ""
 
 
+_PIECES = st.sampled_from(
+    [
+        "<p>", "</p>", "<h2>", "</h2>", "<em>", "</em>", "<ul><li>", "</li></ul>", "<br>",
+        "<blockquote>", "</blockquote>", "<pre><code>", "</code></pre>", "<table><tr><td>",
+        "</td></tr></table>", '<a href="/rel/x">', '<a href="https://ex.org/a">', "</a>",
+        '<a href="javascript:alert(1)">', '<a href="https://stats.wordpress.com/p">',
+        '<img src="https://ex.org/i.png" alt="a picture here">', '<img src="i.png" alt="rel">',
+        '<img src="https://pixel.wp.com/g.gif">', '<img src="x.gif" width="1">',
+        '<iframe src="https://ex.org/f">frame</iframe>', "<script>s()</script>", "&amp;",
+        "&#27;[31m", "*", "_", "[x](y)", "Words and more words. ", "\n",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=20), st.sampled_from(["", "https://site.example/a/b"]))
+def test_html_to_markdown_gives_what_the_converters_own_options_give(
+    pieces: list[str], base: str
+) -> None:
+    """The options are handed to the converter's core made once; its own
+    `convert` makes them at each call from the same `ConversionOptions`. Both
+    must give the same Markdown, links, images, trackers and base URL included."""
+    import dataclasses
+
+    from html_to_markdown import convert
+
+    from reader.sanitize import clean
+    from reader.sources import html as html_module
+
+    fragment = "".join(pieces)
+    options = dataclasses.replace(html_module._OPTIONS, base_url=base or None)
+    visitor = html_module._VISITING if "<a" in fragment or "<img" in fragment else None
+    expected = clean(convert(clean(fragment), options, visitor=visitor).content or "").strip()
+    if not fragment.strip():
+        expected = ""
+    assert html_to_markdown(fragment, base) == expected
+
+
 def test_document_is_never_taken_for_a_file_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -407,3 +447,35 @@ def test_oversized_title_and_category_are_kept_in_bounds() -> None:
     assert len(article.title) == 300 and article.title.endswith("…")
     assert article.section == "Real"
     assert article.published == ""
+
+
+def test_bodies_made_on_threads_are_those_made_one_at_a_time(tmp_path: Path) -> None:
+    """A stream makes each batch's bodies on `BODY_THREADS` threads; the stories
+    are the ones `Articles.make` gives entry by entry, in the same order, with
+    duplicate entries kept apart and untitled empty ones left out as before."""
+    from reader.sources.feed import stream_feed_file
+    from reader.sources.feed_articles import Articles
+    from reader.sources.feed_stream import Header, iter_entries
+
+    items = "".join(
+        f"<item><title>Story {n % 17}</title><guid>g{n % 23}</guid><link>/s/{n}</link>"
+        f"<description>&lt;p&gt;Body {n} with &lt;a href='/rel/{n}'&gt;a link&lt;/a&gt;,"
+        f" 2 * {n} and snake_case&lt;/p&gt;</description></item>"
+        + ("<item><title></title><description></description></item>" if n % 9 == 0 else "")
+        for n in range(60)
+    )
+    path = tmp_path / "feed.xml"
+    path.write_text(
+        '<rss version="2.0"><channel><title>T</title><link>https://site.example/</link>'
+        f"{items}</channel></rss>"
+    )
+    stream = stream_feed_file(path, batch=8, to_blocks=None)
+    threaded = [article for batch in stream for article in batch]
+    header = Header()
+    with path.open("rb") as handle:
+        entries = list(iter_entries(handle, header))
+    maker = Articles(str(path), None, None, header)
+    one_at_a_time = [a for a in map(maker.make, entries) if a is not None]
+    assert threaded == one_at_a_time and len(threaded) == 60
+    assert "https://site.example/rel/5" in threaded[5].markdown and threaded[5].text
+    assert stream.warnings == [f"{path}: 7 entries with neither title nor text skipped"]
