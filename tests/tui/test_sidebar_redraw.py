@@ -91,3 +91,28 @@ async def test_j_draws_two_rows(drawn: dict[str, list[str]]) -> None:
         await still(pilot)
         assert sidebar(app).highlighted not in (None, first)
         assert len(drawn["rows"]) == 2  # the cursor's old row and its new one
+
+
+async def test_moving_the_focus_does_not_draw_the_whole_screen_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter moves the focus to the story; the screen behind the widgets looks
+    the same, so none of its own lines is drawn again (Textual's
+    `Screen.focused` repaints the whole screen; `QuietFocusScreen` declares it
+    without)."""
+    screen_lines: list[str] = []
+    counting(monkeypatch, ReaderScreen, "render_line", screen_lines)
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE) as pilot:
+        await still(pilot)
+        await pilot.press("j")
+        await still(pilot)
+        screen_lines.clear()
+        await pilot.press("enter")
+        await still(pilot)
+        assert isinstance(app.screen, ReaderScreen) and app.screen.story.has_focus
+        assert screen_lines == []
+        await pilot.press("h")  # and back: the sidebar has the focus, drawn as focused
+        await still(pilot)
+        assert app.screen.sidebar.has_focus
+        assert screen_lines == []

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input
 
 from reader.bookmarks import Bookmarks
@@ -36,6 +35,7 @@ from reader.tui.navigation_controller import NavigationController
 from reader.tui.panes_controller import PanesController
 from reader.tui.rules_controller import RulesController
 from reader.tui.saver import Saver
+from reader.tui.screens.quiet_focus import QuietFocusScreen
 from reader.tui.search_controller import SearchController
 from reader.tui.widgets import search_messages as messages
 from reader.tui.widgets.article_list import ArticleList
@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
 
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(QuietFocusScreen):
     """Wires the sidebar to the reading pane: messages up, methods down."""
 
     BINDINGS = [
