@@ -24,11 +24,48 @@ import sys
 import time
 from pathlib import Path
 
-from tui_common import CORPUS, SHARED, Timeout, Tui, settle, wait_for
+from tui_common import CORPUS, SHARED, TMUX, Timeout, Tui, settle, wait_for
 
 MINSEARCH = SHARED / "minsearch.py"
 FLOOR_FPS = "240"  # the issue's floor: Textual's frame wait mostly out of the way
 NEWSBOAT = shutil.which("newsboat")
+
+
+def cpu_ms(pid: int) -> float:
+    """CPU time of every thread of process `pid` so far (/proc/PID/task/*/schedstat,
+    nanoseconds): on a machine shared with other work the time to an answer is
+    mostly waiting for a core; this says what the program itself spent."""
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total += int(stat.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that just ended
+    return total / 1e6
+
+
+def pane_pid(tui: Tui, marker: bytes) -> int:
+    """The process in the pane whose command line holds `marker`."""
+    out = subprocess.run(
+        [*TMUX, "display-message", "-p", "-t", tui.name, "#{pane_pid}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pending = [int(out.stdout.strip())]
+    while pending:  # the pane's shell, its children, theirs
+        parent = pending.pop()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                cmdline = (stat.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                if marker in cmdline:
+                    return int(stat.parent.name)
+                pending.append(int(stat.parent.name))
+    raise RuntimeError(f"no process with {marker!r} in the pane")
 
 
 def build_floor(dump: Path, workdir: Path) -> Path:
@@ -55,15 +92,22 @@ def make_dump(n: int, workdir: Path) -> Path:
 
 
 def floor_session(
-    fts: Path, size: tuple[int, int], words: list[str], totals: dict[str, int], problems: list[str]
+    fts: Path,
+    size: tuple[int, int],
+    words: list[str],
+    totals: dict[str, int],
+    problems: list[str],
+    cpu: dict[str, list[float]] | None = None,
 ) -> list[tuple[str, float]]:
     """One minsearch process: each word typed into the cleared input; ms from
-    the last key to its count painted, in the order asked."""
+    the last key to its count painted, in the order asked (and into `cpu`, the
+    CPU ms the process spent meanwhile, by word)."""
     cmd, env = floor_cmd(fts)
     got: list[tuple[str, float]] = []
     with Tui(cmd, size=size, env=env) as tui:
         tui.wait("MINSEARCH-READY", timeout=60)
         settle(tui)
+        pid = pane_pid(tui, b"minsearch")
         for word in words:
             tui.send("C-u")
             wait_for(
@@ -75,9 +119,12 @@ def floor_session(
             def counted(screen: str, word: str = word, hits: re.Pattern[str] = hits) -> bool:
                 return _input_line(screen).split()[1:2] == [word] and bool(hits.search(screen))
 
+            spent = cpu_ms(pid)
             key = tui.type(word)
             try:
                 got.append((word, wait_for(tui, counted, key, timeout=15)[0] * 1000))
+                if cpu is not None:
+                    cpu.setdefault(word, []).append(cpu_ms(pid) - spent)
             except Timeout as exc:
                 problems.append(f"minsearch {word}: {str(exc)[:300]}")
             settle(tui, quiet=0.1, timeout=1)
@@ -127,15 +174,22 @@ def make_rss(n: int, workdir: Path) -> Path:
 
 
 def newsboat_session(
-    home: Path, size: tuple[int, int], words: list[str], totals: dict[str, int], problems: list[str]
+    home: Path,
+    size: tuple[int, int],
+    words: list[str],
+    totals: dict[str, int],
+    problems: list[str],
+    cpu: dict[str, list[float]] | None = None,
 ) -> list[tuple[str, float]]:
     """One newsboat process: for each word `/`, the word, Enter; ms from Enter
-    to the search results' title with the word's count; `q` back to the feeds."""
+    to the search results' title with the word's count (and its CPU ms into
+    `cpu`); `q` back to the feeds."""
     cmd = " ".join(shlex.quote(a) for a in _newsboat_args(home))
     got: list[tuple[str, float]] = []
     with Tui(cmd, size=size) as tui:
         tui.wait(r"Your feeds \(", timeout=60)
         settle(tui)
+        pid = pane_pid(tui, b"newsboat")
         for word in words:
             tui.send("/")
             tui.wait("Search for:", timeout=10)
@@ -144,10 +198,13 @@ def newsboat_session(
             settle(tui, quiet=0.1, timeout=1)
             total = totals[word]
             title = re.compile(rf"Search results? \({total} unread, {total} total\)")
+            spent = cpu_ms(pid)
             key = tui.send("Enter")
             try:
                 seconds = wait_for(tui, title.search, key, timeout=30)[0]
                 got.append((word, seconds * 1000))
+                if cpu is not None:
+                    cpu.setdefault(word, []).append(cpu_ms(pid) - spent)
             except Timeout as exc:
                 problems.append(f"newsboat {word}: {str(exc)[:300]}")
             settle(tui, quiet=0.1, timeout=1)

@@ -108,7 +108,7 @@ def count_pattern(total: int) -> re.Pattern[str]:
 
 
 def search_once(
-    tui: Tui, word: str, total: int, clear: bool, problems: list[str]
+    tui: Tui, word: str, total: int, clear: bool, problems: list[str], pid: int
 ) -> dict[str, object] | None:
     """ms from the typed word to its count; from Enter to the chosen story
     painted and to 'match 1 of'; other stories painted in between."""
@@ -131,9 +131,11 @@ def search_once(
         line = bar_line(screen)
         return bool(typed.match(line) and wanted.search(line) and "searching" not in line)
 
+    spent = search_floor.cpu_ms(pid)
     key = tui.type(word)
     try:
         found, _ = wait_for(tui, counted, key, timeout=15)
+        cpu = search_floor.cpu_ms(pid) - spent
     except Timeout:
         problems.append(
             f"{word}: no '{wanted.pattern}' within 15 s; bar: {bar_line(tui.screen())!r}"
@@ -162,7 +164,13 @@ def search_once(
         painted = seconds
     stale = sorted({n for _, n in seen if n is not None and n != chosen})
     settle(tui)  # the app is done with the Enter
-    return {"count": found * 1000, "story": painted * 1000, "match": opened * 1000, "stale": stale}
+    return {
+        "count": found * 1000,
+        "cpu": cpu,
+        "story": painted * 1000,
+        "match": opened * 1000,
+        "stale": stale,
+    }
 
 
 def bench_size(
@@ -184,10 +192,14 @@ def bench_size(
     )
     # per word: lists of ms ("first": the session's first search), and stale stories seen
     timed: dict[str, dict[str, list]] = {
-        w: {"count": [], "story": [], "match": [], "first": [], "stale": []} for w in WORDS
+        w: {"count": [], "cpu": [], "story": [], "match": [], "first": [], "stale": []}
+        for w in WORDS
     }
     # the programs compared, in the same sessions: name -> word -> ms
     beside: dict[str, dict[str, list[float]]] = {name: {w: [] for w in WORDS} for name in others}
+    beside_cpu: dict[str, dict[str, list[float]]] = {
+        name: {w: [] for w in WORDS} for name in others
+    }
     problems: list[str] = []
     with Tui(cmd, size=size, env=fresh_env(homes)) as tui:  # warms the file cache
         tui.wait(FIRST_STORY, timeout=60)
@@ -196,15 +208,16 @@ def bench_size(
         with Tui(cmd, size=size, env=fresh_env(homes)) as tui:
             tui.wait(FIRST_STORY, timeout=60)
             settle(tui)
+            pid = search_floor.pane_pid(tui, b"reader")
             cold = WORDS[run % len(WORDS)]
             shift = (run + 1) % len(WORDS)  # the next word first: never the same twice running
             order = WORDS[shift:] + WORDS[:shift]
             try:
-                if got := search_once(tui, cold, totals[cold], False, problems):
+                if got := search_once(tui, cold, totals[cold], False, problems, pid):
                     timed[cold]["first"].append(got["count"])
                 for word in order:
-                    if got := search_once(tui, word, totals[word], True, problems):
-                        for what in ("count", "story", "match"):
+                    if got := search_once(tui, word, totals[word], True, problems, pid):
+                        for what in ("count", "cpu", "story", "match"):
                             timed[word][what].append(got[what])
                         if got["stale"]:
                             timed[word]["stale"].append(got["stale"])
@@ -214,10 +227,23 @@ def bench_size(
             if code != 0 or traceback:
                 problems.append(f"session {run}: exit status {code}, traceback: {traceback}")
         for name, session in others.items():  # the same words, in the same order
-            got = session(size, [cold, *order], totals, problems)
-            for word, ms in got[1:] if got and got[0][0] == cold else got:
+            spent: dict[str, list[float]] = {}
+            got = session(size, [cold, *order], totals, problems, spent)
+            if got and got[0][0] == cold:  # the session's first search: apart, as the reader's
+                got = got[1:]
+                if spent.get(cold):
+                    spent[cold].pop(0)
+            for word, ms in got:
                 beside[name][word].append(ms)
-    return {"totals": totals, "timed": timed, "beside": beside, "problems": problems}
+            for word, values in spent.items():
+                beside_cpu[name][word].extend(values)
+    return {
+        "totals": totals,
+        "timed": timed,
+        "beside": beside,
+        "cpu": beside_cpu,
+        "problems": problems,
+    }
 
 
 def cell(values: list[float]) -> str:
@@ -289,6 +315,26 @@ def report(n: int, r: dict[str, Any]) -> None:
             f" (goal <= {GOAL_NEWSBOAT}): {met(ratio <= GOAL_NEWSBOAT)}"
         )
     print(f"  {'':8} " + "; ".join(goals))
+    # CPU time each program spent from the last key (newsboat: Enter) to its answer
+    # on screen, all threads: what it costs, whatever else the machine is doing.
+    ours_cpu = [median(timed[w]["cpu"]) for w in WORDS if timed[w]["cpu"]]
+    if len(ours_cpu) == len(WORDS):
+        cpus = {"news": geomean(ours_cpu)}
+        for name in names:
+            values = [median(r["cpu"][name][w]) for w in WORDS if r["cpu"][name][w]]
+            if len(values) == len(WORDS) and all(values):
+                cpus[name] = geomean(values)
+        words = ", ".join(f"{w} {median(timed[w]['cpu']):.1f}" for w in WORDS)
+        print(
+            f"  {'':8} CPU ms to the answer, geometric mean of medians: "
+            + ", ".join(f"{name} {ms:.1f}" for name, ms in cpus.items())
+            + "".join(
+                f"; news/{name} {cpus['news'] / ms:.2f}x"
+                for name, ms in cpus.items()
+                if name != "news"
+            )
+            + f" (news: {words})"
+        )
     stale = [(w, x) for w in WORDS for x in timed[w]["stale"]]
     if stale:
         print(

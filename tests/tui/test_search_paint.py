@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.scrollbar import ScrollBar
 from textual.visual import VisualType
 from textual.widgets import Label
 
@@ -135,3 +137,29 @@ async def test_many_matches_show_the_newest_first_then_the_ranked_page(
     assert later[1] == at_once[0]  # then the ranked page, the same as at once
     assert len(every_later) == 65 == len(set(every_later)) and set(every_later) == set(every)
 
+
+
+
+async def test_a_search_answer_does_not_repaint_the_sidebars_scrollbar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The results appearing lay the screen out; the sidebar, its size and its
+    lines unchanged, is not asked to draw its scrollbar again (Textual's
+    scrolling views refreshed their scrollbars at every layout of the screen:
+    a frame of its own after each answer)."""
+    app = NewsApp(reports(100))  # enough stories for the sidebar to scroll
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await answered(app, pilot, "slash")
+        assert screen.sidebar.show_vertical_scrollbar
+        scrollbar = screen.sidebar.vertical_scrollbar
+        asked: list[object] = []
+        refresh = scrollbar.refresh
+
+        def counted(*regions: Region, **kwargs: bool) -> ScrollBar:
+            asked.append(regions)
+            return refresh(*regions, **kwargs)
+
+        monkeypatch.setattr(scrollbar, "refresh", counted)
+        screen = await answered(app, pilot, *"rover")
+        assert screen.results.display and screen.search_bar.text == "rover"
+        assert asked == []

@@ -20,7 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -39,6 +39,7 @@ class LineView(ScrollView):
         self._painting: tuple[int, int] | None = None  # (top line, width) during a paint
         self._painted_width = -1  # the width the cached strips were drawn at
         self._cache: LRUCache[Hashable, Strip] = LRUCache(cache_size)
+        self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
 
     @property
     def line_count(self) -> int:
@@ -72,6 +73,22 @@ class LineView(ScrollView):
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
         base = self._base
         return Strip(Segment.apply_style(segments, base), width).crop_extend(0, width, base)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Passed on to Textual only when a size did change. Its ScrollView
+        compares the size the compositor gives for its content (the view's own
+        area) with its virtual size (all its lines), which always differ, and so
+        refreshed the scrollbar of every such view at every layout of the screen:
+        a frame of its own after a search's answer, the sidebar's and the
+        story's scrollbars drawn again (issue 15). The virtual size is set by
+        the view itself (`line_count`)."""
+        sizes = (size, container_size, self.virtual_size)
+        if sizes == self._laid_out:
+            return False
+        self._laid_out = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         # The first frame is painted before the view hears of its size: its
