@@ -166,6 +166,30 @@ def test_upsert_is_idempotent_and_updates_in_place(lib: Library) -> None:
     index_ok(lib.conn)
 
 
+def test_stories_hidden_stay_hidden_when_more_are_stored(lib: Library) -> None:
+    """Storing keeps its statement journals in memory only while the connection
+    has no temporary tables: switching `temp_store` would drop the hidden set."""
+    source = lib.add_source("feed", "u")
+    stories = [story("News", f"Story {i}", f"Body {i}.") for i in range(4)]
+    lib.upsert_articles(source, stories[:2])
+    lib.set_hidden([stories[0].id])
+    lib.upsert_articles(source, stories[2:])
+    assert lib.hidden_count() == 1
+    assert [r.title for r in lib.rows(hiding=True)[:]] == ["Story 1", "Story 2", "Story 3"]
+    index_ok(lib.conn)
+
+
+def test_storing_leaves_temporary_storage_as_it_was(tmp_path: Path) -> None:
+    """A statement that rewrites much later (a source removed) must not keep
+    all it changes in memory: `temp_store` is back to the default after a batch."""
+    library = Library.open(tmp_path / "library.sqlite")
+    source = library.add_source("feed", "u")
+    library.upsert_articles(source, [story("News", f"Story {i}", "Body.") for i in range(3)])
+    assert library.conn.execute("PRAGMA temp_store").fetchone() == (0,)
+    assert library.remove_source(source) == 3
+    library.close()
+
+
 def test_a_failed_upsert_leaves_nothing_behind(lib: Library) -> None:
     source = lib.add_source("feed", "u")
 
