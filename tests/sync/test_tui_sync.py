@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from tui.shown import Said
 from unit.feed_server import FeedServer, rss
 
 from reader.accounts import Account, save, store_password
@@ -35,10 +36,6 @@ async def press_r(app: NewsApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def messages(app: NewsApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 async def test_r_syncs_the_account_and_keeps_the_cursor(
     account: GReader,
     feeds: FeedServer,
@@ -56,16 +53,17 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
     ensure_seeded(library, seed_paths())
     catalog = LibraryCatalog(library)
     app = NewsApp(catalog)
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         await pilot.press("j", "j")
         cursor = screen.sidebar.highlighted
         assert cursor is not None
         await press_r(app, pilot)
-        assert "home synced: 3 new stories" in messages(app)
-        assert "home: fetching 3 stories…" in messages(app)
-        assert not any(m.startswith("No feeds yet") for m in messages(app))  # the account has
+        assert "home synced: 3 new stories" in said.messages()
+        assert "home: fetching 3 stories…" in said.messages()
+        assert not any(m.startswith("No feeds yet") for m in said.messages())  # the account has
         text = sidebar_text(screen)
         assert "Harbour" in text and "Quay 0" in text and "Quay 2" in text
         assert screen.sidebar.highlighted == cursor  # the cursor did not move
@@ -89,6 +87,6 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
             await asyncio.sleep(0.1)
         assert [q.action for q in library.queued("home")] == ["read"]
         await press_r(app, pilot)
-        assert "home synced: 0 new stories, 1 change sent" in messages(app)
+        assert "home synced: 0 new stories, 1 change sent" in said.messages()
         assert account.item_ids(READING_LIST, exclude=READ) == [on_server["Quay 2"]]
         assert library.queued("home") == []

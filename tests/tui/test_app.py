@@ -16,6 +16,8 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
+from .waiting import painted, until
+
 SIZE = (120, 40)
 
 
@@ -42,7 +44,7 @@ def story_text(story: StoryView) -> str:
 
 async def test_starts_with_sidebar_focused_and_first_story_shown(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         _, sidebar, story = parts(app)
         assert app.focused is sidebar
         assert story.article is not None
@@ -131,8 +133,7 @@ async def test_tab_and_shift_tab_switch_focus(app: NewsApp) -> None:
         await pilot.press("shift+tab")
         assert app.focused is sidebar
         await pilot.press("enter", "escape")
-        await pilot.pause(0.3)
-        assert app.focused is sidebar
+        await until(pilot, lambda: app.focused is sidebar, "the list focused again")
 
 
 async def test_help_opens_and_closes(app: NewsApp) -> None:
@@ -144,8 +145,7 @@ async def test_help_opens_and_closes(app: NewsApp) -> None:
         for description in ("Next story", "Open", "Page down", "Back to list", "Quit", "Sidebar"):
             assert description in text
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ReaderScreen)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "help closed")
 
 
 async def test_help_scrolls_with_j_and_k_in_a_small_terminal(app: NewsApp) -> None:
@@ -185,9 +185,9 @@ async def test_command_palette_offers_every_action(app: NewsApp) -> None:
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
         await pilot.press(*"next story")
-        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()  # the palette has gathered its matches
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the palette closed")
         assert parts(app)[2].article.title.startswith("Tesla Semi")
 
 
@@ -201,7 +201,7 @@ async def test_mouse_click_opens_a_story(app: NewsApp) -> None:
 
 async def test_narrow_terminal_folds_the_sidebar(app: NewsApp) -> None:
     async with app.run_test(size=(60, 24)) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         _, sidebar, story = parts(app)
         assert story.display and not sidebar.display  # the story, full width
         assert app.focused is story
@@ -231,7 +231,7 @@ def _story_colours(story: StoryView) -> set[object]:
 
 async def test_theme_toggle(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         story = parts(app)[2]
         dark, dark_colours = app.current_theme.dark, _story_colours(story)
         await pilot.press("t")
@@ -252,7 +252,7 @@ async def test_hostile_story_is_shown_as_data() -> None:
     )
     app = NewsApp(articles)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         _, sidebar, story = parts(app)
         text = story_text(story)
         assert "[red]Title[/red] x" in text
@@ -316,7 +316,7 @@ async def test_t_keeps_a_theme_chosen_in_the_palette(app: NewsApp) -> None:
     # Remembered across restarts: the theme and the one t switches to.
     again = NewsApp(app.catalog)
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         assert again.theme == "atom-one-light"
         await pilot.press("t")
         await pilot.pause()
@@ -359,7 +359,8 @@ async def test_command_palette_lists_each_action_once_with_all_its_keys(app: New
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"back to list")
-        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()  # the palette has gathered its matches
+        await pilot.pause()
         shown = screen_text(app).replace(" ", "")  # matched letters are drawn apart
         assert shown.count("Backtolist") == 1 and "Keys:esch←" in shown
 
@@ -370,7 +371,7 @@ def _rows(app: NewsApp) -> list[str]:
 
 async def test_nothing_is_cut_at_60_columns(app: NewsApp) -> None:
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         assert "q Quit" in _rows(app)[-1] and "^p palette" in _rows(app)[-1]
         await pilot.press("question_mark")
         await pilot.pause()
@@ -378,7 +379,7 @@ async def test_nothing_is_cut_at_60_columns(app: NewsApp) -> None:
         assert "Keywords" in help_rows and "Command palette" in help_rows
         assert "…" not in help_rows
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "help closed")
         await pilot.press("w")
         await pilot.pause()
         assert "Regular expression" in "\n".join(_rows(app))

@@ -8,11 +8,13 @@ import os
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 
 from reader.model import Article, Block, BlockKind, make_article
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
+
+from .shown import toasts
+from .waiting import until
 
 SIZE = (100, 30)
 
@@ -47,15 +49,9 @@ def headers(app: NewsApp) -> list[str]:
     return [" ".join(line.split()) for line, row in rows if row.article is None]
 
 
-def toasts(app: NewsApp) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
-
-
 async def toast_with(pilot: Pilot[None], app: NewsApp, text: str) -> list[str]:
-    for _ in range(20):
-        if any(text in t for t in toasts(app)):
-            break
-        await pilot.pause(0.05)
+    """The toasts on screen once one holding `text` is up."""
+    await until(pilot, lambda: any(text in t for t in toasts(app)), f"a toast with {text!r}")
     return toasts(app)
 
 
@@ -166,7 +162,7 @@ async def test_ctrl_r_in_the_search_bar_marks_every_story_found_read() -> None:
         assert "3 marked read · z to undo" in await toast_with(pilot, app, "marked read")
         assert headers(app) == ["Markets 1/4", "Energy 1/2"]
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not screen(app).search_bar.display, "the bar closed")
         await pilot.press("escape", "z")
         assert headers(app) == ["Markets 3/4", "Energy 2/2"]
 

@@ -20,8 +20,11 @@ from textual.theme import BUILTIN_THEMES
 from reader.model import Article, Block, BlockKind, Inline, Mark, make_article
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import PANES, TEXT, THUMBS, contrast, readable_variables, resolve
 from reader.tui.widgets.story_view import StoryView
+
+from .waiting import painted, until
 
 THEMES = ["textual-dark", "textual-light"]
 
@@ -109,7 +112,7 @@ async def test_every_text_reads_on_the_reader_screens(articles: list[Article], t
         # Search: the bar, results with snippets and matches.
         await pilot.press("slash", *"tesla")
         await app.screen.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await pilot.pause()
         assert unreadable(app) == []
         assert faint_scrollbars(app) == []
 
@@ -162,7 +165,7 @@ async def test_every_text_reads_in_the_dialogs(articles: list[Article], theme: s
             dialog = app.screen.query_one(body)
             assert unreadable(app, dialog.region) == [], key
             await pilot.press("escape")
-            await pilot.pause(0.3)
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen), f"{key} closed")
 
 
 @pytest.mark.parametrize("name", sorted(BUILTIN_THEMES))
@@ -202,7 +205,7 @@ async def test_a_story_drawn_while_the_theme_changes_takes_the_new_colours(
     # CSS on the next turn): a story drawn in between must not keep the old ones.
     app = NewsApp(articles)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         story = app.screen.query_one("#story", StoryView)
         app.theme = "textual-light"
         story._render_story()  # a paint that lands before the CSS refresh

@@ -20,6 +20,9 @@ from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .shown import Said
+from .waiting import painted
+
 SIZE = (120, 40)
 
 
@@ -64,11 +67,6 @@ def open_titled(app: NewsApp, catalog: LibraryCatalog, title: str) -> ReaderScre
     return screen
 
 
-def messages(app: NewsApp) -> list[str]:
-    """Every toast raised so far, shown or already gone."""
-    return [str(n.message) for n in app._notifications]
-
-
 async def test_r_refreshes_feeds_and_names_the_one_that_failed(
     tmp_path: Path, server: FeedServer
 ) -> None:
@@ -78,13 +76,14 @@ async def test_r_refreshes_feeds_and_names_the_one_that_failed(
     )
     server.serve("/gone.xml", b"", status=404)
     app = NewsApp(make_library(tmp_path / "library.sqlite", server))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         assert "Chargers everywhere" not in sidebar_text(app)
         await refresh(app, pilot)
         text = sidebar_text(app)
         assert "Chargers everywhere" in text and "Capsule returns" in text
         assert "News" in text  # the seed stays
-        shown = messages(app)
+        shown = said.messages()
         assert any("Gone feed" in m and "404" in m for m in shown)
         assert any(m.startswith("3 feeds refreshed") for m in shown)
 
@@ -100,9 +99,10 @@ async def test_r_of_one_feed_that_edited_a_story_says_so(
     await asyncio.to_thread(_refresh, tmp_path / "library.sqlite")
     server.serve("/wire.xml", rss("Wire", [("Rocket lands, then flies again", link)]))
     app = NewsApp(LibraryCatalog(Library.open(tmp_path / "library.sqlite")))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await refresh(app, pilot)
-        shown = messages(app)
+        shown = said.messages()
         assert "1 feed refreshed: 0 new stories, 1 updated" in shown
 
 
@@ -141,9 +141,10 @@ async def test_r_on_files_given_says_it_works_on_the_library(seed: Path) -> None
     from reader.sources.dump import read_dump
 
     app = NewsApp(read_dump(seed).articles)
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await pilot.press("r", "f")
-        shown = messages(app)
+        shown = said.messages()
         assert any("library" in m for m in shown)
 
 
@@ -154,10 +155,11 @@ async def test_r_goes_on_past_feeds_whose_redirects_used_to_crash_it(
     server.serve("/orbit.xml", b"", status=302, location="javascript:alert(1)")
     server.serve("/gone.xml", b"", status=302, location="http://127.0.0.1:70000/")
     app = NewsApp(make_library(tmp_path / "library.sqlite", server))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await refresh(app, pilot)
         assert "Chargers everywhere" in sidebar_text(app)
-        shown = messages(app)
+        shown = said.messages()
         assert any("Orbit" in m and "redirect to a javascript: address refused" in m
                    for m in shown)  # fmt: skip
         assert any("Gone feed" in m and "bad port (over 65535)" in m for m in shown)
@@ -199,13 +201,14 @@ async def test_f_refuses_a_page_on_another_address_of_this_machine(
     server.serve("/motors.xml", rss("Motors", [("Admin page", admin)]))
     catalog = make_library(tmp_path / "library.sqlite", server)
     app = NewsApp(catalog)
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await refresh(app, pilot)
         open_titled(app, catalog, "Admin page")
         await pilot.press("f")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
-        shown = messages(app)
+        shown = said.messages()
         assert any("loopback address refused: 127.0.0.1" in m and "teaser stays" in m
                    for m in shown), shown  # fmt: skip
 
@@ -271,7 +274,7 @@ async def test_a_story_its_feed_edited_says_updated_in_its_header(
     state.set_last(row.id)  # the reader opens at it
     app = NewsApp(LibraryCatalog(library), bookmarks=bookmarks, state=state)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         lines = screen_text(app).splitlines()
         header = next(line for line in lines if "min read" in line)
         assert "updated" in header

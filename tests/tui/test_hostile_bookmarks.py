@@ -12,6 +12,8 @@ from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .waiting import until
+
 FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
@@ -39,7 +41,7 @@ async def test_a_hostile_bookmark_is_shown_as_plain_text(seed: Path) -> None:
         titles = "".join(segment.text for row in rows for segment in row)
         assert "Retitled" in titles and not FORBIDDEN.search(titles)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.focused is screen.story, "the bookmark open")
         segments = [segment for strip in screen.story.lines for segment in strip]
         text = "".join(segment.text for segment in segments)
         assert "Retitled GNP.exe" in text and "javascript:alert(1)" in text

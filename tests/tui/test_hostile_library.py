@@ -14,6 +14,8 @@ from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .waiting import painted
+
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -43,7 +45,7 @@ async def test_escapes_in_a_library_never_reach_the_screen(seed: Path) -> None:
     conn.close()
     app = NewsApp(LibraryCatalog(Library.open(path)))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.3)
+        await painted(pilot)
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         sidebar = "".join(seg.text for y in range(8) for seg in screen.sidebar.render_line(y))

@@ -6,15 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets._toast import Toast
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.keymap import binding_ids, resolve
 from reader.tui.screens.help import HelpScreen
 
+from .shown import toasts
 from .test_app import SIZE, parts, screen_text
-from .waiting import painted
+from .waiting import painted, until
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -45,11 +45,10 @@ async def test_a_key_taken_from_a_binding_that_stays_is_refused_naming_both(seed
     reason = app.refused_keys[0]
     assert "sidebar.up" in reason and "sidebar.down" in reason and "'j'" in reason
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await until(pilot, lambda: any("Keys not changed" in t for t in toasts(app)), "a toast")
         _, sidebar, _ = parts(app)
-        toasts = " ".join(" ".join(t.render().plain.split()) for t in app.screen.query(Toast))
-        assert "Keys not changed" in toasts and reason in toasts
+        shown = " ".join(" ".join(t.split()) for t in toasts(app))
+        assert "Keys not changed" in shown and reason in shown
         first = sidebar.highlighted.title
         await pilot.press("j")
         assert sidebar.highlighted.title != first  # j still moves down

@@ -18,6 +18,8 @@ from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .waiting import painted, until
+
 SIZE = (120, 40)
 
 
@@ -47,7 +49,7 @@ async def settle(app: NewsApp) -> None:
 async def test_keywords_light_up_story_and_titles(articles: list[Article]) -> None:
     app = NewsApp(articles, keywords=[Keyword("Starfall")], extra_keywords=[Keyword("Tesla")])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         await screen.workers.wait_for_complete()
@@ -65,12 +67,12 @@ async def test_keywords_light_up_story_and_titles(articles: list[Article]) -> No
 async def test_highlighting_does_not_move_text(articles: list[Article]) -> None:
     plain = NewsApp(articles)
     async with plain.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         assert isinstance(plain.screen, ReaderScreen)
         before = [s.text for s in plain.screen.story.lines]
     app = NewsApp(articles, extra_keywords=[Keyword("Tesla"), Keyword("Giga Shanghai")])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert [s.text for s in app.screen.story.lines] == before
 
@@ -99,7 +101,7 @@ async def test_dialog_adds_and_removes_and_saves_at_once(articles: list[Article]
         saved = tomllib.loads(config_file().read_text())
         assert [k["word"] for k in saved["highlight"]["keywords"]] == ["Giga \\w+"]
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the dialog closed")
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         assert [k.word for k in screen.keyword_control.keywords] == ["Giga \\w+", "Semi"]

@@ -12,6 +12,9 @@ from reader.model import Article, make_article
 from reader.tui.app import NewsApp
 from reader.tui.dialogs.links import LinkPicker
 
+from .shown import Said
+from .waiting import painted, until
+
 SIZE = (160, 30)  # the story at its full measure: list lines unwrapped
 MARKDOWN = """Tesla's [Semi](https://e.org/semi) team met [the press](https://e.org/press) today.
 
@@ -44,7 +47,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_pictures_are_image_lines_and_links_carry_their_numbers() -> None:
     app = NewsApp([story()])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         screen = "\n".join(rows(app))
         assert "Tesla's Semi[2] team met the press[3] today." in screen
         assert "▣ A Tesla Semi at the Nevada depot[4]" in screen
@@ -58,7 +61,8 @@ async def test_pictures_are_image_lines_and_links_carry_their_numbers() -> None:
 
 async def test_number_keys_open_link_n_in_the_browser(opened: list[str]) -> None:
     app = NewsApp([story()])
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await pilot.press("tab")  # into the reading pane
         await pilot.press("2", "4")
         await app.workers.wait_for_complete()
@@ -67,7 +71,7 @@ async def test_number_keys_open_link_n_in_the_browser(opened: list[str]) -> None
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert opened == ["https://e.org/semi", "https://e.org/semi.jpg"]
-        toasts = [n.message for n in app._notifications]
+        toasts = said.messages()
         assert any("no link 5" in t for t in toasts)
         assert any("no link 9" in t for t in toasts)
 
@@ -102,7 +106,7 @@ async def test_the_link_picker_reaches_links_past_nine(opened: list[str]) -> Non
         assert opened == ["https://e.org/12"]
         assert not isinstance(app.screen, LinkPicker)
         await pilot.press("L", "escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not isinstance(app.screen, LinkPicker), "the picker closed")
         assert not isinstance(app.screen, LinkPicker) and opened == ["https://e.org/12"]
 
 

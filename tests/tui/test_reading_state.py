@@ -101,7 +101,7 @@ async def test_note_on_a_bookmark(articles: list[Article]) -> None:
             s.text for s in screen(app).story.lines[:3]
         )
         await pilot.press("e", "escape")  # cancelled: nothing changes
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the note closed")
         await settle(app)
         (saved,) = json.loads((data_dir() / "bookmarks.json").read_text())["bookmarks"]
         assert saved["note"] == "[b]ask[/b] Wu"
@@ -164,7 +164,7 @@ async def test_reopens_at_the_last_story_and_place(articles: list[Article]) -> N
     app.saver.close()
     again = NewsApp(read_dump(Path(articles[0].source)).articles)
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         story = screen(again).story
         assert story.article.title.startswith("SpaceX is launching")
         assert story.scroll_y == 4
@@ -251,7 +251,7 @@ async def test_a_story_reopens_at_the_same_words_after_the_width_changed(
     app.saver.close()
     again = NewsApp(articles)
     async with again.run_test(size=(80, 30)) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         story = screen(again).story
         assert story.article.title.startswith("SpaceX is launching")
         assert story.scroll_y > 28  # the same words sit lower at a narrower width
@@ -268,7 +268,7 @@ async def test_a_story_read_to_its_end_reopens_at_the_top(articles: list[Article
     app.saver.close()
     again = NewsApp(articles)
     async with again.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         assert screen(again).story.scroll_y == 0
 
 

@@ -19,6 +19,9 @@ from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .shown import Said
+from .waiting import until
+
 SIZE = (100, 30)
 RULES = """\
 [[rules]]
@@ -94,7 +97,8 @@ async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_pat
     # The rules over the stories stored before they were written: on request.
     assert main(["rules", "apply", "--library", str(path)]) == 0
     app = NewsApp(open_catalog([], load_config()))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = await settled(app, pilot)
         lines = sidebar_lines(app)
         # The trademark story is hidden, said at the top; the saved search below
@@ -129,8 +133,7 @@ async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_pat
         ]
         assert lines[0] == "2 hidden · H shows them"
         assert not any("Trademark fight" in line for line in lines)
-        said = [str(n.message) for n in app._notifications]
-        assert "No trademarks: 1 new story hidden · z to undo" in said
+        assert "No trademarks: 1 new story hidden · z to undo" in said.messages()
 
         # z takes the rule's hide back: the story is listed again.
         await pilot.press("z")
@@ -166,14 +169,14 @@ async def test_ctrl_s_in_the_search_bar_saves_the_query_as_a_section(tmp_path: P
 async def test_a_name_taken_is_refused_and_nothing_written(tmp_path: Path) -> None:
     config = write_config(RULES)
     app = NewsApp(seeded(tmp_path / "library.sqlite"))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await settled(app, pilot)
         await pilot.press("slash", *"semi", "ctrl+s")
         await pilot.pause()
         await pilot.press(*"capsules", "enter")
         await pilot.pause()
-        said = [str(n.message) for n in app._notifications]
-        assert "a rule named 'capsules' is there already" in said
+        assert "a rule named 'capsules' is there already" in said.messages()
     assert config.read_text(encoding="utf-8") == RULES
 
 
@@ -207,7 +210,7 @@ async def test_hidden_stories_are_out_of_search_results_until_shown(tmp_path: Pa
         await pilot.pause()
         assert screen.results.display is False or len(screen.results.items) == 0
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not screen.search_bar.display, "the bar closed")
         await pilot.press("H", "slash")
         await screen.workers.wait_for_complete()
         await pilot.pause()

@@ -5,17 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets._toast import Toast
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 
+from .shown import toasts
+from .waiting import painted, until
+
 SIZE = (120, 40)
-
-
-def toasts(app: NewsApp) -> list[str]:
-    """The text of every toast on the screen, as drawn."""
-    return [str(toast.render()) for toast in app.screen.query(Toast)]
 
 
 async def settle(app: NewsApp) -> None:
@@ -36,7 +33,7 @@ async def test_a_keyword_that_cannot_be_saved_says_so(
         await pilot.pause()
         await pilot.press(*"Starfall", "enter")
         await settle(app)
-        await pilot.pause(0.2)
+        await until(pilot, lambda: any("Not saved" in t for t in toasts(app)), "a toast")
         shown = " ".join(" ".join(t.split()) for t in toasts(app))
         assert "highlight is not a table" in shown and "Not saved" in shown
         assert "cfg [on red] [link=x]x" in shown
@@ -49,9 +46,9 @@ async def test_an_unexpected_error_on_the_saver_thread_is_shown(seed: Path) -> N
 
     app = NewsApp(read_dump(seed).articles)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         app.saver.submit(broken)
         await settle(app)
-        await pilot.pause(0.2)
+        await until(pilot, lambda: any("RuntimeError" in t for t in toasts(app)), "a toast")
         shown = " ".join(" ".join(t.split()) for t in toasts(app))
         assert "RuntimeError: disk [/] gremlins" in shown

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 
 from reader.model import Article
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.search_bar import SearchBar
+
+from .shown import toasts
+from .waiting import until
 
 SIZE = (120, 40)
 
@@ -84,8 +86,8 @@ async def test_enter_opens_at_first_match_and_n_walks_them(app: NewsApp) -> None
     async with app.run_test(size=SIZE) as pilot:
         await results_for(app, pilot, "slash", *"starfall")
         await pilot.press("enter")
-        await pilot.pause(0.2)
         story = screen(app).story
+        await until(pilot, lambda: app.focused is story and story.match_count, "the story open")
         assert story.article.title.startswith("SpaceX is launching")
         assert app.focused is story
         count = story.match_count
@@ -107,8 +109,8 @@ async def test_n_past_the_last_match_goes_to_the_next_result(app: NewsApp) -> No
         titles = await results_for(app, pilot, "slash", *"semi")
         assert len(titles) >= 2
         await pilot.press("enter")
-        await pilot.pause(0.2)
         story = screen(app).story
+        await until(pilot, lambda: app.focused is story and story.match_count, "the story open")
         first = story.article.title
         for _ in range(story.match_count):
             await pilot.press("n")
@@ -139,22 +141,20 @@ async def test_escape_closes_the_bar_and_clears_highlighting(app: NewsApp) -> No
     async with app.run_test(size=SIZE) as pilot:
         await results_for(app, pilot, "slash", *"starfall")
         await pilot.press("enter")
-        await pilot.pause(0.2)
         story = screen(app).story
+        await until(pilot, lambda: app.focused is story and story.match_count, "the story open")
         assert story.match_count
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        assert not app.screen.query_one(SearchBar).display
+        await until(pilot, lambda: not app.screen.query_one(SearchBar).display, "the bar closed")
         assert story.match_count == 0 and app.focused is story
         await pilot.press("escape")  # and then back to the list as usual
-        await pilot.pause(0.3)
-        assert app.focused is screen(app).sidebar
+        await until(pilot, lambda: app.focused is screen(app).sidebar, "the list focused")
 
 
 async def test_search_only_this_story(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "ctrl+t", *"giga")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: status(app).startswith("match 1 of"), "the first match")
         bar = app.screen.query_one(SearchBar)
         assert bar.scope == "story"
         assert "this story" in str(app.screen.query_one("#search-scope").render())
@@ -244,8 +244,7 @@ async def test_slash_again_shows_the_last_query_and_its_answer(app: NewsApp) -> 
         await pilot.pause()
         assert status(app).startswith("match 1 of")
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        assert status(app) == ""
+        await until(pilot, lambda: status(app) == "", "the status cleared")
         titles = await results_for(app, pilot, "slash")
         assert status(app) == "1 story" and len(titles) == 1
         assert app.screen.query_one(SearchBar).text == "starfall"
@@ -297,10 +296,7 @@ async def test_n_with_no_search_says_how_to_search(app: NewsApp) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         opened = screen(app).story.article
         await pilot.press("n")
-        for _ in range(20):  # a toast mounts a few frames after it is raised
-            if app.screen.query(Toast):
-                break
-            await pilot.pause(0.05)
-        shown = " ".join(" ".join(str(t.render()).split()) for t in app.screen.query(Toast))
+        await until(pilot, lambda: toasts(app), "a toast")  # it mounts a few frames later
+        shown = " ".join(" ".join(t.split()) for t in toasts(app))
         assert "No search yet: / searches" in shown
         assert screen(app).story.article is opened  # and nothing moved

@@ -11,6 +11,7 @@ from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 
 from .test_search import SIZE, results_for, screen, status
+from .waiting import until
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ async def test_is_unread_lists_only_the_unread_stories(app: NewsApp, seed: Path)
 
         # Open one of them: it is read now, and the next search leaves it out.
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: app.focused is screen(app).story, "the story open")
         second = screen(app).story.article.title
         assert second == titles[0]
         await pilot.press("escape", "slash", "ctrl+u")

@@ -13,6 +13,8 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 
+from .waiting import painted
+
 SIZE = (120, 30)
 
 
@@ -42,7 +44,7 @@ async def test_the_story_header_names_the_feed_it_came_from(tmp_path: Path) -> N
     library.upsert_articles(source, [story("Markets", "Shares rise")])
     app = NewsApp(LibraryCatalog(library))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         header = screen(app).story.lines[0].text
         assert header.split("·")[:2] == ["  MARKETS  ", "  from The Wire  "]
 
@@ -72,7 +74,7 @@ def titles(lines: list[str]) -> list[str]:
 async def test_sidebar_shows_dates_newest_first_and_o_switches_to_feed_order() -> None:
     app = NewsApp(dated())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         lines = sidebar_lines(app)
         assert titles(lines)[:4] == ["Bonds fall", "Shares rise", "Gold steady", "Undated note"]
         assert titles(lines)[4:6] == ["Solar farm opens", "Wind record"]
@@ -114,6 +116,6 @@ async def test_braces_jump_between_sections_and_Z_folds_one() -> None:
 async def test_the_first_start_opens_the_sidebars_first_story_the_newest() -> None:
     app = NewsApp(dated())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await painted(pilot)
         assert screen(app).story.article.title == "Bonds fall"
         assert cursor_title(screen(app).sidebar) == "Bonds fall"

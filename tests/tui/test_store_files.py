@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets._toast import Toast
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
+
+from .shown import toasts
+from .waiting import painted, until
 
 
 def data_dir() -> Path:
@@ -35,8 +37,8 @@ async def test_a_state_file_that_cannot_be_read_is_set_aside(
     (data_dir() / "state.json").write_text(content)
     app = NewsApp(read_dump(seed).articles)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.pause(0.3)
-        shown = " ".join(" ".join(str(t.render()).split()) for t in app.screen.query(Toast))
+        await until(pilot, lambda: any("moved to" in t for t in toasts(app)), "a toast")
+        shown = " ".join(" ".join(t.split()) for t in toasts(app))
         assert reason in shown and "moved to" in shown
         assert isinstance(app.screen, ReaderScreen)
         assert "Tesla Giga Shanghai" in " ".join(s.text for s in app.screen.story.lines)
@@ -50,7 +52,8 @@ async def test_state_with_a_bom_and_hostile_strings_loads_clean(seed: Path) -> N
     (data_dir() / "state.json").write_bytes(raw)
     app = NewsApp(articles)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.pause(0.3)
-        assert not app.screen.query(Toast)  # nothing to report
+        await painted(pilot)  # what start-up has to say is said by now
+        await pilot.pause()
+        assert not toasts(app)  # nothing to report
         assert app.state.is_read(articles[1].id)
         assert all("\x1b" not in i for i in app.state.read_ids())

@@ -25,6 +25,7 @@ from reader.triage.notify import Notice, Settings
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .shown import Said
 from .waiting import painted
 
 SIZE = (120, 40)
@@ -62,11 +63,6 @@ async def library_with_feed(
     return path
 
 
-def messages(app: NewsApp) -> list[tuple[str, str]]:
-    """Every toast raised so far, with its title."""
-    return [(str(n.title), str(n.message)) for n in app._notifications]
-
-
 def sidebar_text(screen: ReaderScreen) -> str:
     sidebar = screen.sidebar
     return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
@@ -89,7 +85,8 @@ async def test_the_timer_brings_a_new_story_without_moving_anything(
     # The server publishes a story, newer than any: it lands at the top of Orbit.
     server.serve("/orbit.xml", rss("Orbit", [*ORBIT, ("Capsule returns early", "https://e.org/c")]))
     app = NewsApp(LibraryCatalog(Library.open(path)), refresh_every=1800)
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         catalog = screen.catalog
@@ -107,7 +104,7 @@ async def test_the_timer_brings_a_new_story_without_moving_anything(
         assert "Orbit story 05" in before_line
         assert "Capsule returns early" not in sidebar_text(screen)
 
-        await wait_for(pilot, lambda: ("", "1 new story") in messages(app))
+        await wait_for(pilot, lambda: ("", "1 new story") in said.titled())
         await pilot.pause()
         # The new story is in the sidebar (above the cursor, off the screen).
         rows = [screen.sidebar._rows[i] for i in range(len(screen.sidebar._rows))]
@@ -167,14 +164,15 @@ async def test_a_new_story_with_a_followed_keyword_is_told_of(
         refresh_every=1800,
         alerts=Settings(command, "osc777"),
     )
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         written: list[str] = []
         assert app._driver is not None
         app._driver.write = written.append  # type: ignore[method-assign,assignment]
         await wait_for(pilot, lambda: out.exists())
         shown = "Starfall lands; $(touch x) [b]ok[/]"
-        assert ("keyword Starfall", f"{shown} (Orbit)") in messages(app)
-        assert ("", "2 new stories") in messages(app)
+        assert ("keyword Starfall", f"{shown} (Orbit)") in said.titled()
+        assert ("", "2 new stories") in said.titled()
         assert [json.loads(line) for line in out.read_text().splitlines()] == [
             ["--app-name=news", shown, "Orbit", "https://e.org/starfall"]
         ]
@@ -187,7 +185,8 @@ async def test_a_failing_command_is_said_once(tmp_path: Path) -> None:
     script.write_text("#!/bin/sh\necho 'Invalid number of options.' >&2\nexit 1\n")
     script.chmod(0o755)
     app = NewsApp([], alerts=Settings((str(script),), ""))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         first = Notice("Capsule returns", "Space", "https://e.org/1", "", "a1")
@@ -198,15 +197,15 @@ async def test_a_failing_command_is_said_once(tmp_path: Path) -> None:
         screen.feeds.tell([second, first], "rule Capsules")
         await screen.workers.wait_for_complete()
         await pilot.pause()
-        said = [m for m in messages(app) if m[0] == "Notify command"]
-        assert said == [
+        failed = [m for m in said.titled() if m[0] == "Notify command"]
+        assert failed == [
             (
                 "Notify command",
                 f"{script} failed (exit status 1): Invalid number of options.; it is not run"
                 " again until the reader restarts",
             )
         ]
-        told = [m for m in messages(app) if m[0] == "rule Capsules"]
+        told = [m for m in said.titled() if m[0] == "rule Capsules"]
         # Each story once, however often it is handed over.
         assert told == [
             ("rule Capsules", "Capsule returns (Space)"),
@@ -226,7 +225,8 @@ async def test_a_notify_rule_tells_of_its_stories_the_same_way(
     library.close()
     command, out = recorder
     app = NewsApp(LibraryCatalog(Library.open(path)), alerts=Settings(command, ""))
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await painted(pilot)  # the rules start after the first paint
         await app.screen.workers.wait_for_complete()
         screen = app.screen
@@ -245,7 +245,7 @@ async def test_a_notify_rule_tells_of_its_stories_the_same_way(
         library.close()
         screen.stories_changed()
         await wait_for(pilot, lambda: out.exists())
-        assert ("rule Capsules", "Capsule splashes down (Space)") in messages(app)
+        assert ("rule Capsules", "Capsule splashes down (Space)") in said.titled()
         assert [json.loads(line) for line in out.read_text().splitlines()] == [
             ["--app-name=news", "Capsule splashes down", "Space", "https://orbit.example/capsule"]
         ]
@@ -257,11 +257,12 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
     path = await library_with_feed(tmp_path, server, ORBIT[:2])
     server.serve("/orbit.xml", b"gone", status=404)
     app = NewsApp(LibraryCatalog(Library.open(path)), refresh_every=1800)
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         failed = ("Feed failed", "Orbit: HTTP 404")
-        await wait_for(pilot, lambda: failed in messages(app))
+        await wait_for(pilot, lambda: failed in said.titled())
         await screen.workers.wait_for_complete()
         # Due again (as if half an hour had passed): fetched, failing the same way.
         library = Library.open(path)
@@ -272,7 +273,7 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
         await wait_for(pilot, lambda: len(server.seen("/orbit.xml")) == 3)
         await screen.workers.wait_for_complete()
         await pilot.pause()
-        assert messages(app).count(failed) == 1
+        assert said.titled().count(failed) == 1
         # A new reason is news.
         server.serve("/orbit.xml", b"", status=500)
         library = Library.open(path)
@@ -280,4 +281,4 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
             library.record_fetch(source.id, LONG_AGO, "")
         library.close()
         screen.feeds._tick()
-        await wait_for(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in messages(app))
+        await wait_for(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in said.titled())

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 from unit.feed_server import FeedServer, running
 
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
 from reader.model import Block, BlockKind, make_article
 from reader.tui.app import NewsApp
+
+from .shown import toasts
+from .waiting import until
 
 SIZE = (120, 40)
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -26,17 +28,10 @@ def server() -> Iterator[FeedServer]:
     yield from running()
 
 
-def toasts(app: NewsApp) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
-
-
 async def shown(pilot: Pilot[None], app: NewsApp, text: str) -> list[str]:
     """The toasts on screen once one holding `text` is up (toasts mount a few
     frames after they are raised)."""
-    for _ in range(20):
-        if any(text in t for t in toasts(app)):
-            break
-        await pilot.pause(0.05)
+    await until(pilot, lambda: any(text in t for t in toasts(app)), f"a toast with {text!r}")
     return toasts(app)
 
 
@@ -58,7 +53,7 @@ async def test_a_feed_title_with_a_click_action_is_shown_literally_and_a_click_d
         await app.screen.workers.wait_for_complete()
         failed = [t for t in await shown(pilot, app, "Feed failed") if "Feed failed" in t]
         assert failed and title in failed[0], toasts(app)
-        toast = next(t for t in app.screen.query(Toast) if "Feed failed" in t.render().plain)
+        toast = next(t for t in app.screen.query("Toast") if "Feed failed" in str(t.render()))
         # On the words that markup would have made a link.
         await pilot.click(toast, offset=(3, 2))
         await pilot.pause()
