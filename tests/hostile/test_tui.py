@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 from textual.events import Paste
+from textual.widget import Widget
 from textual.widgets import Input
-from textual.widgets._toast import Toast
+from tui.shown import screen_lines, screen_text, toasts
+from tui.waiting import until
 from unit.feed_server import FeedServer, running
 
 from hostile.corpus import HOSTILE, Corpus, forbidden, h, write
@@ -31,6 +33,7 @@ from reader.cli.common import open_catalog
 from reader.config import data_dir, load_config
 from reader.library.articles import Library
 from reader.tui.app import NewsApp
+from reader.tui.dialogs.note import NoteDialog
 from reader.tui.screens.reader import ReaderScreen
 
 SIZE = (120, 40)
@@ -78,11 +81,8 @@ async def test_files_given_to_news_and_their_warnings_show_as_text(
     assert any("UTF-8" in w or "\ufffd" in w for w in warnings), warnings
     app = NewsApp(catalog, warnings=warnings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        for _ in range(40):
-            if toasts(app):
-                break
-            await pilot.pause(0.05)
-        shown = " ".join(t.render().plain for t in toasts(app))
+        await until(pilot, lambda: toasts(app), "the warning's toast")
+        shown = " ".join(toasts(app))
         assert "[bold]dump[link=x]" in shown, shown
         problems = screen_problems(app, "warning")
         await pilot.press("g", "enter", "escape")
@@ -112,27 +112,23 @@ async def test_full_text_a_note_and_a_pasted_query_show_text_and_fetch_nothing_e
         screen.sidebar.highlight(target.id)
         await pilot.press("enter", "f")
         await app.screen.workers.wait_for_complete()
-        for _ in range(40):
-            if any("refused" in t.render().plain for t in toasts(app)):
-                break
-            await pilot.pause(0.05)
-        assert any("refused" in t.render().plain for t in toasts(app))
+        await until(pilot, lambda: any("refused" in t for t in toasts(app)), "a toast")
         problems += screen_problems(app, "full text refused")
 
         await pilot.press("escape", "B", "e")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog), "the note dialog")
         problems += screen_problems(app, "note dialog")
         assert "[@click=app.quit]quitter[/]" in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the dialog closed")
 
         await pilot.press("slash")
         await pilot.pause()
         assert app.focused is not None
         app.post_message(Paste(HOSTILE + " OR"))  # as the terminal sends it
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.query_one("#search-input", Input).value, "the paste")
         await app.screen.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await pilot.pause()
         problems += screen_problems(app, "pasted query")
         pasted = app.query_one("#search-input", Input).value
         assert "[@click=app.quit]quitter[/]" in pasted and not forbidden(pasted.encode())
@@ -145,7 +141,7 @@ def screen_problems(app: NewsApp, where: str) -> list[str]:
     """Every segment on screen: no control character in its text, no action
     to run on a click, no link that is not http(s) or that carries one."""
     found = []
-    for y, strip in enumerate(app.screen._compositor.render_strips()):
+    for y, strip in enumerate(screen_lines(app)):
         for segment in strip:
             if bad := forbidden(segment.text.encode("utf-8", "surrogatepass")):
                 found.append(f"{where}, row {y}: {bad}")
@@ -158,12 +154,8 @@ def screen_problems(app: NewsApp, where: str) -> list[str]:
     return found
 
 
-def screen_text(app: NewsApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def toasts(app: NewsApp) -> list[Toast]:
-    return list(app.screen.query(Toast))
+def toast_widgets(app: NewsApp) -> list[Widget]:
+    return list(app.screen.query("Toast"))
 
 
 async def test_every_story_bookmark_search_and_refresh_shows_text_not_escapes_or_actions(
@@ -209,27 +201,22 @@ async def test_every_story_bookmark_search_and_refresh_shows_text_not_escapes_or
         # A search, its results and one opened.
         await pilot.press("slash", *"bolded")
         await app.screen.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await pilot.pause()
         problems += screen_problems(app, "search results")
         assert "[link=file:///etc/passwd]" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         problems += screen_problems(app, "a result opened")
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not app.screen.query_one("#search").display, "the bar closed")
 
         # A refresh, with the feed whose name is markup failing.
         await pilot.press("r")
         await app.screen.workers.wait_for_complete()
-        failed: list[Toast] = []
-        for _ in range(40):
-            failed = [t for t in toasts(app) if "failing feed" in t.render().plain]
-            if failed:
-                break
-            await pilot.pause(0.05)
-        assert failed, [t.render().plain for t in toasts(app)]
+        await until(pilot, lambda: any("failing feed" in t for t in toasts(app)), "a toast")
+        failed = [t for t in toast_widgets(app) if "failing feed" in str(t.render())]
         problems += screen_problems(app, "refresh toasts")
-        shown = failed[0].render().plain
+        shown = str(failed[0].render())
         assert "[@click=app.quit]quitter[/]" in shown and "[/]" in shown
         # Click the words the markup would have made the quit action.
         for offset in ((3, 1), (20, 2), (40, 2), (60, 3)):

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App
+from textual.errors import NoWidget
 from textual.message import Message
 from textual.notifications import Notification, Notify
+from textual.strip import Strip
+from textual.widget import Widget
 
 
 def toasts(app: App[Any]) -> list[str]:
@@ -37,3 +43,70 @@ class Said:
     def titled(self) -> list[tuple[str, str]]:
         """(title, message) of each."""
         return [(note.title, note.message) for note in self.notes]
+
+
+def screen_lines(app: App[Any]) -> list[Strip]:
+    """The screen as drawn, one strip a row: each widget on it draws its own
+    visible part (`render_lines`) into its place (`Screen.find_widget`), the
+    ones behind first, as the terminal gets them."""
+    screen = app.screen
+    width, height = screen.size
+    blank: Cell = (" ", None)
+    cells = [[blank] * width for _ in range(height)]
+    placed = []
+    for widget in [screen, *screen.query("*"), *scrollbars(app)]:
+        try:
+            geometry = screen.find_widget(widget)
+        except NoWidget:
+            continue  # not laid out: not drawn
+        if visible := geometry.visible_region:
+            placed.append((geometry.order, widget, geometry.region, visible))
+    placed.sort(key=lambda place: place[0])
+    for _, widget, region, visible in placed:
+        strips = widget.render_lines(visible.translate((-region.x, -region.y)))
+        for y, strip in enumerate(strips, visible.y):
+            if y >= height:
+                break
+            x = visible.x
+            for segment in strip:
+                for char in segment.text:
+                    size = cell_len(char)
+                    if x + size > width:
+                        break
+                    cells[y][x] = (char, segment.style)
+                    if size == 2:
+                        cells[y][x + 1] = ("", segment.style)
+                    x += size
+    return [_strip(row) for row in cells]
+
+
+Cell = tuple[str, Style | None]
+
+
+def scrollbars(app: App[Any]) -> list[Widget]:
+    """The scrollbars shown on the screen (they are drawn for their widget,
+    not among its children)."""
+    bars: list[Widget] = []
+    for widget in app.screen.query("*"):
+        if widget.show_vertical_scrollbar:
+            bars.append(widget.vertical_scrollbar)
+        if widget.show_horizontal_scrollbar:
+            bars.append(widget.horizontal_scrollbar)
+        if widget.show_vertical_scrollbar and widget.show_horizontal_scrollbar:
+            bars.append(widget.scrollbar_corner)
+    return bars
+
+
+def _strip(row: list[Cell]) -> Strip:
+    segments: list[Segment] = []
+    for char, style in row:
+        if segments and segments[-1].style == style:
+            segments[-1] = Segment(segments[-1].text + char, style)
+        else:
+            segments.append(Segment(char, style))
+    return Strip(segments)
+
+
+def screen_text(app: App[Any]) -> str:
+    """The screen as plain text, a line a row."""
+    return "\n".join(strip.text for strip in screen_lines(app))

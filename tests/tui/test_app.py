@@ -16,6 +16,7 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
+from .shown import screen_lines
 from .waiting import painted, until
 
 SIZE = (120, 40)
@@ -366,7 +367,7 @@ async def test_command_palette_lists_each_action_once_with_all_its_keys(app: New
 
 
 def _rows(app: NewsApp) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in screen_lines(app)]
 
 
 async def test_nothing_is_cut_at_60_columns(app: NewsApp) -> None:

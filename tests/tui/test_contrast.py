@@ -14,7 +14,6 @@ from rich.color import Color as RichColor
 from textual.color import Color
 from textual.filter import dim_color
 from textual.geometry import Region
-from textual.scrollbar import ScrollBar
 from textual.theme import BUILTIN_THEMES
 
 from reader.model import Article, Block, BlockKind, Inline, Mark, make_article
@@ -24,6 +23,7 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import PANES, TEXT, THUMBS, contrast, readable_variables, resolve
 from reader.tui.widgets.story_view import StoryView
 
+from .shown import screen_lines, scrollbars
 from .waiting import painted, until
 
 THEMES = ["textual-dark", "textual-light"]
@@ -40,7 +40,7 @@ def _is_drawing(char: str) -> bool:
 
 def cells(app: NewsApp, region: Region) -> Iterator[tuple[str, Color | None, Color | None, int]]:
     """(text, foreground, background, row) of each segment inside `region`."""
-    strips = app.screen._compositor.render_strips()
+    strips = screen_lines(app)
     for y in range(region.y, min(region.bottom, len(strips))):
         for segment in strips[y].crop(region.x, region.right):
             style = segment.style
@@ -76,7 +76,7 @@ def unreadable(app: NewsApp, region: Region | None = None) -> list[str]:
 def faint_scrollbars(app: NewsApp) -> list[str]:
     """Each visible scrollbar: its thumb against its track, at least 3:1."""
     bad = []
-    for bar in app.screen.query(ScrollBar):
+    for bar in scrollbars(app):
         if not bar.display or not bar.region:
             continue
         colours: set[Color] = set()

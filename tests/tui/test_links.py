@@ -12,7 +12,7 @@ from reader.model import Article, make_article
 from reader.tui.app import NewsApp
 from reader.tui.dialogs.links import LinkPicker
 
-from .shown import Said
+from .shown import Said, screen_lines
 from .waiting import painted, until
 
 SIZE = (160, 30)  # the story at its full measure: list lines unwrapped
@@ -29,7 +29,7 @@ def story(markdown: str = MARKDOWN, title: str = "Links and pictures") -> Articl
 
 
 def rows(app: NewsApp) -> list[str]:
-    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+    return [strip.text.rstrip() for strip in screen_lines(app)]
 
 
 @pytest.fixture
