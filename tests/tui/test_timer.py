@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from unit.feed_server import FeedServer, rss, running
 
 from reader.catalog import LibraryCatalog
@@ -26,7 +25,7 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
 from .shown import Said
-from .waiting import painted
+from .waiting import painted, until
 
 SIZE = (120, 40)
 LONG_AGO = "2000-01-01T00:00:00+00:00"
@@ -68,16 +67,6 @@ def sidebar_text(screen: ReaderScreen) -> str:
     return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
 
 
-async def wait_for(pilot: Pilot[None], check: object, seconds: float = 15) -> None:
-    """Until check() is true: the timer's first look is a second after start."""
-    assert callable(check)
-    for _ in range(int(seconds / 0.05)):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("not within the time")
-
-
 async def test_the_timer_brings_a_new_story_without_moving_anything(
     tmp_path: Path, server: FeedServer
 ) -> None:
@@ -104,10 +93,10 @@ async def test_the_timer_brings_a_new_story_without_moving_anything(
         assert "Orbit story 05" in before_line
         assert "Capsule returns early" not in sidebar_text(screen)
 
-        await wait_for(pilot, lambda: ("", "1 new story") in said.titled())
+        await until(pilot, lambda: ("", "1 new story") in said.titled())
         await pilot.pause()
         # The new story is in the sidebar (above the cursor, off the screen).
-        rows = [screen.sidebar._rows[i] for i in range(len(screen.sidebar._rows))]
+        rows = [screen.sidebar.rows[i] for i in range(len(screen.sidebar.rows))]
         assert any(r.article and r.article.title == "Capsule returns early" for r in rows)
         # The cursor is on its story, on the same line of the screen.
         highlighted = screen.sidebar.highlighted
@@ -128,8 +117,8 @@ async def test_no_timer_no_fetch(tmp_path: Path, server: FeedServer) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
-        await wait_for(pilot, lambda: screen.feeds._timer is not None)
-        await wait_for(pilot, lambda: screen.feeds._timer is None)  # its first look ends it
+        await until(pilot, lambda: screen.feeds._timer is not None)
+        await until(pilot, lambda: screen.feeds._timer is None)  # its first look ends it
         await screen.workers.wait_for_complete()
         assert len(server.seen("/orbit.xml")) == 1  # only the refresh before the reader
 
@@ -169,7 +158,7 @@ async def test_a_new_story_with_a_followed_keyword_is_told_of(
         written: list[str] = []
         assert app._driver is not None
         app._driver.write = written.append  # type: ignore[method-assign,assignment]
-        await wait_for(pilot, lambda: out.exists())
+        await until(pilot, lambda: out.exists())
         shown = "Starfall lands; $(touch x) [b]ok[/]"
         assert ("keyword Starfall", f"{shown} (Orbit)") in said.titled()
         assert ("", "2 new stories") in said.titled()
@@ -244,7 +233,7 @@ async def test_a_notify_rule_tells_of_its_stories_the_same_way(
         library.upsert_articles(source, [story])
         library.close()
         screen.stories_changed()
-        await wait_for(pilot, lambda: out.exists())
+        await until(pilot, lambda: out.exists())
         assert ("rule Capsules", "Capsule splashes down (Space)") in said.titled()
         assert [json.loads(line) for line in out.read_text().splitlines()] == [
             ["--app-name=news", "Capsule splashes down", "Space", "https://orbit.example/capsule"]
@@ -262,7 +251,7 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         failed = ("Feed failed", "Orbit: HTTP 404")
-        await wait_for(pilot, lambda: failed in said.titled())
+        await until(pilot, lambda: failed in said.titled())
         await screen.workers.wait_for_complete()
         # Due again (as if half an hour had passed): fetched, failing the same way.
         library = Library.open(path)
@@ -270,7 +259,7 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
             library.record_fetch(source.id, LONG_AGO, "")
         library.close()
         screen.feeds._tick()
-        await wait_for(pilot, lambda: len(server.seen("/orbit.xml")) == 3)
+        await until(pilot, lambda: len(server.seen("/orbit.xml")) == 3)
         await screen.workers.wait_for_complete()
         await pilot.pause()
         assert said.titled().count(failed) == 1
@@ -281,4 +270,4 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
             library.record_fetch(source.id, LONG_AGO, "")
         library.close()
         screen.feeds._tick()
-        await wait_for(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in said.titled())
+        await until(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in said.titled())
