@@ -7,6 +7,7 @@ and work where no terminal UI can run. One module per group of commands.
 from __future__ import annotations
 
 import difflib
+import gc
 import importlib
 import os
 import sqlite3
@@ -102,11 +103,23 @@ def _meant_command(word: str) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Until the reader's first screen is up (tui/app.py turns it on again):
+    # start-up makes hundreds of thousands of objects that live as long as the
+    # app, and the cycle collector walked them some hundred times on the way.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     options, args = split_global_options(sys.argv[1:] if argv is None else argv)
     name = args[0] if args and args[0] in COMMANDS else None
     try:
         config = load_config()
         if name is not None:
+            gc.enable()  # a command may make cycles by the million (`news add`)
             return _command(name)([*options, *args[1:]], config)
         if args and (meant := _meant_command(args[0])):
             raise UserError(f"no command or file '{args[0]}'; did you mean '{meant}'?")

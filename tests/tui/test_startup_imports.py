@@ -1,6 +1,7 @@
-"""What `news` imports before its first story is painted: only what that
-screen needs. Each module left out here was measured as start-up time
-(bench/startup_imports.py lists what the reader imports beyond Textual)."""
+"""What `news` does before its first story is painted: it imports only what
+that screen needs (each module left out here was measured as start-up time;
+bench/startup_imports.py lists what the reader imports beyond Textual), and
+runs without the cycle collector, which is on again once the screen is up."""
 
 from __future__ import annotations
 
@@ -16,22 +17,27 @@ import asyncio, json, sys
 from textual.app import App
 from reader.tui.widgets.story_view import StoryView
 
+import gc
 seen = []
+collector = {}
 paint = StoryView.render_lines
 
 def first_paint(self, crop):
     if self.article is not None and not seen:
         seen.append(sorted(sys.modules))
+        collector["at first paint"] = gc.isenabled()
     return paint(self, crop)
 
 async def headless(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        collector["once shown"] = gc.isenabled()
 
 StoryView.render_lines = first_paint
 App.run = lambda self, *args, **kwargs: asyncio.run(headless(self))
 from reader.cli import main
 main(sys.argv[1:])
+print(json.dumps(collector))
 print(json.dumps(seen[0]))
 """
 
@@ -50,12 +56,19 @@ NOT_AT_START = (
 )
 
 
-def modules_at_first_paint(*args: str) -> set[str]:
+def first_paint(*args: str) -> tuple[set[str], dict[str, bool]]:
+    """The modules loaded at the first paint, and whether the cycle collector
+    was on then and once the screen was up."""
     done = subprocess.run(
         [sys.executable, "-c", FIRST_PAINT, *args], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stdout.splitlines()[-1]))
+    *_, collector, modules = done.stdout.splitlines()
+    return set(json.loads(modules)), json.loads(collector)
+
+
+def modules_at_first_paint(*args: str) -> set[str]:
+    return first_paint(*args)[0]
 
 
 def test_the_first_screen_imports_only_what_it_shows() -> None:
@@ -72,3 +85,27 @@ def test_a_keyword_given_loads_the_matcher() -> None:
     """The other side of the check above: the same start with a keyword does
     import `regex`, so its absence there is not an accident of the harness."""
     assert "regex" in modules_at_first_paint("--highlight", "Tesla")
+
+
+def test_start_up_runs_without_the_cycle_collector_until_the_screen_is_up() -> None:
+    _, collector = first_paint()
+    assert collector == {"at first paint": False, "once shown": True}
+
+
+def test_a_command_runs_with_the_cycle_collector() -> None:
+    """Only the reader's start goes without it: `news add` may make cycles by the million."""
+    code = (
+        "import gc, reader.cli.reading as reading\n"
+        "from reader.cli import main\n"
+        "seen = []\n"
+        "listing = reading.cmd_list\n"
+        "def watched(*args):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return listing(*args)\n"
+        "reading.cmd_list = watched\n"
+        "assert main(['list']) == 0\n"
+        "print(seen, gc.isenabled())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[True] True"
