@@ -1,6 +1,6 @@
 """Time from process start to the first story painted, beside the smallest Textual app.
 
-    python bench/startup.py [--runs 15] [--size 120x40] [-- extra news args]
+    python bench/startup.py [--runs 15] [--size 120x40] [--fps N] [-- extra news args]
 
 Both programs run in a real tmux pane from the same virtual environment, taking
 turns so that machine load affects them alike. Reports medians and the ratio.
@@ -67,11 +67,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--pattern", default=FIRST_STORY, help="text that marks the first story")
+    parser.add_argument(
+        "--fps",
+        type=int,
+        help="TEXTUAL_FPS for news (default: its own setting, 240 frames a second);"
+        " the smallest app keeps Textual's 60",
+    )
     parser.add_argument("news_args", nargs="*", help="arguments for news (after --)")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
     python = shlex.quote(sys.executable)
     news = f"{python} -m reader " + " ".join(shlex.quote(a) for a in args.news_args)
+    if args.fps:
+        news = f"env TEXTUAL_FPS={args.fps} {news}"
     floor = f"{python} {shlex.quote(str(SHARED / 'minapp.py'))}"
     home = tempfile.mkdtemp(prefix="bench-home-")
     env = {"NEWS_DATA_DIR": home + "/data", "NEWS_CONFIG_DIR": home + "/config"}
