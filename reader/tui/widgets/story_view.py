@@ -37,6 +37,10 @@ from reader.tui.widgets.line_view import LineView
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 MATCH = "news-match"  # style meta key that numbers search matches
 AHEAD = 2  # screens laid out below the one shown, so the next page is ready
+# A story estimated shorter than this many lines is laid out whole at once (a
+# few ms): its scrollbar is right from the first frame, and only long stories
+# show an estimated height for the moment their rest takes.
+WHOLE_BELOW = 300
 SpanFinder = Callable[[str], list[tuple[int, int]]]
 # Where a person is in a story, whatever the width: a part of it (`HEAD`, a
 # block's index, or the links after the last block) and an offset into it (a
@@ -314,7 +318,8 @@ class StoryView(LineView, can_focus=True):
         if key != self._rendered_for:
             self._rendered_for = key
             self._start_layout(article, width)
-            self._lay_out_to(self.size.height)  # a paint lays out what it shows
+            whole = self.virtual_size.height < WHOLE_BELOW
+            self._lay_out_to(None if whole else self.size.height)  # a paint lays out the rest
             self.refresh()
         # Only now is it known how long the story is and where its matches are.
         if (y := self._pending_scroll) is not None:
