@@ -39,7 +39,9 @@ SEARCH_PAGE = 40
 # Past this many matches the newest page is shown first (FTS5 reads it straight
 # off its index) and the ranked page swapped in when ready: ranking 90,000
 # matches took 80 ms of a 158 ms search on 100,000 stories, the newest page 4.
-RANK_LATER_OVER = 5_000
+# Not for 9,000 (dingotown at 10,000 stories): there the second page and paint
+# cost 12 ms more CPU a search (48 ms against 36) than ranking at once.
+RANK_LATER_OVER = 20_000
 # Seconds a search may run before the bar says "searching…". Said at every key,
 # it was a frame of its own before each answer, which the answer waited behind.
 SLOW_SEARCH = 0.25
@@ -72,6 +74,7 @@ class SearchController:
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._ranked = True  # False while the newest page stands in for the ranked one
+        self._large = False  # holds more than RANK_LATER_OVER stories (known once warmed up)
         self._generation = 0  # bumped by every keystroke; older answers are dropped
         self._answered = 0  # the generation last answered (or failed)
         self._slow: Timer | None = None  # says "searching…" if the answer is slow
@@ -109,6 +112,9 @@ class SearchController:
     def _warmed(self, searcher: Searcher) -> None:
         if self._searcher is None:
             self._searcher = searcher
+        # Only a library this large can find more than RANK_LATER_OVER: a smaller
+        # one is spared the count asked before each search to know.
+        self._large = len(self.screen.catalog.entries()) > RANK_LATER_OVER
         # What the search brought (its modules, widgets, connection) lives as
         # long as the app: frozen out of the full garbage collections, as the
         # app freezes what start-up made, so they do not walk it mid-search.
@@ -213,7 +219,8 @@ class SearchController:
             if generation != self._generation:
                 return  # typed over while it waited its turn: a newer search is coming
             searcher = self._searcher
-            if query.has_text and searcher.count(query, context) > RANK_LATER_OVER:
+            many = self._large and query.has_text
+            if many and searcher.count(query, context) > RANK_LATER_OVER:
                 newest = searcher.search(query, limit=SEARCH_PAGE, context=context, order="recent")
                 app.call_from_thread(self._search_done, query, context, newest, generation, False)
             result = searcher.search(query, limit=SEARCH_PAGE, context=context)
