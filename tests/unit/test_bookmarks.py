@@ -500,6 +500,7 @@ atomic.LOCK_TIMEOUT = 120
 path, tag, go, n = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 store = Bookmarks(path)
 store.load()
+print("ready", flush=True)
 while not go.exists():
     time.sleep(0.001)
 for i in range(n):
@@ -527,7 +528,8 @@ def test_two_processes_lose_nothing(path: Path, tmp_path: Path) -> None:
         for tag in ("alpha", "beta")
     ]
     try:
-        time.sleep(0.3)  # let both start and load before they race
+        for p in procs:  # both started and loaded, so they race from here
+            assert p.stdout is not None and p.stdout.readline() == "ready\n"
         go.touch()
         for p in procs:
             out, err = p.communicate(timeout=60)

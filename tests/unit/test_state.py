@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +244,7 @@ from reader.state import ReadingState
 path, tag, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 state = ReadingState(path)
 state.load()
+print("ready", flush=True)
 while not go.exists():
     time.sleep(0.001)
 for i in range(150):
@@ -265,13 +265,15 @@ def test_two_processes_lose_nothing(path: Path, tmp_path: Path) -> None:
         subprocess.Popen(
             [sys.executable, "-c", WORKER, str(path), tag, str(go)],
             env=env,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for tag in ("x", "y")
     ]
     try:
-        time.sleep(0.3)
+        for p in procs:  # both started and loaded, so they race from here
+            assert p.stdout is not None and p.stdout.readline() == "ready\n"
         go.touch()
         for p in procs:
             _, err = p.communicate(timeout=60)
