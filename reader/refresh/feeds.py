@@ -45,26 +45,23 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
-
-import httpx
 
 from reader.discover import feed_links, looks_like_html
 from reader.library.articles import Library, Source
-from reader.net import (
-    DEFAULT_CONCURRENCY,
-    FetchError,
-    FetchResult,
-    cancellable,
-    fetch_many,
-    make_client,
-)
-from reader.refresh.pages import fetch_pages
 from reader.refresh.store import store_feed
 from reader.sources.feed import FeedError, FeedResult, FeedStream, parse_feed, stream_feed_file
 from reader.triage import schedule
 from reader.urls import Reach, scheme
+
+if TYPE_CHECKING:
+    # The HTTP client (httpx and `reader.net`) is imported only when a refresh
+    # needs the network: `news add big.xml` reads the disk, and importing httpx
+    # cost it 70-80 ms of its start.
+    import httpx
+
+    from reader.net import FetchError, FetchResult
 
 __all__ = [
     "FeedOutcome",
@@ -132,7 +129,7 @@ def refresh(
     library: Library,
     *,
     on_progress: Callable[[FeedOutcome], None] | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
+    concurrency: int | None = None,
     client: httpx.AsyncClient | None = None,
     source_ids: Collection[int] | None = None,
     allow_private: bool = False,
@@ -161,9 +158,13 @@ def refresh(
     ]
     if not feeds:
         return []
-    run = _Refresh(library, on_progress, max(1, concurrency), allow_private, homes or {})
+    run = _Refresh(library, on_progress, concurrency, allow_private, homes or {})
     run.on_read = on_read
     run.clock = clock or _utc_now
+    if cancel is None:
+        return asyncio.run(run.all(feeds, client))
+    from reader.net import cancellable
+
     return asyncio.run(cancellable(run.all(feeds, client), cancel))
 
 
@@ -174,7 +175,7 @@ class _Refresh:
         self,
         library: Library,
         on_progress: Callable[[FeedOutcome], None] | None,
-        concurrency: int,
+        concurrency: int | None,
         allow_private: bool,
         homes: Mapping[int, str],
     ) -> None:
@@ -196,11 +197,16 @@ class _Refresh:
     async def all(
         self, feeds: Sequence[Source], client: httpx.AsyncClient | None
     ) -> list[FeedOutcome]:
+        # Feeds on disk need no client, unless their stories' pages are wanted,
+        # nor the network's modules (see the imports at the top).
+        needed = any(s.fulltext or local_feed_path(s.location) is None for s in feeds)
+        if needed:
+            from reader.net import DEFAULT_CONCURRENCY, make_client
+
+            self.concurrency = max(1, self.concurrency or DEFAULT_CONCURRENCY)
         # Made here, inside the loop that will use them.
         self.parsers = asyncio.Semaphore(PARSERS)
-        self.pages = asyncio.Semaphore(self.concurrency)
-        # Feeds on disk need no client, unless their stories' pages are wanted.
-        needed = any(s.fulltext or local_feed_path(s.location) is None for s in feeds)
+        self.pages = asyncio.Semaphore(self.concurrency or 1)
         own = client is None and needed
         active = make_client() if own else client
         try:
@@ -219,13 +225,15 @@ class _Refresh:
                 tasks.append(asyncio.create_task(self._remote(remote[url], outcome, active)))
 
             if remote:
+                from reader.net import fetch_many
+
                 requests = [
                     (url, source.etag or None, source.last_modified or None)
                     for url, source in remote.items()
                 ]
                 await fetch_many(
                     requests,
-                    self.concurrency,
+                    self.concurrency or 1,
                     on_done,
                     client=active,
                     reach=lambda url: self.reach(remote[url]),
@@ -244,6 +252,8 @@ class _Refresh:
         outcome: FetchResult | FetchError,
         client: httpx.AsyncClient | None,
     ) -> None:
+        from reader.net import FetchError
+
         if isinstance(outcome, FetchError):
             self._timed(source, retry_after=outcome.retry_after)
             self._failed(source, outcome.reason)
@@ -312,6 +322,8 @@ class _Refresh:
         warnings = list(result.warnings)
         full_texts = 0
         if source.fulltext and stored.fresh and client is not None:
+            from reader.refresh.pages import fetch_pages
+
             full_texts = await fetch_pages(
                 self.library, stored.fresh, client, self.pages, self.reach(source), warnings
             )

@@ -15,14 +15,19 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
-
-import httpx
+from typing import TYPE_CHECKING
 
 from reader.fulltext import extract_article
 from reader.library.articles import Library
 from reader.model import Article
-from reader.net import FetchError, FetchResult, cancellable, fetch, make_client
 from reader.urls import Reach
+
+if TYPE_CHECKING:
+    # Imported where a page is fetched: a refresh of feed files on disk, and
+    # `reader.refresh` itself, need no HTTP client (see `feeds.py`).
+    import httpx
+
+    from reader.net import FetchResult
 
 __all__ = ["FULLTEXT_PER_FEED", "FulltextError", "fetch_fulltext", "fetch_pages"]
 
@@ -69,6 +74,8 @@ async def fetch_pages(
 async def _page(
     article: Article, client: httpx.AsyncClient, gate: asyncio.Semaphore, reach: Reach
 ) -> tuple[Article, str | None, str]:
+    from reader.net import FetchError, fetch
+
     async with gate:
         try:
             page = await fetch(client, article.url, reach=reach)
@@ -92,6 +99,8 @@ def fetch_fulltext(
     the page cannot be fetched (a private address off the feed's origin is
     refused unless ``allow_private``), or no article is found on it; and
     ``net.Cancelled`` when ``cancel`` is set meanwhile."""
+    from reader.net import FetchError, cancellable, fetch, make_client
+
     article = library.article(article_id)
     if article is None:
         raise FulltextError(f"no story with id {article_id!r}")

@@ -1,0 +1,186 @@
+"""A feed file imported as a stream: the next batch is made while this one is
+stored (`refresh.store`), and that must store exactly what storing one batch
+after another does, fail the same way when the file or the library fails
+half-way, and keep what was committed before the failure."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.library.articles import Library, Source
+from reader.refresh.store import store_feed
+from reader.sources.feed import FeedError, FeedStream, stream_feed_file
+
+BATCH = 10
+ITEMS = 45  # four whole batches and a part
+
+
+def rss(items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Story {n}</title><link>https://example.org/{n}</link>"
+        f"<guid>item-{n}</guid><category>{'Alpha' if n % 3 else 'Beta'}</category>"
+        f"<description>&lt;p&gt;The &lt;b&gt;body&lt;/b&gt; of story {n}, "
+        f"about wombat number {n}.&lt;/p&gt;</description></item>\n"
+        for n in range(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Streamed</title><link>https://example.org/</link>\n{entries}"
+        "</channel></rss>\n"
+    ).encode()
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> Path:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss(ITEMS))
+    return path
+
+
+def opened(path: Path, feed: Path) -> tuple[Library, Source]:
+    library = Library.open(path)
+    source = library.source(library.add_source("feed", str(feed)))
+    assert source is not None
+    return library, source
+
+
+@pytest.fixture
+def libraries(tmp_path: Path, feed: Path) -> Iterator[tuple[Library, Source, Library, Source]]:
+    piped, piped_source = opened(tmp_path / "piped.sqlite", feed)
+    plain, plain_source = opened(tmp_path / "plain.sqlite", feed)
+    yield piped, piped_source, plain, plain_source
+    piped.close()
+    plain.close()
+
+
+def streamed(feed: Path) -> FeedStream:
+    return stream_feed_file(feed, batch=BATCH, to_blocks=None)
+
+
+def pipelined(library: Library, source: Source, stream: FeedStream) -> None:
+    """The import as `news add` runs it: parsing ahead on a thread of its own."""
+    asyncio.run(store_feed(library, source, stream))
+
+
+def batch_by_batch(library: Library, source: Source, stream: FeedStream) -> None:
+    """The same batches made and stored one after the other on one thread."""
+    for batch in stream:
+        library.upsert_articles(source.id, library.resolve_ids(source.id, batch))
+
+
+def stored(library: Library) -> list[tuple[object, ...]]:
+    """Every stored column but the time of fetching, in the order of storing,
+    after checking that the search index holds exactly the stored rows."""
+    library.conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+    columns = [
+        name
+        for (_, name, *_rest) in library.conn.execute("PRAGMA table_info(articles)")
+        if name != "fetched"
+    ]
+    query = f"SELECT {', '.join(columns)} FROM articles ORDER BY seq"
+    sections = library.conn.execute("SELECT id, key, name FROM sections ORDER BY id").fetchall()
+    return [*library.conn.execute(query).fetchall(), *sections]
+
+
+def test_a_pipelined_import_stores_what_storing_batch_by_batch_stores(
+    libraries: tuple[Library, Source, Library, Source], feed: Path
+) -> None:
+    piped, piped_source, plain, plain_source = libraries
+    pipelined(piped, piped_source, streamed(feed))
+    batch_by_batch(plain, plain_source, streamed(feed))
+    rows = stored(piped)
+    assert rows == stored(plain)
+    titles = [title for (title,) in piped.conn.execute("SELECT title FROM articles ORDER BY seq")]
+    assert titles == [f"Story {n}" for n in range(ITEMS)]
+    # And again: nothing new, nothing rewritten.
+    pipelined(piped, piped_source, streamed(feed))
+    assert stored(piped) == rows
+
+
+def cut_short(feed: Path, stories: int) -> None:
+    """The file changed under the reader after its check: it now ends inside
+    the entry after `stories` whole ones."""
+    data = feed.read_bytes()
+    end = 0
+    for _ in range(stories):
+        end = data.index(b"</item>", end) + len(b"</item>")
+    os.truncate(feed, end + len(b"<item><title>Sto"))
+
+
+def test_a_file_broken_mid_import_fails_as_before_and_keeps_whole_batches(
+    libraries: tuple[Library, Source, Library, Source], feed: Path
+) -> None:
+    piped, piped_source, plain, plain_source = libraries
+    whole = rss(ITEMS)
+    failures = []
+    for library, source, run in (
+        (piped, piped_source, pipelined),
+        (plain, plain_source, batch_by_batch),
+    ):
+        feed.write_bytes(whole)
+        stream = streamed(feed)
+        cut_short(feed, 33)  # three whole batches, then three stories of the fourth
+        with pytest.raises(FeedError) as failure:
+            run(library, source, stream)
+        failures.append(failure.value.reason)
+    assert failures[0] == failures[1]
+    assert failures[0].startswith("not XML (")
+    assert stored(piped) == stored(plain)
+    assert piped.count() == 3 * BATCH
+
+
+def test_a_library_failing_mid_import_raises_as_before_and_keeps_what_was_committed(
+    libraries: tuple[Library, Source, Library, Source], feed: Path
+) -> None:
+    piped, piped_source, plain, plain_source = libraries
+    errors = []
+    for library, source, run in (
+        (piped, piped_source, pipelined),
+        (plain, plain_source, batch_by_batch),
+    ):
+        # A write the library refuses, in the third batch (stories 20-29).
+        library.conn.execute(
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.articles"
+            " WHEN NEW.title = 'Story 25' BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        )
+        with pytest.raises(sqlite3.DatabaseError) as failure:
+            run(library, source, streamed(feed))
+        errors.append((type(failure.value), str(failure.value)))
+        library.conn.execute("DROP TRIGGER temp.refuse")
+    assert errors[0] == errors[1]
+    assert "disk says no" in errors[0][1]
+    assert stored(piped) == stored(plain)
+    assert piped.count() == 2 * BATCH
+    # What was committed stays whole: the next import goes on from it.
+    pipelined(piped, piped_source, streamed(feed))
+    batch_by_batch(plain, plain_source, streamed(feed))
+    assert stored(piped) == stored(plain)
+    assert piped.count() == ITEMS
+
+
+def test_adding_a_feed_file_does_not_import_the_http_client(feed: Path) -> None:
+    """`news add big.xml` reads the disk: httpx (70-80 ms of start-up) stays out."""
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['news', 'add', {str(feed)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('reader', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('httpx' in sys.modules, 'reader.net' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert done.stdout.splitlines()[-1] == "False False"
+    assert f"{ITEMS} stories ({ITEMS} new)" in done.stdout
