@@ -148,13 +148,20 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
     # past the byte-level cleaning of XML. Cleaned again after, for the
     # character references the converter decodes.
     html_text = clean(html_text)
-    if not _LINK_OR_IMAGE.search(html_text):
-        result = _core.convert(html_text, _CORE_OPTIONS)
-    elif base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
-        options = dataclasses.replace(_OPTIONS, base_url=base_url)
-        result = convert(html_text, options, visitor=_VISITING)
-    else:
-        result = _core.convert(html_text, _CORE_VISITING, visitor=_VISITING)
+    try:
+        if not _LINK_OR_IMAGE.search(html_text):
+            result = _core.convert(html_text, _CORE_OPTIONS)
+        elif base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
+            options = dataclasses.replace(_OPTIONS, base_url=base_url)
+            result = convert(html_text, options, visitor=_VISITING)
+        else:
+            result = _core.convert(html_text, _CORE_VISITING, visitor=_VISITING)
+    except h2m.ConversionError:
+        # The converter's compiled core panics on some nestings a feed can send
+        # (`<ul><li><pre><code><table><tr><td>*<ul><li>`): the story keeps its
+        # words, as one escaped paragraph, rather than stopping the whole import.
+        paragraph = f"<p>{html.escape(plain_text(html_text))}</p>"
+        result = _core.convert(paragraph, _CORE_OPTIONS)
     return clean(result.content or "").strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from reader.markdown.plain import paragraphs
 from reader.model import Article, Block, BlockKind, feed_story_id
 from reader.sources.feed import FeedError, FeedResult, parse_feed, read_feed_file
-from reader.sources.html import html_to_markdown
+from reader.sources.html import html_to_markdown, plain_text
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 # What `reader.sanitize.clean` removes: none of it may reach an article.
@@ -410,7 +411,7 @@ def test_html_to_markdown_gives_what_the_converters_own_options_give(
     must give the same Markdown, links, images, trackers and base URL included."""
     import dataclasses
 
-    from html_to_markdown import convert
+    from html_to_markdown import ConversionError, convert
 
     from reader.sanitize import clean
     from reader.sources import html as html_module
@@ -418,10 +419,42 @@ def test_html_to_markdown_gives_what_the_converters_own_options_give(
     fragment = "".join(pieces)
     options = dataclasses.replace(html_module._OPTIONS, base_url=base or None)
     visitor = html_module._VISITING if "<a" in fragment or "<img" in fragment else None
-    expected = clean(convert(clean(fragment), options, visitor=visitor).content or "").strip()
+    try:
+        expected = clean(convert(clean(fragment), options, visitor=visitor).content or "").strip()
+    except ConversionError:  # the converter panicked: the words are kept as plain text
+        expected = html_to_markdown(f"<p>{html.escape(plain_text(fragment))}</p>")
     if not fragment.strip():
         expected = ""
     assert html_to_markdown(fragment, base) == expected
+
+
+def test_a_body_the_converter_panics_on_keeps_its_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The converter's compiled core panics on this nesting; the feed is still
+    added whole, and the story keeps its words, escaped."""
+    body = "<p>Stars [and] brackets</p><ul><li><pre><code><table><tr><td>*<ul><li>"
+    assert html_to_markdown(body) == r"Stars \[and\] brackets \*"
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>P</title>'
+        "<link>https://example.org/</link>"
+        "<item><title>Before</title><link>https://example.org/1</link>"
+        "<description>fine</description></item>"
+        "<item><title>Panics</title><link>https://example.org/2</link>"
+        f"<description>{html.escape(body)}</description></item>"
+        "<item><title>After</title><link>https://example.org/3</link>"
+        "<description>fine too</description></item></channel></rss>"
+    )
+    from reader.cli import main
+
+    assert main(["add", str(feed)]) == 0
+    capsys.readouterr()
+    assert main(["search", "brackets", "--json"]) == 0
+    assert [hit["title"] for hit in json.loads(capsys.readouterr().out)["results"]] == ["Panics"]
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out
+    assert "Before" in listed and "After" in listed
 
 
 def test_document_is_never_taken_for_a_file_name(
