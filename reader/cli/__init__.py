@@ -21,10 +21,11 @@ from reader.sanitize import clean
 
 COMMANDS_HELP = """\
 commands:
-  news [PATH ...]                  read in the TUI: the library, or the dump files given
+  news [PATH ...]                  read in the TUI: the library, or the files given
+                                   (dumps, or Markdown files: FILE.md, a story each)
   news list [PATH ...] [--json]    sections and titles, each section newest first
   news show ID [PATH ...]          one story, rendered to standard output
-  news search QUERY [PATH ...] [--json]
+  news search QUERY [PATH ...] [--json] [--limit N]
                                    search: words, "a phrase", -not, OR, section:Name
   news unread [--count] [--json]   the unread stories by section (or how many)
   news bookmarks [--json]          the bookmarks, newest first
@@ -49,11 +50,6 @@ commands:
                                    sync the accounts with their servers; exit 1 if any failed
   news rules [list|add|remove|apply]
                                    saved searches and mute rules ([[rules]] in the config)
-
-global options, before the command or after it:
-  --library FILE                   the library database to use
-  --data-dir DIR                   where bookmarks and reading state live
-  --highlight WORD                 also highlight WORD in this run (repeatable)
 
 Run `news COMMAND --help` for a command's options.
 """

@@ -152,7 +152,8 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="dump files to read instead of the library (which is left untouched)",
+        help="dump files, or Markdown files (FILE.md, a story each), to read instead"
+        " of the library (which is left untouched)",
     )
 
 

@@ -500,3 +500,19 @@ def test_list_shows_a_feeds_stories_newest_first_as_the_sidebar_does(
     code, out, _ = run(capsys, "list", "--library", library)
     shown = [line.split("  ")[-1] for line in out.splitlines() if "Story" in line]
     assert shown == ["Story 3", "Story 2", "Story 1"]
+
+
+def test_help_says_what_paths_may_be_and_lists_each_option_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    words = " ".join(out.split())  # argparse wraps at the terminal's width
+    assert "dump files to read instead" not in words
+    assert "Markdown files (FILE.md, a story each)" in words
+    assert "news search QUERY [PATH ...] [--json] [--limit N]" in out
+    for option in ("--library FILE", "--data-dir DIR", "--highlight WORD"):
+        # once in the usage line, once where it is explained: never twice explained
+        lines = [line for line in out.splitlines() if line.lstrip().startswith(option)]
+        assert len(lines) == 1, (option, lines)
