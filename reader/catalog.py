@@ -94,11 +94,17 @@ class Origin:
 
 def source_name(source: str) -> str:
     """A source as a person knows it: a file by its name without the folders
-    (never the bundled seed's path inside the install), an address as it is."""
+    (never the bundled seed's path inside the install), an address as it is.
+    A dump or a folder is named without a suffix, as a publication is
+    (`teslarati`); a Markdown file is a story's own file, named whole (`trip.md`)."""
     if source.startswith("<") and source.endswith(">"):
         return ""  # a stand-in, such as "<dump>" for text given without a file
-    if "://" not in source and "/" in source:
-        source = PurePath(source).stem or source
+    if "://" not in source:
+        path = PurePath(source)
+        if path.suffix.lower() in (".md", ".markdown"):
+            source = path.name or source
+        elif "/" in source:
+            source = path.stem or source
     return shown_line(source)  # a file's name is untrusted text too
 
 

@@ -10,12 +10,15 @@ Each file is one story:
 * title: front matter, else the first ``# `` heading (taken out of the body so
   it is not shown twice), else the file name without ``.md``;
 * section: front matter, else the name of the folder holding the file, else
-  (for files at the top) the folder's own name;
+  (for files at the top) the folder's own name; a file given on its own
+  (`news FILE.md`) is in ``FILES_SECTION``: the folder it happens to sit in
+  (``/tmp``, ``Downloads``) says nothing about it;
 * published: a ``date`` of ``2026-06-21`` stays a date; a date and time
   becomes ISO 8601 in UTC (a time without a zone is taken as UTC);
 * url: kept only if http or https;
-* id: ``article_id(section, title, salt=path inside the folder)``, so a
-  story keeps its id, and its bookmarks, until the file is moved.
+* id: ``article_id(section, title, salt=path inside the folder)`` (a file
+  given on its own: its whole path), so a story keeps its id, and its
+  bookmarks, until the file is moved.
 
 Hidden files and folders (``.git``, ``.obsidian``) are skipped, symbolic links
 to folders are not followed (no loops, nothing outside the folder), a file
@@ -43,6 +46,7 @@ from reader.urls import web_url
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_LINES = 200
 SUFFIXES = (".md", ".markdown")
+FILES_SECTION = "Files"
 
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _H1 = re.compile(r"^ {0,3}#[ \t]+(.*\S)")
@@ -139,8 +143,10 @@ def parse_markdown_file(
     *,
     to_blocks: ToBlocks = paragraphs,
     warnings: list[str] | None = None,
+    salt: str = "",
 ) -> Article:
-    """One story from a file's text; ``relative`` is its path inside the folder."""
+    """One story from a file's text; ``relative`` is its path inside the folder,
+    and its id's salt unless ``salt`` is given."""
     warnings = [] if warnings is None else warnings
     meta, body = front_matter(text)
     title = meta.get("title", "")
@@ -162,7 +168,7 @@ def parse_markdown_file(
         url=web_url(meta.get("url", "")),
         author=meta.get("author", ""),
         published=published,
-        id=article_id(section, title, relative.as_posix()),
+        id=article_id(section, title, salt or relative.as_posix()),
     )
 
 
@@ -209,12 +215,16 @@ def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> Markdo
 
 
 def read_markdown_file(path: Path, *, to_blocks: ToBlocks = paragraphs) -> MarkdownDirResult:
-    """One Markdown file as a story (`news FILE.md`), as if it sat alone in its
-    folder; a file that cannot be read raises `LocalFileError`."""
+    """One Markdown file as a story (`news FILE.md`), in the section its front
+    matter names, else ``FILES_SECTION``; its id is salted with its whole path,
+    so two files of one name and title in two folders stay two stories. A file
+    that cannot be read raises `LocalFileError`."""
     raw = read_local(path, MAX_FILE_BYTES)
     warnings: list[str] = []
-    folder_name = path.resolve().parent.name
-    article = _parse_bytes(raw, path, Path(path.name), folder_name, to_blocks, warnings)
+    salt = path.resolve().as_posix()
+    article = _parse_bytes(
+        raw, path, Path(path.name), FILES_SECTION, to_blocks, warnings, salt=salt
+    )
     return MarkdownDirResult([article], warnings)
 
 
@@ -225,10 +235,12 @@ def _parse_bytes(
     folder_name: str,
     to_blocks: ToBlocks,
     warnings: list[str],
+    *,
+    salt: str = "",
 ) -> Article:
     text, decoding = decode_text(raw, str(path))
     warnings.extend(decoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return parse_markdown_file(
-        text, relative, folder_name, str(path), to_blocks=to_blocks, warnings=warnings
+        text, relative, folder_name, str(path), to_blocks=to_blocks, warnings=warnings, salt=salt
     )
