@@ -1,7 +1,7 @@
 """Importing a big local feed: `news add big.xml` into a fresh library, end to
 end, taking turns with `newsboat -x reload` of the same file.
 
-    python bench/import.py [--articles 10000] [--runs 5] [--workdir DIR]
+    python bench/import.py [--articles 10000] [--runs 5] [--workdir DIR] [--before TREE]
 
 The corpus is ../shared/bench/corpus.py's RSS (made once per --workdir). Each
 run is a new process, `python -m reader add FILE`, with its own empty data
@@ -16,6 +16,10 @@ in the library, 10,000 rows in newsboat's `rss_item`), so neither is timed
 doing less. They take turns, the first of each pair alternating, so a change
 in the machine's load falls on both; on a busy machine a single run varies by
 a third, so compare the medians and the median of the per-run ratios.
+
+`--before TREE` (another checkout, e.g. `git worktree add /tmp/before main`)
+adds its `news add` to each turn, with the same Python, so a change is
+measured beside the code before it under the same load.
 
 Each process's CPU time (user + system) and peak resident memory come from
 `os.wait4` on that process alone. Prints each run, the medians and the load
@@ -72,20 +76,20 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def news_env(data: Path) -> dict[str, str]:
+def news_env(data: Path, root: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "NEWS_LIBRARY"}
     env.update(
         NEWS_DATA_DIR=str(data / "data"),
         NEWS_CONFIG_DIR=str(data / "config"),
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
     )
     return env
 
 
-def run_news(feed: Path, workdir: Path) -> Run:
+def run_news(feed: Path, workdir: Path, root: Path = ROOT) -> Run:
     data = workdir / "news-run"
     shutil.rmtree(data, ignore_errors=True)
-    env = news_env(data)
+    env = news_env(data, root)
     wall, cpu, peak = timed([sys.executable, "-m", "reader", "add", str(feed)], env)
     listed = subprocess.run(
         [sys.executable, "-m", "reader", "sources", "--json"],
@@ -125,42 +129,46 @@ def medians(name: str, runs: list[Run]) -> str:
     return f"  {name:<9} median {wall:.2f} s wall, {cpu:.2f} s CPU; peak memory {peak:.0f} MB"
 
 
-def bench(articles: int, runs: int, workdir: Path) -> None:
+def bench(articles: int, runs: int, workdir: Path, before: Path | None = None) -> None:
     feed = make_corpus(articles, workdir)
     newsboat = shutil.which("newsboat")
     size = feed.stat().st_size / 1e6
     print(f"news add {feed.name}: {articles:,} articles, {size:.1f} MB, fresh library each run")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    ours: list[Run] = []
-    theirs: list[Run] = []
+    names = ["news", *(["before"] if before else []), *(["newsboat"] if newsboat else [])]
+    results: dict[str, list[Run]] = {name: [] for name in names}
     for turn in range(runs):
         pair: dict[str, Run] = {}
-        order = ["news", "newsboat"] if turn % 2 == 0 else ["newsboat", "news"]
+        # Each takes its turn first: a change in the machine's load falls on all.
+        order = names[turn % len(names) :] + names[: turn % len(names)]
         for name in order:
             if name == "news":
                 pair[name] = run_news(feed, workdir)
+            elif name == "before" and before is not None:
+                pair[name] = run_news(feed, workdir, before)
             elif newsboat is not None:
                 pair[name] = run_newsboat(newsboat, feed, workdir)
         for name, run in pair.items():
             if run.stored != articles:
                 sys.exit(f"{name}: expected {articles:,} stored, found {run.stored:,}")
-        ours.append(pair["news"])
-        line = f"  run {turn + 1}: {show('news', pair['news'])}"
+            results[name].append(run)
+        line = f"  run {turn + 1}: " + "; ".join(show(name, pair[name]) for name in names)
         if "newsboat" in pair:
-            theirs.append(pair["newsboat"])
-            ratio = pair["news"].wall / pair["newsboat"].wall
-            line += f"; {show('newsboat', pair['newsboat'])}; ratio {ratio:.2f}"
+            line += f"; ratio {pair['news'].wall / pair['newsboat'].wall:.2f}"
         print(line)
-    print(medians("news", ours))
-    if theirs:
-        print(medians("newsboat", theirs))
-        ratios = [a.wall / b.wall for a, b in zip(ours, theirs, strict=True)]
-        cpu_ratios = [a.cpu / b.cpu for a, b in zip(ours, theirs, strict=True)]
-        print(
-            f"  news / newsboat: median ratio {statistics.median(ratios):.2f} wall,"
-            f" {statistics.median(cpu_ratios):.2f} CPU (goal: at most 1.00 wall)"
-        )
-    else:
+    for name in names:
+        print(medians(name, results[name]))
+    for name, against in (("news", "newsboat"), ("before", "newsboat"), ("news", "before")):
+        if name in results and against in results:
+            ours, theirs = results[name], results[against]
+            ratios = [a.wall / b.wall for a, b in zip(ours, theirs, strict=True)]
+            cpu_ratios = [a.cpu / b.cpu for a, b in zip(ours, theirs, strict=True)]
+            goal = " (goal: at most 1.00 wall)" if against == "newsboat" else ""
+            print(
+                f"  {name} / {against}: median ratio {statistics.median(ratios):.2f} wall,"
+                f" {statistics.median(cpu_ratios):.2f} CPU{goal}"
+            )
+    if newsboat is None:
         print("  newsboat is not on PATH: no comparison")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -170,15 +178,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, help="keep the corpus here for the next run")
+    parser.add_argument("--before", type=Path, help="another checkout, timed in the same turns")
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"needs {CORPUS}")
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        bench(args.articles, args.runs, args.workdir)
+        bench(args.articles, args.runs, args.workdir, args.before)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
-            bench(args.articles, args.runs, Path(tmp))
+            bench(args.articles, args.runs, Path(tmp), args.before)
 
 
 if __name__ == "__main__":
