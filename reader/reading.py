@@ -144,8 +144,12 @@ class Reading:
         return pin.note if pin is not None else None
 
     def pinned(self) -> list[EntryRef]:
-        """The bookmarks as sidebar entries, the newest first."""
+        """The bookmarks as sidebar entries, the newest first. Reading files given
+        on the command line, only those of their stories: the library's other
+        bookmarks are not missing, only elsewhere, and would crowd the list."""
         pins = sorted(self.pins.values(), key=lambda b: b.added, reverse=True)
+        if self.catalog.library_path() is None:
+            pins = [b for b in pins if b.article_id not in self.missing]
         return [EntryRef(b.article_id, b.section, b.title or b.article_id) for b in pins]
 
     def load(self, entry: Entry) -> Article | None:

@@ -8,6 +8,9 @@ import os
 import re
 from pathlib import Path
 
+from reader.catalog import LibraryCatalog
+from reader.library.articles import Library
+from reader.library.db import open_library
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -31,7 +34,11 @@ async def test_a_hostile_bookmark_is_shown_as_plain_text(seed: Path) -> None:
     }
     raw = json.dumps({"version": 1, "bookmarks": [bookmark]})
     (data / "bookmarks.json").write_text(raw, encoding="utf-8")
-    app = NewsApp(read_dump(seed).articles)
+    # The library: a bookmark whose story no source holds is shown from the
+    # bookmark's own fields (reading files, it would not be listed at all).
+    library = Library(open_library(":memory:"))
+    library.upsert_articles(library.add_source("dump", "seed"), read_dump(seed).articles)
+    app = NewsApp(LibraryCatalog(library))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("B")
         await pilot.pause()

@@ -170,47 +170,54 @@ async def test_reopens_at_the_last_story_and_place(articles: list[Article]) -> N
         assert story.scroll_y == 4
 
 
-async def test_a_bookmark_whose_story_is_gone_still_shows(
-    articles: list[Article], tmp_path: Path
-) -> None:
+def write_bookmarks(*bookmarks: dict[str, str]) -> None:
     path = data_dir() / "bookmarks.json"
-    path.parent.mkdir(parents=True)
-    path.write_text(
-        json.dumps(
-            {
-                "version": 1,
-                "bookmarks": [
-                    {
-                        "article_id": "0123456789ab",
-                        "title": "Gone story " + "with a title far too long for the sidebar " * 2,
-                        "section": "Old",
-                        "source": "/usr/lib/python3/site-packages/reader/seeds/teslarati.txt",
-                        "url": "https://example.org/story",
-                        "added": "2026-01-02T03:04:05Z",
-                        "note": "",
-                    }
-                ],
-            }
-        )
-    )
-    app = NewsApp(articles)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"version": 1, "bookmarks": list(bookmarks)}))
+
+
+GONE = {
+    "article_id": "0123456789ab",
+    "title": "Gone story " + "with a title far too long for the sidebar " * 2,
+    "section": "Old",
+    "source": "/usr/lib/python3/site-packages/reader/seeds/teslarati.txt",
+    "url": "https://example.org/story",
+    "added": "2026-01-02T03:04:05Z",
+    "note": "",
+}
+
+
+async def test_a_bookmark_whose_story_is_gone_still_shows(articles: list[Article]) -> None:
+    write_bookmarks(GONE)
+    library = Library(open_library(":memory:"))
+    library.upsert_articles(library.add_source("dump", "seed"), articles)
+    app = NewsApp(LibraryCatalog(library))
     async with app.run_test(size=SIZE) as pilot:
         row = sidebar_lines(app)[1]
         assert "Gone story" in row and row.endswith("… missing")  # the cut spares the word
         await pilot.press("B", "enter")
         await pilot.pause()
         text = "\n".join(s.text for s in screen(app).story.lines)
-        assert "not in the files open now" in text  # news PATH: maybe in the library
-        assert "\n  Missing\n" in text and "bookmarked from teslarati on" in text
-        assert "/usr/lib" not in text
-    library = Library(open_library(":memory:"))
-    library.upsert_articles(library.add_source("dump", "seed"), articles)
-    app = NewsApp(LibraryCatalog(library))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("B", "enter")
-        await pilot.pause()
-        text = "\n".join(s.text for s in screen(app).story.lines)
         assert "no longer in your sources" in text
+        assert "\n  Missing\n" in text
+        assert "bookmarked from teslarati on" in " ".join(text.split())
+        assert "/usr/lib" not in text
+
+
+async def test_reading_files_lists_only_the_bookmarks_of_their_stories(
+    articles: list[Article],
+) -> None:
+    """`news PATH`: the library's other bookmarks are elsewhere, not missing."""
+    here = articles[1]
+    kept = {**GONE, "article_id": here.id, "title": here.title, "section": here.section}
+    write_bookmarks(GONE, {**kept, "added": "2026-01-01T00:00:00Z"})
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        lines = sidebar_lines(app)
+        assert "Bookmarks" in lines[0]
+        assert here.title[:30] in lines[1] and "★" in lines[1]
+        assert not any("Gone story" in line or "missing" in line for line in lines)
 
 
 async def test_corrupt_bookmarks_file_is_set_aside_and_said(articles: list[Article]) -> None:
