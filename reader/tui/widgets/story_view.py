@@ -108,6 +108,8 @@ class StoryView(LineView, can_focus=True):
         # Where to scroll once the story is rendered at a real width (None: stay).
         self._pending_scroll: int | None = None
         self._pending_place: Place | None = None
+        # The place last kept across a new layout, and the line it was put on.
+        self._kept: tuple[Place, int] | None = None
         # (part, first line, lines) for each part of the story as rendered.
         self._parts: list[tuple[int, int, int]] = []
         self.set_reactive(StoryView.article, article)
@@ -174,16 +176,24 @@ class StoryView(LineView, can_focus=True):
         """Where the top of the pane is in the story, as a part and an offset
         that find the same words at any width; None at the top, and once the
         story is read to its end (it reopens at the top)."""
+        if self.max_scroll_y > 0 and round(self.scroll_y) >= self.max_scroll_y:
+            return None
+        return self._top_place()
+
+    def _top_place(self) -> Place | None:
+        """Where the top of the pane is (None: at the very top): the first
+        character of the top line, in its block's text. Wrapping moves only
+        spaces, so it is found by counting the other characters, which any
+        width lays out alike."""
         y = round(self.scroll_y)
         if self.article is None or y <= 0 or not self._parts:
             return None
-        if self.max_scroll_y > 0 and y >= self.max_scroll_y:
-            return None
         for part, first, count in self._parts:
             if first <= y < first + count:
-                length = self._part_length(part)
-                line = y - first
-                return part, round(length * line / count) if length else line
+                if not self._part_length(part):
+                    return part, y - first
+                shown = sum(_visible(self._lines[line].text) for line in range(first, y))
+                return part, _offset_of(self._text(part), shown)
         return None
 
     def line_of(self, place: Place) -> int:
@@ -192,10 +202,22 @@ class StoryView(LineView, can_focus=True):
         self._lay_out_past(part)
         for number, first, count in self._parts:
             if number == part:
-                length = self._part_length(part)
-                line = round(offset * count / length) if length else offset
-                return first + max(0, min(line, count - 1))
+                if not self._part_length(part):
+                    return first + max(0, min(offset, count - 1))
+                before = _visible(self._text(part)[: max(0, offset)])
+                line = first
+                while line < first + count - 1:
+                    before -= _visible(self._lines[line].text)
+                    if before < 0:
+                        break
+                    line += 1
+                return line
         return 0
+
+    def _text(self, part: int) -> str:
+        article = self.article
+        assert article is not None
+        return article.blocks[part].text
 
     def _part_length(self, part: int) -> int:
         """Characters in a block's text (0 for the head and the links, whose
@@ -316,11 +338,28 @@ class StoryView(LineView, can_focus=True):
             id(self._match_spans),
         )
         if key != self._rendered_for:
+            # The same story laid out again (a new width, the bookmark line in
+            # its header): the words at the top stay there, not the line number.
+            # Unless the reader scrolled since, the place kept last time, not
+            # the top line's: 120 columns to 80 and back shows what it did.
+            kept = None
+            before = self._rendered_for
+            if before is not None and before[0] is article and self._pending_scroll is None:
+                kept = self._top_place()
+                if self._kept is not None and self._kept[1] == round(self.scroll_y):
+                    kept = self._kept[0]
+            self._kept = None
             self._rendered_for = key
             self._start_layout(article, width)
             whole = self.virtual_size.height < WHOLE_BELOW
             self._lay_out_to(None if whole else self.size.height)  # a paint lays out the rest
             self.refresh()
+            if kept is not None:
+                # At once: the frame this render is for shows the same words.
+                line = self.line_of(kept)
+                self._lay_out_to(line + AHEAD * self.size.height)
+                self.scroll_to(y=line, animate=False, force=True, immediate=True)
+                self._kept = (kept, round(self.scroll_y))
         # Only now is it known how long the story is and where its matches are.
         if (y := self._pending_scroll) is not None:
             self._pending_scroll = None
@@ -487,3 +526,17 @@ class StoryView(LineView, can_focus=True):
     def render_row(self, index: int, width: int) -> Strip:
         return self._styled(index).apply_style(self._base).crop_extend(0, width, self._base)
 
+
+def _visible(text: str) -> int:
+    """Characters in `text` other than spaces: the same however it is wrapped."""
+    return len(text) - sum(map(str.isspace, text))
+
+
+def _offset_of(text: str, visible: int) -> int:
+    """Where in `text` its character after `visible` others than spaces is."""
+    for offset, char in enumerate(text):
+        if not char.isspace():
+            if visible <= 0:
+                return offset
+            visible -= 1
+    return len(text)
