@@ -152,6 +152,7 @@ class RulesController:
             (r.name, self.saved[r.name]) for r in self.rules if r.name in self.saved
         ]
         screen = self.screen
+        totals: dict[str, int] | None = None
         if screen.unread_only and groups:  # U: their unread stories, as the sections
             from reader.triage.unread import unread_sections
 
@@ -159,8 +160,9 @@ class RulesController:
             keep = {opened.id} if opened is not None else set()
             shown, _ = unread_sections(groups, screen.reading.read, keep)
             unread = dict(shown)
+            totals = {name: len(stories) for name, stories in groups}  # headers count them all
             groups = [(name, unread.get(name, ())) for name, _ in groups]
-        screen.sidebar.set_saved(groups, self.unread(), self.note())
+        screen.sidebar.set_saved(groups, self.unread(), self.note(), totals)
 
     def unread(self) -> dict[str, int]:
         read = self.screen.reading.read

@@ -240,3 +240,34 @@ async def test_unread_only_lists_a_saved_search_s_unread_stories(tmp_path: Path)
         rows = screen.sidebar.rows
         start = header_row(screen, "Capsules")
         assert start + 1 == len(rows) or rows[start + 1].article is None  # nothing under it
+
+
+async def test_a_saved_search_s_header_counts_all_its_stories_with_u_as_without(
+    tmp_path: Path,
+) -> None:
+    """`Teslas 2/3` stays `2/3` with U, as `News 1/2` does: a header counts its
+    whole section (or saved search), listed or not."""
+    write_config('[[rules]]\nname = "Teslas"\nquery = "tesla"\n')
+    app = NewsApp(seeded(tmp_path / "library.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settled(app, pilot)
+        screen.sidebar.cursor = header_row(screen, "Teslas")
+        await pilot.press("enter")  # open the saved search
+        rows = screen.sidebar.rows
+        first = rows[header_row(screen, "Teslas") + 1].article
+        assert first is not None
+        screen.navigation.open(first)  # read it, then open another: it leaves the list on U
+        other = next(e for _, items in screen.catalog.sections() for e in items if e != first)
+        screen.navigation.open(other)
+        await pilot.pause()
+        teslas, news = line_of(app, "Teslas"), line_of(app, "News")
+        assert re.search(r"Teslas +\d+/\d+$", teslas)  # some read, some not
+
+        def listed() -> set[str]:
+            rows = screen.sidebar.rows
+            return {r.article.id for r in (rows[i] for i in range(len(rows))) if r.article}
+
+        await pilot.press("U")
+        await until(pilot, lambda: first.id not in listed(), "the read story off the list")
+        assert line_of(app, "News") == news
+        assert line_of(app, "Teslas") == teslas

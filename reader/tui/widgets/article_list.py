@@ -220,16 +220,19 @@ class ArticleList(LineView, can_focus=True):
         saved: Sequence[tuple[str, Sequence[Entry]]],
         unread: Mapping[str, int],
         note: str = "",
+        totals: Mapping[str, int] | None = None,
     ) -> None:
         """Saved searches to list below the bookmarks, each with its unread
-        count, and a note for the top row ("" for none). A saved search first
-        seen is folded to its header: Enter (or Z) opens it."""
+        count, and a note for the top row ("" for none). `totals` is each one's
+        number of stories when `saved` lists only some (unread only). A saved
+        search first seen is folded to its header: Enter (or Z) opens it."""
         for name, _ in saved:
             if name not in self._saved_seen:
                 self._saved_seen.add(name)
                 self._folded.add((name, True))
         self._saved = saved
         self._marks.saved_unread = unread
+        self._marks.saved_totals = totals or {}
         self._note = note
         self.set_pinned(self._rows.pinned, self._rows.missing)
 

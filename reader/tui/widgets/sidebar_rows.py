@@ -223,11 +223,16 @@ class Marks:
     # Each section's number of stories when only some are listed (unread only).
     totals: Mapping[str, int] | None = None
     saved_unread: Mapping[str, int] = field(default_factory=dict)
+    # Each saved search's number of stories: its whole total, listed or not
+    # (unread only lists some), as a section's header counts its whole section.
+    saved_totals: Mapping[str, int] = field(default_factory=dict)
 
     def counts(self, rows: RowIndex, section: str, pinned: bool) -> tuple[int, int]:
         """(unread, total) for a section header."""
         if pinned and section in rows.saved:
-            total = rows.totals().get((section, pinned), 0)
+            total = self.saved_totals.get(section)
+            if total is None:
+                total = rows.totals().get((section, pinned), 0)
             return self.saved_unread.get(section, 0), total
         if self.totals is not None and not pinned:
             total = self.totals.get(section, 0)
