@@ -5,24 +5,33 @@ Update with `pytest --snapshot-update` after a deliberate change only."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from tui.waiting import painted, until
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 
+ANSWERED = re.compile(r"\d (story|stories)$|nothing found")
 SEED = Path(__file__).resolve().parent.parent.parent / "seeds" / "teslarati.txt"
 
 
-def searched(*keys: str, first: tuple[str, ...] = ()) -> Callable[[Pilot[None]], object]:
+def searched(
+    *keys: str, first: tuple[str, ...] = (), then: tuple[str, ...] = ()
+) -> Callable[[Pilot[None]], object]:
+    """The word typed and its count shown in the bar, then `then` pressed: a key
+    pressed before the answer came would move the cursor over the answer before."""
+
     async def run_before(pilot: Pilot[None]) -> None:
-        await pilot.pause()  # the first screen shown, as a person would see it first
+        await painted(pilot)  # the first screen shown, as a person would see it first
         await pilot.press(*first, "slash")
-        await pilot.pause()
         await pilot.press(*keys)
-        await pilot.app.screen.workers.wait_for_complete()
+        status = pilot.app.screen.query_one("#search-status")
+        await until(pilot, lambda: ANSWERED.search(str(status.render())), "the count")
+        await pilot.press(*then)
         await pilot.pause()
 
     return run_before
@@ -30,7 +39,7 @@ def searched(*keys: str, first: tuple[str, ...] = ()) -> Callable[[Pilot[None]],
 
 def test_search_results_with_the_cursor_moved(snap_compare: Callable[..., bool]) -> None:
     app = NewsApp(read_dump(SEED).articles)
-    assert snap_compare(app, terminal_size=(120, 40), run_before=searched(*"tesla", "down"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=searched(*"tesla", then=("down",)))
 
 
 def test_search_results_narrow_in_the_light_theme(snap_compare: Callable[..., bool]) -> None:

@@ -13,7 +13,7 @@ from reader.model import Article, Block, BlockKind, make_article
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
-from .shown import toasts
+from .shown import Said, toasts
 from .waiting import until
 
 SIZE = (100, 30)
@@ -217,8 +217,10 @@ async def test_an_unusable_undo_file_is_set_aside_and_said_at_start() -> None:
     data_dir().mkdir(parents=True, exist_ok=True)
     (data_dir() / "undo.json").write_text("{not json")
     app = NewsApp(stories())
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        said = await toast_with(pilot, app, "undo history")
+    told = Said()  # what was said, shown or already gone on a slow start
+    async with app.run_test(size=SIZE, notifications=True, message_hook=told) as pilot:
+        await until(pilot, lambda: any("undo history" in m for m in told.messages()), "said")
+        said = told.messages()
         assert any("is not valid JSON" in t and "moved to" in t for t in said), said
         await pilot.press("A", "z")  # and undo works on a new history
         assert headers(app) == ["Markets 3/4", "Energy 2/2"]
