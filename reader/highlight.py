@@ -64,7 +64,7 @@ _SETTINGS = ("word", "color", "whole_word", "case_sensitive", "regex")
 # Seconds one pattern may spend on one text while highlighting. `regex` checks
 # its clock only now and then, so a runaway match stops some 0.3 s later.
 MATCH_BUDGET = 0.05
-# Seconds all the tries of a new pattern may take together before it is refused.
+# Seconds of CPU all the tries of a new pattern may take together before it is refused.
 PROBE_BUDGET = 0.5
 _PROBE_LENGTHS = (32, 4096)
 _PROBE_ENDS = ("", "!", "\n")
@@ -135,9 +135,11 @@ def _probes(word: str) -> Iterable[str]:
 
 
 def _runs_away(pattern: regex.Pattern[str]) -> bool:
-    deadline = time.monotonic() + PROBE_BUDGET
+    # The thread's CPU time, not the clock: on a busy machine the time spent
+    # waiting for a core would refuse a harmless pattern such as `x*`.
+    deadline = time.thread_time() + PROBE_BUDGET
     for text in _probes(pattern.pattern):
-        left = deadline - time.monotonic()
+        left = deadline - time.thread_time()
         if left <= 0:
             return True
         try:

@@ -375,15 +375,14 @@ async def test_nothing_is_cut_at_60_columns(app: NewsApp) -> None:
         await painted(pilot)
         assert "q Quit" in _rows(app)[-1] and "^p palette" in _rows(app)[-1]
         await pilot.press("question_mark")
-        await pilot.pause()
+        await until(pilot, lambda: "Command palette" in "\n".join(_rows(app)), "the help")
         help_rows = "\n".join(_rows(app))
         assert "Keywords" in help_rows and "Command palette" in help_rows
         assert "…" not in help_rows
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "help closed")
         await pilot.press("w")
-        await pilot.pause()
-        assert "Regular expression" in "\n".join(_rows(app))
+        await until(pilot, lambda: "Regular expression" in "\n".join(_rows(app)), "keywords")
 
 
 @pytest.mark.parametrize("width", [120, 60])
