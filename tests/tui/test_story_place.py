@@ -1,9 +1,11 @@
 """Deep in a long story, the reader keeps the words they are reading at the top
 of the pane whatever changes its layout: a new width (the terminal resized, the
-sidebar hidden), the bookmark line added to the header."""
+sidebar hidden), the bookmark line added to the header; and page keys move by
+exactly a page each, however fast they come."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.pilot import Pilot
 
 from reader.model import Article
@@ -91,3 +93,30 @@ async def test_bookmarking_deep_in_a_story_does_not_move_the_text() -> None:
         )
         await pilot.pause()
         assert top_line(app) == before
+
+
+async def test_a_burst_of_page_downs_moves_a_page_for_each() -> None:
+    app = NewsApp(long_story())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await painted(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        view = story(app)
+        page = view.scrollable_content_region.height
+        for _ in range(30):  # all at once, as a held key sends them
+            app.post_message(events.Key("pagedown", None))
+        # Read once the keys are on their way: reading the lines lays out the story.
+        await until(
+            pilot,
+            lambda: top_line(app) == view.lines[30 * page].text.strip(),
+            "the line 30 pages down at the top",
+            patience=3,
+        )
+        for _ in range(10):
+            app.post_message(events.Key("pageup", None))
+        await until(
+            pilot,
+            lambda: top_line(app) == view.lines[20 * page].text.strip(),
+            "the line 20 pages down at the top",
+            patience=3,
+        )

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from rich.console import ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -507,6 +508,23 @@ class StoryView(LineView, can_focus=True):
         # long story that slide was most of the wait for the last lines.
         self._lay_out_to(None)  # the end must be known before going there
         self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_page_down(self) -> None:
+        self._page(1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, pages: int) -> None:
+        """A page at once, from where the last page key left the pane: a key
+        held down sends pages faster than a slide takes, and each slide began
+        where the one before had got to, so pages were lost."""
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        height = self.scrollable_content_region.height
+        target = max(0, round(self.scroll_y) + pages * height)
+        self._lay_out_to(target + AHEAD * self.size.height)
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def action_scroll_home(self) -> None:
         self.scroll_to(y=0, animate=False)
