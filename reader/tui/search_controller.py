@@ -26,10 +26,9 @@ from reader.wording import counted
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from textual.timer import Timer
 
-    from reader.library.search import Searcher, SearchResult
+    from reader.library.search import Hit, Searcher, SearchResult
     from reader.query import Context, Query
     from reader.tui.screens.reader import ReaderScreen
-    from reader.tui.widgets.result_list import ResultItem
     from reader.tui.widgets.search_messages import Move
 
 # Hits fetched at once: a few screens of results. The list asks for the next
@@ -45,22 +44,6 @@ RANK_LATER_OVER = 20_000
 # Seconds a search may run before the bar says "searching…". Said at every key,
 # it was a frame of its own before each answer, which the answer waited behind.
 SLOW_SEARCH = 0.25
-
-
-def _result_items(result: SearchResult) -> list[ResultItem]:
-    from reader.tui.widgets.result_list import ResultItem
-
-    return [
-        ResultItem(
-            hit.id,
-            hit.section,
-            hit.title,
-            hit.snippet,
-            tuple(hit.title_spans),
-            tuple(hit.snippet_spans),
-        )
-        for hit in result.hits
-    ]
 
 
 class SearchController:
@@ -252,7 +235,7 @@ class SearchController:
             return  # a newer query is on its way: never show a stale answer
         self._answered = generation
         self._ranked = ranked
-        self.screen.results.set_items(_result_items(result), result.total)
+        self.screen.results.set_items(result.hits, result.total)
         self._show_results(True)
         self._results_query = query
         # Later pages are asked with the same marks, so stories read meanwhile
@@ -291,7 +274,7 @@ class SearchController:
 
     def _more_done(self, query: Query, result: SearchResult, generation: int) -> None:
         if generation == self._generation and query is self._results_query:
-            self.screen.results.add_items(_result_items(result))
+            self.screen.results.add_items(result.hits)
 
     # -- showing ------------------------------------------------------------------
 
@@ -339,7 +322,7 @@ class SearchController:
         elif self.query is not None:
             self.screen.story.focus()
 
-    def open_result(self, item: ResultItem, last_match: bool = False) -> None:
+    def open_result(self, item: Hit, last_match: bool = False) -> None:
         query = self._results_query
         if query is None:
             return
@@ -347,7 +330,7 @@ class SearchController:
         # Matches first: the story is then rendered once, with them, already at
         # its first (or last) match.
         self._set_query(query, go_to=-1 if last_match else 0)
-        self.screen.navigation.open(EntryRef(item.article_id, item.section, item.title))
+        self.screen.navigation.open(EntryRef(item.id, item.section, item.title))
         story = self.screen.story
         story.focus()
         if story.matches_counted:  # rendered already: say so in the same frame

@@ -289,7 +289,7 @@ async def test_results_by_scrolling_and_click() -> None:
         await pilot.pause()
         clicked = results.items[(1 + round(results.scroll_y)) // 3]
         assert not results.display
-        assert screen(app).story.article.id == clicked.article_id
+        assert screen(app).story.article.id == clicked.id
 
 
 async def test_n_with_no_search_says_how_to_search(app: NewsApp) -> None:

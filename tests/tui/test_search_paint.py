@@ -14,12 +14,12 @@ from textual.scrollbar import ScrollBar
 from textual.visual import VisualType
 from textual.widgets import Label
 
+from reader.library.search import Hit
 from reader.model import Article
 from reader.sources.dump import parse, read_dump
 from reader.tui import search_controller
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
-from reader.tui.widgets.result_list import ResultItem
 
 SIZE = (120, 40)
 
@@ -104,7 +104,7 @@ async def paints_of_rover(articles: list[Article]) -> tuple[list[list[str]], lis
         results = screen.results
         original = results.set_items
 
-        def set_items(items: Sequence[ResultItem], total: int | None = None) -> None:
+        def set_items(items: Sequence[Hit], total: int | None = None) -> None:
             shown.append([item.title for item in items])
             original(items, total)
 

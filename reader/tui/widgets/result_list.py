@@ -11,8 +11,8 @@ first few dozen only. Match spans arrive as offsets and are styled, never parsed
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.control import strip_control_codes
@@ -27,22 +27,13 @@ from textual.strip import Strip
 from reader.tui.widgets import search_messages
 from reader.tui.widgets.line_view import LineView
 
+if TYPE_CHECKING:  # the search itself is imported only when a search runs
+    from reader.library.search import Hit
+
 ROWS_PER_HIT = 3
 ELLIPSIS = "…"
 BOLD = Style(bold=True)  # a result's title
 AHEAD = 10  # hits left below the cursor (or the bottom of the view) when more are asked for
-
-
-@dataclass(frozen=True, slots=True)
-class ResultItem:
-    """What the list shows of one hit; offsets are into `title` and `snippet`."""
-
-    article_id: str
-    section: str
-    title: str
-    snippet: str
-    title_spans: tuple[tuple[int, int], ...] = ()
-    snippet_spans: tuple[tuple[int, int], ...] = ()
 
 
 class ResultList(LineView, can_focus=True):
@@ -84,20 +75,20 @@ class ResultList(LineView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cache_size=512)
-        self._items: list[ResultItem] = []
+        self._items: list[Hit] = []
         self.total = 0  # hits the search found, fetched or not
         self._asked_at = -1  # the offset already asked for, until it arrives
         self._to_end = False  # End was pressed: follow each page that arrives to its end
 
     @property
-    def items(self) -> list[ResultItem]:
+    def items(self) -> list[Hit]:
         return self._items
 
     @property
-    def highlighted(self) -> ResultItem | None:
+    def highlighted(self) -> Hit | None:
         return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
 
-    def set_items(self, items: Sequence[ResultItem], total: int | None = None) -> None:
+    def set_items(self, items: Sequence[Hit], total: int | None = None) -> None:
         """The first hits of a new search, of `total` found (default: these)."""
         self._items = list(items)
         self.total = len(self._items) if total is None else total
@@ -109,7 +100,7 @@ class ResultList(LineView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.refresh()
 
-    def add_items(self, items: Sequence[ResultItem]) -> None:
+    def add_items(self, items: Sequence[Hit]) -> None:
         """The next hits, as asked for by `NeedMore`."""
         self._items.extend(items)
         self._asked_at = -1
@@ -215,7 +206,7 @@ class ResultList(LineView, can_focus=True):
             self._cache[key] = strip
         return strip
 
-    def _render_part(self, item: ResultItem, part: int, width: int, is_cursor: bool) -> Strip:
+    def _render_part(self, item: Hit, part: int, width: int, is_cursor: bool) -> Strip:
         match = self.get_component_rich_style("result-list--match")
         if part == 0:
             line = _Line(" ")

@@ -103,12 +103,6 @@ class SearchBar(Horizontal):
     def text(self) -> str:
         return self.input.value
 
-    def open(self, scope: str | None = None) -> None:
-        if scope is not None:
-            self.scope = scope
-        self.display = True
-        self.input.focus()
-
     def set_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#search-status", Label)
         status.set_class(error, "-error")

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from reader.tui.widgets.result_list import ResultItem, ResultList
+    from reader.library.search import Hit
+    from reader.tui.widgets.result_list import ResultList
     from reader.tui.widgets.search_bar import SearchBar
 
 
@@ -81,7 +82,7 @@ class _FromResultList(Message):
 class Selected(_FromResultList, namespace="result_list"):
     """Enter or a click on a result: open its story."""
 
-    def __init__(self, result_list: ResultList, item: ResultItem) -> None:
+    def __init__(self, result_list: ResultList, item: Hit) -> None:
         super().__init__(result_list)
         self.item = item
 
