@@ -120,7 +120,13 @@ class Article:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(self.words / WORDS_PER_MINUTE))
+        return reading_minutes(self.words)
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read `words`, never 0: the story header and `news list --json`
+    say the same figure."""
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 ToBlocks = Callable[[str], list[Block]]

@@ -24,7 +24,7 @@ from reader.cli.common import (
     shown,
 )
 from reader.config import Config
-from reader.model import WORDS_PER_MINUTE, Article, Entry
+from reader.model import Article, Entry, reading_minutes
 from reader.wording import counted
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def cmd_list(argv: list[str], config: Config) -> int:
                 "section": e.section,
                 "title": e.title,
                 "words": e.words,
-                "reading_minutes": max(1, round(e.words / WORDS_PER_MINUTE)),
+                "reading_minutes": reading_minutes(e.words),
                 "source": e.source,
                 "published": e.published,
                 "read": e.id in read,
