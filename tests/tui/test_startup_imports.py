@@ -45,8 +45,12 @@ print(json.dumps(seen[0]))
 # only once a keyword is set), Markdown parsing (the bundled stories are read
 # from their outline), the dump parser (only the first run stores the bundled
 # news), the query language and the search (only once / is pressed, or after
-# the first paint for saved searches).
+# the first paint for saved searches), hashing (ids are computed when stories
+# are stored, and loading `hashlib` loads OpenSSL's digests), the TOML parser
+# (only when there is a config file to read).
 NOT_AT_START = (
+    "hashlib",
+    "tomllib",
     "regex",
     "markdown_it",
     "reader.sources.dump",
