@@ -4,22 +4,16 @@ The story is rendered once per width into strips (Textual's Line API), so
 scrolling costs nothing, and because the view owns its lines it can later
 tell on which line any search match or keyword sits.
 
-It is laid out lazily, top first: a story is shown once the lines on screen
-are laid out (laying out a 32,000-word story whole took about 100 ms of a
-120 ms Enter), the rest follows in slices of a few milliseconds while the app
-is idle, and anything that needs a line further down (a paint, End, a place
-to restore, a search match) lays out up to it first. Lines above the last one
-laid out never change, so a line number stays good while the rest arrives;
-only the height below is an estimate until then.
+It is laid out lazily, top first (`story_layout.LazyLines`): a story is shown
+once the lines on screen are laid out, and the rest follows while the app is
+idle or as something needs it.
 """
 
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Iterator, Sequence
 
-from rich.console import ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from textual.actions import SkipAction
@@ -33,10 +27,9 @@ from reader.catalog import Origin
 from reader.model import Article
 from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts, line_estimates
 from reader.tui.theme import story_palette
-from reader.tui.widgets.line_view import LineView
+from reader.tui.widgets.story_layout import MATCH, LazyLines
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
-MATCH = "news-match"  # style meta key that numbers search matches
 AHEAD = 2  # screens laid out below the one shown, so the next page is ready
 # A story estimated shorter than this many lines is laid out whole at once (a
 # few ms): its scrollbar is right from the first frame, and only long stories
@@ -49,7 +42,7 @@ SpanFinder = Callable[[str], list[tuple[int, int]]]
 Place = tuple[int, int]
 
 
-class StoryView(LineView, can_focus=True):
+class StoryView(LazyLines, can_focus=True):
     """Shows `article`; scrolls by line, page, or to either end."""
 
     BINDINGS = [
@@ -65,9 +58,6 @@ class StoryView(LineView, can_focus=True):
     ]
 
     article: reactive[Article | None] = reactive(None, init=False)
-    # Seconds of laying out at a time while the app is idle, so that a key
-    # waits no longer than that behind it; 0: lay out only what is asked for.
-    idle_slice: float = 0.006
 
     @property
     def lines(self) -> Sequence[Strip]:
@@ -86,7 +76,6 @@ class StoryView(LineView, can_focus=True):
 
     def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines: list[Strip] = []
         self._rendered_for: tuple[object, ...] | None = None
         self._note: str | None = None
         self._origin = Origin("")
@@ -94,25 +83,11 @@ class StoryView(LineView, can_focus=True):
         self._match_spans: SpanFinder | None = None
         self._pending_go_to: int | None = None
         self.current_match = -1
-        # Matches numbered so far, the line each starts on (as far as laid out),
-        # and the lines that hold part of one (restyled as they are painted).
-        self._match_total = 0
-        self._match_at: dict[int, int] = {}
-        self._match_rows: set[int] = set()
-        # What is still to lay out: the story's parts not yet turned into lines,
-        # the options to lay them out with, the left padding, and an estimate
-        # of the lines each block will take (for the height until it is known).
-        self._rest: Iterator[tuple[int, RenderableType]] | None = None
-        self._layout: tuple[ConsoleOptions, list[Segment]] | None = None
-        self._estimates: list[int] = []
-        self._idle_queued = False
         # Where to scroll once the story is rendered at a real width (None: stay).
         self._pending_scroll: int | None = None
         self._pending_place: Place | None = None
         # The place last kept across a new layout, and the line it was put on.
         self._kept: tuple[Place, int] | None = None
-        # (part, first line, lines) for each part of the story as rendered.
-        self._parts: list[tuple[int, int, int]] = []
         self.set_reactive(StoryView.article, article)
 
     def show(
@@ -375,18 +350,14 @@ class StoryView(LineView, can_focus=True):
                 self.post_message(self.MatchMoved(self, -1, 0))
 
     def _start_layout(self, article: Article | None, width: int) -> None:
-        """Forget the lines laid out and get the story's parts ready to lay out
-        at `width`, from the top: none is laid out yet."""
-        self._lines, self._parts = [], []
-        self._match_total, self._match_at, self._match_rows = 0, {}, set()
-        self._rest, self._layout, self._estimates = None, None, []
+        """Get the story's parts ready to lay out at `width`, from the top."""
+        self._forget_layout()
         if article is None:
             self.virtual_size = Size(width, 0)
             return
         measure = max(10, min(MEASURE, width - 2 * MARGIN))
         left = max(0, (width - measure) // 2)
         options = self.app.console.options.update(width=measure, height=None)
-        self._layout = (options, [Segment(" " * left)] if left else [])
         highlighters = [*self._highlighters]
         if (marks := self._match_highlighter()) is not None:
             highlighters.append(marks)
@@ -403,105 +374,14 @@ class StoryView(LineView, can_focus=True):
             # Every match is numbered (and so counted: "match 1 of N") before
             # any is laid out; making the texts costs far less than wrapping them.
             parts = iter(list(parts))
-        self._rest = parts
-        # For the height of what is not laid out yet: from block i on, about
-        # estimates[i] lines more (the links under the story included).
-        per_block = line_estimates(article, measure)
-        total = 0
-        self._estimates = [0] * (len(per_block) + 1)
-        for index in range(len(per_block) - 1, -1, -1):
-            total += per_block[index]
-            self._estimates[index] = total
-        self.virtual_size = Size(width, total + 8)
-
-    def _lay_out_some(self) -> bool:
-        """Lay out the next part of the story; False when it is all laid out."""
-        rest, layout = self._rest, self._layout
-        if rest is None or layout is None:
-            return False
-        part_and_renderable = next(rest, None)
-        if part_and_renderable is None:
-            self._finish_layout()
-            return False
-        part, renderable = part_and_renderable
-        options, pad = layout
-        rendered = self.app.console.render_lines(renderable, options, pad=False)
-        lines, parts = self._lines, self._parts
-        if parts and parts[-1][0] == part:
-            number, first, count = parts[-1]
-            parts[-1] = (number, first, count + len(rendered))
-        else:
-            parts.append((part, len(lines), len(rendered)))
-        if self._match_spans is not None:
-            self._find_matches(rendered, len(lines))
-        lines.extend(Strip([*pad, *line]) for line in rendered)
-        return True
-
-    def _find_matches(self, rendered: list[list[Segment]], first: int) -> None:
-        """Note the lines that hold matches, and the first line of each."""
-        for y, line in enumerate(rendered, start=first):
-            for segment in line:
-                style = segment.style
-                if style is None or not style.link_id:
-                    continue
-                if (number := style.meta.get(MATCH)) is not None:
-                    self._match_at.setdefault(number, y)
-                    self._match_rows.add(y)
-
-    def _finish_layout(self) -> None:
-        self._rest = None
-        lines = self._lines
-        while lines and not lines[-1].cell_length:
-            lines.pop()
-        self.virtual_size = Size(self.virtual_size.width, len(lines))
-
-    def _lay_out_to(self, line: int | None) -> None:
-        """Lay out until line `line` exists (None: the whole story), then say
-        how tall the story is, as far as that is known."""
-        if self._rest is None:
-            return
-        while (line is None or len(self._lines) <= line) and self._lay_out_some():
-            pass
-        self._update_height()
-
-    def _lay_out_past(self, part: int) -> None:
-        """Lay out until part `part` (a block's index, `HEAD`, the links) is whole."""
-        if self._rest is None:
-            return
-        while self._lay_out_some():
-            if self._parts and self._parts[-1][0] > part:
-                break
-        self._update_height()
-
-    def _update_height(self) -> None:
-        """The virtual height: exact once laid out; until then the lines laid
-        out and an estimate of the rest, changed only when it is off by more
-        than a screen (each change redraws the scrollbar and lays out the screen)."""
-        if self._rest is None:
-            return
-        width = self.virtual_size.width
-        laid = len(self._lines)
-        done = self._parts[-1][0] + 1 if self._parts else 0
-        rest = self._estimates[min(max(done, 0), len(self._estimates) - 1)]
-        height = laid + rest + 1
-        if abs(height - self.virtual_size.height) > max(1, self.size.height) or (
-            laid >= self.virtual_size.height
-        ):
-            self.virtual_size = Size(width, height)
-        if not self._idle_queued and self.idle_slice > 0:
-            self._idle_queued = True
-            self.call_after_refresh(self._lay_out_while_idle)
-
-    def _lay_out_while_idle(self) -> None:
-        """Lay out the rest a slice at a time, after each paint, so that a key
-        never waits behind more than `idle_slice` of it."""
-        self._idle_queued = False
-        if self._rest is None:
-            return
-        deadline = time.perf_counter() + self.idle_slice
-        while time.perf_counter() < deadline and self._lay_out_some():
-            pass
-        self._update_height()
+        pad = [Segment(" " * left)] if left else []
+        self._begin_layout(
+            parts,
+            line_estimates(article, measure),
+            width,
+            (options, pad),
+            matches=self._match_spans is not None,
+        )
 
     def action_scroll_end(self) -> None:
         # At once, not sliding there over a second as Textual's End does: in a
