@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from tui_common import CORPUS, SHARED, TMUX, Timeout, Tui, settle, wait_for
+from tui_common import SHARED, TMUX, Timeout, Tui, settle, wait_for
 
 MINSEARCH = SHARED / "minsearch.py"
 FLOOR_FPS = "240"  # the issue's floor: Textual's frame wait mostly out of the way
@@ -80,15 +80,6 @@ def floor_cmd(fts: Path) -> tuple[str, dict[str, str]]:
     return f"{shlex.quote(sys.executable)} {shlex.quote(str(MINSEARCH))} {shlex.quote(str(fts))}", {
         "TEXTUAL_FPS": FLOOR_FPS
     }
-
-
-def make_dump(n: int, workdir: Path) -> Path:
-    """corpus.py's text dump of n stories (the one a library is made from)."""
-    dump = workdir / f"corpus-{n}.txt"
-    if not dump.exists():
-        command = [sys.executable, str(CORPUS), "--articles", str(n), "--format", "text"]
-        subprocess.run([*command, "--out", str(dump)], check=True)
-    return dump
 
 
 def floor_session(
@@ -163,14 +154,6 @@ def _newsboat_args(home: Path) -> list[str]:
         "-C",
         str(home / "config"),
     ]
-
-
-def make_rss(n: int, workdir: Path) -> Path:
-    rss = workdir / f"feed-{n}.xml"
-    if not rss.exists():
-        command = [sys.executable, str(CORPUS), "--articles", str(n), "--format", "rss"]
-        subprocess.run([*command, "--out", str(rss)], check=True)
-    return rss
 
 
 def newsboat_session(

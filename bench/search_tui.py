@@ -62,6 +62,7 @@ from tui_common import (
     Tui,
     bar_line,
     compile_reader,
+    corpus_file,
     ensure_library,
     fresh_env,
     median,
@@ -256,10 +257,10 @@ def comparators(
     """The programs run beside the reader at this size, ready to run a session."""
     others: dict[str, Callable[..., list[tuple[str, float]]]] = {}
     if floor:
-        fts = search_floor.build_floor(search_floor.make_dump(n, workdir), workdir)
+        fts = search_floor.build_floor(corpus_file(n, workdir), workdir)
         others["minsearch@240"] = partial(search_floor.floor_session, fts)
     if newsboat:
-        home = search_floor.newsboat_home(search_floor.make_rss(n, workdir), workdir)
+        home = search_floor.newsboat_home(corpus_file(n, workdir, "rss"), workdir)
         if home is not None:
             others["newsboat"] = partial(search_floor.newsboat_session, home)
     return others

@@ -56,6 +56,15 @@ STORY = re.compile(r"Generated story number (\d+)\.")
 POLL = 0.004  # seconds between screen captures (a capture itself takes 2-4 ms)
 
 
+def corpus_file(n: int, workdir: Path, fmt: str = "text") -> Path:
+    """corpus.py's n stories as a dump (`text`) or a feed (`rss`), made once per workdir."""
+    out = workdir / f"corpus-{n}.{'xml' if fmt == 'rss' else 'txt'}"
+    if not out.exists():
+        command = [sys.executable, str(CORPUS), "--articles", str(n), "--format", fmt]
+        subprocess.run([*command, "--out", str(out)], check=True)
+    return out
+
+
 def ensure_library(n: int, workdir: Path, reuse: str | None = None) -> Path:
     """workdir/library-N.sqlite, made if missing: copied from `reuse` (a path
     with {n}, read with SQLite's backup API so the original is never opened by
@@ -73,10 +82,7 @@ def ensure_library(n: int, workdir: Path, reuse: str | None = None) -> Path:
         src.close()
         print(f"  library of {n:,} copied from {source} in {time.perf_counter() - started:.1f} s")
         return library
-    dump = workdir / f"corpus-{n}.txt"
-    if not dump.exists():
-        command = [sys.executable, str(CORPUS), "--articles", str(n), "--format", "text"]
-        subprocess.run([*command, "--out", str(dump)], check=True)
+    dump = corpus_file(n, workdir)
     # In a process of its own, so that the import's memory is not this one's.
     code = (
         "import sys; from reader.library.articles import Library; "
