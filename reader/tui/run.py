@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from reader.atomic import StoreError
 from reader.catalog import Catalog
+from reader.config import data_dir
 from reader.highlight import Keyword
 from reader.sanitize import clean
 from reader.triage.notify import Settings
@@ -23,6 +24,7 @@ FRAME_RATE = 240
 os.environ.setdefault("TEXTUAL_FPS", str(FRAME_RATE))
 
 from reader.tui.app import NewsApp  # noqa: E402  (after the frame rate is set)
+from reader.tui.stderr_guard import LOG_NAME, native_stderr_to  # noqa: E402
 
 
 def run_tui(
@@ -55,7 +57,8 @@ def run_tui(
         refresh_every=refresh_every,
         alerts=alerts,
     )
-    app.run()
+    with native_stderr_to(data_dir() / LOG_NAME):
+        app.run()
     # Every write asked for while the app ran, then one last try at anything
     # that could not be saved then (a disk that was full, say).
     app.saver.close()

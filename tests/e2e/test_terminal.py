@@ -195,3 +195,49 @@ def test_a_keyword_pattern_that_backtracks_does_not_freeze_the_reader(
     term.wait("took too long to match")
     term.send("q")
     assert "__EXIT=0__" in term.wait("__EXIT=")
+
+
+# The HTML converter's compiled core panics on this nesting (and prints a Rust
+# panic message on descriptor 2 before the reader keeps the story's words).
+PANICKING_HTML = "<p>Stars [and] brackets</p><ul><li><pre><code><table><tr><td>*<ul><li>"
+
+
+def test_what_a_library_prints_on_stderr_stays_off_the_screen(
+    terminal: Start, tmp_path: Path
+) -> None:
+    """A refresh whose story trips the converter: the reader's screen shows the
+    story, never the panic message that used to land on top of it; the message
+    is kept in the data directory's stderr.log."""
+    import html
+
+    from unit.feed_server import running
+
+    for server in running():
+        story = (
+            "<item><title>Bracketed stars</title><link>https://example.org/2</link>"
+            f"<description>{html.escape(PANICKING_HTML)}</description></item>"
+        )
+        url = server.serve(
+            "/feed.xml",
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>Motors</title>'
+            b"<link>https://example.org/</link>" + story.encode() + b"</channel></rss>",
+        )
+        library = Library.open(tmp_path / "library.sqlite")
+        library.add_source("feed", url, title="Motors")
+        library.close()
+        term = terminal(library=tmp_path / "library.sqlite")
+        term.wait("Tesla China is poised to focus")
+        term.send("r")
+        # The message showed for a moment, until the frames after it painted
+        # over it: every screen from the key to a moment after the story is in.
+        screens: list[str] = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (
+            not screens or "Bracketed stars" not in screens[-1] or len(screens) < 50
+        ):
+            screens.append(term.screen())
+        assert "Bracketed stars" in screens[-1]
+        assert not [s for s in screens if "panicked" in s or "backtrace" in s]
+        term.send("q")
+        assert "__EXIT=0__" in term.wait("__EXIT=")
+    assert "panicked" in (tmp_path / "data" / "stderr.log").read_text()
