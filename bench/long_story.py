@@ -2,7 +2,7 @@
 as a Markdown file beside Frogmouth 0.9.2's on the same file.
 
     python bench/long_story.py [--runs 7] [--presses 9] [--words 32000] [--size 120x40]
-        [--frogmouth /work/venvs/frogmouth/bin/frogmouth] [--keep DIR]
+        [--frogmouth /work/venvs/frogmouth/bin/frogmouth] [--keep DIR] [--first-screen-only]
 
 It writes two Markdown files into a scratch folder: `long.md`, a story of
 --words words drawn from the seed's vocabulary (../shared/bench/corpus.py's
@@ -165,6 +165,11 @@ def main() -> None:
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--frogmouth", default=FROGMOUTH)
     parser.add_argument("--keep", help="write the stories into this folder and keep them")
+    parser.add_argument(
+        "--first-screen-only",
+        action="store_true",
+        help="time only the first screen beside Frogmouth's",
+    )
     args = parser.parse_args()
     size = (int(args.size.split("x")[0]), int(args.size.split("x")[1]))
     folder = Path(args.keep) if args.keep else scratch("long-story-")
@@ -177,7 +182,8 @@ def main() -> None:
     print(f"terminal {args.size}, {args.words:,} words")
     files = " ".join(shlex.quote(str(folder / name)) for name in ("short.md", "long.md"))
     library = shlex.quote(str(make_library(folder)))
-    for where, cmd in (("FILE.md", f"{news} {files}"), ("library", f"{news} --library {library}")):
+    sessions = (("FILE.md", f"{news} {files}"), ("library", f"{news} --library {library}"))
+    for where, cmd in () if args.first_screen_only else sessions:
         keys = enter_times(cmd, folder, size, args.presses)
         enter, short = keys["enter"], keys["short"]
         assert isinstance(enter, list) and isinstance(short, list)

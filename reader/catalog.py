@@ -11,7 +11,7 @@ scrolls to it, and a body is read and parsed only when its story opens, so
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
@@ -43,7 +43,24 @@ class Catalog(Protocol):
 
     def has(self, article_id: str) -> bool: ...
 
-    def article(self, article_id: str) -> Article | None: ...
+    def article(self, article_id: str) -> Article | None:
+        """The story, perhaps only its head so far (see `whole`)."""
+        ...
+
+    def whole(self, article: Article) -> Article:
+        """The story with all its body: `article` itself, unless that is a long
+        Markdown file's head, read first to paint the first screen sooner (its
+        rest is parsed here, if `complete` has not done it yet)."""
+        ...
+
+    def complete(self) -> None:
+        """Parse the rest of every story read only in part (from a worker,
+        after the first screen); `article` gives the whole from then on."""
+        ...
+
+    def in_part(self) -> bool:
+        """Whether any story is read only in part (`complete` has work)."""
+        ...
 
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
         """How many of these (read) stories each section has."""
@@ -113,9 +130,16 @@ def article_text(article: Article) -> str:
 
 
 class MemoryCatalog:
-    def __init__(self, articles: Sequence[Article]) -> None:
+    """`rests`: for a story given as its head only, how to make the whole of it
+    (`cli.common.load_articles`); it replaces the head when first asked for."""
+
+    def __init__(
+        self, articles: Sequence[Article], rests: Mapping[str, Callable[[], Article]] | None = None
+    ) -> None:
         self._articles = list(articles)
         self._by_id = {a.id: a for a in self._articles}
+        self._rests = dict(rests or {})
+        self._parsing = threading.Lock()  # a rest is parsed once, by whoever asks first
         grouped: dict[str, list[Article]] = {}
         for article in self._articles:
             grouped.setdefault(article.section, []).append(article)
@@ -148,6 +172,36 @@ class MemoryCatalog:
     def article(self, article_id: str) -> Article | None:
         return self._by_id.get(article_id)
 
+    def whole(self, article: Article) -> Article:
+        if article.id not in self._rests:
+            return self._by_id.get(article.id, article)
+        with self._parsing:
+            rest = self._rests.get(article.id)
+            if rest is not None:
+                self._put(rest())
+                del self._rests[article.id]
+        return self._by_id[article.id]
+
+    def complete(self) -> None:
+        for article_id in list(self._rests):
+            if (article := self._by_id.get(article_id)) is not None:
+                self.whole(article)
+
+    def in_part(self) -> bool:
+        return bool(self._rests)
+
+    def _put(self, article: Article) -> None:
+        """A story in place of the one of its id, wherever it is listed (each
+        assignment replaces one item, so a reader on another thread sees the
+        old story or the new one)."""
+        old = self._by_id[article.id]
+        self._by_id[article.id] = article
+        self._articles[self._articles.index(old)] = article
+        for _, items in [*self._in_order, *self._sections]:
+            for place, item in enumerate(items):
+                if item is old:
+                    items[place] = article
+
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
         for article_id in set(read):  # a story read twice counts once, as in the library
@@ -171,6 +225,7 @@ class MemoryCatalog:
         searcher's own connection, which is made to be used from any thread. So
         `close()`, on the main thread at exit, closes nothing bound to another
         thread (it used to: a `ProgrammingError` on quit after a search)."""
+        self.complete()  # the index holds every story whole
         with self._lock:
             if self._searcher is None:
                 from reader.library.search import Searcher
@@ -192,6 +247,7 @@ class MemoryCatalog:
             return self._searcher
 
     def texts(self) -> Iterator[tuple[str, str]]:
+        self.complete()
         for article in self._articles:
             yield article.id, article_text(article)
 
@@ -269,6 +325,15 @@ class LibraryCatalog:
 
     def article(self, article_id: str) -> Article | None:
         return self.library.article(article_id)
+
+    def whole(self, article: Article) -> Article:
+        return article  # a stored story is read whole
+
+    def complete(self) -> None:
+        """Nothing is read in part from the library."""
+
+    def in_part(self) -> bool:
+        return False
 
     def read_counts(self, read: Iterable[str]) -> dict[str, int]:
         if self.hiding:  # a hidden story is in no section's count

@@ -116,6 +116,11 @@ class Article:
     # The story's title or text changed after it was first stored (a feed
     # edited the entry); read state, bookmark and note were kept.
     updated: bool = False
+    # A long Markdown file read for the reader's first screen: `blocks` are its
+    # head (`markdown.markdown_head`), this the Markdown of the body after them,
+    # not parsed yet. "" in a whole story. `Catalog.whole` gives the whole one;
+    # nothing but the reading pane's first paint should use a story read in part.
+    rest: str = ""
 
     @property
     def reading_minutes(self) -> int:

@@ -190,6 +190,8 @@ def article_parts(
         for renderable in _block(block, p, hl, numbers):
             yield index, renderable
         yield index, Text()
+    if article.rest:
+        return  # read in part: the story goes on, its links come once it is whole
     links_part = len(article.blocks)
     if links:
         yield links_part, Text("Links", style=f"bold {p.muted}")
@@ -217,11 +219,14 @@ def article_renderables(
 def line_estimates(article: Article, width: int) -> list[int]:
     """About how many lines each block takes at `width`, with the blank after
     it, and last the links under the story: a story's height before it is laid
-    out (the reading pane lays out a long one lazily)."""
+    out (the reading pane lays out a long one lazily). A story read in part
+    (`Article.rest`) has its rest as one more part before the links."""
     per_line = max(1, width - 4)  # wrapping leaves ends short; bars and bullets take columns
     estimates = [
         len(block.text) // per_line + block.text.count("\n") + 2 for block in article.blocks
     ]
+    if article.rest:  # a story read in part: its rest, still Markdown, as one part
+        estimates.append(len(article.rest) // per_line + 2 * article.rest.count("\n\n") + 2)
     estimates.append(len(story_links(article)) + 1)
     return estimates
 

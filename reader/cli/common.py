@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,7 @@ from reader.catalog import Catalog, LibraryCatalog, MemoryCatalog
 from reader.config import DATA_DIR_ENV, Config, data_dir, seed_paths
 from reader.highlight import Keyword, KeywordError, compile_keyword
 from reader.library.db import LIBRARY_ENV, LibraryError
-from reader.model import Article
+from reader.model import Article, Block, count_spaced_words, count_words
 from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -175,16 +177,24 @@ def extra_keywords(args: argparse.Namespace) -> list[Keyword]:
     return keywords
 
 
+Rests = dict[str, Callable[[], Article]]
+
+
 def load_articles(
-    paths: Sequence[str], config: Config, warnings: list[str] | None = None
+    paths: Sequence[str],
+    config: Config,
+    warnings: list[str] | None = None,
+    rests: Rests | None = None,
 ) -> list[Article]:
     """Stories from the dumps, and from Markdown files (`.md`, one story
     each), in order. Warnings go to `warnings` when given (the TUI shows
-    them), else to standard error."""
+    them), else to standard error. With `rests`, a long Markdown file is read
+    as its head (`markdown.markdown_head`: what the first screen shows), and
+    how to make the whole story is put in `rests` under its id."""
     articles: list[Article] = []
     for path in (Path(p) for p in paths):
         if path.suffix.lower() in (".md", ".markdown"):
-            found, said = _read_markdown(path)
+            found, said = _read_markdown(path, rests)
         else:
             found, said = _read_dump(path, config)
         for warning in said:
@@ -206,26 +216,60 @@ def _read_dump(path: Path, config: Config) -> tuple[list[Article], list[str]]:
     return result.articles, result.warnings
 
 
-def _read_markdown(path: Path) -> tuple[list[Article], list[str]]:
-    """One Markdown file as a story; a file that cannot be read is a UserError."""
-    from reader.markdown import markdown_to_blocks
+def _read_markdown(path: Path, rests: Rests | None) -> tuple[list[Article], list[str]]:
+    """One Markdown file as a story; a file that cannot be read is a UserError.
+    With `rests`, a long one is read as its head, and its whole put there."""
+    from reader.markdown import markdown_head, markdown_to_blocks, markdown_to_text
     from reader.sources.local import LocalFileError
     from reader.sources.markdown_dir import read_markdown_file
 
+    read: list[tuple[str, str]] = []  # (the body, its rest) when only its head was parsed
+
+    def head_first(md: str) -> list[Block]:
+        found = markdown_head(md) if rests is not None else None
+        if found is None:
+            return markdown_to_blocks(md)
+        blocks, rest = found
+        read.append((md, rest))
+        return blocks
+
     try:
-        result = read_markdown_file(path, to_blocks=markdown_to_blocks)
+        result = read_markdown_file(path, to_blocks=head_first)
     except LocalFileError as exc:
         raise UserError(str(exc)) from None
-    return result.articles, result.warnings
+    if rests is None or not read:
+        return result.articles, result.warnings
+    (body, rest), article = read[0], result.articles[0]
+    # The words of the whole story, counted from the body's plain text as the
+    # library counts a stored body: the reading time is right from the first
+    # screen, and stays when the whole story takes the head's place.
+    words = count_words(article.title, article.standfirst)
+    head = replace(article, words=words + count_spaced_words(markdown_to_text(body)), rest=rest)
+    rests[head.id] = functools.partial(_whole, head, body)
+    return [head], result.warnings
+
+
+def _whole(head: Article, body: str) -> Article:
+    """The story read in part (`head`), whole: its body parsed."""
+    from reader.markdown import markdown_to_blocks
+
+    return replace(head, blocks=tuple(markdown_to_blocks(body)), rest="")
 
 
 def open_catalog(
-    paths: Sequence[str], config: Config, warnings: list[str] | None = None
+    paths: Sequence[str],
+    config: Config,
+    warnings: list[str] | None = None,
+    *,
+    heads: bool = False,
 ) -> Catalog:
     """The files given, in memory; with none, the library (seeded with the
-    bundled news the first time)."""
+    bundled news the first time). `heads`: a long Markdown file is read as its
+    head first and parsed whole later (`Catalog.whole`), for the reader's
+    first screen."""
     if paths:
-        return MemoryCatalog(load_articles(paths, config, warnings))
+        rests: Rests | None = {} if heads else None
+        return MemoryCatalog(load_articles(paths, config, warnings, rests), rests)
     from reader.atomic import StoreError
     from reader.identity import carry_marks
 

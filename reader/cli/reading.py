@@ -45,7 +45,7 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
     apply_paths(args)
     warnings: list[str] = []
     keywords = extra_keywords(args)
-    catalog = open_catalog(args.paths, config, warnings)
+    catalog = open_catalog(args.paths, config, warnings, heads=True)
     for problem in config.rule_problems:  # said in the reader too; here it stays
         print(f"news: [[rules]] {shown(problem)} (left out)", file=sys.stderr)
     from reader.tui.run import run_tui

@@ -10,7 +10,8 @@ Three parts, each its own module behind these same imports:
     write   `blocks_to_markdown`: blocks to the Markdown the library stores
     read    `markdown_to_blocks`: any Markdown (the library's, a feed's, a
             folder's) back into blocks, with markdown-it, imported on first use
-            (about 17 ms on top of Textual)
+            (about 17 ms on top of Textual); `markdown_head`: the
+            first blocks of a long one, as they are in the whole
     plain   `markdown_to_text`: the words of a body for the index and snippets,
             without parsing it
 """
@@ -18,7 +19,7 @@ Three parts, each its own module behind these same imports:
 from __future__ import annotations
 
 from reader.markdown.plain import markdown_to_text
-from reader.markdown.read import markdown_to_blocks
+from reader.markdown.read import markdown_head, markdown_to_blocks
 from reader.markdown.write import blocks_to_markdown
 
-__all__ = ["blocks_to_markdown", "markdown_to_blocks", "markdown_to_text"]
+__all__ = ["blocks_to_markdown", "markdown_head", "markdown_to_blocks", "markdown_to_text"]

@@ -280,13 +280,15 @@ class NewsApp(App[None]):
         from reader.tui.dialogs.links import open_link
 
         if (story := self._open_story()) is not None:
-            open_link(story, story_links(story.article) if story.article else [], number)
+            article = story.whole_story()  # its links are numbered through all of it
+            open_link(story, story_links(article) if article else [], number)
 
     def action_links(self) -> None:
         from reader.tui.dialogs.links import LinkPicker
 
         if (story := self._open_story()) is not None:
-            links = story_links(story.article) if story.article else []
+            article = story.whole_story()
+            links = story_links(article) if article else []
             self.push_screen(LinkPicker(links, story_palette(self.theme_variables).link))
 
     def action_help(self) -> None:

@@ -9,6 +9,7 @@ steps follow the sidebar as it is listed (sections, order, unread only), so
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from reader.tui.toast import notify
@@ -53,6 +54,19 @@ class NavigationController:
             screen = self.screen
             change = screen.reading.mark_read(self.first, True, later=screen.call_after_refresh)
             screen.marks.show(change)
+
+    def complete_stories(self) -> None:
+        """After the first screen: the rest of each story read in part (a long
+        Markdown file, its head shown first) parsed on a worker, and the open
+        one grown where it stands (`StoryView.grow_story`)."""
+        if self.screen.catalog.in_part():
+            self.screen.run_worker(self._complete, thread=True, group="complete-stories")
+
+    def _complete(self) -> None:
+        """In a thread: parse; then, on the app's thread, grow the open story."""
+        self.screen.catalog.complete()
+        with suppress(RuntimeError):  # the app closed meanwhile
+            self.screen.app.call_from_thread(self.screen.story.grow_story)
 
     def current(self) -> Article | None:
         """The story a key means: the highlighted one in the sidebar, else the open one."""

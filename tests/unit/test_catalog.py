@@ -59,3 +59,36 @@ def test_a_library_section_lists_newest_first_and_in_reading_order_on_request(
     assert [row.title for row in rows] == [f"Story {n}" for n in range(5)]
     assert catalog.locate(articles[2].id) == (0, 2)
     catalog.close()
+
+
+def test_a_long_markdown_file_read_as_its_head_is_whole_wherever_it_is_asked(
+    tmp_path: Path,
+) -> None:
+    from reader.cli.common import open_catalog
+    from reader.config import Config
+
+    path = tmp_path / "long.md"
+    paragraphs = [f"Paragraph {n} of a long story, about rockets and tides." for n in range(800)]
+    path.write_text("\n\n".join(["# Long", *paragraphs, "The end, in Quokkapolis."]))
+    whole = open_catalog([str(path)], Config())  # as `news list` and `news show` read it
+    catalog = open_catalog([str(path)], Config(), heads=True)  # as the reader does
+    assert isinstance(catalog, MemoryCatalog) and catalog.in_part()
+    (entry,) = whole.entries()
+    expected = whole.article(entry.id)
+    head = catalog.article(entry.id)
+    assert expected is not None and head is not None
+    assert head.rest and head.blocks == expected.blocks[: len(head.blocks)]
+    assert head.words == expected.words  # the reading time is the whole story's
+    # The search index is made from the whole story, on a worker as the reader does.
+    found: list[int] = []
+    worker = threading.Thread(
+        target=lambda: found.append(catalog.searcher().search("quokkapolis").total)
+    )
+    worker.start()
+    worker.join()
+    assert found == [1]
+    assert not catalog.in_part()
+    assert catalog.article(entry.id) == expected == catalog.whole(head)
+    assert catalog.sections()[0][1][0] == expected
+    catalog.close()
+    whole.close()

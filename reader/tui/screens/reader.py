@@ -129,7 +129,7 @@ class ReaderScreen(QuietFocusScreen):
         with Horizontal(id="panes"):
             sections, locate, totals = self.panes.listed()
             self.sidebar = ArticleList(sections, locate=locate, totals=totals, id="sidebar")
-            self.story = StoryView(id="story")
+            self.story = StoryView(id="story", whole=self.catalog.whole)
             self.marks.update_sidebar(self.sidebar)
             self.navigation.show_first(self.sidebar, self.story)
             yield self.sidebar
@@ -142,6 +142,7 @@ class ReaderScreen(QuietFocusScreen):
         self.navigation.first_read()
         # Not needed for the first screen: mounted right after it is painted.
         self.call_after_refresh(self.search_control.mount_extras)
+        self.call_after_refresh(self.navigation.complete_stories)
         self.call_after_refresh(self.reading.read_history)
         self.call_after_refresh(self.rules.start)
         self.call_after_refresh(self.feeds.start_timer)

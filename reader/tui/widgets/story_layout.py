@@ -55,6 +55,10 @@ class LazyLines(LineView):
         self._estimates: list[int] = []
         self._idle_queued = False
         self._with_matches = False  # the parts carry numbered search matches
+        self._made = 0  # parts laid out so far (renderables, not part numbers)
+        # A story read in part whose laid-out head has run out, and the rest of
+        # it is not ready: the idle layout waits for `_grow` to be called.
+        self._waiting = False
 
     def _forget_layout(self) -> None:
         """No line laid out and no match numbered: a new layout starts (the
@@ -62,6 +66,7 @@ class LazyLines(LineView):
         self._lines, self._parts = [], []
         self._match_total, self._match_at, self._match_rows = 0, {}, set()
         self._rest, self._layout, self._estimates = None, None, []
+        self._made, self._waiting = 0, False
 
     def _begin_layout(
         self,
@@ -76,24 +81,45 @@ class LazyLines(LineView):
         block should take; `matches`: note the lines of the search matches."""
         self._with_matches = matches
         self._rest, self._layout = parts, layout
-        # For the height of what is not laid out yet: from block i on, about
-        # estimates[i] lines more (the links under the story included).
+        self.virtual_size = Size(width, self._estimate(per_block) + 8)
+
+    def _estimate(self, per_block: list[int]) -> int:
+        """Keep, for the height of what is not laid out yet, that from block i
+        on there are about estimates[i] lines more (the links under the story
+        included); the whole story's estimate."""
         total = 0
         self._estimates = [0] * (len(per_block) + 1)
         for index in range(len(per_block) - 1, -1, -1):
             total += per_block[index]
             self._estimates[index] = total
-        self.virtual_size = Size(width, total + 8)
+        return total
 
-    def _lay_out_some(self) -> bool:
-        """Lay out the next part of the story; False when it is all laid out."""
+    def _goes_on(self) -> bool:
+        """Whether the story goes on past its parts (it was read in part)."""
+        return False
+
+    def _grow(self) -> Iterator[tuple[int, RenderableType]]:
+        """The parts after those laid out, of the story made whole (only
+        called when `_goes_on`); the lines laid out stay as they are."""
+        raise NotImplementedError
+
+    def _lay_out_some(self, *, grow: bool = True) -> bool:
+        """Lay out the next part of the story; False when it is all laid out,
+        or (unless `grow`) when the rest of a story read in part is needed."""
         rest, layout = self._rest, self._layout
         if rest is None or layout is None:
             return False
         part_and_renderable = next(rest, None)
+        if part_and_renderable is None and self._goes_on():
+            if not grow:
+                self._waiting = True
+                return False
+            self._rest = rest = self._grow()
+            part_and_renderable = next(rest, None)
         if part_and_renderable is None:
             self._finish_layout()
             return False
+        self._made += 1
         part, renderable = part_and_renderable
         options, pad = layout
         rendered = self.app.console.render_lines(renderable, options, pad=False)
@@ -159,7 +185,7 @@ class LazyLines(LineView):
             laid >= self.virtual_size.height
         ):
             self.virtual_size = Size(width, height)
-        if not self._idle_queued and self.idle_slice > 0:
+        if not self._idle_queued and not self._waiting and self.idle_slice > 0:
             self._idle_queued = True
             self.call_after_refresh(self._lay_out_while_idle)
 
@@ -170,6 +196,8 @@ class LazyLines(LineView):
         if self._rest is None:
             return
         deadline = time.perf_counter() + self.idle_slice
-        while time.perf_counter() < deadline and self._lay_out_some():
+        # Not the rest of a story read in part: it is parsed on a worker
+        # (`grow_story` goes on from here), not in a slice a key waits behind.
+        while time.perf_counter() < deadline and self._lay_out_some(grow=False):
             pass
         self._update_height()

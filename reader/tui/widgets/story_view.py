@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from textual.actions import SkipAction
@@ -74,8 +75,16 @@ class StoryView(LazyLines, can_focus=True):
         self._lay_out_to(None)
         return [self._match_at[n] for n in range(self._match_total)]
 
-    def __init__(self, article: Article | None = None, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        article: Article | None = None,
+        *,
+        whole: Callable[[Article], Article] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        # A story read in part (`Article.rest`) made whole: `Catalog.whole`.
+        self._whole = whole or _as_it_is
         self._rendered_for: tuple[object, ...] | None = None
         self._note: str | None = None
         self._origin = Origin("")
@@ -109,6 +118,44 @@ class StoryView(LazyLines, can_focus=True):
             self._render_story()
         else:
             self.article = article
+
+    def whole_story(self) -> Article | None:
+        """The open story whole: one read in part (a long Markdown file's
+        head, shown first) is made whole where it is (`grow_story`)."""
+        self.grow_story()
+        return self.article
+
+    def grow_story(self) -> None:
+        """A story read in part, made whole where it stands: the lines laid
+        out stay, and so does the place on the screen; its rest is laid out
+        after them as any story's is. Called when the rest has been parsed (on
+        a worker), or when something needs the whole story now."""
+        article = self.article
+        if article is None or not article.rest:
+            return
+        if self._rest is None or self._layout is None:  # not laid out: the whole from the top
+            self.set_reactive(StoryView.article, self._whole(article))
+            self._rendered_for = None
+            self.refresh()
+            return
+        self._rest = self._grow()
+        self._waiting = False
+        self._update_height()
+
+    def _goes_on(self) -> bool:
+        return self.article is not None and bool(self.article.rest)
+
+    def _grow(self) -> Iterator[tuple[int, RenderableType]]:
+        article = self.article
+        assert article is not None and self._layout is not None
+        whole = self._whole(article)
+        self.set_reactive(StoryView.article, whole)
+        if self._rendered_for is not None:
+            self._rendered_for = (whole, *self._rendered_for[1:])
+        parts, per_block = self._parts_of(whole, self._layout[0].max_width)
+        self._estimate(per_block)
+        # The whole story's parts start with the very ones the head made.
+        return itertools.islice(parts, self._made, None)
 
     def set_note(self, note: str | None) -> None:
         """The bookmark note changed (None: not bookmarked)."""
@@ -295,6 +342,10 @@ class StoryView(LazyLines, can_focus=True):
     def _render_story(self) -> None:
         width = self.scrollable_content_region.width
         article = self.article
+        if article is not None and article.rest and self._match_spans is not None:
+            # Matches are numbered through the whole story before it is laid out.
+            article = self._whole(article)
+            self.set_reactive(StoryView.article, article)
         if width <= 0:
             # Not laid out (folded away in a narrow terminal): forget the old
             # lines, so that the first frame after it shows is never the story before.
@@ -358,6 +409,17 @@ class StoryView(LazyLines, can_focus=True):
         measure = max(10, min(MEASURE, width - 2 * MARGIN))
         left = max(0, (width - measure) // 2)
         options = self.app.console.options.update(width=measure, height=None)
+        parts, per_block = self._parts_of(article, measure)
+        pad = [Segment(" " * left)] if left else []
+        self._begin_layout(
+            parts, per_block, width, (options, pad), matches=self._match_spans is not None
+        )
+
+    def _parts_of(
+        self, article: Article, measure: int
+    ) -> tuple[Iterator[tuple[int, RenderableType]], list[int]]:
+        """The story's parts as they are drawn now, and the lines each block
+        should take at `measure`."""
         highlighters = [*self._highlighters]
         if (marks := self._match_highlighter()) is not None:
             highlighters.append(marks)
@@ -374,14 +436,7 @@ class StoryView(LazyLines, can_focus=True):
             # Every match is numbered (and so counted: "match 1 of N") before
             # any is laid out; making the texts costs far less than wrapping them.
             parts = iter(list(parts))
-        pad = [Segment(" " * left)] if left else []
-        self._begin_layout(
-            parts,
-            line_estimates(article, measure),
-            width,
-            (options, pad),
-            matches=self._match_spans is not None,
-        )
+        return parts, line_estimates(article, measure)
 
     def action_scroll_end(self) -> None:
         # At once, not sliding there over a second as Textual's End does: in a
@@ -423,6 +478,10 @@ class StoryView(LazyLines, can_focus=True):
 
     def render_row(self, index: int, width: int) -> Strip:
         return self._styled(index).apply_style(self._base).crop_extend(0, width, self._base)
+
+
+def _as_it_is(article: Article) -> Article:
+    return article
 
 
 def _visible(text: str) -> int:
