@@ -1,14 +1,14 @@
 """The hostile corpus through every command, as a person runs them.
 
-Each command runs as its own process, on the corpus served from 127.0.0.1,
-and the test reads the raw bytes it wrote: nothing that can drive a terminal
+Each command runs as its own process (`tests/news_process.py`: a fork of a
+process that imported the command line once), on the corpus served from
+127.0.0.1, and the test reads the raw bytes it wrote: nothing that can drive a terminal
 (ESC, BEL, C1, bidi controls), no traceback, the exit status the README
 documents (0 done, 1 nothing found or a feed failed, 2 a command that cannot
 be done), the printable words of every payload kept, markup shown literally.
 The servers record every request: nothing is fetched from the address a feed
 chose on another local port, and the Markdown folder's link out of it is
-never read. Commands that only read run side by side, so the whole module
-takes seconds.
+never read.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ import json
 import os
 import pty
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import news_process
 import pytest
 from unit.feed_server import FeedServer, running
 
@@ -77,31 +76,16 @@ class Commands:
         self.env.update(
             NEWS_CONFIG_DIR=str(home / "config"),
             COLUMNS="100",
-            PYTHONDONTWRITEBYTECODE="1",
         )
         self.runs: list[Run] = []
 
-    def argv(self, args: Sequence[str]) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "reader",
-            "--library",
-            str(self.library),
-            "--data-dir",
-            str(self.data),
-            *args,
-        ]
+    def args(self, args: Sequence[str]) -> list[str]:
+        """What follows `news`: this library and data folder, then `args`."""
+        return ["--library", str(self.library), "--data-dir", str(self.data), *args]
 
     def __call__(self, *args: str) -> Run:
         started = time.monotonic()
-        done = subprocess.run(
-            self.argv(args),
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            env=self.env,
-            timeout=TIMEOUT,
-        )
+        done = news_process.news(*self.args(args), env=self.env, timeout=TIMEOUT)
         run = Run(
             tuple(args), done.returncode, done.stdout, done.stderr, time.monotonic() - started
         )
@@ -109,16 +93,14 @@ class Commands:
         return run
 
     def many(self, commands: Sequence[Sequence[str]]) -> list[Run]:
-        """Commands that only read, side by side."""
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            return list(pool.map(lambda args: self(*args), commands))
+        return [self(*args) for args in commands]
 
     def on_terminal(self, *args: str) -> Run:
         """A run on a pseudo-terminal, where Rich draws (the refresh's progress bar)."""
         pid, fd = pty.fork()
         if pid == 0:  # pragma: no cover - the child
             env = {**self.env, "TERM": "xterm-256color"}
-            os.execve(sys.executable, self.argv(args), env)
+            os.execve(sys.executable, [sys.executable, "-m", "reader", *self.args(args)], env)
         started = time.monotonic()
         output = bytearray()
         deadline = time.monotonic() + TIMEOUT
@@ -168,7 +150,6 @@ def _run_everything(home: Path, allowed: FeedServer, elsewhere: FeedServer) -> S
     expected: dict[tuple[str, ...], int] = {}
 
     def each(commands: Sequence[tuple[int, tuple[str, ...]]]) -> list[Run]:
-        """Commands side by side (SQLite makes writers wait their turn)."""
         for status, args in commands:
             expected[args] = status
         return news.many([args for _, args in commands])

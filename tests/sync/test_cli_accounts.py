@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import news_process
+
 from reader.accounts import secret_path
 from reader.config import config_path
 from reader.library.articles import Library
@@ -19,9 +21,7 @@ from reader.model import Block, BlockKind, make_article, synced_story_id
 
 def news(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     """The command in a child process, its standard input a pipe (no terminal)."""
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args], input=stdin, capture_output=True, timeout=60
-    )
+    return news_process.news(*args, stdin=stdin, timeout=60)
 
 
 def add(

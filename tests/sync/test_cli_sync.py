@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from typing import Any
 
+import news_process
 from unit.feed_server import FeedServer, rss
 
 from reader.sync.greader import READ, READING_LIST, STARRED, GReader
 
 
 def news(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args], input=stdin, capture_output=True, timeout=120
-    )
+    return news_process.news(*args, stdin=stdin, timeout=120)
 
 
 def add_account(freshrss: dict[str, Any], name: str = "home", api: str = "") -> None:

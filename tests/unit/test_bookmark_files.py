@@ -9,9 +9,9 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
+import news_process
 import pytest
 
 from reader.cli import main
@@ -38,9 +38,7 @@ HOSTILE = {
 def news(data: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     """The installed command, as a script runs it: output as bytes, piped."""
     env = {**os.environ, "NEWS_DATA_DIR": str(data), "NEWS_LIBRARY": str(data / "lib.sqlite")}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, env=env, timeout=60
-    )
+    return news_process.news(*args, env=env)
 
 
 def write_bookmarks(data: Path, content: str | bytes) -> Path:
