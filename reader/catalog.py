@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
-from reader.library.articles import Library
-from reader.library.listing import Listing, NewestFirst
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
 
 if TYPE_CHECKING:  # search is imported by the first search, not on the way to the first screen
+    # and the library with one (files given on the command line open none)
+    from reader.library.articles import Library
+    from reader.library.listing import Listing, NewestFirst
     from reader.library.search import Searcher
 
 
@@ -228,6 +229,7 @@ class MemoryCatalog:
         self.complete()  # the index holds every story whole
         with self._lock:
             if self._searcher is None:
+                from reader.library.articles import Library
                 from reader.library.search import Searcher
 
                 builder = Library.open(":memory:")

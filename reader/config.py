@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # highlight pulls in Rich; commands that never highlight skip
 APP_NAME = "news"
 CONFIG_DIR_ENV = "NEWS_CONFIG_DIR"
 DATA_DIR_ENV = "NEWS_DATA_DIR"
+LIBRARY_ENV = "NEWS_LIBRARY"  # the library's file (reader.library.db), here for the CLI's help
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 

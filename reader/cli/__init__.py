@@ -10,14 +10,17 @@ import difflib
 import gc
 import importlib
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from reader.atomic import StoreError
 from reader.cli.common import USAGE_ERROR, UserError, split_global_options
 from reader.config import Config, ConfigError, load_config
 from reader.sanitize import clean
+
+if TYPE_CHECKING:
+    import sqlite3
 
 COMMANDS_HELP = """\
 commands:
@@ -98,6 +101,15 @@ def _meant_command(word: str) -> str | None:
     return close[0] if close else None
 
 
+def _database_error() -> type[sqlite3.DatabaseError]:
+    """SQLite's error, for the `except` that names it: an `except` clause's
+    class is looked up only when an exception reaches it, so files given on
+    the command line (which open no library) never import sqlite3."""
+    import sqlite3
+
+    return sqlite3.DatabaseError
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Until the reader's first screen is up (tui/app.py turns it on again):
     # start-up makes hundreds of thousands of objects that live as long as the
@@ -124,7 +136,7 @@ def _main(argv: Sequence[str] | None) -> int:
         # Messages quote file names, addresses and what was typed: cleaned.
         print(f"news: {clean(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
-    except sqlite3.DatabaseError as exc:  # a library with a damaged page
+    except _database_error() as exc:  # a library with a damaged page
         from reader.library.db import damaged, default_path
 
         print(f"news: {damaged(default_path(), exc)}", file=sys.stderr)

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.catalog import Catalog, LibraryCatalog, MemoryCatalog
-from reader.config import DATA_DIR_ENV, Config, data_dir, seed_paths
+from reader.config import DATA_DIR_ENV, LIBRARY_ENV, Config, data_dir, seed_paths
 from reader.highlight import Keyword, KeywordError, compile_keyword
-from reader.library.db import LIBRARY_ENV, LibraryError
 from reader.model import Article, Block, count_spaced_words, count_words
 from reader.sanitize import clean_line
 
@@ -298,6 +297,7 @@ def open_catalog(
 
 def _open_seeded(config: Config) -> Library:
     """The library with the bundled news the first time: every command's one way in."""
+    from reader.library.db import LibraryError
     from reader.seeding import open_seeded
 
     try:

@@ -52,7 +52,7 @@ def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
 
     keys = dict(config.keys)
     from reader.sanitize import clean_line
-    from reader.triage.notify import Settings
+    from reader.triage.notify_settings import Settings
 
     # [refresh] and [notify] problems: said here, where they stay once the
     # reader has closed, and in a toast; the reader starts without that part.

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reader.config import data_dir
+from reader.config import LIBRARY_ENV, data_dir
 from reader.library.schema import MIGRATIONS, NEWS_TABLES, SCHEMA_VERSION
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "user_version",
 ]
 
-LIBRARY_ENV = "NEWS_LIBRARY"
 FILENAME = "library.sqlite"
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5000

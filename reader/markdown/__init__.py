@@ -18,8 +18,28 @@ Three parts, each its own module behind these same imports:
 
 from __future__ import annotations
 
-from reader.markdown.plain import markdown_to_text
-from reader.markdown.read import markdown_head, markdown_to_blocks
-from reader.markdown.write import blocks_to_markdown
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.markdown.plain import markdown_to_text
+    from reader.markdown.read import markdown_head, markdown_to_blocks
+    from reader.markdown.write import blocks_to_markdown
 
 __all__ = ["blocks_to_markdown", "markdown_head", "markdown_to_blocks", "markdown_to_text"]
+
+# Each part is imported when one of its names is first used (PEP 562), so that
+# importing one (`reader.markdown.plain`) does not import the others: a
+# Markdown file read for the reader needs no writer.
+_PART = {
+    "blocks_to_markdown": "write",
+    "markdown_head": "read",
+    "markdown_to_blocks": "read",
+    "markdown_to_text": "plain",
+}
+
+
+def __getattr__(name: str) -> object:
+    if (part := _PART.get(name)) is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{part}"), name)

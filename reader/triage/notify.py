@@ -47,6 +47,7 @@ from typing import Protocol
 
 from reader.highlight import Highlighter
 from reader.sanitize import clean, clean_line
+from reader.triage.notify_settings import Settings
 
 __all__ = [
     "COMMAND_TIMEOUT",
@@ -94,15 +95,6 @@ class Notice:
     @classmethod
     def of(cls, story: Notable, because: str) -> Notice:
         return cls(story.title, story.section, story.url, because, story.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """``[notify]`` in the config: a command (a program and its arguments) and
-    a terminal notification ("osc9", "osc777" or "" for none)."""
-
-    command: tuple[str, ...] = ()
-    terminal: str = ""
 
 
 def _field(text: str) -> str:

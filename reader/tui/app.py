@@ -23,9 +23,8 @@ from reader.model import Article
 from reader.render import story_links
 from reader.sanitize import clean
 from reader.state import ReadingState
-from reader.triage.notify import Settings
+from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
-from reader.tui.keymap import in_force
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables, story_palette
@@ -237,6 +236,7 @@ class NewsApp(App[None]):
     def binding_groups(self) -> list[tuple[str, list[Binding]]]:
         """Every binding with a description, grouped by the part that owns it:
         the one source for the help screen and the command palette."""
+        from reader.tui.keymap import in_force  # not on the way to the first screen
         from reader.tui.widgets.result_list import ResultList
         from reader.tui.widgets.search_bar import SearchBar
 

@@ -41,15 +41,16 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from reader.triage.notify import Notable, Notice, Settings
+from reader.triage.notify_settings import Settings
 from reader.tui.toast import notify
 from reader.wording import counted
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the telling is imported when there is something to tell
     from reader.library.articles import Library
     from reader.refresh import FeedOutcome
     from reader.sync.engine import SyncResult
     from reader.sync.journal import QueueJournal
+    from reader.triage.notify import Notable, Notice
     from reader.tui.saver import Saver
     from reader.tui.screens.reader import ReaderScreen
 
@@ -355,6 +356,8 @@ class FeedsController:
         """Tell the person of these new stories ("rule Capsules" says why):
         the callable a `notify` rule hands its matched stories to. Safe from
         any thread."""
+        from reader.triage.notify import Notice
+
         notices = [Notice.of(story, because) for story in stories]
         if threading.current_thread() is threading.main_thread():
             self._tell(notices)
@@ -388,7 +391,7 @@ class FeedsController:
     def _terminal(self, notices: Sequence[Notice], more: int) -> None:
         """The terminal's own notification, written with the screen's output
         (so it reaches a terminal over SSH too), never printed beside it."""
-        from reader.triage.notify import osc
+        from reader.triage.notify import Notice, osc
 
         driver = self.screen.app._driver
         if driver is None:

@@ -11,7 +11,7 @@ from reader.catalog import Catalog
 from reader.config import data_dir
 from reader.highlight import Keyword
 from reader.sanitize import clean
-from reader.triage.notify import Settings
+from reader.triage.notify_settings import Settings
 
 # Frames a second the reader paints at most: Textual's default of 60 made a
 # search's answer wait up to 17 ms for its frame (a third of what the least

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 # The real start (`news`, through reader.cli.main) run headless: App.run is
 # Textual's test harness, and the modules loaded are noted when the reading
@@ -47,7 +48,9 @@ print(json.dumps(seen[0]))
 # news), the query language and the search (only once / is pressed, or after
 # the first paint for saved searches), hashing (ids are computed when stories
 # are stored, and loading `hashlib` loads OpenSSL's digests), the TOML parser
-# (only when there is a config file to read).
+# (only when there is a config file to read), the telling of new stories
+# (`[notify]` is read into `notify_settings`), the checking of `[keys]` (only
+# with some, or for the help screen).
 NOT_AT_START = (
     "hashlib",
     "tomllib",
@@ -57,6 +60,19 @@ NOT_AT_START = (
     "reader.query",
     "reader.library.search",
     "reader.markdown.read",
+    "reader.triage.notify",
+    "reader.tui.keymap",
+)
+# Not needed to show a Markdown file given on the command line: the library
+# (and SQLite: the file is read into memory), the Markdown writer, and hashlib
+# (its id is made with CPython's own BLAKE2).
+NOT_FOR_A_FILE = (
+    "sqlite3",
+    "reader.library",
+    "reader.markdown.write",
+    "hashlib",
+    "reader.triage.notify",
+    "reader.tui.keymap",
 )
 
 
@@ -83,6 +99,15 @@ def test_the_first_screen_imports_only_what_it_shows() -> None:
     loaded = modules_at_first_paint()
     assert "reader.tui.widgets.story_view" in loaded  # the check ran at the real first paint
     assert sorted(loaded & set(NOT_AT_START)) == []
+
+
+def test_a_markdown_file_opens_no_library(tmp_path: Path) -> None:
+    story = tmp_path / "long.md"
+    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(2000)]
+    story.write_text("\n\n".join(["# A long story", *paragraphs]), encoding="utf-8")
+    loaded = modules_at_first_paint(str(story))
+    assert "markdown_it" in loaded  # the check ran at the first paint of the file's story
+    assert sorted(loaded & set(NOT_FOR_A_FILE)) == []
 
 
 def test_a_keyword_given_loads_the_matcher() -> None:

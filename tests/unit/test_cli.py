@@ -516,3 +516,20 @@ def test_help_says_what_paths_may_be_and_lists_each_option_once(
         # once in the usage line, once where it is explained: never twice explained
         lines = [line for line in out.splitlines() if line.lstrip().startswith(option)]
         assert len(lines) == 1, (option, lines)
+
+
+def test_a_damaged_library_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    library = tmp_path / "library.sqlite"
+    made = [sys.executable, "-m", "reader", "--library", str(library), "list"]
+    subprocess.run(made, check=True, capture_output=True)  # with the bundled news, all written
+    with library.open("r+b") as raw:  # pages of its tables overwritten
+        raw.seek(3 * 4096)
+        raw.write(b"\xff" * 20 * 4096)
+    code, out, err = run(capsys, "--library", str(library), "list")
+    assert code == 2 and out == ""
+    assert err == (
+        f"news: {library}: the library is damaged (database disk image is malformed);"
+        " `news doctor` checks it and repairs what it can\n"
+    )

@@ -26,7 +26,7 @@ from reader.catalog import Catalog
 from reader.highlight import Keyword
 from reader.reading import Reading
 from reader.state import ReadingState
-from reader.triage.notify import Settings
+from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
