@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import replace
 
+from reader.library import bulk
 from reader.library.bodies import stored_body
 from reader.library.db import LibraryConnection, select_in, transaction
 from reader.model import Article, count_words, feed_story_id, utc_now
@@ -79,6 +80,19 @@ class StoryStore:
 
     conn: LibraryConnection
     _section_ids: dict[str, int]
+    _checkpointer: bulk.Checkpointer | None = None
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Many `upsert_articles` in a row (a feed file's batches): a bigger
+        page cache, and the WAL checkpointed on a thread of its own after each
+        (see `bulk`)."""
+        with bulk.bulk_writes(self.conn) as checkpointer:
+            self._checkpointer = checkpointer
+            try:
+                yield
+            finally:
+                self._checkpointer = None
 
     def upsert_articles(
         self, source_id: int, articles: Iterable[Article], *, fetched: str | None = None
@@ -97,7 +111,10 @@ class StoryStore:
             self.conn.execute(f"PRAGMA cache_size = {_BIG_BATCH_CACHE}")
         try:
             with _statement_journals_in_memory(self.conn):
-                return self._upsert(source_id, articles, fetched)
+                changed = self._upsert(source_id, articles, fetched)
+            if self._checkpointer is not None:
+                self._checkpointer.written()
+            return changed
         except BaseException:
             self._section_ids.clear()  # ids added by the rolled-back transaction are gone
             raise

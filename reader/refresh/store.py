@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from reader.library.articles import Library, Source
@@ -44,6 +45,19 @@ async def store_feed(
     """Store the feed's stories under `source`; `on_read` hears (bytes read,
     bytes in all) after each batch of a feed file read as a stream."""
     stored = Stored()
+    # A stream's many batches are stored with the library's settings for that.
+    with library.bulk_writes() if isinstance(result, FeedStream) else nullcontext():
+        await _store_batches(library, source, result, stored, on_read)
+    return stored
+
+
+async def _store_batches(
+    library: Library,
+    source: Source,
+    result: FeedResult | FeedStream,
+    stored: Stored,
+    on_read: Callable[[int, int], None] | None,
+) -> None:
     async for articles in _batches(result):
         if source.section_override:
             # Only the section: ids stay as the feed's own rule made them, so
@@ -62,7 +76,6 @@ async def store_feed(
             stored.fresh.extend(unknown)
         if on_read is not None and isinstance(result, FeedStream):
             on_read(result.done, result.total)
-    return stored
 
 
 async def _batches(result: FeedResult | FeedStream) -> AsyncIterator[list[Article]]:

@@ -10,17 +10,22 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from reader.library import bulk
 from reader.library.articles import Library, Source
+from reader.library.db import LibraryConnection
 from reader.refresh.store import store_feed
 from reader.sources.feed import FeedError, FeedStream, stream_feed_file
 
 BATCH = 10
 ITEMS = 45  # four whole batches and a part
+SETTINGS = ("cache_size", "wal_autocheckpoint", "journal_mode", "temp_store")
 
 
 def rss(items: int) -> bytes:
@@ -166,6 +171,58 @@ def test_a_library_failing_mid_import_raises_as_before_and_keeps_what_was_commit
     batch_by_batch(plain, plain_source, streamed(feed))
     assert stored(piped) == stored(plain)
     assert piped.count() == ITEMS
+
+
+class SlowCheckpoints(LibraryConnection):
+    """A connection whose checkpoints start late, as on a busy disk: the
+    writer's next transaction then begins before the WAL is all copied."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if "wal_checkpoint" in sql:
+            time.sleep(0.02)
+        return super().execute(sql, *args)
+
+
+def slow_reopen(conn: LibraryConnection, *, check_same_thread: bool = True) -> LibraryConnection:
+    other = sqlite3.connect(
+        conn.location,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+        factory=SlowCheckpoints,
+    )
+    assert isinstance(other, LibraryConnection)
+    return other
+
+
+def test_a_stream_import_keeps_the_wal_small_and_gives_the_settings_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The WAL is checkpointed on a thread of its own while a stream is stored
+    (`library.bulk`), and starts over once it passes its cap, even when the
+    checkpoints lag behind the writer: it never holds the whole import. The
+    connection's own settings come back after."""
+    feed = tmp_path / "long.xml"
+    feed.write_bytes(rss(200).replace(b"about wombat", b"about wombat " * 300))
+    cap = 128 * 1024
+    monkeypatch.setattr(bulk, "WAL_CAP_BYTES", cap)
+    monkeypatch.setattr(bulk, "reopen", slow_reopen)
+    library, source = opened(tmp_path / "piped.sqlite", feed)
+    library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the library's making
+    before = [library.conn.execute(f"PRAGMA {name}").fetchone() for name in SETTINGS]
+    wal = tmp_path / "piped.sqlite-wal"
+    sizes: list[int] = []
+    asyncio.run(store_feed(library, source, streamed(feed), lambda *_: sizes.append(_size(wal))))
+    assert library.count() == 200
+    # The file is never cut back, so its size is the most the WAL ever held:
+    # here 650 KB, the cap and the index's merges past it, where waiting for
+    # no checkpoint let it grow by each batch's 160 KB to 3.8 MB.
+    assert sizes[-1] < 8 * cap, sizes
+    assert [library.conn.execute(f"PRAGMA {name}").fetchone() for name in SETTINGS] == before
+    library.close()
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 def test_adding_a_feed_file_does_not_import_the_http_client(feed: Path) -> None:
