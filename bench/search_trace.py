@@ -124,6 +124,7 @@ def install_probes() -> None:
         (App, "_display", "display"),
         (Stylesheet, "update_nodes", "restyle"),
         (Widget, "_refresh_scrollbars", "scrollbars"),
+        (Widget, "recompose", "recompose"),
         (Widget, "get_component_rich_style", "component_style"),
         (ResultList, "render_line", "result_line"),
         (SearchController, "search_for", "search_for"),

@@ -43,11 +43,25 @@ def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFC", _DIACRITICS.sub("", decomposed))
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate`'s table for `fold`: each character folded on its own, the
+    first time it is met. Joining `_fold_char` a character at a time in Python
+    took 20 µs for a search snippet (its "…" makes it non-ASCII); translating
+    with this table takes a tenth of that."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Text as search compares it: case folded, accents removed, apostrophes unified."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def fold_map(text: str) -> tuple[str, list[int]]:

@@ -4,8 +4,10 @@ waited behind), and never an in-between "searching…" frame for a quick answer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.geometry import Region
@@ -14,12 +16,15 @@ from textual.scrollbar import ScrollBar
 from textual.visual import VisualType
 from textual.widgets import Label
 
-from reader.library.search import Hit
+from reader.library.search import Hit, Searcher, SearchResult
 from reader.model import Article
+from reader.query import Query
 from reader.sources.dump import parse, read_dump
 from reader.tui import search_controller
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
+
+from .waiting import until
 
 SIZE = (120, 40)
 
@@ -68,13 +73,35 @@ async def test_the_results_scrollbar_follows_the_number_of_hits() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await answered(app, pilot, "slash", *"rover")
         results = screen.results
-        assert len(results.items) == 30 and results.show_vertical_scrollbar
+        # The first page is what fits and a little more; the scrollbar is for all 30.
+        assert results.total == 30 and results.show_vertical_scrollbar
         assert results.max_scroll_y == 30 * 3 - results.scrollable_content_region.height
         screen = await answered(app, pilot, *" 007")  # one hit: nothing to scroll
         assert len(results.items) == 1
         assert not results.show_vertical_scrollbar and results.max_scroll_y == 0
         screen = await answered(app, pilot, *["backspace"] * 4)
-        assert len(results.items) == 30 and results.show_vertical_scrollbar
+        assert results.total == 30 and results.show_vertical_scrollbar
+        assert results.max_scroll_y == 30 * 3 - results.scrollable_content_region.height
+
+
+async def test_the_first_page_is_what_the_pane_shows_and_the_rest_follows_the_cursor() -> None:
+    """A search cuts snippets only for the hits on screen (and two more) before
+    its answer is painted; the scrollbar is already that of the whole page, and
+    the cursor moving brings the rest, every hit once, in order."""
+    app = NewsApp(reports(30))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await answered(app, pilot, "slash", *"rover")
+        results = screen.results
+        height = results.scrollable_content_region.height
+        assert len(results.items) == -(-height // 3) + 2 < 30
+        assert results.max_scroll_y == 30 * 3 - height
+        first = [hit.title for hit in results.items]
+        screen = await answered(app, pilot, "down")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        titles = [hit.title for hit in results.items]
+        assert titles[: len(first)] == first and sorted(titles) == sorted(set(titles))
+        assert len(titles) == 30 and results.cursor == 1
 
 
 async def test_a_quick_answer_paints_no_searching_status(seed: Path) -> None:
@@ -104,9 +131,9 @@ async def paints_of_rover(articles: list[Article]) -> tuple[list[list[str]], lis
         results = screen.results
         original = results.set_items
 
-        def set_items(items: Sequence[Hit], total: int | None = None) -> None:
+        def set_items(items: Sequence[Hit], *args: Any, **kwargs: Any) -> None:
             shown.append([item.title for item in items])
-            original(items, total)
+            original(items, *args, **kwargs)
 
         results.set_items = set_items  # type: ignore[method-assign]
         screen = await answered(app, pilot, "r")
@@ -163,3 +190,68 @@ async def test_a_search_answer_does_not_repaint_the_sidebars_scrollbar(
         screen = await answered(app, pilot, *"rover")
         assert screen.results.display and screen.search_bar.text == "rover"
         assert asked == []
+
+
+async def test_a_word_typed_in_one_go_starts_one_search_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys that arrive while a search runs leave their search in place of the
+    one before: the worker runs the newest when it is free, and the searches
+    overtaken meanwhile are never started (a worker for each key cost the keys
+    after it a third of a millisecond each)."""
+    app = NewsApp(reports(30))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await answered(app, pilot, "slash", "r")
+        asked: list[str] = []
+        running = threading.Event()
+        release = threading.Event()
+        search = Searcher.search
+
+        def held(self: Searcher, query: Query | str, *args: Any, **kwargs: Any) -> SearchResult:
+            asked.append(query.to_fts5() if isinstance(query, Query) else query)
+            running.set()
+            release.wait(10)  # the first search runs while the other keys arrive
+            return search(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(Searcher, "search", held)
+        workers: list[str] = []
+        run_worker = screen.run_worker
+
+        def counted(work: Any, *args: Any, **kwargs: Any) -> Any:
+            workers.append(kwargs.get("group", ""))
+            return run_worker(work, *args, **kwargs)
+
+        monkeypatch.setattr(screen, "run_worker", counted)
+        await pilot.press("o")
+        await until(pilot, running.is_set, "the search for \"ro\" running")
+        await pilot.press(*"ver 00")
+        release.set()
+        screen = await answered(app, pilot)
+        assert screen.search_bar.text == "rover 00"
+        assert str(screen.query_one("#search-status").render()) == "10 stories"
+        assert workers == ["search"]
+        assert len(asked) == 2 and "00" in asked[-1]  # "ro", then "rover 00" only
+
+
+async def test_a_slow_search_says_searching_until_its_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only a search not answered SLOW_SEARCH after its last key says
+    "searching…"; its answer then takes the place of the word."""
+    monkeypatch.setattr(search_controller, "SLOW_SEARCH", 0.1)
+    app = NewsApp(reports(30))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await answered(app, pilot, "slash", "r")
+        release = threading.Event()
+        search = Searcher.search
+
+        def held(self: Searcher, *args: Any, **kwargs: Any) -> SearchResult:
+            release.wait(10)
+            return search(self, *args, **kwargs)
+
+        monkeypatch.setattr(Searcher, "search", held)
+        status = screen.query_one("#search-status", Label)
+        await pilot.press("o", "v")
+        await until(pilot, lambda: "searching" in str(status.render()), "searching…")
+        release.set()
+        await until(pilot, lambda: str(status.render()) == "30 stories", "the count")

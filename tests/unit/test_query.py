@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.query import Group, Query, QueryError, fold, parse, section_key
+from reader.query.model import spans_of
 
 # The conftest's autouse directory fixture is harmless to share between examples.
 FAST = settings(
@@ -423,6 +424,26 @@ def test_spans_are_sorted_disjoint_and_in_bounds(text: str, doc: str, prefix: bo
         assert 0 <= start < end <= len(doc)
         assert query.spans(doc[start:end])  # each span holds a term
     assert all(a[1] < b[0] for a, b in pairwise(spans))
+
+
+@FAST
+@given(generated, document, st.booleans())
+def test_spans_skip_only_terms_whose_words_are_not_in_the_text(
+    text: str, doc: str, prefix: bool
+) -> None:
+    """`Query.spans` looks only for terms whose words are all in the folded
+    text: it finds what splitting the whole text into words finds."""
+    try:
+        query = parse(text, prefix_last=prefix)
+    except QueryError:
+        return
+    for shown in (doc, f"…{doc}…", doc.upper()):
+        assert query.spans(shown) == spans_of(query.terms, shown)
+
+
+@given(st.text(max_size=30))
+def test_fold_folds_each_character_on_its_own(text: str) -> None:
+    assert fold(text) == "".join(fold(char) for char in text)
 
 
 def _without_prefixes(query: Query) -> Query:

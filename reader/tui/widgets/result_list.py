@@ -34,6 +34,10 @@ ROWS_PER_HIT = 3
 ELLIPSIS = "…"
 BOLD = Style(bold=True)  # a result's title
 AHEAD = 10  # hits left below the cursor (or the bottom of the view) when more are asked for
+# Characters Rich counts one cell wide in any terminal: printable ASCII, and the
+# ellipsis every snippet starts or ends with, which sent Rich's measuring and
+# cutting of a snippet down its slow path (a third of a result line's time).
+_ONE_CELL = frozenset(map(chr, range(0x20, 0x7F))) | {ELLIPSIS}
 
 
 class ResultList(LineView, can_focus=True):
@@ -79,6 +83,12 @@ class ResultList(LineView, can_focus=True):
         self.total = 0  # hits the search found, fetched or not
         self._asked_at = -1  # the offset already asked for, until it arrives
         self._to_end = False  # End was pressed: follow each page that arrives to its end
+        self._room = 0  # hits the list scrolls through before more arrive (see set_items)
+
+    @staticmethod
+    def hits_fitting(height: int) -> int:
+        """How many hits a list `height` rows tall shows, the last perhaps in part."""
+        return -(-height // ROWS_PER_HIT)
 
     @property
     def items(self) -> list[Hit]:
@@ -88,10 +98,16 @@ class ResultList(LineView, can_focus=True):
     def highlighted(self) -> Hit | None:
         return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
 
-    def set_items(self, items: Sequence[Hit], total: int | None = None) -> None:
-        """The first hits of a new search, of `total` found (default: these)."""
+    def set_items(
+        self, items: Sequence[Hit], total: int | None = None, room: int | None = None
+    ) -> None:
+        """The first hits of a new search, of `total` found (default: these).
+        The list scrolls through `room` hits (at most `total`) however few
+        came first, so its scrollbar stays as it is while the rest of that
+        page arrives; a row whose hit has not come yet is blank."""
         self._items = list(items)
         self.total = len(self._items) if total is None else total
+        self._room = len(self._items) if room is None else room
         self._asked_at = -1
         self._to_end = False
         self._cache.clear()
@@ -120,12 +136,21 @@ class ResultList(LineView, can_focus=True):
             self.virtual_size = size
             self._scroll_update(size)
 
+    def _bottom_hit(self) -> int:
+        """The hit at the bottom of the view (or just past it)."""
+        return (round(self.scroll_y) + self.scrollable_content_region.height) // ROWS_PER_HIT
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        # Taller than the first page was cut for (the terminal grew): fill it.
+        if self._bottom_hit() >= len(self._items):
+            self._want_more()
+
     def _want_more(self) -> None:
         loaded = len(self._items)
         if loaded >= self.total or self._asked_at == loaded:
             return
-        bottom = (round(self.scroll_y) + self.scrollable_content_region.height) // ROWS_PER_HIT
-        if max(self.cursor, bottom) + AHEAD >= loaded:
+        if max(self.cursor, self._bottom_hit()) + AHEAD >= loaded:
             self._asked_at = loaded
             self.post_message(self.NeedMore(self, loaded))
 
@@ -194,11 +219,11 @@ class ResultList(LineView, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        return len(self._items) * ROWS_PER_HIT
+        return min(self.total, max(len(self._items), self._room)) * ROWS_PER_HIT
 
     def render_row(self, line: int, width: int) -> Strip:
         index, part = divmod(line, ROWS_PER_HIT)
-        if part == 2:
+        if part == 2 or index >= len(self._items):  # the gap, or a hit still on its way
             return Strip.blank(width, self._base)
         key = (line, width, index == self.cursor)
         if (strip := self._cache.get(key)) is None:
@@ -257,9 +282,10 @@ class _Line:
 
     def segments(self, width: int, cursor: Style | None) -> list[Segment]:
         plain, spans = self.plain, self.spans
-        cells = cell_len(plain)
+        cells = _cells(plain)
         if cells > width:  # as Text.truncate(width, overflow="ellipsis")
-            plain = strip_control_codes(set_cell_size(plain, width - 1) + ELLIPSIS)
+            cut = plain[: width - 1] if cells == len(plain) else set_cell_size(plain, width - 1)
+            plain = strip_control_codes(cut + ELLIPSIS)
             end = len(plain)
             spans = [(a, min(b, end), style) for a, b, style in spans if a < end]
         elif cells < width:  # and pad=True
@@ -284,11 +310,16 @@ def _bring_match_into_view(
 ) -> tuple[str, Sequence[tuple[int, int]]]:
     """The snippet cut from the left (after an ellipsis) when its first match
     would end past `width` cells, keeping a third of the width before it."""
-    if not spans or cell_len(snippet[: spans[0][1]]) <= width - 1:
+    if not spans or _cells(snippet[: spans[0][1]]) <= width - 1:
         return snippet, spans
     first = spans[0][0]
     start = first
-    while start > 0 and cell_len(snippet[start - 1 : first]) <= width // 3:
+    while start > 0 and _cells(snippet[start - 1 : first]) <= width // 3:
         start -= 1
     shift = start - 1  # the ellipsis takes the place of what is cut
     return ELLIPSIS + snippet[start:], [(a - shift, b - shift) for a, b in spans if a >= start]
+
+
+def _cells(text: str) -> int:
+    """`rich.cells.cell_len`, at once for text of one-cell characters."""
+    return len(text) if _ONE_CELL.issuperset(text) else cell_len(text)
