@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import os
@@ -12,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from reader.catalog import Catalog, LibraryCatalog, MemoryCatalog
@@ -21,6 +21,8 @@ from reader.model import Article, Block, count_spaced_words, count_words
 from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
+    import argparse
+
     from rich.console import Console
     from rich.text import Text
 
@@ -101,6 +103,8 @@ GLOBAL_OPTIONS = ("--library", "--data-dir", "--highlight")
 def parser(prog: str, description: str) -> argparse.ArgumentParser:
     """A command's parser, with the global options. Abbreviations are off: a
     `--lib` that argparse took for `--library` would not be moved with it."""
+    import argparse  # not for `news` alone (`reading.cmd_tui`): about 2.5 ms
+
     p = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False)
     group = p.add_argument_group("global options (before or after the command)")
     group.add_argument(
@@ -158,7 +162,7 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def apply_paths(args: argparse.Namespace) -> None:
+def apply_paths(args: argparse.Namespace | SimpleNamespace) -> None:
     """A flag wins over its environment variable, which wins over the default."""
     if getattr(args, "data_dir", None) is not None:
         os.environ[DATA_DIR_ENV] = str(args.data_dir)
@@ -166,7 +170,7 @@ def apply_paths(args: argparse.Namespace) -> None:
         os.environ[LIBRARY_ENV] = str(args.library)
 
 
-def extra_keywords(args: argparse.Namespace) -> list[Keyword]:
+def extra_keywords(args: argparse.Namespace | SimpleNamespace) -> list[Keyword]:
     keywords = [Keyword(word) for word in args.highlight if word.strip()]
     for keyword in keywords:
         try:

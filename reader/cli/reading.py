@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from reader import __version__
@@ -28,6 +28,8 @@ from reader.model import Article, Entry, reading_minutes
 from reader.wording import counted
 
 if TYPE_CHECKING:
+    import argparse
+
     from rich.text import Text
 
     from reader.query import Context, Query
@@ -35,13 +37,25 @@ if TYPE_CHECKING:
 SNIPPET_INDENT = 4  # a result's snippet sits under its title, every line of it
 
 
-def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
+def tui_parser(epilog: str) -> argparse.ArgumentParser:
+    import argparse
+
     p = parser("news", "A keyboard-driven news reader for the terminal.")
     p.epilog = epilog
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     add_paths(p)
     p.add_argument("--version", action="version", version=f"news {__version__}")
-    args = p.parse_args(argv)
+    return p
+
+
+def nothing_given() -> SimpleNamespace:
+    """What `tui_parser` gives for no arguments (a test holds them the same):
+    `news` alone, the usual start, reads no options and imports no argparse."""
+    return SimpleNamespace(paths=[], library=None, data_dir=None, highlight=[])
+
+
+def cmd_tui(argv: list[str], config: Config, epilog: str) -> int:
+    args = tui_parser(epilog).parse_args(argv) if argv else nothing_given()
     apply_paths(args)
     warnings: list[str] = []
     keywords = extra_keywords(args)
@@ -239,6 +253,8 @@ def cmd_show(argv: list[str], config: Config) -> int:
 
 
 def cmd_search(argv: list[str], config: Config) -> int:
+    import argparse
+
     p = parser("news search", "Search the stories: the same query language as / in the reader.")
     p.usage = "%(prog)s [-h] [global options] [--json] [--limit N] QUERY [PATH ...]"
     # Optional to argparse only, as `news show`'s ID: its message for a missing
@@ -371,6 +387,8 @@ _TAKES_A_VALUE = frozenset({"--limit", *GLOBAL_OPTIONS})
 
 def _limit(text: str) -> int:
     """`--limit`: a whole number of at least 1, in ASCII digits."""
+    import argparse
+
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"bad limit {text!r}: give a whole number, 1 or more")
     return int(text)

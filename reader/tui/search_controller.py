@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from reader.catalog import LibraryCatalog
 from reader.model import EntryRef
+from reader.tui import styles
 from reader.tui.widgets.story_view import StoryView
 from reader.wording import counted
 
@@ -94,6 +95,7 @@ class SearchController:
             from reader.tui.widgets.search_bar import SearchBar
 
             self.extras = asyncio.Event()
+            styles.load(screen.app, "search.tcss")
             await screen.query_one("#reading").mount(ResultList(id="results"))
             await screen.mount(SearchBar(id="search"), Activity(id="activity"))
             self.extras.set()

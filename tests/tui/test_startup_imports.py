@@ -50,8 +50,10 @@ print(json.dumps(seen[0]))
 # are stored, and loading `hashlib` loads OpenSSL's digests), the TOML parser
 # (only when there is a config file to read), the telling of new stories
 # (`[notify]` is read into `notify_settings`), the checking of `[keys]` (only
-# with some, or for the help screen).
+# with some, or for the help screen), and argparse (`news` alone has nothing to
+# parse).
 NOT_AT_START = (
+    "argparse",
     "hashlib",
     "tomllib",
     "regex",

@@ -533,3 +533,10 @@ def test_a_damaged_library_is_one_line_not_a_traceback(
         f"news: {library}: the library is damaged (database disk image is malformed);"
         " `news doctor` checks it and repairs what it can\n"
     )
+
+
+def test_news_alone_starts_with_what_its_parser_would_give() -> None:
+    """`news` alone skips its parser (and argparse's import): the same options."""
+    from reader.cli.reading import nothing_given, tui_parser
+
+    assert vars(nothing_given()) == vars(tui_parser("").parse_args([]))

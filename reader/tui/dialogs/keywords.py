@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label
 from textual.widgets.option_list import Option
 
 from reader.highlight import Keyword, KeywordError, compile_keyword, style_for
+from reader.tui import styles
 from reader.tui.dialogs.removable_list import RemovableList
 
 
@@ -34,6 +35,7 @@ class KeywordsDialog(ModalScreen[None]):
 
     def __init__(self, keywords: list[Keyword], on_change: Callable[[list[Keyword]], None]) -> None:
         super().__init__()
+        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.keywords = list(keywords)
         self.on_change = on_change
 

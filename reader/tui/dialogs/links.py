@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.tui import styles
 from reader.tui.toast import notify
 from reader.urls import clickable
 
@@ -65,6 +66,7 @@ class LinkPicker(ModalScreen[None]):
 
     def __init__(self, links: Sequence[Link], url_style: Style | str = "") -> None:
         super().__init__()
+        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.links = list(links)
         self.url_style = url_style
 

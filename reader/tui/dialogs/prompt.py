@@ -16,6 +16,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from reader.tui import styles
+
 
 class PromptDialog(ModalScreen[str | None]):
     """Dismissed with `answer(typed)`, or None on Escape. Widget ids are
@@ -32,6 +34,7 @@ class PromptDialog(ModalScreen[str | None]):
         placeholder: str = "",
     ) -> None:
         super().__init__()
+        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.ids = ids
         self.box_title = title
         self.about = about

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets.option_list import Option
 
 from reader.triage.rules import Rule
+from reader.tui import styles
 from reader.tui.dialogs.removable_list import RemovableList
 
 # How each action is drawn, so a list of twenty rules reads at a glance.
@@ -57,6 +58,7 @@ class RulesDialog(ModalScreen[None]):
         on_remove: Callable[[Rule], bool],
     ) -> None:
         super().__init__()
+        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.rules = list(rules)
         self.problems = list(problems)
         self.on_remove = on_remove

@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.tui import styles
+
 
 def group_table(
     title: str, bindings: Iterable[Binding], key_display: Callable[[Binding], str]
@@ -98,6 +100,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
+        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.groups = groups
 
     def action_scroll(self, where: str) -> None:
