@@ -30,18 +30,25 @@ class KeywordsController:
         self.highlighter: Highlighter | None = None
 
     def start(self) -> None:
-        """The keywords given at start, lit up once the screen is mounted."""
+        """The keywords given at start, lit up once the screen is mounted, and
+        counted once it is painted: counting reads every story (a long
+        Markdown file's rest is parsed for it), on a thread that would take
+        turns with the first paint."""
         if self.keywords:
-            self.set(self.keywords)
+            self._light_up(self.keywords)
+            self.screen.call_after_refresh(self.count)
 
     def set(self, keywords: Sequence[Keyword]) -> None:
         """Light up these keywords in the story and the sidebar, and count them."""
+        self._light_up(keywords)
+        self.count()
+
+    def _light_up(self, keywords: Sequence[Keyword]) -> None:
         self.keywords = list(keywords)
         highlighter = Highlighter(self.keywords) if self.keywords else None
         self.highlighter = highlighter
         self.screen.story.set_highlighters(*([highlighter.styled] if highlighter else []))
         self.screen.sidebar.set_keywords(highlighter)
-        self.count()
 
     def count(self) -> None:
         """Count the hits again (the stories changed); nothing without keywords."""
