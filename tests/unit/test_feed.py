@@ -397,6 +397,8 @@ _PIECES = st.sampled_from(
         '<img src="https://pixel.wp.com/g.gif">', '<img src="x.gif" width="1">',
         '<iframe src="https://ex.org/f">frame</iframe>', "<script>s()</script>", "&amp;",
         "&#27;[31m", "*", "_", "[x](y)", "Words and more words. ", "\n",
+        "\x1b[31m", "\x1b]0;title\x07", "\x9b", "\x00", "\x7f", "\u202e", "\u200f", "\ud800",
+        "&#x202e;", "&#x85;", "&#x9b;", "&#127;", "&#1;", "&#xd800;", "&lt;",
     ]
 )  # fmt: skip
 
@@ -408,7 +410,10 @@ def test_html_to_markdown_gives_what_the_converters_own_options_give(
 ) -> None:
     """The options are handed to the converter's core made once; its own
     `convert` makes them at each call from the same `ConversionOptions`. Both
-    must give the same Markdown, links, images, trackers and base URL included."""
+    must give the same Markdown, links, images, trackers and base URL included.
+    And the same as cleaning its output, whether or not a character reference
+    is there to bring back a control or an escape sequence (the output is
+    cleaned only when one is)."""
     import dataclasses
 
     from html_to_markdown import ConversionError, convert

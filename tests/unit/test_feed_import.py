@@ -209,6 +209,7 @@ def test_a_stream_import_keeps_the_wal_small_and_gives_the_settings_back(
     library, source = opened(tmp_path / "piped.sqlite", feed)
     library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the library's making
     before = [library.conn.execute(f"PRAGMA {name}").fetchone() for name in SETTINGS]
+    merge = bulk.automerge(library.conn)
     wal = tmp_path / "piped.sqlite-wal"
     sizes: list[int] = []
     asyncio.run(store_feed(library, source, streamed(feed), lambda *_: sizes.append(_size(wal))))
@@ -218,6 +219,7 @@ def test_a_stream_import_keeps_the_wal_small_and_gives_the_settings_back(
     # no checkpoint let it grow by each batch's 160 KB to 3.8 MB.
     assert sizes[-1] < 8 * cap, sizes
     assert [library.conn.execute(f"PRAGMA {name}").fetchone() for name in SETTINGS] == before
+    assert bulk.automerge(library.conn) == merge == 4
     library.close()
 
 
