@@ -109,7 +109,7 @@ class MarksController:
             return
         screen.sidebar_open = True
         screen.sidebar.jump_to_bookmarks()
-        screen.sidebar.focus()
+        screen.focus_now(screen.sidebar)
 
     def edit_note(self) -> None:
         from reader.tui.dialogs.note import NoteDialog

@@ -82,14 +82,31 @@ class NavigationController:
             self.screen.reading.left(story.article.id, story.place())
 
     def open(self, entry: Entry) -> None:
-        """Show this story where it was left, and mark it read."""
+        """Show this story where it was left, and mark it read. The story open
+        already (Enter on it again) stays where it is being read: it used to go
+        back to where it was last left, and the keys typed behind Enter with it."""
+        screen = self.screen
+        reading = screen.reading
+        article = screen.story.article
+        if article is None or article.id != entry.id:
+            article = self._show(entry)
+            if article is None:
+                return
+        screen.sidebar.open_id = article.id
+        screen.sidebar.highlight(article.id)
+        reading.opened(article.id)
+        screen.marks.show(reading.mark_read(article, True))
+
+    def _show(self, entry: Entry) -> Article | None:
+        """The story in the reading pane where it was left, the one before left
+        at its place; None (and said) when the library no longer has it."""
         screen = self.screen
         reading, story = screen.reading, screen.story
         article = reading.load(entry)
         if article is None:
             notify(screen, "That story is no longer in the library", severity="warning")
-            return
-        if story.article is not None and story.article.id != article.id:
+            return None
+        if story.article is not None:
             self.leave()
         place, line = reading.where_left(article.id)
         story.show(
@@ -99,10 +116,7 @@ class NavigationController:
             note=reading.note_for(article.id),
             origin=reading.origin(article),
         )
-        screen.sidebar.open_id = article.id
-        screen.sidebar.highlight(article.id)
-        reading.opened(article.id)
-        screen.marks.show(reading.mark_read(article, True))
+        return article
 
     def selected(self, entry: Entry) -> None:
         """Enter on a story in the sidebar: open it and read it (the sidebar
@@ -111,7 +125,24 @@ class NavigationController:
         self.open(entry)
         if screen.narrow:
             screen.sidebar_open = False
-        screen.story.focus()
+        screen.focus_now(screen.story)
+
+    def choose(self, where: str) -> None:
+        """Enter (l, →) in the sidebar, the results or the search bar: their keys
+        name this screen action, so that the story opens and takes the focus
+        within the key. A message from the list (as a click still sends) came
+        after the keys typed right behind Enter, and the list took those."""
+        screen = self.screen
+        if where == "sidebar":
+            if (entry := screen.sidebar.highlighted) is not None:
+                self.selected(entry)
+            else:
+                screen.sidebar.action_select()  # a folded section's header opens
+        elif where == "results":
+            if (item := screen.results.highlighted) is not None:
+                screen.search_control.open_result(item)
+        else:
+            screen.search_control.submitted()
 
     def step(self, step: int) -> None:
         """The story `step` rows from the open one in the sidebar."""

@@ -99,9 +99,9 @@ class PanesController:
         screen = self.screen
         screen.set_class(not shown, "-sidebar-hidden")
         if shown and screen.narrow:
-            screen.sidebar.focus()
+            screen.focus_now(screen.sidebar)
         elif not shown and screen.focused in (screen.sidebar, None):
-            screen.story.focus()
+            screen.focus_now(screen.story)
 
     def back_to_list(self) -> None:
         """Escape, h or ← in the story: first out of a search, then back to the list."""
@@ -110,4 +110,4 @@ class PanesController:
             screen.search_control.close()  # the first Escape leaves the search, the next the story
             return
         screen.sidebar_open = True
-        screen.sidebar.focus()
+        screen.focus_now(screen.sidebar)

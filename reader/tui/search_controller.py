@@ -371,7 +371,7 @@ class SearchController:
         if self.searching and (item := self.screen.results.highlighted) is not None:
             self.open_result(item)
         elif self.query is not None:
-            self.screen.story.focus()
+            self.screen.focus_now(self.screen.story)
 
     def open_result(self, item: Hit, last_match: bool = False) -> None:
         query = self._results_query
@@ -383,7 +383,7 @@ class SearchController:
         self._set_query(query, go_to=-1 if last_match else 0)
         self.screen.navigation.open(EntryRef(item.id, item.section, item.title))
         story = self.screen.story
-        story.focus()
+        self.screen.focus_now(story)
         if story.matches_counted:  # rendered already: say so in the same frame
             self.show_match_position(story.current_match, story.match_count)
 
@@ -471,4 +471,4 @@ class SearchController:
         self._show_results(False)
         self._set_query(None)
         if screen.focused is None or isinstance(screen.focused, Input):
-            screen.story.focus()
+            screen.focus_now(screen.story)

@@ -21,3 +21,16 @@ from textual.widget import Widget
 
 class QuietFocusScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def focus_now(self, widget: Widget) -> None:
+        """Focus `widget` within the key being handled.
+
+        `Widget.focus` moves the focus a moment later, from the app's queue:
+        after the keys typed right behind this one were handed to the widget
+        focused before, which took them (j behind Enter moved the list instead
+        of scrolling the story Enter opened). A widget that cannot take the
+        focus yet (shown by a class this same key set) is focused that way."""
+        if widget.focusable:
+            self.set_focus(widget)
+        else:
+            widget.focus()

@@ -169,6 +169,9 @@ class ReaderScreen(QuietFocusScreen):
     def _selected(self, event: ArticleList.Selected) -> None:
         self.navigation.selected(event.article)
 
+    def action_choose(self, where: str) -> None:
+        self.navigation.choose(where)
+
     @on(ArticleList.OrderChanged, "#sidebar")
     def _order_changed(self, event: ArticleList.OrderChanged) -> None:
         self.panes.order_changed(event.newest_first)
@@ -204,10 +207,6 @@ class ReaderScreen(QuietFocusScreen):
     @on(messages.Move, "#search")
     def _search_move(self, event: messages.Move) -> None:
         self.search_control.move(event)
-
-    @on(messages.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.search_control.submitted()
 
     @on(messages.Closed, "#search")
     def _search_closed(self) -> None:

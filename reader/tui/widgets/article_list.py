@@ -62,7 +62,7 @@ class ArticleList(LineView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Next story", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Previous story", show=False, id="sidebar.up"),
-        Binding("enter,l,right", "select", "Open", show=False, id="sidebar.open"),
+        Binding("enter,l,right", "screen.choose('sidebar')", "Open", show=False, id="sidebar.open"),
         Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
         Binding("home,g", "first", "First story", show=False, id="sidebar.first"),

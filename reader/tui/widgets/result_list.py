@@ -50,7 +50,7 @@ class ResultList(LineView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Next result", id="results.down"),
         Binding("up,k", "cursor_up", "Previous result", id="results.up"),
-        Binding("enter,l,right", "select", "Open result", id="results.open"),
+        Binding("enter,l,right", "screen.choose('results')", "Open result", id="results.open"),
         Binding("pagedown", "page_down", "Page down", show=False, id="results.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="results.page_up"),
         Binding("home,g", "first", "First result", show=False, id="results.first"),

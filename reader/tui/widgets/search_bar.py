@@ -43,7 +43,20 @@ class QueryInput(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
+    # Enter opens the chosen result (or goes into the story's matches) within
+    # the key: see `NavigationController.choose`.
+    BINDINGS = [Binding("enter", "screen.choose('search')", "Open result", show=False)]
+
     async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self:
+            # Typed right behind Enter, which took the focus to the story before
+            # this key came off the input's queue: handed back to the app, as
+            # if typed now, it goes to the story (n to the next match), not
+            # into the query.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
         if not event.is_printable:
             # As the app would, once the key reached it: the first binding whose
             # action does not skip (an input's scroll keys skip), nearest first.
@@ -80,7 +93,6 @@ class SearchBar(Horizontal):
 
     # Defined apart (see search_messages), named here as the bar's own.
     Changed = search_messages.Changed
-    Submitted = search_messages.Submitted
     Move = search_messages.Move
     Closed = search_messages.Closed
     MarkRead = search_messages.MarkRead
@@ -125,11 +137,6 @@ class SearchBar(Horizontal):
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed(self, event.value, self.scope))
-
-    @on(Input.Submitted, "#search-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Submitted(self))
 
     def action_close(self) -> None:
         self.display = False

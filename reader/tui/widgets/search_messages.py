@@ -40,10 +40,6 @@ class Changed(_FromSearchBar, namespace="search_bar"):
         self.scope = scope
 
 
-class Submitted(_FromSearchBar, namespace="search_bar"):
-    """Enter: open the chosen result (or the first match in the story)."""
-
-
 class Move(_FromSearchBar, namespace="search_bar"):
     """Down/Up (a result or a match at a time) or PageDown/PageUp (a page of results)."""
 

@@ -1,0 +1,104 @@
+"""Keys that arrive together, as a terminal hands over a burst (a fast typist,
+a key held down, a macro): each one goes where the key before it sent the
+focus. Enter used to move the focus a moment after the keys behind it had been
+handed to the list or the search bar, which took them (the list moved, the
+query grew a letter) and they were lost to the story Enter opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from reader.sources.dump import parse, read_dump
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+from reader.tui.widgets.search_bar import SearchBar
+
+from .waiting import painted, until
+
+SIZE = (120, 40)
+ROVER = "News\nOnly story\nThe rover rolled. The rover stopped. The rover slept.\n"
+
+
+def burst(app: NewsApp, *keys: str) -> None:
+    """Every key in the app's queue before the first is handled, as a
+    terminal's one read of several keys puts them there."""
+    for key in keys:
+        app.post_message(events.Key(key, "\r" if key == "enter" else key))
+
+
+def status(app: NewsApp) -> str:
+    return str(app.screen.query_one("#search-status").render())
+
+
+def reader(app: NewsApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+@pytest.fixture
+def app(seed: Path) -> NewsApp:
+    return NewsApp(read_dump(seed).articles)
+
+
+async def test_keys_right_behind_enter_in_the_sidebar_scroll_the_story(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        screen = reader(app)
+        burst(app, "enter", "j", "j", "j")
+        await until(pilot, lambda: screen.story.scroll_y == 3, "the story scrolled three lines")
+        await pilot.pause()
+        assert app.focused is screen.story and screen.story.scroll_y == 3
+        assert screen.sidebar.highlighted.title.startswith("Tesla Giga")  # the list did not move
+
+
+async def test_n_right_behind_enter_on_a_search_result_goes_to_the_next_match() -> None:
+    app = NewsApp(parse(ROVER))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"rover")
+        await reader(app).workers.wait_for_complete()
+        await pilot.press("shift+tab")  # from the bar into the result list
+        await until(pilot, lambda: app.focused is reader(app).results, "the results focused")
+        burst(app, "enter", "n")
+        await until(pilot, lambda: status(app) == "match 2 of 3", "the second match")
+
+
+async def test_n_right_behind_enter_in_the_search_bar_is_not_typed_into_the_query() -> None:
+    app = NewsApp(parse(ROVER))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"rover")
+        await reader(app).workers.wait_for_complete()
+        await pilot.pause()
+        burst(app, "enter", "n")
+        await until(pilot, lambda: status(app) == "match 2 of 3", "the second match")
+        assert app.screen.query_one(SearchBar).text == "rover"
+
+
+async def test_j_right_behind_h_in_the_story_moves_the_list(app: NewsApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        screen = reader(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused is screen.story, "the story focused")
+        burst(app, "h", "j")
+        await until(pilot, lambda: app.focused is screen.sidebar, "the list focused")
+        await until(pilot, lambda: screen.sidebar.highlighted.title.startswith("Tesla Semi"))
+        assert screen.story.scroll_y == 0
+
+
+async def test_enter_on_the_story_being_read_keeps_its_place_and_the_keys_behind(
+    app: NewsApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        screen = reader(app)
+        await pilot.press("enter", *"jjjjj")
+        await until(pilot, lambda: screen.story.scroll_y == 5, "five lines down")
+        await pilot.press("h")
+        await until(pilot, lambda: app.focused is screen.sidebar, "the list focused")
+        burst(app, "enter", "j", "j")
+        await until(pilot, lambda: screen.story.scroll_y == 7, "two lines more")
+        await pilot.pause()
+        assert screen.story.scroll_y == 7
