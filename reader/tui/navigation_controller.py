@@ -61,6 +61,8 @@ class NavigationController:
         one grown where it stands (`StoryView.grow_story`)."""
         if self.screen.catalog.in_part():
             self.screen.run_worker(self._complete, thread=True, group="complete-stories")
+        else:  # made whole already (the keywords' count or the search needs every word)
+            self.screen.story.grow_story()
 
     def _complete(self) -> None:
         """In a thread: parse; then, on the app's thread, grow the open story."""
