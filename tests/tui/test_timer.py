@@ -158,7 +158,8 @@ async def test_a_new_story_with_a_followed_keyword_is_told_of(
         written: list[str] = []
         assert app._driver is not None
         app._driver.write = written.append  # type: ignore[method-assign,assignment]
-        await until(pilot, lambda: out.exists())
+        # The file is made when the program opens it, a moment before it writes.
+        await until(pilot, lambda: out.exists() and out.read_text().endswith("\n"))
         shown = "Starfall lands; $(touch x) [b]ok[/]"
         assert ("keyword Starfall", f"{shown} (Orbit)") in said.titled()
         assert ("", "2 new stories") in said.titled()
@@ -233,7 +234,8 @@ async def test_a_notify_rule_tells_of_its_stories_the_same_way(
         library.upsert_articles(source, [story])
         library.close()
         screen.stories_changed()
-        await until(pilot, lambda: out.exists())
+        # The file is made when the program opens it, a moment before it writes.
+        await until(pilot, lambda: out.exists() and out.read_text().endswith("\n"))
         assert ("rule Capsules", "Capsule splashes down (Space)") in said.titled()
         assert [json.loads(line) for line in out.read_text().splitlines()] == [
             ["--app-name=news", "Capsule splashes down", "Space", "https://orbit.example/capsule"]
