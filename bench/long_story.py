@@ -3,6 +3,7 @@ as a Markdown file beside Frogmouth 0.9.2's on the same file.
 
     python bench/long_story.py [--runs 7] [--presses 9] [--words 32000] [--size 120x40]
         [--frogmouth /work/venvs/frogmouth/bin/frogmouth] [--keep DIR] [--first-screen-only]
+        [--before TREE]
 
 It writes two Markdown files into a scratch folder: `long.md`, a story of
 --words words drawn from the seed's vocabulary (../shared/bench/corpus.py's
@@ -33,6 +34,7 @@ The reader is byte-compiled first, as `pip install` leaves it.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
 import shlex
@@ -44,6 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "shared" / "bench"))
 from corpus import words as corpus_words
+from startup import cpu_seconds
 from tui_common import Timeout, Tui, compile_reader, fresh_env, scratch, settle
 
 FIRST = "Long story number one begins here"  # the long story's first paragraph only
@@ -151,10 +154,17 @@ def enter_times(cmd: str, folder: Path, size: tuple[int, int], presses: int) -> 
 
 
 def first_screen(cmd: str, size: tuple[int, int], env: dict[str, str]) -> float:
+    """Milliseconds to the story's first paragraph; the CPU the program had
+    used by then goes into CPU_MS (on a busy machine the time is mostly
+    waiting for a core: the CPU says what the program itself spent)."""
     with Tui(cmd, size=size, env=env) as tui:
         seconds = tui.wait(FIRST, timeout=60)
+        CPU_MS.setdefault(cmd, []).append(cpu_seconds(tui) * 1000)
         tui.send("q")
     return seconds * 1000
+
+
+CPU_MS: dict[str, list[float]] = {}
 
 
 def main() -> None:
@@ -165,6 +175,11 @@ def main() -> None:
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--frogmouth", default=FROGMOUTH)
     parser.add_argument("--keep", help="write the stories into this folder and keep them")
+    parser.add_argument(
+        "--before",
+        metavar="TREE",
+        help="also time the first screen of the reader in TREE (a checkout), taking turns",
+    )
     parser.add_argument(
         "--first-screen-only",
         action="store_true",
@@ -205,22 +220,38 @@ def main() -> None:
     env = fresh_env(folder)
     first_screen(ours_cmd, size, env)  # warm the file cache for both
     first_screen(theirs_cmd, size, env)
-    ours, theirs, ratios = [], [], []
+    before_cmd = ""
+    if args.before:  # another checkout's reader, run by the same interpreter
+        tree = Path(args.before).resolve()
+        compileall.compile_dir(tree / "reader", quiet=1)  # as compile_reader does for ours
+        before_cmd = f"env PYTHONPATH={shlex.quote(str(tree))} {ours_cmd}"
+        first_screen(before_cmd, size, env)
+    ours, theirs, before, ratios = [], [], [], []
     for _ in range(args.runs):
         try:
             ours.append(first_screen(ours_cmd, size, env))
             theirs.append(first_screen(theirs_cmd, size, env))
+            if before_cmd:
+                before.append(first_screen(before_cmd, size, env))
         except Timeout as exc:
             print(f"  a run failed: {exc}", file=sys.stderr)
             continue
         ratios.append(ours[-1] / theirs[-1])
     m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
-    print(f"first screen, news FILE.md:      {m_ours:6.0f} ms")
-    print(f"first screen, frogmouth FILE.md: {m_theirs:6.0f} ms")
+    c_ours, c_theirs = (statistics.median(CPU_MS[cmd][1:]) for cmd in (ours_cmd, theirs_cmd))
+    print(f"first screen, news FILE.md:      {m_ours:6.0f} ms (CPU {c_ours:.0f} ms)")
+    print(f"first screen, frogmouth FILE.md: {m_theirs:6.0f} ms (CPU {c_theirs:.0f} ms)")
     print(
         f"ratio of medians:                {m_ours / m_theirs:6.2f} (goal <= 0.2; "
-        f"run by run {min(ratios):.2f}-{max(ratios):.2f})"
+        f"run by run {min(ratios):.2f}-{max(ratios):.2f}; CPU {c_ours / c_theirs:.2f})"
     )
+    if before:
+        m_before, c_before = statistics.median(before), statistics.median(CPU_MS[before_cmd][1:])
+        print(
+            f"first screen, --before's reader: {m_before:6.0f} ms (CPU {c_before:.0f} ms; ratio"
+            f" {m_before / m_theirs:.2f}; this one {m_ours / m_before:.2f}x it, CPU"
+            f" {c_ours / c_before:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
