@@ -67,6 +67,9 @@ class SearchController:
         self.screen = screen
         self._searcher: Searcher | None = None  # made by the search thread as it starts
         self.query: Query | None = None  # the search whose matches are shown
+        # Searching the open story: the top line where the person was reading,
+        # matches looked for from there, and gone back to on Escape (not after Enter).
+        self._reading_at: int | None = None
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._ranked = True  # False while the newest page stands in for the ranked one
@@ -188,7 +191,9 @@ class SearchController:
             return
         if scope == STORY:
             self._show_results(False)
-            self._set_query(query)
+            if self._reading_at is None:
+                self._reading_at = round(self.screen.story.scroll_y)
+            self._set_query(query, below=self._reading_at)
             return
         self._say_searching_later()
         self._interrupt()  # a newer keystroke stops the query in flight
@@ -346,9 +351,10 @@ class SearchController:
         if shown and screen.narrow:
             screen.sidebar_open = False  # the results take the reading pane's place
 
-    def _set_query(self, query: Query | None, go_to: int = 0) -> None:
+    def _set_query(self, query: Query | None, go_to: int = 0, below: int | None = None) -> None:
         self.query = query
-        self.screen.story.set_matches(query.spans if query is not None else None, go_to=go_to)
+        spans = query.spans if query is not None else None
+        self.screen.story.set_matches(spans, go_to=go_to, below=below)
 
     def move(self, event: Move) -> None:
         """An arrow or page key in the bar: through the results, else the story."""
@@ -371,6 +377,7 @@ class SearchController:
         if self.searching and (item := self.screen.results.highlighted) is not None:
             self.open_result(item)
         elif self.query is not None:
+            self._reading_at = None  # Enter: read on from the match
             self.screen.focus_now(self.screen.story)
 
     def open_result(self, item: Hit, last_match: bool = False) -> None:
@@ -378,6 +385,7 @@ class SearchController:
         if query is None:
             return
         self._show_results(False)
+        self._reading_at = None  # another story, read from its match
         # Matches first: the story is then rendered once, with them, already at
         # its first (or last) match.
         self._set_query(query, go_to=-1 if last_match else 0)
@@ -470,5 +478,8 @@ class SearchController:
         screen.search_bar.set_status("")
         self._show_results(False)
         self._set_query(None)
+        if (line := self._reading_at) is not None:  # back to where the search began
+            self._reading_at = None
+            screen.story.scroll_to(y=line, animate=False, force=True)
         if screen.focused is None or isinstance(screen.focused, Input):
             screen.focus_now(screen.story)

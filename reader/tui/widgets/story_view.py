@@ -91,6 +91,7 @@ class StoryView(LazyLines, can_focus=True):
         self._highlighters: tuple[Highlighter, ...] = ()
         self._match_spans: SpanFinder | None = None
         self._pending_go_to: int | None = None
+        self._pending_below: int | None = None  # go to the first match from this line
         self.current_match = -1
         # Where to scroll once the story is rendered at a real width (None: stay).
         self._pending_scroll: int | None = None
@@ -182,9 +183,12 @@ class StoryView(LazyLines, can_focus=True):
         def control(self) -> StoryView:
             return self.story
 
-    def set_matches(self, spans: SpanFinder | None, *, go_to: int | None = 0) -> None:
+    def set_matches(
+        self, spans: SpanFinder | None, *, go_to: int | None = 0, below: int | None = None
+    ) -> None:
         """Mark search matches (offsets from `spans(text)`), numbered in reading
         order, and bring match `go_to` into view (-1: the last); None clears them.
+        With `below`, the first match on that line or after it (else the first).
 
         The story is rendered with them when next painted (not now), so the
         matches for a story about to be shown can be set before it is, and it
@@ -192,6 +196,7 @@ class StoryView(LazyLines, can_focus=True):
         self._match_spans = spans
         self.current_match = 0 if spans is not None else -1
         self._pending_go_to = go_to if spans is not None else None
+        self._pending_below = below
         self._rendered_for = None
         self.refresh()
 
@@ -263,6 +268,24 @@ class StoryView(LazyLines, can_focus=True):
             and self._pending_go_to is None
             and self._rendered_for is not None
         )
+
+    def _first_match_from(self, line: int) -> int:
+        """The first match on `line` or after it, laying the story out only as
+        far as that match (matches are numbered in reading order); 0 when
+        there is none, as a pager wraps to the top."""
+        number = 0
+        while number < self._match_total:
+            at = self._match_at.get(number)
+            if at is None:
+                if not self._lay_out_some():
+                    break
+            elif at >= line:
+                self._update_height()
+                return number
+            else:
+                number += 1
+        self._update_height()
+        return 0
 
     def goto_match(self, index: int) -> bool:
         """Make match `index` the current one and bring it into view."""
@@ -396,6 +419,9 @@ class StoryView(LazyLines, can_focus=True):
             self.scroll_to(y=y, animate=False, force=True)
         if (go_to := self._pending_go_to) is not None:
             self._pending_go_to = None
+            if (below := self._pending_below) is not None:
+                self._pending_below = None
+                go_to = self._first_match_from(below)
             count = self._match_total
             if not self.goto_match(go_to % count if count else 0):
                 self.post_message(self.MatchMoved(self, -1, 0))
