@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import textual._wait
 import textual.constants
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
 from textual.widgets import Input
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +68,28 @@ def _still_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "__init__", still_input)
 
 
+@pytest.fixture(autouse=True)
+def _savers_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """After the test, each app's saver is closed, as `news` closes it once the
+    app has (reader/tui/run.py): the writes asked for are waited for and its
+    thread ends. A thread left waiting for work keeps its app alive (through
+    the error stream it was started with), and every later garbage collection
+    of the worker walked every app of every test before."""
+    from reader.tui.saver import Saver
+
+    made: list[Saver] = []
+    init = Saver.__init__
+
+    def tracked(self: Saver, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Saver, "__init__", tracked)
+    yield
+    for saver in made:
+        saver.close()
+
+
 # Pilot waits after every key until the app is idle: it sleeps a slice at a time
 # until a slice passes with (almost) no CPU used by the process, its threads
 # included. Textual's slice is 20 ms, so each key cost at least 40 ms of sleep
@@ -80,6 +104,25 @@ IDLE_SLICE = 0.005
 def _quick_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", IDLE_SLICE)
     monkeypatch.setattr(textual._wait, "SLEEP_IDLE", IDLE_SLICE / 20)
+
+
+# Each app a test starts parses the same CSS again (its own, every widget's
+# default CSS, and again for each theme): about a tenth of a Pilot test's CPU.
+# Textual caches a parse per stylesheet, keyed by the text and where it came
+# from; this keeps the parses for the whole session, keyed by the variables
+# (the theme's colours) too, so a parse is the same one Textual would make.
+_CSS_PARSES: dict[tuple[object, ...], list[RuleSet]] = {}
+_parse_rules = Stylesheet._parse_rules
+
+
+def _parse_rules_once(self: Stylesheet, css: str, *args: Any, **kwargs: Any) -> list[RuleSet]:
+    key = (css, args, tuple(sorted(kwargs.items())), tuple(sorted(self._variables.items())))
+    if (rules := _CSS_PARSES.get(key)) is None:
+        rules = _CSS_PARSES[key] = _parse_rules(self, css, *args, **kwargs)
+    return rules
+
+
+Stylesheet._parse_rules = _parse_rules_once  # type: ignore[method-assign]
 
 
 def pytest_configure(config: pytest.Config) -> None:
