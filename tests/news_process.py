@@ -29,11 +29,13 @@ import importlib
 import json
 import os
 import runpy
+import select
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
@@ -65,7 +67,7 @@ class _Starter:
         os.close(requests_r)
         os.close(answers_w)
         self._to: IO[str] = os.fdopen(self._requests, "w")
-        self._from: IO[str] = os.fdopen(self._answers, "r")
+        self._unread = b""  # read from the starter, past the last line taken
         self.lock = threading.Lock()
         self.cpu = 0.0  # seconds of CPU its commands used, all told
 
@@ -73,30 +75,40 @@ class _Starter:
         with self.lock:
             self._to.write(json.dumps(request) + "\n")
             self._to.flush()
-            pid = json.loads(self._from.readline())["pid"]
-            answer = _read_line(self._from, timeout)
+            forked = self._line(timeout)
+            if forked is None:
+                raise RuntimeError("the starter of `news` processes did not fork")
+            pid = json.loads(forked)["pid"]
+            answer = self._line(timeout)
             if answer is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                self._from.readline()  # the starter's word that it has ended
+                self._line(10)  # the starter's word that it has ended
                 raise subprocess.TimeoutExpired(request["args"], timeout)
             ended = json.loads(answer)
             self.cpu += ended["cpu"]
             status: int = ended["status"]
             return status
 
+    def _line(self, timeout: float) -> str | None:
+        """The starter's next line, or None if none comes within `timeout` s.
+        Read from the descriptor itself: a buffered reader may already hold
+        the line `select` would wait for."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._unread:
+            left = max(0.0, deadline - time.monotonic())
+            if not select.select([self._answers], [], [], left)[0]:
+                return None
+            if not (chunk := os.read(self._answers, 65536)):
+                raise RuntimeError("the starter of `news` processes has ended")
+            self._unread += chunk
+        line, self._unread = self._unread.split(b"\n", 1)
+        return line.decode()
+
     def close(self) -> None:
         self._to.close()
-        self._from.close()
+        os.close(self._answers)
         self.process.wait(timeout=10)
-
-
-def _read_line(stream: IO[str], timeout: float) -> str | None:
-    """A line from the starter, or None if none comes within `timeout` s."""
-    import select
-
-    ready, _, _ = select.select([stream], [], [], timeout)
-    return stream.readline() if ready else None
 
 
 _starters: dict[tuple[tuple[str, str], ...], _Starter] = {}
