@@ -243,3 +243,35 @@ def test_adding_a_feed_file_does_not_import_the_http_client(feed: Path) -> None:
     )
     assert done.stdout.splitlines()[-1] == "False False"
     assert f"{ITEMS} stories ({ITEMS} new)" in done.stdout
+
+
+def test_a_failed_import_says_why_even_if_the_index_settings_cannot_come_back(
+    tmp_path: Path, feed: Path
+) -> None:
+    """The index's merge setting is set back after a stream; when that write
+    fails too (the same full disk, say), the import's own error is the one
+    raised, not the setting's."""
+    library, source = opened(tmp_path / "piped.sqlite", feed)
+    library.conn.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.articles"
+        " WHEN NEW.title = 'Story 25' BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    library.conn.execute(
+        "CREATE TEMP TRIGGER stuck BEFORE INSERT ON main.articles_fts_config"
+        f" WHEN NEW.k = 'automerge' AND NEW.v != {bulk.BULK_AUTOMERGE}"
+        " BEGIN SELECT RAISE(ABORT, 'config says no'); END"
+    )
+    with pytest.raises(sqlite3.DatabaseError, match="disk says no"):
+        pipelined(library, source, streamed(feed))
+    assert library.count() == 2 * BATCH
+    # The next import stores everything, and then says the setting is stuck
+    # (in FTS5's words: it does not pass on the trigger's).
+    library.conn.execute("DROP TRIGGER temp.refuse")
+    with pytest.raises(sqlite3.IntegrityError, match="constraint failed"):
+        pipelined(library, source, streamed(feed))
+    assert library.count() == ITEMS
+    # Once it can, the setting left behind goes back to the index's own.
+    library.conn.execute("DROP TRIGGER temp.stuck")
+    pipelined(library, source, streamed(feed))
+    assert bulk.automerge(library.conn) == 4
+    library.close()
