@@ -4,7 +4,7 @@ screen, for any title, snippet, spans and width."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.segment import Segment
@@ -42,6 +42,9 @@ def reference(
 
 
 @settings(max_examples=400, deadline=None)
+# A joiner (no cell) and wide characters as many cells as characters: cut
+# as one-cell text would be, it came out a cell short.
+@example(section="", title="\u200dX日😀", marks=[], width=4, is_cursor=False, snippet_line=False)
 @given(
     section=st.text(ALPHABET, max_size=12),
     title=st.text(ALPHABET, max_size=90),

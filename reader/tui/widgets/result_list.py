@@ -282,9 +282,10 @@ class _Line:
 
     def segments(self, width: int, cursor: Style | None) -> list[Segment]:
         plain, spans = self.plain, self.spans
-        cells = _cells(plain)
+        one_cell = _ONE_CELL.issuperset(plain)
+        cells = len(plain) if one_cell else cell_len(plain)
         if cells > width:  # as Text.truncate(width, overflow="ellipsis")
-            cut = plain[: width - 1] if cells == len(plain) else set_cell_size(plain, width - 1)
+            cut = plain[: width - 1] if one_cell else set_cell_size(plain, width - 1)
             plain = strip_control_codes(cut + ELLIPSIS)
             end = len(plain)
             spans = [(a, min(b, end), style) for a, b, style in spans if a < end]
