@@ -70,6 +70,11 @@ class SearchController:
         # Searching the open story: the top line where the person was reading,
         # matches looked for from there, and gone back to on Escape (not after Enter).
         self._reading_at: int | None = None
+        # Enter pressed before the answer to the query in the bar came: the
+        # generation it waits for, and the n / N pressed meanwhile (steps).
+        self._enter_waits: int | None = None
+        self._typed: tuple[str, str] | None = None  # the bar's text and scope last answered
+        self._walks_waiting = 0
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._ranked = True  # False while the newest page stands in for the ranked one
@@ -158,7 +163,17 @@ class SearchController:
         screen.set_focus(bar.input)
         if bar.text:
             bar.input.select_all()
-            self.search_for(bar.text, bar.scope)
+            self.changed()
+
+    def changed(self) -> None:
+        """The bar's text or scope changed: answer what it holds now. Changes
+        queued behind one another (a burst of keys) ask once, for the last;
+        Enter asks at once for what it was pressed on (`submitted`)."""
+        bar = self.screen.search_bar
+        now = (bar.text, bar.scope)
+        if now != self._typed:
+            self._typed = now
+            self.search_for(*now)
 
     @property
     def bar_shown(self) -> bool:
@@ -300,6 +315,12 @@ class SearchController:
         total = result.total
         found = counted(total, "story") if total else "nothing found"
         self.screen.search_bar.set_status(found, error=not total)
+        if self._enter_waits == generation:
+            self._enter_waits = None
+            if (item := self.screen.results.highlighted) is not None:
+                self.open_result(item)
+                if steps := self._walks_waiting:
+                    self.walk_matches(steps)
 
     def need_more(self, offset: int) -> None:
         """The result list nears its end: the next page, if it still answers
@@ -373,8 +394,16 @@ class SearchController:
             self.walk_matches(event.step)
 
     def submitted(self) -> None:
-        """Enter in the bar: the highlighted result, else into the story's matches."""
-        if self.searching and (item := self.screen.results.highlighted) is not None:
+        """Enter in the bar: the highlighted result, else into the story's matches.
+        Typed before the answer came (a burst: "ground⏎n"), Enter waits for it
+        and opens its first result then; the focus leaves the bar at once, so
+        the keys behind Enter are not typed into the query."""
+        self.changed()  # the keys typed before Enter may not have been answered yet
+        if self._asked[0] == self._generation != self._answered:
+            self._enter_waits, self._walks_waiting = self._generation, 0
+            screen = self.screen
+            screen.focus_now(screen.results if self.searching else screen.story)
+        elif self.searching and (item := self.screen.results.highlighted) is not None:
             self.open_result(item)
         elif self.query is not None:
             self._reading_at = None  # Enter: read on from the match
@@ -411,7 +440,9 @@ class SearchController:
 
     def walk(self, step: int) -> None:
         """n or N: on through the matches, or say there is no search to walk."""
-        if self.query is None:  # a silent key looks like a broken one
+        if self._enter_waits == self._generation:  # walked once Enter has opened the result
+            self._walks_waiting += step
+        elif self.query is None:  # a silent key looks like a broken one
             from reader.tui.toast import notify
 
             said = "No search yet: / searches, then n and N walk its matches"
@@ -473,6 +504,7 @@ class SearchController:
         """Out of the search: the bar hidden, the matches gone, the story back."""
         screen = self.screen
         self._generation += 1
+        self._typed = self._enter_waits = None
         self._interrupt()
         screen.search_bar.display = False
         screen.search_bar.set_status("")

@@ -102,3 +102,48 @@ async def test_enter_on_the_story_being_read_keeps_its_place_and_the_keys_behind
         await until(pilot, lambda: screen.story.scroll_y == 7, "two lines more")
         await pilot.pause()
         assert screen.story.scroll_y == 7
+
+
+async def test_keys_right_behind_enter_scroll_a_story_longer_than_the_one_before() -> None:
+    """The story before fit the pane (no scrollbar): the new one's scrollbar
+    is only worked out at the next layout, and j was skipped until then."""
+    long_body = " ".join(f"Line {n} of the long one." for n in range(400))
+    app = NewsApp(parse(f"News\nShort one\nA few words.\nNews\nLong one\n{long_body}\n"))
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        screen = reader(app)
+        await pilot.press("j")
+        await until(pilot, lambda: screen.sidebar.highlighted.title == "Long one", "on it")
+        burst(app, "enter", "j", "j", "j")
+        await until(pilot, lambda: screen.story.scroll_y == 3, "the story scrolled three lines")
+        await pilot.pause()
+        assert screen.story.scroll_y == 3
+
+
+async def test_keys_right_behind_enter_scroll_the_new_story_from_its_top(app: NewsApp) -> None:
+    """The story before was read down the page: j behind Enter moves from the
+    new story's place, not from the old one's."""
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        screen = reader(app)
+        await pilot.press("enter", *"j" * 10, "h", "j")
+        await until(pilot, lambda: screen.sidebar.highlighted.title.startswith("Tesla Semi"))
+        burst(app, "enter", "j", "j")
+        await until(pilot, lambda: screen.story.article.title.startswith("Tesla Semi"))
+        await until(pilot, lambda: screen.story.scroll_y == 2, "two lines down")
+        await pilot.pause()
+        assert screen.story.scroll_y == 2
+
+
+async def test_enter_and_n_typed_with_the_query_open_its_first_result_at_the_second_match(
+    app: NewsApp,
+) -> None:
+    """Enter before the answer came waits for it; n behind it walks on once open."""
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: app.screen.query_one(SearchBar).display, "the bar open")
+        burst(app, *"tesla", "enter", "n")
+        await until(pilot, lambda: status(app) == "match 2 of 11", "the second match")
+        assert app.screen.query_one(SearchBar).text == "tesla"
+        assert app.focused is reader(app).story

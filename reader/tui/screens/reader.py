@@ -201,8 +201,8 @@ class ReaderScreen(QuietFocusScreen):
         await self.search_control.open_bar()
 
     @on(messages.Changed, "#search")
-    def _search_changed(self, event: messages.Changed) -> None:
-        self.search_control.search_for(event.text, event.scope)
+    def _search_changed(self) -> None:
+        self.search_control.changed()
 
     @on(messages.Move, "#search")
     def _search_move(self, event: messages.Move) -> None:

@@ -464,6 +464,13 @@ class StoryView(LazyLines, can_focus=True):
             parts = iter(list(parts))
         return parts, line_estimates(article, measure)
 
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        # From the story's height, known as soon as it is shown, rather than
+        # from the scrollbar, which Textual works out at the next layout: j
+        # right behind Enter on a story longer than the one before was skipped.
+        return self.max_scroll_y > 0
+
     def action_scroll_end(self) -> None:
         # At once, not sliding there over a second as Textual's End does: in a
         # long story that slide was most of the wait for the last lines.
