@@ -123,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     options, args = split_global_options(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "help" and not os.path.lexists("help"):
+        # `news help` and `news help add`, as git and cargo take them.
+        args = [args[1], "--help"] if args[1:2] and args[1] in COMMANDS else ["--help"]
     name = args[0] if args and args[0] in COMMANDS else None
     try:
         config = load_config()

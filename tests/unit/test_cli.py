@@ -115,6 +115,12 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert "news list" in out and "news show" in out
+    with pytest.raises(SystemExit):
+        main(["help"])  # as git and cargo take it, not a file named "help"
+    assert capsys.readouterr().out == out
+    with pytest.raises(SystemExit):
+        main(["help", "add"])
+    assert capsys.readouterr().out.startswith("usage: news add")
 
 
 def test_python_dash_m_reader_runs_the_same_cli() -> None:
