@@ -99,9 +99,10 @@ class LazyLines(LineView):
         return False
 
     def _grow(self) -> Iterator[tuple[int, RenderableType]]:
-        """The parts after those laid out, of the story made whole (only
-        called when `_goes_on`); the lines laid out stay as they are."""
-        raise NotImplementedError
+        """The parts after those laid out, of the story made whole (called
+        when `_goes_on`); the lines laid out stay as they are. A story read
+        whole, as here, has none."""
+        return iter(())
 
     def _lay_out_some(self, *, grow: bool = True) -> bool:
         """Lay out the next part of the story; False when it is all laid out,
