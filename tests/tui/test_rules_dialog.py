@@ -98,11 +98,14 @@ async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_re
         await pilot.press("R")
         assert isinstance(app.screen, RulesDialog)
         lines = dialog_lines(app)
-        assert "Capsules  section  starfall OR starship" in lines[0]
-        assert "No trademarks  hide  trademark  until 2099-12-31" in lines[1]
+        assert "Capsules           section  starfall OR starship" in lines[0]
+        assert "No trademarks      hide     trademark  until 2099-12-31" in lines[1]
         # Markup and an escape in a name: the brackets shown as typed, the
         # escape character gone (cleaned where the config is read), nothing styled red.
         assert "[bold red]Loud[/]  section  semi  source Teslarati" in lines[2]
+        # The queries in one column.
+        starts = [line.index(q) for line, q in zip(lines, ("starfall", "trademark  ", "semi "))]
+        assert len(set(starts)) == 1
         loud = app.screen.query_one(RuleList).render_line(2)
         assert not any("Loud" in s.text and s.style and s.style.color
                        and s.style.color.name == "red" for s in loud)  # fmt: skip

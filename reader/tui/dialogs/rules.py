@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,11 +33,19 @@ class RuleList(RemovableList):
     BINDINGS = [Binding("delete,d,backspace", "remove", "Remove rule", id="rules.remove")]
 
 
-def rule_line(rule: Rule, today: date | None = None) -> Text:
-    """One rule as a row: name, action, query, then source and until when set."""
-    line = Text.assemble(
-        (rule.name, "bold"), "  ", (rule.action, _ACTION_STYLE[rule.action]), "  ", rule.query
-    )
+# The widest name the rule column makes room for: a longer one pushes its
+# own row's query along, not every row's.
+NAME_COLUMN = 24
+
+
+def rule_line(rule: Rule, today: date | None = None, *, widths: tuple[int, int] = (0, 0)) -> Text:
+    """One rule as a row: name, action, query, then source and until when set;
+    the name and the action padded to `widths`, so the queries line up."""
+    name = Text(rule.name, "bold")
+    action = Text(rule.action, _ACTION_STYLE[rule.action])
+    for cell, width in ((name, widths[0]), (action, widths[1])):
+        cell.pad_right(max(0, width - cell.cell_len))
+    line = Text.assemble(name, "  ", action, "  ", rule.query)
     if rule.source:
         line.append(f"  source {rule.source}", style="dim")
     if rule.until is not None:
@@ -74,7 +83,11 @@ class RulesDialog(ModalScreen[None]):
         self.query_one(RuleList).focus()
 
     def _refresh_list(self) -> None:
-        rows = [Option(rule_line(rule)) for rule in self.rules]
+        widths = (
+            min(NAME_COLUMN, max((cell_len(rule.name) for rule in self.rules), default=0)),
+            max((len(rule.action) for rule in self.rules), default=0),
+        )
+        rows = [Option(rule_line(rule, widths=widths)) for rule in self.rules]
         for problem in self.problems:
             # Not removable here: without a name that reads there is nothing
             # to point at; the reason says what to fix in the file.
