@@ -104,7 +104,8 @@ async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_re
         # escape character gone (cleaned where the config is read), nothing styled red.
         assert "[bold red]Loud[/]  section  semi  source Teslarati" in lines[2]
         # The queries in one column.
-        starts = [line.index(q) for line, q in zip(lines, ("starfall", "trademark  ", "semi "))]
+        queries = ("starfall", "trademark  ", "semi ")
+        starts = [line.index(q) for line, q in zip(lines[:3], queries, strict=True)]
         assert len(set(starts)) == 1
         loud = app.screen.query_one(RuleList).render_line(2)
         assert not any("Loud" in s.text and s.style and s.style.color
