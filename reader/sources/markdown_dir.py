@@ -108,6 +108,18 @@ def _title_from_heading(body: str) -> tuple[str, str]:
     return "", body
 
 
+def _without_heading(body: str, title: str) -> str:
+    """The body without its first line when that is the title again, as a
+    ``# `` heading: front matter and the heading both name the story (a
+    static site's page often does), and the reader shows its title once."""
+    lines = body.split("\n")
+    first = next((n for n, line in enumerate(lines) if line.strip()), 0)
+    match = _H1.match(lines[first])
+    if match and clean_line(_heading_text(match.group(1))).casefold() == title.casefold():
+        return "\n".join(lines[:first] + lines[first + 1 :])
+    return body
+
+
 def _heading_text(text: str) -> str:
     """A heading without its closing ``#``s. Found from the end, as one pattern
     with a lazy group and optional tail was quadratic on a long line of spaces."""
@@ -152,6 +164,8 @@ def parse_markdown_file(
     title = meta.get("title", "")
     if not title:
         title, body = _title_from_heading(body)
+    else:
+        body = _without_heading(body, title)
     title = title or clean_line(relative.stem) or "Untitled"
     parent = relative.parent.name
     section = meta.get("section") or clean_line(parent) or clean_line(folder_name) or "Notes"

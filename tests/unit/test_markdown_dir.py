@@ -162,3 +162,15 @@ def test_empty_folder_warns(tmp_path: Path) -> None:
     result = read_markdown_dir(tmp_path)
     assert result.articles == []
     assert result.warnings == [f"{tmp_path}: no Markdown files found"]
+
+
+def test_a_heading_that_repeats_the_front_matters_title_is_shown_once(tmp_path: Path) -> None:
+    (tmp_path / "voyage.md").write_text(
+        "---\ntitle: The Long Voyage\n---\n\n# The long voyage\n\n"
+        "We sailed.\n\n# The Long Voyage\n",
+        encoding="utf-8",
+    )
+    [story] = read_markdown_dir(tmp_path).articles
+    assert story.title == "The Long Voyage"
+    # The first line only: the same heading further down is the writer's own.
+    assert [b.text for b in story.blocks] == ["We sailed.", "# The Long Voyage"]
