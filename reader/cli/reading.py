@@ -248,7 +248,13 @@ def cmd_show(argv: list[str], config: Config) -> int:
     highlighters = [Highlighter(keywords).styled] if keywords else []
     out = console()
     out.width = min(out.width, MEASURE)
-    out.print(render_article(article, highlighters=highlighters))
+    if out.is_terminal:
+        out.print(render_article(article, highlighters=highlighters))
+        return 0
+    # Piped: plain lines, without the spaces Rich leaves where it wrapped.
+    with out.capture() as captured:
+        out.print(render_article(article, highlighters=highlighters))
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
     return 0
 
 

@@ -59,6 +59,8 @@ def test_show_prints_the_story_plain_when_piped(capsys: pytest.CaptureFixture[st
     assert "\x1b" not in out
     assert "SpaceX is launching a secret spacecraft" in out
     assert "SpaceX’s secret disk-shaped Starfall capsule" in out
+    assert all(line == line.rstrip() for line in out.splitlines())  # no wrapping's spaces
+    assert len(out.splitlines()) > 10
 
 
 def test_show_unknown_id_says_so(capsys: pytest.CaptureFixture[str]) -> None:
