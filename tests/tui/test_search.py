@@ -13,7 +13,7 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.search_bar import SearchBar
 
-from .shown import toasts
+from .shown import screen_lines, toasts
 from .waiting import until
 
 SIZE = (120, 40)
@@ -302,3 +302,17 @@ async def test_n_with_no_search_says_how_to_search(app: NewsApp) -> None:
         shown = " ".join(" ".join(t.split()) for t in toasts(app))
         assert "No search yet: / searches" in shown
         assert screen(app).story.article is opened  # and nothing moved
+
+
+async def test_a_snippet_cut_to_bring_its_match_into_view_starts_at_a_word() -> None:
+    body = (
+        "Teslas comprised of thousands of units were observed at the Shanghai South"
+        " Port Terminal since the third quarter started, and the rover was there."
+    )
+    app = NewsApp(parse(f"News\nOnly story\n{body}\n"))
+    async with app.run_test(size=(70, 20)) as pilot:
+        await results_for(app, pilot, "slash", *"rover")
+        row = next(line.text for line in screen_lines(app) if "rover" in line.text)
+        snippet = row.split("▕", 1)[1].strip()
+        assert snippet.startswith("…")  # cut: the match would not fit
+        assert snippet[1:].split()[0] in body.split()  # from a whole word on

@@ -310,13 +310,17 @@ def _bring_match_into_view(
     snippet: str, spans: Sequence[tuple[int, int]], width: int
 ) -> tuple[str, Sequence[tuple[int, int]]]:
     """The snippet cut from the left (after an ellipsis) when its first match
-    would end past `width` cells, keeping a third of the width before it."""
+    would end past `width` cells, keeping up to a third of the width before
+    it, from the start of a word ("…rted, and" read as a typo)."""
     if not spans or _cells(snippet[: spans[0][1]]) <= width - 1:
         return snippet, spans
     first = spans[0][0]
     start = first
     while start > 0 and _cells(snippet[start - 1 : first]) <= width // 3:
         start -= 1
+    if start > 0 and not snippet[start - 1].isspace():
+        space = snippet.find(" ", start, first)
+        start = space + 1 if space != -1 else start
     shift = start - 1  # the ellipsis takes the place of what is cut
     return ELLIPSIS + snippet[start:], [(a - shift, b - shift) for a, b in spans if a >= start]
 
