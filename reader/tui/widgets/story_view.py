@@ -29,6 +29,7 @@ from reader.model import Article
 from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts, line_estimates
 from reader.tui.theme import story_palette
 from reader.tui.widgets.story_layout import MATCH, LazyLines
+from reader.tui.widgets.story_place import Place, line_of_place, place_of_line
 
 MARGIN = 2  # columns kept free on each side when the pane is narrower than the measure
 AHEAD = 2  # screens laid out below the one shown, so the next page is ready
@@ -37,10 +38,6 @@ AHEAD = 2  # screens laid out below the one shown, so the next page is ready
 # show an estimated height for the moment their rest takes.
 WHOLE_BELOW = 300
 SpanFinder = Callable[[str], list[tuple[int, int]]]
-# Where a person is in a story, whatever the width: a part of it (`HEAD`, a
-# block's index, or the links after the last block) and an offset into it (a
-# character of the block's text; a line in the head and the links).
-Place = tuple[int, int]
 
 
 class StoryView(LazyLines, can_focus=True):
@@ -209,51 +206,23 @@ class StoryView(LazyLines, can_focus=True):
         return self._top_place()
 
     def _top_place(self) -> Place | None:
-        """Where the top of the pane is (None: at the very top): the first
-        character of the top line, in its block's text. Wrapping moves only
-        spaces, so it is found by counting the other characters, which any
-        width lays out alike."""
+        """Where the top of the pane is (None: at the very top)."""
         y = round(self.scroll_y)
         if self.article is None or y <= 0 or not self._parts:
             return None
-        for part, first, count in self._parts:
-            if first <= y < first + count:
-                if not self._part_length(part):
-                    return part, y - first
-                shown = sum(_visible(self._lines[line].text) for line in range(first, y))
-                return part, _offset_of(self._text(part), shown)
-        return None
+        return place_of_line(y, self._parts, self._lines, self._block_text)
 
     def line_of(self, place: Place) -> int:
         """The line a place is on, as the story is rendered now."""
-        part, offset = place
-        self._lay_out_past(part)
-        for number, first, count in self._parts:
-            if number == part:
-                if not self._part_length(part):
-                    return first + max(0, min(offset, count - 1))
-                before = _visible(self._text(part)[: max(0, offset)])
-                line = first
-                while line < first + count - 1:
-                    before -= _visible(self._lines[line].text)
-                    if before < 0:
-                        break
-                    line += 1
-                return line
-        return 0
+        self._lay_out_past(place[0])
+        return line_of_place(place, self._parts, self._lines, self._block_text)
 
-    def _text(self, part: int) -> str:
-        article = self.article
-        assert article is not None
-        return article.blocks[part].text
-
-    def _part_length(self, part: int) -> int:
-        """Characters in a block's text (0 for the head and the links, whose
-        offsets are lines)."""
+    def _block_text(self, part: int) -> str:
+        """A block's text; nothing for the head and the links (their offsets are lines)."""
         article = self.article
         if article is None or part == HEAD or part >= len(article.blocks):
-            return 0
-        return len(article.blocks[part].text)
+            return ""
+        return article.blocks[part].text
 
     @property
     def match_count(self) -> int:
@@ -516,17 +485,3 @@ class StoryView(LazyLines, can_focus=True):
 def _as_it_is(article: Article) -> Article:
     return article
 
-
-def _visible(text: str) -> int:
-    """Characters in `text` other than spaces: the same however it is wrapped."""
-    return len(text) - sum(map(str.isspace, text))
-
-
-def _offset_of(text: str, visible: int) -> int:
-    """Where in `text` its character after `visible` others than spaces is."""
-    for offset, char in enumerate(text):
-        if not char.isspace():
-            if visible <= 0:
-                return offset
-            visible -= 1
-    return len(text)
