@@ -133,10 +133,32 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` starts two workers a core. A test spends about as long waiting
+    (for its app to be idle, a child process, a server, a timer) as computing:
+    with one worker a core, a core is idle while its worker waits. Set
+    PYTEST_XDIST_AUTO_NUM_WORKERS to choose another number."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    return 2 * len(os.sched_getaffinity(0))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The `long` tests first, in their order; the rest keep theirs. Every xdist
-    worker collects the same list, so each sorts it the same way."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    """The `long` tests first, then those on the real FreshRSS, each in their
+    order; the rest keep theirs. Every xdist worker collects the same list, so
+    each sorts it the same way. The FreshRSS tests go to one worker together
+    (an xdist group, marked before xdist reads the groups), so one server is
+    started, not one a worker."""
+    for item in items:
+        if "freshrss" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("freshrss"))
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("long") is None,
+            item.get_closest_marker("xdist_group") is None,
+        )
+    )
 
 
 @pytest.fixture
