@@ -4,6 +4,7 @@ waited behind), and never an in-between "searching…" frame for a quick answer.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
 from textual.visual import VisualType
 from textual.widgets import Label
+from textual.worker import WorkerCancelled
 
 from reader.library.search import Hit, Searcher, SearchResult
 from reader.model import Article
@@ -141,7 +143,9 @@ async def paints_of_rover(articles: list[Article]) -> tuple[list[list[str]], lis
         assert shown[-1] == [item.title for item in results.items]
         await pilot.press("shift+tab", "end")
         for _ in range(4):
-            await screen.workers.wait_for_complete()
+            # A fetch overtaken by the next is cancelled: what counts is the list after.
+            with contextlib.suppress(WorkerCancelled):
+                await screen.workers.wait_for_complete()
             await pilot.pause()
         return shown, [item.title for item in results.items]
 
