@@ -420,9 +420,12 @@ class SearchController:
         self._set_query(query, go_to=-1 if last_match else 0)
         self.screen.navigation.open(EntryRef(item.id, item.section, item.title))
         story = self.screen.story
-        self.screen.focus_now(story)
         if story.matches_counted:  # rendered already: say so in the same frame
             self.show_match_position(story.current_match, story.match_count)
+        # After the count: the focus leaving the bar restyles it, and a count
+        # set after that was painted a frame later (Enter -> "match 1 of"
+        # 38 -> 67 ms at 10,000 stories).
+        self.screen.focus_now(story)
 
     def match_moved(self, event: StoryView.MatchMoved) -> None:
         self.show_match_position(event.current, event.count)
