@@ -128,7 +128,7 @@ def install_probes() -> None:
         (Widget, "get_component_rich_style", "component_style"),
         (ResultList, "render_line", "result_line"),
         (SearchController, "search_for", "search_for"),
-        (SearchController, "_search_done", "search_done"),
+        (SearchController, "answered", "search_done"),
         (Searcher, "search", "query"),
     ]:
         _wrap(owner, attribute, name)

@@ -2,37 +2,32 @@
 
 The screen only wires the search bar's and the result list's messages here. This
 module owns what makes search feel instant and never wrong: a generation counter
-bumped by every keystroke (an answer from an older one is dropped), the searcher
-on its own thread and connection, running only the newest search asked (a key
-typed overtakes the searches before it, which are never started), a newer
-keystroke interrupting the query in flight, the results fetched a page at a
-time, and
-walking the matches in a story (n, N) on to the next result, with the place
-("match 3 of 12") said in the bar.
+bumped by every keystroke (an answer from an older one is dropped; the searches
+themselves run on their own thread, `search_runner`), the results fetched a page
+at a time, Enter acting on what it was pressed on, and walking the matches in a
+story (n, N) on to the next result, with the place ("match 3 of 12") said in the
+bar.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
-import threading
 import time
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.widgets import Input
-from textual.worker import get_current_worker
 
 from reader.catalog import LibraryCatalog
 from reader.model import EntryRef
 from reader.tui import styles
+from reader.tui.search_runner import SearchRunner
 from reader.tui.widgets.story_view import StoryView
 from reader.wording import counted
 
 if TYPE_CHECKING:  # imported where first used, to keep them off the way to the first screen
     from textual.timer import Timer
 
-    from reader.library.search import Hit, Searcher, SearchResult
+    from reader.library.search import Hit, SearchResult
     from reader.query import Context, Query
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.search_messages import Move
@@ -48,12 +43,6 @@ SEARCH_PAGE = 40
 # 3.6 ms against 1.7 for 323 matches, 14 against 10.5 for 9,000). Moving the
 # cursor asks for the next page (`ResultList.AHEAD`) long before it is reached.
 FIRST_PAGE_BELOW = 2
-# Past this many matches the newest page is shown first (FTS5 reads it straight
-# off its index) and the ranked page swapped in when ready: ranking 90,000
-# matches took 80 ms of a 158 ms search on 100,000 stories, the newest page 4.
-# Not for 9,000 (dingotown at 10,000 stories): there the second page and paint
-# cost 12 ms more CPU a search (48 ms against 36) than ranking at once.
-RANK_LATER_OVER = 20_000
 # Seconds a search may run before the bar says "searching…". Said at every key,
 # it was a frame of its own before each answer, which the answer waited behind.
 SLOW_SEARCH = 0.25
@@ -65,7 +54,7 @@ class SearchController:
 
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
-        self._searcher: Searcher | None = None  # made by the search thread as it starts
+        self.runner = SearchRunner(self)  # the searches, on their own thread
         self.query: Query | None = None  # the search whose matches are shown
         # Searching the open story: the top line where the person was reading,
         # matches looked for from there, and gone back to on Escape (not after Enter).
@@ -78,15 +67,10 @@ class SearchController:
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._ranked = True  # False while the newest page stands in for the ranked one
-        self._large = False  # holds more than RANK_LATER_OVER stories (known once warmed up)
         self._generation = 0  # bumped by every keystroke; older answers are dropped
         self._answered = 0  # the generation last answered (or failed)
         self._slow: Timer | None = None  # says "searching…" if the answer is slow
         self._asked = (0, 0.0)  # the generation of the last search asked, and when
-        # The newest search asked and not yet started, for the search worker (`_serve`).
-        self._wanted: tuple[Query, Context, int, int] | None = None
-        self._serving = False  # a search worker is running, or about to
-        self._wake = threading.Lock()  # guards the two above
         self.extras: asyncio.Event | None = None  # set once `mount_extras` has mounted them
 
     async def mount_extras(self) -> None:
@@ -107,46 +91,8 @@ class SearchController:
             await screen.query_one("#reading").mount(ResultList(id="results"))
             await screen.mount(SearchBar(id="search"), Activity(id="activity"))
             self.extras.set()
-            screen.run_worker(self._warm_up, thread=True, group="search-warm", exit_on_error=False)
+            self.runner.start()
         await self.extras.wait()
-
-    def _warm_up(self) -> None:
-        """In a thread, once the first screen is up: the query language
-        imported and the searcher's connection opened, which the first search
-        typed used to wait for."""
-        import reader.query  # noqa: F401
-
-        searcher = self.screen.catalog.searcher()
-        self.screen.app.call_from_thread(self._warmed, searcher)
-
-    def _serve(self) -> None:
-        """The search worker: the newest search asked, then the newest asked
-        while it ran, until none is waiting. A word typed in one go asks a
-        search at every key; the first key starts this worker and the keys
-        after only leave their search in its place (`_wanted`), so those
-        overtaken before their turn never start. A worker for each key (what
-        an `exclusive` worker does) cost the screen's thread about a third of a
-        millisecond a key, its state messages included, while the keys after
-        it waited (issue 15)."""
-        worker = get_current_worker()
-        while True:
-            with self._wake:
-                wanted, self._wanted = self._wanted, None
-                if wanted is None or worker.is_cancelled:
-                    self._serving = False
-                    return
-            self._run_search(*wanted)
-
-    def _warmed(self, searcher: Searcher) -> None:
-        if self._searcher is None:
-            self._searcher = searcher
-        # Only a library this large can find more than RANK_LATER_OVER: a smaller
-        # one is spared the count asked before each search to know.
-        self._large = len(self.screen.catalog.entries()) > RANK_LATER_OVER
-        # What the search brought (its modules, widgets, connection) lives as
-        # long as the app: frozen out of the full garbage collections, as the
-        # app freezes what start-up made, so they do not walk it mid-search.
-        gc.freeze()
 
     # -- asking -------------------------------------------------------------------
 
@@ -198,7 +144,7 @@ class SearchController:
             query = parse(text, prefix_last=not text[-1:].isspace())
         except QueryError as exc:
             # The results of the query before would answer a question no longer asked.
-            self._interrupt()
+            self.runner.interrupt()
             self._show_results(False)
             self._results_query = None
             self._set_query(None)
@@ -211,13 +157,8 @@ class SearchController:
             self._set_query(query, below=self._reading_at)
             return
         self._say_searching_later()
-        self._interrupt()  # a newer keystroke stops the query in flight
         first_page = self.screen.results.hits_fitting(self._pane_height()) + FIRST_PAGE_BELOW
-        with self._wake:  # for the search worker, in place of any it has not started
-            self._wanted = (query, self._context(query), first_page, self._generation)
-            start, self._serving = not self._serving, True
-        if start:
-            self.screen.run_worker(self._serve, thread=True, group="search")
+        self.runner.ask(query, self._context(query), first_page, self._generation)
 
     def _say_searching_later(self) -> None:
         """"searching…" once the search just asked has waited SLOW_SEARCH. One
@@ -261,40 +202,18 @@ class SearchController:
         screen = self.screen
         return max(screen.query_one("#reading").size.height, screen.sidebar.size.height)
 
-    def _run_search(self, query: Query, context: Context, limit: int, generation: int) -> None:
-        """On the search thread: the first page of results (`limit` hits)."""
-        from reader.library.search import SearchCancelled
-        from reader.query import QueryError
+    def current(self, generation: int) -> bool:
+        """Whether an answer asked at `generation` still answers what is asked
+        (safe from the search thread: a stale read only starts a search that
+        is dropped)."""
+        return generation == self._generation
 
-        app = self.screen.app
-        try:
-            if self._searcher is None:  # the first search builds or opens the index
-                self._searcher = self.screen.catalog.searcher()
-            if generation != self._generation:
-                return  # typed over while it waited its turn: a newer search is coming
-            searcher = self._searcher
-            many = self._large and query.has_text
-            if many and searcher.count(query, context) > RANK_LATER_OVER:
-                newest = searcher.search(query, limit=limit, context=context, order="recent")
-                app.call_from_thread(self._search_done, query, context, newest, generation, False)
-            result = searcher.search(query, limit=limit, context=context)
-        except SearchCancelled:
-            return
-        except QueryError as exc:
-            app.call_from_thread(self._search_failed, str(exc), generation)
-            return
-        app.call_from_thread(self._search_done, query, context, result, generation)
-
-    def _interrupt(self) -> None:
-        if self._searcher is not None:
-            self._searcher.interrupt()
-
-    def _search_failed(self, message: str, generation: int) -> None:
+    def failed(self, message: str, generation: int) -> None:
         if generation == self._generation:
             self._answered = generation
             self.screen.search_bar.set_status(message, error=True)
 
-    def _search_done(
+    def answered(
         self,
         query: Query,
         context: Context,
@@ -327,29 +246,9 @@ class SearchController:
         (and is the ranked one: pages of the newest would not follow on)."""
         query, context = self._results_query, self._results_context
         if self._ranked and query is not None and context is not None:
-            self.screen.run_worker(
-                partial(self._fetch_more, query, context, offset, self._generation),
-                thread=True,
-                exclusive=True,
-                group="search-more",
-            )
+            self.runner.more(query, context, offset, SEARCH_PAGE, self._generation)
 
-    def _fetch_more(self, query: Query, context: Context, offset: int, generation: int) -> None:
-        """In a thread: the next page of the results shown; a keystroke meanwhile
-        interrupts it."""
-        from reader.library.search import SearchCancelled
-
-        if self._searcher is None or generation != self._generation:
-            return
-        try:
-            result = self._searcher.search(
-                query, limit=SEARCH_PAGE, offset=offset, context=context
-            )
-        except SearchCancelled:
-            return
-        self.screen.app.call_from_thread(self._more_done, query, result, generation)
-
-    def _more_done(self, query: Query, result: SearchResult, generation: int) -> None:
+    def more_answered(self, query: Query, result: SearchResult, generation: int) -> None:
         if generation == self._generation and query is self._results_query:
             self.screen.results.add_items(result.hits)
 
@@ -478,28 +377,12 @@ class SearchController:
         from reader.tui.toast import notify
 
         query, context = self._results_query, self._results_context
-        if query is None or context is None or not self.searching or self._searcher is None:
+        if query is None or context is None or not self.searching or self.runner.searcher is None:
             notify(self.screen, "No search results to mark read", timeout=2)
             return
-        self.screen.run_worker(
-            partial(self._collect_ids, query, context, self._generation),
-            thread=True,
-            exclusive=True,
-            group="search-mark",
-        )
+        self.runner.ids(query, context, self._generation)
 
-    def _collect_ids(self, query: Query, context: Context, generation: int) -> None:
-        from reader.library.search import SearchCancelled
-
-        if self._searcher is None or generation != self._generation:
-            return
-        try:
-            ids = self._searcher.ids(query, context)  # the results as they were shown
-        except SearchCancelled:
-            return
-        self.screen.app.call_from_thread(self._ids_collected, ids, generation)
-
-    def _ids_collected(self, ids: list[str], generation: int) -> None:
+    def ids_found(self, ids: list[str], generation: int) -> None:
         if generation == self._generation:  # typed over meanwhile: not what was asked
             self.screen.marks.mark_many(ids, "Every story found is read already")
 
@@ -508,7 +391,7 @@ class SearchController:
         screen = self.screen
         self._generation += 1
         self._typed = self._enter_waits = None
-        self._interrupt()
+        self.runner.interrupt()
         screen.search_bar.display = False
         screen.search_bar.set_status("")
         self._show_results(False)

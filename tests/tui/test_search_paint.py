@@ -22,7 +22,7 @@ from reader.library.search import Hit, Searcher, SearchResult
 from reader.model import Article
 from reader.query import Query
 from reader.sources.dump import parse, read_dump
-from reader.tui import search_controller
+from reader.tui import search_controller, search_runner
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
@@ -159,9 +159,9 @@ async def test_many_matches_show_the_newest_first_then_the_ranked_page(
     # Five stories mention the rover twice: ranked, they come first.
     twice = "".join(f"Mars\nRover twice {n}\nThe rover, the rover.\n" for n in range(5))
     articles = reports(60) + parse(twice)
-    monkeypatch.setattr(search_controller, "RANK_LATER_OVER", 10_000)
+    monkeypatch.setattr(search_runner, "RANK_LATER_OVER", 10_000)
     at_once, every = await paints_of_rover(articles)
-    monkeypatch.setattr(search_controller, "RANK_LATER_OVER", 10)  # 65 matches: over it
+    monkeypatch.setattr(search_runner, "RANK_LATER_OVER", 10)  # 65 matches: over it
     later, every_later = await paints_of_rover(articles)
     assert len(at_once) == 1 and at_once[0][0].startswith("Rover twice")
     assert len(later) == 2 and later[0][0] == "Rover twice 4"  # the last stored first
