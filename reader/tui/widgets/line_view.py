@@ -45,14 +45,16 @@ class LineView(ScrollView):
         self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
         self._styles_cache = PlainLines()  # Textual's, with a quicker way for a plain box
 
+    # What each view says for itself; as here, a view with no lines is empty.
+
     @property
     def line_count(self) -> int:
         """How many lines there are to scroll through."""
-        raise NotImplementedError
+        return 0
 
     def render_row(self, index: int, width: int) -> Strip:
         """Line `index` (0 <= index < line_count) at `width` cells (> 0)."""
-        raise NotImplementedError
+        return Strip.blank(width, self._base)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style
