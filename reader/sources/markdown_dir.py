@@ -101,10 +101,8 @@ def _title_from_heading(body: str) -> tuple[str, str]:
             continue
         if in_fence:
             continue
-        match = _H1.match(line)
-        if match:
-            rest = "\n".join(lines[:number] + lines[number + 1 :])
-            return clean_line(_heading_text(match.group(1))), rest
+        if title := _h1_title(line):
+            return title, "\n".join(lines[:number] + lines[number + 1 :])
     return "", body
 
 
@@ -114,10 +112,15 @@ def _without_heading(body: str, title: str) -> str:
     static site's page often does), and the reader shows its title once."""
     lines = body.split("\n")
     first = next((n for n, line in enumerate(lines) if line.strip()), 0)
-    match = _H1.match(lines[first])
-    if match and clean_line(_heading_text(match.group(1))).casefold() == title.casefold():
+    if _h1_title(lines[first]).casefold() == title.casefold():
         return "\n".join(lines[:first] + lines[first + 1 :])
     return body
+
+
+def _h1_title(line: str) -> str:
+    """A level-one ATX heading's text, cleaned; "" for any other line."""
+    match = _H1.match(line)
+    return clean_line(_heading_text(match.group(1))) if match else ""
 
 
 def _heading_text(text: str) -> str:
