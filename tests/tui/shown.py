@@ -110,3 +110,8 @@ def _strip(row: list[Cell]) -> Strip:
 def screen_text(app: App[Any]) -> str:
     """The screen as plain text, a line a row."""
     return "\n".join(strip.text for strip in screen_lines(app))
+
+
+def search_status(app: App[Any]) -> str:
+    """What the search bar says at its right: the count, "match 3 of 12", an error."""
+    return str(app.screen.query_one("#search-status").render())

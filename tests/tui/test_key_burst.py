@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.search_bar import SearchBar
+from reader.tui.widgets.story_view import StoryView
 
+from .shown import search_status as status
 from .waiting import painted, until
 
 SIZE = (120, 40)
@@ -29,8 +32,11 @@ def burst(app: NewsApp, *keys: str) -> None:
         app.post_message(events.Key(key, "\r" if key == "enter" else key))
 
 
-def status(app: NewsApp) -> str:
-    return str(app.screen.query_one("#search-status").render())
+async def stays_at(pilot: Pilot[None], story: StoryView, line: int) -> None:
+    """The story scrolls to `line` and stays there: each key counted once."""
+    await until(pilot, lambda: story.scroll_y == line, f"the story at line {line}")
+    await pilot.pause()
+    assert story.scroll_y == line
 
 
 def reader(app: NewsApp) -> ReaderScreen:
@@ -48,9 +54,8 @@ async def test_keys_right_behind_enter_in_the_sidebar_scroll_the_story(app: News
         await painted(pilot)
         screen = reader(app)
         burst(app, "enter", "j", "j", "j")
-        await until(pilot, lambda: screen.story.scroll_y == 3, "the story scrolled three lines")
-        await pilot.pause()
-        assert app.focused is screen.story and screen.story.scroll_y == 3
+        await stays_at(pilot, screen.story, 3)
+        assert app.focused is screen.story
         assert screen.sidebar.highlighted.title.startswith("Tesla Giga")  # the list did not move
 
 
@@ -99,9 +104,7 @@ async def test_enter_on_the_story_being_read_keeps_its_place_and_the_keys_behind
         await pilot.press("h")
         await until(pilot, lambda: app.focused is screen.sidebar, "the list focused")
         burst(app, "enter", "j", "j")
-        await until(pilot, lambda: screen.story.scroll_y == 7, "two lines more")
-        await pilot.pause()
-        assert screen.story.scroll_y == 7
+        await stays_at(pilot, screen.story, 7)
 
 
 async def test_keys_right_behind_enter_scroll_a_story_longer_than_the_one_before() -> None:
@@ -115,9 +118,7 @@ async def test_keys_right_behind_enter_scroll_a_story_longer_than_the_one_before
         await pilot.press("j")
         await until(pilot, lambda: screen.sidebar.highlighted.title == "Long one", "on it")
         burst(app, "enter", "j", "j", "j")
-        await until(pilot, lambda: screen.story.scroll_y == 3, "the story scrolled three lines")
-        await pilot.pause()
-        assert screen.story.scroll_y == 3
+        await stays_at(pilot, screen.story, 3)
 
 
 async def test_keys_right_behind_enter_scroll_the_new_story_from_its_top(app: NewsApp) -> None:
@@ -130,9 +131,7 @@ async def test_keys_right_behind_enter_scroll_the_new_story_from_its_top(app: Ne
         await until(pilot, lambda: screen.sidebar.highlighted.title.startswith("Tesla Semi"))
         burst(app, "enter", "j", "j")
         await until(pilot, lambda: screen.story.article.title.startswith("Tesla Semi"))
-        await until(pilot, lambda: screen.story.scroll_y == 2, "two lines down")
-        await pilot.pause()
-        assert screen.story.scroll_y == 2
+        await stays_at(pilot, screen.story, 2)
 
 
 async def test_enter_and_n_typed_with_the_query_open_its_first_result_at_the_second_match(

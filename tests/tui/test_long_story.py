@@ -15,6 +15,8 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.story_view import StoryView
 
+from .shown import search_status as status
+
 SIZE = (100, 30)
 PARAGRAPHS = 800  # about 3,000 lines at this width: many screens below the first
 
@@ -45,10 +47,6 @@ def screen_text(app: NewsApp) -> str:
     """What the terminal shows, as plain text."""
     svg = app.export_screenshot()
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
-
-
-def status(app: NewsApp) -> str:
-    return str(app.screen.query_one("#search-status").render())
 
 
 def shown_paragraphs(app: NewsApp) -> list[int]:

@@ -14,6 +14,7 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.search_bar import SearchBar
 
 from .shown import screen_lines, toasts
+from .shown import search_status as status
 from .waiting import until
 
 SIZE = (120, 40)
@@ -27,10 +28,6 @@ def app(seed: Path) -> NewsApp:
 def screen(app: NewsApp) -> ReaderScreen:
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
-
-
-def status(app: NewsApp) -> str:
-    return str(app.screen.query_one("#search-status").render())
 
 
 async def results_for(app: NewsApp, pilot: Pilot[None], *keys: str) -> list[str]:

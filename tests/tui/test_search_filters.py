@@ -10,7 +10,8 @@ import pytest
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 
-from .test_search import SIZE, results_for, screen, status
+from .shown import search_status as status
+from .test_search import SIZE, results_for, screen
 from .waiting import until
 
 

@@ -9,6 +9,7 @@ from reader.sources.dump import parse
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .shown import search_status as status
 from .waiting import painted, until
 
 SIZE = (100, 30)
@@ -26,10 +27,6 @@ def long_story() -> NewsApp:
 def reader(app: NewsApp) -> ReaderScreen:
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
-
-
-def status(app: NewsApp) -> str:
-    return str(app.screen.query_one("#search-status").render())
 
 
 async def read_to_the_middle(pilot: Pilot[None], app: NewsApp) -> int:
