@@ -263,7 +263,6 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     ConfigError, also when a rule of that name is there already."""
     import tomlkit
 
-    from reader.folding import section_key
     from reader.triage.rules import rule_entry
 
     path, doc = open_for_edit(path)
@@ -277,39 +276,79 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
         doc["rules"] = rules
     elif not isinstance(rules, list):
         raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
-    for old in rules:
-        if isinstance(old, MutableMapping) and section_key(str(old.get("name", ""))) == section_key(
-            rule.name
-        ):
-            raise ConfigError(f"a rule named {rule.name!r} is in {path} already")
+    if _rule_index(rules, rule.name) is not None:
+        raise ConfigError(f"a rule named {rule.name!r} is in {path} already")
     rules.append(entry)
     write_config(path, doc)
 
 
 def remove_rule(name: str, path: Path | None = None) -> bool:
     """Take the `[[rules]]` entry of this name (case and spacing aside) out of
-    config.toml, keeping the rest as written; False when there is none. Names
-    compare cleaned, as `parse_rules` reads them: the reader's name for a rule
-    written with control characters finds it."""
-    from reader.folding import section_key
-    from reader.sanitize import clean_line
+    config.toml, keeping the rest as written; False when there is none."""
+    return take_rule(name, path) is not None
+
+
+@dataclass(frozen=True)
+class TakenRule:
+    """A rule taken out of the config as the person wrote it (its comments and
+    every field), and where it stood: what `put_rule_back` needs."""
+
+    name: str
+    index: int
+    entry: object  # the tomlkit table
+
+
+def take_rule(name: str, path: Path | None = None) -> TakenRule | None:
+    """Remove the `[[rules]]` entry of this name, as `remove_rule` does, and give
+    it back so that it can be put back. Names compare cleaned, as `parse_rules`
+    reads them: the reader's name for a rule written with control characters
+    finds it."""
+    path, doc = open_for_edit(path)
+    rules = doc.get("rules")
+    index = _rule_index(rules, name) if isinstance(rules, list) else None
+    if rules is None or index is None:
+        return None
+    entry = rules.pop(index)
+    if not rules:
+        del doc["rules"]
+    write_config(path, doc, trim=True)
+    return TakenRule(name, index, entry)
+
+
+def put_rule_back(taken: TakenRule, path: Path | None = None) -> None:
+    """Undo `take_rule`: the entry as it was written, at its place among the
+    rules (the end, if the rules before it went since). Raises ConfigError,
+    also when a rule of that name was added in the meantime."""
+    import tomlkit
 
     path, doc = open_for_edit(path)
     rules = doc.get("rules")
-    if not isinstance(rules, list):
-        return False
+    if rules is None:
+        rules = tomlkit.aot()
+        doc["rules"] = rules
+    elif not isinstance(rules, list):
+        raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
+    if _rule_index(rules, taken.name) is not None:
+        raise ConfigError(f"a rule named {taken.name!r} is in {path} already")
+    rules.insert(min(taken.index, len(rules)), taken.entry)
+    write_config(path, doc)
+
+
+def _rule_index(rules: list[Any], name: str) -> int | None:
+    """Where the rule of this name is among the config's entries. Names compare
+    cleaned and folded, as `parse_rules` reads them: the reader's name for a
+    rule written with control characters finds it."""
+    from reader.folding import section_key
+    from reader.sanitize import clean_line
+
     wanted = section_key(clean_line(name))
     for index, entry in enumerate(rules):
         if (
             isinstance(entry, MutableMapping)
             and section_key(clean_line(str(entry.get("name", "")))) == wanted
         ):
-            del rules[index]
-            if not rules:
-                del doc["rules"]
-            write_config(path, doc, trim=True)
-            return True
-    return False
+            return index
+    return None
 
 
 # Editing config.toml ------------------------------------------------------------------

@@ -27,12 +27,12 @@ from reader.tui.toast import notify
 from reader.wording import counted
 
 if TYPE_CHECKING:  # the query language is not on the way to the first screen
+    from reader.config import TakenRule
     from reader.model import Entry
     from reader.query import Context
     from reader.triage.rules import Matched, Rule
     from reader.triage.saved import Key, SavedStories
     from reader.tui.screens.reader import ReaderScreen
-
 
 
 @dataclass
@@ -306,7 +306,6 @@ class RulesController:
         from reader.config import ConfigError, add_rule
         from reader.query import section_key
         from reader.triage.rules import parse_rules
-        from reader.triage.saved import SavedStories, keys_for
 
         catalog = self.catalog
         assert catalog is not None
@@ -324,12 +323,18 @@ class RulesController:
             return
         rule = rules[0]
         self.rules.append(rule)
-        hidden = catalog.hidden if catalog.hiding else ()
-        keys = keys_for(catalog.library, rule, context=self.marks())
-        self.saved[rule.name] = SavedStories(catalog.library, keys, hidden)
+        self._find_now(catalog, rule)
         self.show()
         notify(self.screen, f"Saved as {rule.name} (below the bookmarks)", timeout=3)
 
+    def _find_now(self, catalog: LibraryCatalog, rule: Rule) -> None:
+        """A saved search's stories, found here and now: one search, on a
+        keypress that asked for it (saving, putting back)."""
+        from reader.triage.saved import SavedStories, keys_for
+
+        hidden = catalog.hidden if catalog.hiding else ()
+        keys = keys_for(catalog.library, rule, context=self.marks())
+        self.saved[rule.name] = SavedStories(catalog.library, keys, hidden)
 
     # -- the rules dialog -------------------------------------------------------------
 
@@ -340,21 +345,25 @@ class RulesController:
         if self.catalog is None:
             notify(self.screen, "Rules work on the library, not on files", timeout=3)
             return
-        self.screen.app.push_screen(RulesDialog(self.rules, self.problems, self.remove))
+        self.screen.app.push_screen(
+            RulesDialog(self.rules, self.problems, self.remove, self.put_back)
+        )
 
-    def remove(self, rule: Rule) -> bool:
+    def remove(self, rule: Rule) -> Removed | None:
         """Take a rule out of the config (as `news rules remove` does) and out
-        of the reader now: its section goes, the stories it hid show again."""
-        from reader.config import ConfigError, remove_rule
+        of the reader now: its section goes, the stories it hid show again.
+        What came out, for `put_back`; None if it could not."""
+        from reader.config import ConfigError, take_rule
 
         try:
-            removed = remove_rule(rule.name)
+            taken = take_rule(rule.name)
         except ConfigError as exc:
             notify(self.screen, str(exc), title="Not removed", severity="error", timeout=10)
-            return False
-        if not removed:  # edited away by hand since the reader read it
+            return None
+        if taken is None:  # edited away by hand since the reader read it
             notify(self.screen, f"{rule.name} is no longer in the config", timeout=4)
-        self.rules = [r for r in self.rules if r.name != rule.name]
+        place = self.rules.index(rule)
+        del self.rules[place]
         self.saved.pop(rule.name, None)
         shown = [i for i in self.store.by_rule(rule.name) if i in self.hidden]
         if shown:
@@ -366,8 +375,44 @@ class RulesController:
         said = f"Removed rule {rule.name}"
         if shown:
             said += f" · {counted(len(shown), 'story')} it hid shown again"
-        notify(self.screen, said, timeout=3)
+        notify(self.screen, f"{said} · z puts it back", timeout=4)
+        return Removed(rule, place, taken, tuple(shown))
+
+    def put_back(self, removed: Removed) -> bool:
+        """Undo `remove`: the rule in the config as it was written and at its
+        place, its section listed, the stories it hid hidden again."""
+        from reader.config import ConfigError, put_rule_back
+
+        rule = removed.rule
+        if removed.taken is not None:
+            try:
+                put_rule_back(removed.taken)
+            except ConfigError as exc:
+                notify(self.screen, str(exc), title="Not put back", severity="error", timeout=10)
+                return False
+        self.rules.insert(min(removed.place, len(self.rules)), rule)
+        catalog = self.catalog
+        if rule.action == "section" and catalog is not None:
+            self._find_now(catalog, rule)
+        again = [i for i in removed.shown if i not in self.hidden]
+        if again:
+            self.hidden.update(again)
+            self.screen.reading.save(self.store.hide, again, rule.name)
+            self._apply_hidden()
+        else:
+            self.show()
+        notify(self.screen, f"Put back rule {rule.name}", timeout=3)
         return True
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A rule the rules dialog removed, with what putting it back restores."""
+
+    rule: Rule
+    place: int  # among the reader's rules
+    taken: TakenRule | None  # from the config (None: it was gone from the file already)
+    shown: tuple[str, ...]  # the stories it hid, listed again
 
 
 def _first_up(text: str) -> str:

@@ -137,3 +137,36 @@ async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_re
         assert not any(line.lstrip("▸ ").startswith("Capsules") for line in lines)
         assert "hidden" not in lines[0]
         assert any("trademarked" in line for line in lines)
+
+
+async def test_z_puts_a_removed_rule_back_as_it_was_written_and_where_it_was(
+    tmp_path: Path,
+) -> None:
+    commented = CONFIG.replace('name = "No trademarks"', '# seen too often\nname = "No trademarks"')
+    path = write_config(commented)
+    library = tmp_path / "library.sqlite"
+    seeded(library)
+    assert main(["rules", "apply", "--library", str(library)]) == 0
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(app, pilot)
+        await pilot.press("R")
+        await pilot.press("z")  # nothing removed yet: nothing changes
+        assert path.read_text(encoding="utf-8") == commented
+
+        # Remove the hide rule, then the section rule; both come back, the last first.
+        await pilot.press("down", "delete", "up", "delete")
+        assert [line.split()[0] for line in dialog_lines(app)[:1]] == ["[bold"]
+        await pilot.press("z")
+        assert "Capsules" in dialog_lines(app)[0]
+        await pilot.press("z")
+        assert "No trademarks" in dialog_lines(app)[1]
+        # The file is as the person wrote it: the comment and the order kept.
+        assert path.read_text(encoding="utf-8") == commented
+
+        await pilot.press("escape")
+        await settled(app, pilot)
+        # The section is listed again, and the story the hide rule hid is hidden again.
+        assert line_of(app, "Capsules").split()[-1] == "1/1"
+        assert sidebar_lines(app)[0] == "1 hidden · H shows them"
+        assert not any("trademarked" in line for line in sidebar_lines(app))

@@ -1,4 +1,5 @@
-"""The rules of config.toml in a list: see them, remove one with Delete.
+"""The rules of config.toml in a list: see them, remove one with Delete, put
+it back with `z` (as `z` undoes in the reader).
 
 Adding stays where the query is typed (Ctrl+S in the search bar, `news rules
 add`); a rule's other fields are edited in the file. Names, queries and
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -22,6 +24,10 @@ from textual.widgets.option_list import Option
 from reader.triage.rules import Rule
 from reader.tui import styles
 from reader.tui.dialogs.removable_list import RemovableList
+from reader.tui.toast import notify
+
+if TYPE_CHECKING:
+    from reader.tui.rules_controller import Removed
 
 # How each action is drawn, so a list of twenty rules reads at a glance.
 _ACTION_STYLE = {"section": "bold", "hide": "bold red", "mark-read": "bold", "notify": "bold"}
@@ -55,27 +61,34 @@ def rule_line(rule: Rule, today: date | None = None, *, widths: tuple[int, int] 
 
 
 class RulesDialog(ModalScreen[None]):
-    """The rules; Delete removes the highlighted one. `on_remove` does it (the
-    config and the reader) and says whether it could; the list follows."""
+    """The rules; Delete removes the highlighted one, `z` puts the last one
+    removed back. `on_remove` and `on_put_back` do it (the config and the
+    reader) and say whether they could; the list follows."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="rules.close")]
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="rules.close"),
+        Binding("z", "put_back", "Put back", id="rules.put_back"),
+    ]
 
     def __init__(
         self,
         rules: Sequence[Rule],
         problems: Sequence[str],
-        on_remove: Callable[[Rule], bool],
+        on_remove: Callable[[Rule], Removed | None],
+        on_put_back: Callable[[Removed], bool],
     ) -> None:
         super().__init__()
         styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.rules = list(rules)
         self.problems = list(problems)
         self.on_remove = on_remove
+        self.on_put_back = on_put_back
+        self.removed: list[Removed] = []  # this visit's removals, the last one last
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rules-body") as body:
             body.border_title = "Rules"
-            body.border_subtitle = "Delete removes · Esc closes"
+            body.border_subtitle = "Delete removes · z puts back · Esc closes"
             yield RuleList(id="rule-list")
 
     def on_mount(self) -> None:
@@ -100,6 +113,22 @@ class RulesDialog(ModalScreen[None]):
 
     @on(RuleList.Remove, "#rule-list")
     def _remove(self, event: RuleList.Remove) -> None:
-        if 0 <= event.index < len(self.rules) and self.on_remove(self.rules[event.index]):
+        if not 0 <= event.index < len(self.rules):
+            return
+        removed = self.on_remove(self.rules[event.index])
+        if removed is not None:
+            self.removed.append(removed)
             del self.rules[event.index]
             self._refresh_list()
+
+    def action_put_back(self) -> None:
+        if not self.removed:
+            notify(self, "Nothing to put back", timeout=2)
+            return
+        removed = self.removed[-1]
+        if self.on_put_back(removed):
+            self.removed.pop()
+            place = min(removed.place, len(self.rules))
+            self.rules.insert(place, removed.rule)
+            self._refresh_list()
+            self.query_one(RuleList).highlighted = place
