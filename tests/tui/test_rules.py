@@ -127,7 +127,7 @@ async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_pat
         start = header_row(screen, "Capsules")
         lines = sidebar_lines(app)
         assert lines[start].split()[-1] == "2/3"
-        assert [line.strip("▸ ").split("  ")[0] for line in lines[start + 1 : start + 3]] == [
+        assert [line.strip("▌ ").split("  ")[0] for line in lines[start + 1 : start + 3]] == [
             "Starfall lands",
             "Starship stacks again",
         ]

@@ -67,7 +67,7 @@ def titles(lines: list[str]) -> list[str]:
     return [
         line[3:].split("  ")[0].strip()
         for line in lines
-        if line.startswith("   ") or line.startswith("▸")
+        if line.startswith("   ") or line.startswith("▌")
     ]
 
 

@@ -126,7 +126,7 @@ class RowPainter:
         assert row.article is not None
         styles = self.styles
         article = row.article
-        marker = "▸" if is_open else " "
+        marker = "▌" if is_open else " "  # not ▸, which marks a folded section
         star = "★" if bookmarked else " "
         text = Text(f"{marker}{star} ", no_wrap=True, overflow="ellipsis")
         text.append(article.title)
