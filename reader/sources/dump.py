@@ -96,7 +96,9 @@ def read_dump(path: Path, sections: Iterable[str] = ()) -> ParseResult:
     except LocalFileError as exc:
         raise DumpError(str(exc)) from None
     text, warnings = decode_text(raw, str(path))
-    articles = parse(text, source=str(path), sections=sections)
+    # The source is the file wherever it was named from: `x.txt` and `dir/x.txt`
+    # are the same dump, shown "from x" (catalog.source_name).
+    articles = parse(text, source=str(path.absolute()), sections=sections)
     if not articles and not text.strip():
         raise DumpError(f"{path}: empty: no stories found")
     if not articles:

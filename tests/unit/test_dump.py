@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.catalog import MemoryCatalog
 from reader.model import Article, BlockKind
 from reader.sources.dump import DumpError, parse, read_dump
 
@@ -250,3 +251,15 @@ def test_every_nonblank_line_lands_somewhere(lines: list[str]) -> None:
     )
     assert kept <= len(lines)
     assert articles  # the first line always starts a section
+
+
+def test_a_dump_is_named_alike_given_with_or_without_its_folder(
+    seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "x.txt").write_bytes(seed.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    names = set()
+    for typed in ("x.txt", "./x.txt", str(tmp_path / "x.txt")):
+        articles = read_dump(Path(typed)).articles
+        names.add(MemoryCatalog(articles).origin(articles[0].id).source)
+    assert names == {"x"}
