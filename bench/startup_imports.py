@@ -1,7 +1,7 @@
 """What the reader imports at start that the smallest Textual app does not, and
 what each costs: where start-up goes beyond Textual's own.
 
-    python bench/startup_imports.py [--runs 5] [--top 40] [-- extra news args]
+    python bench/startup_imports.py [--runs 5] [--top 40] [--pattern TEXT] [-- extra news args]
 
 Runs `python -X importtime -m reader` (until the first story is painted, then
 q) and ../shared/bench/minapp.py the same way, in a real tmux pane, --runs
@@ -75,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--pattern", default=FIRST_STORY, help="text that marks the first story")
     parser.add_argument("news_args", nargs="*", help="arguments for news (after --)")
     args = parser.parse_args()
     python = shlex.quote(sys.executable)
@@ -86,10 +87,10 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="bench-home-")
     env = {"NEWS_DATA_DIR": home + "/data", "NEWS_CONFIG_DIR": home + "/config"}
     compile_reader()
-    imports(news, FIRST_STORY, env)  # the first run seeds the library
+    imports(news, args.pattern, env)  # the first run seeds the library
     ours, base = [], []
     for _ in range(args.runs):
-        ours.append(imports(news, FIRST_STORY, env))
+        ours.append(imports(news, args.pattern, env))
         base.append(imports(floor, "READY-MARKER", env))
     mine, floors = least(ours), least(base)
     parent = importers(ours[-1])

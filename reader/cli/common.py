@@ -222,15 +222,23 @@ def _read_dump(path: Path, config: Config) -> tuple[list[Article], list[str]]:
 def _read_markdown(path: Path, rests: Rests | None) -> tuple[list[Article], list[str]]:
     """One Markdown file as a story; a file that cannot be read is a UserError.
     With `rests`, a long one is read as its head, and its whole put there."""
-    from reader.markdown import markdown_head, markdown_to_blocks, markdown_to_text
+    from reader.markdown import markdown_to_text, plain_head
     from reader.sources.local import LocalFileError
     from reader.sources.markdown_dir import read_markdown_file
 
     read: list[tuple[str, str]] = []  # (the body, its rest) when only its head was parsed
 
     def head_first(md: str) -> list[Block]:
-        found = markdown_head(md) if rests is not None else None
+        # The head is read without markdown-it when it is plain prose: its
+        # import (about 20 ms) then waits for the rest, parsed after the first screen.
+        found = None
+        if rests is not None and (found := plain_head(md)) is None:
+            from reader.markdown import markdown_head
+
+            found = markdown_head(md)
         if found is None:
+            from reader.markdown import markdown_to_blocks
+
             return markdown_to_blocks(md)
         blocks, rest = found
         read.append((md, rest))

@@ -5,13 +5,15 @@ The library stores each body as Markdown so that it stays readable outside the
 reader, and reads it back into the same blocks. Any CommonMark renderer shows a
 stored body sensibly; this module adds only what Markdown has no word for.
 
-Three parts, each its own module behind these same imports:
+Four parts, each its own module behind these same imports:
 
     write   `blocks_to_markdown`: blocks to the Markdown the library stores
     read    `markdown_to_blocks`: any Markdown (the library's, a feed's, a
             folder's) back into blocks, with markdown-it, imported on first use
             (about 17 ms on top of Textual); `markdown_head`: the
             first blocks of a long one, as they are in the whole
+    head    `plain_head`: the same first blocks when they are plain prose,
+            without markdown-it, for the first screen of `news FILE.md`
     plain   `markdown_to_text`: the words of a body for the index and snippets,
             without parsing it
 """
@@ -22,11 +24,18 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from reader.markdown.head import plain_head
     from reader.markdown.plain import markdown_to_text
     from reader.markdown.read import markdown_head, markdown_to_blocks
     from reader.markdown.write import blocks_to_markdown
 
-__all__ = ["blocks_to_markdown", "markdown_head", "markdown_to_blocks", "markdown_to_text"]
+__all__ = [
+    "blocks_to_markdown",
+    "markdown_head",
+    "markdown_to_blocks",
+    "markdown_to_text",
+    "plain_head",
+]
 
 # Each part is imported when one of its names is first used (PEP 562), so that
 # importing one (`reader.markdown.plain`) does not import the others: a
@@ -36,6 +45,7 @@ _PART = {
     "markdown_head": "read",
     "markdown_to_blocks": "read",
     "markdown_to_text": "plain",
+    "plain_head": "head",
 }
 
 

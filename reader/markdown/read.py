@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from reader.markdown.head import HEAD_CHARS
 from reader.markdown.plain import says_something
 from reader.model import Block, BlockKind, Inline, Mark
 from reader.sanitize import clean
@@ -40,11 +41,6 @@ __all__ = ["HEAD_CHARS", "markdown_head", "markdown_to_blocks", "parser"]
 
 _MARKER = re.compile(r"<!-- news:(?P<kind>[a-z_]+)(?: (?P<attrs>\{.*\}))? -->\s*\Z", re.DOTALL)
 _BREAK_TAG = re.compile(r"<br\s*/?>\s*\Z", re.IGNORECASE)
-# About a first screen and two more below it, with room to spare: what the
-# reading pane lays out before its first paint. Parsing this much takes 1-2 ms;
-# a 32,000-word story (218 KB) takes 20-25 ms more, and markdown-it's import
-# about as much again.
-HEAD_CHARS = 16_384
 
 
 @cache

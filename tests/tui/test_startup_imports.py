@@ -66,9 +66,14 @@ NOT_AT_START = (
     "reader.tui.keymap",
 )
 # Not needed to show a Markdown file given on the command line: the library
-# (and SQLite: the file is read into memory), the Markdown writer, and hashlib
-# (its id is made with CPython's own BLAKE2).
+# (and SQLite: the file is read into memory), the Markdown writer, hashlib
+# (its id is made with CPython's own BLAKE2), argparse (paths alone are
+# nothing to parse), and markdown-it while the file's head is plain prose
+# (`markdown.plain_head` reads it; markdown-it parses the rest after).
 NOT_FOR_A_FILE = (
+    "argparse",
+    "markdown_it",
+    "reader.markdown.read",
     "sqlite3",
     "reader.library",
     "reader.markdown.write",
@@ -105,11 +110,25 @@ def test_the_first_screen_imports_only_what_it_shows() -> None:
 
 def test_a_markdown_file_opens_no_library(tmp_path: Path) -> None:
     story = tmp_path / "long.md"
-    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(2000)]
+    paragraphs = [
+        f"Paragraph {n}, with *emphasis* and [a link](https://example.com/{n}), long"
+        " enough to need more than one line."
+        for n in range(2000)
+    ]
     story.write_text("\n\n".join(["# A long story", *paragraphs]), encoding="utf-8")
     loaded = modules_at_first_paint(str(story))
-    assert "markdown_it" in loaded  # the check ran at the first paint of the file's story
+    # The check ran at the first paint of the file's story, its head read plain.
+    assert "reader.markdown.head" in loaded
     assert sorted(loaded & set(NOT_FOR_A_FILE)) == []
+
+
+def test_a_markdown_file_that_is_not_plain_prose_is_read_by_markdown_it(tmp_path: Path) -> None:
+    """The other side of the check above: a head with a list in it is parsed
+    by markdown-it before the first paint."""
+    story = tmp_path / "long.md"
+    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(2000)]
+    story.write_text("\n\n".join(["- a list item", *paragraphs]), encoding="utf-8")
+    assert "markdown_it" in modules_at_first_paint(str(story))
 
 
 def test_a_keyword_given_loads_the_matcher() -> None:

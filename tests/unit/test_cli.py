@@ -543,8 +543,18 @@ def test_a_damaged_library_is_one_line_not_a_traceback(
     )
 
 
-def test_news_alone_starts_with_what_its_parser_would_give() -> None:
-    """`news` alone skips its parser (and argparse's import): the same options."""
-    from reader.cli.reading import nothing_given, tui_parser
+@pytest.mark.parametrize("argv", [[], ["long.md"], ["a.md", "news.txt", "b c.md"], [""]])
+def test_news_with_paths_only_starts_with_what_its_parser_would_give(argv: list[str]) -> None:
+    """`news` alone and `news FILE.md` skip the parser (and argparse's import):
+    the same options."""
+    from reader.cli.reading import only_paths, tui_parser
 
-    assert vars(nothing_given()) == vars(tui_parser("").parse_args([]))
+    skipped = only_paths(argv)
+    assert skipped is not None and vars(skipped) == vars(tui_parser("").parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["-"], ["--", "-a.md"], ["a.md", "--version"], ["-h"]])
+def test_anything_like_an_option_goes_to_the_parser(argv: list[str]) -> None:
+    from reader.cli.reading import only_paths
+
+    assert only_paths(argv) is None
