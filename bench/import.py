@@ -21,14 +21,22 @@ a third, so compare the medians and the median of the per-run ratios.
 adds its `news add` to each turn, with the same Python, so a change is
 measured beside the code before it under the same load.
 
-Each process's CPU time (user + system) and peak resident memory come from
-`os.wait4` on that process alone. Prints each run, the medians and the load
+The reader is byte-compiled first, as `pip install` leaves it (this machine
+sets PYTHONDONTWRITEBYTECODE, so each run would compile every module it
+imports: 0.12 s of CPU a run).
+
+Each program's CPU time (user + system) comes from `os.wait4`, which counts
+the process and the processes it waited for (`news add` reads a big file in a
+process of its own). Peak memory is the largest sum, sampled every 10 ms, of
+the resident memory of the process and its children, so two processes are
+not counted as the larger one alone. Prints each run, the medians and the load
 average (`os.getloadavg`) before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,19 +70,68 @@ def make_corpus(articles: int, workdir: Path) -> Path:
     return out
 
 
+def compile_reader(root: Path) -> None:
+    """Byte-compile a tree's reader as `pip install` would (see the docstring)."""
+    code = f"import compileall; compileall.compile_dir({str(root / 'reader')!r}, quiet=1)"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
-    """Wall and CPU seconds and peak memory (MB) of one process, from its own
-    `wait4` accounting (not its siblings', not this process's)."""
+    """Wall and CPU seconds and peak memory (MB) of one process and its
+    children, from its `wait4` accounting (not its siblings', not this
+    process's) and `TreeMemory`."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    memory = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    peak = max(memory.stop(), usage.ru_maxrss * 1024)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         sys.exit(f"{command[0]} failed ({process.returncode}): {' '.join(command)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak / 2**20
+
+
+class TreeMemory:
+    """The largest sum of resident memory of a process and its descendants,
+    read from /proc every 10 ms on a thread (`wait4` gives only the largest
+    single process's peak)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._done = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+    def _run(self) -> None:
+        while not self._done.wait(0.01):
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (each thread's children: a process
+    started from a thread is that thread's child)."""
+    pids, at = [pid], 0
+    while at < len(pids):
+        for task in Path(f"/proc/{pids[at]}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                pids += [int(child) for child in task.read_text().split()]
+        at += 1
+    return pids
+
+
+def _rss(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/statm").read_text().split()
+    except OSError:
+        return 0
+    return int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def news_env(data: Path, root: Path = ROOT) -> dict[str, str]:
@@ -131,6 +189,8 @@ def medians(name: str, runs: list[Run]) -> str:
 
 def bench(articles: int, runs: int, workdir: Path, before: Path | None = None) -> None:
     feed = make_corpus(articles, workdir)
+    for tree in (ROOT, *([before] if before else [])):
+        compile_reader(tree)
     newsboat = shutil.which("newsboat")
     size = feed.stat().st_size / 1e6
     print(f"news add {feed.name}: {articles:,} articles, {size:.1f} MB, fresh library each run")

@@ -76,6 +76,7 @@ async def _store_batches(
             stored.fresh.extend(unknown)
         if on_read is not None and isinstance(result, FeedStream):
             on_read(result.done, result.total)
+        del articles, unknown  # not held while the next batch is read (15 MB)
 
 
 async def _batches(result: FeedResult | FeedStream) -> AsyncIterator[list[Article]]:
@@ -88,7 +89,14 @@ async def _batches(result: FeedResult | FeedStream) -> AsyncIterator[list[Articl
     loop = asyncio.get_running_loop()
     batches = iter(result)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parser") as parser:
-        ahead = loop.run_in_executor(parser, next, batches, None)
-        while (batch := await ahead) is not None:
+        try:
             ahead = loop.run_in_executor(parser, next, batches, None)
-            yield batch
+            while (batch := await ahead) is not None:
+                ahead = loop.run_in_executor(parser, next, batches, None)
+                yield batch
+                del batch
+        finally:
+            # Storing ended early (an error, Ctrl+C, a cancelled refresh): a
+            # child process reading ahead is stopped, so the read under way
+            # ends now and the pool's thread with it.
+            result.stop()

@@ -50,6 +50,8 @@ UNTITLED_WORDS = 12
 TITLE_MAX_CHARS = 300  # a hostile feed's megabyte title must not fill the list
 SECTION_MAX_CHARS = 60  # a longer "category" is a tag cloud, not a section
 AUTHOR_MAX_CHARS = 200
+FAILED_NAME_CHARS = 80  # an entry that could not be read, named in a warning
+FAILED_NAMED = 3  # entries named so; past that, counted
 # Categories that say nothing about the story.
 EMPTY_CATEGORIES = frozenset({"uncategorized", "uncategorised", "general", "none"})
 
@@ -114,6 +116,7 @@ class Articles:
         self.source, self.section, self.to_blocks, self.header = source, section, to_blocks, header
         self.seen: set[str] = set()
         self.count = self.skipped = 0
+        self.failed: list[str] = []  # the entries that could not be made stories, named
         self.base = self.fallback = ""
         self.started = False
 
@@ -139,11 +142,40 @@ class Articles:
 
     def make_all(self, entries: Sequence[_Entry], pool: Executor | None = None) -> list[Article]:
         """The stories of these entries, in order (those with neither title nor
-        text left out); their bodies made on `pool`'s threads when one is given."""
+        text left out); their bodies made on `pool`'s threads when one is given.
+
+        An entry that fails to become a story (a bug, or the converter giving
+        up on some HTML in a way it does not report as `ConversionError`) is
+        left out and named in `finish`'s warning: the rest of the feed is
+        stored all the same."""
         self.start()
-        bodies = pool.map(self.body, entries) if pool is not None else map(self.body, entries)
-        made = (self.make(entry, body) for entry, body in zip(entries, bodies, strict=True))
-        return [article for article in made if article is not None]
+        safe_body = self._body_or_error
+        bodies = pool.map(safe_body, entries) if pool is not None else map(safe_body, entries)
+        made: list[Article] = []
+        for entry, body in zip(entries, bodies, strict=True):
+            try:
+                if isinstance(body, Exception):
+                    raise body
+                article = self.make(entry, body)
+            except Exception as exc:
+                self._failed(entry, exc)
+                continue
+            if article is not None:
+                made.append(article)
+        return made
+
+    def _body_or_error(self, entry: _Entry) -> Body | Exception:
+        try:
+            return self.body(entry)
+        except Exception as exc:  # told of in `make_all`, in the entries' order
+            return exc
+
+    def _failed(self, entry: _Entry, exc: Exception) -> None:
+        name = _truncate_chars(plain_text(entry.title), FAILED_NAME_CHARS) or web_link(
+            entry.link, self.base
+        )
+        reason = _truncate_chars(clean_line(f"{type(exc).__name__}: {exc}"), FAILED_NAME_CHARS)
+        self.failed.append(f"“{name}” ({reason})" if name else f"an untitled entry ({reason})")
 
     def make(self, entry: _Entry, body: Body | None = None) -> Article | None:
         """An entry's story, with its body from `body` if it was made already."""
@@ -184,5 +216,14 @@ class Articles:
             warnings.append(
                 f"{self.source}: {self.skipped} {entries} with neither title nor text skipped"
             )
-        if not self.count:
+        if self.failed:
+            named = "; ".join(self.failed[:FAILED_NAMED])
+            more = len(self.failed) - FAILED_NAMED
+            entries = "entry" if len(self.failed) == 1 else "entries"
+            warnings.append(
+                f"{self.source}: {len(self.failed)} {entries} could not be read and"
+                f" {'was' if len(self.failed) == 1 else 'were'} skipped: {named}"
+                + (f"; and {more} more" if more > 0 else "")
+            )
+        if not self.count and not self.failed:
             warnings.append(f"{self.source}: the feed has no entries")

@@ -66,8 +66,10 @@ def libraries(tmp_path: Path, feed: Path) -> Iterator[tuple[Library, Source, Lib
     plain.close()
 
 
-def streamed(feed: Path) -> FeedStream:
-    return stream_feed_file(feed, batch=BATCH, to_blocks=None)
+def streamed(feed: Path, process: bool = False) -> FeedStream:
+    """The file as `news add` streams it: here, or in a process of its own
+    (`feed_process`, which `news add` uses for a file of 4 MB or more)."""
+    return stream_feed_file(feed, batch=BATCH, to_blocks=None, process=process)
 
 
 def pipelined(library: Library, source: Source, stream: FeedStream) -> None:
@@ -97,18 +99,19 @@ def stored(library: Library) -> list[tuple[object, ...]]:
     return [*library.conn.execute(query).fetchall(), *sections]
 
 
+@pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
 def test_a_pipelined_import_stores_what_storing_batch_by_batch_stores(
-    libraries: tuple[Library, Source, Library, Source], feed: Path
+    libraries: tuple[Library, Source, Library, Source], feed: Path, process: bool
 ) -> None:
     piped, piped_source, plain, plain_source = libraries
-    pipelined(piped, piped_source, streamed(feed))
+    pipelined(piped, piped_source, streamed(feed, process))
     batch_by_batch(plain, plain_source, streamed(feed))
     rows = stored(piped)
     assert rows == stored(plain)
     titles = [title for (title,) in piped.conn.execute("SELECT title FROM articles ORDER BY seq")]
     assert titles == [f"Story {n}" for n in range(ITEMS)]
     # And again: nothing new, nothing rewritten.
-    pipelined(piped, piped_source, streamed(feed))
+    pipelined(piped, piped_source, streamed(feed, process))
     assert stored(piped) == rows
 
 
@@ -144,8 +147,9 @@ def test_a_file_broken_mid_import_fails_as_before_and_keeps_whole_batches(
     assert piped.count() == 3 * BATCH
 
 
+@pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
 def test_a_library_failing_mid_import_raises_as_before_and_keeps_what_was_committed(
-    libraries: tuple[Library, Source, Library, Source], feed: Path
+    libraries: tuple[Library, Source, Library, Source], feed: Path, process: bool
 ) -> None:
     piped, piped_source, plain, plain_source = libraries
     errors = []
@@ -159,7 +163,7 @@ def test_a_library_failing_mid_import_raises_as_before_and_keeps_what_was_commit
             " WHEN NEW.title = 'Story 25' BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
         )
         with pytest.raises(sqlite3.DatabaseError) as failure:
-            run(library, source, streamed(feed))
+            run(library, source, streamed(feed, process and run is pipelined))
         errors.append((type(failure.value), str(failure.value)))
         library.conn.execute("DROP TRIGGER temp.refuse")
     assert errors[0] == errors[1]

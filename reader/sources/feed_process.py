@@ -1,0 +1,175 @@
+"""A big feed file read in a process of its own: its entries parsed and made
+stories on one core while the library stores them on the other.
+
+Why a process: making a story is mostly Python (lxml's entries taken apart,
+the Markdown's plain text, titles, dates, ids), which holds the interpreter's
+lock, and so is storing it (SQLite lets go of the lock only inside its own
+calls). On threads the two took turns; in two processes they run side by side
+(`bench/import.py`; the figures are in the README's Speed section).
+
+How: the child (`serve`, a fresh interpreter, never a fork: the reader may be
+the TUI, whose threads' locks a fork would copy held) reads the file with
+`feed.stream_feed_file` exactly as this process would, and writes each batch
+to its standard output as `marshal` data (each story a tuple of its fields:
+marshal cannot make anything but plain values, and reads back in half the
+time pickle takes). `FeedProcess` reads them back in order, a `FeedStream`
+like any other: what the child learns of the file (a `FeedError`'s reason,
+the warnings, the feed's title, link and ttl) comes back too, so the stream
+reads the same either way (`tests/unit/test_feed_import.py` holds both ways
+to the same rows).
+
+If the child stops without its last message (killed, out of memory, a crash
+in compiled code) the stream raises `FeedError` with the last line it wrote
+to its error output; the batches stored before stay, as when a file is cut
+short. `stop` kills the child (storing failed, Ctrl+C, the app quitting); the
+child ignores Ctrl+C itself, so that it is this process that decides, and it
+stops on its own once this process is gone (its next write finds no reader).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import fields
+from pathlib import Path
+from typing import IO, Any
+
+from reader.model import Article
+from reader.sanitize import clean_line
+from reader.sources.feed import FeedError, FeedStream, stream_feed_file
+from reader.sources.feed_stream import Header
+
+__all__ = ["FeedProcess", "serve"]
+
+# An Article's fields as sent: all but `blocks`, which a story stored as
+# Markdown does not have (the process is used only with `to_blocks=None`).
+_FIELDS = tuple(f.name for f in fields(Article) if f.name != "blocks")
+_BLOCKS_AT = [f.name for f in fields(Article)].index("blocks")
+_LENGTH = struct.Struct("<Q")
+_ROOT = Path(__file__).resolve().parents[2]  # the folder `reader` is imported from
+_CHILD = "from reader.sources.feed_process import serve; serve()"
+# The child makes and sends stories this many at a time, and this process
+# gathers them into batches: the child then holds a quarter of a batch, not a
+# whole one (its peak memory 85 MB with 1,000 at a time, 45 MB with 250).
+CHILD_BATCH = 250
+
+
+class FeedProcess(FeedStream):
+    """A feed file's batches of stories, made by a child process (see the
+    module docstring). The child starts at once; iterate once, as any stream."""
+
+    def __init__(self, path: str | Path, *, section: str | None, batch: int, total: int) -> None:
+        self.source, self.header, self.warnings = str(path), Header(), []
+        self.total, self._done, self._batch = total, 0, batch
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the stream)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(_ROOT), env.get("PYTHONPATH"))))
+        try:
+            self._child = subprocess.Popen(
+                [sys.executable, "-c", _CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+                env=env,
+            )
+        except BaseException:
+            self._errors.close()
+            raise
+        stdin = self._child.stdin
+        assert stdin is not None and self._child.stdout is not None
+        self._out: IO[bytes] = self._child.stdout
+        with stdin:
+            stdin.write(marshal.dumps((str(path), section, min(batch, CHILD_BATCH))))
+
+    @property
+    def done(self) -> int:
+        return self._done
+
+    def stop(self) -> None:
+        """Kill the child if it still runs: safe from any thread, and the
+        reading under way then ends at once."""
+        self._child.kill()  # nothing when it has ended (Popen knows)
+
+    def __iter__(self) -> Iterator[list[Article]]:
+        batch: list[Article] = []
+        try:
+            while True:
+                message = self._read()
+                if message[0] == "batch":
+                    batch += map(_article, message[1])
+                    if len(batch) >= self._batch:
+                        self._done = message[2]
+                        yield batch
+                        batch = []
+                elif message[0] == "end":
+                    _, (self.header.name, self.header.link, self.header.ttl), warnings = message
+                    self.warnings.extend(warnings)
+                    self._done = self.total
+                    if batch:
+                        yield batch
+                    return
+                else:
+                    raise FeedError(self.source, message[1])
+        finally:
+            self.stop()
+            self._child.wait()
+            self._out.close()
+            self._errors.close()
+
+    def _read(self) -> Any:
+        head = self._out.read(_LENGTH.size)
+        data = self._out.read(_LENGTH.unpack(head)[0]) if len(head) == _LENGTH.size else b""
+        if not data:
+            raise FeedError(self.source, self._why_stopped())
+        return marshal.loads(data)
+
+    def _why_stopped(self) -> str:
+        """The child's last words, for a child that stopped halfway."""
+        status = self._child.wait()
+        self._errors.seek(0)
+        lines = [
+            clean_line(line) for line in self._errors.read().decode(errors="replace").split("\n")
+        ]
+        last = next((line for line in reversed(lines) if line), "")
+        if status < 0:
+            last = last or f"killed by {signal.Signals(-status).name}"
+        return f"its reader stopped ({last or f'exit status {status}'})"
+
+
+def _article(row: tuple[Any, ...]) -> Article:
+    values = list(row)
+    values.insert(_BLOCKS_AT, ())
+    return Article(*values)
+
+
+def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
+    data = marshal.dumps(message)
+    out.write(_LENGTH.pack(len(data)))
+    out.write(data)
+    out.flush()
+
+
+def serve() -> None:
+    """The child: read the file named on standard input, send its batches."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides (see the docstring)
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to the error output, not among the batches
+    path, section, batch = marshal.loads(sys.stdin.buffer.read())
+    try:
+        stream = stream_feed_file(path, section=section, to_blocks=None, batch=batch, process=False)
+        for articles in stream:
+            rows = [tuple(getattr(a, name) for name in _FIELDS) for a in articles]
+            _send(out, ("batch", rows, stream.done))
+            del articles, rows  # not held while the next batch is made
+        header = stream.header
+        _send(out, ("end", (header.name, header.link, header.ttl), stream.warnings))
+    except FeedError as exc:
+        _send(out, ("failed", exc.reason))
+    except BrokenPipeError:
+        os._exit(1)  # the parent is gone, or stopped reading: nothing to say it to

@@ -1,0 +1,254 @@
+"""A big feed file read in a process of its own (`sources.feed_process`): what
+it stores, and what happens when the file, the process or one entry fails, or
+the person presses Ctrl+C, is what reading it here gives."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.library.articles import Library, Source
+from reader.refresh.store import store_feed
+from reader.sources import feed_articles
+from reader.sources.feed import PROCESS_MIN_BYTES, FeedError, FeedStream, stream_feed_file
+
+BATCH = 10
+
+
+def rss(items: int, words: int = 8) -> bytes:
+    """A feed of `items` stories; `words` sets how long each body is."""
+    entries = "".join(
+        f"<item><title>Story {n}</title><link>https://example.org/{n}</link>"
+        f"<guid>item-{n}</guid><description>&lt;p&gt;The body of story {n}, "
+        f"about wombat number {n}. {'More words here. ' * words}&lt;/p&gt;</description></item>\n"
+        for n in range(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Streamed</title><link>https://example.org/</link>\n{entries}"
+        "</channel></rss>\n"
+    ).encode()
+
+
+def opened(path: Path, feed: Path) -> tuple[Library, Source]:
+    library = Library.open(path)
+    source = library.source(library.add_source("feed", str(feed)))
+    assert source is not None
+    return library, source
+
+
+def consistent(library: Library) -> int:
+    """The library's stories, once SQLite and the search index say both are whole."""
+    assert library.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    library.conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+    return library.count()
+
+
+def readers() -> list[int]:
+    """This process's children that read feeds (`feed_process.serve`), once
+    each has its command line (a process just started may not show it yet)."""
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = b""
+            for _ in range(100):
+                if cmdline := Path(f"/proc/{child}/cmdline").read_bytes():
+                    break
+                time.sleep(0.01)
+            if b"feed_process" in cmdline:
+                found.append(int(child))
+    return found
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = Library.open(tmp_path / "library.sqlite")
+    yield lib
+    lib.close()
+
+
+def store_all(library: Library, source: Source, stream: FeedStream) -> None:
+    asyncio.run(store_feed(library, source, stream))
+
+
+def test_a_big_file_is_read_in_a_process_and_a_small_one_here(tmp_path: Path) -> None:
+    big, small = tmp_path / "big.xml", tmp_path / "small.xml"
+    big.write_bytes(rss(PROCESS_MIN_BYTES // 400, words=20))
+    small.write_bytes(rss(20))
+    assert big.stat().st_size >= PROCESS_MIN_BYTES
+    stream = stream_feed_file(big, to_blocks=None)
+    assert len(readers()) == 1
+    assert sum(len(batch) for batch in stream) == PROCESS_MIN_BYTES // 400
+    assert stream.title == "Streamed" and stream.done == stream.total
+    assert readers() == []  # gone once read
+    stream_feed_file(small, to_blocks=None)
+    # Stories parsed into blocks are made here: only Markdown crosses.
+    stream_feed_file(big)
+    assert readers() == []
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
+def test_a_file_cut_short_midway_fails_the_same_and_keeps_whole_batches(
+    tmp_path: Path, process: bool
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(3000, words=100))  # 6 MB: the reading is far from its end
+    library, source = opened(tmp_path / "library.sqlite", feed)
+    batches = iter(stream_feed_file(feed, batch=BATCH, to_blocks=None, process=process))
+    library.upsert_articles(source.id, next(batches))
+    data = feed.read_bytes()
+    end = 0
+    for _ in range(2005):
+        end = data.index(b"</item>", end) + len(b"</item>")
+    os.truncate(feed, end + len(b"<item><title>Sto"))
+    with pytest.raises(FeedError) as failure:
+        for batch in batches:
+            library.upsert_articles(source.id, batch)
+    assert failure.value.reason.startswith("not XML (Premature end of data")
+    assert consistent(library) == 2000
+    assert readers() == []
+    library.close()
+
+
+def test_a_reader_process_killed_midway_fails_the_feed_and_keeps_whole_batches(
+    tmp_path: Path,
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(3000, words=100))
+    library, source = opened(tmp_path / "library.sqlite", feed)
+    batches = iter(stream_feed_file(feed, batch=BATCH, to_blocks=None, process=True))
+    library.upsert_articles(source.id, next(batches))
+    [child] = readers()
+    os.kill(child, signal.SIGKILL)
+    with pytest.raises(FeedError) as failure:
+        for batch in batches:
+            library.upsert_articles(source.id, batch)
+    assert failure.value.reason == "its reader stopped (killed by SIGKILL)"
+    stored = consistent(library)
+    assert stored % BATCH == 0 and BATCH <= stored < 3000
+    # The next read stores the rest.
+    store_all(library, source, stream_feed_file(feed, batch=BATCH, to_blocks=None, process=True))
+    assert consistent(library) == 3000
+    library.close()
+
+
+def test_storing_that_fails_stops_the_reader_process(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(3000, words=100))
+    library, source = opened(tmp_path / "library.sqlite", feed)
+    library.conn.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.articles"
+        " WHEN NEW.title = 'Story 25' BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    stream = stream_feed_file(feed, batch=BATCH, to_blocks=None, process=True)
+    with pytest.raises(sqlite3.DatabaseError, match="disk says no"):
+        store_all(library, source, stream)
+    assert readers() == []
+    assert consistent(library) == 20
+    library.close()
+
+
+FAILING_CONVERTER = """
+import reader.sources.html as html
+
+_real = html.html_to_markdown
+
+
+def html_to_markdown(text, base_url=""):
+    if "wombat number 7." in text:
+        raise RuntimeError("the converter gave up")
+    return _real(text, base_url)
+
+
+html.html_to_markdown = html_to_markdown
+"""
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
+def test_an_entry_that_cannot_be_made_a_story_is_named_and_the_rest_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process: bool
+) -> None:
+    """The converter failing on one entry (in a way it does not report as
+    its own error) costs that entry alone, and the warning names it. In the
+    reader process the failure is put there by a `sitecustomize` module, which
+    the process runs as it starts."""
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(45))
+    if process:
+        (tmp_path / "site").mkdir()
+        (tmp_path / "site" / "sitecustomize.py").write_text(FAILING_CONVERTER)
+        monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    else:
+        namespace: dict[str, object] = {}
+        exec(FAILING_CONVERTER, namespace)  # the same failing converter, here
+        monkeypatch.setattr(feed_articles, "html_to_markdown", namespace["html_to_markdown"])
+    library, source = opened(tmp_path / "library.sqlite", feed)
+    stream = stream_feed_file(feed, batch=BATCH, to_blocks=None, process=process)
+    store_all(library, source, stream)
+    assert consistent(library) == 44
+    titles = {t for (t,) in library.conn.execute("SELECT title FROM articles")}
+    assert "Story 7" not in titles and {"Story 6", "Story 8", "Story 44"} <= titles
+    assert stream.warnings == [
+        f"{feed}: 1 entry could not be read and was skipped:"
+        " “Story 7” (RuntimeError: the converter gave up)"
+    ]
+    library.close()
+
+
+def test_ctrl_c_while_adding_a_big_file_leaves_a_whole_library(tmp_path: Path) -> None:
+    """Ctrl+C (SIGINT to the terminal's process group: `news` and its reader
+    process) ends `news add` at once with status 130 and no traceback, leaves
+    no process behind, and leaves the library whole: the batches committed
+    before it, each with its search index. Adding the file again stores the rest."""
+    feed = tmp_path / "big.xml"
+    feed.write_bytes(rss(8000, words=40))
+    assert feed.stat().st_size >= PROCESS_MIN_BYTES
+    env = {
+        **os.environ,
+        "NEWS_DATA_DIR": str(tmp_path / "data"),
+        "NEWS_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    add = [sys.executable, "-m", "reader", "add", str(feed)]
+    news = subprocess.Popen(
+        add, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    path = tmp_path / "data" / "library.sqlite"
+    query = "SELECT count(*) FROM articles JOIN sources s ON s.id = source_id WHERE kind = 'feed'"
+    stored = 0
+    deadline = time.monotonic() + 60
+    while stored == 0 and news.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                (stored,) = conn.execute(query).fetchone()
+        except sqlite3.Error:
+            pass  # not made yet
+    assert news.poll() is None, "the import ended before it could be interrupted"
+    os.killpg(news.pid, signal.SIGINT)
+    out, err = news.communicate(timeout=30)
+    assert news.returncode == 130
+    assert err == b"" and out == b""
+    with pytest.raises(ProcessLookupError):
+        os.killpg(news.pid, 0)  # no process of the group is left
+    library = Library.open(path)
+    count = library.conn.execute(query).fetchone()[0]
+    assert count % 1000 == 0 and 1000 <= count < 8000
+    consistent(library)
+    library.close()
+    again = subprocess.run(add, env=env, capture_output=True, text=True, check=True)
+    assert "8,000 stories" in again.stdout
+    library = Library.open(path)
+    assert library.conn.execute(query).fetchone()[0] == 8000
+    consistent(library)
+    library.close()
