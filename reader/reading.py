@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Protocol
 
 from reader.bookmarks import Bookmark, Bookmarks
@@ -126,6 +127,7 @@ class Reading:
             NOTE: self._undo_note,
         }
         self.on_problem: Callable[[str], object] | None = None  # told if undo.json was unusable
+        self._held: list[Callable[[], object]] = []  # writes waiting for the frame (`opened`)
 
     # -- what is known ------------------------------------------------------------
 
@@ -186,12 +188,14 @@ class Reading:
         *,
         section: str | None = None,
         later: Later | None = None,
+        write: bool = True,
     ) -> list[str]:
         """The one place the read set changes: every mark, bulk mark and undo
         passes here, so the counts, the store and the sync journal never miss
         one. Returns the ids that changed (those not already so). `section`
         names the section of every id when the caller knows it (one story);
-        else the catalog counts them (one query per 900 ids for a library)."""
+        else the catalog counts them (one query per 900 ids for a library).
+        `write=False`: the caller writes the store itself (`opened`)."""
         changed = [i for i in dict.fromkeys(article_ids) if (i in self.read) != read]
         if not changed:
             return []
@@ -206,22 +210,26 @@ class Reading:
         for name, count in counts.items():
             key = name.casefold()
             self.read_counts[key] = self.read_counts.get(key, 0) + step * count
+        if write:
+            self._store_read(changed, read, later)
+        if self.journal is not None:
+            self.journal(changed, "read" if read else "unread")
+        return changed
+
+    def _store_read(self, changed: list[str], read: bool, later: Later | None) -> None:
         # One story keeps its keyed write (repeated toggles keep only the newest);
         # many are one write.
         if len(changed) == 1:
-            write: tuple[Callable[..., Any], tuple[Any, ...]] = (
+            store: tuple[Callable[..., Any], tuple[Any, ...]] = (
                 self.state.mark_read,
                 (changed[0], read),
             )
         else:
-            write = (self.state.mark_many, (changed, read))
+            store = (self.state.mark_many, (changed, read))
         if later is None:
-            self.save(write[0], *write[1])
+            self.save(store[0], *store[1])
         else:
-            later(lambda: self.save(write[0], *write[1]))
-        if self.journal is not None:
-            self.journal(changed, "read" if read else "unread")
-        return changed
+            later(lambda: self.save(store[0], *store[1]))
 
     def mark_read(
         self,
@@ -402,12 +410,56 @@ class Reading:
         self._set_note(article_id, step.data.get("note", ""))
         return Change(article_id, marks=True, pins=True)
 
-    def opened(self, article_id: str) -> None:
-        """A story was opened: the one to open at the next start."""
-        self.save(self.state.set_last, article_id)
+    def opened(
+        self,
+        article: Article,
+        left: tuple[str, Place | None] | None = None,
+        *,
+        later: Later | None = None,
+    ) -> Change | None:
+        """A story was opened (Enter, ], [, a search result): it is read, it is
+        the one to open at the next start, and the story before was `left`
+        (its id and place) at that place. Returns the read mark's change (None
+        if it was read already), as `mark_read` does.
+
+        The state file is written once for all of it, through `later` when
+        given (the TUI: after the frame that shows the story). It was two or
+        three writes, each taking the lock, reading, merging and fsyncing the
+        file, on the saver's thread while the app's thread was painting the
+        story, on a 2-core machine where tmux needs the other core then."""
+        if left is not None:
+            self.places[left[0]] = left[1]
+        changed = self._set_read((article.id,), True, section=article.section, write=False)
+        self._held.append(partial(self.save, self._write_opened, article.id, bool(changed), left))
+        if later is None:
+            self.write_held()
+        else:
+            later(self.write_held)
+        return Change(article.id, marks=True, read=True) if changed else None
+
+    def write_held(self) -> None:
+        """Hand the writes held for the frame (`opened`) to `save`, oldest
+        first: when the frame has been painted, or when the screen closes
+        before it was (Enter, then q at once)."""
+        held, self._held = self._held, []
+        for write in held:
+            write()
+
+    def _write_opened(
+        self, article_id: str, read: bool, left: tuple[str, Place | None] | None
+    ) -> None:
+        """`opened`'s one write, on the saver's thread."""
+        state = self.state
+        if left is not None:
+            state.set_place(*left)
+        state.set_last(article_id, save=False)
+        if read:
+            state.mark_read(article_id, True, save=False)
+        state.flush()
 
     def left(self, article_id: str, place: Place | None) -> None:
         """A story was left here: remembered, written down, and the state flushed."""
+        self.write_held()
         self.places[article_id] = place
         self.save(self.state.set_place, article_id, place)
         self.save(self.state.flush)

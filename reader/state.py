@@ -13,7 +13,9 @@ the sidebar lists only unread stories (absent otherwise), with the same care as 
 cannot be used is set aside rather than overwritten. Every string in it is
 cleaned as it is read (`sanitize.clean_line`), as any text from outside is.
 
-Read, unread, last story, theme and the unread-only view are saved at once. Scroll positions change
+Read, unread, last story, theme and the unread-only view are saved at once
+(a story opened is one save: its read mark, the story to reopen, and the place
+in the one left). Scroll positions change
 with every scroll, so `set_position` only records them: the UI calls `flush()`
 when the user leaves a story and when the app exits.
 """
@@ -115,7 +117,9 @@ class ReadingState(Document[Value]):
     def is_read(self, article_id: str) -> bool:
         return article_id in self._value.read
 
-    def mark_read(self, article_id: str, read: bool = True) -> None:
+    def mark_read(self, article_id: str, read: bool = True, *, save: bool = True) -> None:
+        """`save=False` keeps the change for the next save (`flush`), as a
+        story opened does: its read mark and the story to reopen are one write."""
         if self.is_read(article_id) == read:
             return
 
@@ -125,7 +129,7 @@ class ReadingState(Document[Value]):
             else:
                 value.read.discard(article_id)
 
-        self._change(op, key=("read", article_id))
+        self._change(op, key=("read", article_id), save=save)
 
     def mark_many(self, article_ids: Iterable[str], read: bool = True) -> None:
         """Mark many stories read (or unread) in one write: a bulk mark of
@@ -223,14 +227,14 @@ class ReadingState(Document[Value]):
         """The story open when the reader last closed, to reopen it."""
         return self._value.last
 
-    def set_last(self, article_id: str | None) -> None:
+    def set_last(self, article_id: str | None, *, save: bool = True) -> None:
         if article_id == self._value.last:
             return
 
         def op(value: Value) -> None:
             value.last = article_id
 
-        self._change(op, key="last")
+        self._change(op, key="last", save=save)
 
     @property
     def theme(self) -> str | None:

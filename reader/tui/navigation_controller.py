@@ -86,30 +86,31 @@ class NavigationController:
     def open(self, entry: Entry) -> None:
         """Show this story where it was left, and mark it read. The story open
         already (Enter on it again) stays where it is being read: it used to go
-        back to where it was last left, and the keys typed behind Enter with it."""
+        back to where it was last left, and the keys typed behind Enter with it.
+        What that changes in the state file is written after the frame that
+        shows the story (`Reading.opened`)."""
         screen = self.screen
-        reading = screen.reading
-        article = screen.story.article
+        story = screen.story
+        article, left = story.article, None
         if article is None or article.id != entry.id:
+            if article is not None:
+                left = (article.id, story.place())
             article = self._show(entry)
             if article is None:
                 return
         screen.sidebar.open_id = article.id
         screen.sidebar.highlight(article.id)
-        reading.opened(article.id)
-        screen.marks.show(reading.mark_read(article, True))
+        screen.marks.show(screen.reading.opened(article, left, later=screen.call_after_refresh))
 
     def _show(self, entry: Entry) -> Article | None:
-        """The story in the reading pane where it was left, the one before left
-        at its place; None (and said) when the library no longer has it."""
+        """The story in the reading pane where it was left; None (and said)
+        when the library no longer has it."""
         screen = self.screen
         reading, story = screen.reading, screen.story
         article = reading.load(entry)
         if article is None:
             notify(screen, "That story is no longer in the library", severity="warning")
             return None
-        if story.article is not None:
-            self.leave()
         place, line = reading.where_left(article.id)
         story.show(
             article,

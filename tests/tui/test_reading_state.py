@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
@@ -33,7 +35,11 @@ def data_dir() -> Path:
 
 
 async def settle(app: NewsApp) -> None:
-    """Wait until every write asked for so far has reached the disk."""
+    """Wait until every write asked for so far has reached the disk, those a
+    story opened holds until its frame is painted (`Reading.opened`) too."""
+    painted = asyncio.Event()
+    app.screen.call_after_refresh(painted.set)
+    await asyncio.wait_for(painted.wait(), 15)
     app.saver.submit(lambda: None).result(timeout=10)
 
 
@@ -121,6 +127,46 @@ async def test_opening_marks_read_and_u_toggles(articles: list[Article]) -> None
         await settle(app)
         assert "1/2" in sidebar_lines(app)[0]
         assert json.loads((data_dir() / "state.json").read_text())["read"] == [articles[0].id]
+
+
+def saved_state() -> dict[str, object]:
+    path = data_dir() / "state.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+async def test_a_story_opened_is_saved_read_while_the_reader_runs(
+    articles: list[Article],
+) -> None:
+    """As if the reader were killed the moment after: the story just opened is
+    read, and the one to reopen, in the state file, the reader still running."""
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")
+        opened = screen(app).sidebar.highlighted.id
+        await pilot.press("enter")
+        assert screen(app).story.article.id == opened != articles[0].id
+
+        def saved() -> bool:
+            state = saved_state()
+            return state.get("last") == opened and opened in state.get("read", [])  # type: ignore[operator]
+
+        await until(pilot, saved, "the story opened, read and last, in state.json")
+
+
+async def test_enter_then_q_at_once_keeps_the_story_read(articles: list[Article]) -> None:
+    app = NewsApp(articles)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")
+        opened = screen(app).sidebar.highlighted.id
+        # Both at once, as a terminal delivers keys typed together: q is taken
+        # before the frame that shows the story has been painted.
+        for key in (events.Key("enter", "\r"), events.Key("q", "q")):
+            app.post_message(key)
+        await until(pilot, lambda: not app.is_running, "the reader closed by q")
+    app.saver.close()
+    state = saved_state()
+    assert state["last"] == opened != articles[0].id
+    assert opened in state["read"]  # type: ignore[operator]
 
 
 async def test_the_story_shown_at_start_is_read_and_full_stop_moves_on(

@@ -167,9 +167,53 @@ def test_where_a_story_was_left_this_run_and_before(
 
 
 def test_the_story_opened_is_the_one_to_open_next_time(reading: Reading, tmp_path: Path) -> None:
-    reading.opened(STORIES[1].id)
-    reading.state.flush()
+    reading.opened(STORIES[1])
     assert reloaded(tmp_path)[1].last == STORIES[1].id
+
+
+def test_opening_a_story_is_one_write_of_all_it_changes(
+    reading: Reading, save: Recorder, tmp_path: Path
+) -> None:
+    """Read, the story to reopen, and the place in the one left: one save of
+    the state file (it was three, each locked, merged and fsynced)."""
+    change = reading.opened(STORIES[1], (STORIES[0].id, (2, 5)))
+    assert change == Change(STORIES[1].id, marks=True, read=True)
+    assert [name for name, _ in save.calls] == ["_write_opened"]
+    state = reloaded(tmp_path)[1]
+    assert (state.last, state.is_read(STORIES[1].id)) == (STORIES[1].id, True)
+    assert state.place(STORIES[0].id) == (2, 5)
+    assert reading.opened(STORIES[1]) is None  # opened again: read already, nothing to redraw
+    assert reloaded(tmp_path)[1].last == STORIES[1].id
+
+
+def test_what_opening_changes_is_shown_at_once_and_written_after_the_frame(
+    reading: Reading, save: Recorder, tmp_path: Path
+) -> None:
+    frame: list[Callable[[], object]] = []
+    reading.opened(STORIES[1], (STORIES[0].id, (2, 5)), later=frame.append)
+    reading.opened(STORIES[2], (STORIES[1].id, None), later=frame.append)
+    # The screen knows at once: the read marks, the counts, where each was left.
+    assert {STORIES[1].id, STORIES[2].id} <= reading.read
+    assert reading.where_left(STORIES[0].id) == ((2, 5), 0)
+    assert save.calls == []  # nothing written before the frame
+    frame[0]()  # the frame painted: both writes, in order
+    assert [name for name, _ in save.calls] == ["_write_opened", "_write_opened"]
+    state = reloaded(tmp_path)[1]
+    assert state.last == STORIES[2].id and state.is_read(STORIES[2].id)
+    frame[1]()  # nothing left to write
+    assert len(save.calls) == 2
+
+
+def test_a_story_left_before_the_frame_writes_its_opening_first(
+    reading: Reading, save: Recorder, tmp_path: Path
+) -> None:
+    """Enter, then q at once: the screen closes (`left`) before the frame
+    that would have written the opening; it is written then, not lost."""
+    reading.opened(STORIES[1], later=lambda write: None)  # a frame that never comes
+    reading.left(STORIES[1].id, (1, 0))
+    state = reloaded(tmp_path)[1]
+    assert (state.last, state.is_read(STORIES[1].id)) == (STORIES[1].id, True)
+    assert state.place(STORIES[1].id) == (1, 0)
 
 
 def test_a_place_is_known_before_its_write_has_run(tmp_path: Path) -> None:
