@@ -25,6 +25,7 @@ from reader.sanitize import clean
 from reader.state import ReadingState
 from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
+from reader.tui.config_watch import ConfigWatch
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables, story_palette
@@ -113,6 +114,8 @@ class NewsApp(App[None]):
         self.state = state or _loaded(ReadingState())
         # Read when `z` (or the first undoable action) needs it, not at start.
         self.undo = undo or UndoStack()
+        # config.toml edited while the reader runs: its keywords and rules taken in.
+        self.config_watch = ConfigWatch(self)
         self.saver = Saver(self._store_error)
         if (theme := self.state.theme) and theme in self.available_themes:
             self.theme = theme
@@ -146,11 +149,18 @@ class NewsApp(App[None]):
         self.push_screen(KeywordsDialog(self.keywords, self._keywords_changed))
 
     def _keywords_changed(self, keywords: list[Keyword]) -> None:
-        self.keywords = keywords
         self.saver.submit(save_keywords, keywords)
+        self.take_keywords(keywords)
+
+    def take_keywords(self, keywords: Sequence[Keyword]) -> None:
+        """Follow these keywords (the dialog's, or the config's as another
+        program left it): lit up and counted on every reader screen."""
+        if list(keywords) == self.keywords:
+            return
+        self.keywords = list(keywords)
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
-                screen.keyword_control.set([*keywords, *self.extra_keywords])
+                screen.keyword_control.set([*self.keywords, *self.extra_keywords])
 
     async def on_event(self, event: events.Event) -> None:
         # Pasted text may come from anywhere (a web page, a feed, a terminal
@@ -173,6 +183,7 @@ class NewsApp(App[None]):
         gc.freeze()
         gc.enable()
         self._tell_problems()
+        self.config_watch.start()
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the app is gone: what it froze may be collected again

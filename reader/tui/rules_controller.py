@@ -144,6 +144,52 @@ class RulesController:
             self.saved[name] = SavedStories(catalog.library, keys, hidden)
         self.show()
 
+    def take_in(self, rules: Sequence[Rule], problems: Sequence[str]) -> None:
+        """The config's rules changed under the reader (`news rules add` or
+        `remove` in another terminal, an editor): taken in as a restart would
+        read them. A rule gone leaves the sidebar and shows the stories it hid;
+        a saved search new or changed is searched again on the worker; the
+        acting rules act on the stories that arrive from now on."""
+        catalog = self.catalog
+        if catalog is None or self._since is None:  # files, or not started yet
+            return
+        for problem in problems:
+            if problem not in self.problems:
+                notify(self.screen, f"{problem} (left out)", title="Rules", severity="warning")
+        before = self.rules
+        gone = [r for r in before if r not in set(rules)]
+        new = [r for r in rules if r not in set(before)]
+        self.rules, self.problems = list(rules), list(problems)
+        if not gone and not new:  # the reader's own write, or only the order changed
+            if before != self.rules:
+                self.show()
+            return
+        names, old_names = {r.name for r in rules}, {r.name for r in before}
+        removed = [r.name for r in gone if r.name not in names]
+        sections = {r.name for r in rules if r.action == "section"}
+        self.saved = {name: found for name, found in self.saved.items() if name in sections}
+        shown = [i for name in removed for i in self.store.by_rule(name) if i in self.hidden]
+        if shown:
+            self.hidden.difference_update(shown)
+            self.screen.reading.save(self.store.reveal, shown)
+            self._apply_hidden()
+        searches = [r for r in new if r.action == "section"]
+        if searches:
+            self.screen.run_worker(
+                partial(self._find_saved, catalog, searches, self.marks()),
+                thread=True,
+                group="saved",
+            )
+        else:
+            self.show()
+        counts = (
+            (sum(r.name not in old_names for r in new), "added"),
+            (sum(r.name in old_names for r in new), "changed"),
+            (len(removed), "removed"),
+        )
+        said = ", ".join(f"{count} {what}" for count, what in counts if count)
+        notify(self.screen, f"Rules changed in the config: {said}", timeout=4)
+
     # -- the sidebar ----------------------------------------------------------------
 
     def show(self) -> None:

@@ -6,6 +6,7 @@ import os
 import tomllib
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from reader.catalog import LibraryCatalog
@@ -17,6 +18,9 @@ from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.dialogs.rules import RuleList, RulesDialog
 from reader.tui.screens.reader import ReaderScreen
+
+from .shown import Said
+from .waiting import until
 
 SIZE = (100, 30)
 
@@ -170,3 +174,44 @@ async def test_z_puts_a_removed_rule_back_as_it_was_written_and_where_it_was(
         assert line_of(app, "Capsules").split()[-1] == "1/1"
         assert sidebar_lines(app)[0] == "1 hidden · H shows them"
         assert not any("trademarked" in line for line in sidebar_lines(app))
+
+
+async def test_rules_and_keywords_changed_in_another_terminal_reach_the_running_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.tui import config_watch
+
+    monkeypatch.setattr(config_watch, "LOOK_EVERY", 0.05)
+    path = write_config(CONFIG)
+    library = tmp_path / "library.sqlite"
+    seeded(library)
+    assert main(["rules", "apply", "--library", str(library)]) == 0
+    app = NewsApp(open_catalog([], load_config()), keywords=load_config().keywords)
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await settled(app, pilot)
+        assert sidebar_lines(app)[0] == "1 hidden · H shows them"
+
+        # `news rules add` and `news rules remove`, as from another terminal.
+        assert main(["rules", "add", "Semis", "semi"]) == 0
+        await until(pilot, lambda: any(line.startswith("▸ Semis") for line in sidebar_lines(app)))
+        assert "Rules changed in the config: 1 added" in said.messages()
+        assert line_of(app, "Semis").split()[-1] == "1/1"
+        assert main(["rules", "remove", "No trademarks"]) == 0
+        await until(pilot, lambda: any("trademarked" in line for line in sidebar_lines(app)))
+        assert "hidden" not in sidebar_lines(app)[0]
+        # A section rule edited by hand: searched again under its name.
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('"Semis"\nquery = "semi"', '"Semis"\nquery = "semi OR trademark"')
+        path.write_text(text, encoding="utf-8")
+        await until(pilot, lambda: line_of(app, "Semis").split()[-1] == "2/2")
+
+        # Keywords edited: followed at once; a half-written file keeps them, said.
+        path.write_text(text.replace('keywords = ["Tesla"]', 'keywords = ["Shanghai"]'), "utf-8")
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        followed = screen.keyword_control
+        await until(pilot, lambda: [k.word for k in followed.keywords] == ["Shanghai"])
+        path.write_text("[highlight\n", encoding="utf-8")
+        await until(pilot, lambda: any("is not valid TOML" in m for m in said.messages()))
+        assert [k.word for k in followed.keywords] == ["Shanghai"]
