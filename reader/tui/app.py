@@ -51,6 +51,17 @@ COUNTERPART = {
     "rose-pine-moon": "rose-pine-dawn",
 }
 T = TypeVar("T", Bookmarks, ReadingState)
+# New objects Python's cycle collector lets pile up before it looks at them
+# (its first generation's threshold; Python's own is 700). A frame makes some
+# 10,000 (Textual's strips, each with seven little caches): at 700 the
+# collector ran about 15 times in every Enter at 100,000 stories, each time
+# finding the frame's strips still alive and moving them on to older
+# generations, which it then walked too: 1.4 second-generation collections
+# an Enter, 2.2 ms each, and a full one (8-24 ms) every seven or so. At
+# 10,000 it runs about once every other Enter, when most of a frame's objects
+# are gone already: the collector's CPU per Enter went from 6.3-6.6 ms to
+# 2.5-2.9 (bench/enter_timeline.py, and in-process at a load of 8-18).
+YOUNG_OBJECTS = 10_000
 
 
 def _loaded(store: T) -> T:
@@ -181,12 +192,16 @@ class NewsApp(App[None]):
         # 30-40 ms each, about every eighth key on a 10,000-story library; 5-8 ms frozen.
         # `news` starts with the collector off (reader.cli.main): on from here.
         gc.freeze()
+        self._gc_thresholds = gc.get_threshold()
+        gc.set_threshold(YOUNG_OBJECTS, *self._gc_thresholds[1:])
         gc.enable()
         self._tell_problems()
         self.config_watch.start()
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the app is gone: what it froze may be collected again
+        if thresholds := getattr(self, "_gc_thresholds", None):
+            gc.set_threshold(*thresholds)
 
     def _tell_problems(self) -> None:
         # Only now: toasts raised before the first screen is up are not shown.
