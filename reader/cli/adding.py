@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
@@ -87,7 +87,11 @@ def cmd_add(argv: list[str], config: Config) -> int:
     kind, location = _classify(args.source)
     if args.every is not None and kind != "feed":
         raise UserError(f"--every is for feeds; a {kind} is read once, when added")
-    with open_library(config) as library, rules_after(library, config):
+    with (
+        _reading_early(kind, location),
+        open_library(config) as library,
+        rules_after(library, config),
+    ):
         if kind == "feed":
             return _add_feed(
                 library, location, section, args.fulltext, config.allow_private, args.every
@@ -95,6 +99,16 @@ def cmd_add(argv: list[str], config: Config) -> int:
         if kind == "markdown":
             return _add_markdown(library, Path(location), section)
         return _add_dump(library, Path(location), section, config)
+
+
+def _reading_early(kind: str, location: str) -> AbstractContextManager[None]:
+    """A big feed file starts being read (in a process of its own) while the
+    library is opened, and made the first time: `feed_process.reading_early`."""
+    if kind != "feed" or scheme(location) in FETCH_SCHEMES:
+        return nullcontext()
+    from reader.sources.feed_process import reading_early
+
+    return reading_early(location)
 
 
 def _warn(warnings: list[str] | tuple[str, ...]) -> None:

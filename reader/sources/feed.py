@@ -31,7 +31,6 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -335,6 +334,11 @@ class FeedStream:
         """Stop what reads ahead of the iteration, from any thread: nothing
         here, where the reading is the iteration's own (see `FeedProcess`)."""
 
+    def close(self) -> None:
+        """Let go of the file, for a stream that will not be iterated."""
+        if self._chunks is not None:
+            self._chunks.close()
+
     def result(self) -> FeedResult:
         """Every article at once (for a feed fetched whole, and for tests)."""
         articles = [a for batch in self for a in batch]
@@ -349,6 +353,8 @@ def open_feed(
     section: str | None = None,
     to_blocks: ToBlocks | None = paragraphs,
     batch: int = BATCH_ARTICLES,
+    ahead: Callable[[], FeedStream | None] | None = None,
+    checked: bool = False,
 ) -> FeedStream:
     """Check a document and get ready to read its articles as a stream.
 
@@ -357,6 +363,11 @@ def open_feed(
     A well-formed RSS or Atom document is streamed; a JSON Feed, and a document
     that is not well-formed (read by feedparser's lenient parser, with a
     warning), are read whole and handed out in batches all the same.
+
+    ``ahead`` starts a stream of its own for a well-formed feed (a process that
+    reads it: `feed_process`) before the check, so that it reads while the
+    check runs here; it is stopped if the check fails. ``checked``: the check
+    was made already (by the process that started this one).
     """
     with opener() as handle:
         head = handle.read(_SNIFF_BYTES)
@@ -375,29 +386,52 @@ def open_feed(
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         with opener() as handle:
             return whole(_read_json(handle.read(), source, warnings))
+    started = ahead() if ahead is not None else None
     try:
-        with opener() as handle:
-            root = check_document(_Chunks(handle, wide), CHUNK_BYTES).lower()
+        root = "rss" if checked else _checked_root(opener, wide)
+        if root == "html":
+            raise FeedError(source, "HTML page, not a feed")
+        if root not in _FEED_ROOTS:
+            raise FeedError(source, f"not a feed (root element <{clean_line(root)[:40]}>)")
     except etree.XMLSyntaxError as exc:
-        problem = _complaint(exc)
-        if total > MAX_LENIENT_BYTES:  # feedparser holds it whole, many times over
-            too_large = f"too large to read leniently (over {describe_size(MAX_LENIENT_BYTES)})"
-            raise FeedError(source, f"not XML ({problem}); {too_large}") from None
-        with opener() as handle:
-            feed = _read_lenient(_preclean(handle.read()))
-        if not feed.entries and not feed.title:
-            raise FeedError(source, f"not XML ({problem})") from None
-        warnings.append(f"{source}: not well-formed XML ({problem}); read leniently")
-        return whole(feed)
-    if root == "html":
-        raise FeedError(source, "HTML page, not a feed")
-    if root not in _FEED_ROOTS:
-        raise FeedError(source, f"not a feed (root element <{clean_line(root)[:40]}>)")
+        if started is not None:
+            started.close()
+        return whole(_read_leniently(source, opener, total, _complaint(exc), warnings))
+    except BaseException:
+        if started is not None:
+            started.close()
+        raise
+    if started is not None:
+        return started
     chunks = _Chunks(opener(), wide)
     entries = iter_entries(chunks, header)
     return FeedStream(
         source, entries, header, warnings, articles, total=total, chunks=chunks, batch=batch
     )
+
+
+def _checked_root(opener: Opener, wide: bool) -> str:
+    """The root element's name of a well-formed document, lowercased; raises
+    ``etree.XMLSyntaxError`` for one that is not."""
+    with opener() as handle:
+        return check_document(_Chunks(handle, wide), CHUNK_BYTES).lower()
+
+
+def _read_leniently(
+    source: str, opener: Opener, total: int, problem: str, warnings: list[str]
+) -> _Feed:
+    """A document that is not well-formed, read whole by feedparser, with a
+    warning saying so; refused when too large for that, or when even
+    feedparser finds nothing in it."""
+    if total > MAX_LENIENT_BYTES:  # feedparser holds it whole, many times over
+        too_large = f"too large to read leniently (over {describe_size(MAX_LENIENT_BYTES)})"
+        raise FeedError(source, f"not XML ({problem}); {too_large}")
+    with opener() as handle:
+        feed = _read_lenient(_preclean(handle.read()))
+    if not feed.entries and not feed.title:
+        raise FeedError(source, f"not XML ({problem})")
+    warnings.append(f"{source}: not well-formed XML ({problem}); read leniently")
+    return feed
 
 
 def parse_feed(
@@ -423,6 +457,7 @@ def stream_feed_file(
     to_blocks: ToBlocks | None = paragraphs,
     batch: int = BATCH_ARTICLES,
     process: bool | None = None,
+    checked: bool = False,
 ) -> FeedStream:
     """A feed saved on disk (a ``file:`` subscription), read as a stream: a
     FIFO or a device is refused, and the file is capped at
@@ -430,17 +465,25 @@ def stream_feed_file(
 
     With ``process`` (by default, for a file of `PROCESS_MIN_BYTES` or more
     whose stories are kept as Markdown, ``to_blocks=None``) it is read in a
-    process of its own (`feed_process`), which reports the same errors as the
-    stream's iteration goes."""
+    process of its own (`feed_process`), started before the file is checked
+    here, so that it reads while the check runs. ``checked``: the file was
+    checked already (by the process that started this one)."""
     try:
         total = os.stat(path).st_size
         if process is None:
             process = to_blocks is None and total >= PROCESS_MIN_BYTES
+        ahead = None
         if process and to_blocks is None:
-            from reader.sources.feed_process import FeedProcess
+            from reader.sources.feed_process import FeedProcess, taken
 
-            with suppress(OSError):  # no interpreter to start: read here
-                return FeedProcess(path, section=section, batch=batch, total=total)
+            def ahead() -> FeedStream | None:
+                try:
+                    return taken(path, section, batch, total) or FeedProcess(
+                        path, section=section, batch=batch, total=total
+                    )
+                except OSError:  # no interpreter to start: read here
+                    return None
+
         return open_feed(
             str(path),
             lambda: open_local(path, MAX_FEED_FILE_BYTES),
@@ -448,6 +491,8 @@ def stream_feed_file(
             section=section,
             to_blocks=to_blocks,
             batch=batch,
+            ahead=ahead,
+            checked=checked,
         )
     except LocalFileError as exc:
         raise FeedError(str(path), exc.strerror or str(exc)) from None

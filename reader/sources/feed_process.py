@@ -30,22 +30,32 @@ from __future__ import annotations
 
 import marshal
 import os
+import queue
 import signal
+import stat
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
 from reader.model import Article
 from reader.sanitize import clean_line
-from reader.sources.feed import FeedError, FeedStream, stream_feed_file
+from reader.sources.feed import (
+    BATCH_ARTICLES,
+    PROCESS_MIN_BYTES,
+    FeedError,
+    FeedStream,
+    stream_feed_file,
+)
 from reader.sources.feed_stream import Header
 
-__all__ = ["FeedProcess", "serve"]
+__all__ = ["FeedProcess", "reading_early", "serve", "taken"]
 
 # An Article's fields as sent: all but `blocks`, which a story stored as
 # Markdown does not have (the process is used only with `to_blocks=None`).
@@ -58,6 +68,10 @@ _CHILD = "from reader.sources.feed_process import serve; serve()"
 # gathers them into batches: the child then holds a quarter of a batch, not a
 # whole one (its peak memory 85 MB with 1,000 at a time, 45 MB with 250).
 CHILD_BATCH = 250
+# Messages read from the child and not yet taken, at most: while the library
+# stores a batch, the child goes on with the next two (with none held here it
+# waited for the pipe, 64 KB, to be read at each message of 1.7 MB).
+QUEUED_MESSAGES = 8
 
 
 class FeedProcess(FeedStream):
@@ -86,6 +100,11 @@ class FeedProcess(FeedStream):
         self._out: IO[bytes] = self._child.stdout
         with stdin:
             stdin.write(marshal.dumps((str(path), section, min(batch, CHILD_BATCH))))
+        # The child's messages are read as they come, on a thread of its own, so
+        # it never waits for this process to want them (see QUEUED_MESSAGES).
+        self._messages: queue.Queue[bytes | None] = queue.Queue(QUEUED_MESSAGES)
+        self._pump = threading.Thread(target=self._receive, name="feed-receiver", daemon=True)
+        self._pump.start()
 
     @property
     def done(self) -> int:
@@ -117,15 +136,36 @@ class FeedProcess(FeedStream):
                 else:
                     raise FeedError(self.source, message[1])
         finally:
-            self.stop()
-            self._child.wait()
-            self._out.close()
-            self._errors.close()
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child and let go of its pipe and its error output (for a
+        stream not iterated to its end, or not at all)."""
+        self.stop()
+        while self._pump.is_alive():  # it may wait to hand over a message
+            with suppress(queue.Empty):
+                self._messages.get(timeout=0.05)
+        self._child.wait()
+        self._out.close()
+        self._errors.close()
+
+    def _receive(self) -> None:
+        """On the thread: each message as it comes, then None."""
+        try:
+            while len(head := self._out.read(_LENGTH.size)) == _LENGTH.size:
+                size = _LENGTH.unpack(head)[0]
+                if len(data := self._out.read(size)) < size:
+                    break
+                self._messages.put(data)
+        except (OSError, ValueError):  # the pipe closed under it
+            pass
+        finally:
+            self._messages.put(None)
 
     def _read(self) -> Any:
-        head = self._out.read(_LENGTH.size)
-        data = self._out.read(_LENGTH.unpack(head)[0]) if len(head) == _LENGTH.size else b""
-        if not data:
+        data = self._messages.get()
+        if data is None:
+            self._messages.put(None)  # and for any later read
             raise FeedError(self.source, self._why_stopped())
         return marshal.loads(data)
 
@@ -140,6 +180,54 @@ class FeedProcess(FeedStream):
         if status < 0:
             last = last or f"killed by {signal.Signals(-status).name}"
         return f"its reader stopped ({last or f'exit status {status}'})"
+
+
+# Readers started before they were asked for (`reading_early`): the file's
+# path -> what the file was then (device, inode, size, time), and the reader.
+_early: dict[str, tuple[tuple[int, ...], FeedProcess]] = {}
+
+
+@contextmanager
+def reading_early(path: str | Path) -> Iterator[None]:
+    """Start reading a big feed file now, while the caller does what comes
+    before asking for it (`news add`: opening the library, making it the
+    first time); `stream_feed_file` takes the reader (`taken`) when it is
+    asked for the same file, unchanged, with the same settings. A reader not
+    taken by the end of the block is stopped."""
+    key = str(path)
+    try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size >= PROCESS_MIN_BYTES:
+            reader = FeedProcess(path, section=None, batch=BATCH_ARTICLES, total=info.st_size)
+            _early[key] = (_identity(info), reader)
+    except OSError:
+        pass  # read when asked for, which says what is wrong
+    try:
+        yield
+    finally:
+        if (left := _early.pop(key, None)) is not None:
+            left[1].close()
+
+
+def taken(path: str | Path, section: str | None, batch: int, total: int) -> FeedProcess | None:
+    """The reader `reading_early` started for this file, if it reads what is
+    asked for now; else None (and a reader that does not is stopped)."""
+    found = _early.pop(str(path), None)
+    if found is None:
+        return None
+    identity, reader = found
+    try:
+        same = identity == _identity(os.stat(path))
+    except OSError:
+        same = False
+    if same and section is None and batch == BATCH_ARTICLES and total == reader.total:
+        return reader
+    reader.close()
+    return None
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _article(row: tuple[Any, ...]) -> Article:
@@ -162,7 +250,9 @@ def serve() -> None:
     os.dup2(2, 1)  # anything printed goes to the error output, not among the batches
     path, section, batch = marshal.loads(sys.stdin.buffer.read())
     try:
-        stream = stream_feed_file(path, section=section, to_blocks=None, batch=batch, process=False)
+        stream = stream_feed_file(
+            path, section=section, to_blocks=None, batch=batch, process=False, checked=True
+        )
         for articles in stream:
             rows = [tuple(getattr(a, name) for name in _FIELDS) for a in articles]
             _send(out, ("batch", rows, stream.done))

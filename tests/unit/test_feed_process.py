@@ -20,6 +20,7 @@ from reader.library.articles import Library, Source
 from reader.refresh.store import store_feed
 from reader.sources import feed_articles
 from reader.sources.feed import PROCESS_MIN_BYTES, FeedError, FeedStream, stream_feed_file
+from reader.sources.feed_process import FeedProcess, reading_early
 
 BATCH = 10
 
@@ -96,6 +97,47 @@ def test_a_big_file_is_read_in_a_process_and_a_small_one_here(tmp_path: Path) ->
     # Stories parsed into blocks are made here: only Markdown crosses.
     stream_feed_file(big)
     assert readers() == []
+
+
+def test_a_reader_started_early_is_the_one_used_unless_the_file_changed(tmp_path: Path) -> None:
+    """`news add` starts reading a big file before it opens the library; the
+    stream asked for then is that reader, unless the file changed meanwhile
+    (then a new one reads it as it is now). A reader nobody asked for is
+    stopped at the end."""
+    big = tmp_path / "big.xml"
+    big.write_bytes(rss(PROCESS_MIN_BYTES // 400, words=20))
+    with reading_early(big):
+        [early] = readers()
+        stream = stream_feed_file(big, to_blocks=None)
+        assert isinstance(stream, FeedProcess) and readers() == [early]
+        assert sum(len(batch) for batch in stream) == PROCESS_MIN_BYTES // 400
+    with reading_early(big):
+        [early] = readers()
+        big.write_bytes(rss(PROCESS_MIN_BYTES // 400 + 1, words=20))
+        stream = stream_feed_file(big, to_blocks=None)
+        assert early not in readers()
+        assert sum(len(batch) for batch in stream) == PROCESS_MIN_BYTES // 400 + 1
+    with reading_early(big):
+        assert len(readers()) == 1
+    assert readers() == []
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
+def test_a_file_that_is_not_well_formed_is_read_leniently_and_the_reader_stopped(
+    tmp_path: Path, process: bool
+) -> None:
+    """The reader process starts while the file is checked here; when the
+    check finds the file is not well-formed XML, it is stopped and the file is
+    read leniently, with the same warning as without it."""
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(20).replace(b"<title>Story 7</title>", b"<title>Story&nbsp;7</title>"))
+    stream = stream_feed_file(feed, batch=BATCH, to_blocks=None, process=process)
+    assert readers() == []
+    titles = [article.title for batch in stream for article in batch]
+    assert len(titles) == 20 and "Story 7" in titles
+    [warning] = stream.warnings
+    assert warning.startswith(f"{feed}: not well-formed XML (Entity 'nbsp' not defined")
+    assert warning.endswith("; read leniently")
 
 
 @pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
