@@ -10,7 +10,7 @@ Feeds in the wild are often not well-formed (an undefined ``&nbsp;``, a stray
 ``&``, HTML pasted unescaped into a description), and a recovering XML parser
 silently loses entries there, so such a feed is read whole with feedparser's
 lenient parser instead, with a warning saying so. A JSON Feed is read whole
-too (``_read_json``). Before any of them, terminal escape sequences and the
+too (``feed_json``). Before any of them, terminal escape sequences and the
 control characters XML forbids are cut out of the bytes, chunk by chunk: they
 are never legitimate, and left in they make an otherwise good feed
 malformed. A feed that declares entities is refused, so no parser is ever
@@ -24,9 +24,7 @@ HTML becomes Markdown or plain text in ``sources.html``.
 
 from __future__ import annotations
 
-import html
 import io
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -119,16 +117,6 @@ class _Feed:
     ttl: int | None = None
 
 
-def _iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _entry(item: Any, summary: str, published: datetime | None) -> _Entry:
     """One entry from feedparser's dict."""
     contents = item.get("content") or []
@@ -166,66 +154,6 @@ def _read_lenient(data: bytes) -> _Feed:
     for item in parsed.get("entries", []):
         when = item.get("published_parsed") or item.get("updated_parsed")
         feed.entries.append(_entry(item, str(item.get("summary") or ""), _from_struct(when)))
-    return feed
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _json_text(value: Any) -> str:
-    """A JSON value as text: strings as they are, numbers written out, anything
-    else "". A lone surrogate (``"\\ud800"`` is valid JSON, and not text) becomes
-    ``�``: it cannot be encoded, hashed into an id or stored."""
-    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
-
-
-def _json_author(item: dict[str, Any]) -> str:
-    authors = item.get("authors")
-    author = authors[0] if isinstance(authors, list) and authors else item.get("author")
-    return _json_text(author.get("name")) if isinstance(author, dict) else ""
-
-
-def _read_json(data: bytes, source: str, warnings: list[str]) -> _Feed:
-    """A JSON Feed (1.0 and 1.1), read here rather than by fastfeedparser, which
-    fails on items that are not objects. Such items are skipped and counted."""
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError):
-        raise FeedError(source, "not XML, nor a JSON Feed") from None
-    items = document.get("items") if isinstance(document, dict) else None
-    if not isinstance(items, list):
-        raise FeedError(source, "not a JSON Feed (no list of items)")
-    feed = _Feed(_json_text(document.get("title")), _json_text(document.get("home_page_url")))
-    skipped = 0
-    for item in items:
-        if not isinstance(item, dict):
-            skipped += 1
-            continue
-        content = _json_text(item.get("content_html"))
-        if not content and (text := _json_text(item.get("content_text"))):
-            # Plain text, as HTML paragraphs: its "<" and "&" are text.
-            content = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
-        tags = item.get("tags")
-        feed.entries.append(
-            _Entry(
-                title=_json_text(item.get("title")),
-                link=_json_text(item.get("url")) or _json_text(item.get("external_url")),
-                guid=_json_text(item.get("id")),
-                summary=_json_text(item.get("summary")),
-                content=content,
-                author=_json_author(item),
-                published=_iso(
-                    _json_text(item.get("date_published")) or _json_text(item.get("date_modified"))
-                ),
-                categories=[_json_text(t) for t in tags] if isinstance(tags, list) else [],
-            )
-        )
-    if skipped:
-        items_word = "item that is not an object" if skipped == 1 else "items that are not objects"
-        warnings.append(f"{source}: {skipped} {items_word} skipped")
     return feed
 
 
@@ -384,8 +312,11 @@ def open_feed(
         )
 
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        from reader.sources.feed_json import read_json
+
         with opener() as handle:
-            return whole(_read_json(handle.read(), source, warnings))
+            title, link, items = read_json(handle.read(), source, warnings)
+        return whole(_Feed(title, link, items))
     started = ahead() if ahead is not None else None
     try:
         root = "rss" if checked else _checked_root(opener, wide)
