@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any, Protocol
 
 from reader.bookmarks import Bookmark, Bookmarks
@@ -195,7 +194,8 @@ class Reading:
         one. Returns the ids that changed (those not already so). `section`
         names the section of every id when the caller knows it (one story);
         else the catalog counts them (one query per 900 ids for a library).
-        `write=False`: the caller writes the store itself (`opened`)."""
+        `write=False`: the caller writes the store and tells the journal
+        itself (`opened`, after the frame)."""
         changed = [i for i in dict.fromkeys(article_ids) if (i in self.read) != read]
         if not changed:
             return []
@@ -212,8 +212,8 @@ class Reading:
             self.read_counts[key] = self.read_counts.get(key, 0) + step * count
         if write:
             self._store_read(changed, read, later)
-        if self.journal is not None:
-            self.journal(changed, "read" if read else "unread")
+            if self.journal is not None:
+                self.journal(changed, "read" if read else "unread")
         return changed
 
     def _store_read(self, changed: list[str], read: bool, later: Later | None) -> None:
@@ -422,15 +422,21 @@ class Reading:
         (its id and place) at that place. Returns the read mark's change (None
         if it was read already), as `mark_read` does.
 
-        The state file is written once for all of it, through `later` when
-        given (the TUI: after the frame that shows the story). It was two or
-        three writes, each taking the lock, reading, merging and fsyncing the
-        file, on the saver's thread while the app's thread was painting the
-        story, on a 2-core machine where tmux needs the other core then."""
+        The state file is written once for all of it, and the sync journal
+        told, through `later` when given (the TUI: after the frame that shows
+        the story). It was two or three writes, each taking the lock, reading,
+        merging and fsyncing the file, on the saver's thread while the app's
+        thread was painting the story, waiting for Python's lock in turn."""
         if left is not None:
             self.places[left[0]] = left[1]
         changed = self._set_read((article.id,), True, section=article.section, write=False)
-        self._held.append(partial(self.save, self._write_opened, article.id, bool(changed), left))
+
+        def write() -> None:
+            self.save(self._write_opened, article.id, bool(changed), left)
+            if changed and self.journal is not None:
+                self.journal(changed, "read")
+
+        self._held.append(write)
         if later is None:
             self.write_held()
         else:

@@ -1,7 +1,8 @@
-"""Python's cycle collector stays out of the way of keys (issue 15: Enter at
-100,000 stories ran it about 15 times a press, and walked the whole heap every
-seventh or so, 8-24 ms in the middle of a key). Counted with `gc.callbacks`,
-over Enters in the sidebar as a person makes them."""
+"""What runs on the app's thread besides the keys stays out of their way
+(issue 15): Python's cycle collector (Enter at 100,000 stories ran it about 15
+times a press, and walked the whole heap every seventh or so, 8-24 ms in the
+middle of a key), counted with `gc.callbacks` over Enters in the sidebar as a
+person makes them; and timers, counted while the reader is left idle."""
 
 from __future__ import annotations
 
@@ -57,3 +58,26 @@ async def test_enter_after_enter_runs_no_full_collection(collections: Counter[in
     assert counted.get(2, 0) == 0, counted
     assert counted.get(0, 0) <= ENTERS, counted
     assert gc.get_threshold()[0] == 700  # Python's own again once the reader has closed
+
+
+async def test_the_reader_at_rest_wakes_for_no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left open and idle, the reader's thread is woken only by its own slow
+    timers (the config file looked at every 2 s): the hidden activity line's
+    progress bar animated itself 15 times a second, in the middle of keys too."""
+    from textual.timer import Timer
+
+    ticks: Counter[str] = Counter()
+    tick = Timer._tick
+
+    async def counted(self: Timer, **kwargs: object) -> None:
+        ticks[self.name] += 1
+        await tick(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Timer, "_tick", counted)
+    app = NewsApp(stories())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await painted(pilot)
+        await pilot.pause(0.3)
+        ticks.clear()
+        await pilot.pause(1.0)
+    assert sum(ticks.values()) <= 2, ticks

@@ -56,6 +56,11 @@ def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -
         (f"{1:016x}", "star"),
     ]
     assert "_write" in writes  # through the saver, as the store writes are
+    frame: list[object] = []
+    reading.opened(third, later=frame.append)  # a story opened: queued after its frame
+    assert len(library.queued("home")) == 2 and third.id in reading.read
+    frame[0]()  # type: ignore[operator]
+    assert [(q.item, q.action) for q in library.queued("home")][-1] == (f"{2:016x}", "read")
 
     # A sync wrote the files and says what it changed: shown, reloaded, not queued.
     state.mark_many([third.id], True)
@@ -64,7 +69,7 @@ def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -
     assert reading.read == {third.id, local_story.id}
     assert set(reading.pins) == {third.id}
     assert reading.read_counts == {"tech": 1, "news": 1}
-    assert len(library.queued("home")) == 2
+    assert len(library.queued("home")) == 3
     journal.close()
     library.close()
 

@@ -12,7 +12,10 @@ from textual.widgets import Label, ProgressBar
 class Activity(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("", id="activity-label", markup=False)
-        yield ProgressBar(show_eta=False, id="activity-bar")
+        # A total from the start: a bar without one is "indeterminate", and
+        # Textual animates that 15 times a second, hidden or not, waking the
+        # app's thread for as long as the reader runs (issue 15: timers).
+        yield ProgressBar(total=1, show_eta=False, id="activity-bar")
 
     def start(self, label: str, total: int) -> None:
         self.query_one(Label).update(Text(label))
