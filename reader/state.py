@@ -7,7 +7,10 @@ Kept in `state.json` in the data directory,
 `t` switches to; a file without it loads), and `"places": {id: [part, offset]}`,
 where the reader stopped in a story as a block and an offset into it, which
 survives the terminal changing width (a file without it loads, and a story
-with only a line in `positions` reopens at that line), and `"unread_only": true` while
+with only a line in `positions` reopens at that line), `"recent": [ids]`, the
+stories open last, newest first (the reader reopens the first one its sources
+hold: `news PATH` on some files, then `news`, reopens the library's story),
+and `"unread_only": true` while
 the sidebar lists only unread stories (absent otherwise), with the same care as bookmarks (see
 `atomic.Document`): another copy of the reader saving meanwhile loses nothing, and a file that
 cannot be used is set aside rather than overwritten. Every string in it is
@@ -43,6 +46,11 @@ class Value:
     other_theme: str | None = None
     places: dict[str, tuple[int, int]] = field(default_factory=dict)
     unread_only: bool = False
+    recent: list[str] = field(default_factory=list)  # `last` first, then those before it
+
+
+# How many stories `recent` keeps: enough for the library and a few files read between.
+RECENT = 20
 
 
 class ReadingState(Document[Value]):
@@ -85,6 +93,9 @@ class ReadingState(Document[Value]):
         unread_only = data.get("unread_only", False)
         if not isinstance(unread_only, bool):
             raise ValueError('"unread_only" is not true or false')
+        recent = data.get("recent", [])
+        if not isinstance(recent, list) or not all(isinstance(i, str) for i in recent):
+            raise ValueError('"recent" is not a list of ids')
         last, theme, other = (None if v is None else clean_line(v) for v in (last, theme, other))
         return Value(
             {clean_line(i) for i in read},
@@ -94,6 +105,7 @@ class ReadingState(Document[Value]):
             other,
             places={clean_line(str(i)): (p[0], p[1]) for i, p in places.items()},
             unread_only=unread_only,
+            recent=_recent(last, [clean_line(i) for i in recent]),
         )
 
     def _dump(self, value: Value) -> dict[str, Any]:
@@ -109,6 +121,8 @@ class ReadingState(Document[Value]):
             data["places"] = {i: list(p) for i, p in sorted(value.places.items())}
         if value.unread_only:  # written only once `U` has turned it on
             data["unread_only"] = True
+        if len(value.recent) > 1:  # more than `last` says
+            data["recent"] = value.recent
         return data
 
     def read_ids(self) -> frozenset[str]:
@@ -193,10 +207,9 @@ class ReadingState(Document[Value]):
         self._change(op, key=("place", article_id), save=False)
 
     def story_ids(self) -> set[str]:
-        """Every story this file keeps something on: read, a place, the last."""
+        """Every story this file keeps something on: read, a place, the last ones."""
         value = self._value
-        ids = value.read | value.positions.keys() | value.places.keys()
-        return ids | {value.last} if value.last else ids
+        return value.read | value.positions.keys() | value.places.keys() | set(value.recent)
 
     def rekey(self, moves: Mapping[str, str]) -> int:
         """Carry what is kept on each old id in `moves` (read, its place, last
@@ -218,6 +231,7 @@ class ReadingState(Document[Value]):
                     value.places.setdefault(new, place)
                 if value.last == old:
                     value.last = new
+                value.recent = _recent(None, [new if i == old else i for i in value.recent])
 
         self._change(op)
         return len(found)
@@ -227,12 +241,19 @@ class ReadingState(Document[Value]):
         """The story open when the reader last closed, to reopen it."""
         return self._value.last
 
+    @property
+    def recent(self) -> tuple[str, ...]:
+        """The stories open last, newest first: the reader reopens the first
+        one its sources hold."""
+        return tuple(self._value.recent)
+
     def set_last(self, article_id: str | None, *, save: bool = True) -> None:
         if article_id == self._value.last:
             return
 
         def op(value: Value) -> None:
             value.last = article_id
+            value.recent = _recent(article_id, value.recent)
 
         self._change(op, key="last", save=save)
 
@@ -268,3 +289,9 @@ class ReadingState(Document[Value]):
             value.other_theme = other
 
         self._change(op, key="theme")
+
+
+def _recent(last: str | None, before: list[str]) -> list[str]:
+    """`last` in front of the stories open before it, each once, at most RECENT."""
+    ids = [last, *before] if last else before
+    return list(dict.fromkeys(ids))[:RECENT]

@@ -16,6 +16,8 @@ from reader.tui.toast import notify
 from reader.urls import clickable
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from reader.model import Article, Entry
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.article_list import ArticleList
@@ -25,12 +27,13 @@ if TYPE_CHECKING:
 class NavigationController:
     """The ], [, . and o keys of one reader screen, and the story it opens."""
 
-    def __init__(self, screen: ReaderScreen, last: str | None) -> None:
+    def __init__(self, screen: ReaderScreen, recent: Sequence[str]) -> None:
         self.screen = screen
         catalog = screen.catalog
-        # The story open last, else the sidebar's first (newest first: not
-        # necessarily the library's first).
-        first = last if last and catalog.has(last) else None
+        # The story open last that these sources hold (files read with `news
+        # PATH` in between leave the library's), else the sidebar's first
+        # (newest first: not necessarily the library's first).
+        first = next((i for i in recent if catalog.has(i)), None)
         if first is None:
             sections = screen.panes.sections
             first = next((items[0].id for _, items in sections if len(items)), None)

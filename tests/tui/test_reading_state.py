@@ -360,3 +360,30 @@ async def test_a_bookmark_names_its_source_as_news_sources_does(
     assert main(["bookmarks", "export", "--format", "markdown"]) == 0
     exported = capsys.readouterr().out
     assert "· Orbit Weekly ·" in exported and "· teslarati ·" in exported
+
+
+async def test_files_read_in_between_leave_the_story_the_library_reopens(tmp_path: Path) -> None:
+    from reader.cli.common import load_articles, open_catalog
+    from reader.config import Config
+
+    library = NewsApp(open_catalog([], Config()))
+    async with library.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        await pilot.press("down", "enter")  # the library's second story
+        assert screen(library).story.article.title.startswith("Tesla Semi")
+        await pilot.press("q")
+    library.saver.close()
+
+    story = tmp_path / "trip.md"
+    story.write_text("# A trip\n\nWe walked all day.\n", encoding="utf-8")
+    files = NewsApp(load_articles([str(story)], Config()))
+    async with files.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        assert screen(files).story.article.title == "A trip"
+        await pilot.press("enter", "q")
+    files.saver.close()
+
+    again = NewsApp(open_catalog([], Config()))
+    async with again.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        assert screen(again).story.article.title.startswith("Tesla Semi")

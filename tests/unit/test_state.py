@@ -132,6 +132,22 @@ def test_last_and_theme_save_at_once(path: Path) -> None:
     assert (again.last, again.theme) == (None, None)
 
 
+def test_the_stories_open_last_are_kept_newest_first_each_once(path: Path) -> None:
+    s = loaded(path)
+    for story in ("a", "b", "a", "c"):
+        s.set_last(story)
+    assert loaded(path).recent == ("c", "a", "b")
+    assert on_disk(path)["last"] == "c"
+    # A file written before `recent` was: its last story is the one to reopen.
+    path.write_text(json.dumps({"version": 1, "read": [], "last": "old"}), encoding="utf-8")
+    assert loaded(path).recent == ("old",)
+    # At most twenty, the oldest going first.
+    s = loaded(path)
+    for n in range(25):
+        s.set_last(f"s{n}")
+    assert loaded(path).recent == tuple(f"s{n}" for n in range(24, 4, -1))
+
+
 def test_flush_with_nothing_pending_writes_nothing(path: Path) -> None:
     loaded(path).flush()
     assert not path.exists()

@@ -121,7 +121,7 @@ class ReaderScreen(QuietFocusScreen):
         self.marks = MarksController(self)  # u, b, B, e, a, A, C, z
         self.panes = PanesController(self)  # U, s, Escape: what is listed, and folding
         self.set_reactive(ReaderScreen.unread_only, state.unread_only)
-        self.navigation = NavigationController(self, state.last)  # ], [, ., o: the story open
+        self.navigation = NavigationController(self, state.recent)  # ], [, ., o: the story open
         self.reading.on_problem = self.marks.problem
         self.rules = RulesController(self)
 
