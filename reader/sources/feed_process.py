@@ -116,14 +116,24 @@ class FeedProcess(FeedStream):
         self._child.kill()  # nothing when it has ended (Popen knows)
 
     def __iter__(self) -> Iterator[list[Article]]:
+        """Batches of `batch` stories; but in the file's last batch, when the
+        child is behind (no message waits), what has come so far: storing then
+        goes on while the child makes the rest, and what is left to store
+        when it ends is its last message, not a whole batch (storing 1,000
+        stories takes 0.15 s, 250 a quarter of that)."""
         batch: list[Article] = []
+        stories = 0
         try:
             while True:
                 message = self._read()
                 if message[0] == "batch":
                     batch += map(_article, message[1])
-                    if len(batch) >= self._batch:
-                        self._done = message[2]
+                    stories += len(message[1])
+                    done = self._done = message[2]
+                    # The stories still to come, guessed from the bytes read so far.
+                    left = (self.total - done) * stories / max(done, 1)
+                    last = left < self._batch and self._messages.empty()
+                    if len(batch) >= self._batch or (batch and last):
                         yield batch
                         batch = []
                 elif message[0] == "end":
