@@ -41,6 +41,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,6 +62,7 @@ __all__ = ["FeedProcess", "reading_early", "serve", "taken"]
 # Markdown does not have (the process is used only with `to_blocks=None`).
 _FIELDS = tuple(f.name for f in fields(Article) if f.name != "blocks")
 _BLOCKS_AT = [f.name for f in fields(Article)].index("blocks")
+_ROW = attrgetter(*_FIELDS)  # an Article's fields as sent, a tuple
 _LENGTH = struct.Struct("<Q")
 _ROOT = Path(__file__).resolve().parents[2]  # the folder `reader` is imported from
 _CHILD = "from reader.sources.feed_process import serve; serve()"
@@ -264,7 +266,7 @@ def serve() -> None:
             path, section=section, to_blocks=None, batch=batch, process=False, checked=True
         )
         for articles in stream:
-            rows = [tuple(getattr(a, name) for name in _FIELDS) for a in articles]
+            rows = list(map(_ROW, articles))
             _send(out, ("batch", rows, stream.done))
             del articles, rows  # not held while the next batch is made
         header = stream.header

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.library.articles import Library
@@ -84,6 +84,25 @@ def test_markdown_to_text(markdown: str, text: str) -> None:
 def test_markdown_to_text_takes_any_text(markdown: str) -> None:
     text = markdown_to_text(markdown)
     assert "\x1b" not in text or "\x1b" in markdown
+
+
+# Markdown made of words, escapes, blanks and the block syntax, with none of
+# the characters the inline syntax other than an escape starts with.
+_ESCAPES_AND_WORDS = st.text(alphabet="ab -.\\\n\t|#>+!()\"':/{}0é’", max_size=80)
+
+
+@given(_ESCAPES_AND_WORDS)
+@example("a hard\\\nbreak, an escaped\\-dash and \\\\- a backslash")
+def test_text_with_only_escapes_for_inline_syntax_is_made_as_any_other(markdown: str) -> None:
+    """`markdown_to_text` takes a quicker way for Markdown whose only inline
+    syntax is escapes: it gives what the way for any Markdown gives."""
+    from unittest.mock import patch
+
+    from reader.markdown import plain
+
+    quick = markdown_to_text(markdown)
+    with patch.object(plain, "_INLINE_STARTS", "`[<&*_=~" + markdown):  # never the quick way
+        assert markdown_to_text(markdown) == quick
 
 
 def test_markdown_bodies_count_their_words() -> None:
