@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 SEED = ROOT / "seeds" / "teslarati.txt"
+
+# Scratch files in memory. The tests write libraries, stores, dumps and feeds into
+# temporary folders, and every save is made durable as `news` makes it (atomic.py
+# and SQLite call fsync): on a disk each fsync waits for the disk, shared with
+# everything else on the machine, and the tests of saving waited seconds for it.
+# On tmpfs fsync returns at once; the bytes written and read back are the same,
+# and no test cuts the power, the one thing fsync is for. Set before pytest makes
+# its temporary folders, and in the environment for the xdist workers and every
+# process a test starts. A TMPDIR already set is kept.
+MEMORY = Path("/dev/shm")
+if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK):
+    os.environ["TMPDIR"] = tempfile.tempdir = str(MEMORY)
 
 
 @pytest.fixture(autouse=True)
