@@ -48,6 +48,10 @@ class Bookmark:
     url: str = ""
     added: str = ""  # ISO 8601 UTC
     note: str = ""
+    # The sync account whose server unstarred this story while it had a note
+    # here: the bookmark was kept, and is this reader's alone from then on (a
+    # sync neither drops it nor stars it again). "" for every other bookmark.
+    unstarred_on: str = ""
 
     @classmethod
     def of(cls, article: Article, note: str = "", source: str | None = None) -> Bookmark:
@@ -93,7 +97,11 @@ class Bookmark:
         return cls(**values)
 
     def to_json(self) -> dict[str, str]:
-        return asdict(self)
+        """Every field, but `unstarred_on` only when set (most never are)."""
+        data = asdict(self)
+        if not self.unstarred_on:
+            del data["unstarred_on"]
+        return data
 
     @property
     def web_url(self) -> str:
@@ -229,6 +237,21 @@ class Bookmarks(Document[Value]):
         def op(value: Value) -> None:
             if bookmark := value.get(article_id):
                 value[article_id] = replace(bookmark, note=note)
+
+        self._change(op)
+
+    def set_unstarred_on(self, article_ids: Collection[str], account: str) -> None:
+        """Mark these bookmarks kept here after `account`'s server unstarred
+        them (`Bookmark.unstarred_on`); `account` "" makes them synced again.
+        One write; a bookmark removed meanwhile stays removed."""
+        ids = frozenset(i for i in article_ids if i in self._value)
+        if not ids:
+            return
+
+        def op(value: Value) -> None:
+            for article_id in ids:
+                if bookmark := value.get(article_id):
+                    value[article_id] = replace(bookmark, unstarred_on=account)
 
         self._change(op)
 

@@ -79,7 +79,8 @@ def _sync_all(
             result = run_account(library, account, state, bookmarks, days=days)
             results.append(result)
             if not quiet:
-                out.print(_line(result), soft_wrap=True)
+                for line in _lines(result):
+                    out.print(line, soft_wrap=True)
         return results
     from reader.cli.progress import plain_progress
 
@@ -96,7 +97,8 @@ def _sync_all(
         for account in chosen:
             result = run_account(library, account, state, bookmarks, days=days, on_progress=show)
             results.append(result)
-            progress.console.print(_line(result), soft_wrap=True)
+            for line in _lines(result):
+                progress.console.print(line, soft_wrap=True)
     return results
 
 
@@ -120,6 +122,21 @@ def _line(result: SyncResult) -> Text:
     return line
 
 
+def _lines(result: SyncResult) -> list[Text]:
+    """The account's line, then one for each bookmark kept for its note."""
+    from rich.text import Text
+
+    lines = [_line(result)]
+    for mark in result.kept:
+        line = Text("kept       ", style="yellow")
+        line.append(shown(mark.title or mark.article_id))
+        line.append(
+            f": unstarred on {shown(result.account)}; its bookmark and note stay here", style="dim"
+        )
+        lines.append(line)
+    return lines
+
+
 def _json(result: SyncResult) -> dict[str, object]:
     return {
         "account": result.account,
@@ -133,6 +150,7 @@ def _json(result: SyncResult) -> dict[str, object]:
         "unread": len(result.unread),
         "starred": len(result.starred),
         "unstarred": len(result.unstarred),
+        "kept": len(result.kept),
     }
 
 

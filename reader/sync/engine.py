@@ -23,6 +23,11 @@ The order is what makes it safe:
    in state.json and bookmarks.json (a bookmark's note stays here). A change
    still queued (made while this sync ran) wins over what the server said
    before it was sent. Only the account's own stories are touched.
+   A note is something only this reader holds, so an unstar from the server
+   never destroys one: a bookmark with a note is kept, becomes this reader's
+   alone (`Bookmark.unstarred_on`, left alone by later syncs until the server
+   stars the story again) and is named in `SyncResult.kept` for the caller to
+   say.
 
 Errors from the client (`greader.SyncError`) end the account's sync and are
 its outcome; what was done before stays done. No Textual here: the command
@@ -85,7 +90,9 @@ class Progress:
 class SyncResult:
     """What one account's sync did. `read` and `unread` are the story ids whose
     read state it changed here; `starred` the bookmarks it added, `unstarred`
-    the ids whose bookmark it dropped: what a reader already open must take in."""
+    the ids whose bookmark it dropped: what a reader already open must take in.
+    `kept` the bookmarks with a note the server unstarred, kept here (not a
+    mark taken in: the caller says each)."""
 
     account: str
     sent: int = 0  # queued changes the server took
@@ -96,6 +103,7 @@ class SyncResult:
     unread: set[str] = field(default_factory=set)
     starred: list[Bookmark] = field(default_factory=list)
     unstarred: set[str] = field(default_factory=set)
+    kept: list[Bookmark] = field(default_factory=list)
     reason: str = ""  # why it failed ("" when it did not)
 
     @property
@@ -284,12 +292,14 @@ def reconcile(
     result: SyncResult,
 ) -> None:
     """Make the account's stories read and bookmarked as the server says,
-    except where a change made here is still queued."""
+    except where a change made here is still queued, and a bookmark with a
+    note, which an unstar there leaves here (see the module docstring)."""
     state.load()
     bookmarks.load()
     pending = {(row.item, _TAGS[row.action][0]) for row in library.queued(account)}
     read_now = state.read_ids()
     to_star: list[str] = []
+    starred_again: list[str] = []  # kept bookmarks the server stars once more
     for item, article_id in library.synced_items(account).items():
         if (item, READ) not in pending:
             read = item not in unread
@@ -299,10 +309,16 @@ def reconcile(
                 result.unread.add(article_id)
         if (item, STARRED) not in pending:
             star = item in starred
-            if star and article_id not in bookmarks:
+            mark = bookmarks.get(article_id)
+            if star and mark is None:
                 to_star.append(article_id)
-            elif not star and article_id in bookmarks:
-                result.unstarred.add(article_id)
+            elif star and mark is not None and mark.unstarred_on:
+                starred_again.append(article_id)
+            elif not star and mark is not None and not mark.unstarred_on:
+                if mark.note.strip():
+                    result.kept.append(mark)
+                else:
+                    result.unstarred.add(article_id)
     now = utc_now()
     for article_id, (title, section, url, source) in library.bookmark_details(to_star).items():
         result.starred.append(Bookmark(article_id, title, section, source, url, now))
@@ -314,3 +330,7 @@ def reconcile(
         bookmarks.restore_many(result.starred)
     if result.unstarred:
         bookmarks.remove_many(result.unstarred)
+    if result.kept:
+        bookmarks.set_unstarred_on([b.article_id for b in result.kept], account)
+    if starred_again:
+        bookmarks.set_unstarred_on(starred_again, "")

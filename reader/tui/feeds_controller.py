@@ -349,6 +349,10 @@ class FeedsController:
         if result.marks:
             summary += f", {counted(result.marks, 'mark')} taken in"
         notify(screen, summary, timeout=4)
+        for mark in result.kept:  # a note is never dropped by the server: said
+            title = mark.title or mark.article_id
+            message = f"{title} was unstarred on {result.account}: its bookmark and note stay here"
+            notify(screen, message, title="Bookmark kept", timeout=10)
 
     # -- telling of new stories ---------------------------------------------------
 

@@ -86,6 +86,7 @@ def test_news_sync_brings_the_account_and_sends_what_was_done_here(
             "unread": 0,
             "starred": 1,
             "unstarred": 0,
+            "kept": 0,
         }
     ]
     here = listed()
@@ -195,3 +196,33 @@ def test_a_wrong_password_is_said_and_stops_that_account(freshrss: dict[str, Any
         b"failed     home: wrong user name or password\n1 account: 0 synced, 1 failed.\n"
     )
     assert b"no-longer-the-password" not in done.stdout + done.stderr
+
+
+def test_news_sync_keeps_a_noted_bookmark_the_server_unstarred_and_says_so(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any]
+) -> None:
+    from reader.bookmarks import Bookmarks
+
+    url = feeds.serve("/cli-dock.xml", rss("Dock", [("Dock 0", "https://e.org/d/0")]))
+    account.subscribe(url)
+    add_account(freshrss)
+    (item,) = account.item_ids(READING_LIST)
+    account.edit([item], add=STARRED)
+    assert news("sync").returncode == 0
+    bookmarks = Bookmarks()
+    bookmarks.load()
+    (mark,) = bookmarks.all()
+    bookmarks.set_note(mark.article_id, "Ring the dock office.")
+
+    account.edit([item], remove=STARRED)
+    done = news("sync")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        b"synced     home: 1 feed, 0 new stories, 0 changes sent, 0 marks taken in\n"
+        b"kept       Dock 0: unstarred on home; its bookmark and note stay here\n"
+        b"1 account: 1 synced, 0 failed.\n"
+    )
+    (listed,) = json.loads(news("bookmarks", "--json").stdout)
+    assert (listed["title"], listed["note"]) == ("Dock 0", "Ring the dock office.")
+    assert listed["unstarred_on"] == "home"
+    assert json.loads(news("sync", "--json").stdout)[0]["kept"] == 0  # said once

@@ -238,3 +238,51 @@ def test_two_devices_on_one_account_lose_nothing(
         stories = device.stories()
         assert {t for t, s in stories.items() if s["read"]} == {"Two 0", "Two 1"}
         assert {t for t, s in stories.items() if s["bookmarked"]} == {"Two 2", "Two 3"}
+
+
+def test_a_bookmark_with_a_note_outlives_an_unstar_there(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any], tmp_path: Path
+) -> None:
+    account.subscribe(feeds.serve("/engine-noted.xml", rss("Noted", titles(2, "Noted"))))
+    device = Device(tmp_path / "laptop")
+    device.sync(freshrss)
+    reading = device.reading()
+    reading.toggle_bookmark(device.open("Noted 0"))
+    reading.toggle_bookmark(device.open("Noted 1"))
+    reading.set_note(device.open("Noted 0"), "Ask the harbour master about this.")
+    assert device.sync(freshrss).sent == 2
+    noted, plain = device.stories()["Noted 0"]["id"], device.stories()["Noted 1"]["id"]
+
+    # Unstarred on the phone: the plain bookmark goes, the noted one stays, said.
+    on_server = ids_by_title(account)
+    account.edit([on_server["Noted 0"], on_server["Noted 1"]], remove=STARRED)
+    result = device.sync(freshrss)
+    assert result.unstarred == {plain}
+    assert [(b.article_id, b.note) for b in result.kept] == [
+        (noted, "Ask the harbour master about this.")
+    ]
+    device.bookmarks.load()
+    kept = device.bookmarks.get(noted)
+    assert kept is not None and kept.unstarred_on == ACCOUNT
+    assert plain not in device.bookmarks
+
+    # Now this reader's own: the next sync neither drops it, says it again, nor stars it.
+    again = device.sync(freshrss)
+    assert (again.kept, again.unstarred, again.sent) == ([], set(), 0)
+    assert device.stories()["Noted 0"]["bookmarked"]
+    assert account.item_ids(STARRED) == []
+
+    # z still takes back the note the person wrote: no step was dropped.
+    undone = reading.undo()
+    assert undone is not None and undone.label == "note changed"
+    device.bookmarks.load()
+    assert device.bookmarks.get(noted) is not None
+    assert device.bookmarks.get(noted).note == ""
+
+    # Starred there once more: synced again, so the next unstar drops it as usual.
+    account.edit([on_server["Noted 0"]], add=STARRED)
+    device.sync(freshrss)
+    device.bookmarks.load()
+    assert device.bookmarks.get(noted).unstarred_on == ""
+    account.edit([on_server["Noted 0"]], remove=STARRED)
+    assert device.sync(freshrss).unstarred == {noted}

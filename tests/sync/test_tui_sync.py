@@ -90,3 +90,40 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
         assert "home synced: 0 new stories, 1 change sent" in said.messages()
         assert account.item_ids(READING_LIST, exclude=READ) == [on_server["Quay 2"]]
         assert library.queued("home") == []
+
+
+async def test_r_keeps_a_noted_bookmark_the_server_unstarred_and_z_still_undoes(
+    account: GReader,
+    feeds: FeedServer,
+    freshrss: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    account.subscribe(feeds.serve("/tui-pier.xml", rss("Pier", [("Pier 0", "https://e.org/p")])))
+    save(Account("home", freshrss["api"], freshrss["user"]))
+    store_password("home", freshrss["api_password"])
+    library = Library.open(tmp_path / "library.sqlite")
+    ensure_seeded(library, seed_paths())
+    catalog = LibraryCatalog(library)
+    app = NewsApp(catalog)
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        (item,) = account.item_ids(READING_LIST)
+        account.edit([item], add=STARRED)
+        await press_r(app, pilot)
+        (story,) = [e for e in catalog.entries() if e.title == "Pier 0"]
+        article = catalog.article(story.id)
+        assert article is not None and story.id in screen.reading.pins
+        screen.reading.set_note(article, "Meet at the pier.")
+
+        account.edit([item], remove=STARRED)
+        await press_r(app, pilot)
+        assert "home synced: 0 new stories" in said.messages()
+        assert "Pier 0 was unstarred on home: its bookmark and note stay here" in said.messages()
+        assert screen.reading.note_for(story.id) == "Meet at the pier."
+        assert "Pier 0" in sidebar_text(screen).split("Bookmarks", 1)[1]
+
+        await pilot.press("z")
+        await pilot.pause()
+        assert screen.reading.note_for(story.id) == ""  # the note's step was there to undo
