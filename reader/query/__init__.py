@@ -21,20 +21,24 @@
     after:2026-11-01        fetched (`Story.date`); an age in hours, days or weeks
                             (h, d, w) back from now, or a day (UTC): after: is on
                             or after it, before: is before it, `-after:` is before:
+    star*                   words that start so: Starfall, Starship
     star|                   while typing (`prefix_last=True`) the last word is a
-                            prefix: "Star" finds "Starfall"
+                            prefix: "Star" finds "Starfall"; a search saved from
+                            the bar keeps it so as `star*` (`saved_form`)
 
 Case (in every script), accents and the kind of apostrophe do not matter. Words are
 split the way SQLite's `unicode61` tokenizer splits them: on anything that is not a
 letter or a digit, so "Tesla's" is the phrase "tesla s" on both sides and `AND`,
 `NOT`, `NEAR(`, `*` or `:` typed by the user are words or separators, never FTS5
-syntax. Filters (every `name:` but title:) hold for the whole query wherever they
-stand, like section:; OR between two filters of a kind that takes several (section,
-source, author) says what several already mean, and OR between a filter and a word is
-refused rather than read some surprising way. The same `Query` compiles to an FTS5
-MATCH expression (`to_fts5`, the filters are SQL beside it: `library.search`) and is
-evaluated in Python (`matches`, `accepts`, `spans`) so that in-memory search,
-highlighting and the tests agree with the index.
+syntax (a `*` right after a word's last letter makes the word a prefix, as FTS5's
+own `"star" *`, which is how it is compiled). Filters (every `name:` but title:)
+hold for the whole query wherever they stand, like section:; OR between two filters
+of a kind that takes several (section, source, author) says what several already
+mean, and OR between a filter and a word is refused rather than read some surprising
+way. The same `Query` compiles to an FTS5 MATCH expression (`to_fts5`, the filters
+are SQL beside it: `library.search`) and is evaluated in Python (`matches`,
+`accepts`, `spans`) so that in-memory search, highlighting and the tests agree with
+the index.
 
 The package is in two parts, apart for a reason: `model.py` says what a parsed
 query is, each part giving its meaning to FTS5 and to Python side by side so the
@@ -63,7 +67,7 @@ from reader.query.model import (
     Story,
     Term,
 )
-from reader.query.parser import parse
+from reader.query.parser import parse, saved_form
 
 __all__ = [
     "NO_CONTEXT",
@@ -78,5 +82,6 @@ __all__ = [
     "fold",
     "name_key",
     "parse",
+    "saved_form",
     "section_key",
 ]

@@ -78,12 +78,16 @@ def _lex(text: str, typing: bool) -> list[_Item]:
     return items
 
 
-def _make_term(value: str, prefix: bool, title_only: bool = False) -> Term | None:
+def _make_term(
+    value: str, prefix: bool, title_only: bool = False, *, starred: bool = True
+) -> Term | None:
     tokens = tokenize(value)
     if not tokens:
         return None  # only punctuation: nothing FTS5 could find either
-    # A word typed up to a separator ("tesla.") is finished, not a prefix.
-    prefix = prefix and tokens[-1].end == len(value)
+    # A word typed up to a separator ("tesla.") is finished, not a prefix;
+    # `star*` (a `*` right after the last word, `starred`) asks for one.
+    end = tokens[-1].end
+    prefix = (prefix and end == len(value)) or (starred and value[end:] == "*")
     return Term(
         text=value,
         words=tuple(value[t.start : t.end] for t in tokens),
@@ -138,7 +142,7 @@ class _Filters:
             else:
                 (self.excluded_sources if negated else self.sources).append(key)
         elif kind == "author":
-            term = _make_term(value, prefix=False)
+            term = _make_term(value, prefix=False, starred=False)
             if term is None:
                 raise QueryError("author: needs a name")
             (self.excluded_authors if negated else self.authors).append(term)
@@ -258,3 +262,18 @@ def parse(text: str, *, prefix_last: bool = False) -> Query:
         after=tuple(filters.after),
         before=tuple(filters.before),
     )
+
+
+def saved_form(text: str) -> str:
+    """The query the search bar ran while typing `text`, written so that it
+    finds the same once saved (a rule): the last word, a prefix while typed,
+    gets its `*`. As typed when that changes nothing (a space after it, a
+    phrase, a filter) or the query does not read."""
+    if not text[-1:].isalnum():
+        return text
+    try:
+        if parse(text, prefix_last=True) != parse(text):
+            return text + "*"
+    except QueryError:  # an unclosed phrase, say: refused with its reason when saved
+        pass
+    return text

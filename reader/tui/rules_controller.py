@@ -332,7 +332,9 @@ class RulesController:
 
     def save_search(self, query: str) -> None:
         """Ctrl+S in the search bar: ask a name, write the rule to the config, and
-        list the search below the bookmarks."""
+        list the search below the bookmarks. A query that cannot be saved is
+        said before a name is asked; a name taken is said in the dialog, which
+        stays open for another."""
         from reader.tui.dialogs.save_search import SaveSearchDialog
 
         if self.catalog is None:
@@ -341,27 +343,39 @@ class RulesController:
         if not query.strip():
             notify(self.screen, "Type a search first, then Ctrl+S saves it", timeout=3)
             return
+        from reader.query import saved_form
+
+        query = saved_form(query)  # finds what the bar found: `rock` typed is `rock*`
+        if (problem := self._refusal(None, query)) is not None:
+            notify(self.screen, problem, title="Not saved", severity="warning", timeout=6)
+            return
 
         def named(name: str | None) -> None:
             if name is not None:
                 self._save(name, query)
 
-        self.screen.app.push_screen(SaveSearchDialog(query), named)
+        refusal = partial(self._refusal, query=query)
+        self.screen.app.push_screen(SaveSearchDialog(query, refusal), named)
+
+    def _refusal(self, name: str | None, query: str) -> str | None:
+        """Why a saved search of this name (None: the query alone) cannot be,
+        None if it can."""
+        from reader.query import section_key
+        from reader.triage.rules import parse_rules
+
+        if name is not None and any(section_key(r.name) == section_key(name) for r in self.rules):
+            return f"a rule named {name!r} is there already"
+        name = name or "search"
+        _, problems = parse_rules([{"name": name, "query": query, "action": "section"}])
+        return problems[0].removeprefix(f"rule 1 ({name!r}): ") if problems else None
 
     def _save(self, name: str, query: str) -> None:
         from reader.config import ConfigError, add_rule
-        from reader.query import section_key
         from reader.triage.rules import parse_rules
 
         catalog = self.catalog
         assert catalog is not None
-        rules, problems = parse_rules([{"name": name, "query": query, "action": "section"}])
-        if any(section_key(r.name) == section_key(name) for r in self.rules):
-            problems.append(f"a rule named {name!r} is there already")
-        if problems:
-            said = problems[0].removeprefix(f"rule 1 ({name!r}): ")
-            notify(self.screen, said, title="Not saved", severity="warning", timeout=6)
-            return
+        rules, _ = parse_rules([{"name": name, "query": query, "action": "section"}])
         try:
             add_rule(rules[0])
         except ConfigError as exc:

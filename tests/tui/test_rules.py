@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 
 from reader.catalog import LibraryCatalog
 from reader.cli import main
@@ -161,7 +162,7 @@ async def test_ctrl_s_in_the_search_bar_saves_the_query_as_a_section(tmp_path: P
         await pilot.pause()
         assert line_of(app, "Pods").split()[-1] == "1/1"
     assert [(r.name, r.query, r.action) for r in load_config(config).rules] == [
-        ("Pods", "megapod", "section")
+        ("Pods", "megapod*", "section")  # the bar found it as a prefix
     ]
     assert config.read_text(encoding="utf-8").startswith(mine)
 
@@ -176,8 +177,30 @@ async def test_a_name_taken_is_refused_and_nothing_written(tmp_path: Path) -> No
         await pilot.pause()
         await pilot.press(*"capsules", "enter")
         await pilot.pause()
-        assert "a rule named 'capsules' is there already" in said.messages()
-    assert config.read_text(encoding="utf-8") == RULES
+        assert "a rule named 'capsules' is there already: another name?" in said.messages()
+        assert config.read_text(encoding="utf-8") == RULES
+        # The dialog stays open for another name.
+        from reader.tui.dialogs.save_search import SaveSearchDialog
+
+        assert isinstance(app.screen, SaveSearchDialog)
+        await pilot.press(*["backspace"] * 8, *"Semis", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, SaveSearchDialog)
+    assert [r.name for r in load_config(config).rules][-1] == "Semis"
+
+
+async def test_a_query_that_cannot_be_saved_is_said_before_a_name_is_asked(
+    tmp_path: Path,
+) -> None:
+    write_config(RULES)
+    app = NewsApp(seeded(tmp_path / "library.sqlite"))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await settled(app, pilot)
+        await pilot.press("slash", *'"ground tru', "ctrl+s")
+        await pilot.pause()
+        assert any("unclosed quote" in m for m in said.messages())
+        assert not isinstance(app.screen, ModalScreen)
 
 
 async def test_the_search_footer_shows_every_key_whole_at_60_columns(tmp_path: Path) -> None:

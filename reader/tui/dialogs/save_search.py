@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.binding import Binding
 
 from reader.tui.dialogs.prompt import PromptDialog
+from reader.tui.toast import notify
 
 
 class SaveSearchDialog(PromptDialog):
-    """Returns the name to save the query under, or None when cancelled."""
+    """Returns the name to save the query under, or None when cancelled. A
+    name `refusal` refuses (one taken) is said, and the dialog stays open for
+    another."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_search.cancel")]
 
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, refusal: Callable[[str], str | None]) -> None:
+        self.refusal = refusal
         super().__init__(
             ids="save-search",
             title="Save search as a section",
@@ -23,4 +29,9 @@ class SaveSearchDialog(PromptDialog):
 
     def answer(self, typed: str) -> str | None:
         name = " ".join(typed.split())  # one line, single spaces
-        return name or None  # no name: the dialog stays open
+        if not name:
+            return None  # no name: the dialog stays open
+        if (refused := self.refusal(name)) is not None:
+            notify(self, f"{refused}: another name?", severity="warning", timeout=6)
+            return None
+        return name
