@@ -27,10 +27,14 @@ def stored_body(article: Article) -> tuple[str, str, str | None]:
     """The body as stored: Markdown, its plain text, and the outline of its
     blocks when it has blocks (an article given as Markdown alone is stored
     as that Markdown, unparsed: see `model.Article`)."""
-    from reader.markdown import blocks_to_markdown, markdown_to_text
-
     if not article.blocks and article.markdown:
-        return article.markdown, article.text or markdown_to_text(article.markdown), None
+        if article.text:  # a feed's, made with the story: nothing to import or make
+            return article.markdown, article.text, None
+        from reader.markdown import markdown_to_text
+
+        return article.markdown, markdown_to_text(article.markdown), None
+    from reader.markdown import blocks_to_markdown
+
     blocks = article.blocks
     return blocks_to_markdown(blocks), plain_text(blocks), outline(blocks)
 

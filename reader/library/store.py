@@ -95,15 +95,21 @@ class StoryStore:
                 self._checkpointer = None
 
     def upsert_articles(
-        self, source_id: int, articles: Iterable[Article], *, fetched: str | None = None
+        self,
+        source_id: int,
+        articles: Iterable[Article],
+        *,
+        fetched: str | None = None,
+        resolved: bool = False,
     ) -> int:
         """Store the articles under a source in one transaction; how many were new
         or changed. A story already stored (same id) is updated in place and keeps
         its place in the reading order, and a body fetched in full
         (`set_page_body`) stays. An article without blocks but with `markdown`
-        is stored as that Markdown, unparsed (see `model.Article`)."""
+        is stored as that Markdown, unparsed (see `model.Article`). `resolved`:
+        their ids are the ones `resolve_ids` gave (not asked for again)."""
         fetched = fetched or utc_now()
-        if isinstance(articles, Sequence):
+        if isinstance(articles, Sequence) and not resolved:
             articles = self.resolve_ids(source_id, articles)
         big = isinstance(articles, Sized) and len(articles) >= _BIG_BATCH
         if big:

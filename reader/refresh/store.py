@@ -67,7 +67,7 @@ async def _store_batches(
         # A story stored before keeps its id (found by the entry's key).
         articles = library.resolve_ids(source.id, articles)
         known = library.known_ids(a.id for a in articles)
-        stored.changed += library.upsert_articles(source.id, articles)
+        stored.changed += library.upsert_articles(source.id, articles, resolved=True)
         unknown = [a for a in articles if a.id not in known]
         stored.stories += len(articles)
         stored.new += len(unknown)
