@@ -342,4 +342,5 @@ def rules_after(library: Library, config: Config, *, say: bool = True) -> Iterat
 
     since = watermark(library.conn)
     yield
-    apply_to_new(library.conn, config, since, say=say)
+    # A synced story marked read goes to its server's queue, as a hand's mark does.
+    apply_to_new(library.conn, config, since, say=say, journal=library.queue_changes)

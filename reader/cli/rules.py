@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -167,7 +167,7 @@ def _apply(config: Config) -> int:
     catalog = open_catalog([], config)
     assert isinstance(catalog, LibraryCatalog)
     try:
-        effects = store_effects()
+        effects = store_effects(catalog.library.queue_changes)
         context = marks(effects.state, acting)
         outcomes = apply_rules(catalog.library.conn, acting, effects, context=context)
         effects.save()
@@ -199,11 +199,15 @@ class StoreEffects:
     """Rules acting through the stores in the data directory: hides into
     hidden.json, reads into state.json, each kind one step `z` undoes in the
     reader (undo.json). Each file is written once, by `save()`. Matches of
-    notify rules are kept in `told` for the caller."""
+    notify rules are kept in `told` for the caller. `journal` is told the
+    stories marked read (`Library.queue_changes`), so a synced story's mark
+    goes to its server as one made by hand does, and the next sync does not
+    take the server's "unread" back in."""
 
     hidden: Hidden
     state: ReadingState
     undo: UndoStack
+    journal: Callable[[Sequence[str], str], object] | None = None
     told: list[tuple[Rule, Matched]] = field(default_factory=list)
     _hid: dict[str, list[str]] = field(default_factory=dict)  # rule -> ids hidden now
     _read: dict[str, list[str]] = field(default_factory=dict)  # rule -> ids read now
@@ -232,6 +236,8 @@ class StoreEffects:
         read = [i for ids in self._read.values() for i in ids]
         if read:
             self.state.mark_many(read, True)
+            if self.journal is not None:
+                self.journal(read, "read")
         self.hidden.flush()
         steps = []
         if hid:
@@ -262,12 +268,12 @@ def marks(state: ReadingState, rules: Sequence[Rule]) -> Context:
     return Context(read=state.read_ids(), bookmarked=marked)
 
 
-def store_effects() -> StoreEffects:
+def store_effects(journal: Callable[[Sequence[str], str], object] | None = None) -> StoreEffects:
     from reader.state import ReadingState
     from reader.triage.hidden import Hidden
     from reader.triage.undo import UndoStack
 
-    effects = StoreEffects(Hidden(), ReadingState(), UndoStack())
+    effects = StoreEffects(Hidden(), ReadingState(), UndoStack(), journal=journal)
     for store in (effects.hidden, effects.state, effects.undo):
         store.load()
         if store.problem:
@@ -276,17 +282,22 @@ def store_effects() -> StoreEffects:
 
 
 def apply_to_new(
-    conn: sqlite3.Connection, config: Config, since: int, *, say: bool = True
+    conn: sqlite3.Connection,
+    config: Config,
+    since: int,
+    *,
+    say: bool = True,
+    journal: Callable[[Sequence[str], str], object] | None = None,
 ) -> list[Outcome]:
     """Run the rules over the stories stored after row `since` (what `news add`,
     `news refresh` or `news sync` just stored) and say what each did, one line
     a rule that matched (unless `say` is false); notify rules list the stories
-    they matched."""
+    they matched. `journal`: as `StoreEffects.journal`."""
     _problems(config)
     acting = [r for r in config.rules if r.action != "section"]
     if not acting:
         return []
-    effects = store_effects()
+    effects = store_effects(journal)
     outcomes = apply_rules(conn, acting, effects, since=since, context=marks(effects.state, acting))
     effects.save()
     for outcome in outcomes:

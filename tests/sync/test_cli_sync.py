@@ -226,3 +226,24 @@ def test_news_sync_keeps_a_noted_bookmark_the_server_unstarred_and_says_so(
     assert (listed["title"], listed["note"]) == ("Dock 0", "Ring the dock office.")
     assert listed["unstarred_on"] == "home"
     assert json.loads(news("sync", "--json").stdout)[0]["kept"] == 0  # said once
+
+
+def test_a_mark_read_rule_run_by_news_sync_reaches_the_server(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any]
+) -> None:
+    assert news("rules", "add", "Sales", "sales", "--action", "mark-read").returncode == 0
+    add_account(freshrss)
+    url = feeds.serve("/cli-mars.xml", rss("Mars", [("Garage sales on Mars", "https://e.org/m")]))
+    account.subscribe(url)
+
+    done = news("sync")
+    assert done.returncode == 0, done.stderr
+    assert b"Sales (mark-read): 1 story matched, 1 marked read\n" in done.stdout
+    assert listed()["Garage sales on Mars"]["read"]
+
+    again = news("sync")
+    assert again.stdout.startswith(
+        b"synced     home: 1 feed, 0 new stories, 1 change sent, 0 marks taken in\n"
+    )
+    assert listed()["Garage sales on Mars"]["read"]  # not taken back by the server's unread
+    assert account.item_ids(READING_LIST, exclude=READ) == []

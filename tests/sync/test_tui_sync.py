@@ -127,3 +127,40 @@ async def test_r_keeps_a_noted_bookmark_the_server_unstarred_and_z_still_undoes(
         await pilot.press("z")
         await pilot.pause()
         assert screen.reading.note_for(story.id) == ""  # the note's step was there to undo
+
+
+async def test_a_mark_read_rule_on_what_r_syncs_reaches_the_server(
+    account: GReader,
+    feeds: FeedServer,
+    freshrss: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    from reader.config import add_rule
+    from reader.triage.rules import parse_rules
+
+    (rule,), _ = parse_rules([{"name": "Sales", "query": "sales", "action": "mark-read"}])
+    add_rule(rule)
+    save(Account("home", freshrss["api"], freshrss["user"]))
+    store_password("home", freshrss["api_password"])
+    library = Library.open(tmp_path / "library.sqlite")
+    ensure_seeded(library, seed_paths())
+    catalog = LibraryCatalog(library)
+    app = NewsApp(catalog)
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.pause()
+        url = feeds.serve("/tui-mars.xml", rss("Mars", [("Garage sales on Mars", "https://e.org/m")]))
+        account.subscribe(url)
+        await press_r(app, pilot)
+        assert "Sales: 1 new story marked read · z to undo" in said.messages()
+        for _ in range(50):  # the queue is written on the saver's thread
+            if library.queued("home"):
+                break
+            await asyncio.sleep(0.1)
+        await press_r(app, pilot)
+        assert "home synced: 0 new stories, 1 change sent" in said.messages()
+        (story,) = [e for e in catalog.entries() if e.title == "Garage sales on Mars"]
+        assert story.id in screen.reading.read
+        assert account.item_ids(READING_LIST, exclude=READ) == []
