@@ -178,6 +178,11 @@ def watermark(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
 
 
+def stored_since(conn: sqlite3.Connection, since: int) -> int:
+    """How many stories were stored after the row `since` (a watermark)."""
+    return int(conn.execute("SELECT count(*) FROM articles WHERE seq > ?", (since,)).fetchone()[0])
+
+
 def source_ids(conn: sqlite3.Connection, name: str) -> list[int]:
     """The sources a rule's `source` names: by title or address, case and
     spacing aside (there may be two feeds of one title)."""

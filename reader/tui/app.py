@@ -25,7 +25,7 @@ from reader.sanitize import clean
 from reader.state import ReadingState
 from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
-from reader.tui.config_watch import ConfigWatch
+from reader.tui.outside_watch import OutsideWatch
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables, story_palette
@@ -125,8 +125,8 @@ class NewsApp(App[None]):
         self.state = state or _loaded(ReadingState())
         # Read when `z` (or the first undoable action) needs it, not at start.
         self.undo = undo or UndoStack()
-        # config.toml edited while the reader runs: its keywords and rules taken in.
-        self.config_watch = ConfigWatch(self)
+        # What other programs change meanwhile: the config, the library.
+        self.outside = OutsideWatch(self)
         self.saver = Saver(self._store_error)
         if (theme := self.state.theme) and theme in self.available_themes:
             self.theme = theme
@@ -196,7 +196,7 @@ class NewsApp(App[None]):
         gc.set_threshold(YOUNG_OBJECTS, *self._gc_thresholds[1:])
         gc.enable()
         self._tell_problems()
-        self.config_watch.start()
+        self.outside.start()
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the app is gone: what it froze may be collected again

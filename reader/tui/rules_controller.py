@@ -75,6 +75,12 @@ class RulesController:
         self._since: int | None = None  # the newest row the rules have seen
 
     @property
+    def newest_seen(self) -> int | None:
+        """The newest row listed and run through the rules (None: no library,
+        or not started yet): stories stored after it are new to this reader."""
+        return self._since
+
+    @property
     def catalog(self) -> LibraryCatalog | None:
         catalog = self.screen.catalog
         return catalog if isinstance(catalog, LibraryCatalog) else None

@@ -179,9 +179,9 @@ async def test_z_puts_a_removed_rule_back_as_it_was_written_and_where_it_was(
 async def test_rules_and_keywords_changed_in_another_terminal_reach_the_running_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.tui import config_watch
+    from reader.tui import outside_watch
 
-    monkeypatch.setattr(config_watch, "LOOK_EVERY", 0.05)
+    monkeypatch.setattr(outside_watch, "CONFIG_EVERY", 0.05)
     path = write_config(CONFIG)
     library = tmp_path / "library.sqlite"
     seeded(library)

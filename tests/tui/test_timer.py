@@ -273,3 +273,26 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
         library.close()
         screen.feeds._tick()
         await until(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in said.titled())
+
+
+async def test_stories_another_news_stored_are_listed_and_told(
+    tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `news refresh --due` from cron while the reader runs: its fetch takes the
+    # feed's news, so the reader's own would hear "not modified".
+    from reader.tui import feeds_controller, outside_watch
+
+    monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 0.05)
+    monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 3600.0)  # no refresh of its own
+    path = await library_with_feed(tmp_path, server, ORBIT[:3])
+    app = NewsApp(LibraryCatalog(Library.open(path)))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await painted(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        assert "Capsule returns early" not in sidebar_text(screen)
+        server.serve("/orbit.xml", rss("Orbit", [*ORBIT[:3], ("Capsule returns early", "https://e.org/c")]))
+        await asyncio.to_thread(_refresh, path)
+        await until(pilot, lambda: "Capsule returns early" in sidebar_text(screen))
+        assert "1 new story (stored by another news)" in said.messages()
