@@ -68,10 +68,12 @@ NOT_AT_START = (
 # Not needed to show a Markdown file given on the command line: the library
 # (and SQLite: the file is read into memory), the Markdown writer, hashlib
 # (its id is made with CPython's own BLAKE2), argparse (paths alone are
-# nothing to parse), and markdown-it while the file's head is plain prose
-# (`markdown.plain_head` reads it; markdown-it parses the rest after).
+# nothing to parse), markdown-it while the file's head is plain prose
+# (`markdown.plain_head` reads it; markdown-it parses the rest after), and
+# `html`'s table of entities (its words are counted without it).
 NOT_FOR_A_FILE = (
     "argparse",
+    "html.entities",
     "markdown_it",
     "reader.markdown.read",
     "sqlite3",

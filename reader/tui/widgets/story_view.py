@@ -471,7 +471,7 @@ class StoryView(LazyLines, can_focus=True):
         # (a Resize) only after that frame is painted: render here, so that the
         # first frame already shows the story (the scrollbar follows a frame later).
         self._render_story()
-        self._lay_out_to(round(self.scroll_y) + crop.bottom + self.size.height)
+        self._lay_out_to(round(self.scroll_y) + crop.bottom)
         return super().render_lines(crop)
 
     @property
