@@ -10,19 +10,28 @@ with the bundled news, the strict XML check, lxml's stream of entries, each
 entry made a story (HTML to Markdown, its plain text, the rest), and storing
 the batches (rows, then the FTS5 index, then the commit). `--profile` prints
 the top of a cProfile of the making of stories.
+
+    python bench/import_trace.py FILE --processes
+
+runs `news add FILE` itself, as `bench/import.py` does, into a fresh data
+directory, and says how its two processes shared the work: when the reader
+process started and the first and last batches stored (seconds from the
+start), the CPU this process spent in all and in storing, the time it waited
+between batches for the reader, and the reader process's CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import pstats
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,7 +50,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("feed", type=Path)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--processes", action="store_true", help="trace news add itself")
     args = parser.parse_args()
+    if args.processes:
+        processes(args.feed.resolve())
+        return
     totals: dict[str, float] = {}
 
     started = time.thread_time()
@@ -93,6 +106,50 @@ def main() -> None:
         print(f"  {label:<28} {seconds:6.2f} s  {seconds / total:5.1%}")
     if profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
+def processes(feed: Path) -> None:
+    """`news add FILE` in this process, its stores timed (see the docstring)."""
+    import os
+    import resource
+
+    started = time.perf_counter()
+    from reader.library import store
+    from reader.sources.feed_process import FeedProcess
+
+    asked: list[float] = []
+    stores: list[tuple[float, float, float]] = []  # start, end, thread CPU
+    start_reader, upsert = FeedProcess.__init__, store.StoryStore.upsert_articles
+
+    def timed_start(self: FeedProcess, *args: Any, **kwargs: Any) -> None:
+        asked.append(time.perf_counter() - started)
+        start_reader(self, *args, **kwargs)
+
+    def timed_upsert(self: store.StoryStore, *args: Any, **kwargs: Any) -> int:
+        begun, cpu_begun = time.perf_counter() - started, time.thread_time()
+        changed = upsert(self, *args, **kwargs)
+        stores.append((begun, time.perf_counter() - started, time.thread_time() - cpu_begun))
+        return changed
+
+    FeedProcess.__init__ = timed_start  # type: ignore[method-assign]
+    store.StoryStore.upsert_articles = timed_upsert  # type: ignore[method-assign]
+    from reader.cli import main as news
+
+    with tempfile.TemporaryDirectory(prefix="import-trace-") as tmp:
+        os.environ.update(NEWS_DATA_DIR=f"{tmp}/data", NEWS_CONFIG_DIR=f"{tmp}/config")
+        os.environ.pop("NEWS_LIBRARY", None)
+        news(["add", str(feed)])
+    wall = time.perf_counter() - started
+    ours = resource.getrusage(resource.RUSAGE_SELF)
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    batches = stores[1:]  # the first stores the bundled news
+    waited = sum(b[0] - a[1] for a, b in itertools.pairwise(batches))
+    print(f"wall {wall:.2f} s; the reader process started at {asked[0]:.2f} s;", end=" ")
+    print(f"{len(batches)} batches stored from {batches[0][0]:.2f} to {batches[-1][1]:.2f} s")
+    print(f"  this process: {ours.ru_utime + ours.ru_stime:.2f} s CPU, of which storing", end=" ")
+    print(f"{sum(b[2] for b in batches):.2f} s; waited {waited:.2f} s between batches")
+    print(f"  the reader process: {child.ru_utime + child.ru_stime:.2f} s CPU")
+    print(f"  load average {os.getloadavg()[0]:.1f}")
 
 
 def _batches(items: list[T], size: int) -> Iterator[list[T]]:
