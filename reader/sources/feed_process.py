@@ -83,6 +83,8 @@ class FeedProcess(FeedStream):
     def __init__(self, path: str | Path, *, section: str | None, batch: int, total: int) -> None:
         self.source, self.header, self.warnings = str(path), Header(), []
         self.total, self._done, self._batch = total, 0, batch
+        if not sys.executable:  # an embedded Python: no interpreter to start
+            raise OSError("no Python interpreter to read the feed in")
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the stream)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(_ROOT), env.get("PYTHONPATH"))))
@@ -205,11 +207,12 @@ def reading_early(path: str | Path) -> Iterator[None]:
     before asking for it (`news add`: opening the library, making it the
     first time); `stream_feed_file` takes the reader (`taken`) when it is
     asked for the same file, unchanged, with the same settings. A reader not
-    taken by the end of the block is stopped."""
+    taken by the end of the block is stopped. Only XML is read early: a JSON
+    Feed is read whole, here, never by a reader process."""
     key = str(path)
     try:
         info = os.stat(path)
-        if stat.S_ISREG(info.st_mode) and info.st_size >= PROCESS_MIN_BYTES:
+        if stat.S_ISREG(info.st_mode) and info.st_size >= PROCESS_MIN_BYTES and _xml(path):
             reader = FeedProcess(path, section=None, batch=BATCH_ARTICLES, total=info.st_size)
             _early[key] = (_identity(info), reader)
     except OSError:
@@ -236,6 +239,12 @@ def taken(path: str | Path, section: str | None, batch: int, total: int) -> Feed
         return reader
     reader.close()
     return None
+
+
+def _xml(path: str | Path) -> bool:
+    with open(path, "rb") as handle:  # a regular file: `reading_early` checked
+        head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] == b"<"
 
 
 def _identity(info: os.stat_result) -> tuple[int, ...]:

@@ -5,6 +5,7 @@ the person presses Ctrl+C, is what reading it here gives."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -120,6 +121,16 @@ def test_a_reader_started_early_is_the_one_used_unless_the_file_changed(tmp_path
     with reading_early(big):
         assert len(readers()) == 1
     assert readers() == []
+    # A JSON Feed is read whole, here: nothing reads it early.
+    items = [
+        {"id": str(n), "title": f"Story {n}", "content_text": "words " * 80} for n in range(9000)
+    ]
+    big.write_text(json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}))
+    assert big.stat().st_size >= PROCESS_MIN_BYTES
+    with reading_early(big):
+        assert readers() == []
+        stream = stream_feed_file(big, to_blocks=None)
+        assert sum(len(batch) for batch in stream) == 9000
 
 
 @pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
