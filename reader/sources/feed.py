@@ -39,7 +39,7 @@ from lxml import etree
 from reader.markdown.plain import paragraphs
 from reader.model import Article, ToBlocks
 from reader.sanitize import clean_document, clean_line
-from reader.sources.feed_articles import Articles
+from reader.sources.feed_articles import Articles, Made
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries, ttl_minutes
 from reader.sources.html import plain_text, web_link
@@ -235,28 +235,40 @@ class FeedStream:
     def __iter__(self) -> Iterator[list[Article]]:
         """Batches of at most ``batch`` stories, each made from as many entries
         (fewer stories when some are skipped), their bodies on `BODY_THREADS`
-        threads (see `BODY_THREADS`)."""
-        entries: list[_Entry] = []
+        threads (see `BODY_THREADS`) while the entries of the next batch are
+        read: lxml holds the GIL, the converter lets go of it, so reading and
+        converting go on at once. A batch whole before the file fails is given
+        before the failure, as when each was made as soon as it was read."""
+        articles, entries = self._articles, list[_Entry]()
+        pending: tuple[list[_Entry], Iterator[Made]] | None = None
+        failure: FeedError | None = None
         with ThreadPoolExecutor(BODY_THREADS, thread_name_prefix="feed-bodies") as pool:
             try:
                 for entry in self._entries:
                     if not entries:
                         # As the first entry arrives, so its link base and section
                         # fallback are what the stream has read by then.
-                        self._articles.start()
+                        articles.start()
                     entries.append(entry)
                     if len(entries) >= self._batch:
-                        if batch := self._articles.make_all(entries, pool):
-                            yield batch
+                        started = (entries, articles.bodies(entries, pool))
                         entries = []
+                        if pending is not None and (batch := articles.made(*pending)):
+                            pending = started
+                            yield batch
+                        pending = started
             except etree.XMLSyntaxError as exc:  # the file changed under the reader
-                raise FeedError(self.source, f"not XML ({_complaint(exc)})") from None
+                failure = FeedError(self.source, f"not XML ({_complaint(exc)})")
             finally:
                 if self._chunks is not None:
                     self._chunks.close()
-            if entries and (batch := self._articles.make_all(entries, pool)):
+            if pending is not None and (batch := articles.made(*pending)):
                 yield batch
-        self._articles.finish(self.warnings)
+            if failure is not None:
+                raise failure
+            if entries and (batch := articles.make_all(entries, pool)):
+                yield batch
+        articles.finish(self.warnings)
 
     def stop(self) -> None:
         """Stop what reads ahead of the iteration, from any thread: nothing

@@ -31,7 +31,7 @@ Entries become articles:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 
@@ -57,6 +57,7 @@ EMPTY_CATEGORIES = frozenset({"uncategorized", "uncategorised", "general", "none
 
 # An entry's link, its body as Markdown, and the Markdown's plain text.
 Body = tuple[str, str, str]
+Made = Body | Exception  # a body, or why it could not be made
 
 _AUTHOR_EMAIL = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
 _SQUASH = re.compile(r"\W+")
@@ -148,9 +149,17 @@ class Articles:
         up on some HTML in a way it does not report as `ConversionError`) is
         left out and named in `finish`'s warning: the rest of the feed is
         stored all the same."""
+        return self.made(entries, self.bodies(entries, pool))
+
+    def bodies(self, entries: Sequence[_Entry], pool: Executor | None = None) -> Iterator[Made]:
+        """The entries' bodies (or the error making one gave), in order: on
+        `pool`'s threads, started now, when one is given; else as iterated."""
         self.start()
         safe_body = self._body_or_error
-        bodies = pool.map(safe_body, entries) if pool is not None else map(safe_body, entries)
+        return pool.map(safe_body, entries) if pool is not None else map(safe_body, entries)
+
+    def made(self, entries: Sequence[_Entry], bodies: Iterable[Made]) -> list[Article]:
+        """The stories of these entries from their `bodies` (see `make_all`)."""
         made: list[Article] = []
         for entry, body in zip(entries, bodies, strict=True):
             try:
@@ -164,7 +173,7 @@ class Articles:
                 made.append(article)
         return made
 
-    def _body_or_error(self, entry: _Entry) -> Body | Exception:
+    def _body_or_error(self, entry: _Entry) -> Made:
         try:
             return self.body(entry)
         except Exception as exc:  # told of in `make_all`, in the entries' order
