@@ -92,6 +92,7 @@ class RulesController:
         on a worker. Files given on the command line have no rules."""
         catalog = self.catalog
         if catalog is None:
+            self.show()  # the top row says whether the list is filtered
             return
         from reader.config import ConfigError, load_config
 
@@ -226,15 +227,18 @@ class RulesController:
             self.screen.sidebar.set_saved_unread(self.unread())
 
     def note(self) -> str:
+        """The sidebar's top row: the list filtered (`U`, remembered from the
+        last run, so said for as long as it is on), and the stories hidden (`H`)."""
         catalog = self.catalog
-        if catalog is None or not self.hidden:
-            return ""
-        count = catalog.hidden_count()
-        if not count:
-            return ""
-        if catalog.revealing:
-            return f"{count:,} hidden, shown · H hides them"
-        return f"{count:,} hidden · H shows them"
+        count = catalog.hidden_count() if catalog is not None and self.hidden else 0
+        hidden = ""
+        if catalog is not None and count:
+            hidden = f"{count:,} hidden, shown · H hides them"
+            if not catalog.revealing:
+                hidden = f"{count:,} hidden · H shows them"
+        if not self.screen.unread_only:
+            return hidden
+        return f"Unread only · {hidden}" if hidden else "Unread only · U lists all"
 
     def toggle_revealed(self) -> None:
         """`H`: list the hidden stories after all, or leave them out again."""

@@ -131,23 +131,26 @@ async def test_capital_u_lists_only_unread_stories_and_the_open_one_counts_uncha
         # Bonds fall is open: it stays; Shares rise, read, goes.
         assert titles(app) == ["Bonds fall", "Gold steady", "Oil slips", "Wind record",
                                "Solar farm opens"]  # fmt: skip
-        assert headers(app) == ["Markets 2/4", "Energy 2/2"]  # the whole sections' counts
+        # Said on the top row for as long as it is on; the whole sections' counts.
+        assert headers(app) == ["Unread only · U lists all", "Markets 2/4", "Energy 2/2"]
         assert screen(app).story.article is not None
         assert screen(app).story.article.title == "Bonds fall"
         await pilot.press("j", "j", "j", "A")  # Energy, all read: it leaves the list
         assert titles(app) == ["Bonds fall", "Gold steady", "Oil slips"]
-        assert headers(app) == ["Markets 2/4"]
+        assert headers(app) == ["Unread only · U lists all", "Markets 2/4"]
         await pilot.press("z")
         assert titles(app)[-2:] == ["Wind record", "Solar farm opens"]
-        assert headers(app) == ["Markets 2/4", "Energy 2/2"]
+        assert headers(app) == ["Unread only · U lists all", "Markets 2/4", "Energy 2/2"]
         await settle(app)
     assert json.loads((data_dir() / "state.json").read_text())["unread_only"] is True
     again = NewsApp(stories())  # the view survives a restart
     async with again.run_test(size=SIZE) as pilot:
         assert titles(again) == ["Bonds fall", "Gold steady", "Oil slips", "Wind record",
                                  "Solar farm opens"]  # fmt: skip
+        await until(pilot, lambda: headers(again)[0] == "Unread only · U lists all")
         await pilot.press("U")
         assert len(titles(again)) == 6
+        assert headers(again)[0] == "Markets 2/4"
         await settle(again)
     assert "unread_only" not in json.loads((data_dir() / "state.json").read_text())
 
