@@ -90,6 +90,7 @@ def cmd_sources(argv: list[str], config: Config) -> int:
     out = console()
     if not sources:
         out.print("No sources. Add one with `news add URL-OR-PATH`.")
+    known = _account_names() if any(s.account is not None for s in sources) else None
     for s in sources:
         line = Text()
         line.append(f"{s.id:>3}  ", style="dim")
@@ -106,6 +107,11 @@ def cmd_sources(argv: list[str], config: Config) -> int:
         where = "bundled with news" if _bundled(s) else shown(s.location) if s.title else ""
         if s.account is not None:  # a subscription on a sync account's server
             where = f"{shown(s.location)} on account {shown(s.account)}"
+            if known is not None and s.account not in known:
+                where = (
+                    f"{shown(s.location)} from account {shown(s.account)}, removed:"
+                    " `news remove` takes it away here"
+                )
         if where:
             out.print(Text(f"     {where}", style="dim"), soft_wrap=True)
         if s.last_error:
@@ -133,14 +139,33 @@ def cmd_remove(argv: list[str], config: Config) -> int:
         if count and not args.yes and not _confirm(what, count):
             print(f"Kept {what}.")
             return 1
+        gone = ""
         if source.kind == "synced":  # unsubscribed on its server first, or kept
             from reader.cli.sync import unsubscribe
 
-            if not unsubscribe(source):
+            known = _account_names()
+            if known is not None and source.account not in known:
+                # Its account was removed, keeping its stories: no server to ask.
+                gone = (
+                    f" (its account {shown(source.account or '')} is gone: nothing to unsubscribe)"
+                )
+            elif not unsubscribe(source):
                 return 1
         removed = library.remove_source(source.id)
-    print(f"Removed {what} and its {_stories(removed)}.")
+    print(f"Removed {what} and its {_stories(removed)}{gone}.")
     return 0
+
+
+def _account_names() -> set[str] | None:
+    """The sync accounts' names; None when the config cannot be read (then no
+    account is taken for gone: `news sync` names what is wrong with it)."""
+    from reader.accounts import accounts
+    from reader.config import ConfigError
+
+    try:
+        return {a.name for a in accounts()}
+    except ConfigError:
+        return None
 
 
 def _confirm(what: str, count: int) -> bool:

@@ -170,3 +170,43 @@ def test_a_hand_edited_account_is_listed_as_text_only() -> None:
     assert listed.stdout == b"home  alice at https://h/api  (no password: add it again)\n"
     as_json = news("accounts", "--json").stdout
     assert b"\x1b" not in as_json and "\u202e".encode() not in as_json
+
+
+def test_the_feeds_of_an_account_removed_keeping_its_stories_can_be_removed(
+    freshrss: dict[str, Any],
+) -> None:
+    assert add(freshrss).returncode == 0
+    library = Library.open()
+    try:
+        (source,) = library.sync_subscriptions(
+            "home", [Subscribed("feed/5", "Tech Bits", "")]
+        ).values()
+        library.upsert_articles(
+            source,
+            [
+                make_article(
+                    "Tech Bits",
+                    f"Bit {n}",
+                    [Block(BlockKind.PARAGRAPH, f"Body {n}")],
+                    "Tech Bits",
+                    id=synced_story_id("home", f"{n:016x}"),
+                    feed_key=f"{n:016x}",
+                )
+                for n in range(2)
+            ],
+        )
+    finally:
+        library.close()
+    assert news("account", "remove", "home", "--yes", "--keep-stories").returncode == 0
+
+    sources = news("sources").stdout
+    assert b"feed/5 from account home, removed: `news remove` takes it away here\n" in sources
+    done = news("remove", "Tech Bits", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        b"Removed synced Tech Bits and its 2 stories (its account home is gone:"
+        b" nothing to unsubscribe).\n"
+    )
+    assert done.stderr == b""
+    listed = json.loads(news("list", "--json").stdout)
+    assert not any(s["section"] == "Tech Bits" for s in listed)

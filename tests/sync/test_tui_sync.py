@@ -151,7 +151,9 @@ async def test_a_mark_read_rule_on_what_r_syncs_reaches_the_server(
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         await pilot.pause()
-        url = feeds.serve("/tui-mars.xml", rss("Mars", [("Garage sales on Mars", "https://e.org/m")]))
+        url = feeds.serve(
+            "/tui-mars.xml", rss("Mars", [("Garage sales on Mars", "https://e.org/m")])
+        )
         account.subscribe(url)
         await press_r(app, pilot)
         assert "Sales: 1 new story marked read · z to undo" in said.messages()
