@@ -136,7 +136,7 @@ def cmd_accounts(argv: list[str], config: Config) -> int:
 def _add(
     api_url: str, user: str, name: str | None, from_stdin: bool, command_text: str | None
 ) -> int:
-    from reader.sync.greader import GReader, SyncError
+    from reader.sync.greader import SyncError
 
     if name is not None and not NAME.fullmatch(name):
         raise UserError(
@@ -159,13 +159,11 @@ def _add(
     else:
         secret = _ask_password(user, api_url)
     try:
-        with GReader(api_url, user, secret) as server:
-            server.login()
-            subscriptions = len(server.subscriptions())
+        api_url, subscriptions = _log_in(api_url.strip(), user, secret)
     except SyncError as exc:
         print(f"news: {shown(exc.reason)} (nothing stored)", file=sys.stderr)
         return FAILED
-    account = Account(name, api_url.strip(), user, command)
+    account = Account(name, api_url, user, command)
     save(account)
     if command is None:
         store_password(name, secret)
@@ -179,6 +177,43 @@ def _add(
         f" {counted(subscriptions, 'subscription')}; `news sync` brings them."
     )
     return 0
+
+
+def _log_in(api_url: str, user: str, secret: str) -> tuple[str, int]:
+    """Log in once at `api_url`: the API root it turned out to be, and how
+    many subscriptions the account has. An address that answers as no API
+    does (a web page, a redirect, a 404) was most likely the server's web
+    address, so the API roots known below it are tried (`reader.sync.roots`)
+    and the one that answers is said and used. Raises the first failure when
+    none does; a wrong password at one of them is said with where."""
+    from reader.sync.greader import BadAnswer, GReader, SyncError, WrongPassword
+    from reader.sync.roots import other_roots
+
+    def check(url: str) -> int:
+        with GReader(url, user, secret) as server:
+            server.login()
+            return len(server.subscriptions())
+
+    try:
+        return api_url, check(api_url)
+    except BadAnswer as first:
+        roots = other_roots(api_url)
+        for root in roots:
+            try:
+                count = check(root)
+            except WrongPassword as refused:
+                raise WrongPassword(
+                    f"{refused.reason} at {root}, the API root of {api_url}"
+                ) from None
+            except SyncError:
+                continue
+            print(
+                f"{shown(api_url)} is not the Google Reader API root; {shown(root)} is: using that."
+            )
+            return root, count
+        if not roots:
+            raise
+        raise BadAnswer(f"{first.reason} (also tried {', '.join(roots)})") from None
 
 
 def _command(text: str | None) -> tuple[str, ...] | None:

@@ -438,8 +438,8 @@ class GReader:
             if 300 <= answer.status < 400:
                 where = clean_line(answer.headers.get("location", ""))[:REASON_CHARS]
                 raise BadAnswer(
-                    f"the server redirects {path} to {where or 'elsewhere'}: "
-                    "give the address it redirects to as the API URL"
+                    f"the server redirects {path} to {where or 'elsewhere'}:"
+                    " the API URL is not its Google Reader API root"
                 )
             if answer.status >= 500:
                 raise Unreachable(f"{self.host}: server error (HTTP {answer.status})")

@@ -210,3 +210,60 @@ def test_the_feeds_of_an_account_removed_keeping_its_stories_can_be_removed(
     assert done.stderr == b""
     listed = json.loads(news("list", "--json").stdout)
     assert not any(s["section"] == "Tech Bits" for s in listed)
+
+
+def test_freshrss_given_by_its_base_address_is_found_at_its_api_root(
+    freshrss: dict[str, Any],
+) -> None:
+    base, api = freshrss["url"].rstrip("/") + "/", freshrss["api"]
+    wrong = news("account", "add", base, "--user", "alice", "--password-stdin", stdin=b"not-it\n")
+    assert (wrong.returncode, wrong.stdout) == (1, b"")
+    assert wrong.stderr == (
+        f"news: wrong user name or password at {api}, the API root of {base}"
+        " (nothing stored)\n".encode()
+    )
+
+    secret = (freshrss["api_password"] + "\n").encode()
+    done = news(
+        "account",
+        "add",
+        base,
+        "--user",
+        "alice",
+        "--name",
+        "home",
+        "--password-stdin",
+        stdin=secret,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout
+        == (
+            f"{base} is not the Google Reader API root; {api} is: using that.\n"
+            f"Added account home: alice at {api}, 0 subscriptions; `news sync` brings them.\n"
+        ).encode()
+    )
+    (listed,) = json.loads(news("accounts", "--json").stdout)
+    assert listed["url"] == api
+
+
+def test_an_address_where_no_api_answers_names_the_roots_tried(server: Any) -> None:
+    done = news(
+        "account", "add", server.api + "/", "--user", "a", "--password-stdin", stdin=b"pw\n"
+    )
+    host = server.api.removesuffix("/api")
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert (
+        done.stderr
+        == (
+            "news: HTTP 404 for accounts/ClientLogin: is the API URL the server's Google Reader"
+            f" API root? (also tried {host}/api/api/greader.php, {host}/api/greader.php, {host})"
+            " (nothing stored)\n"
+        ).encode()
+    )
+    assert sorted(set(server.paths())) == [
+        "/accounts/ClientLogin",
+        "/api/accounts/ClientLogin",
+        "/api/api/greader.php/accounts/ClientLogin",
+        "/api/greader.php/accounts/ClientLogin",
+    ]

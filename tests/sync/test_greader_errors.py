@@ -26,6 +26,7 @@ from reader.sync.greader import (
     item_id,
     retry_after,
 )
+from reader.sync.roots import other_roots
 from sync.scripted import Answer, Asked, Scripted
 
 LOGIN = Answer(200, b"SID=x\nLSID=null\nAuth=alice/token-1\n", "text/plain")
@@ -290,3 +291,28 @@ def test_any_other_text_is_refused_or_read_as_an_id(text: str) -> None:
         assert "\x1b" not in exc.reason
     else:
         assert len(got) == 16 and int(got, 16) >= 0
+
+
+@pytest.mark.parametrize(
+    ("given", "roots"),
+    [
+        (
+            "http://127.0.0.1:8080/",
+            ["http://127.0.0.1:8080/api/greader.php"],
+        ),
+        (
+            "https://rss.example.org/freshrss/?x=1",
+            [
+                "https://rss.example.org/freshrss/api/greader.php",
+                "https://rss.example.org/api/greader.php",
+                "https://rss.example.org",
+            ],
+        ),
+        ("https://inoreader.com/", ["https://www.inoreader.com"]),
+        ("https://www.inoreader.com", []),
+        ("ftp://example.org", []),
+        ("not an address", []),
+    ],
+)
+def test_the_known_api_roots_below_an_address(given: str, roots: list[str]) -> None:
+    assert other_roots(given) == roots
