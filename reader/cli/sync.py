@@ -123,10 +123,19 @@ def _line(result: SyncResult) -> Text:
 
 
 def _lines(result: SyncResult) -> list[Text]:
-    """The account's line, then one for each bookmark kept for its note."""
+    """The account's line, then one for each feed unsubscribed on the server
+    (gone here with its stories) and each bookmark kept for its note."""
     from rich.text import Text
 
     lines = [_line(result)]
+    for title, count in result.unsubscribed:
+        line = Text("removed    ", style="yellow")
+        line.append(shown(title))
+        line.append(
+            f": unsubscribed on {shown(result.account)}, {counted(count, 'story')} removed",
+            style="dim",
+        )
+        lines.append(line)
     for mark in result.kept:
         line = Text("kept       ", style="yellow")
         line.append(shown(mark.title or mark.article_id))
@@ -151,6 +160,7 @@ def _json(result: SyncResult) -> dict[str, object]:
         "starred": len(result.starred),
         "unstarred": len(result.unstarred),
         "kept": len(result.kept),
+        "unsubscribed": len(result.unsubscribed),
     }
 
 

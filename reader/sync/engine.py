@@ -9,7 +9,9 @@ The order is what makes it safe:
    change made offline reaches the server once it is back. Read and starred
    are states, not counts, so a batch sent twice (the answer lost) does no harm.
 2. **Subscriptions.** The server's list becomes the account's synced sources;
-   a folder becomes the section of that feed's stories.
+   a folder becomes the section of that feed's stories. A feed the server no
+   longer lists goes here too, with its stories, and is named in
+   `SyncResult.unsubscribed` (with how many stories went) for the caller to say.
 3. **Item ids.** Every unread and every starred id, and the ids the server got
    since the last sync (the first time: within the window, `[sync] days`).
    Only ids travel, up to 10,000 to a request, so a sync with nothing new is a
@@ -104,6 +106,7 @@ class SyncResult:
     starred: list[Bookmark] = field(default_factory=list)
     unstarred: set[str] = field(default_factory=set)
     kept: list[Bookmark] = field(default_factory=list)
+    unsubscribed: list[tuple[str, int]] = field(default_factory=list)  # (feed, stories gone)
     reason: str = ""  # why it failed ("" when it did not)
 
     @property
@@ -145,6 +148,7 @@ def sync_account(
     subscriptions = client.subscriptions()
     names = {s.id: s.title or s.url or s.id for s in subscriptions}
     folders = {s.id: s.folders[0] if s.folders else "" for s in subscriptions}
+    result.unsubscribed = going(library, account, names)
     sources = library.sync_subscriptions(
         account, [Subscribed(s.id, names[s.id], folders[s.id]) for s in subscriptions]
     )
@@ -205,6 +209,20 @@ def run_account(
             )
     except (SyncError, AccountError) as exc:
         return SyncResult(account.name, reason=str(exc) or type(exc).__name__)
+
+
+def going(library: Library, account: str, listed: Collection[str]) -> list[tuple[str, int]]:
+    """The account's feeds here that the server no longer lists (unsubscribed
+    there), each with how many stories it holds: what the sync removes."""
+    gone = [
+        s
+        for s in library.sources()
+        if s.kind == "synced" and s.account == account and s.location not in listed
+    ]
+    if not gone:
+        return []
+    counts = library.counts_by_source()
+    return [(s.title or s.location, counts.get(s.id, 0)) for s in gone]
 
 
 def send_queue(library: Library, client: GReader, account: str) -> int:

@@ -10,11 +10,7 @@ with each feed, new stories show up without waiting for the slowest feed, and
 a failure is a toast that names the feed (or account) and why.
 
 `r` refreshes the feeds and, beside them in a worker of its own, syncs the
-accounts (`reader.sync.engine`). A sync writes state.json and bookmarks.json
-through stores of its own; the screen's `Reading` then takes in what it
-changed (`Reading.take_in`) and the sidebar redraws its marks, its cursor
-staying on its story. The screen's read and bookmark changes reach the sync
-queue through `journal`.
+accounts (`reader.tui.sync_controller`).
 
 The timer (`[refresh] every`, a feed's own `--every`) wakes when the next
 feed falls due (`reader.triage.schedule`; at least every `IDLE_CHECK` seconds, so a
@@ -42,13 +38,13 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.triage.notify_settings import Settings
+from reader.tui.sync_controller import SyncController
 from reader.tui.toast import notify
 from reader.wording import counted
 
 if TYPE_CHECKING:  # the telling is imported when there is something to tell
     from reader.library.articles import Library
     from reader.refresh import FeedOutcome
-    from reader.sync.engine import SyncResult
     from reader.sync.journal import QueueJournal
     from reader.triage.notify import Notable, Notice
     from reader.tui.saver import Saver
@@ -81,7 +77,7 @@ class FeedsController:
         self._timer: Timer | None = None
         self._told: set[str] = set()  # stories told of this run
         self._command_failed = False  # said once; the command is not run again
-        self._journal: QueueJournal | None = None
+        self.accounts = SyncController(screen)
 
     def _library_path(self) -> str | None:
         """Where the library lives, for a worker's own connection (a Library is
@@ -254,105 +250,15 @@ class FeedsController:
             message = f"{outcome.name}: {outcome.reason}"
             notify(screen, message, title="Feed failed", severity="warning", timeout=10)
 
-    # -- sync -----------------------------------------------------------------------
+    # -- sync (reader.tui.sync_controller) ----------------------------------------
 
     def journal(self, saver: Saver) -> QueueJournal | None:
-        """What queues the screen's read and bookmark changes for the servers;
-        None for files given on the command line."""
-        from reader.catalog import LibraryCatalog
-
-        catalog = self.screen.catalog
-        if not isinstance(catalog, LibraryCatalog):
-            return None
-        from reader.sync.journal import QueueJournal
-
-        self._journal = QueueJournal(catalog.library.conn, saver.submit)
-        return self._journal
+        """What queues the screen's read and bookmark changes for the servers."""
+        return self.accounts.journal(saver)
 
     def sync(self) -> None:
-        """Sync every account, in a worker (none configured: nothing is said)."""
-        path = self._library_path()
-        if path is None or any(w.group == "sync" and w.is_running for w in self.screen.workers):
-            return
-        since = self._journal.tick if self._journal is not None else 0
-        self.screen.run_worker(partial(self._sync, path, since), thread=True, group="sync")
-
-    def _sync(self, path: str, since: int) -> None:
-        """In a thread: each account in turn, each reported as it ends."""
-        from reader.accounts import accounts
-        from reader.atomic import StoreError
-        from reader.bookmarks import Bookmarks
-        from reader.config import ConfigError, load_config
-        from reader.library.articles import Library
-        from reader.state import ReadingState
-        from reader.sync.engine import FETCH_BATCH, Progress, run_account
-
-        screen = self.screen
-        app = screen.app
-        cancel = get_current_worker().cancelled_event  # set at quit
-        try:
-            chosen = accounts()
-            days = load_config().sync_days
-        except ConfigError as exc:
-            app.call_from_thread(notify, screen, f"Sync: {exc}", severity="warning", timeout=8)
-            return
-        if not chosen:
-            return
-        def told(step: Progress) -> None:
-            # A long first sync says so when it starts, rather than look idle.
-            if step.stage == "fetching" and not step.done and step.total > FETCH_BATCH:
-                message = f"{step.account}: fetching {counted(step.total, 'story')}…"
-                app.call_from_thread(notify, screen, message, timeout=4)
-
-        # Stores of its own on the same files: the screen's are the saver's.
-        state = ReadingState(screen.reading.state.path)
-        bookmarks = Bookmarks(screen.reading.bookmarks.path)
-        library = Library.open(path)
-        try:
-            for account in chosen:
-                if cancel.is_set():
-                    return
-                try:
-                    result = run_account(
-                        library, account, state, bookmarks, days=days, on_progress=told
-                    )
-                except StoreError as exc:  # the files could not be written: said, kept queued
-                    message = f"Sync of {account.name}: {exc}"
-                    app.call_from_thread(notify, screen, message, severity="error", timeout=10)
-                    continue
-                if not cancel.is_set():
-                    app.call_from_thread(self._account_synced, result, since)
-        finally:
-            library.close()
-            if self._journal is not None and not cancel.is_set():
-                app.call_from_thread(self._journal.forget, since)
-
-    def _account_synced(self, result: SyncResult, since: int) -> None:
-        screen = self.screen
-        if not result.ok:
-            message = f"{result.account}: {result.reason}"
-            notify(screen, message, title="Sync failed", severity="warning", timeout=10)
-            return
-        # A story changed here while the sync ran keeps that change: it is queued.
-        mine = self._journal.touched_since(since) if self._journal is not None else set()
-        screen.reading.take_in(
-            result.read - mine,
-            result.unread - mine,
-            [b for b in result.starred if b.article_id not in mine],
-            result.unstarred - mine,
-        )
-        screen.stories_changed()
-        screen.marks.changed_behind({b.article_id for b in result.starred} | result.unstarred)
-        summary = f"{result.account} synced: {counted(result.new, 'new story', 'new stories')}"
-        if result.sent:
-            summary += f", {counted(result.sent, 'change')} sent"
-        if result.marks:
-            summary += f", {counted(result.marks, 'mark')} taken in"
-        notify(screen, summary, timeout=4)
-        for mark in result.kept:  # a note is never dropped by the server: said
-            title = mark.title or mark.article_id
-            message = f"{title} was unstarred on {result.account}: its bookmark and note stay here"
-            notify(screen, message, title="Bookmark kept", timeout=10)
+        """Sync every account, in a worker."""
+        self.accounts.sync()
 
     # -- telling of new stories ---------------------------------------------------
 

@@ -87,6 +87,7 @@ def test_news_sync_brings_the_account_and_sends_what_was_done_here(
             "starred": 1,
             "unstarred": 0,
             "kept": 0,
+            "unsubscribed": 0,
         }
     ]
     here = listed()
@@ -247,3 +248,25 @@ def test_a_mark_read_rule_run_by_news_sync_reaches_the_server(
     )
     assert listed()["Garage sales on Mars"]["read"]  # not taken back by the server's unread
     assert account.item_ids(READING_LIST, exclude=READ) == []
+
+
+def test_a_feed_unsubscribed_on_the_server_goes_here_and_is_said(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any]
+) -> None:
+    bits = [(f"Bit {n}", f"https://e.org/bits/{n}") for n in range(2)]
+    account.subscribe(feeds.serve("/cli-bits.xml", rss("Tech Bits", bits)))
+    account.subscribe(feeds.serve("/cli-keep.xml", rss("Keep", [("Kept 0", "https://e.org/k")])))
+    add_account(freshrss)
+    assert news("sync").returncode == 0
+    (gone,) = [s for s in account.subscriptions() if s.title == "Tech Bits"]
+    account.unsubscribe(gone.id)
+
+    done = news("sync")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        b"synced     home: 1 feed, 0 new stories, 0 changes sent, 0 marks taken in\n"
+        b"removed    Tech Bits: unsubscribed on home, 2 stories removed\n"
+        b"1 account: 1 synced, 0 failed.\n"
+    )
+    assert set(listed()) == {"Kept 0"}
+    assert json.loads(news("sync", "--json").stdout)[0]["unsubscribed"] == 0  # said once

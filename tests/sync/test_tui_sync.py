@@ -166,3 +166,29 @@ async def test_a_mark_read_rule_on_what_r_syncs_reaches_the_server(
         (story,) = [e for e in catalog.entries() if e.title == "Garage sales on Mars"]
         assert story.id in screen.reading.read
         assert account.item_ids(READING_LIST, exclude=READ) == []
+
+
+async def test_r_says_a_feed_unsubscribed_on_the_server(
+    account: GReader,
+    feeds: FeedServer,
+    freshrss: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    bits = [(f"Bit {n}", f"https://e.org/tui-bits/{n}") for n in range(2)]
+    account.subscribe(feeds.serve("/tui-bits.xml", rss("Tech Bits", bits)))
+    save(Account("home", freshrss["api"], freshrss["user"]))
+    store_password("home", freshrss["api_password"])
+    library = Library.open(tmp_path / "library.sqlite")
+    ensure_seeded(library, seed_paths())
+    app = NewsApp(LibraryCatalog(library))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await press_r(app, pilot)
+        assert "Bit 1" in sidebar_text(screen)
+        (feed,) = account.subscriptions()
+        account.unsubscribe(feed.id)
+        await press_r(app, pilot)
+        assert "Tech Bits was unsubscribed on home: 2 stories removed" in said.messages()
+        assert "Bit 1" not in sidebar_text(screen)
