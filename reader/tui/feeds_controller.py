@@ -19,6 +19,8 @@ feeds that are due, quietly: no activity line, a toast only when stories came
 in ("3 new stories") or a feed fails for a reason it did not fail for last
 time. New stories join the sidebar with the cursor on the story it was on,
 at the same height on the screen, and the open story is not touched.
+With `[refresh] every` the timer syncs the accounts too, when that long has
+passed since their last sync (`sync_controller.sync_timing`), as quietly.
 
 New stories that match a followed keyword, or that a `notify` rule hands to
 `tell`, are told of (`reader.triage.notify`): a toast, and where the config asks a
@@ -38,7 +40,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.triage.notify_settings import Settings
-from reader.tui.sync_controller import SyncController
+from reader.tui.sync_controller import SyncController, sync_timing
 from reader.tui.toast import notify
 from reader.wording import counted
 
@@ -158,12 +160,16 @@ class FeedsController:
             failing = {s.id: s.last_error for s in sources}
             feeds = [s.id for s in sources if s.kind == "feed"]
             chosen: list[int] | None = None
+            sync_wake: datetime | None = None
             if timed:
+                sync_now, sync_wake = sync_timing(library, self.every, self.accounts.begun)
+                if sync_now:
+                    app.call_from_thread(self.accounts.sync, True)
                 timings = library.timings()
                 chosen = schedule.due(timings, feeds, self.every, datetime.now(UTC))
                 if not chosen:
                     wake = schedule.next_due(timings, feeds, self.every)
-                    app.call_from_thread(self._arm_for, wake)
+                    app.call_from_thread(self._arm_for, _earliest(wake, sync_wake))
                     return
             else:
                 # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
@@ -185,7 +191,7 @@ class FeedsController:
             except Cancelled:
                 return
             notices = self._keyword_notices(library, outcomes)
-            wake = next_feed_due(library, self.every)
+            wake = _earliest(next_feed_due(library, self.every), sync_wake)
         finally:
             library.close()
         app.call_from_thread(self._refresh_finished, outcomes, timed, failing, notices, wake)
@@ -391,6 +397,11 @@ class FeedsController:
                 origin=screen.catalog.origin(article_id),
             )
             notify(screen, "Full text saved: it reads offline and is searchable", timeout=3)
+
+
+def _earliest(*times: datetime | None) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
 
 
 def _has_accounts() -> bool:

@@ -192,3 +192,70 @@ async def test_r_says_a_feed_unsubscribed_on_the_server(
         await press_r(app, pilot)
         assert "Tech Bits was unsubscribed on home: 2 stories removed" in said.messages()
         assert "Bit 1" not in sidebar_text(screen)
+
+
+async def test_the_refresh_timer_syncs_the_accounts_when_a_sync_is_due(
+    account: GReader,
+    feeds: FeedServer,
+    freshrss: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.waiting import until
+
+    from reader.tui import feeds_controller
+
+    monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 0.1)  # the timer's first look, at once
+    tide = [(f"Tide {n}", f"https://e.org/tide/{n}") for n in range(2)]
+    account.subscribe(feeds.serve("/tui-tide.xml", rss("Tide", tide)))
+    save(Account("home", freshrss["api"], freshrss["user"]))
+    store_password("home", freshrss["api_password"])
+    library = Library.open(tmp_path / "library.sqlite")
+    ensure_seeded(library, seed_paths())
+    app = NewsApp(LibraryCatalog(library), refresh_every=1800)
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        # No key pressed: the timer's look finds the account due (never synced).
+        await until(pilot, lambda: "home synced: 2 new stories" in said.messages())
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Tide 1" in sidebar_text(screen)
+        assert library.sync_mark("home") > 0
+
+        # Synced a moment ago: the next look leaves the account alone.
+        screen.feeds._tick()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert not [w for w in screen.workers if w.group == "sync" and w.is_running]
+        assert said.messages().count("home synced: 2 new stories") == 1
+        assert not any(m.startswith("home synced: 0") for m in said.messages())
+
+
+async def test_the_timer_tries_a_server_that_is_down_once_an_interval_and_says_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.waiting import until
+
+    from reader.tui import feeds_controller
+
+    monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 0.1)
+    save(Account("away", "http://127.0.0.1:9/api/greader.php", "a", ("echo", "secret")))
+    library = Library.open(tmp_path / "library.sqlite")
+    ensure_seeded(library, seed_paths())
+    app = NewsApp(LibraryCatalog(library), refresh_every=1800)
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await until(pilot, lambda: any("connection refused" in m for m in said.messages()))
+        await screen.workers.wait_for_complete()
+        begun = screen.feeds.accounts.begun
+        assert begun > 0
+
+        screen.feeds._tick()  # the next look, long before half an hour has passed
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.feeds.accounts.begun == begun  # not tried again
+        assert sum("connection refused" in m for m in said.messages()) == 1
