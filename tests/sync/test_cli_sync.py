@@ -270,3 +270,22 @@ def test_a_feed_unsubscribed_on_the_server_goes_here_and_is_said(
     )
     assert set(listed()) == {"Kept 0"}
     assert json.loads(news("sync", "--json").stdout)[0]["unsubscribed"] == 0  # said once
+
+
+def test_news_rules_apply_on_a_synced_story_reaches_the_server(
+    account: GReader, feeds: FeedServer, freshrss: dict[str, Any]
+) -> None:
+    add_account(freshrss)
+    url = feeds.serve("/cli-fair.xml", rss("Fair", [("Street fair sales", "https://e.org/f")]))
+    account.subscribe(url)
+    assert news("sync").returncode == 0
+    assert not listed()["Street fair sales"]["read"]
+
+    assert news("rules", "add", "Sales", "sales", "--action", "mark-read").returncode == 0
+    applied = news("rules", "apply")
+    assert b"Sales (mark-read): 1 story matched, 1 marked read\n" in applied.stdout
+    assert news("sync").stdout.startswith(
+        b"synced     home: 1 feed, 0 new stories, 1 change sent, 0 marks taken in\n"
+    )
+    assert listed()["Street fair sales"]["read"]
+    assert account.item_ids(READING_LIST, exclude=READ) == []
