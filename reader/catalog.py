@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from reader.model import Article, Entry
 from reader.sanitize import shown_line
@@ -100,11 +99,10 @@ class Catalog(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a story came from, as its header names it: the feed's (or file's)
     name, and whether its body is the full text fetched from its web page in
-    place of the feed's own (often a teaser)."""
+    place of the feed's own (often a teaser). A NamedTuple, as `render.Palette`."""
 
     source: str
     full_text: bool = False

@@ -117,8 +117,8 @@ class Article:
     # edited the entry); read state, bookmark and note were kept.
     updated: bool = False
     # A long Markdown file read for the reader's first screen: `blocks` are its
-    # head (`markdown.markdown_head`), this the Markdown of the body after them,
-    # not parsed yet. "" in a whole story. `Catalog.whole` gives the whole one;
+    # head (`markdown.plain_head`, or `markdown_head`), this the Markdown of the
+    # body after them, not parsed yet. "" in a whole story. `Catalog.whole` gives the whole one;
     # nothing but the reading pane's first paint should use a story read in part.
     rest: str = ""
 
