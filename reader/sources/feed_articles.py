@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
+from itertools import chain
 
 from reader.markdown import markdown_to_text
 from reader.model import Article, ToBlocks, entry_key, feed_story_id, make_article
@@ -52,6 +53,10 @@ SECTION_MAX_CHARS = 60  # a longer "category" is a tag cloud, not a section
 AUTHOR_MAX_CHARS = 200
 FAILED_NAME_CHARS = 80  # an entry that could not be read, named in a warning
 FAILED_NAMED = 3  # entries named so; past that, counted
+# Entries whose bodies a pool's thread makes in one task: a task an entry cost
+# a future, a queue and two thread wake-ups each, 0.3 s of CPU at 10,000
+# entries (2.04-2.08 s for the stories against 1.74-1.75 s with 25 a task).
+BODY_CHUNK = 25
 # Categories that say nothing about the story.
 EMPTY_CATEGORIES = frozenset({"uncategorized", "uncategorised", "general", "none"})
 
@@ -153,10 +158,16 @@ class Articles:
 
     def bodies(self, entries: Sequence[_Entry], pool: Executor | None = None) -> Iterator[Made]:
         """The entries' bodies (or the error making one gave), in order: on
-        `pool`'s threads, started now, when one is given; else as iterated."""
+        `pool`'s threads, started now, when one is given, `BODY_CHUNK` entries
+        a task; else as iterated."""
         self.start()
-        safe_body = self._body_or_error
-        return pool.map(safe_body, entries) if pool is not None else map(safe_body, entries)
+        if pool is None:
+            return map(self._body_or_error, entries)
+        chunks = [entries[at : at + BODY_CHUNK] for at in range(0, len(entries), BODY_CHUNK)]
+        return chain.from_iterable(pool.map(self._bodies_of, chunks))
+
+    def _bodies_of(self, entries: Sequence[_Entry]) -> list[Made]:
+        return [self._body_or_error(entry) for entry in entries]
 
     def made(self, entries: Sequence[_Entry], bodies: Iterable[Made]) -> list[Article]:
         """The stories of these entries from their `bodies` (see `make_all`)."""
