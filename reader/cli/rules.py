@@ -64,7 +64,7 @@ def cmd_rules(argv: list[str], config: Config) -> int:
     args = p.parse_args(argv)
     apply_paths(args)
     if args.do == "add":
-        return _add(args)
+        return _add(args, config)
     if args.do == "remove":
         return _remove(args.name, config)
     if args.do == "apply":
@@ -118,7 +118,7 @@ def _list(config: Config, as_json: bool) -> int:
     return 0
 
 
-def _add(args: argparse.Namespace) -> int:
+def _add(args: argparse.Namespace, config: Config) -> int:
     entry: dict[str, object] = {"name": args.name, "query": args.query, "action": args.action}
     if args.source:
         entry["source"] = args.source
@@ -126,13 +126,35 @@ def _add(args: argparse.Namespace) -> int:
         entry["until"] = args.until
     rules, problems = parse_rules([entry])
     if problems:
-        raise UserError(problems[0].removeprefix("rule 1 "))
+        reason = problems[0].split("): ", 1)[-1]
+        raise UserError(shown(f"rule {args.name!r} not added: {reason}"))
     rule = rules[0]
     add_rule(rule)
     print(shown(f"Added rule {rule.name!r} ({rule.action}): {rule.query}"))
-    if rule.action != "section":
+    # Added as asked, but a rule that can do nothing is said: a person would
+    # otherwise wait for it to act.
+    if not rule.active():
+        _warn(f"it ended on {rule.until}: it does nothing (--until is its last day)")
+    elif rule.source and not _source_known(rule.source, config):
+        _warn(f"no source is named {rule.source!r}: it finds nothing; `news sources` lists them")
+    elif rule.action != "section":
         print("It acts on new stories as they arrive; `news rules apply` runs it on the rest.")
     return 0
+
+
+def _warn(text: str) -> None:
+    print(f"news: warning: {shown(text)}", file=sys.stderr)
+
+
+def _source_known(name: str, config: Config) -> bool:
+    from reader.catalog import LibraryCatalog
+    from reader.triage.rules import source_ids
+
+    catalog = open_catalog([], config)
+    try:
+        return isinstance(catalog, LibraryCatalog) and bool(source_ids(catalog.library.conn, name))
+    finally:
+        catalog.close()
 
 
 def _remove(name: str, config: Config) -> int:

@@ -88,11 +88,31 @@ def test_add_list_and_remove(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and err == "news: no rule named 'Capsules'; `news rules` lists them\n"
 
 
+def test_a_rule_that_can_do_nothing_is_added_and_said(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "rules", "add", "Old", "sale", "--action", "hide", "--until", "2020-01-01"
+    )
+    assert code == 0 and out == "Added rule 'Old' (hide): sale\n"
+    assert err == (
+        "news: warning: it ended on 2020-01-01: it does nothing (--until is its last day)\n"
+    )
+    code, out, err = run(capsys, "rules", "add", "Gazette", "sale", "--source", "No Such Feed")
+    assert code == 0 and out == "Added rule 'Gazette' (section): sale\n"
+    assert err == (
+        "news: warning: no source is named 'No Such Feed': it finds nothing;"
+        " `news sources` lists them\n"
+    )
+    # A source the library has: nothing to say.
+    code, out, err = run(capsys, "rules", "add", "Teslarati", "sale", "--source", "teslarati")
+    assert code == 0 and err == ""
+
+
 def test_a_rule_that_does_not_read_is_refused_with_why(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "rules", "add", "Broken", "tesla OR")
     assert code == 2
     assert err == (
-        "news: ('Broken'): query 'tesla OR' cannot be read: OR needs a term on each side\n"
+        "news: rule 'Broken' not added: query 'tesla OR' cannot be read:"
+        " OR needs a term on each side\n"
     )
     with pytest.raises(SystemExit) as exited:
         run(capsys, "rules", "add", "X", "y", "--until", "soon")
