@@ -291,6 +291,8 @@ async def test_stories_another_news_stored_are_listed_and_told(
         await painted(pilot)
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
+        # Stored once the reader has listed what the library held at start.
+        await until(pilot, lambda: screen.rules.newest_seen is not None)
         assert "Capsule returns early" not in sidebar_text(screen)
         server.serve("/orbit.xml", rss("Orbit", [*ORBIT[:3], ("Capsule returns early", "https://e.org/c")]))
         await asyncio.to_thread(_refresh, path)
