@@ -270,15 +270,7 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     entry.update(rule_entry(rule))
     if tomlkit.dumps(doc).strip():
         entry.trivia.indent = "\n"  # a blank line before it, as a person writes tables
-    rules = doc.get("rules")
-    if rules is None:
-        rules = tomlkit.aot()
-        doc["rules"] = rules
-    elif not isinstance(rules, list):
-        raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
-    if _rule_index(rules, rule.name) is not None:
-        raise ConfigError(f"a rule named {rule.name!r} is in {path} already")
-    rules.append(entry)
+    _rules_for_a_new_one(path, doc, rule.name).append(entry)
     write_config(path, doc)
 
 
@@ -319,19 +311,26 @@ def put_rule_back(taken: TakenRule, path: Path | None = None) -> None:
     """Undo `take_rule`: the entry as it was written, at its place among the
     rules (the end, if the rules before it went since). Raises ConfigError,
     also when a rule of that name was added in the meantime."""
+    path, doc = open_for_edit(path)
+    rules = _rules_for_a_new_one(path, doc, taken.name)
+    rules.insert(min(taken.index, len(rules)), taken.entry)
+    write_config(path, doc)
+
+
+def _rules_for_a_new_one(path: Path, doc: TOMLDocument, name: str) -> list[Any]:
+    """The `[[rules]]` array to add a rule of this name to (made if there is
+    none); ConfigError if it is not an array, or has a rule of that name."""
     import tomlkit
 
-    path, doc = open_for_edit(path)
     rules = doc.get("rules")
     if rules is None:
         rules = tomlkit.aot()
         doc["rules"] = rules
     elif not isinstance(rules, list):
         raise ConfigError(f"cannot update config {path}: rules is not an array of tables")
-    if _rule_index(rules, taken.name) is not None:
-        raise ConfigError(f"a rule named {taken.name!r} is in {path} already")
-    rules.insert(min(taken.index, len(rules)), taken.entry)
-    write_config(path, doc)
+    if _rule_index(rules, name) is not None:
+        raise ConfigError(f"a rule named {name!r} is in {path} already")
+    return rules
 
 
 def _rule_index(rules: list[Any], name: str) -> int | None:
