@@ -261,10 +261,18 @@ class RulesController:
         self.saved = {name: stories.hiding(hidden) for name, stories in self.saved.items()}
 
     def _relist(self) -> None:
-        """The sections again (the hidden set changed), with their counts."""
+        """The sections again (the hidden set changed), with their counts, and
+        the hidden stories marked while `H` lists them."""
+        self._mark_hidden()
         self.screen.reading.count_read()
         self.screen.panes.show_sections()
         self.show()
+
+    def _mark_hidden(self) -> None:
+        catalog = self.catalog
+        if catalog is not None:
+            shown = catalog.hidden if catalog.revealing else frozenset()
+            self.screen.sidebar.set_hidden(shown)
 
     # -- hiding ---------------------------------------------------------------------
 
@@ -322,6 +330,7 @@ class RulesController:
                 notify(self.screen, f"{outcome.rule.name}: {stories} {done} · z to undo", timeout=4)
         if effects.hidden_now:
             catalog.set_hidden(self.hidden)
+            self._mark_hidden()
             self.screen.reading.count_read()
         from reader.triage.saved import keys_for
 

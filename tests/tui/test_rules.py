@@ -146,6 +146,11 @@ async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_pat
         await pilot.press("H")
         assert any("trademarked" in line for line in sidebar_lines(app))
         assert sidebar_lines(app)[0] == "1 hidden, shown · H hides them"
+        # The hidden one is marked as such; the one z brought back is not.
+        [shown] = [line for line in sidebar_lines(app) if "trademarked" in line]
+        assert shown.lstrip("▌ ").startswith("⊘")
+        [back] = [line for line in sidebar_lines(app) if "Trademark fight" in line]
+        assert "⊘" not in back
         await pilot.press("H")
         assert not any("trademarked" in line for line in sidebar_lines(app))
 

@@ -256,6 +256,11 @@ class ArticleList(LineView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def set_hidden(self, hidden: frozenset[str]) -> None:
+        """The hidden stories listed (`H` shows them): marked ⊘; none when hidden."""
+        self._marks.hidden = hidden
+        self._refresh_changed()
+
     def set_hits(self, hits: dict[str, int]) -> None:
         """How many keyword matches each story has, shown beside its title."""
         self._marks.hits = hits

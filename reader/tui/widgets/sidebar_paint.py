@@ -88,6 +88,7 @@ class RowPainter:
             read=look.read,
             bookmarked=look.bookmarked,
             hits=look.hits,
+            hidden=look.hidden,
         )
 
     def note(self, row: Row, width: int) -> Text:
@@ -122,12 +123,14 @@ class RowPainter:
         read: bool,
         bookmarked: bool,
         hits: int,
+        hidden: bool = False,
     ) -> Text:
         assert row.article is not None
         styles = self.styles
         article = row.article
         marker = "▌" if is_open else " "  # not ▸, which marks a folded section
-        star = "★" if bookmarked else " "
+        # A hidden story listed by `H` says so where a bookmark's star goes.
+        star = "★" if bookmarked else "⊘" if hidden else " "
         text = Text(f"{marker}{star} ", no_wrap=True, overflow="ellipsis")
         text.append(article.title)
         if row.missing:

@@ -208,6 +208,7 @@ class Look(NamedTuple):
     hits: int = 0
     unread: int = 0
     total: int = 0
+    hidden: bool = False  # hidden by a rule, listed because `H` shows them
 
 
 @dataclass(slots=True)
@@ -220,6 +221,7 @@ class Marks:
     bookmarked: set[str] = field(default_factory=set)
     read_counts: dict[str, int] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)  # keyword matches by story
+    hidden: frozenset[str] = frozenset()  # the hidden stories `H` lists, marked so
     # Each section's number of stories when only some are listed (unread only).
     totals: Mapping[str, int] | None = None
     saved_unread: Mapping[str, int] = field(default_factory=dict)
@@ -267,4 +269,5 @@ class Marks:
             read=story in self.read,
             bookmarked=story in self.bookmarked,
             hits=self.hits.get(story, 0),
+            hidden=story in self.hidden,
         )
