@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.markdown.plain import paragraphs
 from reader.model import Article, ToBlocks, article_id, make_article
@@ -58,10 +58,12 @@ class MarkdownDirError(Exception):
     """A folder that cannot be read at all; the message names it."""
 
 
-@dataclass(frozen=True)
-class MarkdownDirResult:
+class MarkdownDirResult(NamedTuple):
+    """The stories read, and what could not be (a NamedTuple, as
+    `render.Palette`: not a dataclass compiled at every start of `news FILE.md`)."""
+
     articles: list[Article]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
 
 def front_matter(text: str) -> tuple[dict[str, str], str]:
