@@ -312,5 +312,9 @@ def render_article(
     palette: Palette | None = None,
     highlighters: Iterable[Highlighter] = (),
     note: str | None = None,
+    source: str = "",
+    full_text: bool = False,
 ) -> Group:
-    return Group(*article_renderables(article, palette, highlighters, note))
+    """The story whole, its header as the reading pane's (`source`, `full_text`)."""
+    parts = article_parts(article, palette, highlighters, note, source, full_text)
+    return Group(*(renderable for _, renderable in parts))

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import textual._wait
 import textual.constants
+from hypothesis import settings
 from textual._styles_cache import StylesCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
@@ -32,6 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 SEED = ROOT / "seeds" / "teslarati.txt"
+
+# Hypothesis's deadline (200 ms an example) is a timed test: on a loaded machine
+# an example that starts threads or writes files misses it now and then, and
+# the suite fails for the load, not the code. Speed is measured in bench/.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # Scratch files in memory. The tests write libraries, stores, dumps and feeds into
 # temporary folders, and every save is made durable as `news` makes it (atomic.py

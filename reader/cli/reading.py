@@ -250,14 +250,18 @@ def cmd_show(argv: list[str], config: Config) -> int:
 
     keywords = [*config.keywords, *extra_keywords(args)]
     highlighters = [Highlighter(keywords).styled] if keywords else []
+    origin = catalog.origin(article.id)  # "from Teslarati", as the reader's header says
+    story = render_article(
+        article, highlighters=highlighters, source=origin.source, full_text=origin.full_text
+    )
     out = console()
     out.width = min(out.width, MEASURE)
     if out.is_terminal:
-        out.print(render_article(article, highlighters=highlighters))
+        out.print(story)
         return 0
     # Piped: plain lines, without the spaces Rich leaves where it wrapped.
     with out.capture() as captured:
-        out.print(render_article(article, highlighters=highlighters))
+        out.print(story)
     sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
     return 0
 

@@ -59,6 +59,7 @@ def test_show_prints_the_story_plain_when_piped(capsys: pytest.CaptureFixture[st
     assert "\x1b" not in out
     assert "SpaceX is launching a secret spacecraft" in out
     assert "SpaceX’s secret disk-shaped Starfall capsule" in out
+    assert "  ·  from teslarati  ·  " in out.splitlines()[0]  # as the reader's header says
     assert all(line == line.rstrip() for line in out.splitlines())  # no wrapping's spaces
     assert len(out.splitlines()) > 10
 
