@@ -9,6 +9,7 @@ waiting (README, "the tests")."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -47,9 +48,15 @@ settings.load_profile("suite")
 # On tmpfs fsync returns at once; the bytes written and read back are the same,
 # and no test cuts the power, the one thing fsync is for. Set before pytest makes
 # its temporary folders, and in the environment for the xdist workers and every
-# process a test starts. A TMPDIR already set is kept.
+# process a test starts. A TMPDIR already set is kept, and so is the disk where
+# /dev/shm is small (a container's is often 64 MB; a run writes about 50).
 MEMORY = Path("/dev/shm")
-if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK):
+if (
+    "TMPDIR" not in os.environ
+    and MEMORY.is_dir()
+    and os.access(MEMORY, os.W_OK | os.X_OK)
+    and shutil.disk_usage(MEMORY).free > 1 << 30
+):
     os.environ["TMPDIR"] = tempfile.tempdir = str(MEMORY)
 
 
