@@ -297,4 +297,5 @@ async def test_stories_another_news_stored_are_listed_and_told(
         server.serve("/orbit.xml", rss("Orbit", [*ORBIT[:3], ("Capsule returns early", "https://e.org/c")]))
         await asyncio.to_thread(_refresh, path)
         await until(pilot, lambda: "Capsule returns early" in sidebar_text(screen))
-        assert "1 new story (stored by another news)" in said.messages()
+        # Told by a toast, whose message the app takes in after the sidebar has changed.
+        await until(pilot, lambda: "1 new story (stored by another news)" in said.messages())
