@@ -25,6 +25,19 @@ from reader.tui.screens.reader import ReaderScreen
 SIZE = (120, 40)
 
 
+def reader_with_account(
+    freshrss: dict[str, Any], tmp_path: Path, **options: Any
+) -> tuple[NewsApp, LibraryCatalog, Said]:
+    """The reader on a seeded library, with the FreshRSS account `home` and
+    its password stored, and what it says recorded."""
+    save(Account("home", freshrss["api"], freshrss["user"]))
+    store_password("home", freshrss["api_password"])
+    library = Library.open(tmp_path / "library.sqlite")
+    ensure_seeded(library, seed_paths())
+    catalog = LibraryCatalog(library)
+    return NewsApp(catalog, **options), catalog, Said()
+
+
 def sidebar_text(screen: ReaderScreen) -> str:
     sidebar = screen.sidebar
     return "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
@@ -46,14 +59,8 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
     monkeypatch.setattr("reader.sync.engine.FETCH_BATCH", 2)  # so three stories are "many"
     stories = [(f"Quay {n}", f"https://example.org/quay/{n}") for n in range(3)]
     account.subscribe(feeds.serve("/tui-quay.xml", rss("Quay", stories)), "Harbour")
-    save(Account("home", freshrss["api"], freshrss["user"]))
-    store_password("home", freshrss["api_password"])
-    path = tmp_path / "library.sqlite"
-    library = Library.open(path)
-    ensure_seeded(library, seed_paths())
-    catalog = LibraryCatalog(library)
-    app = NewsApp(catalog)
-    said = Said()
+    app, catalog, said = reader_with_account(freshrss, tmp_path)
+    library = catalog.library
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
@@ -99,13 +106,7 @@ async def test_r_keeps_a_noted_bookmark_the_server_unstarred_and_z_still_undoes(
     tmp_path: Path,
 ) -> None:
     account.subscribe(feeds.serve("/tui-pier.xml", rss("Pier", [("Pier 0", "https://e.org/p")])))
-    save(Account("home", freshrss["api"], freshrss["user"]))
-    store_password("home", freshrss["api_password"])
-    library = Library.open(tmp_path / "library.sqlite")
-    ensure_seeded(library, seed_paths())
-    catalog = LibraryCatalog(library)
-    app = NewsApp(catalog)
-    said = Said()
+    app, catalog, said = reader_with_account(freshrss, tmp_path)
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
@@ -140,13 +141,8 @@ async def test_a_mark_read_rule_on_what_r_syncs_reaches_the_server(
 
     (rule,), _ = parse_rules([{"name": "Sales", "query": "sales", "action": "mark-read"}])
     add_rule(rule)
-    save(Account("home", freshrss["api"], freshrss["user"]))
-    store_password("home", freshrss["api_password"])
-    library = Library.open(tmp_path / "library.sqlite")
-    ensure_seeded(library, seed_paths())
-    catalog = LibraryCatalog(library)
-    app = NewsApp(catalog)
-    said = Said()
+    app, catalog, said = reader_with_account(freshrss, tmp_path)
+    library = catalog.library
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
@@ -176,12 +172,7 @@ async def test_r_says_a_feed_unsubscribed_on_the_server(
 ) -> None:
     bits = [(f"Bit {n}", f"https://e.org/tui-bits/{n}") for n in range(2)]
     account.subscribe(feeds.serve("/tui-bits.xml", rss("Tech Bits", bits)))
-    save(Account("home", freshrss["api"], freshrss["user"]))
-    store_password("home", freshrss["api_password"])
-    library = Library.open(tmp_path / "library.sqlite")
-    ensure_seeded(library, seed_paths())
-    app = NewsApp(LibraryCatalog(library))
-    said = Said()
+    app, _, said = reader_with_account(freshrss, tmp_path)
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
@@ -208,12 +199,8 @@ async def test_the_refresh_timer_syncs_the_accounts_when_a_sync_is_due(
     monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 0.1)  # the timer's first look, at once
     tide = [(f"Tide {n}", f"https://e.org/tide/{n}") for n in range(2)]
     account.subscribe(feeds.serve("/tui-tide.xml", rss("Tide", tide)))
-    save(Account("home", freshrss["api"], freshrss["user"]))
-    store_password("home", freshrss["api_password"])
-    library = Library.open(tmp_path / "library.sqlite")
-    ensure_seeded(library, seed_paths())
-    app = NewsApp(LibraryCatalog(library), refresh_every=1800)
-    said = Said()
+    app, catalog, said = reader_with_account(freshrss, tmp_path, refresh_every=1800)
+    library = catalog.library
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)

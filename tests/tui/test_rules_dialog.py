@@ -70,6 +70,17 @@ async def settled(app: NewsApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def rules_app(tmp_path: Path, config: str, *, with_keywords: bool = False) -> tuple[Path, NewsApp]:
+    """The config written, a seeded library with `news rules apply` run over it,
+    and the reader on it (following the config's keywords if asked)."""
+    path = write_config(config)
+    library = tmp_path / "library.sqlite"
+    seeded(library)
+    assert main(["rules", "apply", "--library", str(library)]) == 0
+    keywords = load_config().keywords if with_keywords else ()
+    return path, NewsApp(open_catalog([], load_config()), keywords=keywords)
+
+
 def sidebar_lines(app: NewsApp) -> list[str]:
     screen = app.screen
     assert isinstance(screen, ReaderScreen)
@@ -89,11 +100,7 @@ def dialog_lines(app: NewsApp) -> list[str]:
 async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_reader(
     tmp_path: Path,
 ) -> None:
-    path = write_config(CONFIG)
-    library = tmp_path / "library.sqlite"
-    seeded(library)
-    assert main(["rules", "apply", "--library", str(library)]) == 0
-    app = NewsApp(open_catalog([], load_config()))
+    path, app = rules_app(tmp_path, CONFIG)
     async with app.run_test(size=SIZE) as pilot:
         await settled(app, pilot)
         assert line_of(app, "Capsules").split()[-1] == "1/1"
@@ -147,11 +154,7 @@ async def test_z_puts_a_removed_rule_back_as_it_was_written_and_where_it_was(
     tmp_path: Path,
 ) -> None:
     commented = CONFIG.replace('name = "No trademarks"', '# seen too often\nname = "No trademarks"')
-    path = write_config(commented)
-    library = tmp_path / "library.sqlite"
-    seeded(library)
-    assert main(["rules", "apply", "--library", str(library)]) == 0
-    app = NewsApp(open_catalog([], load_config()))
+    path, app = rules_app(tmp_path, commented)
     async with app.run_test(size=SIZE) as pilot:
         await settled(app, pilot)
         await pilot.press("R")
@@ -182,11 +185,7 @@ async def test_rules_and_keywords_changed_in_another_terminal_reach_the_running_
     from reader.tui import outside_watch
 
     monkeypatch.setattr(outside_watch, "CONFIG_EVERY", 0.05)
-    path = write_config(CONFIG)
-    library = tmp_path / "library.sqlite"
-    seeded(library)
-    assert main(["rules", "apply", "--library", str(library)]) == 0
-    app = NewsApp(open_catalog([], load_config()), keywords=load_config().keywords)
+    path, app = rules_app(tmp_path, CONFIG, with_keywords=True)
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await settled(app, pilot)
