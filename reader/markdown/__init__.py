@@ -50,6 +50,11 @@ _PART = {
 
 
 def __getattr__(name: str) -> object:
+    """Called only for a name the package does not hold yet: the part is
+    imported and the name kept here, so every later `from reader.markdown
+    import ...` (each stored story's body goes through one) is a plain lookup."""
     if (part := _PART.get(name)) is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{part}"), name)
+    value = getattr(importlib.import_module(f"{__name__}.{part}"), name)
+    globals()[name] = value
+    return value

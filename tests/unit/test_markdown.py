@@ -362,3 +362,17 @@ def test_never_raises_on_any_markdown(md: str) -> None:
 )
 def test_odd_markdown(md: str) -> None:
     markdown_to_blocks(md)
+
+
+def test_each_name_is_imported_from_its_part_once_then_kept_in_the_package() -> None:
+    # `from reader.markdown import markdown_to_text` runs for every stored body:
+    # after the first, the package holds the name, and its `__getattr__` (an
+    # import machinery call each time) is not asked again.
+    import importlib
+
+    import reader.markdown as package
+
+    for name in package.__all__:
+        got = getattr(package, name)
+        part = importlib.import_module(f"reader.markdown.{package._PART[name]}")
+        assert vars(package).get(name) is got is getattr(part, name), name
