@@ -56,13 +56,13 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
     with open_library(config) as library:
         total = sum(s.kind == "feed" for s in library.sources())
         if not total:
-            out.print("No feeds to refresh. Add one with `news add URL`.")
+            _say(out, "No feeds to refresh. Add one with `news add URL`.")
             return 0
         chosen: set[int] | None = None
         if args.due:
             chosen = set(due_feeds(library, config.refresh_every))
             if not chosen:
-                out.print(_nothing_due(next_feed_due(library, config.refresh_every)))
+                _say(out, _nothing_due(next_feed_due(library, config.refresh_every)))
                 return 0
             total = len(chosen)
         allow = config.allow_private
@@ -78,6 +78,12 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
                 )
             _summary(out, outcomes)
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _say(out: Console, line: str | Text) -> None:
+    """A line of the report: on a terminal wrapped between words at its width;
+    piped, whole, as cron's mail or a log keeps it (Rich would wrap it at 80)."""
+    out.print(line, soft_wrap=not out.is_terminal)
 
 
 def _nothing_due(when: datetime | None) -> str:
@@ -151,9 +157,9 @@ def _summary(out: Console, outcomes: list[FeedOutcome]) -> None:
         + f" {sum(o.status == 'unchanged' for o in outcomes):,} unchanged,"
         f" {len(failed):,} failed."
     )
-    out.print(text)
+    _say(out, text)
     for outcome in failed:
-        out.print(Text(f"  {shown(outcome.name)}: {shown(outcome.reason)}", style="red"))
+        _say(out, Text(f"  {shown(outcome.name)}: {shown(outcome.reason)}", style="red"))
 
 
 def cmd_fulltext(argv: list[str], config: Config) -> int:

@@ -137,7 +137,27 @@ def test_refresh_due_without_any_timer_says_how_to_set_one(
     assert run(capfdbinary, "add", server.serve("/a.xml", rss("A", [("A", "")])))[0] == 0
     code, out, _ = run(capfdbinary, "refresh", "--due")
     assert code == 0
-    assert out.startswith(b"No feed is on a timer: set [refresh] every in the config")
+    # One line, as cron mails it or a log keeps it: piped output is never wrapped at 80.
+    assert out == (
+        b"No feed is on a timer: set [refresh] every in the config, or give one"
+        b" its own with `news add URL --every 30m`.\n"
+    )
+
+
+def test_refresh_piped_keeps_each_failed_feed_on_one_line(
+    tmp_path: Path, server: FeedServer, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    title = "The Orbital Gazette: launches, landings and the long view of everything in orbit"
+    library = Library.open()
+    library.add_source("feed", server.serve("/gone.xml", b"", status=404), title=title)
+    library.close()
+    code, out, _ = run(capfdbinary, "refresh")
+    assert code == 1
+    lines = out.decode().splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(f"failed     {title}: ")
+    assert lines[1] == "1 feed: 0 new stories, 0 unchanged, 1 failed."
+    assert lines[2] == f"  {lines[0].removeprefix('failed     ')}"
 
 
 def test_a_bad_refresh_every_is_named_on_stderr(
