@@ -75,7 +75,7 @@ class SearchBar(Horizontal):
     """Component of the reader screen, docked at the bottom, hidden until `/`."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close search", id="search.close"),
+        Binding("escape", "close", "Close", id="search.close"),
         Binding("ctrl+t", "toggle_scope", "All/this story", id="search.scope"),
         Binding("down", "move(1)", "Next result", id="search.down"),
         Binding("up", "move(-1)", "Previous result", id="search.up"),
@@ -83,9 +83,9 @@ class SearchBar(Horizontal):
             "pagedown", "move(1, True)", "Results page down", show=False, id="search.page_down"
         ),
         Binding("pageup", "move(-1, True)", "Results page up", show=False, id="search.page_up"),
+        Binding("ctrl+s", "save", "Save", id="search.save"),
         # As mutt's Ctrl+R marks a thread read: here, everything found.
-        Binding("ctrl+r", "mark_read", "Mark results read", show=False, id="search.mark_read"),
-        Binding("ctrl+s", "save", "Save as section", show=False, id="search.save"),
+        Binding("ctrl+r", "mark_read", "Mark read", id="search.mark_read"),
     ]
 
     scope: reactive[str] = reactive(ALL, init=False)
