@@ -6,9 +6,10 @@ paragraphs become one list item (level 1 at the top, deeper when nested; an
 ordered item's text starts with its number, "2. "); fenced and indented code
 are code; a table row is a paragraph with its cells joined by " | "; rules
 and raw HTML are dropped. A picture becomes an image block (its alt text, its
-address as the url), the text around it paragraphs of their own, when it stands
-alone in its paragraph or its alt text says something (two words or more, not a
-file name); one inside a sentence with a placeholder alt (an emoji drawn as a
+address as the url) when it stands alone in its paragraph or its alt text says
+something (two words or more, not a file name); the paragraph's text stays one
+paragraph, with such pictures before it when they lead it and after it
+otherwise. One inside a sentence with a placeholder alt (an emoji drawn as a
 picture) is dropped, and in headings, list items and posts a picture's alt text
 is kept inline when it says something. Soft breaks are spaces
 and hard breaks (and `<br>`) newlines. It never raises on any text. Every
@@ -224,36 +225,41 @@ class _Walker:
         self._emit(_Pending(kind, parts=[(text, inlines)]))
 
     def _images_apart(self, children: list[Token]) -> bool:
-        """A paragraph's pictures become image blocks of their own, with the text
-        around them as paragraphs: each one that stands alone in its paragraph,
-        and each one whose alt text says something. Others (an emoji drawn as an
+        """A paragraph's pictures become image blocks of their own: each one that
+        stands alone in its paragraph, and each one whose alt text says something.
+        The paragraph's text stays one paragraph: the pictures before its first
+        word go before it, the others after it, in their order (a picture inside
+        a sentence would cut the sentence in two). Others (an emoji drawn as an
         image, inside a sentence) are left to `_inline`, which drops them.
         False, having done nothing, when the paragraph has no such picture or
         sits in a post or a list item."""
         images = [c for c in children if c.type == "image"]
         if not images or self.post is not None or self._in_item():
             return False
-        alone = not any(
-            c.content.strip() for c in children if c.type in ("text", "text_special", "code_inline")
-        )
-        if not alone and not any(_alt_text(c) for c in images):
+        words = [i for i, c in enumerate(children) if c.type in _WORDS and c.content.strip()]
+        if words and not any(_alt_text(c) for c in images):
             return False
-        run: list[Token] = []
-        for child in children:
-            if child.type == "image" and (alone or _alt_text(child)):
-                self._text_run(run)
-                run = []
-                alt = " ".join(clean("".join(_texts(child.children or []))).split())
-                url = str(child.attrGet("src") or "")
-                self._emit(_Pending(BlockKind.IMAGE, parts=[(alt, ())], url=url))
-            else:
-                run.append(child)
-        self._text_run(run)
+        first_word = words[0] if words else len(children)
+        apart = [
+            (i, c)
+            for i, c in enumerate(children)
+            if c.type == "image" and (not words or _alt_text(c))
+        ]
+        for _, image in (p for p in apart if p[0] < first_word):
+            self._image(image)
+        self._text_run(children)
+        for _, image in (p for p in apart if p[0] > first_word):
+            self._image(image)
         return True
 
+    def _image(self, token: Token) -> None:
+        alt = " ".join(clean("".join(_texts(token.children or []))).split())
+        url = str(token.attrGet("src") or "")
+        self._emit(_Pending(BlockKind.IMAGE, parts=[(alt, ())], url=url))
+
     def _text_run(self, children: list[Token]) -> None:
-        """Text between pictures, as a paragraph of its own (none if blank)."""
-        text, inlines = _inline(children)
+        """The paragraph's text without its pictures (none if blank)."""
+        text, inlines = _inline(children, pictures=False)
         body = text.strip()
         if not body:
             return
@@ -333,9 +339,11 @@ def _join(
     return "".join(texts), tuple(inlines)
 
 
-def _inline(children: list[Token]) -> tuple[str, tuple[Inline, ...]]:
+def _inline(children: list[Token], *, pictures: bool = True) -> tuple[str, tuple[Inline, ...]]:
     """Plain text and spans from an inline token's children, each piece cleaned
-    (markdown-it has decoded its character references) before it is measured."""
+    (markdown-it has decoded its character references) before it is measured.
+    A picture's alt text is kept when it says something, unless `pictures` is
+    False (the pictures are blocks of their own)."""
     parts: list[str] = []
     spans: list[Inline] = []
     open_: list[tuple[Mark, int, str]] = []
@@ -366,7 +374,7 @@ def _inline(children: list[Token]) -> tuple[str, tuple[Inline, ...]]:
                         spans.append(Inline(start, pos, mark, url))
                     break
         elif kind == "image":
-            piece = _alt_text(token)
+            piece = _alt_text(token) if pictures else ""
             if not piece:
                 squeeze = not parts or parts[-1].endswith(" ")
                 continue
@@ -374,6 +382,12 @@ def _inline(children: list[Token]) -> tuple[str, tuple[Inline, ...]]:
             piece = "\n"
         if squeeze and kind != "code_inline":
             piece = piece.lstrip(" ")
+            if piece[:1] in _CLOSING_MARKS and parts and parts[-1].endswith(" "):
+                # "at dawn ![a view](v.jpg), seen": no space before the comma either.
+                parts[-1] = parts[-1][:-1]
+                pos -= 1
+                spans = [Inline(i.start, min(i.end, pos), i.mark, i.url) for i in spans]
+                open_ = [(mark, min(start, pos), url) for mark, start, url in open_]
         squeeze = squeeze and not piece
         if piece:
             parts.append(piece)
@@ -387,6 +401,10 @@ def _inline(children: list[Token]) -> tuple[str, tuple[Inline, ...]]:
     return text, tuple(spans)
 
 
+# What goes straight after a word, with no space before it.
+_CLOSING_MARKS = tuple(",.;:!?)]…”’")
+# The inline tokens that hold a paragraph's words.
+_WORDS = ("text", "text_special", "code_inline")
 _OPENINGS = {"strong_open": Mark.STRONG, "em_open": Mark.EMPHASIS, "link_open": Mark.LINK}
 _CLOSINGS = {"strong_close": Mark.STRONG, "em_close": Mark.EMPHASIS, "link_close": Mark.LINK}
 

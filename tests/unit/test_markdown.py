@@ -181,7 +181,7 @@ def test_spans_markdown_cannot_hold_are_dropped_not_garbled() -> None:
     assert Inline(14, 25, Mark.LINK, "javascript:alert(1)") not in back[0].inlines
 
 
-def test_images_become_image_blocks_with_the_text_around_them() -> None:
+def test_images_become_image_blocks_and_the_paragraph_stays_whole() -> None:
     md = (
         "Before ![a chart of sales by month](https://e.org/c.png) after it.\n\n"
         "[![Semi in the snow](https://e.org/s.jpg)](https://e.org/page)\n\n"
@@ -189,9 +189,9 @@ def test_images_become_image_blocks_with_the_text_around_them() -> None:
         "Nice ![:)](https://e.org/smile.png) day\n"
     )
     assert markdown_to_blocks(md) == [
-        Block(K.PARAGRAPH, "Before"),
+        # A picture inside a sentence comes after it: the sentence is not cut in two.
+        Block(K.PARAGRAPH, "Before after it."),
         Block(K.IMAGE, "a chart of sales by month", url="https://e.org/c.png"),
-        Block(K.PARAGRAPH, "after it."),
         Block(K.IMAGE, "Semi in the snow", url="https://e.org/s.jpg"),
         Block(K.IMAGE, "", url="https://e.org/x.jpg"),
         Block(K.PARAGRAPH, "Nice day"),  # an emoji drawn as a picture, in a sentence
@@ -376,3 +376,21 @@ def test_each_name_is_imported_from_its_part_once_then_kept_in_the_package() -> 
         got = getattr(package, name)
         part = importlib.import_module(f"reader.markdown.{package._PART[name]}")
         assert vars(package).get(name) is got is getattr(part, name), name
+
+
+def test_pictures_before_a_paragraphs_first_word_go_before_it_the_rest_after() -> None:
+    md = (
+        "![A photo of the pad](p.jpg) The pad at **dawn** ![a wide view](w.jpg), "
+        "[seen](https://x.org) from ![the north side](n.png) afar.\n"
+    )
+    assert markdown_to_blocks(md) == [
+        Block(K.IMAGE, "A photo of the pad", url="p.jpg"),
+        Block(
+            K.PARAGRAPH,
+            "The pad at dawn, seen from afar.",
+            inlines=(Inline(11, 15, Mark.STRONG), Inline(17, 21, Mark.LINK, "https://x.org")),
+        ),
+        Block(K.IMAGE, "a wide view", url="w.jpg"),
+        Block(K.IMAGE, "the north side", url="n.png"),
+    ]
+    assert roundtrip(markdown_to_blocks(md)) == markdown_to_blocks(md)
