@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.keys import _character_to_key, format_key
+from textual.keys import REPLACED_KEYS, Keys, _character_to_key, format_key, key_to_character
 from textual.screen import Screen
 
 
@@ -124,6 +124,37 @@ def in_force(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[Bin
     return out
 
 
+# What Textual puts before a key's name when modifiers are held (its parser's
+# order: shift, alt, ctrl, super, hyper, meta).
+MODIFIERS = frozenset({"shift", "alt", "ctrl", "super", "hyper", "meta"})
+# The keys Textual names with a word: its `Keys` without their modifiers
+# ("pagedown", "f5", "escape"); characters are named apart, below.
+NAMED = frozenset(
+    name
+    for key in Keys
+    if len(name := key.value.rsplit("+", 1)[-1]) > 1 and name.replace("_", "").isalnum()
+)
+
+
+def is_key(key: str) -> bool:
+    """Whether Textual can ever send `key`: modifiers (each once) before a
+    printable character ("?", "J"), a character's name ("question_mark") or a
+    named key ("pagedown"). A binding on anything else never fires, and what
+    it is shown as goes to the terminal as it is: an ESC in it started an
+    escape sequence on the help screen, and "[b]" took "/" away from search."""
+    *modifiers, name = key.split("+")
+    if len(set(modifiers)) != len(modifiers) or not MODIFIERS.issuperset(modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    if name in NAMED:
+        return True
+    character = key_to_character(REPLACED_KEYS.get(name, name))
+    return (
+        character is not None and character.isprintable() and _character_to_key(character) == name
+    )
+
+
 def normalize(key: str) -> str:
     """A key as Textual names it: "?" is "question_mark", "J" stays "J"."""
     return _character_to_key(key) if len(key) == 1 else key
@@ -169,6 +200,13 @@ def resolve(
     for binding_id, keys in requested.items():
         if binding_id not in known:
             refused.append(f"{binding_id!r} is no binding id (the README lists them)")
+        elif unnamed := [k for k in keys if not is_key(k)]:
+            # Its own keys stay: one bad name costs the binding nothing.
+            refused.append(
+                f"{binding_id} = {', '.join(repr(k) for k in unnamed)} refused: not a key's"
+                " name (a character such as 'x' or '?', or a key such as 'ctrl+n', 'f5',"
+                " 'pagedown')"
+            )
         else:
             for k in keys:
                 written.setdefault((binding_id, normalize(k)), k)

@@ -9,7 +9,7 @@ import pytest
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
-from reader.tui.keymap import binding_ids, resolve
+from reader.tui.keymap import binding_ids, is_key, resolve
 from reader.tui.screens.help import HelpScreen
 
 from .shown import toasts
@@ -138,3 +138,46 @@ def test_a_refusal_names_keys_as_written_and_as_the_footer_shows_them() -> None:
     assert reason.startswith("sidebar.down = 'ctrl+p' refused: everywhere already has ^p for")
     (reason,) = resolve({"app.links": ["question_mark"]}).refused
     assert reason.startswith("app.links = 'question_mark' refused: everywhere already has ? ")
+
+
+@pytest.mark.parametrize(
+    "key", ["\x1b[31m", "[b]", "ctrl++", "ctrl+ctrl+n", "cmd+n", "\u202e", "xy"]
+)
+def test_a_name_no_key_has_is_refused_naming_it_and_the_binding_keeps_its_keys(key: str) -> None:
+    resolved = resolve({"sidebar.down": ["ctrl+n", key], "app.quit": ["ctrl+x"]})
+    assert resolved.keys == {"app.quit": "ctrl+x"}
+    (reason,) = resolved.refused
+    assert reason.startswith(f"sidebar.down = {key!r} refused: not a key's name")
+    assert reason.isprintable()  # the name as data: an ESC is written \x1b
+
+
+@pytest.mark.parametrize(
+    "key", ["x", "J", "?", "question_mark", "slash", "ctrl+n", "ctrl+shift+up", "f5", "alt+x"]
+)
+def test_every_name_textual_sends_is_a_key(key: str) -> None:
+    assert is_key(key)
+
+
+async def test_an_escape_or_markup_for_a_key_reaches_neither_help_nor_footer(seed: Path) -> None:
+    # The tester's table: help wrote the raw ESC to the terminal, and "[b]"
+    # took "/" away from search and showed in the footer.
+    app = app_with(seed, {"sidebar.down": ["ctrl+n", "\x1b[31m"], "reader.search": ["[b]"]})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: any("Keys not changed" in t for t in toasts(app)), "a toast")
+        shown = " ".join(" ".join(t.split()) for t in toasts(app))
+        assert "sidebar.down = '\\x1b[31m' refused" in shown
+        assert "reader.search = '[b]' refused" in shown
+        footer = next(line for line in screen_text(app).splitlines() if "Search" in line)
+        assert "/ Search" in footer and "[b]" not in footer
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = screen_text(app)
+        rows = [line for line in help_text.splitlines() if "Next story" in line]
+        assert "\x1b" not in help_text and not any("[31m" in row for row in rows)
+        assert re.search(r"↓ j\s+Next story", help_text)  # its own keys kept
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, HelpScreen), "help closed")
+        await pilot.press("slash")
+        await until(
+            pilot, lambda: app.focused is not None and app.focused.id == "search-input", "search"
+        )
