@@ -99,6 +99,8 @@ _OPTIONS = ConversionOptions(
 # Both are written without IGNORECASE, which made them cost as much as converting.
 _LINK_OR_IMAGE = re.compile(r"<[aAiI]")
 _RELATIVE_REF = re.compile(r"(?:href|src|HREF|SRC)\s*=\s*[\"']?\s*(?![A-Za-z][A-Za-z0-9+.-]*:)")
+# `href=""` (or blank): a link to nowhere, kept as its text.
+_EMPTY_HREF = re.compile(r"""\s[hH][rR][eE][fF]\s*=\s*(?:"\s*"|'\s*')""")
 
 
 def _is_tracker(url: str) -> bool:
@@ -152,6 +154,10 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
         if not _LINK_OR_IMAGE.search(html_text):
             result = _core.convert(html_text, _CORE_OPTIONS)
         elif base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
+            # An empty address would resolve to the base, the story's own page:
+            # it is what a sanitizer leaves of a `javascript:` link (feedparser's
+            # does, for a feed read leniently), which then took the story's number.
+            html_text = _EMPTY_HREF.sub(" ", html_text)
             options = dataclasses.replace(_OPTIONS, base_url=base_url)
             result = convert(html_text, options, visitor=_VISITING)
         else:
