@@ -54,6 +54,7 @@ RELATED_MAX_WORDS = 20
 POST_LINE_MAX_CHARS = 150
 POST_MAX_EXTRA_LINES = 3
 
+_RELATED_LEAD_IN = re.compile(r"(?i)related(?: story)?:\s*")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)」』）]*$")
 # Latin sentences are parted by a space; Chinese and Japanese ones are not.
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]|[。！？][」』）]*(?=\S)")
@@ -232,14 +233,27 @@ def _blocks(lines: list[str]) -> list[Block]:
             blocks.append(Block(BlockKind.LABEL, line))
         elif _is_quote(line):
             blocks.append(Block(BlockKind.QUOTE, line))
-        elif (
-            _words(line) <= RELATED_MAX_WORDS and _is_title(line) and not _SENTENCE_END.search(line)
-        ):
-            blocks.append(Block(BlockKind.RELATED, line))
+        elif (related := _related(line)) is not None:
+            blocks.append(Block(BlockKind.RELATED, related))
         else:
             blocks.append(Block(BlockKind.PARAGRAPH, line))
         i += 1
     return blocks
+
+
+def _related(line: str) -> str | None:
+    """The headline a related-story line names, or None when the line is not one.
+
+    A dump may spell the lead-in itself ("Related: Another storm"); the renderer
+    adds its own, so the line's is taken off rather than shown twice.
+    """
+    if lead_in := _RELATED_LEAD_IN.match(line):
+        line = line[lead_in.end() :]
+        if not line:
+            return None
+    if _words(line) <= RELATED_MAX_WORDS and _is_title(line) and not _SENTENCE_END.search(line):
+        return line
+    return None
 
 
 def _close_post(blocks: list[Block], line: str, match: re.Match[str]) -> list[Block]:

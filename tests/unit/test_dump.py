@@ -263,3 +263,23 @@ def test_a_dump_is_named_alike_given_with_or_without_its_folder(
         articles = read_dump(Path(typed)).articles
         names.add(MemoryCatalog(articles).origin(articles[0].id).source)
     assert names == {"x"}
+
+
+def test_a_related_line_that_says_related_reads_it_once() -> None:
+    from rich.console import Console
+
+    from reader.render import render_article
+
+    text = (
+        "News\nStorm season begins on the coast\nWinds rose overnight. Crews were ready.\n"
+        "Related: Another storm hits the northern coast\nMore rain is due on Friday.\n"
+    )
+    [article] = parse(text)
+    related = [b.text for b in article.blocks if b.kind is BlockKind.RELATED]
+    assert related == ["Another storm hits the northern coast"]
+    console = Console(width=100, force_terminal=False, color_system=None)
+    with console.capture() as capture:
+        console.print(render_article(article))
+    shown = capture.get()
+    assert "Related: Another storm hits the northern coast" in shown
+    assert "Related: Related:" not in shown
