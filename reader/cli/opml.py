@@ -27,8 +27,9 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
     apply_paths(args)
     from reader.sources.opml import OpmlError, read_opml_file
 
+    left_out: list[str] = []
     try:
-        subscriptions = read_opml_file(args.file)
+        subscriptions = read_opml_file(args.file, left_out)
     except OpmlError as exc:
         raise UserError(str(exc)) from None
     with open_library(config) as library:
@@ -36,6 +37,14 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
         for sub in subscriptions:
             library.add_source("feed", sub.xml_url, title=sub.title, section_override=sub.folder)
     added = sum(sub.xml_url not in before for sub in subscriptions)
+    if left_out:
+        print(
+            f"news: {counted(len(left_out), 'feed')} left out (OPML brings in web feeds only;"
+            " add a file with `news add PATH`):",
+            file=sys.stderr,
+        )
+        for url in left_out:
+            print(f"  {url}", file=sys.stderr)
     if not subscriptions:
         print(f"No http or https feeds in {shown(str(args.file))}.")
         return 0

@@ -64,8 +64,16 @@ def _web_url(value: str | None) -> str:
     return web_url(url)
 
 
-def parse_opml(data: bytes, source: str = "") -> list[Subscription]:
-    """Every http(s) feed in an OPML document, in document order, each once."""
+def parse_opml(
+    data: bytes, source: str = "", left_out: list[str] | None = None
+) -> list[Subscription]:
+    """Every http(s) feed in an OPML document, in document order, each once.
+
+    The addresses of the other feeds (``file:``, ``javascript:``, a path) go to
+    ``left_out`` when given, cleaned for showing: a list from elsewhere may not
+    make this machine read its own files, but the person importing it is told
+    which feeds did not come across rather than finding them missing later.
+    """
     try:
         root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True)
     except DefusedXmlException:
@@ -93,20 +101,23 @@ def parse_opml(data: bytes, source: str = "") -> list[Subscription]:
                     seen.add(xml_url)
                     html_url = _web_url(outline.get("htmlUrl") or outline.get("htmlurl"))
                     found.append(Subscription(name or xml_url, xml_url, html_url, folder))
-            elif not outline.get("xmlUrl"):
+            elif raw := outline.get("xmlUrl") or outline.get("xmlurl"):
+                if left_out is not None:
+                    left_out.append(clean_line(raw)[:200])
+            else:
                 walk(outline, name or folder, depth + 1)  # a folder: its name is the section
 
     walk(body, "")
     return found
 
 
-def read_opml_file(path: Path) -> list[Subscription]:
+def read_opml_file(path: Path, left_out: list[str] | None = None) -> list[Subscription]:
     """`parse_opml` of a local file, read safely (see `local.read_local`)."""
     try:
         data = read_local(path, MAX_OPML_BYTES)
     except LocalFileError as exc:
         raise OpmlError(exc.strerror or str(exc), str(path)) from None
-    return parse_opml(data, str(path))
+    return parse_opml(data, str(path), left_out)
 
 
 def write_opml(subscriptions: Iterable[Subscription], title: str = "News subscriptions") -> str:

@@ -476,3 +476,26 @@ def test_import_opml_names_its_file_cleaned(
     code, out, _ = run(capsys, "import-opml", str(path))
     assert code == 0
     assert out.splitlines()[0] == f"Subscribed to 1 feed from {tmp_path}/subs.opml."
+
+
+def test_import_names_the_feeds_it_leaves_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A list from elsewhere may not make news read this machine's files; the
+    person importing it is told which feeds did not come across."""
+    opml = tmp_path / "list.opml"
+    opml.write_text(
+        "<opml version='2.0'><body>"
+        "<outline text='Local' xmlUrl='file:///etc/passwd'/>"
+        "<outline text='Web' xmlUrl='https://example.com/feed.xml'/>"
+        "<outline text='Bad' xmlUrl='javascript:alert(1)&#x85;[bold]x[/]'/>"
+        "</body></opml>"
+    )
+    code, out, err = run(capsys, "import-opml", str(opml))
+    assert code == 0
+    assert "Subscribed to 1 feed from" in out
+    assert "2 feeds left out" in err
+    assert "  file:///etc/passwd\n" in err and "  javascript:alert(1)[bold]x[/]\n" in err
+    assert "\x85" not in err
+    feeds = [s["location"] for s in sources(capsys) if s["kind"] == "feed"]
+    assert feeds == ["https://example.com/feed.xml"]
