@@ -137,6 +137,8 @@ def _add(args: argparse.Namespace, config: Config) -> int:
         _warn(f"it ended on {rule.until}: it does nothing (--until is its last day)")
     elif rule.source and not _source_known(rule.source, config):
         _warn(f"no source is named {rule.source!r}: it finds nothing; `news sources` lists them")
+    elif rule.action == "section" and _section_taken(rule.name, config):
+        _warn(f"a section is named {rule.name!r} too: the sidebar shows two headers alike")
     elif rule.action != "section":
         print("It acts on new stories as they arrive; `news rules apply` runs it on the rest.")
     return 0
@@ -153,6 +155,16 @@ def _source_known(name: str, config: Config) -> bool:
     catalog = open_catalog([], config)
     try:
         return isinstance(catalog, LibraryCatalog) and bool(source_ids(catalog.library.conn, name))
+    finally:
+        catalog.close()
+
+
+def _section_taken(name: str, config: Config) -> bool:
+    from reader.query import section_key
+
+    catalog = open_catalog([], config)
+    try:
+        return any(section_key(taken) == section_key(name) for taken, _ in catalog.sections())
     finally:
         catalog.close()
 

@@ -188,7 +188,14 @@ async def test_a_name_taken_is_refused_and_nothing_written(tmp_path: Path) -> No
         from reader.tui.dialogs.save_search import SaveSearchDialog
 
         assert isinstance(app.screen, SaveSearchDialog)
-        await pilot.press(*["backspace"] * 8, *"Semis", "enter")
+        # A section's name is taken too: two headers alike in the sidebar.
+        await pilot.press(*["backspace"] * 8, *"news", "enter")
+        await pilot.pause()
+        assert "a section named 'news' is in the sidebar already: another name?" in (
+            said.messages()
+        )
+        assert isinstance(app.screen, SaveSearchDialog)
+        await pilot.press(*["backspace"] * 4, *"Semis", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, SaveSearchDialog)
     assert [r.name for r in load_config(config).rules][-1] == "Semis"

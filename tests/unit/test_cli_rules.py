@@ -105,6 +105,11 @@ def test_a_rule_that_can_do_nothing_is_added_and_said(capsys: pytest.CaptureFixt
     # A source the library has: nothing to say.
     code, out, err = run(capsys, "rules", "add", "Teslarati", "sale", "--source", "teslarati")
     assert code == 0 and err == ""
+    # A saved search named like a section: two headers alike in the sidebar.
+    code, out, err = run(capsys, "rules", "add", "elon musk", "semi")
+    assert code == 0 and err == (
+        "news: warning: a section is named 'elon musk' too: the sidebar shows two headers alike\n"
+    )
 
 
 def test_a_rule_that_does_not_read_is_refused_with_why(capsys: pytest.CaptureFixture[str]) -> None:
