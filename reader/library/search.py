@@ -204,8 +204,10 @@ def _search(
         return SearchResult(total, ())
     _check(cancelled)
     if not plan.text:
-        # Filters only: the stories in reading order (newest first for "recent"),
-        # each with the start of its text.
+        # Filters only: the stories in the order stored (the last stored first
+        # for "recent"), each with the start of its text. Not the sidebar's
+        # order (sections by their first story, each newest first): that sort
+        # over every match took 167 ms at 100,000 stories against 0.1 here.
         direction = "DESC" if order == "recent" else ""
         seqs = [
             seq
