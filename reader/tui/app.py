@@ -337,7 +337,9 @@ class NewsApp(App[None]):
         )
         for widget_type, group in widgets:
             found = screen.query(widget_type)
-            if found:
+            # A hidden widget's commands (the search's, with no search open)
+            # would do nothing and say nothing: they are offered when it shows.
+            if found and found.first().display:
                 owners[group] = found.first()
         # Textual offers quit itself; the palette and focus moves make no sense from it.
         not_offered = {"quit", "command_palette", "focus_next", "focus_previous"}

@@ -182,6 +182,15 @@ async def test_command_palette_offers_every_action(app: NewsApp) -> None:
             "Quit",
         ):
             assert title in commands
+        # The search's commands come with the search: with none open they
+        # would do nothing and say nothing.
+        assert not [t for t in commands if "(search" in t]
+        await pilot.press("slash", *"semi")
+        await until(pilot, lambda: app.screen.query_one("ResultList").display, "results")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Mark results read (search bar)" in commands
+        assert "First result (search results)" in commands
+        await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
