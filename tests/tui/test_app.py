@@ -191,6 +191,9 @@ async def test_command_palette_offers_every_action(app: NewsApp) -> None:
         assert "Mark results read (search bar)" in commands
         assert "First result (search results)" in commands
         await pilot.press("escape")
+        await until(pilot, lambda: not app.screen.query_one("ResultList").display, "closed")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert not [t for t in commands if "(search" in t]
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
