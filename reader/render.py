@@ -22,6 +22,7 @@ from reader.urls import clickable
 
 MEASURE = 88  # the widest a line of prose gets, in columns
 IMAGE_MARK = "▣"  # starts the line that stands for a picture
+NOTE_SHOWN = 300  # characters of a bookmark's note shown above the story
 
 # A highlighter gives (start, end, style) spans over a piece of plain text.
 Highlighter = Callable[[str], Iterable[tuple[int, int, Style | str]]]
@@ -177,6 +178,11 @@ def article_parts(
         mark = Text("★ Bookmarked", style=f"bold {p.accent}")
         if note:
             mark.append(" · ", style=p.muted)
+            # A note is a line or two; a pasted page (or one in a bookmarks file
+            # from elsewhere) would push the story off the screen. It is kept
+            # whole, and the note dialog shows it all.
+            if len(note) > NOTE_SHOWN:
+                note = note[: NOTE_SHOWN - 1].rstrip() + "…"
             mark.append(note, style="italic")
         yield HEAD, mark
     yield HEAD, Text()

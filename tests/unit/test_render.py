@@ -163,3 +163,13 @@ def test_a_story_whose_own_address_does_not_open_numbers_from_its_first_link() -
 
 def test_a_story_without_links_lists_none(seed: Path) -> None:
     assert "Links" not in plain(render_article(read_dump(seed).articles[0]))
+
+
+def test_a_long_note_is_cut_above_the_story_not_pushing_it_away(seed: Path) -> None:
+    starfall = read_dump(seed).articles[2]
+    out = plain(render_article(starfall, note="why " * 5000))
+    head = out.split("SpaceX is launching")[0]
+    assert "★ Bookmarked · why why" in head and head.rstrip().endswith("why…")
+    assert len(head) < 600
+    whole = plain(render_article(starfall, note="worth a second read"))
+    assert "★ Bookmarked · worth a second read" in whole
