@@ -46,6 +46,7 @@ __all__ = [
     "matching",
     "parse_rules",
     "rule_entry",
+    "saved_search_refusal",
     "watermark",
 ]
 
@@ -147,6 +148,23 @@ def _until(value: object) -> date | None:
         except ValueError:
             pass
     raise ValueError(f"until {value!r} is not a date (write it as 2026-12-31)")
+
+
+def saved_search_refusal(
+    name: str | None, query: str, rules: Iterable[Rule], sections: Iterable[str]
+) -> str | None:
+    """Why a search cannot be saved as a section of this name (None: the query
+    alone), None if it can. A section's name is taken as a rule's is: two
+    headers alike in the sidebar cannot be told apart when folded."""
+    if name is not None:
+        key = section_key(name)
+        if any(section_key(r.name) == key for r in rules):
+            return f"a rule named {name!r} is there already"
+        if any(section_key(section) == key for section in sections):
+            return f"a section named {name!r} is in the sidebar already"
+    name = name or "search"
+    _, problems = parse_rules([{"name": name, "query": query, "action": "section"}])
+    return problems[0].removeprefix(f"rule 1 ({name!r}): ") if problems else None
 
 
 def rule_entry(rule: Rule) -> dict[str, object]:

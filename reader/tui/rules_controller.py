@@ -377,28 +377,10 @@ class RulesController:
         self.screen.app.push_screen(SaveSearchDialog(query, refusal), named)
 
     def _refusal(self, name: str | None, query: str) -> str | None:
-        """Why a saved search of this name (None: the query alone) cannot be,
-        None if it can."""
-        from reader.query import section_key
-        from reader.triage.rules import parse_rules
+        from reader.triage.rules import saved_search_refusal
 
-        if name is not None and any(section_key(r.name) == section_key(name) for r in self.rules):
-            return f"a rule named {name!r} is there already"
-        if name is not None and section_key(name) in self._section_keys():
-            # Two headers alike in the sidebar, one folded over the other, cannot
-            # be told apart.
-            return f"a section named {name!r} is in the sidebar already"
-        name = name or "search"
-        _, problems = parse_rules([{"name": name, "query": query, "action": "section"}])
-        return problems[0].removeprefix(f"rule 1 ({name!r}): ") if problems else None
-
-    def _section_keys(self) -> set[str]:
-        from reader.query import section_key
-        from reader.tui.widgets.sidebar_rows import BOOKMARKS
-
-        catalog = self.catalog
-        names = [name for name, _ in catalog.sections()] if catalog is not None else []
-        return {section_key(name) for name in [BOOKMARKS, *names]}
+        sections = [name for name, _ in self.catalog.sections()] if self.catalog else []
+        return saved_search_refusal(name, query, self.rules, sections)
 
     def _save(self, name: str, query: str) -> None:
         from reader.config import ConfigError, add_rule
