@@ -188,7 +188,7 @@ async def test_command_palette_offers_every_action(app: NewsApp) -> None:
         await pilot.press("slash", *"semi")
         await until(pilot, lambda: app.screen.query_one("ResultList").display, "results")
         commands = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Mark results read (search bar)" in commands
+        assert "Mark read (search bar)" in commands
         assert "First result (search results)" in commands
         await pilot.press("escape")
         await until(pilot, lambda: not app.screen.query_one("ResultList").display, "closed")
