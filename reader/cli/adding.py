@@ -226,6 +226,11 @@ def _add_feed(
     if every is not None:
         library.set_every(outcome.source_id, every)
     again = " (already added)" if location in before else ""
+    stories = outcome.stories
+    if again:
+        # A feed not changed since is not read again ("0 stories"): say what
+        # the library holds from it, as re-adding a dump or a folder does.
+        stories = max(stories, library.counts_by_source().get(outcome.source_id, 0))
     if found_on:
         again += f", the feed {shown(location)} that the web page names"
     details = f"{outcome.new:,} new" + (
@@ -236,7 +241,7 @@ def _add_feed(
 
         details += f"; refreshed every {format_interval(every)}"
     print(
-        f"Added feed {shown(outcome.name)}{again}: {counted(outcome.stories, 'story')} ({details})."
+        f"Added feed {shown(outcome.name)}{again}: {counted(stories, 'story')} ({details})."
     )
     return 0
 

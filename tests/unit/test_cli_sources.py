@@ -164,7 +164,7 @@ def test_add_a_local_feed_file_of_ten_stories(
     assert len(stories) == 10 and {s["section"] for s in stories} == {"Local"}
     # The same file as a file: URL is the same source, not read again.
     code, out, _ = run(capsys, "add", path.as_uri())
-    assert code == 0 and "(already added)" in out and "0 new" in out
+    assert code == 0 and out == "Added feed Ten (already added): 10 stories (0 new).\n"
     [source] = [s for s in sources(capsys) if s["kind"] == "feed"]
     assert source["location"] == str(path) and source["stories"] == 10
     # Added again with another section: the stories move there.
