@@ -240,9 +240,7 @@ def _add_feed(
         from reader.triage.schedule import format_interval
 
         details += f"; refreshed every {format_interval(every)}"
-    print(
-        f"Added feed {shown(outcome.name)}{again}: {counted(stories, 'story')} ({details})."
-    )
+    print(f"Added feed {shown(outcome.name)}{again}: {counted(stories, 'story')} ({details}).")
     return 0
 
 
