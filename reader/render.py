@@ -124,10 +124,16 @@ def _with_markers(text: Text, marks: list[tuple[int, int]], p: Palette) -> Text:
     return out
 
 
+def _link_style(url: str, p: Palette) -> Style:
+    """A link's look, for an address that opens (`clickable`); one that does
+    not (javascript:, mailto:) reads as plain text, as it is not numbered."""
+    target = clickable(url)
+    return Style(color=p.link, underline=True, link=target) if target else Style()
+
+
 def _inline_style(inline: Inline, p: Palette) -> Style:
     if inline.mark is Mark.LINK:
-        target = clickable(inline.url)  # one that does not open reads as plain text
-        return Style(color=p.link, underline=True, link=target) if target else Style()
+        return _link_style(inline.url, p)
     if inline.mark is Mark.STRONG:
         return Style(bold=True)
     if inline.mark is Mark.EMPHASIS:
@@ -285,14 +291,16 @@ def _block(
         quote = _text(block.text, "italic", hl, block.inlines, p, numbers)
         yield Bar(Text.assemble(quote, *marker), p.muted, "┃")
     elif kind is BlockKind.RELATED:
-        link_style = Style(color=p.link, underline=True, link=clickable(block.url) or None)
+        # The bundled news' related lines lost their addresses in the dump, and
+        # still read as the links they were; one whose address does not open, not.
+        link_style = _link_style(block.url, p) if block.url else Style(color=p.link, underline=True)
         # Assembled, not added: `a + b` keeps a's style over b, which dimmed the link.
         related = _text(block.text, link_style, hl)
         yield Text.assemble(("Related: ", f"bold {p.muted}"), related, *marker)
     elif kind is BlockKind.IMAGE:
         # A line for the picture, which a terminal cannot show: what it is, and
         # its number in the links, where its address is.
-        link_style = Style(color=p.link, underline=True, link=clickable(block.url) or None)
+        link_style = _link_style(block.url, p)
         if block.text:
             alt = _text(block.text, link_style, hl)
         else:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-__all__ = ["HEAD_CHARS", "markdown_head", "markdown_to_blocks", "parser"]
+__all__ = ["HEAD_CHARS", "link_ok", "markdown_head", "markdown_to_blocks", "parser"]
 
 _MARKER = re.compile(r"<!-- news:(?P<kind>[a-z_]+)(?: (?P<attrs>\{.*\}))? -->\s*\Z", re.DOTALL)
 _BREAK_TAG = re.compile(r"<br\s*/?>\s*\Z", re.IGNORECASE)
@@ -46,9 +46,42 @@ _BREAK_TAG = re.compile(r"<br\s*/?>\s*\Z", re.IGNORECASE)
 
 @cache
 def parser() -> MarkdownIt:
+    """markdown-it as the reader reads. Every link is parsed as a link, so
+    `[text](javascript:x)` reads as its text (`_inline` keeps as links only
+    the addresses `link_ok` allows) rather than as its own source. A reference
+    to a control character (`&#x1b;`), which markdown-it decodes to U+FFFD, is
+    decoded to the character, which `clean` then drops with the sequence it
+    starts, as it drops the character written raw."""
     from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.rules_inline.entity import entity
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    class Reading(MarkdownIt):
+        def validateLink(self, url: str) -> bool:
+            return True
+
+    def control_entity(state: StateInline, silent: bool) -> bool:
+        if not entity(state, silent):
+            return False
+        token = state.tokens[-1] if state.tokens and not silent else None
+        if token is not None and token.info == "entity" and token.content == "\ufffd":
+            digits = token.markup[2:-1]
+            code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+            if code < 0x20 or 0x7F <= code <= 0x9F:
+                token.content = chr(code)
+        return True
+
+    md = Reading("commonmark").enable(["table", "strikethrough"])
+    md.inline.ruler.at("entity", control_entity)
+    return md
+
+
+def link_ok(url: str) -> bool:
+    """Whether markdown-it would take `url` (normalized) as a link's address:
+    not javascript:, vbscript:, file: or data: (but a data: picture)."""
+    from markdown_it.common.normalize_url import validateLink
+
+    return validateLink(url)
 
 
 def markdown_to_blocks(md: str) -> list[Block]:
@@ -255,6 +288,7 @@ class _Walker:
     def _image(self, token: Token) -> None:
         alt = " ".join(clean("".join(_texts(token.children or []))).split())
         url = str(token.attrGet("src") or "")
+        url = url if link_ok(url) else ""
         self._emit(_Pending(BlockKind.IMAGE, parts=[(alt, ())], url=url))
 
     def _text_run(self, children: list[Token]) -> None:
@@ -363,14 +397,14 @@ def _inline(children: list[Token], *, pictures: bool = True) -> tuple[str, tuple
             if piece:
                 spans.append(Inline(pos, pos + len(piece), Mark.CODE))
         elif kind in _OPENINGS:
-            url = clean(str(token.attrGet("href") or "")) if kind == "link_open" else ""
-            open_.append((_OPENINGS[kind], pos, url))
+            href = str(token.attrGet("href") or "") if kind == "link_open" else ""
+            open_.append((_OPENINGS[kind], pos, clean(href) if link_ok(href) else ""))
         elif kind in _CLOSINGS:
             mark = _CLOSINGS[kind]
             for k in range(len(open_) - 1, -1, -1):
                 if open_[k][0] is mark:
                     _, start, url = open_.pop(k)
-                    if pos > start:
+                    if pos > start and (url or mark is not Mark.LINK):  # no address: its text
                         spans.append(Inline(start, pos, mark, url))
                     break
         elif kind == "image":

@@ -51,7 +51,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.markdown.read import parser
+from reader.markdown.read import link_ok, parser
 from reader.model import Block, BlockKind, Inline, Mark
 
 __all__ = ["blocks_to_markdown"]
@@ -407,5 +407,4 @@ def _right_flanking(before: str, after: str) -> bool:
 def _link_ok(url: str) -> bool:
     if not url or "\n" in url or "\r" in url:
         return False
-    md = parser()
-    return bool(md.validateLink(md.normalizeLink(url)))
+    return link_ok(parser().normalizeLink(url))

@@ -394,3 +394,49 @@ def test_pictures_before_a_paragraphs_first_word_go_before_it_the_rest_after() -
         Block(K.IMAGE, "the north side", url="n.png"),
     ]
     assert roundtrip(markdown_to_blocks(md)) == markdown_to_blocks(md)
+
+
+@pytest.mark.parametrize(
+    "md",
+    ["[link](javascript:alert(1))", "[link](vbscript:x)", "[link](file:///etc/passwd)", "[link]()"],
+)
+def test_a_link_markdown_refuses_reads_as_its_text_not_its_source(md: str) -> None:
+    (block,) = markdown_to_blocks(f"Body with {md} and [ok](https://example.com/ok).")
+    assert block.text == "Body with link and ok."
+    assert block.inlines == (Inline(19, 21, Mark.LINK, "https://example.com/ok"),)
+
+
+def test_a_picture_markdown_refuses_keeps_its_words_and_no_address() -> None:
+    (block,) = markdown_to_blocks("![a chart of sales](javascript:alert(1))")
+    assert (block.kind, block.text, block.url) == (BlockKind.IMAGE, "a chart of sales", "")
+
+
+@pytest.mark.parametrize(
+    ("reference", "character", "shown"),
+    [
+        ("&#x1b;", "\x1b", "before red"),
+        ("&#27;", "\x1b", "before red"),
+        ("&#x9b;", "\x9b", "before [31mred"),
+    ],
+)
+def test_a_reference_to_a_control_character_goes_as_the_character_does(
+    reference: str, character: str, shown: str
+) -> None:
+    # markdown-it decodes it to U+FFFD; written raw, the character goes, and
+    # an ESC takes its sequence with it (`clean`): so does the reference.
+    (raw,) = markdown_to_blocks(clean(f"before {character}[31mred"))
+    (block,) = markdown_to_blocks(f"before {reference}[31mred")
+    assert block.text == raw.text == shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", " ", "[", "](", ")", "!", "*", "`", "&#x1b;", "&#155;", "[31m", "<"]),
+        max_size=16,
+    ).map("".join)
+)
+def test_no_reference_brings_back_what_clean_removes(md: str) -> None:
+    for block in markdown_to_blocks(md):
+        assert clean(block.text) == block.text
+        assert "\ufffd" not in block.text

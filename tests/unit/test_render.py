@@ -173,3 +173,27 @@ def test_a_long_note_is_cut_above_the_story_not_pushing_it_away(seed: Path) -> N
     assert len(head) < 600
     whole = plain(render_article(starfall, note="worth a second read"))
     assert "★ Bookmarked · worth a second read" in whole
+
+
+def test_an_address_that_does_not_open_is_not_drawn_as_a_link() -> None:
+    # A missing bookmark's "Related:" line and a picture's line were drawn in
+    # the link colour and underlined whatever their address: javascript:alert(1) too.
+    article = make_article(
+        "S",
+        "T",
+        [
+            Block(BlockKind.RELATED, "javascript:alert(1)", url="javascript:alert(1)"),
+            Block(BlockKind.IMAGE, "a chart", url="data:text/html,hi"),
+            Block(BlockKind.RELATED, "Elsewhere", url="https://e.org/x"),
+        ],
+        "src",
+    )
+    console = Console(width=80, color_system="truecolor")
+    lines = console.render_lines(render_article(article))
+    styles = {
+        segment.text: segment.style for line in lines for segment in line if segment.text.strip()
+    }
+    for text in ("javascript:alert(1)", "a chart"):
+        style = styles[text]
+        assert style is None or not (style.underline or style.color or style.link), text
+    assert styles["Elsewhere"] is not None and styles["Elsewhere"].underline
