@@ -167,7 +167,8 @@ async def test_an_escape_or_markup_for_a_key_reaches_neither_help_nor_footer(see
         shown = " ".join(" ".join(t.split()) for t in toasts(app))
         assert "sidebar.down = '\\x1b[31m' refused" in shown
         assert "reader.search = '[b]' refused" in shown
-        footer = next(line for line in screen_text(app).splitlines() if "Search" in line)
+        await until(pilot, lambda: "? Help" in screen_text(app), "the footer")
+        footer = next(line for line in screen_text(app).splitlines() if "? Help" in line)
         assert "/ Search" in footer and "[b]" not in footer
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
