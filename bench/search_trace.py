@@ -1,6 +1,7 @@
 """Where the milliseconds of a search go, from the last key to the results painted.
 
     python bench/search_trace.py --library LIB.sqlite [--runs 3] [--timeline]
+        [--enter] [--checkout DIR]
 
 Runs the reader in a tmux pane (120x40) under probes: timing wrappers put
 around Textual's and the reader's functions by this file, in the reader's own
@@ -13,8 +14,13 @@ the time spent in each probe (clipped to that span, main thread unless marked),
 the number of layouts and paints, and the time nothing probed ran (waiting for
 the frame timer or for the query thread, or code outside the probes).
 Medians over the runs. `--enter` opens the first result after each word (Enter,
-"match 1 of"), as search_tui.py does, instead of closing the bar (Escape).
-`--timeline` prints the events of the last run's words.
+"match 1 of"), as search_tui.py does, instead of closing the bar (Escape), and
+lists for each Enter the frames written up to the first with "match 1 of" (the
+story's number and the count, each as Textual's writer thread wrote it): the
+story and its count in one frame, or one after the other (with `--timeline`,
+every event in between, the repaints asked of the screen by widget). `--timeline`
+prints the events of the last run's words. `--checkout DIR` runs another
+checkout's reader (PYTHONPATH=DIR) under the same probes.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ from tui_common import (
 )
 
 WORDS = ["quokkapolis", "wallabyville", "dingotown"]
+STORY = re.compile(r"Generated story number (\d+)\.")
+MATCH_1 = "match 1 of"
 Event = tuple[str, str, float, float]  # probe, thread ("main" or "worker"), start, end
 EVENTS: list[Event] = []
 MAIN = threading.main_thread()
@@ -117,6 +125,7 @@ def install_probes() -> None:
             _record(f"lines {name}", start, time.perf_counter())
 
     Widget.render_lines = lines_of  # type: ignore[method-assign]
+    _probe_frames_and_enter()
     for owner, attribute, name in [
         (Screen, "_on_timer_update", "frame"),
         (Screen, "_refresh_layout", "layout"),
@@ -143,6 +152,52 @@ def install_probes() -> None:
     gc.callbacks.append(on_gc)
 
 
+def _probe_frames_and_enter() -> None:
+    """Each frame written to the terminal, with what it shows of an Enter's
+    answer (the story, "match 1 of"); and, for each result opened, whether
+    its matches were counted by the end of the handler (the count said then)."""
+    from textual.drivers import _writer_thread
+
+    from reader.tui.search_controller import SearchController
+
+    def write_out(self: Any) -> None:  # WriterThread.run, each write timed
+        write, flush, get = self._file.write, self._file.flush, self._queue.get
+        while (text := get()) is not None:
+            start = time.perf_counter()
+            write(text)
+            if self._queue.qsize() == 0:
+                flush()
+            shows = [f"story {m[1]}" for m in STORY.finditer(text)][:1]
+            shows += ["match 1 of"] if MATCH_1 in text else []
+            _record(f"output {' + '.join(shows) or '-'}", start, time.perf_counter())
+        flush()
+
+    _writer_thread.WriterThread.run = write_out  # type: ignore[method-assign]
+    open_result = SearchController.open_result
+
+    def opened(self: SearchController, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        open_result(self, *args, **kwargs)
+        said = "counted" if self.screen.story.matches_counted else "not counted"
+        _record(f"open_result ({said})", start, time.perf_counter())
+
+    SearchController.open_result = opened  # type: ignore[method-assign]
+    from textual.screen import Screen
+
+    for attribute in ("_on_update", "_on_layout"):
+        original = getattr(Screen, attribute)
+
+        def asked(
+            self: Screen, message: Any, _original: Any = original, _what: str = attribute
+        ) -> Any:
+            widget = message.widget
+            now = time.perf_counter()
+            _record(f"{_what[4:]} asked by {type(widget).__name__}#{widget.id}", now, now)
+            return _original(self, message)
+
+        setattr(Screen, attribute, asked)
+
+
 def serve(trace: Path, argv: list[str]) -> int:
     """The reader under probes; the trace written when it ends."""
     install_probes()
@@ -157,14 +212,19 @@ def serve(trace: Path, argv: list[str]) -> int:
 # -- driving and reading the trace --------------------------------------------------
 
 
-def drive(library: Path, trace: Path, homes: Path, enter: bool) -> dict[str, float]:
+def drive(
+    library: Path, trace: Path, homes: Path, enter: bool, checkout: Path | None = None
+) -> dict[str, float]:
     """One session: the three words; the driver's own last-key-to-count ms."""
     cmd = (
         f"{sys.executable} {Path(__file__).resolve()} --serve {trace}"
         f" -- --library {library}"
     )
+    env = fresh_env(homes)
+    if checkout is not None:  # that checkout's reader, under the same probes
+        env["PYTHONPATH"] = str(checkout.resolve())
     seen: dict[str, float] = {}
-    with Tui(cmd, size=(120, 40), env=fresh_env(homes), cwd=str(ROOT)) as tui:
+    with Tui(cmd, size=(120, 40), env=env, cwd=str(ROOT)) as tui:
         tui.wait(r"Generated story number 0\.", timeout=60)
         settle(tui)
         for word in WORDS:
@@ -227,6 +287,8 @@ def breakdown(span: dict[str, Any]) -> dict[str, float]:
     totals: dict[str, float] = defaultdict(float)
     busy: list[tuple[float, float]] = []
     for name, thread, a, b in span["events"]:
+        if " asked by " in name or name.startswith("output"):
+            continue  # moments, not spans: for the timelines
         a, b = max(a, start), min(b, end)
         label = name if thread == "main" else f"{name} ({thread})"
         totals[label] += (b - a) * 1000
@@ -252,6 +314,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeline", action="store_true")
     parser.add_argument("--enter", action="store_true", help="open the first result after each")
+    parser.add_argument("--checkout", type=Path, help="another checkout's reader (PYTHONPATH)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -264,20 +327,71 @@ def main() -> None:
     per_word: dict[str, list[dict[str, float]]] = defaultdict(list)
     driver_ms: dict[str, list[float]] = defaultdict(list)
     last_spans: list[dict[str, Any]] = []
+    entered: list[dict[str, Any]] = []
     print(f"load {os.getloadavg()[0]:.1f}; library {args.library}")
     for _ in range(args.runs):
         trace = homes / "trace.jsonl"
-        seen = drive(args.library, trace, homes, args.enter)
+        seen = drive(args.library, trace, homes, args.enter, args.checkout)
         events = [tuple(json.loads(line)) for line in trace.read_text().splitlines()]
         found = spans(events)  # type: ignore[arg-type]
         for word, span in zip(WORDS, found, strict=False):
             per_word[word].append(breakdown(span))
             driver_ms[word].append(seen[word])
         last_spans = found
+        entered += enters(events)  # type: ignore[arg-type]
     report(per_word, driver_ms)
+    if args.enter:
+        report_enters(entered, args.timeline)
     if args.timeline:
         for word, span in zip(WORDS, last_spans, strict=False):
             timeline(word, span)
+
+
+def enters(events: list[Event]) -> list[dict[str, Any]]:
+    """For each Enter: from the key reaching the app to the first frame
+    written with "match 1 of", the frames written (what each showed) and
+    the result opened (its count said in the handler or not)."""
+    out = []
+    keys = [e for e in events if e[0].startswith("key ")]
+    for key in (k for k in keys if k[0] == "key enter"):
+        start = key[2]
+        after = [e for e in events if e[2] >= start]
+        frames = [e for e in after if e[0].startswith("output")]
+        end = next((e for e in frames if MATCH_1 in e[0]), None)
+        if end is None:
+            continue
+        frames = [e for e in frames if e[2] <= end[2] and e[0] != "output -"]
+        opened = [e for e in after if e[0].startswith("open_result") and e[2] <= end[2]]
+        story = next((e for e in frames if "story" in e[0]), None)
+        out.append(
+            {
+                "story ms": (story[3] - start) * 1000 if story else float("nan"),
+                "match ms": (end[3] - start) * 1000,
+                "frames": [(f"{(e[3] - start) * 1000:.1f}", e[0][7:]) for e in frames],
+                "opened": [e[0] for e in opened],
+                "together": story is end,
+                "events": [
+                    (f"{(e[2] - start) * 1000:.1f}", e[0], f"{(e[3] - e[2]) * 1000:.1f}")
+                    for e in after
+                    if e[2] <= end[3] and not e[0].startswith(("lines", "component", "result_line"))
+                ],
+            }
+        )
+    return out
+
+
+def report_enters(rows: list[dict[str, Any]], timeline: bool) -> None:
+    """Enter on a result, in-process: the frames that showed the story and its count."""
+    together = sum(1 for row in rows if row["together"])
+    print("\nEnter on a result: frames written up to 'match 1 of' (ms from the key at the app)")
+    print(f"  the story and its count in one frame: {together} of {len(rows)} Enters")
+    for row in rows:
+        frames = ", ".join(f"{ms} {what}" for ms, what in row["frames"])
+        opened = "; ".join(row["opened"])
+        print(f"  story {row['story ms']:5.1f}  match {row['match ms']:5.1f}  {opened}: {frames}")
+        if timeline:
+            for at, name, took in row["events"]:
+                print(f"      {at:>7} {took:>6}  {name}")
 
 
 def report(per_word: dict[str, list[dict[str, float]]], driver_ms: dict[str, list[float]]) -> None:

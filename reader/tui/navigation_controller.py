@@ -103,7 +103,12 @@ class NavigationController:
                 return
         screen.sidebar.open_id = article.id
         screen.sidebar.highlight(article.id)
-        screen.marks.show(screen.reading.opened(article, left, later=screen.call_after_refresh))
+        # After the frame, asked of the story, not of the screen: a callback
+        # asked of the screen woke it within the key, ahead of the widgets the
+        # key changes after this (the search bar's "match 1 of"), and it painted
+        # the story a frame before their repaints reached it.
+        later = story.call_after_refresh
+        screen.marks.show(screen.reading.opened(article, left, later=later))
 
     def _show(self, entry: Entry) -> Article | None:
         """The story in the reading pane where it was left; None (and said)

@@ -13,11 +13,13 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.search_bar import SearchBar
 
+from .frames import Frames
 from .shown import screen_lines, toasts
 from .shown import search_status as status
 from .waiting import until
 
 SIZE = (120, 40)
+FRAME = 1 / 60  # seconds: the longest a frame of Textual's waits for its timer
 
 
 @pytest.fixture
@@ -313,3 +315,25 @@ async def test_a_snippet_cut_to_bring_its_match_into_view_starts_at_a_word() -> 
         snippet = row.split("▕", 1)[1].strip()
         assert snippet.startswith("…")  # cut: the match would not fit
         assert snippet[1:].split()[0] in body.split()  # from a whole word on
+
+
+async def test_enter_on_a_result_paints_the_story_and_its_count_in_one_frame(app: NewsApp) -> None:
+    # The frame that first shows the story opened shows "match 1 of" too: the
+    # count used to come a frame (15-20 ms) after the story, since Enter's
+    # held state write asked the screen for a callback before the bar's count
+    # was set, and the screen painted before the count's repaint reached it.
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"starfall")
+        frames = Frames(app)
+        # Enter a while after the results were painted, as a person presses it:
+        # the screen's frame timer then paints at once when asked, not at its
+        # next tick (which left the count time to catch up).
+        await pilot.pause(3 * FRAME)
+        await pilot.press("enter")
+        story = screen(app).story
+        await until(pilot, lambda: status(app).startswith("match 1 of"), "the count")
+        await until(pilot, lambda: any("match 1 of" in shown for shown in frames.screens))
+        assert story.article.title.startswith("SpaceX is launching")
+        first = frames.first("SpaceX is launching")
+        assert first is not None, "the story was never painted"
+        assert f"match 1 of {story.match_count}" in first
