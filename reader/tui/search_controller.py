@@ -67,6 +67,7 @@ class SearchController:
         self._results_query: Query | None = None  # the search the result list answers
         self._results_context: Context | None = None  # the marks it was asked with
         self._ranked = True  # False while the newest page stands in for the ranked one
+        self._opened = -1  # the generation a result was last opened at (Enter)
         self._generation = 0  # bumped by every keystroke; older answers are dropped
         self._answered = 0  # the generation last answered (or failed)
         self._slow: Timer | None = None  # says "searching…" if the answer is slow
@@ -223,6 +224,10 @@ class SearchController:
     ) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: never show a stale answer
+        if generation == self._opened:
+            # The ranked page, after Enter on the newest one: the person chose
+            # from what was shown, and the results would cover the story again.
+            return
         self._answered = generation
         self._ranked = ranked
         self.screen.results.set_items(result.hits, result.total, room=SEARCH_PAGE)
@@ -312,6 +317,9 @@ class SearchController:
         query = self._results_query
         if query is None:
             return
+        self._opened = self._generation
+        if not self._ranked:  # the ranking still under way is not wanted now
+            self.runner.interrupt()
         self._show_results(False)
         self._reading_at = None  # another story, read from its match
         # Matches first: the story is then rendered once, with them, already at

@@ -171,6 +171,46 @@ async def test_many_matches_show_the_newest_first_then_the_ranked_page(
 
 
 
+async def test_a_result_opened_before_the_ranked_page_came_stays_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter on the newest page, shown while the rest are ranked, opens the
+    result it was pressed on; the ranked page, coming after, is not wanted any
+    more: it used to cover the story with the results again, the count of
+    stories in the bar in place of "match 1 of"."""
+    monkeypatch.setattr(search_runner, "RANK_LATER_OVER", 10)  # 30 matches: over it
+    app = NewsApp(reports(30))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await answered(app, pilot, "slash")
+        ranking, release = threading.Event(), threading.Event()
+        search = Searcher.search
+
+        def held(self: Searcher, query: Query, *args: Any, **kwargs: Any) -> SearchResult:
+            # The ranked page of the word typed waits for the Enter.
+            if kwargs.get("order") != "recent" and "rover" in query.to_fts5():
+                ranking.set()
+                release.wait(10)
+            return search(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(Searcher, "search", held)
+        status = screen.query_one("#search-status", Label)
+        await pilot.press(*"rover")
+        await until(pilot, lambda: str(status.render()) == "30 stories", "the newest page")
+        await until(pilot, ranking.is_set, "the ranking under way")
+        chosen = screen.results.highlighted
+        assert chosen is not None
+        await pilot.press("enter")
+        story = screen.story
+        await until(pilot, lambda: str(status.render()).startswith("match 1 of"), "the count")
+        release.set()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.results.display
+        assert story.article is not None and story.article.title == chosen.title
+        assert str(status.render()) == f"match 1 of {story.match_count}"
+        assert app.focused is story
+
+
 async def test_a_search_answer_does_not_repaint_the_sidebars_scrollbar(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
