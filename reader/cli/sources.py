@@ -184,7 +184,11 @@ def _confirm(what: str, count: int) -> bool:
 
 def _find_source(sources: list[Source], wanted: str) -> Source:
     """A source by id, by location (a path may be given relative or as a
-    file: URL), or by title, ignoring case, when only one has it."""
+    file: URL), or by title, ignoring case, when only one has it. A location
+    is also found as `news sources` shows it, control characters left out: a
+    file named with an escape sequence in it is listed without it, and the
+    name a person copies from the list must find it. Two locations that show
+    alike are both found, so neither is taken for the other: the id tells."""
     text = wanted.strip()
     if text.isascii() and text.isdigit():  # "²" and "٣" are digits to str.isdigit
         for source in sources:
@@ -195,7 +199,7 @@ def _find_source(sources: list[Source], wanted: str) -> Source:
     path_text = unquote(urlsplit(text).path) if text.lower().startswith("file:") else text
     with suppress(OSError, RuntimeError):
         locations.add(str(Path(path_text).expanduser().resolve()))
-    found = [s for s in sources if s.location in locations]
+    found = [s for s in sources if s.location in locations or shown(s.location) in locations]
     if not found:
         found = [s for s in sources if s.title and s.title.casefold() == text.casefold()]
     if len(found) == 1:

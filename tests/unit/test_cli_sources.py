@@ -499,3 +499,38 @@ def test_import_names_the_feeds_it_leaves_out(
     assert "\x85" not in err
     feeds = [s["location"] for s in sources(capsys) if s["kind"] == "feed"]
     assert feeds == ["https://example.com/feed.xml"]
+
+
+def test_a_file_named_with_an_escape_is_removed_by_the_name_sources_shows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # `news sources` leaves the escape sequence out of the name; `news remove`
+    # given that name said "no source", and only the id worked.
+    evil = tmp_path / "evil\x1b[31mfeed.xml"
+    evil.write_bytes(RSS)
+    assert run(capsys, "add", str(evil))[0] == 0
+    code, out, _ = run(capsys, "sources")
+    listed_as = str(tmp_path / "evilfeed.xml")
+    assert code == 0 and listed_as in out and "\x1b" not in out
+    code, out, err = run(capsys, "remove", listed_as, "--yes")
+    assert (code, err) == (0, "")
+    assert out == "Removed feed Example Motors News and its 3 stories.\n"
+
+
+def test_two_files_listed_alike_are_not_taken_for_each_other(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plain_name = tmp_path / "feed.xml"
+    twin = tmp_path / "fe\x1b[1med.xml"  # listed as feed.xml too
+    for path in (plain_name, twin):
+        path.write_bytes(RSS)
+        assert run(capsys, "add", str(path))[0] == 0
+    ids = {s["location"]: s["id"] for s in sources(capsys)}
+    code, _, err = run(capsys, "remove", str(plain_name), "--yes")
+    assert code == 2
+    assert (
+        f"2 sources match {str(plain_name)!r} (ids {ids[str(plain_name)]}, {ids[str(twin)]})"
+        in (one_line_error(err))
+    )
+    assert run(capsys, "remove", str(ids[str(twin)]), "--yes")[0] == 0
+    assert [s["location"] for s in sources(capsys)][-1] == str(plain_name)
