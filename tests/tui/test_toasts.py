@@ -8,15 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.color import ColorSystem
 from textual.pilot import Pilot
+from textual.strip import Strip
 from unit.feed_server import FeedServer, running
 
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
 from reader.model import Block, BlockKind, make_article
 from reader.tui.app import NewsApp
+from reader.tui.toast import notify
 
-from .shown import toasts
+from .shown import screen_lines, toasts
 from .waiting import until
 
 SIZE = (120, 40)
@@ -102,3 +105,39 @@ def test_no_toast_in_the_reader_bypasses_the_plain_text_notify() -> None:
             if re.search(r"(?<!reader\.triage)\.notify\b(?!_)", line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def at_256_colours(cell: Strip) -> int | None:
+    """The background of a one-cell strip as a 256-colour terminal shows it."""
+    style = next(iter(cell)).style
+    assert style is not None and style.bgcolor is not None, cell
+    return style.bgcolor.downgrade(ColorSystem.EIGHT_BIT).number
+
+
+async def test_a_toast_has_a_background_of_its_own_at_256_colours_in_every_theme(
+    tmp_path: Path,
+) -> None:
+    # Textual draws a toast in $panel-lighten-1: in a light theme all but the
+    # background (#E5E5E5 on #E0E0E0 in textual-light), and at 256 colours
+    # (TERM=xterm-256color, no COLORTERM) the very same grey: text floating on
+    # the story with only its coloured edge to say it is a toast.
+    library = Library.open(tmp_path / "library.sqlite")
+    app = NewsApp(LibraryCatalog(library))
+    themes = [name for name in app.available_themes if not name.startswith("ansi")]
+    same = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for theme in themes:
+            app.theme = theme
+            app.clear_notifications()
+            said = f"Toast in {theme}"
+            notify(app, said)
+            await shown(pilot, app, said)
+            await pilot.pause()
+            toast = app.screen.query_one("Toast")
+            row = screen_lines(app)[toast.region.y + 1]
+            inside = row.crop(toast.region.x + 2, toast.region.x + 3)
+            behind = row.crop(toast.region.x - 2, toast.region.x - 1)
+            colours = [at_256_colours(strip) for strip in (inside, behind)]
+            if colours[0] == colours[1]:
+                same.append(f"{theme}: colour {colours[0]} on {colours[1]}")
+    assert not same, same
