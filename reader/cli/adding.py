@@ -164,12 +164,15 @@ def _read_with_bar(
 ) -> list[FeedOutcome]:
     """Refresh one new source; a feed file on disk is read and stored in
     batches, with a bar of the megabytes read when standard output is a terminal."""
-    from reader.cli.progress import plain_progress
     from reader.refresh import local_feed_path, refresh
 
     out, path = console(), local_feed_path(location)
     if not out.is_terminal or path is None:
         return refresh(library, source_ids={source_id}, allow_private=allow_private)
+    # Only for a bar: Rich's progress module costs 30 ms of CPU to import,
+    # which `news add big.xml > log` (or a script) has no use for.
+    from reader.cli.progress import plain_progress
+
     with plain_progress(out, "Reading", in_bytes=True) as progress:
         size = 0
         with suppress(OSError):

@@ -12,7 +12,12 @@ the TUI, whose threads' locks a fork would copy held) reads the file with
 `feed.stream_feed_file` exactly as this process would, and writes each batch
 to its standard output as `marshal` data (each story a tuple of its fields:
 marshal cannot make anything but plain values, and reads back in half the
-time pickle takes). `FeedProcess` reads them back in order, a `FeedStream`
+time pickle takes). A story's plain text is not among them: this process
+makes it from the Markdown (`make_article`, as the child would have), since
+sending it cost more than making it (0.12 s of marshalling alone, and 35 MB
+through the pipe, at 10,000 stories of `bench/import.py`), and it moves 0.2 s
+of work off the child, which is the busier of the two. `FeedProcess` reads
+them back in order, a `FeedStream`
 like any other: what the child learns of the file (a `FeedError`'s reason,
 the warnings, the feed's title, link and ttl) comes back too, so the stream
 reads the same either way (`tests/unit/test_feed_import.py` holds both ways
@@ -40,12 +45,11 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
-from reader.model import Article
+from reader.model import Article, make_article
 from reader.sanitize import clean_line
 from reader.sources.feed import (
     BATCH_ARTICLES,
@@ -58,11 +62,12 @@ from reader.sources.feed_stream import Header
 
 __all__ = ["FeedProcess", "reading_early", "serve", "taken"]
 
-# An Article's fields as sent: all but `blocks`, which a story stored as
-# Markdown does not have (the process is used only with `to_blocks=None`).
-_FIELDS = tuple(f.name for f in fields(Article) if f.name != "blocks")
-_BLOCKS_AT = [f.name for f in fields(Article)].index("blocks")
-_ROW = attrgetter(*_FIELDS)  # an Article's fields as sent, a tuple
+# An Article's fields as sent, a tuple: what `make_article` makes a story of
+# (the process is used only with `to_blocks=None`: a story has no blocks).
+_ROW = attrgetter(
+    "id", "section", "title", "source", "standfirst", "url", "author", "published", "markdown",
+    "feed_key",
+)  # fmt: skip
 _LENGTH = struct.Struct("<Q")
 _ROOT = Path(__file__).resolve().parents[2]  # the folder `reader` is imported from
 _CHILD = "from reader.sources.feed_process import serve; serve()"
@@ -105,8 +110,13 @@ class FeedProcess(FeedStream):
         with stdin:
             stdin.write(marshal.dumps((str(path), section, min(batch, CHILD_BATCH))))
         # The child's messages are read as they come, on a thread of its own, so
-        # it never waits for this process to want them (see QUEUED_MESSAGES).
-        self._messages: queue.Queue[bytes | None] = queue.Queue(QUEUED_MESSAGES)
+        # it never waits for this process to want them (see QUEUED_MESSAGES);
+        # its stories are made whole there too (`_article`), while this
+        # thread stores the batch before (SQLite lets go of the interpreter's
+        # lock as it works). A message, or what went wrong reading one.
+        self._messages: queue.Queue[tuple[Any, ...] | Exception | None] = queue.Queue(
+            QUEUED_MESSAGES
+        )
         self._pump = threading.Thread(target=self._receive, name="feed-receiver", daemon=True)
         self._pump.start()
 
@@ -131,7 +141,7 @@ class FeedProcess(FeedStream):
             while True:
                 message = self._read()
                 if message[0] == "batch":
-                    batch += map(_article, message[1])
+                    batch += message[1]
                     stories += len(message[1])
                     done = self._done = message[2]
                     # The stories still to come, guessed from the bytes read so far.
@@ -164,24 +174,36 @@ class FeedProcess(FeedStream):
         self._errors.close()
 
     def _receive(self) -> None:
-        """On the thread: each message as it comes, then None."""
+        """On the thread: each message as it comes, its stories made whole,
+        then None; or the error making one gave (the child is stopped)."""
         try:
-            while len(head := self._out.read(_LENGTH.size)) == _LENGTH.size:
-                size = _LENGTH.unpack(head)[0]
-                if len(data := self._out.read(size)) < size:
-                    break
-                self._messages.put(data)
-        except (OSError, ValueError):  # the pipe closed under it
-            pass
+            while data := self._next():
+                self._messages.put(_message(data))
+        except Exception as exc:  # a bug: said where the stories are taken
+            self.stop()
+            self._messages.put(exc)
         finally:
             self._messages.put(None)
 
-    def _read(self) -> Any:
-        data = self._messages.get()
-        if data is None:
+    def _next(self) -> bytes:
+        """The next message's bytes; empty once the pipe ends or is closed."""
+        try:
+            if len(head := self._out.read(_LENGTH.size)) == _LENGTH.size:
+                size = _LENGTH.unpack(head)[0]
+                if len(data := self._out.read(size)) == size:
+                    return data
+        except (OSError, ValueError):  # the pipe closed under it
+            pass
+        return b""
+
+    def _read(self) -> tuple[Any, ...]:
+        message = self._messages.get()
+        if isinstance(message, Exception):
+            raise message
+        if message is None:
             self._messages.put(None)  # and for any later read
             raise FeedError(self.source, self._why_stopped())
-        return marshal.loads(data)
+        return message
 
     def _why_stopped(self) -> str:
         """The child's last words, for a child that stopped halfway."""
@@ -251,10 +273,30 @@ def _identity(info: os.stat_result) -> tuple[int, ...]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def _message(data: bytes) -> tuple[Any, ...]:
+    """A message as the child sent it, a batch's rows made stories."""
+    message = marshal.loads(data)
+    if message[0] == "batch":
+        return ("batch", list(map(_article, message[1])), *message[2:])
+    return tuple(message)
+
+
 def _article(row: tuple[Any, ...]) -> Article:
-    values = list(row)
-    values.insert(_BLOCKS_AT, ())
-    return Article(*values)
+    """The story sent as `_ROW`, with its plain text and words made here."""
+    ident, section, title, source, standfirst, url, author, published, markdown, key = row
+    return make_article(
+        section,
+        title,
+        (),
+        source,
+        standfirst=standfirst,
+        url=url,
+        author=author,
+        published=published,
+        id=ident,
+        markdown=markdown,
+        feed_key=key,
+    )
 
 
 def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
@@ -272,7 +314,13 @@ def serve() -> None:
     path, section, batch = marshal.loads(sys.stdin.buffer.read())
     try:
         stream = stream_feed_file(
-            path, section=section, to_blocks=None, batch=batch, process=False, checked=True
+            path,
+            section=section,
+            to_blocks=None,
+            batch=batch,
+            process=False,
+            checked=True,
+            texts=False,  # made by the parent: see the module docstring
         )
         for articles in stream:
             rows = list(map(_ROW, articles))

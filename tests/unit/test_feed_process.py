@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from reader.library.articles import Library, Source
+from reader.model import Article
 from reader.refresh.store import store_feed
-from reader.sources import feed_articles
+from reader.sources import feed_articles, feed_process
 from reader.sources.feed import PROCESS_MIN_BYTES, FeedError, FeedStream, stream_feed_file
 from reader.sources.feed_process import FeedProcess, reading_early
 
@@ -206,6 +207,32 @@ def test_storing_that_fails_stops_the_reader_process(tmp_path: Path) -> None:
     )
     stream = stream_feed_file(feed, batch=BATCH, to_blocks=None, process=True)
     with pytest.raises(sqlite3.DatabaseError, match="disk says no"):
+        store_all(library, source, stream)
+    assert readers() == []
+    assert consistent(library) == 20
+    library.close()
+
+
+def test_a_story_that_cannot_be_made_whole_here_fails_the_read_and_stops_the_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader process sends each story without its plain text, which is
+    made here as its batch arrives (`feed_process._article`); a failure there
+    (a bug) is raised where the batches are taken, and the reader process is
+    stopped, not left waiting on its pipe."""
+    real = feed_process._article
+
+    def failing(row: tuple[object, ...]) -> Article:
+        if row[2] == "Story 25":  # the title
+            raise RuntimeError("cannot make it whole")
+        return real(row)
+
+    monkeypatch.setattr(feed_process, "_article", failing)
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(3000, words=100))
+    library, source = opened(tmp_path / "library.sqlite", feed)
+    stream = stream_feed_file(feed, batch=BATCH, to_blocks=None, process=True)
+    with pytest.raises(RuntimeError, match="cannot make it whole"):
         store_all(library, source, stream)
     assert readers() == []
     assert consistent(library) == 20
