@@ -21,7 +21,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Protocol
 
@@ -33,6 +33,17 @@ _ENTRY_TAGS = ("{*}item", "{*}entry")
 _FEED_FIELDS = frozenset({"title", "link", "ttl"})
 _XHTML = "http://www.w3.org/1999/xhtml"
 _ANCIENT_YEAR = re.compile(r"[A-Za-z]\.?\s+0\d{3}\b")  # "Jan 0001", not "+0200"
+# The RFC 822 date nearly every RSS feed writes (`Sun, 15 Jun 2025 15:06:40
+# GMT`, or `+0200`), read here as `email.utils` reads it: its parser, in
+# Python, took twice as long over the 10,000 dates of `bench/import.py`'s feed
+# (0.068 s of CPU against 0.035, at load 25). Any other date goes to it, and a
+# year with a leading zero too, for `_ANCIENT_YEAR`.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBER = {name: number for number, name in enumerate(_MONTHS, start=1)}
+_RFC822 = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{1,2}) (" + "|".join(_MONTHS) + r") ([1-9][0-9]{3})"
+    r" ([0-9]{2}):([0-9]{2}):([0-9]{2}) (?:GMT|UTC?|Z|([+-])([0-9]{2})([0-9]{2}))"
+)
 
 
 class Readable(Protocol):
@@ -250,6 +261,8 @@ def _date(value: str) -> datetime | None:
     """RFC 822 (RSS) or ISO 8601 (Atom, Dublin Core); None if neither."""
     if not value:
         return None
+    if (common := _RFC822.fullmatch(value)) is not None:
+        return _rfc822(common)
     if value[:4].isdigit():
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -263,3 +276,21 @@ def _date(value: str) -> datetime | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _rfc822(date: re.Match[str]) -> datetime | None:
+    """A date `_RFC822` matched, as `parsedate_to_datetime` gives it (a zone
+    of "-0000", which it leaves naive, in UTC as `_date` puts it)."""
+    day, month, year, hours, minutes, seconds, sign, zone_hours, zone_minutes = date.groups()
+    offset = 0
+    if sign is not None:
+        offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+        offset = -offset if sign == "-" else offset
+    try:
+        zone = timezone(timedelta(seconds=offset))
+        return datetime(
+            int(year), _MONTH_NUMBER[month], int(day), int(hours), int(minutes), int(seconds),
+            tzinfo=zone,
+        )  # fmt: skip
+    except ValueError:  # a 31st of February, an hour 24, a zone a day or more off
+        return None

@@ -6,6 +6,8 @@ import html
 import json
 import re
 import time
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -517,3 +519,41 @@ def test_bodies_made_on_threads_are_those_made_one_at_a_time(tmp_path: Path) -> 
     assert threaded == one_at_a_time and len(threaded) == 60
     assert "https://site.example/rel/5" in threaded[5].markdown and threaded[5].text
     assert stream.warnings == [f"{path}: 7 entries with neither title nor text skipped"]
+
+
+_TWO_DIGITS = st.integers(0, 99).map(lambda n: f"{n:02d}")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_RFC822_DATES = st.builds(
+    "{}, {} {} {} {}:{}:{} {}".format,
+    st.sampled_from(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+    st.one_of(st.integers(0, 40).map(str), _TWO_DIGITS),
+    st.sampled_from(_MONTHS),
+    st.integers(1000, 9999).map(str),
+    _TWO_DIGITS,
+    _TWO_DIGITS,
+    _TWO_DIGITS,
+    st.one_of(
+        st.sampled_from(["GMT", "UT", "UTC", "Z", "+0000", "-0000", "EST"]),
+        st.builds("{}{}{}".format, st.sampled_from("+-"), _TWO_DIGITS, _TWO_DIGITS),
+    ),
+)
+
+
+@given(_RFC822_DATES)
+def test_an_rss_date_is_read_as_the_email_parser_reads_it(date: str) -> None:
+    """RSS's dates are read on a quick way of their own (`feed_stream._RFC822`):
+    a story's date is what `email.utils` makes of its item's date, in UTC, and
+    none for a date that is not one (a 31 February, an hour 24, a zone a day
+    or more away)."""
+    feed = (
+        '<rss version="2.0"><channel><title>T</title><item><title>A</title>'
+        f"<pubDate>{date}</pubDate></item></channel></rss>"
+    )
+    (article,) = parse_feed(feed.encode(), "x").articles
+    try:
+        moment = parsedate_to_datetime(date)
+    except ValueError:
+        assert article.published == ""
+        return
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    assert article.published == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
