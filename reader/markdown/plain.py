@@ -100,6 +100,8 @@ def markdown_to_text(md: str) -> str:
     Markdown would keep is dropped. Good enough to find and quote a story; the
     story itself is always shown from the Markdown.
     """
+    if "&#" in md:
+        md = _without_control_references(md)
     if "```" in md or "~~~" in md:
         # Code is kept as it is written; only the text around it is Markdown.
         parts, end = [], 0
@@ -118,6 +120,21 @@ def markdown_to_text(md: str) -> str:
         # 10,000 bodies of `bench/import.py`, whose text is words, `\-` and `\.`).
         return _tidy(_ESCAPES_ONLY.sub(_ESCAPED_CHAR, md))
     return _tidy(_INLINE_SYNTAX.sub(_inline_text, md))
+
+
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
+
+def _control(match: re.Match[str]) -> str:
+    code = int(match[1], 16) if match[1] else int(match[2])
+    return chr(code) if code < 0x20 or 0x7F <= code <= 0x9F else match[0]
+
+
+def _without_control_references(md: str) -> str:
+    """`&#x1b;[31m` gone whole, as `markdown_to_blocks` drops it (and `clean`
+    the raw sequence), rather than leaving `[31m` in the index and snippets."""
+    decoded = _NUMERIC_REFERENCE.sub(_control, md)
+    return md if decoded == md else clean(decoded)
 
 
 def _tidy(text: str) -> str:

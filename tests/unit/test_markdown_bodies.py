@@ -68,7 +68,8 @@ def test_plain_text_of_the_fixture_feeds(name: str) -> None:
         ("see <https://example.org/a_b_c>", "see https://example.org/a_b_c"),
         ('[link **bold**](<https://x.org/a b> "title")', "link bold"),
         ("``a ` b`` and `` ` ``", "a ` b and `"),
-        ("&amp; &copy; &#x1b;[31m", "& © [31m"),
+        ("&amp; &copy; &#x1b;[31m", "& ©"),  # a control's reference goes as it does
+        ("&#27;]0;title&#7; and &#x9b;", "and"),  # in the story (its sequence whole)
         ("> quote\n> > deeper\n\n# Heading #", "quote\ndeeper\nHeading #"),
         ("line  \nnext\\\nlast", "line\nnext\nlast"),
         ("~~~\n**not** markup\n~~~\nafter *this*", "**not** markup\nafter this"),
