@@ -377,7 +377,9 @@ def json_of(raw: bytes) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Unusable(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        # One message of json's own ends in "at" ("Invalid control character at").
+        reason = exc.msg.removesuffix(" at")
+        raise Unusable(f"is not valid JSON ({reason} at line {exc.lineno})") from exc
     except RecursionError as exc:
         raise Unusable("is not valid JSON (nested too deeply)") from exc
     except ValueError as exc:  # the only other: an integer too long to convert

@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,8 @@ class Bookmark:
             if not isinstance(value, str):
                 raise ValueError(f"a bookmark's {f.name!r} is not a string")
             values[f.name] = clean(value).strip() if f.name == "note" else clean_line(value)
+        if values["added"]:
+            values["added"] = _moment(values["added"])
         if values["source"].startswith("/"):  # older files kept the file's path
             from reader.catalog import source_name
 
@@ -298,12 +301,15 @@ class Bookmarks(Document[Value]):
             lines.extend(f"  > {_md_escape(line)}".rstrip() for line in b.note.splitlines())
         return "\n".join(lines) + "\n"
 
-    def import_file(self, path: Path) -> int:
+    def import_file(self, path: Path, known: Callable[[Bookmark], Bookmark] | None = None) -> int:
         """Merge bookmarks from `export_json`, another bookmarks.json, or the list
         `news bookmarks --json` prints.
 
-        Stories already bookmarked keep their own date and note. Returns how many
-        were added. Raises StoreError when the file cannot be read or is not a
+        Stories already bookmarked keep their own date and note. `known` gives
+        a bookmark of a story the library holds its title, section, source and
+        link from there: the file's word for them is someone else's, and would
+        otherwise retitle a real story in every list. Returns how many were
+        added. Raises StoreError when the file cannot be read or is not a
         bookmarks file (a Markdown export gets its own message: it is for
         reading), and when the merged bookmarks cannot be saved.
         """
@@ -323,10 +329,28 @@ class Bookmarks(Document[Value]):
         except Unusable as exc:
             raise StoreError(f"cannot import bookmarks from {path}: it {exc.reason}") from exc
         new = [b for b in imported.values() if b.article_id not in self._value]
+        if known is not None:
+            new = [known(b) for b in new]
         if new:
             new.sort(key=lambda b: b.added)
             self._change(_adder(new))
         return len(new)
+
+
+def _moment(added: str) -> str:
+    """`added` as every stored time is written (`model.utc_now`), so bookmarks
+    sort by it as text: any ISO 8601 date or time (a time without a zone is
+    UTC). Anything else is refused, not guessed at: "not a date" sorted as
+    text would list its bookmark above every real one."""
+    try:
+        moment = datetime.fromisoformat(added)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        utc = moment.astimezone(UTC).replace(tzinfo=None)
+        return utc.isoformat(timespec="seconds") + "Z"  # strftime writes year 1 as "1"
+    except (ValueError, OverflowError):  # OverflowError: year 1 an hour east of UTC
+        shown = added if len(added) <= 40 else added[:39] + "…"
+        raise ValueError(f"a bookmark's 'added' is not an ISO 8601 date: {shown!r}") from None
 
 
 def _adder(bookmarks: list[Bookmark]) -> Callable[[Value], None]:

@@ -55,7 +55,7 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         sys.stdout.write(out)
         return 0
     if args.action == "import":
-        added = store.import_file(args.file)
+        added = _import(store, args.file, config)
         print(f"{counted(added, 'bookmark')} added, {len(store)} in all")
         return 0
     missing = _missing(store, config)
@@ -65,6 +65,36 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         return 0
     _print(marks, missing)
     return 0
+
+
+def _import(store: Bookmarks, path: Path, config: Config) -> int:
+    """Import, a story the library holds keeping its own title, section,
+    source and link (`Bookmarks.import_file`). Without a library (one that
+    cannot be opened is named) the file's are kept."""
+    from dataclasses import replace
+
+    try:
+        catalog = open_catalog([], config)
+    except UserError as exc:
+        print(f"news: warning: {clean(str(exc))}", file=sys.stderr)
+        return store.import_file(path)
+
+    def known(bookmark: Bookmark) -> Bookmark:
+        article = catalog.article(bookmark.article_id)
+        if article is None:
+            return bookmark
+        return replace(
+            bookmark,
+            title=article.title,
+            section=article.section,
+            source=catalog.origin(article.id).source,
+            url=article.url,
+        )
+
+    try:
+        return store.import_file(path, known)
+    finally:
+        catalog.close()
 
 
 def _missing(store: Bookmarks, config: Config) -> set[str]:
@@ -94,9 +124,9 @@ def _print(marks: Sequence[Bookmark], missing: set[str]) -> None:
         out.print("No bookmarks yet: press b on a story in the reader.")
     for b in marks:
         line = Text(f"{b.added[:10]}  {b.article_id}  ", style="dim")
-        if b.article_id in missing:
-            line.append(f"({MISSING}) ", style="italic")
         line.append(b.title or b.article_id)
+        if b.article_id in missing:  # after the title, as the reader's sidebar says it
+            line.append(f" ({MISSING})", style="italic")
         if b.section:
             line.append(f"  · {b.section}", style="dim")
         print_row(out, line)

@@ -213,7 +213,8 @@ def test_a_bookmark_whose_story_is_gone_says_missing(
     assert code == 0
     lines = out.splitlines()
     gone = next(line for line in lines if "Gone story" in line)
-    assert "missing" in gone
+    # After the title, as the README and the reader's sidebar have it.
+    assert "  Gone story (missing)" in gone
     assert not any("missing" in line for line in lines if line is not gone)
     code, out, _ = run(capsys, "bookmarks", "--json")
     assert {b["article_id"]: b["missing"] for b in json.loads(out)} == {
@@ -233,3 +234,94 @@ def test_an_older_bookmark_that_kept_a_files_path_lists_the_files_name(
     assert main(["bookmarks", "--json", "--data-dir", str(data)]) == 0
     [listed] = json.loads(capsys.readouterr().out)
     assert listed["source"] == "teslarati"
+
+
+def import_file(tmp_path: Path, bookmarks: list[dict[str, str]] | bytes) -> Path:
+    path = tmp_path / "import.json"
+    if isinstance(bookmarks, bytes):
+        path.write_bytes(bookmarks)
+    else:
+        path.write_text(json.dumps({"version": 1, "bookmarks": bookmarks}), encoding="utf-8")
+    return path
+
+
+def test_an_import_with_a_date_that_is_not_one_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = import_file(
+        tmp_path,
+        [
+            {"article_id": "a1", "title": "Real", "added": "2026-11-02T00:00:00Z"},
+            {"article_id": "a2", "title": "Dateless", "added": "not a date"},
+        ],
+    )
+    code, out, err = run(capsys, "bookmarks", "import", str(path))
+    assert code == 2 and out == ""
+    assert "'added' is not an ISO 8601 date: 'not a date'" in err
+    code, out, _ = run(capsys, "bookmarks")
+    assert "No bookmarks yet" in out  # nothing of the file was taken
+
+
+def test_imported_dates_in_other_iso_forms_sort_as_the_times_they_are(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = import_file(
+        tmp_path,
+        [
+            {"article_id": "a1", "title": "Noon in Paris", "added": "2026-11-02T12:00:00+01:00"},
+            {"article_id": "a2", "title": "A day", "added": "2026-11-02"},
+            {"article_id": "a3", "title": "Noon UTC", "added": "2026-11-02T12:00:00Z"},
+            {"article_id": "a4", "title": "No date", "added": ""},
+        ],
+    )
+    assert run(capsys, "bookmarks", "import", str(path))[0] == 0
+    code, out, _ = run(capsys, "bookmarks", "--json")
+    assert code == 0
+    listed = [(b["title"], b["added"]) for b in json.loads(out)]
+    assert listed == [
+        ("Noon UTC", "2026-11-02T12:00:00Z"),
+        ("Noon in Paris", "2026-11-02T11:00:00Z"),
+        ("A day", "2026-11-02T00:00:00Z"),
+        ("No date", ""),
+    ]
+
+
+def test_an_imported_bookmark_of_a_story_in_the_library_keeps_the_storys_own_title(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    story = read_dump(seed_paths()[0]).articles[0]
+    path = import_file(
+        tmp_path,
+        [
+            {
+                "article_id": story.id,
+                "title": "Someone else's title",
+                "section": "Their section",
+                "source": "their feed",
+                "url": "https://elsewhere.example/",
+                "added": "2026-11-02T00:00:00Z",
+                "note": "their note",
+            },
+            {"article_id": "0badc0ffee00", "title": "Not here", "section": "Gone", "added": ""},
+        ],
+    )
+    assert run(capsys, "bookmarks", "import", str(path))[0] == 0
+    code, out, _ = run(capsys, "bookmarks")
+    assert code == 0
+    assert f"2026-11-02  {story.id}  {story.title}  · {story.section}" in out.splitlines()
+    assert "their note" in out  # the note and the date are the file's
+    assert "Someone else" not in out and "Their section" not in out
+    # A story the library does not hold keeps what the file says of it.
+    assert "  Not here (missing)  · Gone" in out
+    code, out, _ = run(capsys, "bookmarks", "--json")
+    [real] = [b for b in json.loads(out) if b["article_id"] == story.id]
+    assert (real["source"], real["url"]) == ("teslarati", story.url)
+
+
+def test_a_control_character_in_an_imported_file_is_said_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = import_file(tmp_path, b'{"version": 1, "bookmarks": [{"article_id": "a\x01"}]}')
+    code, out, err = run(capsys, "bookmarks", "import", str(path))
+    assert code == 2 and out == ""
+    assert err.endswith("it is not valid JSON (Invalid control character at line 1)\n"), err

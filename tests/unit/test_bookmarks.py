@@ -609,3 +609,28 @@ def test_a_killed_process_leaves_every_saved_bookmark(path: Path) -> None:
     assert len(saved) >= 8 * 15
     s.add(story(1))  # the first save of a session sweeps what killed writers left
     assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_any_iso_time_a_file_gives_sorts_as_the_moment_it_names() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    zones = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+    moments = st.datetimes(
+        min_value=datetime(1000, 1, 2), max_value=datetime(9998, 12, 30), timezones=zones
+    ).map(lambda m: m.replace(microsecond=0))
+
+    @given(st.lists(moments, min_size=2, max_size=5))
+    def check(times: list[datetime]) -> None:
+        marks = [
+            Bookmark.from_json({"article_id": str(n), "added": t.isoformat()})
+            for n, t in enumerate(times)
+        ]
+        by_text = sorted(range(len(marks)), key=lambda n: (marks[n].added, n))
+        by_moment = sorted(range(len(times)), key=lambda n: (times[n].astimezone(UTC), n))
+        assert by_text == by_moment
+        assert all(len(b.added) == 20 and b.added.endswith("Z") for b in marks)
+
+    check()
