@@ -260,6 +260,16 @@ class Document(ABC, Generic[T]):
             op(value)
         self._value = value
 
+    def peek(self) -> T | None:
+        """What the file holds now, read without changing anything here: for
+        following what another process saved. None when it cannot be used as
+        it is (a file half-way through a hand edit, perhaps); `load` is what
+        sets such a file aside."""
+        try:
+            return self._read()
+        except (Unusable, OSError):
+            return None
+
     def flush(self) -> None:
         """Save the changes not yet saved, if any. Raises StoreError."""
         if self._pending:

@@ -139,6 +139,29 @@ class Bookmark:
 Value = dict[str, Bookmark]  # by article id, in the order they were added
 
 
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """How one set of bookmarks differs from another (the file another
+    program saved, from what a reader shows): the stories bookmarked,
+    unbookmarked and given another note."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    noted: tuple[str, ...]
+
+    @classmethod
+    def between(cls, old: Mapping[str, Bookmark], new: Mapping[str, Bookmark]) -> Changes:
+        return cls(
+            tuple(i for i in new if i not in old),
+            tuple(i for i in old if i not in new),
+            tuple(i for i, b in new.items() if i in old and old[i].note != b.note),
+        )
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset((*self.added, *self.removed, *self.noted))
+
+
 class Bookmarks(Document[Value]):
     """The bookmarks file. Call `load()` first; changes raise StoreError when they
     cannot be saved, but are kept and saved by the next change or `flush()`."""

@@ -12,12 +12,12 @@ Textual here: it is tested over an in-memory catalog.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from reader.bookmarks import Bookmark, Bookmarks
+from reader.bookmarks import Bookmark, Bookmarks, Changes
 from reader.catalog import Catalog, Origin, source_name
 from reader.model import Article, Entry, EntryRef
 from reader.state import ReadingState
@@ -335,6 +335,24 @@ class Reading:
         self.count_read()
         self.save(self.state.load)
         self.save(self.bookmarks.load)
+
+    def take_in_bookmarks(self, bookmarks: Mapping[str, Bookmark]) -> Changes:
+        """The bookmarks file as another `news` left it (`news bookmarks import`,
+        another reader), nothing of this reader's waiting to be written: shown
+        from now on, the store read again behind it. Not journaled: not made here."""
+        changes = Changes.between(self.pins, bookmarks)
+        if changes.ids:
+            self.pins = dict(bookmarks)
+            came = {i for i in changes.added if not self.catalog.has(i)}
+            self.missing = frozenset(i for i in self.missing if i in self.pins) | came
+            self.save(self.bookmarks.load)
+        return changes
+
+    def sources_changed(self) -> None:
+        """Another `news` removed a source: a bookmark of its stories is told
+        from the bookmark now, the read counted again (a query a bookmark)."""
+        self.missing = frozenset(i for i in self.pins if not self.catalog.has(i))
+        self.count_read()
 
     # -- undo -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ thousands separator and the plural forms from drifting apart between them.
 
 from __future__ import annotations
 
-__all__ = ["counted"]
+__all__ = ["counted", "first_up"]
 
 _IRREGULAR = {"story": "stories", "entry": "entries", "library": "libraries"}
 
@@ -16,3 +16,8 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     if count != 1:
         noun = plural or _IRREGULAR.get(noun) or f"{noun}s"
     return f"{count:,} {noun}"
+
+
+def first_up(text: str) -> str:
+    """A sentence begun with a count's noun ("hidden story…") begun upper-case."""
+    return text[:1].upper() + text[1:]

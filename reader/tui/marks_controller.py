@@ -11,20 +11,18 @@ through here too (`changed_behind`, `show`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from reader.reading import Change, Marked, ids_of
 from reader.tui.toast import notify
+from reader.wording import counted, first_up
 
 if TYPE_CHECKING:
+    from reader.bookmarks import Bookmark
     from reader.model import Article
     from reader.tui.screens.reader import ReaderScreen
     from reader.tui.widgets.article_list import ArticleList
-
-
-def _first_up(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class MarksController:
@@ -72,6 +70,24 @@ class MarksController:
         self.update_sidebar()
         if (article := screen.story.article) is not None and article.id in pins:
             screen.story.set_note(screen.reading.note_for(article.id))
+
+    def take_in_bookmarks(self, bookmarks: Mapping[str, Bookmark]) -> None:
+        """The bookmarks file changed by another `news` (`news bookmarks
+        import`, another reader): listed, drawn and said."""
+        taken = self.screen.reading.take_in_bookmarks(bookmarks)
+        if not taken.ids:
+            return
+        self.changed_behind(taken.ids)
+        said = ", ".join(
+            said
+            for ids, said in (
+                (taken.added, f"{len(taken.added)} added"),
+                (taken.removed, f"{len(taken.removed)} removed"),
+                (taken.noted, counted(len(taken.noted), "note") + " changed"),
+            )
+            if ids
+        )
+        notify(self.screen, f"Bookmarks changed by another news: {said}", timeout=4)
 
     def problem(self, problem: str) -> None:
         """An undo.json that could not be read, said (`Reading.on_problem`)."""
@@ -165,7 +181,7 @@ class MarksController:
             notify(self.screen, none, timeout=2)
             return
         self.show(marked)
-        notify(self.screen, f"{_first_up(marked.label)} · z to undo", timeout=4)
+        notify(self.screen, f"{first_up(marked.label)} · z to undo", timeout=4)
 
     def undo(self) -> None:
         screen = self.screen

@@ -10,16 +10,29 @@
   listed and told of as a refresh's are, within `LIBRARY_EVERY` seconds. Its
   fetches took the feeds' news, so this reader's next fetch hears "not
   modified": only the library can tell.
+- Sources another `news` removed (`news remove`): their stories leave the
+  lists, a bookmark of one says "missing", within `LIBRARY_EVERY` seconds.
+- bookmarks.json and hidden.json saved by another `news` (`news bookmarks
+  import`, `news rules apply`, a second reader): the bookmarks and the hidden
+  stories as the file has them, within `CONFIG_EVERY` seconds. Not while a
+  write of this reader's is on its way (the saver is busy, or a store holds
+  a change it could not save): the file is behind the screen then, and is
+  looked at again on the next tick.
 
 Each look is cheap enough for the event loop, so not worth a worker: a `stat`
-of the config (read only when its size or modification time changed), and
-one indexed query for the library's newest row, skipped while this reader
-refreshes or syncs, whose stories list themselves.
+of each file (read only when its size, modification time or inode changed),
+and for the library SQLite's `PRAGMA data_version`, which changes only when
+another connection committed; only then one indexed query for the newest row
+and one over the few rows of `sources`. Skipped while this reader refreshes
+or syncs, whose stories list themselves. Nothing rescans the stories.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from reader.catalog import LibraryCatalog
 from reader.config import ConfigError, config_path, load_config
@@ -27,32 +40,70 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.toast import notify
 from reader.wording import counted
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlite3 not on the way to a file's first screen (`news FILE.md`)
+    import sqlite3
+
     from reader.tui.app import NewsApp
 
-CONFIG_EVERY = 2.0  # seconds
+CONFIG_EVERY = 2.0  # seconds, for the config, bookmarks.json and hidden.json
 LIBRARY_EVERY = 5.0
 
+Stamp = tuple[int, int, int]
 
-def stamp() -> tuple[int, int] | None:
-    """What tells a changed config from the one read: size and modification
-    time; None when there is no file."""
+
+def file_stamp(path: Path) -> Stamp | None:
+    """What tells a changed file from the one read: size, modification time
+    and inode (an atomic save replaces the file); None when there is none."""
     try:
-        stat = config_path().stat()
+        stat = path.stat()
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def stamp() -> Stamp | None:
+    """The config's `file_stamp`."""
+    return file_stamp(config_path())
+
+
+@dataclass
+class LibrarySeen:
+    """What a reader screen last saw of its library: SQLite's count of other
+    connections' commits, and the sources by id."""
+
+    version: int
+    sources: dict[int, str]
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def source_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Each source's id and the name a person knows it by (its title, else
+    its address); a library has tens of sources, not thousands."""
+    from reader.catalog import source_name
+
+    rows = conn.execute("SELECT id, title, location FROM sources")
+    return {int(i): title or source_name(location) for i, title, location in rows}
 
 
 class OutsideWatch:
-    """Looks for the app: its keywords, and each reader screen's rules and stories."""
+    """Looks for the app: its keywords, and each reader screen's rules, stories,
+    bookmarks and hidden stories."""
 
     def __init__(self, app: NewsApp) -> None:
         self.app = app
         self.seen = stamp()  # made as the app is, right after the config was read
+        # Not known yet: the first look reads the files and finds nothing new
+        # unless something changed since they were loaded.
+        self.bookmarks_seen: Stamp | bool | None = False
+        self.hidden_seen: Stamp | bool | None = False
+        self.library_seen: WeakKeyDictionary[ReaderScreen, LibrarySeen] = WeakKeyDictionary()
 
     def start(self) -> None:
-        self.app.set_interval(CONFIG_EVERY, self.look_at_config, name="config-watch")
+        # One timer for the files (a third would wake an idle reader more often).
+        self.app.set_interval(CONFIG_EVERY, self.look_at_files, name="files-watch")
         self.app.set_interval(LIBRARY_EVERY, self.look_at_library, name="library-watch")
 
     def _screens(self) -> list[ReaderScreen]:
@@ -82,8 +133,59 @@ class OutsideWatch:
             if any(w.group in ("refresh", "sync") and w.is_running for w in screen.workers):
                 continue
             conn = catalog.library.conn
+            version = data_version(conn)
+            before = self.library_seen.get(screen)
+            if before is None:  # the first look: what the screen lists now
+                self.library_seen[screen] = LibrarySeen(version, source_names(conn))
+            elif version == before.version:
+                continue  # no other connection has committed since
+            else:
+                sources = source_names(conn)
+                self.library_seen[screen] = LibrarySeen(version, sources)
+                gone = [name for i, name in before.sources.items() if i not in sources]
+                if gone:
+                    screen.stories_removed()
+                    names = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if gone[3:] else "")
+                    said = counted(len(gone), "source")
+                    notify(screen, f"{said} removed by another news: {names}", timeout=4)
             if watermark(conn) <= seen:
                 continue
             new = counted(stored_since(conn, seen), "new story", "new stories")
             screen.stories_changed()  # the rules' newest seen moves on with it
             notify(screen, f"{new} (stored by another news)", timeout=4)
+
+    def look_at_files(self) -> None:
+        """The config, then bookmarks.json and hidden.json."""
+        self.look_at_config()
+        if self.app.saver.busy:  # this reader's own writes first
+            return
+        bookmarks = self.app.bookmarks
+        now = file_stamp(bookmarks.path)
+        if now != self.bookmarks_seen and not bookmarks.pending:
+            found = bookmarks.peek() if now is not None else {}
+            if found is not None:  # else unusable as it is now: looked at again next time
+                self.bookmarks_seen = now
+                for screen in self._screens():
+                    screen.marks.take_in_bookmarks(found)
+        # Files given on the command line have no hidden stories, and a screen
+        # reads hidden.json when its rules start: until then there is nothing to compare.
+        screens = [s for s in self._screens() if s.rules.newest_seen is not None]
+        if not screens or any(s.rules.store.pending for s in screens):
+            return
+        path = screens[0].rules.store.path
+        now = file_stamp(path)
+        if now == self.hidden_seen:
+            return
+        hidden = screens[0].rules.store.peek() if now is not None else {}
+        if hidden is None:
+            return  # unusable as it is now: looked at again next time
+        self.hidden_seen = now
+        for screen in screens:
+            hid, shown = screen.rules.take_in_hidden(hidden)
+            said = [
+                f"{counted(count, 'story', 'stories')} {what}"
+                for count, what in ((hid, "hidden"), (shown, "shown again"))
+                if count
+            ]
+            if said:
+                notify(screen, f"{', '.join(said)} by another news", timeout=4)

@@ -13,7 +13,7 @@ the saver thread (hidden.json), never a file write on a keypress.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -24,14 +24,14 @@ from reader.catalog import LibraryCatalog
 from reader.triage.hidden import Hidden
 from reader.triage.undo import Step
 from reader.tui.toast import notify
-from reader.wording import counted
+from reader.wording import counted, first_up
 
 if TYPE_CHECKING:  # the query language is not on the way to the first screen
-    from reader.config import TakenRule
     from reader.model import Entry
     from reader.query import Context
     from reader.triage.rules import Matched, Rule
     from reader.triage.saved import Key, SavedStories
+    from reader.tui.dialogs.rules import Removed
     from reader.tui.screens.reader import ReaderScreen
 
 
@@ -115,15 +115,19 @@ class RulesController:
         if self.hidden != catalog.hidden:
             catalog.set_hidden(self.hidden)
             self._relist()
-        sections = [r for r in self.rules if r.action == "section"]
+        if not self._search_saved(catalog, self.rules):
+            self.show()
+
+    def _search_saved(self, catalog: LibraryCatalog, rules: Sequence[Rule]) -> bool:
+        """The saved searches among `rules` searched on the worker; False if none."""
+        sections = [r for r in rules if r.action == "section"]
         if sections:
             self.screen.run_worker(
                 partial(self._find_saved, catalog, sections, self.marks()),
                 thread=True,
                 group="saved",
             )
-        else:
-            self.show()
+        return bool(sections)
 
     def _find_saved(self, catalog: LibraryCatalog, rules: list[Rule], context: Context) -> None:
         """In a thread: each saved search's stories, on a connection of its own."""
@@ -180,14 +184,7 @@ class RulesController:
             self.hidden.difference_update(shown)
             self.screen.reading.save(self.store.reveal, shown)
             self._apply_hidden()
-        searches = [r for r in new if r.action == "section"]
-        if searches:
-            self.screen.run_worker(
-                partial(self._find_saved, catalog, searches, self.marks()),
-                thread=True,
-                group="saved",
-            )
-        else:
+        if not self._search_saved(catalog, new):
             self.show()
         counts = (
             (sum(r.name not in old_names for r in new), "added"),
@@ -196,6 +193,24 @@ class RulesController:
         )
         said = ", ".join(f"{count} {what}" for count, what in counts if count)
         notify(self.screen, f"Rules changed in the config: {said}", timeout=4)
+
+    def take_in_hidden(self, hidden: Collection[str]) -> tuple[int, int]:
+        """hidden.json as another `news` left it (`news rules apply`), nothing of
+        this reader's waiting to be written: listed as a restart would, the store
+        read again behind it. How many stories it hid, and showed again."""
+        now = set(hidden)
+        if self.catalog is None or self._since is None or now == self.hidden:
+            return 0, 0  # files, not started yet, or nothing new
+        hid, shown = len(now - self.hidden), len(self.hidden - now)
+        self.hidden = now
+        self.screen.reading.save(self.store.load)
+        self._apply_hidden()
+        return hid, shown
+
+    def stories_removed(self) -> None:
+        """Another `news` removed a source: saved searches searched again (or keep its rows)."""
+        if (catalog := self.catalog) is not None and self._since is not None:
+            self._search_saved(catalog, self.rules)
 
     # -- the sidebar ----------------------------------------------------------------
 
@@ -251,7 +266,7 @@ class RulesController:
         self._relist()
         count = counted(catalog.hidden_count(), "hidden story", "hidden stories")
         said = f"{count} shown · H hides them" if catalog.revealing else f"{count} hidden again"
-        notify(self.screen, _first_up(said), timeout=3)
+        notify(self.screen, first_up(said), timeout=3)
 
     def _rehide_saved(self) -> None:
         catalog = self.catalog
@@ -449,6 +464,8 @@ class RulesController:
         if shown:
             said += f" · {counted(len(shown), 'story')} it hid shown again"
         notify(self.screen, f"{said} · z puts it back", timeout=4)
+        from reader.tui.dialogs.rules import Removed
+
         return Removed(rule, place, taken, tuple(shown))
 
     def put_back(self, removed: Removed) -> bool:
@@ -476,17 +493,3 @@ class RulesController:
             self.show()
         notify(self.screen, f"Put back rule {rule.name}", timeout=3)
         return True
-
-
-@dataclass(frozen=True)
-class Removed:
-    """A rule the rules dialog removed, with what putting it back restores."""
-
-    rule: Rule
-    place: int  # among the reader's rules
-    taken: TakenRule | None  # from the config (None: it was gone from the file already)
-    shown: tuple[str, ...]  # the stories it hid, listed again
-
-
-def _first_up(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -29,11 +29,21 @@ class Saver:
     def __init__(self, on_error: Callable[[str], None]) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="news-save")
         self._on_error = on_error
+        self._waiting: set[Future[Any]] = set()  # asked for and not yet done
         # Errors after which a change is gone (not kept for a retry), oldest first.
         self.lost: list[Exception] = []
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        return self._pool.submit(self._run, fn, *args)
+        future = self._pool.submit(self._run, fn, *args)
+        self._waiting.add(future)
+        future.add_done_callback(self._waiting.discard)
+        return future
+
+    @property
+    def busy(self) -> bool:
+        """Whether a write asked for has not been made yet: until it has, the
+        files are behind what this reader shows (see `outside_watch`)."""
+        return bool(self._waiting)
 
     def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         # Reported here, on the saver's thread: a Future's done callback runs on

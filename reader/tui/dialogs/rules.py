@@ -9,6 +9,7 @@ reasons come from a file a person or a tool wrote: shown as text, never markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,20 @@ from reader.tui.dialogs.removable_list import RemovableList
 from reader.tui.toast import notify
 
 if TYPE_CHECKING:
-    from reader.tui.rules_controller import Removed
+    from reader.config import TakenRule
 
 # How each action is drawn, so a list of twenty rules reads at a glance.
 _ACTION_STYLE = {"section": "bold", "hide": "bold red", "mark-read": "bold", "notify": "bold"}
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A rule the rules dialog removed, with what putting it back restores."""
+
+    rule: Rule
+    place: int  # among the reader's rules
+    taken: TakenRule | None  # from the config (None: it was gone from the file already)
+    shown: tuple[str, ...]  # the stories it hid, listed again
 
 
 class RuleList(RemovableList):

@@ -288,6 +288,16 @@ class ReaderScreen(QuietFocusScreen):
         self.rules.show()
         self.keyword_control.count()
 
+    def stories_removed(self) -> None:
+        """Stories left the catalog (another `news` removed their source): the
+        sidebar lists what is left, a bookmark of one gone says "missing"."""
+        self.catalog.reload()
+        self.reading.sources_changed()
+        self.rules.stories_removed()
+        self.panes.show_sections()
+        self.marks.update_sidebar()
+        self.keyword_control.count()
+
     def action_toggle_hidden(self) -> None:
         self.rules.toggle_revealed()
 

@@ -1,0 +1,164 @@
+"""Another terminal's `news` while the reader runs: sources removed, stories
+hidden by `news rules apply`, bookmarks imported. Each is run as a person
+runs it (the command line, in-process) beside a reader started before it,
+and the reader shows it without a restart."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.cli.common import open_catalog
+from reader.config import load_config, seed_paths
+from reader.sources.dump import read_dump
+from reader.tui import outside_watch
+from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
+
+from .shown import Said
+from .waiting import painted, until
+
+SIZE = (120, 40)
+FEED = (
+    '<rss version="2.0"><channel><title>Orbit Weekly</title>'
+    "<item><title>Capsule splashes down</title><guid>1</guid><description>Text.</description>"
+    "</item><item><title>Booster lands</title><guid>2</guid><description>More.</description>"
+    "</item></channel></rss>"
+)
+
+
+@pytest.fixture(autouse=True)
+def quick_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 0.05)
+    monkeypatch.setattr(outside_watch, "CONFIG_EVERY", 0.05)
+
+
+@pytest.fixture
+def library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The bundled news and a feed, added by `news add`; the reader's library."""
+    feed = tmp_path / "orbit.xml"
+    feed.write_text(FEED, encoding="utf-8")
+    path = tmp_path / "library.sqlite"
+    monkeypatch.setenv("NEWS_LIBRARY", str(path))
+    assert main(["add", str(feed)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def saved_bookmarks() -> int:
+    """How many bookmarks bookmarks.json holds now."""
+    path = Path(os.environ["NEWS_DATA_DIR"]) / "bookmarks.json"
+    return len(json.loads(path.read_text())["bookmarks"]) if path.exists() else 0
+
+
+def sidebar_lines(app: NewsApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    sidebar = screen.sidebar
+    return [sidebar.render_line(y).text.rstrip() for y in range(len(sidebar.rows))]
+
+
+def reader_screen(app: NewsApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+async def started(app: NewsApp, pilot: object) -> None:
+    await painted(pilot)  # type: ignore[arg-type]
+    await until(pilot, lambda: reader_screen(app).rules.newest_seen is not None)  # type: ignore[arg-type]
+
+
+async def test_a_source_another_news_removed_leaves_the_running_reader(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = NewsApp(open_catalog([], load_config()))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await started(app, pilot)
+        lines = sidebar_lines(app)
+        assert any("Booster lands" in line for line in lines)
+        # The feed's first story bookmarked: it will be gone from the library.
+        screen = reader_screen(app)
+        capsule = next(n for n, line in enumerate(lines) if "Capsule splashes" in line)
+        screen.sidebar.cursor = capsule
+        await pilot.press("b")
+        await until(pilot, lambda: saved_bookmarks() == 1)
+
+        assert main(["remove", "Orbit Weekly", "--yes"]) == 0  # as from another terminal
+        await until(pilot, lambda: not any("Booster lands" in line for line in sidebar_lines(app)))
+        # The toast: its message is taken in after the sidebar changed.
+        told = "1 source removed by another news: Orbit Weekly"
+        await until(pilot, lambda: told in said.messages())
+        assert not any(line.startswith("Orbit Weekly") for line in sidebar_lines(app))
+        # The bookmark stays, and says what happened to its story.
+        [pinned] = [line for line in sidebar_lines(app) if "Capsule splashes" in line]
+        assert "missing" in pinned
+        # The bundled news is as it was.
+        assert any("Tesla Semi" in line for line in sidebar_lines(app))
+
+
+async def test_stories_news_rules_apply_hid_leave_the_running_reader(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = NewsApp(open_catalog([], load_config()))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await started(app, pilot)
+        assert any("Booster lands" in line for line in sidebar_lines(app))
+        # From another terminal: a hide rule, then `news rules apply`. The
+        # rule itself reaches the reader through the config; what it hid so
+        # far, through hidden.json.
+        assert main(["rules", "add", "No boosters", "booster", "--action", "hide"]) == 0
+        assert main(["rules", "apply"]) == 0
+        await until(pilot, lambda: not any("Booster" in line for line in sidebar_lines(app)))
+        assert sidebar_lines(app)[0] == "1 hidden · H shows them"
+        # The toast: its message is taken in after the sidebar changed.
+        await until(pilot, lambda: "1 story hidden by another news" in said.messages())
+        assert any("Capsule splashes" in line for line in sidebar_lines(app))
+
+
+def bookmark_file(path: Path, ids: list[str]) -> Path:
+    marks = [
+        {"article_id": i, "title": f"Title {n}", "added": f"2026-11-0{n + 1}T00:00:00Z"}
+        for n, i in enumerate(ids)
+    ]
+    path.write_text(json.dumps({"version": 1, "bookmarks": marks}), encoding="utf-8")
+    return path
+
+
+async def test_bookmarks_another_news_imported_are_listed_and_kept_by_the_next_b(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stories = read_dump(seed_paths()[0]).articles
+    app = NewsApp(open_catalog([], load_config()))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await started(app, pilot)
+        assert not any(line.startswith("Bookmarks") for line in sidebar_lines(app))
+        path = bookmark_file(tmp_path / "bm.json", [s.id for s in stories[:3]])
+        assert main(["bookmarks", "import", str(path)]) == 0
+        await until(pilot, lambda: any(line.startswith("Bookmarks") for line in sidebar_lines(app)))
+        # The toast: its message is taken in after the sidebar changed.
+        await until(pilot, lambda: "Bookmarks changed by another news: 3 added" in said.messages())
+        lines = sidebar_lines(app)
+        top = next(n for n, line in enumerate(lines) if line.startswith("Bookmarks"))
+        # The stories' own titles (the library holds them), not the file's.
+        listed = lines[top + 1 : top + 4]
+        for story in stories[:3]:
+            assert any(story.title[:30] in line for line in listed), (story.title, listed)
+        assert not any("Title" in line for line in lines)
+        # `b` on a fourth story: saved with the three, none lost.
+        screen = reader_screen(app)
+        screen.sidebar.cursor = next(
+            n for n, line in enumerate(sidebar_lines(app)) if n > top + 3 and "Capsule" in line
+        )
+        await pilot.press("b")
+        await until(pilot, lambda: saved_bookmarks() == 4)
+        await until(pilot, lambda: sum("★" in line for line in sidebar_lines(app)) >= 8)
