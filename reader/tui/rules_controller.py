@@ -171,6 +171,11 @@ class RulesController:
         gone = [r for r in before if r not in set(rules)]
         new = [r for r in rules if r not in set(before)]
         self.rules, self.problems = list(rules), list(problems)
+        from reader.tui.dialogs.rules import RulesDialog
+
+        for dialog in self.screen.app.screen_stack:  # `R` open: its list follows
+            if isinstance(dialog, RulesDialog):
+                dialog.take_in(self.rules, self.problems)
         if not gone and not new:  # the reader's own write, or only the order changed
             if before != self.rules:
                 self.show()

@@ -214,3 +214,35 @@ async def test_rules_and_keywords_changed_in_another_terminal_reach_the_running_
         path.write_text("[highlight\n", encoding="utf-8")
         await until(pilot, lambda: any("is not valid TOML" in m for m in said.messages()))
         assert [k.word for k in followed.keywords] == ["Shanghai"]
+
+
+async def test_the_open_dialog_follows_rules_added_and_removed_in_another_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.tui import outside_watch
+
+    monkeypatch.setattr(outside_watch, "CONFIG_EVERY", 0.05)
+    _, app = rules_app(tmp_path, CONFIG)
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await settled(app, pilot)
+        await pilot.press("R", "down")  # on "No trademarks"
+        assert isinstance(app.screen, RulesDialog)
+        assert not any("Semis" in line for line in dialog_lines(app))
+
+        assert main(["rules", "add", "Semis", "semi"]) == 0  # as from another terminal
+        await until(pilot, lambda: any(line.startswith("Semis ") for line in dialog_lines(app)))
+        await until(pilot, lambda: "Rules changed in the config: 1 added" in said.messages())
+        lines = dialog_lines(app)
+        # In the config's order, before the entry left out; the highlight stays put.
+        assert [line.split()[0] for line in lines[:5]] == [
+            "Capsules", "No", "[bold", "Semis", "left"
+        ]  # fmt: skip
+        assert app.screen.query_one(RuleList).highlighted == 1
+
+        assert main(["rules", "remove", "Capsules"]) == 0
+        await until(pilot, lambda: not any("Capsules" in line for line in dialog_lines(app)))
+        assert app.screen.query_one(RuleList).highlighted == 0  # still "No trademarks"
+        await pilot.press("delete")  # removes the rule it shows, not another
+        await until(pilot, lambda: not any("No trademarks" in ln for ln in dialog_lines(app)))
+        assert [r.name for r in load_config().rules] == ["[bold red]Loud[/]", "Semis"]

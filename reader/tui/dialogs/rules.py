@@ -122,6 +122,21 @@ class RulesDialog(ModalScreen[None]):
             rows.append(Option(Text(hint), disabled=True))
         self.query_one(RuleList).show_rows(rows, removable=len(self.rules))
 
+    def take_in(self, rules: Sequence[Rule], problems: Sequence[str]) -> None:
+        """The config's rules as they are now (`news rules add` in another
+        terminal while the dialog is open): listed, the highlight staying on
+        the rule it was on while that rule is still there."""
+        if not self.is_mounted:  # pushed a moment ago: `on_mount` lists them
+            self.rules, self.problems = list(rules), list(problems)
+            return
+        listing = self.query_one(RuleList)
+        place = listing.highlighted
+        on = self.rules[place] if place is not None and place < len(self.rules) else None
+        self.rules, self.problems = list(rules), list(problems)
+        self._refresh_list()
+        if on is not None and on in self.rules:
+            listing.highlighted = self.rules.index(on)
+
     @on(RuleList.Remove, "#rule-list")
     def _remove(self, event: RuleList.Remove) -> None:
         if not 0 <= event.index < len(self.rules):
