@@ -19,9 +19,13 @@ from reader.library.articles import Library
 from reader.model import utc_now
 from reader.state import ReadingState
 
-__all__ = ["carry_marks"]
+__all__ = ["carry_file_ids", "carry_marks"]
 
 _DONE = "marks-moved:"  # meta key prefix, one per data directory (its resolved path)
+# Set when ids moved again after version 5's (`carry_file_ids`): a data
+# directory done before is done again, with this in its key.
+_MOVED_AGAIN = "ids-moved-again"
+_FILE_IDS = "file-ids"  # set once the Markdown stories have their places as ids
 
 
 def carry_marks(
@@ -35,7 +39,8 @@ def carry_marks(
         return 0
     bookmarks = bookmarks if bookmarks is not None else Bookmarks()
     state = state if state is not None else ReadingState()
-    done = _DONE + str(state.path.parent.resolve())
+    again = library.meta(_MOVED_AGAIN)
+    done = _DONE + (f"{again}:" if again else "") + str(state.path.parent.resolve())
     if library.meta(done) is not None:
         return 0
     bookmarks.load()
@@ -46,4 +51,28 @@ def carry_marks(
     if bookmarks.problem is None and state.problem is None:
         # A file that could not be read keeps its old ids until it can be.
         library.set_meta(done, utc_now())
+    return moved
+
+
+def carry_file_ids(library: Library) -> int:
+    """Give the Markdown stories stored before a file's story took its place as
+    its id (`model.file_story_id`: the same in the library and with `news
+    FILE.md`) their new ids, keeping each old one, and the one `news FILE.md`
+    gave the file then, in id_moves for `carry_marks`. Once a library, each
+    folder read again (a folder gone keeps its stories' ids); one query from
+    then on. How many stories moved."""
+    if library.meta(_FILE_IDS) is not None:
+        return 0
+    from pathlib import Path
+
+    from reader.sources.markdown_dir import legacy_ids
+
+    moved = 0
+    for source in library.sources():
+        if source.kind == "markdown" and Path(source.location).is_dir():
+            found = legacy_ids(Path(source.location))
+            if moves := {old: new for old, new in found.items() if old != new}:
+                moved += library.move_ids(source.id, moves)
+                library.set_meta(_MOVED_AGAIN, utc_now())
+    library.set_meta(_FILE_IDS, utc_now())
     return moved

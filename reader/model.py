@@ -197,6 +197,15 @@ def feed_story_id(feed: str, key: str) -> str:
     return _short_digest(joined)
 
 
+def file_story_id(place: str) -> str:
+    """A Markdown file's story's id: where the file is (its folder's real path
+    and its name), whether it was read on its own (`news FILE.md`) or in a
+    folder added to the library, so a bookmark made in one finds the story in
+    the other. An edited title or section keeps the id, as a feed story's does;
+    a moved file is a new story, as it is a new file."""
+    return _short_digest("\x1f".join(("file", place)))
+
+
 def synced_story_id(account: str, item: str) -> str:
     """A synced story's id: the server's item id (16 hex digits) scoped by the
     account, so the same item fetched again, or edited on its feed, keeps its

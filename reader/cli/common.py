@@ -282,10 +282,11 @@ def open_catalog(
         rests: Rests | None = {} if heads else None
         return MemoryCatalog(load_articles(paths, config, warnings, rests), rests)
     from reader.atomic import StoreError
-    from reader.identity import carry_marks
+    from reader.identity import carry_file_ids, carry_marks
 
     library = _open_seeded(config)
     try:
+        carry_file_ids(library)  # Markdown stories stored before: their files' places as ids
         carry_marks(library)  # bookmarks and reading state follow stories given new ids
     except StoreError as exc:
         if warnings is None:

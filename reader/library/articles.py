@@ -421,6 +421,25 @@ class Library(StoryStore, SyncedSources):
         )
         return dict(rows)
 
+    def move_ids(self, source_id: int, moves: dict[str, str]) -> int:
+        """Give a source's stories new ids (old → new), each old id kept in
+        id_moves so the marks kept on it can follow (`reader.identity`), in one
+        transaction; how many stories moved. An old id no story of the source
+        has is kept all the same (a mark may be on it: `news FILE.md` gave a
+        file's story another id); one whose new id a story has already stays."""
+        with transaction(self.conn):
+            moved = 0
+            for old, new in moves.items():
+                moved += self.conn.execute(
+                    "UPDATE articles SET id = ? WHERE id = ? AND source_id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                    (new, old, source_id, new),
+                ).rowcount
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO id_moves (old, new) VALUES (?, ?)", moves.items()
+            )
+        return moved
+
     def has_moved_ids(self) -> bool:
         return self.conn.execute("SELECT 1 FROM id_moves LIMIT 1").fetchone() is not None
 

@@ -16,9 +16,12 @@ Each file is one story:
 * published: a ``date`` of ``2026-06-21`` stays a date; a date and time
   becomes ISO 8601 in UTC (a time without a zone is taken as UTC);
 * url: kept only if http or https;
-* id: ``article_id(section, title, salt=path inside the folder)`` (a file
-  given on its own: its whole path), so a story keeps its id, and its
-  bookmarks, until the file is moved.
+* id: ``model.file_story_id`` of where the file is (its folder's real
+  path and its name), the same read on its own or in a folder, so a
+  bookmark made in one finds the story in the other; an edited title keeps
+  it. Ids before were ``article_id(section, title, salt)``, salted with the
+  path inside the folder (a file on its own: its whole path), so the two
+  differed: ``legacy_ids`` gives those, for `reader.identity` to carry marks.
 
 Hidden files and folders (``.git``, ``.obsidian``) are skipped, symbolic links
 to folders are not followed (no loops, nothing outside the folder), a file
@@ -38,7 +41,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader.markdown.plain import paragraphs
-from reader.model import Article, ToBlocks, article_id, make_article
+from reader.model import Article, ToBlocks, article_id, file_story_id, make_article
 from reader.sanitize import clean, clean_line
 from reader.sources.local import LocalFileError, decode_text, read_local
 from reader.urls import web_url
@@ -160,10 +163,10 @@ def parse_markdown_file(
     *,
     to_blocks: ToBlocks = paragraphs,
     warnings: list[str] | None = None,
-    salt: str = "",
+    place: str = "",
 ) -> Article:
-    """One story from a file's text; ``relative`` is its path inside the folder,
-    and its id's salt unless ``salt`` is given."""
+    """One story from a file's text; ``relative`` is its path inside the
+    folder, ``place`` where the file is (`file_place`), its id."""
     warnings = [] if warnings is None else warnings
     meta, body = front_matter(text)
     title = meta.get("title", "")
@@ -187,7 +190,7 @@ def parse_markdown_file(
         url=web_url(meta.get("url", "")),
         author=meta.get("author", ""),
         published=published,
-        id=article_id(section, title, salt or relative.as_posix()),
+        id=file_story_id(place or relative.as_posix()),
     )
 
 
@@ -227,7 +230,10 @@ def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> Markdo
             warnings.append(f"{path}: skipped, cannot resolve: {exc}")
             continue
         relative = path.relative_to(root)
-        articles.append(_parse_bytes(raw, path, relative, folder_name, to_blocks, warnings))
+        place = (inside / relative).as_posix()
+        articles.append(
+            _parse_bytes(raw, path, relative, folder_name, to_blocks, warnings, place=place)
+        )
     if not articles:
         warnings.append(f"{root}: no Markdown files found")
     return MarkdownDirResult(articles, warnings)
@@ -235,16 +241,21 @@ def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> Markdo
 
 def read_markdown_file(path: Path, *, to_blocks: ToBlocks = paragraphs) -> MarkdownDirResult:
     """One Markdown file as a story (`news FILE.md`), in the section its front
-    matter names, else ``FILES_SECTION``; its id is salted with its whole path,
-    so two files of one name and title in two folders stay two stories. A file
-    that cannot be read raises `LocalFileError`."""
+    matter names, else ``FILES_SECTION``; its id is where it is, as it is in a
+    folder the library holds. A file that cannot be read raises `LocalFileError`."""
     raw = read_local(path, MAX_FILE_BYTES)
     warnings: list[str] = []
-    salt = path.resolve().as_posix()
     article = _parse_bytes(
-        raw, path, Path(path.name), FILES_SECTION, to_blocks, warnings, salt=salt
+        raw, path, Path(path.name), FILES_SECTION, to_blocks, warnings, place=file_place(path)
     )
     return MarkdownDirResult([article], warnings)
+
+
+def file_place(path: Path) -> str:
+    """Where a file is, as its story's id has it: its folder's real path (a
+    folder reached through a link is the folder linked to) and its own name,
+    as `read_markdown_dir` finds it inside a folder."""
+    return (path.parent.resolve() / path.name).as_posix()
 
 
 def _parse_bytes(
@@ -255,11 +266,44 @@ def _parse_bytes(
     to_blocks: ToBlocks,
     warnings: list[str],
     *,
-    salt: str = "",
+    place: str,
 ) -> Article:
+    text = _text_of(raw, path, warnings)
+    return parse_markdown_file(
+        text, relative, folder_name, str(path), to_blocks=to_blocks, warnings=warnings, place=place
+    )
+
+
+def _text_of(raw: bytes, path: Path, warnings: list[str]) -> str:
     text, decoding = decode_text(raw, str(path))
     warnings.extend(decoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return parse_markdown_file(
-        text, relative, folder_name, str(path), to_blocks=to_blocks, warnings=warnings, salt=salt
-    )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def legacy_ids(root: Path) -> dict[str, str]:
+    """For each Markdown file under ``root``, the ids its story had before ids
+    were the file's place (in this folder in the library, and read on its
+    own with `news FILE.md`), each with its id now: what `reader.identity`
+    moves bookmarks and reading state by. A file that cannot be read is left
+    out; its marks stay where they are."""
+    moves: dict[str, str] = {}
+    inside = root.resolve()
+    for path in _markdown_files(root):
+        try:
+            if not path.resolve().is_relative_to(inside):
+                continue  # skipped by `read_markdown_dir` too
+            raw = read_local(path, MAX_FILE_BYTES)
+        except (LocalFileError, OSError, RuntimeError):
+            continue
+        relative = path.relative_to(root)
+        meta, body = front_matter(_text_of(raw, path, []))
+        title = meta.get("title", "") or _title_from_heading(body)[0]
+        title = title or clean_line(relative.stem) or "Untitled"
+        section = (
+            meta.get("section") or clean_line(relative.parent.name) or clean_line(inside.name)
+        ) or "Notes"
+        now = file_story_id((inside / relative).as_posix())
+        moves[article_id(section, title, relative.as_posix())] = now
+        alone = meta.get("section") or FILES_SECTION
+        moves[article_id(alone, title, path.resolve().as_posix())] = now
+    return moves
