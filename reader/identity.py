@@ -14,12 +14,17 @@ does what is left; running it again moves nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from reader.bookmarks import Bookmarks
-from reader.library.articles import Library
-from reader.model import utc_now
+from reader.model import Article, utc_now
 from reader.state import ReadingState
 
-__all__ = ["carry_file_ids", "carry_marks"]
+if TYPE_CHECKING:  # not imported reading files (`news FILE.md`), which open no library
+    from reader.library.articles import Library
+
+__all__ = ["carry_file_ids", "carry_file_marks", "carry_marks"]
 
 _DONE = "marks-moved:"  # meta key prefix, one per data directory (its resolved path)
 # Set when ids moved again after version 5's (`carry_file_ids`): a data
@@ -76,3 +81,28 @@ def carry_file_ids(library: Library) -> int:
                 library.set_meta(_MOVED_AGAIN, utc_now())
     library.set_meta(_FILE_IDS, utc_now())
     return moved
+
+
+def carry_file_marks(stories: Iterable[Article], bookmarks: Bookmarks, state: ReadingState) -> int:
+    """`news FILE.md`: bookmarks and reading state kept on the id a file's
+    story had read this way before ids were places move to its id now, for
+    files no folder in the library holds (`carry_file_ids` does the others).
+    In memory first (no second read of the files): written only when a mark
+    is there to move, once. How many ids moved; raises `atomic.StoreError`."""
+    from reader.sources.markdown_dir import SUFFIXES, legacy_alone_id
+
+    moves = {
+        old: story.id
+        for story in stories
+        if story.source.lower().endswith(SUFFIXES) and (old := legacy_alone_id(story)) != story.id
+    }
+    found = {
+        old: new
+        for old, new in moves.items()
+        if old in bookmarks
+        or state.is_read(old)
+        or state.place(old) is not None
+        or state.position(old)
+        or old in state.recent
+    }
+    return bookmarks.rekey(found) + state.rekey(found) if found else 0

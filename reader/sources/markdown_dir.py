@@ -280,6 +280,12 @@ def _text_of(raw: bytes, path: Path, warnings: list[str]) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def legacy_alone_id(story: Article) -> str:
+    """The id `news FILE.md` gave a file's story before ids were places: its
+    section and title (the same then as now) salted with the file's real path."""
+    return article_id(story.section, story.title, Path(story.source).resolve().as_posix())
+
+
 def legacy_ids(root: Path) -> dict[str, str]:
     """For each Markdown file under ``root``, the ids its story had before ids
     were the file's place (in this folder in the library, and read on its

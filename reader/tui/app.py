@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from reader.atomic import StoreError
 from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog, MemoryCatalog
 from reader.config import bundled, save_keywords
@@ -123,6 +124,8 @@ class NewsApp(App[None]):
         self.extra_keywords = [k for k in extra_keywords if k not in self.keywords]
         self.bookmarks = bookmarks or _loaded(Bookmarks())
         self.state = state or _loaded(ReadingState())
+        if self.catalog.library_path() is None:  # files read: marks on a file's old id follow
+            self._carry_file_marks()
         # Read when `z` (or the first undoable action) needs it, not at start.
         self.undo = undo or UndoStack()
         # What other programs change meanwhile: the config, the library.
@@ -136,6 +139,15 @@ class NewsApp(App[None]):
             other = self._opposite(self.theme, None)
         self.other_theme: str = other
         self._toggling = False
+
+    def _carry_file_marks(self) -> None:
+        from reader.identity import carry_file_marks
+
+        try:
+            stories = (e for e in self.catalog.entries() if isinstance(e, Article))
+            carry_file_marks(stories, self.bookmarks, self.state)
+        except StoreError as exc:  # said with the other warnings; tried again next time
+            self.warnings.append(str(exc))
 
     def get_css_variables(self) -> dict[str, str]:
         # Every theme's text made readable (WCAG AA) on the panes it is drawn on.
