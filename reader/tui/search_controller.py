@@ -325,7 +325,8 @@ class SearchController:
         # Matches first: the story is then rendered once, with them, already at
         # its first (or last) match.
         self._set_query(query, go_to=-1 if last_match else 0)
-        self.screen.navigation.open(EntryRef(item.id, item.section, item.title))
+        entry = EntryRef(item.id, item.section, item.title)
+        self.screen.navigation.open(entry, sidebar_after=True)
         story = self.screen.story
         if story.matches_counted:  # rendered already: say so in the same frame
             self.show_match_position(story.current_match, story.match_count)

@@ -337,3 +337,22 @@ async def test_enter_on_a_result_paints_the_story_and_its_count_in_one_frame(app
         first = frames.first("SpaceX is launching")
         assert first is not None, "the story was never painted"
         assert f"match 1 of {story.match_count}" in first
+
+
+async def test_the_sidebar_follows_a_result_opened_after_its_frame(app: NewsApp) -> None:
+    # The sidebar's cursor goes to the story after the frame that shows it (a
+    # frame later than the story), and stays on the story open: n past the
+    # last match opens the next result at once, and the cursor follows it.
+    async with app.run_test(size=SIZE) as pilot:
+        titles = await results_for(app, pilot, "slash", *"semi")
+        assert len(titles) >= 2
+        sidebar, story = screen(app).sidebar, screen(app).story
+        await pilot.press("enter")
+        await until(pilot, lambda: status(app).startswith("match 1 of"), "the first result open")
+        count = story.match_count
+        await pilot.press(*"n" * count)  # past the last match: the next result
+        await until(pilot, lambda: story.article.title == titles[1], "the second result open")
+        await until(pilot, lambda: sidebar.highlighted.title == titles[1], "the sidebar following")
+        await pilot.pause()
+        assert sidebar.highlighted.title == titles[1] == story.article.title
+        assert sidebar.open_id == story.article.id
