@@ -435,6 +435,42 @@ def test_html_to_markdown_gives_what_the_converters_own_options_give(
     assert html_to_markdown(fragment, base) == expected
 
 
+# Words and the punctuation of plain paragraphs, with some of what is
+# Markdown syntax, an entity, other spaces and letters: some draws are plain
+# paragraphs (`html._plain_paragraphs`), others go to the converter.
+_PLAIN_WORDS = st.one_of(
+    st.text(alphabet="aZ0719 ,'’.;!?()\"“”…–—%-ÀéÿØ", min_size=1),
+    st.text(alphabet="aZ0719 ,'’.;!?()\"“”…–—%-ÀéÿØ×_*#+[]`:/&\xa0\u00ad", min_size=1),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PLAIN_WORDS, min_size=1, max_size=4))
+def test_plain_paragraphs_are_given_the_converters_markdown(paragraphs: list[str]) -> None:
+    """Paragraphs of plain words are made Markdown without the converter
+    (`html._plain_paragraphs`, the most CPU of importing a feed whose
+    bodies are such): the Markdown is the converter's to the byte."""
+    from html_to_markdown import convert
+
+    from reader.sanitize import clean
+    from reader.sources import html as html_module
+
+    fragment = "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs)
+    expected = clean(convert(clean(fragment), html_module._OPTIONS).content or "").strip()
+    assert html_to_markdown(fragment) == expected
+
+
+def test_a_body_of_plain_paragraphs_is_made_without_the_converter() -> None:
+    from reader.sources import html as html_module
+
+    body = "<p>Generated story number 7. It’s 10.5% up (1) - again!</p><p>Déjà vu…</p>"
+    markdown = r"Generated story number 7\. It’s 10\.5% up (1\) \- again!" + "\n\nDéjà vu…"
+    assert html_module._plain_paragraphs(body) == markdown == html_to_markdown(body)
+    others = ("<p>a  b</p>", "<p> a</p>", "<p>a <b>b</b></p>", "<p>a &amp; b</p>", "<p>a_b</p>")
+    for other in others:
+        assert html_module._plain_paragraphs(other) is None
+
+
 def test_a_body_the_converter_panics_on_keeps_its_words(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
