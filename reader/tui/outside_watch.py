@@ -162,9 +162,11 @@ class OutsideWatch:
         bookmarks = self.app.bookmarks
         now = file_stamp(bookmarks.path)
         if now != self.bookmarks_seen and not bookmarks.pending:
+            # Read once a change: a file unusable as it is (an edit by hand
+            # under way) is read again when it changes again, not every tick.
+            self.bookmarks_seen = now
             found = bookmarks.peek() if now is not None else {}
-            if found is not None:  # else unusable as it is now: looked at again next time
-                self.bookmarks_seen = now
+            if found is not None:
                 for screen in self._screens():
                     screen.marks.take_in_bookmarks(found)
         # Files given on the command line have no hidden stories, and a screen
@@ -176,10 +178,10 @@ class OutsideWatch:
         now = file_stamp(path)
         if now == self.hidden_seen:
             return
+        self.hidden_seen = now
         hidden = screens[0].rules.store.peek() if now is not None else {}
         if hidden is None:
-            return  # unusable as it is now: looked at again next time
-        self.hidden_seen = now
+            return
         for screen in screens:
             hid, shown = screen.rules.take_in_hidden(hidden)
             said = [

@@ -162,3 +162,34 @@ async def test_bookmarks_another_news_imported_are_listed_and_kept_by_the_next_b
         await pilot.press("b")
         await until(pilot, lambda: saved_bookmarks() == 4)
         await until(pilot, lambda: sum("★" in line for line in sidebar_lines(app)) >= 8)
+
+
+async def test_a_bookmarks_file_half_way_through_an_edit_is_left_alone(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.atomic import Document
+
+    stories = read_dump(seed_paths()[0]).articles
+    path = Path(os.environ["NEWS_DATA_DIR"]) / "bookmarks.json"
+    peeks: list[object] = []
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        bookmark_file(path, [stories[0].id])
+        await until(pilot, lambda: any(line.startswith("Bookmarks") for line in sidebar_lines(app)))
+        store = app.bookmarks
+
+        def counted_peek() -> object:
+            peeks.append(1)
+            return Document.peek(store)
+
+        setattr(store, "peek", counted_peek)  # noqa: B010  (this one store's reads, counted)
+        path.write_text('{"version": 1, "bookm', encoding="utf-8")  # an editor's save under way
+        await until(pilot, lambda: len(peeks) == 1)
+        for _ in range(10):  # ticks go by: read once, not again and again
+            await pilot.pause(0.06)
+        assert len(peeks) == 1
+        assert any(line.startswith("Bookmarks") for line in sidebar_lines(app))
+        assert path.read_text(encoding="utf-8") == '{"version": 1, "bookm'  # not set aside
+        bookmark_file(path, [stories[0].id, stories[1].id])  # the edit done
+        await until(pilot, lambda: sum("★" in line for line in sidebar_lines(app)) == 4)
