@@ -247,11 +247,14 @@ class FeedsController:
                     notify(screen, message, title="Feed failed", severity="warning", timeout=10)
             return
         screen.activity.stop()
-        feeds = counted(len(outcomes), "feed")
-        summary = f"{feeds} refreshed: {_new_stories(new)}"
+        read = len(outcomes) - len(failed)
+        # As `news refresh` counts them: feeds that failed are not "refreshed".
+        summary = f"{counted(read, 'feed')} refreshed: {_new_stories(new)}" if read else ""
         if updated:
             summary += f", {updated} updated"
-        notify(screen, summary, timeout=4)
+        if failed:
+            summary += f"{'; ' if read else ''}{counted(len(failed), 'feed')} failed"
+        notify(screen, summary, timeout=4, severity="information" if read else "warning")
         for outcome in failed:
             message = f"{outcome.name}: {outcome.reason}"
             notify(screen, message, title="Feed failed", severity="warning", timeout=10)
