@@ -120,3 +120,17 @@ async def test_help_and_palette_name_the_link_keys() -> None:
         await pilot.pause()
         screen = "\n".join(rows(app))
         assert "1-9" in screen and "Open link n" in screen and "All links" in screen
+
+
+async def test_with_no_browser_the_address_is_said_and_copied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)  # a server over ssh
+    app = NewsApp([story()])
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await pilot.press("tab", "2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "No browser to open it in; copied: https://e.org/semi" in said.messages()
+        assert app.clipboard == "https://e.org/semi"

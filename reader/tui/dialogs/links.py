@@ -56,7 +56,14 @@ def _open_in_browser(app: App[object], url: str) -> None:
     import webbrowser  # starting a browser can block: never on the event loop
 
     if not webbrowser.open(url):
-        app.call_from_thread(notify, app, "No browser to open it in", severity="warning")
+        app.call_from_thread(_no_browser, app, url)
+
+
+def _no_browser(app: App[object], url: str) -> None:
+    """Say the address, to copy by hand, and put it on the clipboard where the
+    terminal takes one (OSC 52: over ssh too): on a server there is no browser."""
+    app.copy_to_clipboard(url)
+    notify(app, f"No browser to open it in; copied: {url}", severity="warning", timeout=15)
 
 
 class LinkPicker(ModalScreen[None]):
