@@ -49,6 +49,9 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
         print(f"No http or https feeds in {shown(str(args.file))}.")
         return 0
     had = len(subscriptions) - added
+    if not added:
+        print(f"Subscribed already to {counted(had, 'feed')} in {shown(str(args.file))}.")
+        return 0
     already = f" ({had:,} already subscribed)" if had else ""
     feeds = "feed" if added == 1 else "feeds"
     print(f"Subscribed to {added:,} {feeds} from {shown(str(args.file))}{already}.")
