@@ -3,11 +3,12 @@
 Version 5 of the library schema gave feed stories new ids (see
 `library.schema._v5_feed_identity`) and kept each old id with its new one. The
 marks a person made live outside the library, in the data directory's
-`bookmarks.json` and `state.json`, keyed on story ids; `carry_marks` moves
-each one kept on an old id to the new id. It goes through the stores'
-own atomic writes (`atomic.Document`: lock, re-read, replay, temporary file,
-rename), bookmarks first and reading state next, and notes in the library
-that this data directory is done only when both are saved. So a crash
+`bookmarks.json`, `state.json` and `hidden.json`, keyed on story ids;
+`carry_marks` moves each one kept on an old id to the new id. It goes through
+the stores' own atomic writes (`atomic.Document`: lock, re-read, replay,
+temporary file, rename), bookmarks first, reading state next, hidden stories
+last, and notes in the library that this data directory is done only when all
+are saved. So a crash
 anywhere leaves every mark on its old id or its new one, and the next start
 does what is left; running it again moves nothing.
 """
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from reader.bookmarks import Bookmarks
 from reader.model import Article, utc_now
 from reader.state import ReadingState
+from reader.triage.hidden import Hidden
 
 if TYPE_CHECKING:  # not imported reading files (`news FILE.md`), which open no library
     from reader.library.articles import Library
@@ -34,26 +36,31 @@ _FILE_IDS = "file-ids"  # set once the Markdown stories have their places as ids
 
 
 def carry_marks(
-    library: Library, bookmarks: Bookmarks | None = None, state: ReadingState | None = None
+    library: Library,
+    bookmarks: Bookmarks | None = None,
+    state: ReadingState | None = None,
+    hidden: Hidden | None = None,
 ) -> int:
-    """Move bookmarks and reading state kept on old ids to the new ones; how
-    many ids moved. Costs one query for a library no migration changed.
-    Raises `atomic.StoreError` when a file cannot be saved (nothing is lost:
-    the next start tries again)."""
+    """Move bookmarks, reading state and the stories a rule hid kept on old ids
+    to the new ones; how many ids moved. Costs one query for a library no
+    migration changed. Raises `atomic.StoreError` when a file cannot be saved
+    (nothing is lost: the next start tries again)."""
     if not library.has_moved_ids():
         return 0
     bookmarks = bookmarks if bookmarks is not None else Bookmarks()
     state = state if state is not None else ReadingState()
+    hidden = hidden if hidden is not None else Hidden()
     again = library.meta(_MOVED_AGAIN)
     done = _DONE + (f"{again}:" if again else "") + str(state.path.parent.resolve())
     if library.meta(done) is not None:
         return 0
     bookmarks.load()
     state.load()
-    ids = {b.article_id for b in bookmarks.all()} | state.story_ids()
+    hidden.load()
+    ids = {b.article_id for b in bookmarks.all()} | state.story_ids() | hidden.ids()
     moves = library.moved_ids(ids)
-    moved = bookmarks.rekey(moves) + state.rekey(moves)
-    if bookmarks.problem is None and state.problem is None:
+    moved = bookmarks.rekey(moves) + state.rekey(moves) + hidden.rekey(moves)
+    if bookmarks.problem is None and state.problem is None and hidden.problem is None:
         # A file that could not be read keeps its old ids until it can be.
         library.set_meta(done, utc_now())
     return moved

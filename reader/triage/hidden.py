@@ -14,7 +14,7 @@ file that cannot be used is set aside rather than overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,23 @@ class Hidden(Document[dict[str, str]]):
 
         self._change(op)
         return gone
+
+    def rekey(self, moves: Mapping[str, str]) -> int:
+        """Keep each story hidden under an old id in `moves` hidden under its
+        new id, by the same rule (`reader.identity`); how many moved. Saved at
+        once (raises StoreError); replayed on another process's copy it does
+        the same."""
+        found = {old: new for old, new in moves.items() if old in self._value}
+        if not found:
+            return 0
+
+        def op(value: dict[str, str]) -> None:
+            for old, new in found.items():
+                if (rule := value.pop(old, None)) is not None:
+                    value.setdefault(new, rule)
+
+        self._change(op)
+        return len(found)
 
     def by_rule(self, rule: str) -> list[str]:
         """The stories one rule hid."""

@@ -18,6 +18,7 @@ from reader.cli import main
 from reader.library.articles import Library
 from reader.model import article_id, make_article
 from reader.state import ReadingState
+from reader.triage.hidden import Hidden
 
 
 @pytest.fixture
@@ -92,13 +93,23 @@ def test_marks_made_on_the_ids_files_had_before_follow_them(
     state = ReadingState()
     state.load()
     state.mark_read(alone_plain, True)
+    # And a story a hide rule hid (`news rules apply`), in the library.
+    hidden = Hidden()
+    hidden.load()
+    hidden.hide([old_alps], "No alps")
 
     now = listed_ids(capsys, str(notes / "plain.md"), str(notes / "trips" / "alps.md"))
     assert main(["bookmarks", "--json", "--library", str(library_path)]) == 0
     marks = {b["article_id"]: b["missing"] for b in json.loads(capsys.readouterr().out)}
     assert marks == {now["Plain"]: False, now["Over the Alps"]: False}
     stored = listed_ids(capsys, "--library", str(library_path))
-    assert (stored["Plain"], stored["Over the Alps"]) == (now["Plain"], now["Over the Alps"])
+    assert stored["Plain"] == now["Plain"]
+    assert "Over the Alps" not in stored  # still hidden, under its id now
+    hidden.load()
+    assert (hidden.ids(), hidden.rule_of(now["Over the Alps"])) == (
+        {now["Over the Alps"]},
+        "No alps",
+    )
     state.load()
     assert state.read_ids() >= {now["Plain"]}
     # Once: opening the library again moves nothing more.
