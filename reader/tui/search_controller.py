@@ -367,6 +367,9 @@ class SearchController:
 
         story = self.screen.story
         if story.goto_match(story.current_match + step):
+            # Said within the key, as the story moves: said from the story's
+            # MatchMoved, it was painted a frame after the story.
+            self.show_match_position(story.current_match, story.match_count)
             return
         # Past the last match (or before the first): on to the next result.
         results = self.screen.results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,22 @@ async def test_the_sidebar_follows_a_result_opened_after_its_frame(app: NewsApp)
         await pilot.pause()
         assert sidebar.highlighted.title == titles[1] == story.article.title
         assert sidebar.open_id == story.article.id
+
+
+async def test_n_paints_the_next_match_and_its_number_in_one_frame(app: NewsApp) -> None:
+    # Each n moved the story to the next match in one frame and said "match 2
+    # of" in the next: the number came from the story's message, after the
+    # story's repaint had reached the screen.
+    async with app.run_test(size=SIZE) as pilot:
+        await results_for(app, pilot, "slash", *"starfall")
+        await pilot.press("enter")
+        story = screen(app).story
+        await until(pilot, lambda: status(app).startswith("match 1 of"), "the first match")
+        for number in (2, 3):
+            frames = Frames(app)
+            await pilot.pause(3 * FRAME)  # as a person presses n: after the last frame
+            await pilot.press("n")
+            said = f"match {number} of {story.match_count}"
+            await until(pilot, partial(frames.first, said), said)
+            moved = frames.first("Starfall")  # the story's text (the bar holds "starfall")
+            assert moved is not None and said in moved
