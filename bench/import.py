@@ -76,13 +76,15 @@ def compile_reader(root: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+def timed(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float, float]:
     """Wall and CPU seconds and peak memory (MB) of one process and its
     children, from its `wait4` accounting (not its siblings', not this
     process's) and `TreeMemory`."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     memory = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
@@ -145,14 +147,19 @@ def news_env(data: Path, root: Path = ROOT) -> dict[str, str]:
 
 
 def run_news(feed: Path, workdir: Path, root: Path = ROOT) -> Run:
+    """`news add FEED` of the reader in `root`, run from there: `python -m`
+    puts the current folder first on the path, so run from another checkout
+    (this one, for `--before`) it imported that checkout's reader."""
     data = workdir / "news-run"
     shutil.rmtree(data, ignore_errors=True)
     env = news_env(data, root)
-    wall, cpu, peak = timed([sys.executable, "-m", "reader", "add", str(feed)], env)
+    feed = feed.resolve()
+    wall, cpu, peak = timed([sys.executable, "-m", "reader", "add", str(feed)], env, root)
     listed = subprocess.run(
         [sys.executable, "-m", "reader", "sources", "--json"],
         check=True,
         env=env,
+        cwd=root,
         capture_output=True,
         text=True,
     )
@@ -242,12 +249,14 @@ def main() -> None:
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"needs {CORPUS}")
+    # Absolute: each `news` runs from its own checkout (see `run_news`).
+    before = args.before.resolve() if args.before else None
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        bench(args.articles, args.runs, args.workdir, args.before)
+        bench(args.articles, args.runs, args.workdir.resolve(), before)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
-            bench(args.articles, args.runs, Path(tmp), args.before)
+            bench(args.articles, args.runs, Path(tmp), before)
 
 
 if __name__ == "__main__":
