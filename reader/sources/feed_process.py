@@ -76,9 +76,12 @@ _CHILD = "from reader.sources.feed_process import serve; serve()"
 # whole one (its peak memory 85 MB with 1,000 at a time, 45 MB with 250).
 CHILD_BATCH = 250
 # Messages read from the child and not yet taken, at most: while the library
-# stores a batch, the child goes on with the next two (with none held here it
-# waited for the pipe, 64 KB, to be read at each message of 1.7 MB).
-QUEUED_MESSAGES = 8
+# stores a batch, the child goes on with the next (with none held here it
+# waited for the pipe, 64 KB, to be read at each message of 1.7 MB). Four, a
+# batch: the child makes stories twice as fast as they are stored, so more
+# only held more memory (the stories are held made whole, 3.4 MB a message
+# at 250 of `bench/import.py`'s; eight took its peak from 158-173 MB to 179).
+QUEUED_MESSAGES = 4
 
 
 class FeedProcess(FeedStream):
