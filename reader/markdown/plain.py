@@ -100,8 +100,6 @@ def markdown_to_text(md: str) -> str:
     Markdown would keep is dropped. Good enough to find and quote a story; the
     story itself is always shown from the Markdown.
     """
-    if "&#" in md:
-        md = _without_control_references(md)
     if "```" in md or "~~~" in md:
         # Code is kept as it is written; only the text around it is Markdown.
         parts, end = [], 0
@@ -111,6 +109,8 @@ def markdown_to_text(md: str) -> str:
         if parts:
             parts.append(markdown_to_text(md[end:]))
             return _tidy("\n".join(parts))
+    if "&#" in md:
+        md = _without_control_references(md)
     md = _LINE_SYNTAX.sub("\n", "\n" + md)
     if "|" in md:
         md = _TABLE_EDGE.sub("\n", _TABLE_RULE.sub("", md + "\n"))
@@ -122,17 +122,34 @@ def markdown_to_text(md: str) -> str:
     return _tidy(_INLINE_SYNTAX.sub(_inline_text, md))
 
 
-_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+# A numeric reference (with the escaped character after it, if one is), or
+# what keeps one from being read as one (an escape, `\&#x1b;`, or a code
+# span), which is matched to be passed over.
+_NUMERIC_REFERENCE = re.compile(
+    r"\\[!-/:-@\[-`{-~]"
+    r"|(?<!`)`(`*+).+?(?<!`)`\1(?!`)"
+    r"|&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));(?:\\([!-/:-@\[-`{-~]))?"
+)
 
 
 def _control(match: re.Match[str]) -> str:
-    code = int(match[1], 16) if match[1] else int(match[2])
-    return chr(code) if code < 0x20 or 0x7F <= code <= 0x9F else match[0]
+    if match[2] is None and match[3] is None:
+        return match[0]  # an escape or a code span, where a reference is text
+    code = int(match[2], 16) if match[2] else int(match[3])
+    if not (code < 0x20 or 0x7F <= code <= 0x9F):
+        return match[0]
+    if code == 0x1B and match[4]:
+        # The story reads `&#x1b;\[31m` as ESC and "[31m", which go together:
+        # so here (any character after an ESC is part of its sequence).
+        return "\x1b" + match[4]
+    return chr(code) + match[0][match[0].index(";") + 1 :]
 
 
 def _without_control_references(md: str) -> str:
     """`&#x1b;[31m` gone whole, as `markdown_to_blocks` drops it (and `clean`
-    the raw sequence), rather than leaving `[31m` in the index and snippets."""
+    the raw sequence), rather than leaving `[31m` in the index and snippets.
+    Where Markdown reads it as text (`\\&#x1b;`, in code), it is kept, as the
+    story shows it (fenced code never gets here)."""
     decoded = _NUMERIC_REFERENCE.sub(_control, md)
     return md if decoded == md else clean(decoded)
 

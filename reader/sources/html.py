@@ -20,7 +20,7 @@ from html_to_markdown import ConversionOptions, convert
 from html_to_markdown import _html_to_markdown as _core
 from html_to_markdown.api import _to_rust_conversion_options as _to_core_options
 
-from reader.sanitize import UNSAFE, clean, clean_line
+from reader.sanitize import UNSAFE, clean, clean_line, decode_control_references, unescape_html
 from reader.urls import FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
 
 if TYPE_CHECKING:
@@ -176,9 +176,11 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
         return plain
     # Escape sequences go whole before converting (the converter drops an ESC
     # alone, leaving `]0;title` as text); JSON Feed's HTML gets here with them,
-    # past the byte-level cleaning of XML. Cleaned again after, for the
-    # character references the converter decodes.
-    html_text = clean(html_text)
+    # past the byte-level cleaning of XML, and so does one written `&#x1b;[31m`
+    # (which the converter keeps as text: decoded here, it goes as the raw one
+    # does; `&amp;#x1b;` is text the author wrote, and stays). Cleaned again
+    # after, for the character references the converter decodes (`&#x9b;`).
+    html_text = clean(decode_control_references(html_text))
     try:
         if not _LINK_OR_IMAGE.search(html_text):
             result = _core.convert(html_text, _CORE_OPTIONS)
@@ -213,7 +215,7 @@ def plain_text(html_text: str) -> str:
     """One line of plain text from a little HTML (a title, a summary)."""
     if "<" in html_text:
         html_text = _strip_tags(_drop_hidden(html_text))
-    return clean_line(html.unescape(html_text))
+    return clean_line(unescape_html(html_text))
 
 
 def _strip_tags(text: str) -> str:

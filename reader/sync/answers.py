@@ -15,7 +15,6 @@ nothing of the library. What may reach a screen is cleaned by
 from __future__ import annotations
 
 import email.utils
-import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from reader.sanitize import clean, clean_line
+from reader.sanitize import clean, clean_line, unescape_html
 
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 REASON_CHARS = 200  # of a server's own words in an error
@@ -192,7 +191,7 @@ def text_at(data: dict[str, Any], key: str, *, required: bool = False) -> str:
 
 
 def folder_name(tag: str) -> str:
-    return clean_line(html.unescape(tag.split("/label/", 1)[1]))
+    return clean_line(unescape_html(tag.split("/label/", 1)[1]))
 
 
 def subscription_from(entry: object) -> Subscription:
@@ -204,12 +203,12 @@ def subscription_from(entry: object) -> Subscription:
             continue
         label, tag = category.get("label"), category.get("id")
         if isinstance(label, str) and label.strip():
-            folders.append(clean_line(html.unescape(label)))
+            folders.append(clean_line(unescape_html(label)))
         elif isinstance(tag, str) and "/label/" in tag:
             folders.append(folder_name(tag))
     return Subscription(
         id=clean_line(text_at(data, "id", required=True)),
-        title=clean_line(html.unescape(text_at(data, "title"))),
+        title=clean_line(unescape_html(text_at(data, "title"))),
         url=clean_line(text_at(data, "url")),
         site_url=clean_line(text_at(data, "htmlUrl")),
         folders=tuple(dict.fromkeys(f for f in folders if f)),
@@ -260,9 +259,9 @@ def item_from(entry: object) -> Item:
     return Item(
         id=item_id(text_at(data, "id", required=True)),
         feed_id=clean_line(feed_id),
-        title=clean_line(html.unescape(text_at(data, "title"))),
+        title=clean_line(unescape_html(text_at(data, "title"))),
         url=_href(data, "canonical") or _href(data, "alternate"),
-        author=clean_line(html.unescape(author)) if isinstance(author, str) else "",
+        author=clean_line(unescape_html(author)) if isinstance(author, str) else "",
         published=_iso(_seconds(data.get("published"))),
         updated=_iso(_seconds(data.get("updated"))),
         html=clean(html_text),

@@ -31,7 +31,6 @@ Why it is built as it is:
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import time
@@ -44,7 +43,7 @@ import httpx
 
 from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT
 from reader.net_errors import error_reason
-from reader.sanitize import clean_line
+from reader.sanitize import clean_line, unescape_html
 from reader.sync.answers import (
     ITEM_PREFIX,
     REASON_CHARS,
@@ -336,7 +335,7 @@ class GReader:
         title = data.get("streamName")
         return Subscription(
             clean_line(stream),
-            clean_line(html.unescape(title)) if isinstance(title, str) else "",
+            clean_line(unescape_html(title)) if isinstance(title, str) else "",
             clean_line(url),
             "",
             (folder,) if folder else (),

@@ -316,3 +316,27 @@ def test_any_other_text_is_refused_or_read_as_an_id(text: str) -> None:
 )
 def test_the_known_api_roots_below_an_address(given: str, roots: list[str]) -> None:
     assert other_roots(given) == roots
+
+
+def test_a_servers_reference_to_esc_goes_with_its_sequence() -> None:
+    """A server's titles, authors and folder names are HTML text: `&#x1b;[31m`
+    there goes whole, as the raw sequence does (`html.unescape` dropped the ESC
+    alone and left "[31m"); `&amp;#x1b;` is text and reads so."""
+    from reader.sync.answers import item_from, subscription_from
+
+    item = item_from(
+        {
+            "id": f"{ITEM_PREFIX}00000000000000ff",
+            "title": "Entity &#x1b;[31mred&#x1b;[0m title &amp;#x1b;",
+            "author": "Auth &#27;]0;pwned&#7;or",
+        }
+    )
+    assert (item.title, item.author) == ("Entity red title &#x1b;", "Auth or")
+    subscription = subscription_from(
+        {
+            "id": "feed/1",
+            "title": "Feed &#x1b;[32mname",
+            "categories": [{"id": "user/-/label/x", "label": "Fold &#x1b;[33mer"}],
+        }
+    )
+    assert (subscription.title, subscription.folders) == ("Feed name", ("Fold er",))

@@ -415,19 +415,21 @@ def test_html_to_markdown_gives_what_the_converters_own_options_give(
     must give the same Markdown, links, images, trackers and base URL included.
     And the same as cleaning its output, whether or not a character reference
     is there to bring back a control or an escape sequence (the output is
-    cleaned only when one is)."""
+    cleaned only when one is). A reference to a control the converter keeps
+    as text (`&#27;[31m`) is decoded before it, to go with its sequence."""
     import dataclasses
 
     from html_to_markdown import ConversionError, convert
 
-    from reader.sanitize import clean
+    from reader.sanitize import clean, decode_control_references
     from reader.sources import html as html_module
 
     fragment = "".join(pieces)
     options = dataclasses.replace(html_module._OPTIONS, base_url=base or None)
     visitor = html_module._VISITING if "<a" in fragment or "<img" in fragment else None
     try:
-        expected = clean(convert(clean(fragment), options, visitor=visitor).content or "").strip()
+        cleaned = clean(decode_control_references(fragment))
+        expected = clean(convert(cleaned, options, visitor=visitor).content or "").strip()
     except ConversionError:  # the converter panicked: the words are kept as plain text
         expected = html_to_markdown(f"<p>{html.escape(plain_text(fragment))}</p>")
     if not fragment.strip():
@@ -593,3 +595,64 @@ def test_an_rss_date_is_read_as_the_email_parser_reads_it(date: str) -> None:
         return
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     assert article.published == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _referring_feed(broken: str = "") -> bytes:
+    """A tester's feed: escape sequences written as character references, once
+    (a control, which must go with its sequence) and twice (text the author
+    wrote). `broken` makes it not well-formed, for the lenient parser."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Hostile &amp;#x1b;[32mname{broken}</title>"
+        "<item><title>Entity &amp;#x1b;[31mred&amp;#x1b;[0m title</title>"
+        "<author>a@b.example (Auth &amp;#27;]0;pwned&amp;#7;or)</author>"
+        "<link>https://w.example/1</link><guid>s1</guid>"
+        "<description><![CDATA[<p>Summary &#x1b;[35mSUM said first, long enough.</p>]]>"
+        "</description><content:encoded xmlns:content="
+        '"http://purl.org/rss/1.0/modules/content/"><![CDATA[<p>Body &#x1b;[31mRED&#x1b;[0m'
+        ' and &#27;]8;;http://evil&#27;\\link, <a href="x&#x1b;[31m">link &#x1b;[31mtext</a>'
+        " and double &amp;#x1b;[34m kept.</p>]]></content:encoded></item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize("broken", ["", " & lenient"])
+def test_a_reference_to_a_control_character_goes_with_its_sequence(broken: str) -> None:
+    """`&#x1b;[31m` (in a title's HTML, or in a body's) goes whole, as the raw
+    sequence does: the ESC alone went before, leaving "[31m" in the title, the
+    author and the feed's name, and the body kept the references as text.
+    `&amp;#x1b;` in a body is what the author wrote, and reads so."""
+    result = parse_feed(_referring_feed(broken), "https://w.example/feed.xml")
+    (article,) = result.articles
+    assert result.title == f"Hostile name{broken}"
+    assert article.title == "Entity red title"
+    # feedparser (the lenient parser) takes an author for plain text, not HTML:
+    # its `&#27;` is then what the author wrote, and shown so.
+    assert article.author == ("Auth &#27;]0;pwned&#7;or" if broken else "Auth or")
+    assert article.standfirst == "Summary SUM said first, long enough."
+    assert body(article) == (
+        "Body RED and link, [link text](https://w.example/x) and double &#x1b;[34m kept."
+    )
+    assert all("[3" not in value for value in all_text(article)[:4])
+
+
+# Text with escape sequences in it, written raw or as character references.
+_CONTROLLED = st.lists(
+    st.sampled_from(
+        ["a", "b ", "<p>", "</p>", "<b>", "</b>", "[31m", "]0;t", "\\", "&amp;", "#", ";", "\x1b"]
+    ),
+    max_size=14,
+).map("".join)
+_REFERENCES = st.sampled_from(["&#x1b;", "&#X1B;", "&#27;", "&#x0001b;", "&#027;", "&#x1b"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_CONTROLLED, _REFERENCES)
+def test_a_reference_to_esc_goes_as_the_raw_esc_does(text: str, reference: str) -> None:
+    """In a title (`plain_text`) and a body (`html_to_markdown`) alike, HTML's
+    `&#x1b;` is the ESC it stands for: what follows goes with it, or stays, as
+    it does after a raw one."""
+    if not reference.endswith(";"):  # else a hex digit after it is part of its number
+        text = text.replace("\x1b", "\x1b ")
+    referring = text.replace("\x1b", reference)
+    assert plain_text(referring) == plain_text(text)
+    assert html_to_markdown(referring) == html_to_markdown(text)

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from reader.library.articles import Library
@@ -251,3 +251,42 @@ def test_a_page_body_replaces_the_outline(tmp_path: Path) -> None:
     opened = library.article(story.id)
     assert opened is not None and opened.blocks[0].text == "The whole story."
     library.close()
+
+
+# Markdown where each reference to an ESC is followed by the sequence it would
+# start (written plain or escaped), or where escapes make it text.
+_REFERRING = st.sampled_from(
+    ["a", " ", "&#x1b;[31m", "&#27;[31m", "&#x1b;\\[31m", "\\", "&amp;", "#x1b;[31m", "\n\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REFERRING, max_size=12).map("".join))
+@example("a \\&#x1b;[31m b")
+def test_the_index_keeps_a_reference_where_the_story_does(md: str) -> None:
+    """A control's reference goes from the index with its sequence where the
+    story drops it, and stays where the story shows it as text: the index
+    dropped `\\&#x1b;[31m`, which the story shows, and
+    kept "[31m" of `&#x1b;\\[31m`, which the story drops. (The index reads
+    the text with its syntax and the story its parsed text: an ESC's reference
+    followed by other syntax, such as a code span, can still differ.)"""
+    assume("    " not in md)  # indented code, which the index does not know
+    story = "\n".join(block.text for block in markdown_to_blocks(md))
+    index = markdown_to_text(md)
+    for shown in ("[31m", "&#x1b;", "&#27;"):
+        assert (shown in index) == (shown in story), shown
+
+
+@pytest.mark.parametrize(
+    ("md", "text"),
+    [
+        ("a `&#x1b;[31m` b", "a &#x1b;[31m b"),
+        ("a ``x &#27;[31m`` b", "a x &#27;[31m b"),
+        ("```\n&#x1b;[31m\n```\n\nx &#x1b;[31my", "&#x1b;[31m\nx y"),
+    ],
+)
+def test_a_reference_in_code_stays_in_the_index_as_in_the_story(md: str, text: str) -> None:
+    assert markdown_to_text(md) == text
+    assert "\n".join(block.text for block in markdown_to_blocks(md)).replace("\n", " ") == (
+        text.replace("\n", " ")
+    )

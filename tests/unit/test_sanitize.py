@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sanitize import UNSAFE, clean, clean_line
+from reader.sanitize import UNSAFE, clean, clean_line, decode_control_references
 
 
 @pytest.mark.parametrize(
@@ -155,3 +155,21 @@ def test_no_sequence_reaches_past_its_line(before: str, after: str) -> None:
 def test_what_comes_before_an_escape_is_kept(before: str, after: str) -> None:
     """A sequence starts at its ESC: every printable character before it stays."""
     assert clean(before + "\x1b" + after).startswith(clean(before))
+
+
+@given(
+    st.integers(0, 300) | st.integers(0, 0x10FFFF),
+    st.sampled_from(["&#{:d};", "&#x{:x};", "&#X{:04X}", "&#00{:d}"]),
+)
+def test_a_reference_is_decoded_only_when_it_names_a_control_that_starts_a_sequence(
+    code: int, written: str
+) -> None:
+    """`decode_control_references` makes the C0 controls (but tab, newline and
+    carriage return) and DEL of their references, which `html.unescape`
+    dropped and the HTML converter kept as text; the rest it leaves to them."""
+    reference = written.format(code)
+    decoded = decode_control_references(f"{reference} after")
+    if code in {*range(1, 9), 11, 12, *range(14, 32), 127}:
+        assert decoded == f"{chr(code)} after"
+    else:
+        assert decoded == f"{reference} after"

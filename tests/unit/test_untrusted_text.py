@@ -144,3 +144,47 @@ def test_a_library_made_elsewhere_is_cleaned_again_on_the_way_out(
     (hit,) = json.loads(out)["results"]
     assert hit["title"] == "Evil title x" and hit["section"] == "News"
     assert not hostile(hit["snippet"])
+
+
+def test_an_escape_written_as_a_reference_goes_whole_in_every_command(
+    capfdbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tester's feed, served over HTTP: `&#x1b;[31m` in a title (escaped
+    once more for XML) and in a CDATA body goes with its sequence, as the raw
+    ESC does. "[31m" stayed in the title, the feed's name and the link's text
+    everywhere, and the body showed the references (and its link list
+    `.../x&#x1b;%5B31m`). `&amp;#x1b;` in the body is text, and reads so."""
+    from unit.feed_server import running
+
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        b"<title>Hostile &amp;#x1b;[32mFeed</title>"
+        b"<item><title>Entity &amp;#x1b;[31mred&amp;#x1b;[0m title</title><guid>1</guid>"
+        b"<description><![CDATA[<p>Body &#x1b;[31mRED&#x1b;[0m and &#27;]8;;http://evil&#27;\\"
+        b'link, <a href="x&#x1b;[31m">link &#x1b;[31mtext</a>, double &amp;#x1b;[34m.</p>]]>'
+        b"</description></item></channel></rss>"
+    )
+
+    def run(*args: str) -> bytes:
+        code = main(list(args))
+        out, err = capfdbinary.readouterr()
+        assert code == 0, err
+        assert not hostile(out.decode()) and b"[3" not in out.replace(b"&#x1b;[34m", b"")
+        return out
+
+    for server in running():
+        url = server.serve("/x.xml", feed)
+        assert b"Added feed Hostile Feed: 1 story" in run("add", url)
+        sections = json.loads(run("unread", "--json"))["sections"]
+        (story,) = [s for c in sections for s in c["stories"] if s["source"] == "Hostile Feed"]
+        assert story["title"] == "Entity red title"
+        shown = run("show", story["id"])
+        assert b"\nEntity red title\n" in shown
+        assert b"Body RED and link, link text[1], double &#x1b;[34m." in shown
+        assert f"link text  {server.base}/x\n".encode() in shown
+        (result,) = json.loads(run("search", "--json", "body red"))["results"]
+        assert result["title"] == "Entity red title"
+        assert result["snippet"] == "Body RED and link, link text, double &#x1b;[34m."
