@@ -317,8 +317,11 @@ class Bookmarks(Document[Value]):
             title = _md_escape(b.title or b.article_id)
             head = f"[{title}](<{_md_url(b.web_url)}>)" if b.web_url else title
             other_url = b.url if not b.web_url else ""
+            # A feed's section is its name when its entries have no category:
+            # said twice, "Wire · Wire" reads as a mistake.
+            source = b.source if b.source != b.section else ""
             about = " · ".join(
-                _md_escape(s) for s in (b.section, b.source, b.added[:10], other_url) if s
+                _md_escape(s) for s in (b.section, source, b.added[:10], other_url) if s
             )
             lines.append(f"- {head}" + (f" · {about}" if about else ""))
             lines.extend(f"  > {_md_escape(line)}".rstrip() for line in b.note.splitlines())

@@ -239,6 +239,20 @@ def test_export_markdown(store: Bookmarks, monkeypatch: pytest.MonkeyPatch) -> N
     ]
 
 
+def test_export_markdown_names_a_source_once_when_it_is_the_section(
+    store: Bookmarks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A feed without categories is its own section: "Wire · Wire" before.
+    ticking(monkeypatch)
+    name = "Hostile [b]Feed[/b]"
+    store.add(make_article(name, "T", [], "https://h.example/feed"), source=name)
+    store.add(make_article("Wire", "U", [], "https://w.example/feed"), source="wire")
+    assert store.export_markdown().splitlines()[2:] == [
+        "- U · Wire · wire · 2026-11-27",
+        r"- T · Hostile \[b\]Feed\[/b\] · 2026-11-27",
+    ]
+
+
 def test_export_of_nothing(store: Bookmarks) -> None:
     assert store.export_markdown() == "# Bookmarks\n\n"
     assert json.loads(store.export_json()) == {"version": 1, "bookmarks": []}

@@ -559,3 +559,30 @@ def test_anything_like_an_option_goes_to_the_parser(argv: list[str]) -> None:
     from reader.cli.reading import only_paths
 
     assert only_paths(argv) is None
+
+
+def test_bookmarks_markdown_export_names_a_feed_once_when_it_is_its_section(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A feed without categories is its own section: the export said
+    "Hostile \\[b\\]Feed\\[/b\\] · Hostile \\[b\\]Feed\\[/b\\]"."""
+    name = "Hostile [b]Feed[/b]"
+    marks = tmp_path / "marks.json"
+    marks.write_text(
+        json.dumps(
+            [
+                {"article_id": "aaaaaaaaaaaa", "title": "One", "section": name, "source": name,
+                 "added": "2026-11-27T10:00:00Z"},
+                {"article_id": "bbbbbbbbbbbb", "title": "Two", "section": "World",
+                 "source": name, "added": "2026-11-26T10:00:00Z"},
+            ]
+        )
+    )  # fmt: skip
+    code, _, err = run(capsys, "bookmarks", "import", str(marks))
+    assert code == 0, err
+    code, markdown, _ = run(capsys, "bookmarks", "export", "--format", "markdown")
+    assert code == 0
+    assert markdown.splitlines()[2:] == [
+        r"- One · Hostile \[b\]Feed\[/b\] · 2026-11-27",
+        r"- Two · World · Hostile \[b\]Feed\[/b\] · 2026-11-26",
+    ]
