@@ -246,3 +246,10 @@ async def test_the_open_dialog_follows_rules_added_and_removed_in_another_termin
         await pilot.press("delete")  # removes the rule it shows, not another
         await until(pilot, lambda: not any("No trademarks" in ln for ln in dialog_lines(app)))
         assert [r.name for r in load_config().rules] == ["[bold red]Loud[/]", "Semis"]
+        # A change arriving while the dialog has no list (being built or
+        # closing: it failed once so under load) is kept, not a crash.
+        dialog = app.screen
+        assert isinstance(dialog, RulesDialog)
+        await dialog.query_one(RuleList).remove()
+        dialog.take_in(load_config().rules[:1], [])
+        assert [r.name for r in dialog.rules] == ["[bold red]Loud[/]"]

@@ -126,10 +126,13 @@ class RulesDialog(ModalScreen[None]):
         """The config's rules as they are now (`news rules add` in another
         terminal while the dialog is open): listed, the highlight staying on
         the rule it was on while that rule is still there."""
-        if not self.is_mounted:  # pushed a moment ago: `on_mount` lists them
+        found = self.query(RuleList)
+        if not found:
+            # Pushed a moment ago (its list not mounted yet: `on_mount` lists
+            # them) or closing: the rules are kept, nothing is drawn.
             self.rules, self.problems = list(rules), list(problems)
             return
-        listing = self.query_one(RuleList)
+        listing = found.first()
         place = listing.highlighted
         on = self.rules[place] if place is not None and place < len(self.rules) else None
         self.rules, self.problems = list(rules), list(problems)
