@@ -38,7 +38,7 @@ from lxml import etree
 
 from reader.markdown.plain import paragraphs
 from reader.model import Article, ToBlocks
-from reader.sanitize import clean_document, clean_line
+from reader.sanitize import clean_document, clean_line, unescape_html
 from reader.sources.feed_articles import Articles, Made
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header, check_document, iter_entries, ttl_minutes
@@ -127,7 +127,10 @@ def _entry(item: Any, summary: str, published: datetime | None) -> _Entry:
         guid=str(item.get("id") or ""),
         summary=summary,
         content=str(content),
-        author=str(item.get("author") or ""),
+        # Its loose parser gives the author as written in the XML (`&amp;amp;`),
+        # not decoded as it gives the title: decoded here, so that `plain_text`
+        # reads it as it reads the stream's, HTML with its references.
+        author=unescape_html(str(item.get("author") or "")),
         published=published,
         categories=[str(t.get("term") or "") for t in item.get("tags") or []],
     )
