@@ -8,23 +8,14 @@ read, and nothing that merely fetches pays for it.
 
 from __future__ import annotations
 
-import re
-
-from reader.sanitize import clean, clean_document
+from reader.sanitize import (
+    clean,
+    clean_document,
+    decode_control_reference_bytes,
+    decode_control_references,
+)
 
 MIN_ARTICLE_WORDS = 20
-
-# A character reference to a C0 control (`&#27;`, `&#x1b;`) makes trafilatura
-# find no article on the whole page; such a reference goes first (from the
-# bytes, so the page's own encoding is still detected). Raw escape sequences go
-# whole before that (`clean_document`): the parser drops an ESC alone and kept
-# the rest of its sequence as text.
-_CONTROL_REF = (
-    r"&\#(?: 0*(?:[1-8]|1[1-24-9]|2[0-9]|3[01]) | [xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]) )"
-    r"(?![0-9a-fA-F]);?"
-)
-_CONTROL_REF_TEXT = re.compile(_CONTROL_REF, re.VERBOSE)
-_CONTROL_REF_BYTES = re.compile(_CONTROL_REF.encode(), re.VERBOSE)
 
 
 def extract_article(html: bytes | str, url: str) -> str | None:
@@ -38,10 +29,15 @@ def extract_article(html: bytes | str, url: str) -> str | None:
     """
     import trafilatura
 
+    # Escape sequences go whole first: the parser drops an ESC alone and kept
+    # the rest of its sequence as text, and a reference to a control (`&#27;`)
+    # made trafilatura find no article on the whole page. A reference is the
+    # character it names (`&#x1b;[31m` goes whole, as the raw sequence does),
+    # decoded in the bytes so that the page's own encoding is still detected.
     if isinstance(html, str):
-        html = _CONTROL_REF_TEXT.sub("", clean(html))
+        html = clean(decode_control_references(html))
     else:
-        html = _CONTROL_REF_BYTES.sub(b"", clean_document(html))
+        html = clean_document(decode_control_reference_bytes(html))
     text = trafilatura.extract(
         html,
         url=url or None,

@@ -104,6 +104,21 @@ def decode_control_references(html_text: str) -> str:
     return _CONTROL_REFERENCE.sub(_control, html_text) if "&#" in html_text else html_text
 
 
+_CONTROL_REFERENCE_BYTES = re.compile(_CONTROL_REFERENCE.pattern.encode())
+
+
+def _control_byte(match: re.Match[bytes]) -> bytes:
+    return bytes([int(match[1], 16) if match[1] else int(match[2])])
+
+
+def decode_control_reference_bytes(document: bytes) -> bytes:
+    """`decode_control_references` in a document's bytes (a web page, before
+    `clean_document` and its parser), so its own encoding is still detected."""
+    if b"&#" not in document:
+        return document
+    return _CONTROL_REFERENCE_BYTES.sub(_control_byte, document)
+
+
 def unescape_html(text: str) -> str:
     """Every character reference in HTML text (a title, an author, a feed's
     name) decoded, controls included: `clean` it after, as `plain_text` does."""

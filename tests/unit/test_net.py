@@ -404,6 +404,18 @@ def test_a_reference_to_a_control_character_does_not_hide_the_article(reference:
         assert "\x1b" not in text and "\x07" not in text
 
 
+@pytest.mark.parametrize("reference", ["&#x1b;", "&#27;", "&#X1B", "&#x0001b;"])
+def test_an_escape_sequence_written_as_a_reference_in_a_page_goes_whole(reference: str) -> None:
+    """The reference was dropped alone, which left "[31m" in the story, as
+    trafilatura left it of a raw ESC; and a DEL's reference (`&#127;`) too."""
+    html = (FEEDS / "article.html").read_text(encoding="utf-8")
+    html = html.replace("<p>The plant now", f"<p>{reference}[31m&#127;The plant now", 1)
+    for page in (html, html.encode()):
+        text = extract_article(page, "https://motors.example.org/2026/06/giga-output")
+        assert text is not None and text.startswith("The plant now makes twice")
+        assert "[31m" not in text and "\x7f" not in text
+
+
 def test_an_escape_sequence_in_a_page_goes_whole() -> None:
     """trafilatura dropped the ESC alone and kept `]0;retitled` as text."""
     html = (FEEDS / "article.html").read_text(encoding="utf-8")

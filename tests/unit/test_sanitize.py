@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sanitize import UNSAFE, clean, clean_line, decode_control_references
+from reader.sanitize import (
+    UNSAFE,
+    clean,
+    clean_line,
+    decode_control_reference_bytes,
+    decode_control_references,
+)
 
 
 @pytest.mark.parametrize(
@@ -169,6 +175,8 @@ def test_a_reference_is_decoded_only_when_it_names_a_control_that_starts_a_seque
     dropped and the HTML converter kept as text; the rest it leaves to them."""
     reference = written.format(code)
     decoded = decode_control_references(f"{reference} after")
+    in_bytes = decode_control_reference_bytes(f"{reference} after".encode())
+    assert in_bytes == decoded.encode()  # a page's bytes, as its text
     if code in {*range(1, 9), 11, 12, *range(14, 32), 127}:
         assert decoded == f"{chr(code)} after"
     else:
