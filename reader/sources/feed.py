@@ -127,12 +127,12 @@ def _entry(item: Any, summary: str, published: datetime | None) -> _Entry:
         guid=str(item.get("id") or ""),
         summary=summary,
         content=str(content),
-        # Its loose parser gives the author as written in the XML (`&amp;amp;`),
-        # not decoded as it gives the title: decoded here, so that `plain_text`
-        # reads it as it reads the stream's, HTML with its references.
+        # Its loose parser gives the author and categories as written in the
+        # XML (`&amp;amp;`), not decoded as it gives the title: decoded here,
+        # so that they read as the stream's do.
         author=unescape_html(str(item.get("author") or "")),
         published=published,
-        categories=[str(t.get("term") or "") for t in item.get("tags") or []],
+        categories=[unescape_html(str(t.get("term") or "")) for t in item.get("tags") or []],
     )
 
 

@@ -651,6 +651,24 @@ def test_an_author_reads_the_same_from_either_parser(author: str) -> None:
     assert strict in ("Tom & Jerry & Co", "Tom & Jerry")
 
 
+def test_a_category_reads_the_same_from_either_parser() -> None:
+    """feedparser's loose parser gave a category undecoded: "Tom &amp;amp; J"
+    read "Tom &amp;amp; J", where the stream's reads "Tom &amp; J" (a
+    category is text, not HTML: its `&amp;#x1b;` is "&#x1b;" as written)."""
+    sections = [
+        parse_feed(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>W{broken}</title>'
+            "<item><title>T</title><guid>1</guid><category>Tom &amp;amp; J &amp;#x1b;[31m"
+            "</category></item></channel></rss>".encode(),
+            "w.xml",
+        )
+        .articles[0]
+        .section
+        for broken in ("", " & lenient")
+    ]
+    assert sections == ["Tom &amp; J &#x1b;[31m"] * 2
+
+
 # Text with escape sequences in it, written raw or as character references.
 _CONTROLLED = st.lists(
     st.sampled_from(
