@@ -94,3 +94,10 @@ def test_no_module_is_over_500_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MOST_LINES
     }
     assert long == {}
+
+
+def test_the_reader_screen_wires_and_stays_short() -> None:
+    """The screen hands each key and message to a controller (issue 14): past
+    300 lines it has started doing a controller's job."""
+    screen = ROOT / "reader" / "tui" / "screens" / "reader.py"
+    assert len(screen.read_text(encoding="utf-8").splitlines()) < 300

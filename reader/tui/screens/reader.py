@@ -48,28 +48,14 @@ if TYPE_CHECKING:  # imported where first used, to keep them off the way to the 
     from reader.tui.widgets.search_bar import SearchBar
 
 
-
 class ReaderScreen(QuietFocusScreen):
     """Wires the sidebar to the reading pane: messages up, methods down."""
 
     BINDINGS = [
-        Binding("right_square_bracket", "step(1)", "Next story", key_display="]", id="reader.next"),
-        Binding(
-            "left_square_bracket",
-            "step(-1)",
-            "Prev story",
-            show=False,
-            key_display="[",
-            id="reader.previous",
-        ),
-        Binding(
-            "full_stop",
-            "next_unread",
-            "Next unread",
-            show=False,
-            key_display=".",
-            id="reader.next_unread",
-        ),
+        # Textual shows these keys as ] [ . and / (App.get_key_display).
+        Binding("right_square_bracket", "step(1)", "Next story", id="reader.next"),
+        Binding("left_square_bracket", "step(-1)", "Prev story", show=False, id="reader.previous"),
+        Binding("full_stop", "next_unread", "Next unread", show=False, id="reader.next_unread"),
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
         Binding("B", "bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
         Binding("e", "edit_note", "Note", show=False, id="reader.note"),
@@ -88,7 +74,7 @@ class ReaderScreen(QuietFocusScreen):
         Binding("f", "full_text", "Full text", show=False, id="reader.full_text"),
         # A priority binding: Textual offers keys to the focused widget first, so
         # without it letters typed right after / could land in the sidebar.
-        Binding("slash", "search", "Search", key_display="/", priority=True, id="reader.search"),
+        Binding("slash", "search", "Search", priority=True, id="reader.search"),
         Binding("n", "walk(1)", "Next match", show=False, id="reader.next_match"),
         Binding("N", "walk(-1)", "Prev match", show=False, id="reader.previous_match"),
     ]
