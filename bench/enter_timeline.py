@@ -54,6 +54,7 @@ from tui_common import (
     scratch,
     settle,
     story_number,
+    time_frames,
     wait_change,
     wait_for,
 )
@@ -102,7 +103,6 @@ def _wrap(owner: Any, attribute: str, name: Any) -> None:
 def install_probes() -> None:
     from textual import events
     from textual._compositor import Compositor
-    from textual.drivers import _writer_thread
     from textual.message_pump import MessagePump
     from textual.screen import Screen
     from textual.timer import Timer
@@ -121,19 +121,11 @@ def install_probes() -> None:
 
     os.read = read_input
 
-    def write_out(self: Any) -> None:  # WriterThread.run, each write timed
-        write, flush, get = self._file.write, self._file.flush, self._queue.get
-        while (text := get()) is not None:
-            start = time.perf_counter()
-            write(text)
-            if self._queue.qsize() == 0:
-                flush()
-            story = STORY.search(text)  # which story this frame shows, if it shows one
-            shows = f" story {story[1]}" if story else ""
-            _record(f"output {len(text)}{shows}", start, time.perf_counter())
-        flush()
+    def shows(text: str) -> str:
+        story = STORY.search(text)  # which story this frame shows, if it shows one
+        return f"{len(text)} story {story[1]}" if story else str(len(text))
 
-    _writer_thread.WriterThread.run = write_out  # type: ignore[method-assign]
+    time_frames(_record, shows)
 
     def message(pump: Any, message: Any) -> str:
         what = type(message).__name__

@@ -47,6 +47,7 @@ from tui_common import (
     quit_app,
     scratch,
     settle,
+    time_frames,
     wait_for,
 )
 
@@ -156,23 +157,14 @@ def _probe_frames_and_enter() -> None:
     """Each frame written to the terminal, with what it shows of an Enter's
     answer (the story, "match 1 of"); and, for each result opened, whether
     its matches were counted by the end of the handler (the count said then)."""
-    from textual.drivers import _writer_thread
-
     from reader.tui.search_controller import SearchController
 
-    def write_out(self: Any) -> None:  # WriterThread.run, each write timed
-        write, flush, get = self._file.write, self._file.flush, self._queue.get
-        while (text := get()) is not None:
-            start = time.perf_counter()
-            write(text)
-            if self._queue.qsize() == 0:
-                flush()
-            shows = [f"story {m[1]}" for m in STORY.finditer(text)][:1]
-            shows += ["match 1 of"] if MATCH_1 in text else []
-            _record(f"output {' + '.join(shows) or '-'}", start, time.perf_counter())
-        flush()
+    def shows(text: str) -> str:
+        said = [f"story {m[1]}" for m in STORY.finditer(text)][:1]
+        said += ["match 1 of"] if MATCH_1 in text else []
+        return " + ".join(said) or "-"
 
-    _writer_thread.WriterThread.run = write_out  # type: ignore[method-assign]
+    time_frames(_record, shows)
     open_result = SearchController.open_result
 
     def opened(self: SearchController, *args: Any, **kwargs: Any) -> None:
@@ -216,10 +208,7 @@ def drive(
     library: Path, trace: Path, homes: Path, enter: bool, checkout: Path | None = None
 ) -> dict[str, float]:
     """One session: the three words; the driver's own last-key-to-count ms."""
-    cmd = (
-        f"{sys.executable} {Path(__file__).resolve()} --serve {trace}"
-        f" -- --library {library}"
-    )
+    cmd = f"{sys.executable} {Path(__file__).resolve()} --serve {trace} -- --library {library}"
     env = fresh_env(homes)
     if checkout is not None:  # that checkout's reader, under the same probes
         env["PYTHONPATH"] = str(checkout.resolve())

@@ -56,6 +56,27 @@ STORY = re.compile(r"Generated story number (\d+)\.")
 POLL = 0.004  # seconds between screen captures (a capture itself takes 2-4 ms)
 
 
+def time_frames(record: Callable[[str, float, float], None], shows: Callable[[str], str]) -> None:
+    """Inside the reader (a probe): each frame Textual's writer thread writes to
+    the terminal, timed, and recorded as `output ` + `shows(text)` (which story
+    the frame shows, and so on); the writes themselves are Textual's own."""
+    from typing import Any
+
+    from textual.drivers import _writer_thread
+
+    def write_out(self: Any) -> None:  # WriterThread.run, each write timed
+        write, flush, get = self._file.write, self._file.flush, self._queue.get
+        while (text := get()) is not None:
+            start = time.perf_counter()
+            write(text)
+            if self._queue.qsize() == 0:
+                flush()
+            record(f"output {shows(text)}", start, time.perf_counter())
+        flush()
+
+    _writer_thread.WriterThread.run = write_out  # type: ignore[method-assign]
+
+
 def corpus_file(n: int, workdir: Path, fmt: str = "text") -> Path:
     """corpus.py's n stories as a dump (`text`) or a feed (`rss`), made once per workdir."""
     out = workdir / f"corpus-{n}.{'xml' if fmt == 'rss' else 'txt'}"
