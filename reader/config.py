@@ -268,9 +268,16 @@ def add_rule(rule: Rule, path: Path | None = None) -> None:
     path, doc = open_for_edit(path)
     entry = tomlkit.table()
     entry.update(rule_entry(rule))
-    if tomlkit.dumps(doc).strip():
-        entry.trivia.indent = "\n"  # a blank line before it, as a person writes tables
-    _rules_for_a_new_one(path, doc, rule.name).append(entry)
+    rules = _rules_for_a_new_one(path, doc, rule.name)
+    # One blank line between tables, as a person writes them: the entry before
+    # may end in that blank line already (it kept it from the table it was
+    # followed by), and a table after the rules wants one after this entry.
+    before_ends_blank = bool(rules) and rules[-1].as_string().endswith("\n\n")
+    if not before_ends_blank and tomlkit.dumps(doc).strip():
+        entry.trivia.indent = "\n"
+    if list(doc.keys())[-1] != "rules":
+        entry.add(tomlkit.nl())
+    rules.append(entry)
     write_config(path, doc)
 
 

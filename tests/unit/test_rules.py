@@ -167,6 +167,22 @@ def test_rules_are_added_and_removed_keeping_the_file(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == original
 
 
+def test_a_rule_added_before_another_table_is_set_apart_by_one_blank_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[[rules]]\nname = "A"\nquery = "a"\n\n[refresh]\nevery = "30m"\n', encoding="utf-8"
+    )
+    add_rule(Rule("Cars", "tesla"), path)
+    assert path.read_text(encoding="utf-8") == (
+        '[[rules]]\nname = "A"\nquery = "a"\n\n'
+        '[[rules]]\nname = "Cars"\nquery = "tesla"\naction = "section"\n\n'
+        '[refresh]\nevery = "30m"\n'
+    )
+    assert [r.name for r in load_config(path).rules] == ["A", "Cars"]
+
+
 # Matching ------------------------------------------------------------------------
 
 
