@@ -150,15 +150,24 @@ class StoryStore:
             return list(articles)  # ids from the server's item ids (`model.synced_story_id`)
         # Both through the index on (source_id, feed_key): a feed read as a
         # stream asks for each batch, so the source's other rows are not read.
-        keys = (a.feed_key for a in articles if a.feed_key)
+        # A key with `&`, `<` or `>` is also asked for as the XML writes it:
+        # stored so when a feed that was not well-formed gave its guid undecoded.
+        keys = [a.feed_key for a in articles if a.feed_key]
+        written = {_as_xml_text(key): key for key in keys if _as_xml_text(key) != key}
         stored: dict[str, str] = dict(
             select_in(
                 self.conn,
                 "SELECT feed_key, id FROM articles WHERE source_id = ? AND feed_key IN ({ids})",
-                keys,
+                [*keys, *written],
                 source_id,
             )
         )
+        rekeyed = [
+            (written[key], ident)
+            for key, ident in stored.items()
+            if key in written and written[key] not in stored
+        ]
+        stored.update(rekeyed)
         by_link: dict[str, str] = {}
         by_title: dict[tuple[str, str], str] = {}
         rows = self.conn.execute(
@@ -188,11 +197,12 @@ class StoryStore:
             ident = found or feed_story_id(scope, article.feed_key)
             claimed.add(ident)
             resolved.append(article if article.id == ident else replace(article, id=ident))
-        if adopted:
+        if adopted or rekeyed:
             with transaction(self.conn):
                 self.conn.executemany(
                     "UPDATE articles SET feed_key = ? WHERE id = ? AND feed_key = ''", adopted
                 )
+                self.conn.executemany("UPDATE articles SET feed_key = ? WHERE id = ?", rekeyed)
         return resolved
 
     def _upsert(self, source_id: int, articles: Iterable[Article], fetched: str) -> int:
@@ -301,3 +311,8 @@ def _statement_journals_in_memory(conn: LibraryConnection) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA temp_store = {int(before)}")
+
+
+def _as_xml_text(key: str) -> str:
+    """A key as XML writes its text (what a lenient parser gives back undecoded)."""
+    return key.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -124,12 +124,13 @@ def _entry(item: Any, summary: str, published: datetime | None) -> _Entry:
     return _Entry(
         title=str(item.get("title") or ""),
         link=str(item.get("link") or ""),
-        guid=str(item.get("id") or ""),
+        # Its loose parser gives the guid, author and categories as written in
+        # the XML (`&amp;amp;`), not decoded as it gives the title: decoded
+        # here, so that they read as the stream's do (and a guid keeps its
+        # story's id when the feed stops or starts being well-formed).
+        guid=unescape_html(str(item.get("id") or "")),
         summary=summary,
         content=str(content),
-        # Its loose parser gives the author and categories as written in the
-        # XML (`&amp;amp;`), not decoded as it gives the title: decoded here,
-        # so that they read as the stream's do.
         author=unescape_html(str(item.get("author") or "")),
         published=published,
         categories=[unescape_html(str(t.get("term") or "")) for t in item.get("tags") or []],
