@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,8 @@ async def settle(app: NewsApp) -> None:
 
 
 async def test_keywords_light_up_story_and_titles(articles: list[Article]) -> None:
+    dated = replace(articles[0], published=f"{date.today().year}-05-28T12:00:00Z")
+    articles = [dated, *articles[1:]]
     app = NewsApp(articles, keywords=[Keyword("Starfall")], extra_keywords=[Keyword("Tesla")])
     async with app.run_test(size=SIZE) as pilot:
         await painted(pilot)
@@ -58,7 +62,8 @@ async def test_keywords_light_up_story_and_titles(articles: list[Article]) -> No
         sidebar = screen.sidebar
         row = sidebar.render_line(1)
         assert lit([row], "Tesla") == 1
-        assert row.text.rstrip().endswith(" 7")  # Tesla seven times in the Giga story
+        # Tesla seven times in the Giga story, counted beside its date
+        assert row.text.rstrip().endswith(" 7× 28 May")
         await pilot.press("G", "enter")
         await pilot.pause()
         assert lit(screen.story.lines, "Starfall") >= 5

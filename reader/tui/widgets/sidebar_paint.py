@@ -143,10 +143,10 @@ class RowPainter:
             for start, end, rule in self.highlighter.styled(article.title):
                 text.stylize(rule, start + 3, end + 3)
         badge = Text()
+        if hits:  # "12×": a count of something, beside the date rather than in its place
+            badge.append(f" {hits}×", style=styles.hits)
         if when := short_date(article.published, self.year):
             badge.append(f" {when:>6}")
-        if hits:
-            badge = Text(f" {hits}", style=styles.hits)
         if row.missing:  # after the cut, so a long title never hides it
             badge.append(" missing", style=styles.missing)
         text.truncate(max(1, width - badge.cell_len), overflow="ellipsis", pad=True)
