@@ -228,19 +228,16 @@ def make_article(
     markdown: str = "",
     text: str = "",
     feed_key: str = "",
-    make_text: bool = True,
 ) -> Article:
     """An article with its word count. With no blocks, `markdown` is the body
     and `text` its plain text as `markdown.markdown_to_text` gives it (made here
-    when not given), from which the words are counted. `make_text=False` leaves
-    a text not given empty, counting only the title's and standfirst's words:
-    for a story on its way to where it is made whole (`feed_process`)."""
+    when not given), from which the words are counted."""
     blocks = tuple(blocks)
     if blocks or not markdown:
         markdown = text = ""  # the blocks are the body
         words = count_words(title, standfirst, *(b.text for b in blocks))
     else:
-        if not text and make_text:
+        if not text:
             from reader.markdown import markdown_to_text  # it imports this module
 
             text = markdown_to_text(markdown)

@@ -299,7 +299,6 @@ def open_feed(
     batch: int = BATCH_ARTICLES,
     ahead: Callable[[], FeedStream | None] | None = None,
     checked: bool = False,
-    texts: bool = True,
 ) -> FeedStream:
     """Check a document and get ready to read its articles as a stream.
 
@@ -312,8 +311,7 @@ def open_feed(
     ``ahead`` starts a stream of its own for a well-formed feed (a process that
     reads it: `feed_process`) before the check, so that it reads while the
     check runs here; it is stopped if the check fails. ``checked``: the check
-    was made already (by the process that started this one). ``texts``: see
-    `Articles` (False only in `feed_process`'s reader).
+    was made already (by the process that started this one).
     """
     with opener() as handle:
         head = handle.read(_SNIFF_BYTES)
@@ -321,7 +319,7 @@ def open_feed(
     wide = head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]
     warnings: list[str] = []
     header = Header()
-    articles = Articles(source, section, to_blocks, header, texts=texts)
+    articles = Articles(source, section, to_blocks, header)
 
     def whole(feed: _Feed) -> FeedStream:
         header.name, header.link, header.ttl = feed.title, feed.link, feed.ttl
@@ -407,7 +405,6 @@ def stream_feed_file(
     batch: int = BATCH_ARTICLES,
     process: bool | None = None,
     checked: bool = False,
-    texts: bool = True,
 ) -> FeedStream:
     """A feed saved on disk (a ``file:`` subscription), read as a stream: a
     FIFO or a device is refused, and the file is capped at
@@ -417,8 +414,7 @@ def stream_feed_file(
     whose stories are kept as Markdown, ``to_blocks=None``) it is read in a
     process of its own (`feed_process`), started before the file is checked
     here, so that it reads while the check runs. ``checked``: the file was
-    checked already (by the process that started this one). ``texts``: see
-    `Articles`."""
+    checked already (by the process that started this one)."""
     try:
         total = os.stat(path).st_size
         if process is None:
@@ -444,7 +440,6 @@ def stream_feed_file(
             batch=batch,
             ahead=ahead,
             checked=checked,
-            texts=texts,
         )
     except LocalFileError as exc:
         raise FeedError(str(path), exc.strerror or str(exc)) from None

@@ -117,17 +117,9 @@ class Articles:
     ids seen (a duplicate entry is kept apart) and the entries skipped."""
 
     def __init__(
-        self,
-        source: str,
-        section: str | None,
-        to_blocks: ToBlocks | None,
-        header: Header,
-        *,
-        texts: bool = True,
+        self, source: str, section: str | None, to_blocks: ToBlocks | None, header: Header
     ) -> None:
         self.source, self.section, self.to_blocks, self.header = source, section, to_blocks, header
-        # False: a story kept as Markdown gets no plain text here (see `make`).
-        self.texts = texts
         self.seen: set[str] = set()
         self.count = self.skipped = 0
         self.failed: list[str] = []  # the entries that could not be made stories, named
@@ -151,7 +143,7 @@ class Articles:
         entries' can be made at once (`make_all`)."""
         url = web_link(entry.link, self.base)
         markdown = html_to_markdown(entry.content or entry.summary, url or self.base)
-        keeps_markdown = self.to_blocks is None and markdown and self.texts
+        keeps_markdown = self.to_blocks is None and markdown
         return url, markdown, markdown_to_text(markdown) if keeps_markdown else ""
 
     def make_all(self, entries: Sequence[_Entry], pool: Executor | None = None) -> list[Article]:
@@ -206,11 +198,7 @@ class Articles:
         self.failed.append(f"“{name}” ({reason})" if name else f"an untitled entry ({reason})")
 
     def make(self, entry: _Entry, body: Body | None = None) -> Article | None:
-        """An entry's story, with its body from `body` if it was made already.
-        Without `texts`, a story kept as Markdown has no plain text yet and
-        counts only its title's and standfirst's words: `feed_process`'s
-        reader sends it so, and the process that stores it makes it whole
-        (the text is as long as the Markdown: half of what would cross)."""
+        """An entry's story, with its body from `body` if it was made already."""
         self.start()
         to_blocks = self.to_blocks
         url, markdown, text = body if body is not None else self.body(entry)
@@ -240,7 +228,6 @@ class Articles:
             feed_key=key,
             markdown=markdown if to_blocks is None else "",
             text=text if to_blocks is None else "",
-            make_text=self.texts,
         )
 
     def finish(self, warnings: list[str]) -> None:

@@ -12,16 +12,14 @@ the TUI, whose threads' locks a fork would copy held) reads the file with
 `feed.stream_feed_file` exactly as this process would, and writes each batch
 to its standard output as `marshal` data (each story a tuple of its fields:
 marshal cannot make anything but plain values, and reads back in half the
-time pickle takes). A story's plain text is not among them: this process
-makes it from the Markdown (`make_article`, as the child would have), since
-sending it cost more than making it (0.12 s of marshalling alone, and 35 MB
-through the pipe, at 10,000 stories of `bench/import.py`), and it moves 0.2 s
-of work off the child, which is the busier of the two. `FeedProcess` reads
-them back in order, a `FeedStream`
-like any other: what the child learns of the file (a `FeedError`'s reason,
-the warnings, the feed's title, link and ttl) comes back too, so the stream
-reads the same either way (`tests/unit/test_feed_import.py` holds both ways
-to the same rows).
+time pickle takes). The stories are sent made whole, their plain text
+among them: this process stores them, and storing (the rows, the full-text
+index) is the longer of the two jobs, so whatever can be made in the child
+is made there (see `_article`). `FeedProcess` reads them back in order, a
+`FeedStream` like any other: what the child learns of the file (a
+`FeedError`'s reason, the warnings, the feed's title, link and ttl) comes back
+too, so the stream reads the same either way (`tests/unit/test_feed_import.py`
+holds both ways to the same rows).
 
 If the child stops without its last message (killed, out of memory, a crash
 in compiled code) the stream raises `FeedError` with the last line it wrote
@@ -49,7 +47,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
-from reader.model import Article, make_article
+from reader.model import Article
 from reader.sanitize import clean_line
 from reader.sources.feed import (
     BATCH_ARTICLES,
@@ -62,11 +60,12 @@ from reader.sources.feed_stream import Header
 
 __all__ = ["FeedProcess", "reading_early", "serve", "taken"]
 
-# An Article's fields as sent, a tuple: what `make_article` makes a story of
-# (the process is used only with `to_blocks=None`: a story has no blocks).
+# An Article's fields as sent, a tuple: all but `blocks`, which a story kept
+# as Markdown does not have (the process is used only with `to_blocks=None`),
+# and `updated` and `rest`, which a story just read never has.
 _ROW = attrgetter(
-    "id", "section", "title", "source", "standfirst", "url", "author", "published", "markdown",
-    "feed_key",
+    "id", "section", "title", "source", "standfirst", "url", "author", "published", "words",
+    "markdown", "text", "feed_key",
 )  # fmt: skip
 _LENGTH = struct.Struct("<Q")
 _ROOT = Path(__file__).resolve().parents[2]  # the folder `reader` is imported from
@@ -114,7 +113,7 @@ class FeedProcess(FeedStream):
             stdin.write(marshal.dumps((str(path), section, min(batch, CHILD_BATCH))))
         # The child's messages are read as they come, on a thread of its own, so
         # it never waits for this process to want them (see QUEUED_MESSAGES);
-        # its stories are made whole there too (`_article`), while this
+        # its rows are made stories there too (`_article`), while this
         # thread stores the batch before (SQLite lets go of the interpreter's
         # lock as it works). A message, or what went wrong reading one.
         self._messages: queue.Queue[tuple[Any, ...] | Exception | None] = queue.Queue(
@@ -177,7 +176,7 @@ class FeedProcess(FeedStream):
         self._errors.close()
 
     def _receive(self) -> None:
-        """On the thread: each message as it comes, its stories made whole,
+        """On the thread: each message as it comes, its rows made stories,
         then None; or the error making one gave (the child is stopped)."""
         try:
             while data := self._next():
@@ -285,21 +284,13 @@ def _message(data: bytes) -> tuple[Any, ...]:
 
 
 def _article(row: tuple[Any, ...]) -> Article:
-    """The story sent as `_ROW`, with its plain text and words made here."""
-    ident, section, title, source, standfirst, url, author, published, markdown, key = row
-    return make_article(
-        section,
-        title,
-        (),
-        source,
-        standfirst=standfirst,
-        url=url,
-        author=author,
-        published=published,
-        id=ident,
-        markdown=markdown,
-        feed_key=key,
-    )
+    """The story sent as `_ROW`."""
+    ident, section, title, source, standfirst, url, author, published, words, *rest = row
+    markdown, text, key = rest
+    return Article(
+        ident, section, title, (), source, standfirst, url, author, published, words, markdown,
+        text, key,
+    )  # fmt: skip
 
 
 def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
@@ -323,7 +314,6 @@ def serve() -> None:
             batch=batch,
             process=False,
             checked=True,
-            texts=False,  # made by the parent: see the module docstring
         )
         for articles in stream:
             rows = list(map(_ROW, articles))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from reader import markdown
 from reader.library.articles import Library, Source
 from reader.model import Article
 from reader.refresh.store import store_feed
@@ -85,14 +86,25 @@ def store_all(library: Library, source: Source, stream: FeedStream) -> None:
     asyncio.run(store_feed(library, source, stream))
 
 
-def test_a_big_file_is_read_in_a_process_and_a_small_one_here(tmp_path: Path) -> None:
+def test_a_big_file_is_read_in_a_process_and_a_small_one_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader process sends its stories whole, their plain text made
+    there: storing them is the longer job, so this process makes none."""
     big, small = tmp_path / "big.xml", tmp_path / "small.xml"
     big.write_bytes(rss(PROCESS_MIN_BYTES // 400, words=20))
     small.write_bytes(rss(20))
     assert big.stat().st_size >= PROCESS_MIN_BYTES
-    stream = stream_feed_file(big, to_blocks=None)
-    assert len(readers()) == 1
-    assert sum(len(batch) for batch in stream) == PROCESS_MIN_BYTES // 400
+    plain = markdown.markdown_to_text
+    with monkeypatch.context() as here:
+        here.setattr(markdown, "markdown_to_text", None)  # called here, it fails
+        stream = stream_feed_file(big, to_blocks=None)
+        assert len(readers()) == 1
+        stories = [story for batch in stream for story in batch]
+    assert len(stories) == PROCESS_MIN_BYTES // 400
+    assert stories[7].text == plain(stories[7].markdown)
+    assert stories[7].text.startswith("The body of story 7, about wombat number 7. More words")
+    assert stories[7].words == 2 + 9 + 3 * 20  # "Story 7" and the body
     assert stream.title == "Streamed" and stream.done == stream.total
     assert readers() == []  # gone once read
     stream_feed_file(small, to_blocks=None)
@@ -213,13 +225,13 @@ def test_storing_that_fails_stops_the_reader_process(tmp_path: Path) -> None:
     library.close()
 
 
-def test_a_story_that_cannot_be_made_whole_here_fails_the_read_and_stops_the_reader(
+def test_a_story_that_cannot_be_taken_here_fails_the_read_and_stops_the_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The reader process sends each story without its plain text, which is
-    made here as its batch arrives (`feed_process._article`); a failure there
-    (a bug) is raised where the batches are taken, and the reader process is
-    stopped, not left waiting on its pipe."""
+    """The reader process's rows are made stories here as their batch
+    arrives (`feed_process._article`, on the thread that reads the pipe); a
+    failure there (a bug) is raised where the batches are taken, and the
+    reader process is stopped, not left waiting on its pipe."""
     real = feed_process._article
 
     def failing(row: tuple[object, ...]) -> Article:
