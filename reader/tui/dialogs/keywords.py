@@ -9,12 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 from textual.widgets.option_list import Option
 
 from reader.highlight import Keyword, KeywordError, compile_keyword, style_for
-from reader.tui import styles
+from reader.tui.dialogs.dialog import Dialog, framed
 from reader.tui.dialogs.removable_list import RemovableList
 
 
@@ -24,7 +23,7 @@ class KeywordList(RemovableList):
     BINDINGS = [Binding("delete,d,backspace", "remove", "Remove keyword", id="keywords.remove")]
 
 
-class KeywordsDialog(ModalScreen[None]):
+class KeywordsDialog(Dialog[None]):
     """Type a keyword and press Enter to follow it; pick one in the list and
     press Delete to stop. `on_change` gets the whole new list after each change."""
 
@@ -35,14 +34,12 @@ class KeywordsDialog(ModalScreen[None]):
 
     def __init__(self, keywords: list[Keyword], on_change: Callable[[list[Keyword]], None]) -> None:
         super().__init__()
-        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.keywords = list(keywords)
         self.on_change = on_change
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="keywords-body") as body:
-            body.border_title = "Followed keywords"
-            body.border_subtitle = "Enter adds · Tab, Delete removes · Esc closes"
+        keys = "Enter adds · Tab, Delete removes · Esc closes"
+        with framed(Vertical(id="keywords-body"), "Followed keywords", keys):
             yield Input(placeholder="A word, a name, or a pattern", id="keyword-input")
             with Horizontal(id="keyword-options"):
                 yield Checkbox("Whole word", True, id="whole-word")

@@ -16,11 +16,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.tui import styles
+from reader.tui.dialogs.dialog import Dialog, framed
 from reader.tui.toast import notify
 from reader.urls import clickable
 
@@ -66,21 +65,18 @@ def _no_browser(app: App[object], url: str) -> None:
     notify(app, f"No browser to open it in; copied: {url}", severity="warning", timeout=15)
 
 
-class LinkPicker(ModalScreen[None]):
+class LinkPicker(Dialog[None]):
     """Pick a link with ↑ ↓ and Enter; Escape closes."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close", id="links.close")]
 
     def __init__(self, links: Sequence[Link], url_style: Style | str = "") -> None:
         super().__init__()
-        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.links = list(links)
         self.url_style = url_style
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="links-body") as body:
-            body.border_title = "Links"
-            body.border_subtitle = "Enter opens · Esc closes"
+        with framed(Vertical(id="links-body"), "Links", "Enter opens · Esc closes"):
             options = [
                 Option(self._prompt(number, label, url))
                 for number, (label, url) in enumerate(self.links, start=1)

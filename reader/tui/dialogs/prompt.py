@@ -12,14 +12,12 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from reader.tui import styles
+from reader.tui.dialogs.dialog import Dialog, framed
 
 
-class PromptDialog(ModalScreen[str | None]):
+class PromptDialog(Dialog[str | None]):
     """Dismissed with `answer(typed)`, or None on Escape. Widget ids are
     `{ids}-body`, `{ids}-{about_id}` and `{ids}-input`, for the stylesheet."""
 
@@ -34,7 +32,6 @@ class PromptDialog(ModalScreen[str | None]):
         placeholder: str = "",
     ) -> None:
         super().__init__()
-        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.ids = ids
         self.box_title = title
         self.about = about
@@ -43,9 +40,7 @@ class PromptDialog(ModalScreen[str | None]):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical(id=f"{self.ids}-body") as body:
-            body.border_title = Content(self.box_title)  # plain text, as the others
-            body.border_subtitle = "Enter saves · Esc cancels"
+        with framed(Vertical(id=f"{self.ids}-body"), self.box_title, "Enter saves · Esc cancels"):
             yield Label(self.about, markup=False, id=f"{self.ids}-{self.about_id}")
             yield Input(self.value, placeholder=self.placeholder, id=f"{self.ids}-input")
 

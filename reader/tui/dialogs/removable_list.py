@@ -12,25 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from reader.tui.widgets.from_widget import FromWidget
 
 
 class RemovableList(OptionList):
     """Rows to remove one at a time; disabled rows (hints, problems) stay."""
 
-    class Remove(Message):
+    class Remove(FromWidget["RemovableList"]):
         """Delete on row `index`: the dialog removes it and redraws the rows."""
 
         def __init__(self, listing: RemovableList, index: int) -> None:
-            super().__init__()
-            self.listing = listing
+            super().__init__(listing)
             self.index = index
-
-        @property
-        def control(self) -> RemovableList:
-            return self.listing
 
     def action_remove(self) -> None:
         if self.highlighted is not None and not self.get_option_at_index(self.highlighted).disabled:

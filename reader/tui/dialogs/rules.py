@@ -19,11 +19,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets.option_list import Option
 
 from reader.triage.rules import Rule
-from reader.tui import styles
+from reader.tui.dialogs.dialog import Dialog, framed
 from reader.tui.dialogs.removable_list import RemovableList
 from reader.tui.toast import notify
 
@@ -71,7 +70,7 @@ def rule_line(rule: Rule, today: date | None = None, *, widths: tuple[int, int] 
     return line
 
 
-class RulesDialog(ModalScreen[None]):
+class RulesDialog(Dialog[None]):
     """The rules; Delete removes the highlighted one, `z` puts the last one
     removed back. `on_remove` and `on_put_back` do it (the config and the
     reader) and say whether they could; the list follows."""
@@ -89,7 +88,6 @@ class RulesDialog(ModalScreen[None]):
         on_put_back: Callable[[Removed], bool],
     ) -> None:
         super().__init__()
-        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.rules = list(rules)
         self.problems = list(problems)
         self.on_remove = on_remove
@@ -97,9 +95,8 @@ class RulesDialog(ModalScreen[None]):
         self.removed: list[Removed] = []  # this visit's removals, the last one last
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="rules-body") as body:
-            body.border_title = "Rules"
-            body.border_subtitle = "Delete removes · z puts back · Esc closes"
+        keys = "Delete removes · z puts back · Esc closes"
+        with framed(Vertical(id="rules-body"), "Rules", keys):
             yield RuleList(id="rule-list")
 
     def on_mount(self) -> None:

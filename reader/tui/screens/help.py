@@ -11,10 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.tui import styles
+from reader.tui.dialogs.dialog import Dialog, framed
 
 
 def group_table(
@@ -84,7 +83,7 @@ def _spaced(tables: list[Table]) -> list[RenderableType]:
     return out
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key the reader answers to, grouped by where it works."""
 
     BINDINGS = [
@@ -100,7 +99,6 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
-        styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
         self.groups = groups
 
     def action_scroll(self, where: str) -> None:
@@ -113,7 +111,5 @@ class HelpScreen(ModalScreen[None]):
         }[where](animate=False)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
-            body.border_title = "Keys"
-            body.border_subtitle = "Esc closes"
+        with framed(VerticalScroll(id="help-body"), "Keys", "Esc closes"):
             yield Static(binding_table(self.groups, self.app.get_key_display))

@@ -16,12 +16,12 @@ from datetime import date
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.highlight import Highlighter
 from reader.model import Entry
+from reader.tui.widgets.from_widget import FromWidget
 from reader.tui.widgets.line_view import LineView
 from reader.tui.widgets.sidebar_paint import RowPainter, RowStyles, short_date
 from reader.tui.widgets.sidebar_rows import (
@@ -105,33 +105,23 @@ class ArticleList(LineView, can_focus=True):
     # Stories in each section newest first, or in the order their feed gave.
     newest_first: reactive[bool] = reactive(True, init=False)
 
-    class Highlighted(Message):
+    class Highlighted(FromWidget["ArticleList"]):
         """The cursor moved to another story."""
 
         def __init__(self, article_list: ArticleList, article: Entry) -> None:
-            super().__init__()
-            self.article_list = article_list
+            super().__init__(article_list)
             self.article = article
-
-        @property
-        def control(self) -> ArticleList:
-            return self.article_list
 
     class Selected(Highlighted):
         """The person chose a story to read (Enter, l, →, or a click)."""
 
-    class OrderChanged(Message):
+    class OrderChanged(FromWidget["ArticleList"]):
         """O: list each section newest first, or in feed order (the screen asks
         the catalog for the sections in that order and calls `set_sections`)."""
 
         def __init__(self, article_list: ArticleList, newest_first: bool) -> None:
-            super().__init__()
-            self.article_list = article_list
+            super().__init__(article_list)
             self.newest_first = newest_first
-
-        @property
-        def control(self) -> ArticleList:
-            return self.article_list
 
     def __init__(
         self,

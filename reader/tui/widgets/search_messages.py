@@ -3,7 +3,7 @@
 The reader screen handles them with `@on(..., "#id")`, which needs the classes
 when the screen is defined; the widgets themselves are imported only after the
 first paint (start-up imports what the first screen needs). So the messages
-live here, importing nothing but Textual's `Message`, and the widgets name them
+live here, importing nothing but `FromWidget` (a Textual `Message`), and the widgets name them
 as their own (`SearchBar.Changed`, `ResultList.Selected`). The namespaces keep
 the handler names (`on_search_bar_changed`) they had as nested classes. Each
 carries the widget that sent it as `control`.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.message import Message
+from reader.tui.widgets.from_widget import FromWidget
 
 if TYPE_CHECKING:
     from reader.library.search import Hit
@@ -21,17 +21,7 @@ if TYPE_CHECKING:
     from reader.tui.widgets.search_bar import SearchBar
 
 
-class _FromSearchBar(Message):
-    def __init__(self, bar: SearchBar) -> None:
-        super().__init__()
-        self.bar = bar
-
-    @property
-    def control(self) -> SearchBar:
-        return self.bar
-
-
-class Changed(_FromSearchBar, namespace="search_bar"):
+class Changed(FromWidget["SearchBar"], namespace="search_bar"):
     """The query or the scope changed: search again."""
 
     def __init__(self, bar: SearchBar, text: str, scope: str) -> None:
@@ -40,7 +30,7 @@ class Changed(_FromSearchBar, namespace="search_bar"):
         self.scope = scope
 
 
-class Move(_FromSearchBar, namespace="search_bar"):
+class Move(FromWidget["SearchBar"], namespace="search_bar"):
     """Down/Up (a result or a match at a time) or PageDown/PageUp (a page of results)."""
 
     def __init__(self, bar: SearchBar, step: int, page: bool = False) -> None:
@@ -49,15 +39,15 @@ class Move(_FromSearchBar, namespace="search_bar"):
         self.page = page
 
 
-class Closed(_FromSearchBar, namespace="search_bar"):
+class Closed(FromWidget["SearchBar"], namespace="search_bar"):
     """Escape in the bar: out of the search."""
 
 
-class MarkRead(_FromSearchBar, namespace="search_bar"):
+class MarkRead(FromWidget["SearchBar"], namespace="search_bar"):
     """Ctrl+R: mark every story the search found read."""
 
 
-class SaveAsked(_FromSearchBar, namespace="search_bar"):
+class SaveAsked(FromWidget["SearchBar"], namespace="search_bar"):
     """Ctrl+S in the bar: save the query as a section of the sidebar."""
 
     def __init__(self, bar: SearchBar, text: str) -> None:
@@ -65,17 +55,7 @@ class SaveAsked(_FromSearchBar, namespace="search_bar"):
         self.text = text
 
 
-class _FromResultList(Message):
-    def __init__(self, result_list: ResultList) -> None:
-        super().__init__()
-        self.result_list = result_list
-
-    @property
-    def control(self) -> ResultList:
-        return self.result_list
-
-
-class Selected(_FromResultList, namespace="result_list"):
+class Selected(FromWidget["ResultList"], namespace="result_list"):
     """Enter or a click on a result: open its story."""
 
     def __init__(self, result_list: ResultList, item: Hit) -> None:
@@ -83,11 +63,11 @@ class Selected(_FromResultList, namespace="result_list"):
         self.item = item
 
 
-class MarkResultsRead(_FromResultList, namespace="result_list"):
+class MarkResultsRead(FromWidget["ResultList"], namespace="result_list"):
     """A in the results: mark every story the search found read."""
 
 
-class NeedMore(_FromResultList, namespace="result_list"):
+class NeedMore(FromWidget["ResultList"], namespace="result_list"):
     """The person is nearing the last hit the list has: fetch the hits from
     `offset` on (answered with `add_items`)."""
 

@@ -20,7 +20,6 @@ from rich.style import Style
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -28,6 +27,7 @@ from reader.catalog import Origin
 from reader.model import Article
 from reader.render import HEAD, MEASURE, Highlighter, Palette, article_parts, line_estimates
 from reader.tui.theme import story_palette
+from reader.tui.widgets.from_widget import FromWidget
 from reader.tui.widgets.story_layout import MATCH, LazyLines
 from reader.tui.widgets.story_place import Place, line_of_place, place_of_line
 
@@ -167,18 +167,13 @@ class StoryView(LazyLines, can_focus=True):
         self._rendered_for = None
         self._render_story()
 
-    class MatchMoved(Message):
+    class MatchMoved(FromWidget["StoryView"]):
         """The current search match changed, or the matches were counted."""
 
         def __init__(self, story: StoryView, current: int, count: int) -> None:
-            super().__init__()
-            self.story = story
+            super().__init__(story)
             self.current = current
             self.count = count
-
-        @property
-        def control(self) -> StoryView:
-            return self.story
 
     def set_matches(
         self, spans: SpanFinder | None, *, go_to: int | None = 0, below: int | None = None
