@@ -41,7 +41,7 @@ from reader.model import Article, ToBlocks, entry_key, feed_story_id, make_artic
 from reader.sanitize import clean_line
 from reader.sources.feed_stream import Entry as _Entry
 from reader.sources.feed_stream import Header
-from reader.sources.html import html_to_markdown, plain_text, web_link
+from reader.sources.html import html_to_body, plain_text, web_link
 from reader.urls import web_url
 
 STANDFIRST_MAX_WORDS = 60
@@ -142,9 +142,10 @@ class Articles:
         a story that needs nothing but the entry and the feed's link, so several
         entries' can be made at once (`make_all`)."""
         url = web_link(entry.link, self.base)
-        markdown = html_to_markdown(entry.content or entry.summary, url or self.base)
-        keeps_markdown = self.to_blocks is None and markdown
-        return url, markdown, markdown_to_text(markdown) if keeps_markdown else ""
+        markdown, text = html_to_body(entry.content or entry.summary, url or self.base)
+        if self.to_blocks is not None or not markdown:
+            return url, markdown, ""
+        return url, markdown, markdown_to_text(markdown) if text is None else text
 
     def make_all(self, entries: Sequence[_Entry], pool: Executor | None = None) -> list[Article]:
         """The stories of these entries, in order (those with neither title nor

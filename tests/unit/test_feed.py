@@ -451,15 +451,19 @@ _PLAIN_WORDS = st.one_of(
 def test_plain_paragraphs_are_given_the_converters_markdown(paragraphs: list[str]) -> None:
     """Paragraphs of plain words are made Markdown without the converter
     (`html._plain_paragraphs`, the most CPU of importing a feed whose
-    bodies are such): the Markdown is the converter's to the byte."""
+    bodies are such): the Markdown is the converter's to the byte, and the
+    plain text made with it is the one made from that Markdown."""
     from html_to_markdown import convert
 
+    from reader.markdown import markdown_to_text
     from reader.sanitize import clean
     from reader.sources import html as html_module
 
     fragment = "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs)
     expected = clean(convert(clean(fragment), html_module._OPTIONS).content or "").strip()
     assert html_to_markdown(fragment) == expected
+    markdown, text = html_module.html_to_body(fragment)
+    assert markdown == expected and text in (None, markdown_to_text(markdown))
 
 
 def test_a_body_of_plain_paragraphs_is_made_without_the_converter() -> None:
@@ -467,7 +471,10 @@ def test_a_body_of_plain_paragraphs_is_made_without_the_converter() -> None:
 
     body = "<p>Generated story number 7. It’s 10.5% up (1) - again!</p><p>Déjà vu…</p>"
     markdown = r"Generated story number 7\. It’s 10\.5% up (1\) \- again!" + "\n\nDéjà vu…"
-    assert html_module._plain_paragraphs(body) == markdown == html_to_markdown(body)
+    text = "Generated story number 7. It’s 10.5% up (1) - again!\nDéjà vu…"
+    assert html_module._plain_paragraphs(body) == (markdown, text)
+    assert html_module.html_to_body(body) == (markdown, text)
+    assert html_to_markdown(body) == markdown
     others = ("<p>a  b</p>", "<p> a</p>", "<p>a <b>b</b></p>", "<p>a &amp; b</p>", "<p>a_b</p>")
     for other in others:
         assert html_module._plain_paragraphs(other) is None

@@ -254,16 +254,16 @@ def test_a_story_that_cannot_be_taken_here_fails_the_read_and_stops_the_reader(
 FAILING_CONVERTER = """
 import reader.sources.html as html
 
-_real = html.html_to_markdown
+_real = html.html_to_body
 
 
-def html_to_markdown(text, base_url=""):
+def html_to_body(text, base_url=""):
     if "wombat number 7." in text:
         raise RuntimeError("the converter gave up")
     return _real(text, base_url)
 
 
-html.html_to_markdown = html_to_markdown
+html.html_to_body = html_to_body
 """
 
 
@@ -284,7 +284,7 @@ def test_an_entry_that_cannot_be_made_a_story_is_named_and_the_rest_stored(
     else:
         namespace: dict[str, object] = {}
         exec(FAILING_CONVERTER, namespace)  # the same failing converter, here
-        monkeypatch.setattr(feed_articles, "html_to_markdown", namespace["html_to_markdown"])
+        monkeypatch.setattr(feed_articles, "html_to_body", namespace["html_to_body"])
     library, source = opened(tmp_path / "library.sqlite", feed)
     stream = stream_feed_file(feed, batch=BATCH, to_blocks=None, process=process)
     store_all(library, source, stream)
