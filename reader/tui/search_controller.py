@@ -68,6 +68,8 @@ class SearchController:
         self._results_context: Context | None = None  # the marks it was asked with
         self._ranked = True  # False while the newest page stands in for the ranked one
         self._opened = -1  # the generation a result was last opened at (Enter)
+        # The story, top line and match the last search was closed at.
+        self._left: tuple[str, int, int] = ("", 0, 0)
         self._generation = 0  # bumped by every keystroke; older answers are dropped
         self._answered = 0  # the generation last answered (or failed)
         self._slow: Timer | None = None  # says "searching…" if the answer is slow
@@ -353,13 +355,43 @@ class SearchController:
         """n or N: on through the matches, or say there is no search to walk."""
         if self._enter_waits == self._generation:  # walked once Enter has opened the result
             self._walks_waiting += step
-        elif self.query is None:  # a silent key looks like a broken one
-            from reader.tui.toast import notify
+        elif self.query is not None:
+            self.walk_matches(step)
+        elif not self._walk_again(step):
+            from reader.tui.toast import notify  # a silent key looks like a broken one
 
             said = "No search yet: / searches, then n and N walk its matches"
             notify(self.screen, said, timeout=3)
+
+    def _walk_again(self, step: int) -> bool:
+        """n or N after the search was closed: its matches again, as vim's n
+        and less's repeat the last search, from where the person is reading
+        (n the first match from the top line on, N the one before it; unscrolled
+        since, the match after or before the one it was left at), the bar
+        back with the place in it and Escape closing it as before. False when
+        no search was made (or the last could not be read)."""
+        from reader.query import QueryError, parse
+
+        if self.extras is None or not self.extras.is_set():
+            return False
+        bar = self.screen.search_bar
+        text = bar.text
+        if not text.strip():
+            return False
+        try:
+            query = parse(text, prefix_last=not text[-1:].isspace())
+        except QueryError:
+            return False
+        bar.display = True
+        story = self.screen.story
+        top = round(story.scroll_y)
+        article = story.article
+        if article is not None and self._left[:2] == (article.id, top):
+            # Not scrolled since Escape: on from the match it was left at.
+            self._set_query(query, go_to=self._left[2] + step)
         else:
-            self.walk_matches(step)
+            self._set_query(query, go_to=0 if step > 0 else -1, below=top)
+        return True
 
     def walk_matches(self, step: int) -> None:
         """The next (previous) match, past the last on to the next result."""
@@ -407,9 +439,13 @@ class SearchController:
         screen.search_bar.display = False
         screen.search_bar.set_status("")
         self._show_results(False)
+        story = screen.story
+        if self.query is not None and story.article is not None:  # for n after (`_walk_again`)
+            self._left = (story.article.id, round(story.scroll_y), story.current_match)
         self._set_query(None)
         if (line := self._reading_at) is not None:  # back to where the search began
             self._reading_at = None
-            screen.story.scroll_to(y=line, animate=False, force=True)
+            self._left = ("", 0, 0)
+            story.scroll_to(y=line, animate=False, force=True)
         if screen.focused is None or isinstance(screen.focused, Input):
             screen.focus_now(screen.story)

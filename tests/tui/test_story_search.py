@@ -53,7 +53,7 @@ async def test_the_first_match_shown_is_below_where_the_person_reads() -> None:
         assert round(reader(app).story.scroll_y) > top
 
 
-async def test_escape_goes_back_to_where_the_person_was_reading() -> None:
+async def test_escape_goes_back_to_where_the_person_was_reading_and_n_searches_again() -> None:
     app = long_story()
     async with app.run_test(size=SIZE) as pilot:
         top = await read_to_the_middle(pilot, app)
@@ -63,6 +63,18 @@ async def test_escape_goes_back_to_where_the_person_was_reading() -> None:
         await pilot.press("escape")
         await until(pilot, lambda: round(reader(app).story.scroll_y) == top, "back")
         assert top_text(app) == shown
+        bar, story = reader(app).search_bar, reader(app).story
+        assert not bar.display and story.match_count == 0
+        # n, the search closed: the last search again, from here on, as vim's n.
+        await pilot.press("n")
+        await until(pilot, lambda: status(app) == "match 2 of 3", "the match below again")
+        assert bar.display and app.focused is story and round(story.scroll_y) > top
+        await pilot.press("escape")  # closed again, staying at the match
+        await until(pilot, lambda: not bar.display and story.match_count == 0, "closed")
+        await pilot.press("N")  # unscrolled since: the match before the one left at
+        await until(pilot, lambda: status(app) == "match 1 of 3", "the match above")
+        await pilot.press("escape", "n")  # and the one after it, on screen at the top
+        await until(pilot, lambda: status(app) == "match 2 of 3", "the match after")
 
 
 async def test_after_enter_escape_stays_at_the_match() -> None:

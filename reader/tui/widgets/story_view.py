@@ -180,7 +180,8 @@ class StoryView(LazyLines, can_focus=True):
     ) -> None:
         """Mark search matches (offsets from `spans(text)`), numbered in reading
         order, and bring match `go_to` into view (-1: the last); None clears them.
-        With `below`, the first match on that line or after it (else the first).
+        With `below`, `go_to` counts from the first match on that line or after
+        it (else the first): -1 is the one before it, as a pager's N.
 
         The story is rendered with them when next painted (not now), so the
         matches for a story about to be shown can be set before it is, and it
@@ -385,7 +386,7 @@ class StoryView(LazyLines, can_focus=True):
             self._pending_go_to = None
             if (below := self._pending_below) is not None:
                 self._pending_below = None
-                go_to = self._first_match_from(below)
+                go_to += self._first_match_from(below)
             count = self._match_total
             if not self.goto_match(go_to % count if count else 0):
                 self.post_message(self.MatchMoved(self, -1, 0))
