@@ -25,7 +25,7 @@ No Textual here: the TUI and the command line both use this module.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple, Protocol, cast, get_args
@@ -196,9 +196,15 @@ def watermark(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
 
 
-def stored_since(conn: sqlite3.Connection, since: int) -> int:
-    """How many stories were stored after the row `since` (a watermark)."""
-    return int(conn.execute("SELECT count(*) FROM articles WHERE seq > ?", (since,)).fetchone()[0])
+def stored_since(conn: sqlite3.Connection, since: int, leaving_out: Collection[str] = ()) -> int:
+    """How many stories were stored after the row `since` (a watermark), not
+    counting those `leaving_out` names (the hidden ones: not to be seen)."""
+    if not leaving_out:
+        return int(
+            conn.execute("SELECT count(*) FROM articles WHERE seq > ?", (since,)).fetchone()[0]
+        )
+    rows = conn.execute("SELECT id FROM articles WHERE seq > ?", (since,))
+    return sum(ident not in leaving_out for (ident,) in rows)
 
 
 def source_ids(conn: sqlite3.Connection, name: str) -> list[int]:

@@ -7,7 +7,8 @@
   search, removing a rule, the keywords dialog) change the file too: taking
   those in finds nothing new.
 - Stories another `news` stored (`news refresh --due` from cron, `news add`):
-  listed and told of as a refresh's are, within `LIBRARY_EVERY` seconds. Its
+  listed and told of as a refresh's are (those a hide rule hid not counted),
+  within `LIBRARY_EVERY` seconds. Its
   fetches took the feeds' news, so this reader's next fetch hears "not
   modified": only the library can tell.
 - Sources another `news` removed (`news remove`): their stories leave the
@@ -150,9 +151,12 @@ class OutsideWatch:
                     notify(screen, f"{said} removed by another news: {names}", timeout=4)
             if watermark(conn) <= seen:
                 continue
-            new = counted(stored_since(conn, seen), "new story", "new stories")
             screen.stories_changed()  # the rules' newest seen moves on with it
-            notify(screen, f"{new} (stored by another news)", timeout=4)
+            # Counted once the rules have run: those a hide rule hid are not seen.
+            shown = stored_since(conn, seen, catalog.hidden if catalog.hiding else ())
+            if shown:
+                new = counted(shown, "new story", "new stories")
+                notify(screen, f"{new} (stored by another news)", timeout=4)
 
     def look_at_files(self) -> None:
         """The config, then bookmarks.json and hidden.json."""

@@ -285,6 +285,9 @@ async def test_stories_another_news_stored_are_listed_and_told(
     monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 0.05)
     monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 3600.0)  # no refresh of its own
     path = await library_with_feed(tmp_path, server, ORBIT[:3])
+    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[[rules]]\nname = "No boosters"\nquery = "booster"\naction = "hide"\n')
     app = NewsApp(LibraryCatalog(Library.open(path)))
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
@@ -294,8 +297,12 @@ async def test_stories_another_news_stored_are_listed_and_told(
         # Stored once the reader has listed what the library held at start.
         await until(pilot, lambda: screen.rules.newest_seen is not None)
         assert "Capsule returns early" not in sidebar_text(screen)
-        server.serve("/orbit.xml", rss("Orbit", [*ORBIT[:3], ("Capsule returns early", "https://e.org/c")]))
+        new = [("Capsule returns early", "https://e.org/c"), ("Booster lands", "https://e.org/b")]
+        server.serve("/orbit.xml", rss("Orbit", [*ORBIT[:3], *new]))
         await asyncio.to_thread(_refresh, path)
         await until(pilot, lambda: "Capsule returns early" in sidebar_text(screen))
-        # Told by a toast, whose message the app takes in after the sidebar has changed.
+        # Told by a toast, whose message the app takes in after the sidebar has
+        # changed; the story the hide rule hid is not counted.
         await until(pilot, lambda: "1 new story (stored by another news)" in said.messages())
+        assert "Booster" not in sidebar_text(screen)
+        assert "2 new stories (stored by another news)" not in said.messages()
