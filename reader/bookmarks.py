@@ -327,14 +327,23 @@ class Bookmarks(Document[Value]):
             lines.extend(f"  > {_md_escape(line)}".rstrip() for line in b.note.splitlines())
         return "\n".join(lines) + "\n"
 
-    def import_file(self, path: Path, known: Callable[[Bookmark], Bookmark] | None = None) -> int:
+    def import_file(
+        self,
+        path: Path,
+        known: Callable[[Bookmark], Bookmark] | None = None,
+        journal: Callable[[Sequence[str], str], object] | None = None,
+    ) -> int:
         """Merge bookmarks from `export_json`, another bookmarks.json, or the list
         `news bookmarks --json` prints.
 
         Stories already bookmarked keep their own date and note. `known` gives
         a bookmark of a story the library holds its title, section, source and
         link from there: the file's word for them is someone else's, and would
-        otherwise retitle a real story in every list. Returns how many were
+        otherwise retitle a real story in every list. `journal` is told the
+        stories bookmarked once saved, with "star", as the reader's `b` tells
+        it (`Library.queue_changes`, the sync queue: a synced story's bookmark
+        is starred on its server, not taken away by the next sync); one kept
+        apart from a server (`unstarred_on`) is not. Returns how many were
         added. Raises StoreError when the file cannot be read or is not a
         bookmarks file (a Markdown export gets its own message: it is for
         reading), and when the merged bookmarks cannot be saved.
@@ -360,6 +369,8 @@ class Bookmarks(Document[Value]):
         if new:
             new.sort(key=lambda b: b.added)
             self._change(_adder(new))
+            if journal is not None:
+                journal([b.article_id for b in new if not b.unstarred_on], "star")
         return len(new)
 
 

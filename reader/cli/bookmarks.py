@@ -69,9 +69,12 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
 
 def _import(store: Bookmarks, path: Path, config: Config) -> int:
     """Import, a story the library holds keeping its own title, section,
-    source and link (`Bookmarks.import_file`). Without a library (one that
-    cannot be opened is named) the file's are kept."""
+    source and link (`Bookmarks.import_file`), a synced one queued to be
+    starred on its server as `b` in the reader queues it. Without a library
+    (one that cannot be opened is named) the file's are kept."""
     from dataclasses import replace
+
+    from reader.catalog import LibraryCatalog
 
     try:
         catalog = open_catalog([], config)
@@ -91,8 +94,9 @@ def _import(store: Bookmarks, path: Path, config: Config) -> int:
             url=article.url,
         )
 
+    queue = catalog.library.queue_changes if isinstance(catalog, LibraryCatalog) else None
     try:
-        return store.import_file(path, known)
+        return store.import_file(path, known, queue)
     finally:
         catalog.close()
 

@@ -3,20 +3,25 @@ sync made are taken in by the screen's `Reading` without going back out."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from reader.bookmarks import Bookmark, Bookmarks
 from reader.catalog import LibraryCatalog
+from reader.cli import main
 from reader.library.articles import Library
 from reader.library.synced import Subscribed
-from reader.model import make_article, synced_story_id
+from reader.model import Article, make_article, synced_story_id
 from reader.reading import Reading
 from reader.state import ReadingState
 from reader.sync.journal import QueueJournal
 
 
-def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -> None:
-    library = Library.open(tmp_path / "lib.sqlite")
+def synced_library(path: Path) -> tuple[Library, list[Article]]:
+    """Three stories of account home's feed/1, and one of a feed of its own."""
+    library = Library.open(path)
     ids = library.sync_subscriptions("home", [Subscribed("feed/1", "Alpha", "Tech")])
     stories = [
         make_article(
@@ -33,6 +38,34 @@ def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -
     library.upsert_articles(ids["feed/1"], stories)
     local = library.add_source("feed", "https://example.org/feed")
     library.upsert_articles(local, [make_article("News", "Local", (), "x", markdown="x")])
+    return library, stories
+
+
+def test_bookmarks_news_bookmarks_import_took_in_are_queued_as_b_queues_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Not queued, the next sync would take them away again: the server has
+    # them unstarred, and a bookmark without a note follows the server.
+    path = tmp_path / "lib.sqlite"
+    library, stories = synced_library(path)
+    local = library.listing()[-1].id
+    monkeypatch.setenv("NEWS_LIBRARY", str(path))
+    marks = [
+        {"article_id": stories[0].id, "added": "2026-11-01T00:00:00Z"},
+        {"article_id": local, "added": "2026-11-02T00:00:00Z"},  # not synced: not queued
+        # Kept apart from the server by an unstar with a note: left so.
+        {"article_id": stories[1].id, "added": "2026-11-03T00:00:00Z", "unstarred_on": "home"},
+    ]
+    exported = tmp_path / "bookmarks.json"
+    exported.write_text(json.dumps({"version": 1, "bookmarks": marks}), encoding="utf-8")
+    assert main(["bookmarks", "import", str(exported)]) == 0
+    assert capsys.readouterr().out == "3 bookmarks added, 3 in all\n"
+    assert [(q.item, q.action) for q in library.queued("home")] == [(f"{0:016x}", "star")]
+    library.close()
+
+
+def test_reading_changes_are_queued_and_taken_in_marks_are_not(tmp_path: Path) -> None:
+    library, stories = synced_library(tmp_path / "lib.sqlite")
     state, bookmarks = ReadingState(tmp_path / "state.json"), Bookmarks(tmp_path / "b.json")
     state.load()
     bookmarks.load()
