@@ -336,7 +336,9 @@ class NewsApp(App[None]):
             self.push_screen(HelpScreen(self.binding_groups()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" docks a panel of its own, which Escape does not close
+        # and which lists keys the reader does not use: "Help" is ours.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         from reader.tui.widgets.result_list import ResultList
         from reader.tui.widgets.search_bar import SearchBar
 
