@@ -198,6 +198,8 @@ def load_articles(
     for path in (Path(p) for p in paths):
         if path.suffix.lower() in (".md", ".markdown"):
             found, said = _read_markdown(path, rests)
+        elif path.is_dir():
+            found, said = _read_folder(path)
         else:
             found, said = _read_dump(path, config)
         for warning in said:
@@ -216,6 +218,21 @@ def _read_dump(path: Path, config: Config) -> tuple[list[Article], list[str]]:
         result = read_dump(path, sections=config.sections)
     except DumpError as exc:
         raise UserError(str(exc)) from None
+    return result.articles, result.warnings
+
+
+def _read_folder(path: Path) -> tuple[list[Article], list[str]]:
+    """A folder's Markdown files, a story each, as `news add` would store them
+    (in the section their front matter names, else the folder's name)."""
+    from reader.markdown import markdown_to_blocks
+    from reader.sources.markdown_dir import MarkdownDirError, read_markdown_dir
+
+    try:
+        result = read_markdown_dir(path, to_blocks=markdown_to_blocks)
+    except MarkdownDirError as exc:
+        raise UserError(str(exc)) from None
+    if not result.articles:
+        raise UserError(f"{path}: no Markdown files (.md) in this folder")
     return result.articles, result.warnings
 
 

@@ -267,6 +267,28 @@ def test_files_given_leave_the_library_alone(
     assert not (tmp_path / "data" / "library.sqlite").exists()
 
 
+def test_a_folder_given_is_its_markdown_files_and_one_without_any_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    (notes / "trips").mkdir(parents=True)
+    (notes / "a.md").write_text("# Packing list\n\nSocks.\n", encoding="utf-8")
+    (notes / "trips" / "b.md").write_text("---\nsection: Travel\n---\n# Oslo\n", "utf-8")
+    code, out, err = run(capsys, "list", str(notes))
+    assert (code, err) == (0, "")
+    assert [line.split("  ")[-1] for line in out.splitlines()] == [
+        "notes",
+        "Packing list",
+        "Travel",
+        "Oslo",
+    ]
+    assert not (tmp_path / "data" / "library.sqlite").exists()
+    (tmp_path / "empty").mkdir()
+    code, out, err = run(capsys, "list", str(tmp_path / "empty"))
+    assert (code, out) == (2, "")
+    assert err == f"news: {tmp_path / 'empty'}: no Markdown files (.md) in this folder\n"
+
+
 # --- global options, before and after the command ---------------------------------
 
 
