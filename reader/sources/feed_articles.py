@@ -246,5 +246,5 @@ class Articles:
                 f" {'was' if len(self.failed) == 1 else 'were'} skipped: {named}"
                 + (f"; and {more} more" if more > 0 else "")
             )
-        if not self.count and not self.failed:
+        if not self.count and not self.failed and not self.skipped:
             warnings.append(f"{self.source}: the feed has no entries")

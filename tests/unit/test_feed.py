@@ -255,6 +255,11 @@ def test_duplicate_entries_get_distinct_ids_and_untitled_entries_a_title() -> No
     assert first.id != second.id
     assert third.title == "A story that came with no title at all."
     assert result.warnings == ["x: 1 entry with neither title nor text skipped"]
+    only_empty = f'<rss version="2.0"><channel><title>T</title>{empty}{empty}</channel></rss>'
+    # Its entries skipped, not "the feed has no entries" as well.
+    assert parse_feed(only_empty.encode(), "x").warnings == [
+        "x: 2 entries with neither title nor text skipped"
+    ]
 
 
 def test_relative_entry_link_resolves_against_the_feed() -> None:
