@@ -19,6 +19,7 @@ from rich.text import Text
 
 from reader.model import Article, Block, BlockKind, Inline, Mark
 from reader.urls import clickable
+from reader.wording import counted
 
 MEASURE = 88  # the widest a line of prose gets, in columns
 IMAGE_MARK = "▣"  # starts the line that stands for a picture
@@ -169,7 +170,7 @@ def article_parts(
     if source and source.casefold() != article.section.casefold():
         items.append(Text(f"from {source}", style=p.muted))
     items.append(Text(f"{article.reading_minutes} min read", style=p.muted))
-    items.append(Text(f"{article.words:,} words", style=p.muted))
+    items.append(Text(counted(article.words, "word"), style=p.muted))
     if article.author:
         items.append(Text(article.author, style=p.muted))
     if article.published:

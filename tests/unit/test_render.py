@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console, RenderableType
@@ -28,6 +29,11 @@ def test_seed_story_reads_top_to_bottom(seed: Path) -> None:
     assert "▌ SpaceX’s secret disk-shaped Starfall capsule" in out
     assert "Related: SpaceX to launch military missile tracking satellites" in out
     assert max(len(line) for line in out.splitlines()) <= MEASURE
+
+
+def test_a_one_word_story_says_one_word(seed: Path) -> None:
+    story = replace(read_dump(seed).articles[2], words=1)
+    assert plain(render_article(story)).startswith("INVESTOR'S CORNER  ·  1 min read  ·  1 word\n")
 
 
 def test_post_shows_attribution_in_a_quote(seed: Path) -> None:
