@@ -253,7 +253,7 @@ class Document(ABC, Generic[T]):
         except OSError as exc:
             self.problem = (
                 f"cannot read {self.label} from {self.path}: {describe(exc)}; "
-                f"the reader starts with no {self.label} and will not save over that file"
+                f"news goes on with no {self.label} and will not save over that file"
             )
             value = self._empty()
         for _, op in self._pending:
@@ -322,9 +322,9 @@ class Document(ABC, Generic[T]):
             except OSError as exc:
                 raise StoreError(self._stuck(exc, bad)) from exc
             then = (
-                f"the reader kept the {self.label} it had loaded"
+                f"news keeps the {self.label} it had loaded"
                 if fallback is not None
-                else f"the reader starts with no {self.label}"
+                else f"news goes on with no {self.label}"
             )
             self.problem = f"{self.path} {bad.reason}; it was moved to {moved} and {then}"
             return self._empty() if fallback is None else fallback

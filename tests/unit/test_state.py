@@ -199,6 +199,8 @@ def test_a_corrupt_file_is_set_aside(path: Path, content: bytes) -> None:
     assert moved.read_bytes() == content
     assert not path.exists()
     assert s.problem is not None and str(path) in s.problem and str(moved) in s.problem
+    # Said so that it reads true from a command as well as from the reader.
+    assert s.problem.endswith(f"it was moved to {moved} and news goes on with no reading state")
     assert not s.is_read("a") and s.theme is None
     s.mark_read("a")
     assert on_disk(path)["read"] == ["a"]
