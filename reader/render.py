@@ -10,7 +10,7 @@ the blocks' own styles are untouched.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
@@ -219,17 +219,6 @@ def article_parts(
             yield links_part, line
 
 
-def article_renderables(
-    article: Article,
-    palette: Palette | None = None,
-    highlighters: Iterable[Highlighter] = (),
-    note: str | None = None,
-) -> Iterator[RenderableType]:
-    """The story, top to bottom (see `article_parts`)."""
-    for _, renderable in article_parts(article, palette, highlighters, note):
-        yield renderable
-
-
 def line_estimates(article: Article, width: int) -> list[int]:
     """About how many lines each block takes at `width`, with the blank after
     it, and last the links under the story: a story's height before it is laid
@@ -322,14 +311,17 @@ def _block(
         yield Text.assemble(_text(block.text, "", hl, block.inlines, p, numbers), *marker)
 
 
-def render_article(
-    article: Article,
-    palette: Palette | None = None,
-    highlighters: Iterable[Highlighter] = (),
-    note: str | None = None,
-    source: str = "",
-    full_text: bool = False,
-) -> Group:
-    """The story whole, its header as the reading pane's (`source`, `full_text`)."""
-    parts = article_parts(article, palette, highlighters, note, source, full_text)
-    return Group(*(renderable for _, renderable in parts))
+class Dressing(TypedDict, total=False):
+    """What `article_parts` takes beside the story, named, as `render_article` passes it on."""
+
+    palette: Palette | None
+    highlighters: Iterable[Highlighter]
+    note: str | None
+    source: str
+    full_text: bool
+
+
+def render_article(article: Article, **dressing: Unpack[Dressing]) -> Group:
+    """The story whole, as `article_parts` gives it (and with what it takes):
+    its header as the reading pane's."""
+    return Group(*(renderable for _, renderable in article_parts(article, **dressing)))

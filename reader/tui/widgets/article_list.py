@@ -22,7 +22,7 @@ from textual.strip import Strip
 from reader.highlight import Highlighter
 from reader.model import Entry
 from reader.tui.widgets.from_widget import FromWidget
-from reader.tui.widgets.line_view import LineView
+from reader.tui.widgets.line_view import LineView, cursor_bindings
 from reader.tui.widgets.sidebar_paint import RowPainter, RowStyles, short_date
 from reader.tui.widgets.sidebar_rows import (
     BOOKMARKS,
@@ -60,13 +60,7 @@ class ArticleList(LineView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Next story", show=False, id="sidebar.down"),
-        Binding("up,k", "cursor_up", "Previous story", show=False, id="sidebar.up"),
-        Binding("enter,l,right", "screen.choose('sidebar')", "Open", show=False, id="sidebar.open"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
-        Binding("home,g", "first", "First story", show=False, id="sidebar.first"),
-        Binding("end,G", "last", "Last story", show=False, id="sidebar.last"),
+        *cursor_bindings("sidebar", "story", "Open"),
         Binding(
             "right_curly_bracket",
             "next_section",

@@ -19,6 +19,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -26,6 +27,24 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from reader.tui.widgets.plain_lines import PlainLines
+
+
+def cursor_bindings(ids: str, item: str, opens: str, *, shown: bool = False) -> list[Binding]:
+    """The keys that walk a list's cursor over its `item`s (the sidebar's
+    stories, the search's results): the arrows, vi's j k g G and the pages,
+    and Enter (l, →) to open the one it is on, described as `opens`, which
+    the screen's `choose(ids)` does. Their ids are `{ids}.down` and so on, as
+    a keymap names them. With `shown`, the footer shows down, up and open."""
+    choose = f"screen.choose('{ids}')"
+    return [
+        Binding("down,j", "cursor_down", f"Next {item}", show=shown, id=f"{ids}.down"),
+        Binding("up,k", "cursor_up", f"Previous {item}", show=shown, id=f"{ids}.up"),
+        Binding("enter,l,right", choose, opens, show=shown, id=f"{ids}.open"),
+        Binding("pagedown", "page_down", "Page down", show=False, id=f"{ids}.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id=f"{ids}.page_up"),
+        Binding("home,g", "first", f"First {item}", show=False, id=f"{ids}.first"),
+        Binding("end,G", "last", f"Last {item}", show=False, id=f"{ids}.last"),
+    ]
 
 
 class LineView(ScrollView):

@@ -25,7 +25,7 @@ from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 
 from reader.tui.widgets import search_messages
-from reader.tui.widgets.line_view import LineView
+from reader.tui.widgets.line_view import LineView, cursor_bindings
 
 if TYPE_CHECKING:  # the search itself is imported only when a search runs
     from reader.library.search import Hit
@@ -48,13 +48,7 @@ class ResultList(LineView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Next result", id="results.down"),
-        Binding("up,k", "cursor_up", "Previous result", id="results.up"),
-        Binding("enter,l,right", "screen.choose('results')", "Open result", id="results.open"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="results.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="results.page_up"),
-        Binding("home,g", "first", "First result", show=False, id="results.first"),
-        Binding("end,G", "last", "Last result", show=False, id="results.last"),
+        *cursor_bindings("results", "result", "Open result", shown=True),
         # A here as A marks a section read in the sidebar: here, everything found.
         Binding("A", "mark_read", "Mark results read", show=False, id="results.mark_read"),
     ]
