@@ -196,15 +196,22 @@ def watermark(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
 
 
-def stored_since(conn: sqlite3.Connection, since: int, leaving_out: Collection[str] = ()) -> int:
+def stored_since(
+    conn: sqlite3.Connection,
+    since: int,
+    leaving_out: Collection[str] = (),
+    *,
+    not_from: Collection[int] = (),
+) -> int:
     """How many stories were stored after the row `since` (a watermark), not
-    counting those `leaving_out` names (the hidden ones: not to be seen)."""
-    if not leaving_out:
+    counting those `leaving_out` names (the hidden ones: not to be seen) nor
+    those of the sources `not_from` names."""
+    if not leaving_out and not not_from:
         return int(
             conn.execute("SELECT count(*) FROM articles WHERE seq > ?", (since,)).fetchone()[0]
         )
-    rows = conn.execute("SELECT id FROM articles WHERE seq > ?", (since,))
-    return sum(ident not in leaving_out for (ident,) in rows)
+    rows = conn.execute("SELECT id, source_id FROM articles WHERE seq > ?", (since,))
+    return sum(ident not in leaving_out and source not in not_from for ident, source in rows)
 
 
 def source_ids(conn: sqlite3.Connection, name: str) -> list[int]:

@@ -80,6 +80,9 @@ class FeedsController:
         self._told: set[str] = set()  # stories told of this run
         self._command_failed = False  # said once; the command is not run again
         self.accounts = SyncController(screen)
+        # The feeds the refresh under way fetches (set by its thread): stories
+        # of other sources stored meanwhile are another program's (outside_watch).
+        self.fetching: frozenset[int] = frozenset()
 
     def _library_path(self) -> str | None:
         """Where the library lives, for a worker's own connection (a Library is
@@ -180,6 +183,7 @@ class FeedsController:
             from reader.net import Cancelled
             from reader.refresh import next_feed_due, refresh
 
+            self.fetching = frozenset(chosen if chosen is not None else feeds)
             try:
                 outcomes = refresh(
                     library,
@@ -190,6 +194,8 @@ class FeedsController:
                 )
             except Cancelled:
                 return
+            finally:
+                self.fetching = frozenset()
             notices = self._keyword_notices(library, outcomes)
             wake = _earliest(next_feed_due(library, self.every), sync_wake)
         finally:

@@ -24,8 +24,10 @@ Each look is cheap enough for the event loop, so not worth a worker: a `stat`
 of each file (read only when its size, modification time or inode changed),
 and for the library SQLite's `PRAGMA data_version`, which changes only when
 another connection committed; only then one indexed query for the newest row
-and one over the few rows of `sources`. Skipped while this reader refreshes
-or syncs, whose stories list themselves. Nothing rescans the stories.
+and one over the few rows of `sources`. Skipped while this reader syncs,
+whose stories list themselves; while it refreshes, what other sources gain
+is listed and told of (a slow feed holds a refresh up for a minute), and
+the feeds it fetches list themselves. Nothing rescans the stories.
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ class OutsideWatch:
             seen, catalog = screen.rules.newest_seen, screen.catalog
             if seen is None or not isinstance(catalog, LibraryCatalog):
                 continue  # files, or the rules not started yet
-            if any(w.group in ("refresh", "sync") and w.is_running for w in screen.workers):
+            if any(w.group == "sync" and w.is_running for w in screen.workers):
                 continue
             conn = catalog.library.conn
             version = data_version(conn)
@@ -153,7 +155,10 @@ class OutsideWatch:
                 continue
             screen.stories_changed()  # the rules' newest seen moves on with it
             # Counted once the rules have run: those a hide rule hid are not seen.
-            shown = stored_since(conn, seen, catalog.hidden if catalog.hiding else ())
+            # A refresh of this reader's may be storing too: its feeds' stories
+            # are its own to tell of.
+            hidden = catalog.hidden if catalog.hiding else ()
+            shown = stored_since(conn, seen, hidden, not_from=screen.feeds.fetching)
             if shown:
                 new = counted(shown, "new story", "new stories")
                 notify(screen, f"{new} (stored by another news)", timeout=4)

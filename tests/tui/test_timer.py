@@ -8,7 +8,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -273,6 +273,39 @@ async def test_a_feed_that_fails_again_for_the_same_reason_is_said_once(
         library.close()
         screen.feeds._tick()
         await until(pilot, lambda: ("Feed failed", "Orbit: HTTP 500") in said.titled())
+
+
+async def test_stories_another_news_stores_during_a_slow_refresh_are_listed_and_told(
+    tmp_path: Path,
+    server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    write_dump: Callable[..., Path],
+) -> None:
+    # `r` waits on a feed that sends a byte at a time; meanwhile `news add` in
+    # another terminal stores a dump. Its stories show before the refresh ends,
+    # and the toast counts only them, not what the refresh itself stores.
+    from reader.cli import main
+    from reader.tui import feeds_controller, outside_watch
+
+    monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 0.05)
+    monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 3600.0)
+    path = await library_with_feed(tmp_path, server, ORBIT[:3])
+    server.serve("/orbit.xml", rss("Orbit", ORBIT), drip=0.02)
+    dump = write_dump("Harbour\nFerry returns to the old pier\nIt docked at noon.\n")
+    monkeypatch.setenv("NEWS_LIBRARY", str(path))
+    app = NewsApp(LibraryCatalog(Library.open(path)))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await painted(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await until(pilot, lambda: screen.rules.newest_seen is not None)
+        await pilot.press("r")
+        await until(pilot, lambda: screen.feeds.fetching, "the refresh is fetching")
+        assert await asyncio.to_thread(main, ["add", str(dump)]) == 0
+        await until(pilot, lambda: "Ferry returns" in sidebar_text(screen))
+        await until(pilot, lambda: "1 new story (stored by another news)" in said.messages())
+        assert screen.feeds.fetching  # the slow feed is still on its way
 
 
 async def test_stories_another_news_stored_are_listed_and_told(
