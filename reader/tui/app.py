@@ -150,8 +150,10 @@ class NewsApp(App[None]):
             self.warnings.append(str(exc))
 
     def get_css_variables(self) -> dict[str, str]:
-        # Every theme's text made readable (WCAG AA) on the panes it is drawn on.
-        self.theme_variables = readable_variables(super().get_css_variables())
+        # Every theme's text made readable (WCAG AA) on the panes it is drawn on,
+        # in the colours the terminal shows (at 256, the nearest of its palette).
+        eight_bit = self.console.color_system == "256"
+        self.theme_variables = readable_variables(super().get_css_variables(), eight_bit)
         return self.theme_variables
 
     def get_default_screen(self) -> Screen[None]:

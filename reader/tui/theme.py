@@ -10,6 +10,12 @@ on every pane it is drawn on, and each scrollbar thumb until it stands 3:1
 against its track. Colours that already pass are left exactly as the theme has
 them.
 
+A terminal of 256 colours (tmux's default, `TERM=*-256color` without
+`COLORTERM=truecolor`) shows each colour as the nearest of its palette, which
+can take a pair from 5.4:1 down to 3:1 (nord's secondary text on its panels).
+There the contrast is measured between the colours the terminal will show,
+and `text-muted` (read titles, counts) is held to it too.
+
 The story's own colours (rendered by `reader.render` with Rich, outside the
 CSS) come from the same variables through `story_palette`.
 """
@@ -18,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from textual.color import BLACK, WHITE, Color
 
 from reader.render import Palette
@@ -55,10 +63,19 @@ def luminance(colour: Color) -> float:
     return 0.2126 * linear(colour.r) + 0.7152 * linear(colour.g) + 0.0722 * linear(colour.b)
 
 
-def contrast(first: Color, second: Color) -> float:
-    """The WCAG contrast ratio of two opaque colours, from 1 to 21."""
+def contrast(first: Color, second: Color, eight_bit: bool = False) -> float:
+    """The WCAG contrast ratio of two opaque colours, from 1 to 21; with
+    `eight_bit`, of the two a 256-colour terminal shows in their place."""
+    if eight_bit:
+        first, second = shown_in_256(first), shown_in_256(second)
     light, dark = sorted((luminance(first), luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def shown_in_256(colour: Color) -> Color:
+    """The colour a 256-colour terminal shows for `colour` (Rich picks it)."""
+    shown = RichColor.from_rgb(colour.r, colour.g, colour.b).downgrade(ColorSystem.EIGHT_BIT)
+    return Color.from_rich_color(shown)
 
 
 def resolve(value: str, background: Color) -> Color:
@@ -71,62 +88,72 @@ def resolve(value: str, background: Color) -> Color:
     return background + Color.parse(value)
 
 
-def readable(colour: Color, backgrounds: Iterable[Color], minimum: float) -> Color:
+def readable(
+    colour: Color, backgrounds: Iterable[Color], minimum: float, eight_bit: bool = False
+) -> Color:
     """`colour`, moved towards black on light backgrounds (white on dark) just far
     enough to reach `minimum` against each of them."""
     grounds = list(backgrounds)
     target = BLACK if luminance(grounds[0]) > 0.179 else WHITE
     amount = 0.0
     moved = colour
-    while amount < 1 and min(contrast(moved, g) for g in grounds) < minimum:
+    while amount < 1 and min(contrast(moved, g, eight_bit) for g in grounds) < minimum:
         amount = min(1.0, amount + STEP)
         moved = colour.blend(target, amount)
     return moved.clamped
 
 
-def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+def readable_variables(variables: Mapping[str, str], eight_bit: bool = False) -> dict[str, str]:
     """Textual's CSS variables with every text colour readable on every pane, the
-    thumbs visible on their tracks, and `news-link` added."""
+    thumbs visible on their tracks, and `news-link` added; with `eight_bit`, as
+    a 256-colour terminal shows them."""
     out = dict(variables)
     base = Color.parse(out["background"])
     panes = [base + Color.parse(out[name]) for name in PANES]
     # Before the text colours move: a theme's own colour that reads is preferred
     # to one this module had to darken (a blue link, not a darkened orange).
-    out[LINK] = _link(out, panes)
-    for name in TEXT:
-        if name in out and not out[name].startswith("auto"):
+    out[LINK] = _link(out, panes, eight_bit)
+    # `auto` follows each pane (Textual picks it): left alone, but at 256
+    # colours, where what it picks can fall short once shown in the palette.
+    # An ANSI theme's muted text is the terminal's own colour, known to it alone.
+    muted = out.get("text-muted", "")
+    for name in (*TEXT, "text-muted") if eight_bit and not muted.startswith("ansi") else TEXT:
+        if name in out and (eight_bit or not out[name].startswith("auto")):
             colour = resolve(out[name], base)
-            if min(contrast(colour, pane) for pane in panes) < TEXT_CONTRAST:
-                out[name] = readable(colour, panes, TEXT_CONTRAST).hex
+            if min(contrast(colour, pane, eight_bit) for pane in panes) < TEXT_CONTRAST:
+                out[name] = readable(colour, panes, TEXT_CONTRAST, eight_bit).hex
     track = resolve(out["scrollbar-background"], base)
     for name in THUMBS:
         thumb = resolve(out[name], track)
-        if contrast(thumb, track) < UI_CONTRAST:
-            out[name] = readable(thumb, [track], UI_CONTRAST).hex
-    _readable_cursor(out, panes[1])
+        if contrast(thumb, track, eight_bit) < UI_CONTRAST:
+            out[name] = readable(thumb, [track], UI_CONTRAST, eight_bit).hex
+    _readable_cursor(out, panes[1], eight_bit)
     return out
 
 
-def _link(variables: Mapping[str, str], panes: list[Color]) -> str:
+def _link(variables: Mapping[str, str], panes: list[Color], eight_bit: bool) -> str:
     base = panes[0]
     for name in LINK_CANDIDATES:
         colour = resolve(variables[name], base)
-        if min(contrast(colour, pane) for pane in panes) >= TEXT_CONTRAST:
+        if min(contrast(colour, pane, eight_bit) for pane in panes) >= TEXT_CONTRAST:
             return colour.hex
-    return readable(resolve(variables["text-secondary"], base), panes, TEXT_CONTRAST).hex
+    secondary = resolve(variables["text-secondary"], base)
+    return readable(secondary, panes, TEXT_CONTRAST, eight_bit).hex
 
 
-def _readable_cursor(variables: dict[str, str], surface: Color) -> None:
+def _readable_cursor(variables: dict[str, str], surface: Color, eight_bit: bool) -> None:
     """The highlighted row of a list: its text must read on the cursor's colour."""
     background = resolve(variables["block-cursor-background"], surface)
     text = resolve(variables["block-cursor-foreground"], background)
-    if contrast(text, background) >= TEXT_CONTRAST:
+    if contrast(text, background, eight_bit) >= TEXT_CONTRAST:
         return
     solid = background.get_contrast_text(1.0)
     variables["block-cursor-foreground"] = solid.hex
-    if contrast(solid, background) < TEXT_CONTRAST:
+    if contrast(solid, background, eight_bit) < TEXT_CONTRAST:
         # Move the cursor's colour away from its text instead.
-        variables["block-cursor-background"] = readable(background, [solid], TEXT_CONTRAST).hex
+        variables["block-cursor-background"] = readable(
+            background, [solid], TEXT_CONTRAST, eight_bit
+        ).hex
 
 
 def story_palette(variables: Mapping[str, str]) -> Palette:
