@@ -101,6 +101,14 @@ def _no_early_timer_look(request: pytest.FixtureRequest, monkeypatch: pytest.Mon
 
 
 @pytest.fixture(autouse=True)
+def _truecolour(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The theme's colours depend on the terminal's (at 256 colours they are held
+    # to contrast as the palette shows them): every app a test starts sees the
+    # same terminal, whatever TERM the machine running the tests has.
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
+@pytest.fixture(autouse=True)
 def _still_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     # Textual reads TEXTUAL_ANIMATIONS when it is first imported (the snapshot plugin
     # imports it before this file): set the value each App starts from, and the
