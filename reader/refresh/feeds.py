@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -151,14 +151,19 @@ def refresh(
     ``on_read`` hears (bytes read, bytes in all) as a feed file on disk is read
     and stored, a batch at a time (for the progress bar of `news add`).
     ``clock`` gives the time each fetch is recorded at (tests pass a fake one)."""
+    sources = library.sources()
     feeds = [
         source
-        for source in library.sources()
+        for source in sources
         if source.kind == "feed" and (source_ids is None or source.id in source_ids)
     ]
     if not feeds:
         return []
     run = _Refresh(library, on_progress, concurrency, allow_private, homes or {})
+    seen: set[str] = set()
+    for source in sources:
+        name = source.name.casefold()
+        (run.shared if name in seen else seen).add(name)
     run.on_read = on_read
     run.clock = clock or _utc_now
     if cancel is None:
@@ -185,6 +190,9 @@ class _Refresh:
         self.allow_private = allow_private
         self.homes = homes
         self.outcomes: dict[int, FeedOutcome] = {}
+        # Names two sources go by (casefolded): an outcome under one says its
+        # address too, or "Orbit: HTTP 404" would not say which Orbit failed.
+        self.shared: set[str] = set()
         self.on_read: Callable[[int, int], None] | None = None
         self.clock: Callable[[], datetime] = _utc_now
 
@@ -377,6 +385,8 @@ class _Refresh:
         self._report(FeedOutcome(source.id, source.name, source.location, "unchanged"))
 
     def _report(self, outcome: FeedOutcome) -> None:
+        if outcome.name.casefold() in self.shared:
+            outcome = replace(outcome, name=f"{outcome.name} ({outcome.location})")
         self.outcomes[outcome.source_id] = outcome
         if self.on_progress is not None:
             self.on_progress(outcome)

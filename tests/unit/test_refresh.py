@@ -76,6 +76,18 @@ def titles(library: Library, source_id: int) -> list[str]:
     return [row.title for row in library.listing() if row.source == name]
 
 
+def test_two_feeds_of_one_name_are_told_apart_by_their_address(
+    library: Library, server: FeedServer
+) -> None:
+    first = feed(library, server.serve("/a", RSS), title="Orbit")
+    second = feed(library, server.url("/b"), title="orbit")
+    alone = feed(library, server.url("/c"), title="Harbour")
+    by_id = {o.source_id: o for o in run(library)}
+    assert by_id[second].name == f"orbit ({server.url('/b')})"
+    assert by_id[first].name == f"Orbit ({server.url('/a')})"
+    assert by_id[alone].name == "Harbour"  # its name alone says which
+
+
 def test_feeds_land_and_failures_are_named(library: Library, server: FeedServer) -> None:
     motors = feed(library, server.serve("/rss", RSS, etag=ETAG))
     orbit = feed(library, server.serve("/atom", ATOM, last_modified=LAST_MODIFIED))
