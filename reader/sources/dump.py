@@ -99,7 +99,9 @@ def read_dump(path: Path, sections: Iterable[str] = ()) -> ParseResult:
     text, warnings = decode_text(raw, str(path))
     # The source is the file wherever it was named from: `x.txt` and `dir/x.txt`
     # are the same dump, shown "from x" (catalog.source_name).
-    articles = parse(text, source=str(path.absolute()), sections=sections)
+    found: list[str] = []
+    articles = parse(text, source=str(path.absolute()), sections=sections, warnings=found)
+    warnings += [f"{path}: {warning}" for warning in found]
     if not articles and not text.strip():
         raise DumpError(f"{path}: empty: no stories found")
     if not articles:
@@ -110,13 +112,21 @@ def read_dump(path: Path, sections: Iterable[str] = ()) -> ParseResult:
     return ParseResult(articles, warnings)
 
 
-def parse(text: str, source: str = "<dump>", sections: Iterable[str] = ()) -> list[Article]:
+def parse(
+    text: str,
+    source: str = "<dump>",
+    sections: Iterable[str] = (),
+    warnings: list[str] | None = None,
+) -> list[Article]:
+    """The dump's stories; what looks wrong goes to `warnings`, when given."""
     # Only CR and LF end lines: str.splitlines would also split on NEL, U+2028
     # and other characters that are text (or garbage to drop) in a dump.
     lines = [clean_line(line) for line in _LINE_END.split(text)]
     lines = [line for line in lines if line]
     known = {s.casefold() for s in (clean_line(s) for s in sections) if s}
     starts = _section_starts(lines, known)
+    if warnings is not None and not known:
+        warnings.extend(_sections_too_long(lines, starts))
     articles: list[Article] = []
     seen: set[str] = set()
     for begin, end in zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True):
@@ -149,14 +159,34 @@ def _section_starts(lines: list[str], known: set[str]) -> list[int]:
     return starts
 
 
+def _sections_too_long(lines: list[str], starts: list[int]) -> list[str]:
+    """The lines that stand as a section line does, but are too long for one:
+    read as a story's line, they join two stories into one, silently."""
+    found = []
+    for i in range(2, len(lines) - 1):
+        line = lines[i]
+        if i in starts or (_words(line) <= SECTION_MAX_WORDS and len(line) <= SECTION_MAX_CHARS):
+            continue
+        following = lines[i + 2] if i + 2 < len(lines) else None
+        if _is_section(line, lines[i + 1], following, long=True):
+            shown = line if len(line) <= 60 else line[:59] + "…"
+            found.append(
+                f"“{shown}” stands where a section line would, but a section line has"
+                f" at most {SECTION_MAX_WORDS} words and {SECTION_MAX_CHARS} characters:"
+                " it is read as part of the story before it (name the sections in the"
+                " config's [dump] sections to read it as one)"
+            )
+    return found
+
+
 def _words(line: str) -> int:
     return len(line.split())
 
 
-def _is_section(line: str, title: str, following: str | None) -> bool:
+def _is_section(line: str, title: str, following: str | None, long: bool = False) -> bool:
+    """Whether `line` starts a section (`long`: whatever its length)."""
     return (
-        _words(line) <= SECTION_MAX_WORDS
-        and len(line) <= SECTION_MAX_CHARS
+        (long or (_words(line) <= SECTION_MAX_WORDS and len(line) <= SECTION_MAX_CHARS))
         and not _ending(line).endswith(_SECTION_NOT_ENDS)
         and line[0] not in _OPEN_QUOTES + "—–-"
         and _is_title(title)

@@ -125,6 +125,24 @@ def test_config_section_list_overrides_the_rule() -> None:
     ]
 
 
+def test_a_section_line_too_long_for_the_rule_is_warned_of(
+    seed: Path, write_dump: Callable[..., Path]
+) -> None:
+    # Read as the story before it, it would join two stories silently.
+    text = "Alpha\nFirst title\nBody one.\nBeta Gamma Delta Epsilon Zeta\nSecond title\nBody two.\n"
+    path = write_dump(text)
+    result = read_dump(path)
+    assert [a.section for a in result.articles] == ["Alpha"]
+    assert result.warnings == [
+        f"{path}: “Beta Gamma Delta Epsilon Zeta” stands where a section line would, but a"
+        " section line has at most 4 words and 40 characters: it is read as part of the"
+        " story before it (name the sections in the config's [dump] sections to read it"
+        " as one)"
+    ]
+    assert read_dump(path, sections=["Alpha", "Beta Gamma Delta Epsilon Zeta"]).warnings == []
+    assert read_dump(seed).warnings == []  # the bundled news has none
+
+
 def test_crlf_blank_lines_and_bom(seed: Path, write_dump: Callable[..., Path]) -> None:
     text = seed.read_text(encoding="utf-8")
     messy = "\ufeff" + "\r\n\r\n".join(text.splitlines()) + "\r\n"
