@@ -21,6 +21,7 @@ from reader.cli.common import (
     open_library,
     parser,
     print_json,
+    print_row,
     shown,
 )
 from reader.config import Config, seed_paths
@@ -103,7 +104,7 @@ def cmd_sources(argv: list[str], config: Config) -> int:
             line.append("  [full text]", style="dim")
         if s.id in everies:
             line.append(f"  [every {everies[s.id]}]", style="dim")
-        out.print(line, soft_wrap=True)
+        print_row(out, line)
         where = "bundled with news" if _bundled(s) else shown(s.location) if s.title else ""
         if s.account is not None:  # a subscription on a sync account's server
             where = f"{shown(s.location)} on account {shown(s.account)}"
@@ -113,9 +114,9 @@ def cmd_sources(argv: list[str], config: Config) -> int:
                     " `news remove` takes it away here"
                 )
         if where:
-            out.print(Text(f"     {where}", style="dim"), soft_wrap=True)
+            print_row(out, Text(f"     {where}", style="dim"))
         if s.last_error:
-            out.print(Text(f"     last error: {shown(s.last_error)}", style="red"), soft_wrap=True)
+            print_row(out, Text(f"     last error: {shown(s.last_error)}", style="red"))
     return 0
 
 

@@ -262,7 +262,9 @@ def test_remove_by_id_location_or_title(
     assert code == 2 and "no source 'Nothing like it'" in one_line_error(err)
 
 
-def test_sources_text_and_json(capsys: pytest.CaptureFixture[str], server: FeedServer) -> None:
+def test_sources_text_and_json(
+    capsys: pytest.CaptureFixture[str], server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(capsys, "add", server.serve("/orbit", ATOM), "--section", "Space", "--fulltext")
     [seed, orbit] = sources(capsys)
     assert seed["kind"] == "dump" and seed["stories"] == 4
@@ -286,6 +288,13 @@ def test_sources_text_and_json(capsys: pytest.CaptureFixture[str], server: FeedS
     assert code == 0
     assert "Orbit Weekly  [section: Space]  [full text]" in out
     assert "last error: HTTP 404" in out and server.url("/orbit") in out
+    # On a narrow terminal each line is cut, not wrapped, as `news list`'s are.
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("COLUMNS", "40")
+    code, out, _ = run(capsys, "sources")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", out).splitlines()
+    assert len(lines) == 5 and all(len(line) <= 40 for line in lines)
+    assert lines[2].startswith("  2  feed") and lines[2].endswith("…")
 
 
 def test_refresh_with_no_feeds(capsys: pytest.CaptureFixture[str]) -> None:
