@@ -20,6 +20,8 @@ from textual.notifications import Notification, Notify
 from textual.strip import Strip
 from textual.widget import Widget
 
+from reader.tui.widgets.article_list import ArticleList
+
 
 def toasts(app: App[Any]) -> list[str]:
     """The text of each toast on the screen now, title and message on their own lines."""
@@ -110,6 +112,12 @@ def _strip(row: list[Cell]) -> Strip:
 def screen_text(app: App[Any]) -> str:
     """The screen as plain text, a line a row."""
     return "\n".join(strip.text for strip in screen_lines(app))
+
+
+def sidebar_lines(app: App[Any]) -> list[str]:
+    """The sidebar's rows on screen, as plain text without the spaces after."""
+    sidebar = app.screen.query_one(ArticleList)
+    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
 
 
 def search_status(app: App[Any]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
@@ -20,6 +19,7 @@ from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .given import config_file
 from .waiting import painted, until
 
 SIZE = (120, 40)
@@ -28,10 +28,6 @@ SIZE = (120, 40)
 @pytest.fixture
 def articles(seed: Path) -> list[Article]:
     return read_dump(seed).articles
-
-
-def config_file() -> Path:
-    return Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
 
 
 def lit(strips: Iterable[Strip], word: str) -> int:

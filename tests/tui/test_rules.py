@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -10,17 +9,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 
-from reader.catalog import LibraryCatalog
 from reader.cli import main
 from reader.cli.common import open_catalog
-from reader.config import load_config, seed_paths
+from reader.config import load_config
 from reader.library.articles import Library
 from reader.model import Block, BlockKind, make_article
-from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
-from .shown import Said, screen_lines
+from .given import seeded, write_config
+from .shown import Said, screen_lines, sidebar_lines
 from .waiting import until
 
 SIZE = (100, 30)
@@ -34,19 +32,6 @@ name = "No trademarks"
 query = "trademark"
 action = "hide"
 """
-
-
-def write_config(text: str) -> Path:
-    path = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def seeded(path: Path) -> LibraryCatalog:
-    library = Library.open(path)
-    ensure_seeded(library, seed_paths())
-    return LibraryCatalog(library)
 
 
 def store(path: Path, *stories: tuple[str, str]) -> None:
@@ -64,13 +49,6 @@ def store(path: Path, *stories: tuple[str, str]) -> None:
         )  # fmt: skip
     finally:
         library.close()
-
-
-def sidebar_lines(app: NewsApp) -> list[str]:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    sidebar = screen.sidebar
-    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
 
 
 def line_of(app: NewsApp, start: str) -> str:

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from reader.catalog import LibraryCatalog
 from reader.cli import main
 from reader.cli.common import open_catalog
-from reader.config import load_config, seed_paths
-from reader.library.articles import Library
-from reader.seeding import ensure_seeded
+from reader.config import load_config
 from reader.tui.app import NewsApp
 from reader.tui.dialogs.rules import RuleList, RulesDialog
 from reader.tui.screens.reader import ReaderScreen
 
-from .shown import Said
+from .given import seeded, write_config
+from .shown import Said, sidebar_lines
 from .waiting import until
 
 SIZE = (100, 30)
@@ -51,19 +48,6 @@ action = "mute"
 """
 
 
-def write_config(text: str) -> Path:
-    path = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def seeded(path: Path) -> None:
-    library = Library.open(path)
-    ensure_seeded(library, seed_paths())
-    LibraryCatalog(library).close()
-
-
 async def settled(app: NewsApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
     await app.screen.workers.wait_for_complete()
@@ -75,17 +59,10 @@ def rules_app(tmp_path: Path, config: str, *, with_keywords: bool = False) -> tu
     and the reader on it (following the config's keywords if asked)."""
     path = write_config(config)
     library = tmp_path / "library.sqlite"
-    seeded(library)
+    seeded(library).close()
     assert main(["rules", "apply", "--library", str(library)]) == 0
     keywords = load_config().keywords if with_keywords else ()
     return path, NewsApp(open_catalog([], load_config()), keywords=keywords)
-
-
-def sidebar_lines(app: NewsApp) -> list[str]:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    sidebar = screen.sidebar
-    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
 
 
 def line_of(app: NewsApp, start: str) -> str:

@@ -13,6 +13,7 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 
+from .shown import sidebar_lines
 from .waiting import painted
 
 SIZE = (120, 30)
@@ -31,11 +32,6 @@ def screen(app: NewsApp) -> ReaderScreen:
 def cursor_title(sidebar: ArticleList) -> str | None:
     entry = sidebar.highlighted
     return entry.title if entry is not None else None
-
-
-def sidebar_lines(app: NewsApp) -> list[str]:
-    sidebar = screen(app).sidebar
-    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
 
 
 async def test_the_story_header_names_the_feed_it_came_from(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from reader.triage.notify import Notice, Settings
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .given import seeded, write_config
 from .shown import Said
 from .waiting import painted, until
 
@@ -206,13 +206,9 @@ async def test_a_failing_command_is_said_once(tmp_path: Path) -> None:
 async def test_a_notify_rule_tells_of_its_stories_the_same_way(
     tmp_path: Path, recorder: tuple[tuple[str, ...], Path]
 ) -> None:
-    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[[rules]]\nname = "Capsules"\nquery = "capsule"\naction = "notify"\n')
+    write_config('[[rules]]\nname = "Capsules"\nquery = "capsule"\naction = "notify"\n')
     path = tmp_path / "library.sqlite"
-    library = Library.open(path)
-    ensure_seeded(library, seed_paths())
-    library.close()
+    seeded(path).close()
     command, out = recorder
     app = NewsApp(LibraryCatalog(Library.open(path)), alerts=Settings(command, ""))
     said = Said()
@@ -318,9 +314,7 @@ async def test_stories_another_news_stored_are_listed_and_told(
     monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 0.05)
     monkeypatch.setattr(feeds_controller, "FIRST_CHECK", 3600.0)  # no refresh of its own
     path = await library_with_feed(tmp_path, server, ORBIT[:3])
-    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[[rules]]\nname = "No boosters"\nquery = "booster"\naction = "hide"\n')
+    write_config('[[rules]]\nname = "No boosters"\nquery = "booster"\naction = "hide"\n')
     app = NewsApp(LibraryCatalog(Library.open(path)))
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:

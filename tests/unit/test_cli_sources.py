@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,28 +19,12 @@ import pytest
 from reader.cli import main
 from reader.sources.opml import parse_opml
 
-from .feed_server import FEEDS, FeedServer, rss, running
+from .feed_server import FEEDS, FeedServer, rss
 
 RSS = (FEEDS / "rss2.xml").read_bytes()
 ATOM = (FEEDS / "atom.xml").read_bytes()
 ROOT = Path(__file__).resolve().parents[2]
 SEED_SECTIONS = {"News", "Elon Musk", "Investor's Corner"}
-
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FeedServer]:
-    yield from running()
-
-
-@pytest.fixture
-def server(module_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> FeedServer:
-    # The command line trusts proxy variables; 127.0.0.1 must not go through one.
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    module_server.routes.clear()
-    module_server.requests.clear()
-    return module_server
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

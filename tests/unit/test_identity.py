@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from email.utils import formatdate
 from pathlib import Path
@@ -31,7 +30,7 @@ from reader.sources.dump import read_dump
 from reader.sources.feed import parse_feed
 from reader.state import ReadingState
 
-from .feed_server import FeedServer, running
+from .feed_server import FeedServer
 
 Item = tuple[str, str, str, str]  # guid, link, title, body (each may be "")
 
@@ -52,20 +51,6 @@ def feed(name: str, items: list[Item]) -> bytes:
         f"<title>{escape(name)}</title><link>https://example.org/</link>"
         f"{entries}</channel></rss>"
     ).encode()
-
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FeedServer]:
-    yield from running()
-
-
-@pytest.fixture
-def server(module_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> FeedServer:
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    module_server.routes.clear()
-    return module_server
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from reader.refresh import (
     refresh,
 )
 
-from .feed_server import FEEDS, FeedServer, rss, running
+from .feed_server import FEEDS, FeedServer, rss
 
 RSS = (FEEDS / "rss2.xml").read_bytes()
 ATOM = (FEEDS / "atom.xml").read_bytes()
@@ -28,25 +27,6 @@ ARTICLE = (FEEDS / "article.html").read_bytes()
 ETAG = '"rss-v1"'
 LAST_MODIFIED = "Sun, 21 Jun 2026 12:00:00 GMT"
 READ_TIMEOUT = 0.5
-
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FeedServer]:
-    yield from running()
-
-
-@pytest.fixture
-def server(module_server: FeedServer) -> FeedServer:
-    module_server.routes.clear()
-    module_server.requests.clear()
-    return module_server
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library.open(tmp_path / "library.sqlite")
-    yield lib
-    lib.close()
 
 
 def run(library: Library, **options: object) -> list[FeedOutcome]:

@@ -5,7 +5,6 @@ clock, and jitter that spreads feeds without ever fetching one early."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ from reader.triage.schedule import (
     retry_after,
 )
 
-from .feed_server import FeedServer, rss, running
+from .feed_server import FeedServer, rss
 
 T0 = datetime(2026, 11, 30, 6, 0, 0, tzinfo=UTC)
 
@@ -165,25 +164,6 @@ def test_due_at() -> None:
 
 
 # Against a server, with a fake clock ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FeedServer]:
-    yield from running()
-
-
-@pytest.fixture
-def server(module_server: FeedServer) -> FeedServer:
-    module_server.routes.clear()
-    module_server.requests.clear()
-    return module_server
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library.open(tmp_path / "library.sqlite")
-    yield lib
-    lib.close()
 
 
 def run(library: Library, at: datetime, **options: object) -> list[FeedOutcome]:
