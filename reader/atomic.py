@@ -173,6 +173,19 @@ T = TypeVar("T")
 Op = Callable[[T], None]
 
 
+Stamp = tuple[int, int, int]
+
+
+def file_stamp(path: Path) -> Stamp | None:
+    """What tells a changed file from the one read: size, modification time
+    and inode (an atomic save replaces the file); None when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
 class Document(ABC, Generic[T]):
     """A versioned JSON file that several processes change at once without losing
     each other's changes.
@@ -203,6 +216,13 @@ class Document(ABC, Generic[T]):
         self._swept = False  # stale temporary files are looked for once a session
         # A message for the user when the file could not be used as it was.
         self.problem: str | None = None
+        # For a watcher telling another process's save from this one's own
+        # (`tui.outside_watch`), so this one's are not read back: the file as
+        # last read or written here, and how many saves found another's
+        # changes in it and merged them. Set on the saving thread; a save
+        # under way only makes a watcher read the file once more.
+        self.known: Stamp | None = None
+        self.merges = 0
 
     @classmethod
     @abstractmethod
@@ -238,6 +258,7 @@ class Document(ABC, Generic[T]):
         than replace it. Changes not yet saved are replayed on what was read.
         """
         self.problem = None
+        known = file_stamp(self.path)  # before reading: a save meanwhile looks new
         try:
             value = self._read()
         except Unusable as bad:
@@ -259,6 +280,7 @@ class Document(ABC, Generic[T]):
         for _, op in self._pending:
             op(value)
         self._value = value
+        self.known = known
 
     def peek(self) -> T | None:
         """What the file holds now, read without changing anything here: for
@@ -290,6 +312,8 @@ class Document(ABC, Generic[T]):
             with locked(self.path):
                 # If the file went bad since it was loaded, what this process
                 # knows is better than nothing; replaying the log on it is harmless.
+                if file_stamp(self.path) != self.known:  # another process saved since
+                    self.merges += 1
                 value = self._read_locked(fallback=self._value)
                 for _, op in self._pending:
                     op(value)
@@ -297,6 +321,7 @@ class Document(ABC, Generic[T]):
                     remove_stale_temp_files(self.path)
                     self._swept = True
                 write_json_atomic(self.path, {"version": self.version, **self._dump(value)})
+                self.known = file_stamp(self.path)
         except OSError as exc:
             raise StoreError(f"cannot save {self.label} to {self.path}: {describe(exc)}") from exc
         self._value = value

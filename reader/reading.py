@@ -148,8 +148,7 @@ class Reading:
 
     def note_for(self, article_id: str) -> str | None:
         """The note of a bookmarked story ("" for none); None if not bookmarked."""
-        pin = self.pins.get(article_id)
-        return pin.note if pin is not None else None
+        return pin.note if (pin := self.pins.get(article_id)) is not None else None
 
     def pinned(self) -> list[EntryRef]:
         """The bookmarks as sidebar entries, the newest first. Reading files given
@@ -166,8 +165,7 @@ class Reading:
         parse: well under a millisecond, fine on the event loop."""
         if isinstance(entry, Article):
             return entry
-        pin = self.pins.get(entry.id)
-        if entry.id in self.missing and pin is not None:
+        if entry.id in self.missing and (pin := self.pins.get(entry.id)) is not None:
             return pin.missing_story(reading_files=self.catalog.library_path() is None)
         return self.catalog.article(entry.id)
 
@@ -226,17 +224,13 @@ class Reading:
     def _store_read(self, changed: list[str], read: bool, later: Later | None) -> None:
         # One story keeps its keyed write (repeated toggles keep only the newest);
         # many are one write.
-        if len(changed) == 1:
-            store: tuple[Callable[..., Any], tuple[Any, ...]] = (
-                self.state.mark_read,
-                (changed[0], read),
-            )
-        else:
-            store = (self.state.mark_many, (changed, read))
+        one = len(changed) == 1
+        write: Callable[..., Any] = self.state.mark_read if one else self.state.mark_many
+        args = (changed[0] if one else changed, read)
         if later is None:
-            self.save(store[0], *store[1])
+            self.save(write, *args)
         else:
-            later(lambda: self.save(store[0], *store[1]))
+            later(lambda: self.save(write, *args))
 
     def mark_read(
         self,
@@ -348,6 +342,16 @@ class Reading:
             self.save(self.bookmarks.load)
         return changes
 
+    def take_in_read(self, read: Collection[str]) -> tuple[list[str], list[str]] | None:
+        """state.json's read set as another `news` (`news rules apply`, a second
+        reader) left it: shown and counted; not journaled (its maker queued them)."""
+        if self._held:  # not now: a story opened this frame is not in the file yet
+            return None
+        came = self._set_read(read, True, write=False)
+        went = self._set_read(self.read.difference(read), False, write=False)
+        self.save(self.state.load)
+        return came, went  # the stories now read, and now unread
+
     def sources_changed(self) -> None:
         """Another `news` removed a source: a bookmark of its stories is told
         from the bookmark now, the read counted again (a query a bookmark)."""
@@ -370,8 +374,7 @@ class Reading:
         saver writes behind."""
         if self._steps is None:
             if isinstance(self._reading_history, Future):
-                # An error there was told by the saver; the history is then empty.
-                self._reading_history.exception()
+                self._reading_history.exception()  # an error, told by the saver: empty
             elif self._reading_history is None:
                 self._load_history()
             self._steps = self.undo_store.steps()

@@ -89,6 +89,25 @@ class MarksController:
         )
         notify(self.screen, f"Bookmarks changed by another news: {said}", timeout=4)
 
+    def take_in_read(self, read: Collection[str]) -> bool:
+        """The read marks another `news` saved (`news rules apply` with a
+        mark-read rule, another reader): drawn, the counts too, and said. The
+        list stays as it is, as after a sync: a story read elsewhere is dimmed,
+        not taken out from under the cursor. False: not now (`Reading.take_in_read`)."""
+        if (taken := self.screen.reading.take_in_read(read)) is None:
+            return False
+        now_read, now_unread = taken
+        if not now_read and not now_unread:
+            return True
+        self.update_marks()
+        said = [
+            f"{counted(len(ids), 'story', 'stories')} marked {what}"
+            for ids, what in ((now_read, "read"), (now_unread, "unread"))
+            if ids
+        ]
+        notify(self.screen, f"{', '.join(said)} by another news", timeout=4)
+        return True
+
     def problem(self, problem: str) -> None:
         """An undo.json that could not be read, said (`Reading.on_problem`)."""
         notify(self.screen, problem, title="Could not load", severity="warning", timeout=15)

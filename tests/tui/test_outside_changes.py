@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.atomic import Document, file_stamp
 from reader.cli import main
 from reader.cli.common import open_catalog
 from reader.config import load_config, seed_paths
@@ -104,7 +105,7 @@ async def test_a_source_another_news_removed_leaves_the_running_reader(
         assert any("Tesla Semi" in line for line in sidebar_lines(app))
 
 
-async def test_stories_news_rules_apply_hid_leave_the_running_reader(
+async def test_stories_news_rules_apply_hid_or_marked_read_change_in_the_running_reader(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     app = NewsApp(open_catalog([], load_config()))
@@ -112,16 +113,37 @@ async def test_stories_news_rules_apply_hid_leave_the_running_reader(
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await started(app, pilot)
         assert any("Booster lands" in line for line in sidebar_lines(app))
-        # From another terminal: a hide rule, then `news rules apply`. The
-        # rule itself reaches the reader through the config; what it hid so
-        # far, through hidden.json.
+        # From another terminal: a hide rule, a mark-read rule, then `news
+        # rules apply`. The rules reach the reader through the config; what
+        # they hid and marked so far, through hidden.json and state.json.
         assert main(["rules", "add", "No boosters", "booster", "--action", "hide"]) == 0
+        assert main(["rules", "add", "Seen", "title:capsule", "--action", "mark-read"]) == 0
         assert main(["rules", "apply"]) == 0
         await until(pilot, lambda: not any("Booster" in line for line in sidebar_lines(app)))
         assert sidebar_lines(app)[0] == "1 hidden · H shows them"
-        # The toast: its message is taken in after the sidebar changed.
+        # The toasts: their messages are taken in after the sidebar changed.
         await until(pilot, lambda: "1 story hidden by another news" in said.messages())
         assert any("Capsule splashes" in line for line in sidebar_lines(app))
+        await until(pilot, lambda: "1 story marked read by another news" in said.messages())
+        # Read: its section counts no unread story (it said 2/2 at first).
+        orbit = next(line for line in sidebar_lines(app) if line.startswith("Orbit Weekly"))
+        assert orbit.split() == ["Orbit", "Weekly", "1"]
+        # Its own saves are not read back (a stat tells them): `u` on the open
+        # story saves state.json, which the watch then finds unchanged.
+        store, peeks = app.state, []
+
+        def counted_peek() -> object:
+            peeks.append(1)
+            return Document.peek(store)
+
+        setattr(store, "peek", counted_peek)  # noqa: B010  (this one store's reads, counted)
+        opened = reader_screen(app).story.article
+        assert opened is not None
+        await pilot.press("u")
+        path = store.path
+        await until(pilot, lambda: opened.id not in json.loads(path.read_text())["read"])
+        await until(pilot, lambda: app.outside.state_seen[0] == file_stamp(path), "looked at")
+        assert peeks == []
 
 
 def bookmark_file(path: Path, ids: list[str]) -> Path:

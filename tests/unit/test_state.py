@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import reader
-from reader.atomic import StoreError
+from reader.atomic import StoreError, file_stamp
 from reader.state import ReadingState
 
 REPO = Path(reader.__file__).resolve().parent.parent
@@ -159,7 +159,11 @@ def test_two_stores_merge(path: Path) -> None:
     two.mark_read("b")
     one.set_position("a", 10)
     two.set_theme("nord")
+    assert (one.merges, two.merges) == (0, 1)  # two's first save found one's in the file
     one.set_last("a")
+    # What a watcher tells another's save from its own by (tui.outside_watch).
+    assert (one.merges, two.merges) == (1, 1)
+    assert one.known == file_stamp(path) != two.known
     assert on_disk(path) == {
         "version": 1,
         "read": ["a", "b"],
