@@ -75,13 +75,22 @@ class Checkpointer:
     next transaction starts the WAL over: one wait every few batches, where
     SQLite's own checkpoints waited at every one. One transaction bigger than
     the cap still takes what it needs (the index merging sixteen segments at
-    once: the WAL reached 123 MB importing 100,000 stories)."""
+    once: the WAL reached 123 MB importing 100,000 stories).
+
+    What the WAL holds is read from its file's size, so `bulk_writes` has
+    SQLite cut the file back to the cap when the WAL starts over
+    (`journal_size_limit`): it is written again from its beginning, and a
+    file left at the size it had passed the cap at every batch from then on,
+    and the writer waited at each (at 10,000 stories from the fifth batch:
+    0.05-0.15 s a batch at load 13, where the checkpoint beside the writer
+    had nothing to wait for)."""
 
     def __init__(self, conn: LibraryConnection) -> None:
         self._wal = Path(f"{conn.location}-wal")
         self._other = reopen(conn, check_same_thread=False)
         self._changed = threading.Condition()
         self._asked = self._done = 0
+        self.waits = 0  # the writer's waits for a checkpoint (`bench/import_trace.py`)
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
         self._thread.start()
@@ -94,6 +103,7 @@ class Checkpointer:
             asked = self._asked
             self._changed.notify_all()
             if _size(self._wal) > WAL_CAP_BYTES:
+                self.waits += 1
                 self._changed.wait_for(lambda: self._done >= asked or self._stopping)
 
     def stop(self) -> None:
@@ -142,7 +152,7 @@ def bulk_writes(conn: LibraryConnection) -> Iterator[Checkpointer | None]:
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
     checkpointer: Checkpointer | None = None
-    limit = 0
+    limit = size_limit = 0
     merge = automerge(conn)
     if merge == BULK_AUTOMERGE:  # left by an import that could not set it back
         merge = DEFAULT_AUTOMERGE
@@ -150,13 +160,16 @@ def bulk_writes(conn: LibraryConnection) -> Iterator[Checkpointer | None]:
         set_automerge(conn, BULK_AUTOMERGE)
         if not conn.memory:
             (limit,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+            (size_limit,) = conn.execute("PRAGMA journal_size_limit").fetchone()
             checkpointer = Checkpointer(conn)
             conn.execute("PRAGMA wal_autocheckpoint = 0")
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_CAP_BYTES}")
         yield checkpointer
     finally:
         if checkpointer is not None:
             checkpointer.stop()
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(limit)}")
+            conn.execute(f"PRAGMA journal_size_limit = {int(size_limit)}")
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
         failing = sys.exc_info()[1] is not None
         try:

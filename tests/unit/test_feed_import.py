@@ -25,7 +25,7 @@ from reader.sources.feed import FeedError, FeedStream, stream_feed_file
 
 BATCH = 10
 ITEMS = 45  # four whole batches and a part
-SETTINGS = ("cache_size", "wal_autocheckpoint", "journal_mode", "temp_store")
+SETTINGS = ("cache_size", "wal_autocheckpoint", "journal_mode", "temp_store", "journal_size_limit")
 
 
 def rss(items: int) -> bytes:
@@ -229,6 +229,34 @@ def test_a_stream_import_keeps_the_wal_small_and_gives_the_settings_back(
 
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
+
+
+def test_the_writer_waits_for_a_checkpoint_only_when_the_wal_passes_its_cap_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A WAL that starts over is written again from its beginning: the writer
+    waits for the checkpoint beside it when what the WAL holds passes the cap
+    again, every few batches, not at every batch once its file has been that
+    large (the file is cut back to the cap as the WAL starts over)."""
+    feed = tmp_path / "long.xml"
+    feed.write_bytes(rss(200).replace(b"about wombat", b"about wombat " * 300))
+    made: list[bulk.Checkpointer] = []
+
+    class Counted(bulk.Checkpointer):
+        def __init__(self, conn: LibraryConnection) -> None:
+            super().__init__(conn)
+            made.append(self)
+
+    monkeypatch.setattr(bulk, "Checkpointer", Counted)
+    monkeypatch.setattr(bulk, "WAL_CAP_BYTES", 2 * 160 * 1024)  # two batches' worth
+    library, source = opened(tmp_path / "piped.sqlite", feed)
+    pipelined(library, source, streamed(feed))
+    assert library.count() == 200
+    [checkpointer] = made
+    # Twenty batches: it waited at all 20 when the file's size, never cut
+    # back, said the WAL was full; 2 here now.
+    assert 1 <= checkpointer.waits <= 8
+    library.close()
 
 
 def test_adding_a_feed_file_does_not_import_the_http_client(feed: Path) -> None:
