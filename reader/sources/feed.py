@@ -204,6 +204,11 @@ class FeedStream:
     document's size, for a progress bar.
     """
 
+    # The document's strict check, when it was started before the stream was
+    # asked for (`feed_process.reading_early`): waits for its answer, as
+    # `check_feed_file` gives it. None: `open_feed` checks the document itself.
+    checked_root: Callable[[], str] | None = None
+
     def __init__(
         self,
         source: str,
@@ -316,7 +321,7 @@ def open_feed(
     with opener() as handle:
         head = handle.read(_SNIFF_BYTES)
     _sniff(head, source)
-    wide = head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]
+    wide = _wide(head)
     warnings: list[str] = []
     header = Header()
     articles = Articles(source, section, to_blocks, header)
@@ -335,7 +340,12 @@ def open_feed(
         return whole(_Feed(title, link, items))
     started = ahead() if ahead is not None else None
     try:
-        root = "rss" if checked else _checked_root(opener, wide)
+        if checked:
+            root = "rss"
+        elif started is not None and started.checked_root is not None:
+            root = started.checked_root()  # made while this process was starting
+        else:
+            root = _checked_root(opener, wide)
         if root == "html":
             raise FeedError(source, "HTML page, not a feed")
         if root not in _FEED_ROOTS:
@@ -355,6 +365,26 @@ def open_feed(
     return FeedStream(
         source, entries, header, warnings, articles, total=total, chunks=chunks, batch=batch
     )
+
+
+def _wide(head: bytes) -> bool:
+    """Whether a document is UTF-16 (or another encoding of two bytes or more),
+    which the check's cleaning of bytes must know (`_Chunks`)."""
+    return head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]
+
+
+def check_feed_file(path: str | Path) -> str:
+    """The strict check `stream_feed_file` makes of a feed file, made apart
+    from reading it (`feed_process.reading_early` starts it before the
+    stream is asked for): the root element's name, lowercased; raises
+    ``etree.XMLSyntaxError`` for a file that is not well-formed."""
+
+    def opener() -> IO[bytes]:
+        return open_local(path, MAX_FEED_FILE_BYTES)
+
+    with opener() as handle:
+        head = handle.read(_SNIFF_BYTES)
+    return _checked_root(opener, _wide(head))
 
 
 def _checked_root(opener: Opener, wide: bool) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from reader import markdown
 from reader.library.articles import Library, Source
@@ -162,6 +163,33 @@ def test_a_file_that_is_not_well_formed_is_read_leniently_and_the_reader_stopped
     [warning] = stream.warnings
     assert warning.startswith(f"{feed}: not well-formed XML (Entity 'nbsp' not defined")
     assert warning.endswith("; read leniently")
+
+
+def test_the_check_started_early_is_the_one_the_stream_waits_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`news add` starts the file's strict XML check with its reader, before
+    it opens the library; the stream takes that check's answer rather than
+    checking again: here that the file is not well-formed, so it is read
+    leniently and the reader stopped."""
+    from reader.sources import feed as feed_module
+
+    monkeypatch.setattr(feed_process, "PROCESS_MIN_BYTES", 0)  # a small file read early
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(20).replace(b"<title>Story 7</title>", b"<title>Story&nbsp;7</title>"))
+    with reading_early(feed):
+        assert len(readers()) == 1
+        checked_root = feed_process._early[str(feed)][1].checked_root
+        assert checked_root is not None
+        with pytest.raises(etree.XMLSyntaxError):
+            checked_root()  # its answer came
+        monkeypatch.setattr(feed_module, "_checked_root", None)  # not checked again
+        stream = stream_feed_file(feed, to_blocks=None, process=True)
+        assert readers() == []
+        titles = [article.title for batch in stream for article in batch]
+    assert len(titles) == 20 and "Story 7" in titles
+    [warning] = stream.warnings
+    assert warning.startswith(f"{feed}: not well-formed XML (Entity 'nbsp' not defined")
 
 
 @pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
