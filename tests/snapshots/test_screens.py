@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from tui.given import write_config
+
 from reader.highlight import Keyword
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
@@ -119,20 +121,15 @@ def test_a_saved_section_open_and_the_hidden_count(
 ) -> None:
     # "1 hidden · H shows them" over the list; the saved search Capsules below
     # the (absent) bookmarks, opened, with its unread count.
-    import os
-
     from textual.pilot import Pilot
 
     from reader.cli import main
     from reader.cli.common import open_catalog
     from reader.config import load_config
 
-    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(
+    write_config(
         '[[rules]]\nname = "Capsules"\nquery = "starfall OR starship"\n\n'
-        '[[rules]]\nname = "No trademarks"\nquery = "trademark"\naction = "hide"\n',
-        encoding="utf-8",
+        '[[rules]]\nname = "No trademarks"\nquery = "trademark"\naction = "hide"\n'
     )
     assert main(["rules", "apply", "--library", str(tmp_path / "library.sqlite")]) == 0
     app = NewsApp(open_catalog([], load_config()))
@@ -152,21 +149,16 @@ def test_the_rules_dialog_with_a_name_in_brackets_and_a_rule_left_out(
     # R over the reader: each rule's name, action, query, source and until; a
     # name that looks like markup shown as written; the entry the config
     # could not use, with its reason.
-    import os
-
     from reader.cli.common import open_catalog
     from reader.config import load_config
 
-    config = Path(os.environ["NEWS_CONFIG_DIR"]) / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(
+    write_config(
         '[[rules]]\nname = "Capsules"\nquery = "starfall OR starship"\n\n'
         '[[rules]]\nname = "No trademarks"\nquery = "trademark"\naction = "hide"\n'
         "until = 2099-12-31\n\n"
         '[[rules]]\nname = "[b]Semi[/b]"\nquery = "semi"\naction = "notify"\n'
         'source = "Teslarati"\n\n'
-        '[[rules]]\nname = "Broken"\nquery = "tesla"\naction = "mute"\n',
-        encoding="utf-8",
+        '[[rules]]\nname = "Broken"\nquery = "tesla"\naction = "mute"\n'
     )
     app = NewsApp(open_catalog([], load_config()))
     assert snap_compare(app, terminal_size=(100, 24), press=["R"])

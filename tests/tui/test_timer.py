@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from recording import recording_program
 from unit.feed_server import FeedServer, rss, running
 
 from reader.catalog import LibraryCatalog
@@ -126,14 +126,8 @@ async def test_no_timer_no_fetch(tmp_path: Path, server: FeedServer) -> None:
 @pytest.fixture
 def recorder(tmp_path: Path) -> tuple[tuple[str, ...], Path]:
     """A real program that writes the arguments it was given to a file."""
-    script = tmp_path / "record.py"
-    out = tmp_path / "argv.json"
-    script.write_text(
-        f"#!{sys.executable}\nimport json, sys\n"
-        f"with open({str(out)!r}, 'a') as f:\n    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
-    )
-    script.chmod(0o755)
-    return (str(script), "--app-name=news"), out
+    script, out = recording_program(tmp_path)
+    return (script, "--app-name=news"), out
 
 
 async def test_a_new_story_with_a_followed_keyword_is_told_of(

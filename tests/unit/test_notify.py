@@ -5,7 +5,6 @@ story's left in them that a terminal would act on."""
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from recording import recording_program
 
 from reader.highlight import Highlighter, Keyword
 from reader.sanitize import UNSAFE
@@ -35,14 +35,8 @@ HOSTILE_TITLES = [
 @pytest.fixture
 def recorder(tmp_path: Path) -> tuple[list[str], Path]:
     """A real program that writes the arguments it was given to a file."""
-    script = tmp_path / "record.py"
-    out = tmp_path / "argv.json"
-    script.write_text(
-        f"#!{sys.executable}\nimport json, sys\n"
-        f"with open({str(out)!r}, 'a') as f:\n    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
-    )
-    script.chmod(0o755)
-    return [str(script), "--app-name=news"], out
+    script, out = recording_program(tmp_path)
+    return [script, "--app-name=news"], out
 
 
 def recorded(out: Path) -> list[list[str]]:

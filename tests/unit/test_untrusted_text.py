@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tampered import tamper
 
 from reader.cli import main
 
@@ -100,33 +101,6 @@ def test_character_references_in_a_feed_image_alt_text_are_cleaned(
     code, out, _ = run(capsys, "show", story)
     assert code == 0 and "Before" in out and "after" in out
     assert not hostile(out)
-
-
-def tamper(library: Path) -> str:
-    """Write escapes into a library the way someone else's copy could hold them;
-    the id of the story changed."""
-    import sqlite3
-
-    conn = sqlite3.connect(library)
-    with conn:
-        (story,) = conn.execute("SELECT id FROM articles ORDER BY ordinal LIMIT 1").fetchone()
-        # The plain text keeps its length (its outline still fits); the Markdown grows.
-        conn.execute(
-            "UPDATE articles SET title = ?, author = ?, text = replace(text, ?, ?),"
-            " body = replace(body, ?, ?) WHERE id = ?",
-            (
-                "Evil\x1b]0;pwned\x07 title \u202ex",
-                "A\x9d B",
-                "Tesla China",
-                "Tesla\x1bChina",
-                "Tesla China",
-                "Tesla \x1b[2JChina",
-                story,
-            ),
-        )
-        conn.execute("UPDATE sections SET name = 'Ne\x9dws\u2066' WHERE key = 'news'")
-    conn.close()
-    return story
 
 
 def test_a_library_made_elsewhere_is_cleaned_again_on_the_way_out(
