@@ -282,6 +282,18 @@ class Document(ABC, Generic[T]):
         self._value = value
         self.known = known
 
+    def follow(self) -> None:
+        """Read the file again as another process left it, after a watcher took
+        in what it holds (`peek`); by then it may be half-way through a hand
+        edit, which is left as it is, and so is the value here: the watcher
+        reads it again when it changes (`load` would set it aside)."""
+        known = file_stamp(self.path)
+        if (value := self.peek()) is None:
+            return
+        for _, op in self._pending:
+            op(value)
+        self._value, self.known = value, known
+
     def peek(self) -> T | None:
         """What the file holds now, read without changing anything here: for
         following what another process saved. None when it cannot be used as

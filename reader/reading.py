@@ -339,7 +339,7 @@ class Reading:
             self.pins = dict(bookmarks)
             came = {i for i in changes.added if not self.catalog.has(i)}
             self.missing = frozenset(i for i in self.missing if i in self.pins) | came
-            self.save(self.bookmarks.load)
+            self.save(self.bookmarks.follow)
         return changes
 
     def take_in_read(self, read: Collection[str]) -> tuple[list[str], list[str]] | None:
@@ -349,7 +349,7 @@ class Reading:
             return None
         came = self._set_read(read, True, write=False)
         went = self._set_read(self.read.difference(read), False, write=False)
-        self.save(self.state.load)
+        self.save(self.state.follow)
         return came, went  # the stories now read, and now unread
 
     def sources_changed(self) -> None:

@@ -22,8 +22,8 @@
   the screen then, and is looked at again on the next tick. This reader
   saves state.json at every story opened, so it is read only when another
   process saved it since (`Document.known`, `Document.merges`): 100,000 read
-  stories take 40 ms to read. Nor while this reader refreshes or syncs: a
-  sync takes in the marks it wrote itself.
+  stories take 40 ms to read. Nor while this reader syncs: a sync takes in
+  the marks it wrote itself (a refresh writes none but through the screen).
 
 Each look is cheap enough for the event loop, so not worth a worker: a `stat`
 of each file (read only when its size, modification time or inode changed),
@@ -160,9 +160,8 @@ class OutsideWatch:
     def look_at_state(self) -> None:
         """state.json, when another `news` saved it: its read marks."""
         state, screens = self.app.state, self._screens()
-        if state.pending or any(
-            w.group in ("refresh", "sync") and w.is_running for s in screens for w in s.workers
-        ):
+        syncing = any(w.group == "sync" and w.is_running for s in screens for w in s.workers)
+        if state.pending or syncing:
             return
         now = (file_stamp(state.path), state.merges)
         before, self.state_seen = self.state_seen, now

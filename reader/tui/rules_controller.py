@@ -208,7 +208,7 @@ class RulesController:
             return 0, 0  # files, not started yet, or nothing new
         hid, shown = len(now - self.hidden), len(self.hidden - now)
         self.hidden = now
-        self.screen.reading.save(self.store.load)
+        self.screen.reading.save(self.store.follow)
         self._apply_hidden()
         return hid, shown
 

@@ -278,3 +278,33 @@ def test_the_history_read_on_the_savers_thread_is_waited_for(tmp_path: Path) -> 
     again = UndoStack(stack.path)
     again.load()
     assert [s.label for s in again.steps()] == ["2 marked read", "3 marked read"]
+
+
+def test_taking_in_another_news_bookmarks_leaves_a_file_half_way_through_an_edit_alone(
+    tmp_path: Path,
+) -> None:
+    # The store catches up on the saver's thread, maybe after the file changed
+    # again: an editor's save under way is for the watch to read again once it
+    # is done, never to be set aside as corrupt.
+    path = tmp_path / "bookmarks.json"
+    bookmarks, state = Bookmarks(path), ReadingState(tmp_path / "state.json")
+    bookmarks.load()
+    state.load()
+    queued: list[Callable[[], object]] = []
+
+    def later(fn: Callable[..., Any], /, *args: Any) -> object:
+        queued.append(lambda: fn(*args))
+        return None
+
+    reading = Reading(MemoryCatalog(STORIES), bookmarks, state, later)
+    theirs = Bookmarks(path)  # another news
+    theirs.load()
+    theirs.add(WORLD[0])
+    found = theirs.peek()
+    assert found is not None
+    assert list(reading.take_in_bookmarks(found).added) == [WORLD[0].id]
+    path.write_text('{"version": 1, "bookm', encoding="utf-8")
+    for write in queued:
+        write()
+    assert path.read_text(encoding="utf-8") == '{"version": 1, "bookm'
+    assert bookmarks.problem is None and not list(tmp_path.glob("bookmarks.json.corrupt*"))
