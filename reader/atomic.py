@@ -288,7 +288,9 @@ class Document(ABC, Generic[T]):
         edit, which is left as it is, and so is the value here: the watcher
         reads it again when it changes (`load` would set it aside)."""
         known = file_stamp(self.path)
-        if (value := self.peek()) is None:
+        try:
+            value = self._read()
+        except (Unusable, OSError):
             return
         for _, op in self._pending:
             op(value)
