@@ -41,7 +41,7 @@ from typing import Any, TypedDict, Unpack
 
 import httpx
 
-from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT
+from reader.net import CONNECT_TIMEOUT, READ_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT, ssl_context
 from reader.net_errors import error_reason
 from reader.sanitize import clean_line, unescape_html
 from reader.sync.answers import (
@@ -175,6 +175,7 @@ class GReader:
                 min(READ_TIMEOUT, timeout), connect=min(CONNECT_TIMEOUT, timeout)
             ),
             headers={"User-Agent": USER_AGENT},
+            verify=ssl_context(),
         )
         self._auth: str | None = None
         self._token: str | None = None

@@ -6,14 +6,17 @@ port, and the client ignores proxy variables.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import socket
+import ssl
 import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -435,3 +438,30 @@ async def test_extract_article_from_a_fetched_page(client: httpx.AsyncClient, ba
 def test_extract_article_finds_nothing_on_a_page_without_a_story() -> None:
     assert extract_article(b"<html><body><nav>Home About</nav></body></html>", "") is None
     assert extract_article("", "https://example.org/") is None
+
+
+def test_clients_share_the_processs_ssl_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each refresh, full text and sync makes a client, and a client's SSL
+    context reads the whole bundle of certificate authorities (about 20 ms of
+    CPU): they use one a process, made when first needed."""
+    from reader import net
+    from reader.sync.greader import GReader
+
+    loads: list[object] = []
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads.append(args or kwargs)
+        load(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    net.ssl_context.cache_clear()
+    clients = [make_client(trust_env=False) for _ in range(3)]
+    assert len(loads) == 1
+    syncs = [GReader("https://example.org/api/greader.php", "me", "pw") for _ in range(2)]
+    assert len(loads) == 2  # trust_env, as httpx reads it: its own context
+    for client in clients:
+        asyncio.run(client.aclose())
+    for sync in syncs:
+        sync.close()
+    net.ssl_context.cache_clear()
