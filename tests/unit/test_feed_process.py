@@ -62,13 +62,22 @@ def consistent(library: Library) -> int:
 
 def readers() -> list[int]:
     """This process's children that read feeds (`feed_process.serve`), once
-    each has its command line (a process just started may not show it yet)."""
+    each has its command line (a process just started may not show it yet).
+    A thread or child that ends while they are listed is passed over."""
     found = []
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        for child in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # the thread ended
+            continue
+        for child in children:
             cmdline = b""
             for _ in range(100):
-                if cmdline := Path(f"/proc/{child}/cmdline").read_bytes():
+                try:
+                    cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+                except FileNotFoundError:  # the child ended and was waited for
+                    break
+                if cmdline:
                     break
                 time.sleep(0.01)
             if b"feed_process" in cmdline:
