@@ -8,6 +8,8 @@ is told it (`Said`).
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from rich.cells import cell_len
@@ -56,7 +58,7 @@ def screen_lines(app: App[Any]) -> list[Strip]:
     blank: Cell = (" ", None)
     cells = [[blank] * width for _ in range(height)]
     placed = []
-    for widget in [screen, *screen.query("*"), *scrollbars(app)]:
+    for widget in [screen, *screen.walk_children(Widget), *scrollbars(app)]:
         try:
             geometry = screen.find_widget(widget)
         except NoWidget:
@@ -69,15 +71,23 @@ def screen_lines(app: App[Any]) -> list[Strip]:
         for y, strip in enumerate(strips, visible.y):
             if y >= height:
                 break
+            row = cells[y]
             x = visible.x
-            for segment in strip:
-                for char in segment.text:
+            for text, style, _ in strip:
+                if text.isascii() and text.isprintable():
+                    # A cell a character: the run goes in as one slice (most of
+                    # the screen; the loop below took most of a test's time).
+                    end = min(x + len(text), width)
+                    row[x:end] = [(char, style) for char in text[: end - x]]
+                    x = end
+                    continue
+                for char in text:
                     size = cell_len(char)
                     if x + size > width:
                         break
-                    cells[y][x] = (char, segment.style)
+                    row[x] = (char, style)
                     if size == 2:
-                        cells[y][x + 1] = ("", segment.style)
+                        row[x + 1] = ("", style)
                     x += size
     return [_strip(row) for row in cells]
 
@@ -89,7 +99,7 @@ def scrollbars(app: App[Any]) -> list[Widget]:
     """The scrollbars shown on the screen (they are drawn for their widget,
     not among its children)."""
     bars: list[Widget] = []
-    for widget in app.screen.query("*"):
+    for widget in app.screen.walk_children(Widget):
         if widget.show_vertical_scrollbar:
             bars.append(widget.vertical_scrollbar)
         if widget.show_horizontal_scrollbar:
@@ -100,13 +110,11 @@ def scrollbars(app: App[Any]) -> list[Widget]:
 
 
 def _strip(row: list[Cell]) -> Strip:
-    segments: list[Segment] = []
-    for char, style in row:
-        if segments and segments[-1].style == style:
-            segments[-1] = Segment(segments[-1].text + char, style)
-        else:
-            segments.append(Segment(char, style))
-    return Strip(segments)
+    """The row's cells as segments, one for each run of cells in the same style."""
+    return Strip(
+        Segment("".join(char for char, _ in run), style)
+        for style, run in groupby(row, key=itemgetter(1))
+    )
 
 
 def screen_text(app: App[Any]) -> str:

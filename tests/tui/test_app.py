@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.story_view import StoryView
 
-from .shown import screen_lines
+from .shown import screen_lines, screen_text
 from .waiting import painted, until
 
 SIZE = (120, 40)
@@ -31,12 +29,6 @@ def parts(app: NewsApp) -> tuple[ReaderScreen, ArticleList, StoryView]:
     screen = app.screen
     assert isinstance(screen, ReaderScreen)
     return screen, screen.sidebar, screen.story
-
-
-def screen_text(app: NewsApp) -> str:
-    """What the terminal shows, as plain text."""
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def story_text(story: StoryView) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from reader.seeding import ensure_seeded
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
-from .shown import Said
+from .shown import Said, screen_text
 from .waiting import painted
 
 SIZE = (120, 40)
@@ -38,12 +36,6 @@ def make_library(path: Path, server: FeedServer) -> LibraryCatalog:
     library.add_source("feed", server.url("/orbit.xml"), title="Orbit")
     library.add_source("feed", server.url("/gone.xml"), title="Gone feed")
     return LibraryCatalog(library)
-
-
-def screen_text(app: NewsApp) -> str:
-    """What the terminal shows, as plain text."""
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def sidebar_text(app: NewsApp) -> str:

@@ -12,8 +12,8 @@ from reader.tui.app import NewsApp
 from reader.tui.keymap import binding_ids, is_key, resolve
 from reader.tui.screens.help import HelpScreen
 
-from .shown import toasts
-from .test_app import SIZE, parts, screen_text
+from .shown import screen_text, toasts
+from .test_app import SIZE, parts
 from .waiting import painted, until
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -19,8 +19,7 @@ from reader.tui.navigation_controller import NavigationController
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.story_view import StoryView
 
-from .shown import screen_lines
-from .test_app import screen_text
+from .shown import screen_lines, screen_text
 from .waiting import painted, until
 
 SIZE = (100, 30)

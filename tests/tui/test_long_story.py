@@ -3,7 +3,6 @@ and the rest later, and a person must never notice, whatever they press first.""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -15,6 +14,7 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.story_view import StoryView
 
+from .shown import screen_text
 from .shown import search_status as status
 
 SIZE = (100, 30)
@@ -41,12 +41,6 @@ def long_story() -> list[Article]:
     lines[3] += " A zebrafish swims past."
     lines.append("The last paragraph of all, where the zebrafish swims away.")
     return parse("News\nA very long story\n" + "\n".join(lines) + "\n")
-
-
-def screen_text(app: NewsApp) -> str:
-    """What the terminal shows, as plain text."""
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def shown_paragraphs(app: NewsApp) -> list[int]:

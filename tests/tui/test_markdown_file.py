@@ -9,7 +9,8 @@ from reader.cli.common import load_articles
 from reader.config import Config
 from reader.tui.app import NewsApp
 
-from .test_app import SIZE, screen_text
+from .shown import screen_text
+from .test_app import SIZE
 from .waiting import until
 
 
