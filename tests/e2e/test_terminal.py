@@ -52,6 +52,15 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} never showed; screen:\n{self.screen()}")
 
+    def wait_gone(self, text: str, timeout: float = 10) -> str:
+        """Until `text` has left the screen (a lone Escape is acted on after a pause)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text not in (screen := self.screen()):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never went; screen:\n{self.screen()}")
+
     def send(self, *keys: str) -> None:
         subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", self.name, *keys], check=True)
 

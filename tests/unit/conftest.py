@@ -23,12 +23,17 @@ def module_server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def server(module_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> FeedServer:
-    """The module's server with no routes and no requests recorded yet."""
-    # The command line trusts proxy variables; 127.0.0.1 must not go through one.
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy variables: the command line trusts them, and 127.0.0.1 must
+    not go through one."""
     for name in ("http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture
+def server(module_server: FeedServer, no_proxy: None) -> FeedServer:
+    """The module's server with no routes and no requests recorded yet."""
     module_server.routes.clear()
     module_server.requests.clear()
     return module_server

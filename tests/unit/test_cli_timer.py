@@ -19,10 +19,7 @@ HOSTILE = "Evil \x1b]0;pwned\x07[bold red]title[/] \x1b[2J\u202eend"
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
+def server(no_proxy: None) -> Iterator[FeedServer]:
     yield from running()
 
 

@@ -121,7 +121,7 @@ def test_a_library_made_elsewhere_is_cleaned_again_on_the_way_out(
 
 
 def test_an_escape_written_as_a_reference_goes_whole_in_every_command(
-    capfdbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+    capfdbinary: pytest.CaptureFixture[bytes], no_proxy: None
 ) -> None:
     """The tester's feed, served over HTTP: `&#x1b;[31m` in a title (escaped
     once more for XML) and in a CDATA body goes with its sequence, as the raw
@@ -130,9 +130,6 @@ def test_an_escape_written_as_a_reference_goes_whole_in_every_command(
     `.../x&#x1b;%5B31m`). `&amp;#x1b;` in the body is text, and reads so."""
     from unit.feed_server import running
 
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
     feed = (
         b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         b"<title>Hostile &amp;#x1b;[32mFeed</title>"

@@ -31,10 +31,7 @@ ARTICLE = (FEEDS / "article.html").read_bytes()
 
 
 @pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
+def site(no_proxy: None) -> Iterator[FeedServer]:
     yield from running()
 
 
