@@ -77,22 +77,22 @@ class SearchController:
         self.extras: asyncio.Event | None = None  # set once `mount_extras` has mounted them
 
     async def mount_extras(self) -> None:
-        """The search results over the story, the search bar and the activity
-        line below the panes (the footer is docked, so they sit above it): not
-        needed for the first screen, so mounted (and their modules imported)
-        right after it is painted, or at once by `/` or `r`."""
+        """The search results over the story and the search bar below the panes
+        (the footer is docked, so it sits above it): not needed for the first
+        screen, so mounted (and their modules imported) right after it is
+        painted, or at once by `/` or `r`. The activity line below the bar
+        waits for the first refresh (`FeedsController`)."""
         screen = self.screen
         if self.extras is None:
             if not screen.is_attached:  # the app is closing before they were needed
                 return
-            from reader.tui.widgets.activity import Activity
             from reader.tui.widgets.result_list import ResultList
             from reader.tui.widgets.search_bar import SearchBar
 
             self.extras = asyncio.Event()
             styles.load(screen.app, "search.tcss")
             await screen.query_one("#reading").mount(ResultList(id="results"))
-            await screen.mount(SearchBar(id="search"), Activity(id="activity"))
+            await screen.mount(SearchBar(id="search"))
             self.extras.set()
             self.runner.start()
         await self.extras.wait()

@@ -182,6 +182,8 @@ async def test_q_during_a_refresh_quits_at_once_while_a_feed_drips(
             await asyncio.sleep(0.02)
         assert server.seen("/motors.xml"), "the refresh never started"
         await asyncio.sleep(0.3)  # a byte or so has dripped in
+        # The activity line, mounted by the first refresh, says what goes on.
+        assert "Refreshing 3 feeds" in screen_text(app)
         pressed = time.monotonic()
         await pilot.press("q")
     # The worker's thread is in the loop's executor: this waits for it to end,

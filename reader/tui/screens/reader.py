@@ -165,7 +165,7 @@ class ReaderScreen(QuietFocusScreen):
     def action_leave_story(self) -> None:
         self.panes.back_to_list()
 
-    # -- search: the bar, the results and the activity line are mounted after the first paint
+    # -- mounted after the first paint: the search bar and results; the activity line at `r`
 
     @property
     def search_bar(self) -> SearchBar:
