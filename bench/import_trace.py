@@ -15,9 +15,11 @@ the top of a cProfile of the making of stories.
 
 runs `news add FILE` itself, as `bench/import.py` does, into a fresh data
 directory, and says how its two processes shared the work: when the reader
-process started and the first and last batches stored (seconds from the
-start), the CPU this process spent in all and in storing, the time it waited
-between batches for the reader, and the reader process's CPU.
+process started, its first message came and the first and last batches were
+stored (seconds from the start), the CPU this process spent in all, in
+storing and on each of its other threads (the XML check, the thread that
+reads the pipe, the checkpoints), the time it waited between batches for the
+reader and for checkpoints, and the reader process's CPU.
 """
 
 from __future__ import annotations
@@ -114,12 +116,37 @@ def processes(feed: Path) -> None:
     import resource
 
     started = time.perf_counter()
-    from reader.library import store
+    from reader.library import bulk, store
+    from reader.library.db import LibraryConnection
+    from reader.sources import feed_process
     from reader.sources.feed_process import FeedProcess
 
     asked: list[float] = []
     stores: list[tuple[float, float, float]] = []  # start, end, thread CPU
+    threads: dict[str, tuple[float, float, float]] = {}  # name: start, end, thread CPU
+    messages: list[float] = []
+    checkpointers: list[bulk.Checkpointer] = []
     start_reader, upsert = FeedProcess.__init__, store.StoryStore.upsert_articles
+    message, start_checkpoints = feed_process._message, bulk.Checkpointer.__init__
+
+    def on_thread(name: str, job: Callable[..., T]) -> Callable[..., T]:
+        def timed(*args: Any) -> T:
+            begun, cpu_begun = time.perf_counter() - started, time.thread_time()
+            try:
+                return job(*args)
+            finally:
+                spent = time.thread_time() - cpu_begun
+                threads[name] = (begun, time.perf_counter() - started, spent)
+
+        return timed
+
+    def timed_message(data: bytes) -> tuple[Any, ...]:
+        messages.append(time.perf_counter() - started)
+        return message(data)
+
+    def counted(self: bulk.Checkpointer, conn: LibraryConnection) -> None:
+        start_checkpoints(self, conn)
+        checkpointers.append(self)
 
     def timed_start(self: FeedProcess, *args: Any, **kwargs: Any) -> None:
         asked.append(time.perf_counter() - started)
@@ -133,6 +160,12 @@ def processes(feed: Path) -> None:
 
     FeedProcess.__init__ = timed_start  # type: ignore[method-assign]
     store.StoryStore.upsert_articles = timed_upsert  # type: ignore[method-assign]
+    check = on_thread("XML check", feed_process.check_feed_file)  # type: ignore[attr-defined]
+    feed_process.check_feed_file = check  # type: ignore[attr-defined]
+    FeedProcess._receive = on_thread("pipe reader", FeedProcess._receive)  # type: ignore[method-assign]
+    bulk.Checkpointer._run = on_thread("checkpoints", bulk.Checkpointer._run)  # type: ignore[method-assign]
+    bulk.Checkpointer.__init__ = counted  # type: ignore[method-assign]
+    feed_process._message = timed_message
     from reader.cli import main as news
 
     with tempfile.TemporaryDirectory(prefix="import-trace-") as tmp:
@@ -144,10 +177,14 @@ def processes(feed: Path) -> None:
     child = resource.getrusage(resource.RUSAGE_CHILDREN)
     batches = stores[1:]  # the first stores the bundled news
     waited = sum(b[0] - a[1] for a, b in itertools.pairwise(batches))
-    print(f"wall {wall:.2f} s; the reader process started at {asked[0]:.2f} s;", end=" ")
+    print(f"wall {wall:.2f} s; the reader process started at {asked[0]:.2f} s,", end=" ")
+    print(f"its first message came at {messages[0]:.2f} s;", end=" ")
     print(f"{len(batches)} batches stored from {batches[0][0]:.2f} to {batches[-1][1]:.2f} s")
     print(f"  this process: {ours.ru_utime + ours.ru_stime:.2f} s CPU, of which storing", end=" ")
-    print(f"{sum(b[2] for b in batches):.2f} s; waited {waited:.2f} s between batches")
+    print(f"{sum(b[2] for b in batches):.2f} s; waited {waited:.2f} s between batches", end="")
+    print(f" and {sum(c.waits for c in checkpointers)} times for a checkpoint")
+    for name, (begun, ended, spent) in threads.items():
+        print(f"    its {name} thread: {spent:.2f} s CPU, from {begun:.2f} to {ended:.2f} s")
     print(f"  the reader process: {child.ru_utime + child.ru_stime:.2f} s CPU")
     print(f"  load average {os.getloadavg()[0]:.1f}")
 
