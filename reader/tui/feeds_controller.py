@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from reader.catalog import LibraryCatalog
 from reader.triage.notify_settings import Settings
 from reader.tui.sync_controller import SyncController, sync_timing
 from reader.tui.toast import notify
@@ -254,7 +255,11 @@ class FeedsController:
         failed = [o for o in outcomes if not o.ok]
         updated = sum(o.updated for o in outcomes)
         if timed:
-            # Quiet: what came in, and a failure only when it is news.
+            # Quiet: what came in (to be seen: not what a hide rule hid, which
+            # the rule tells of), and a failure only when it is news.
+            catalog = screen.catalog
+            if isinstance(catalog, LibraryCatalog) and catalog.hiding:
+                new = sum(i not in catalog.hidden for o in outcomes for i in o.new_ids)
             if new:
                 notify(screen, _new_stories(new), timeout=4)
             before = failing or {}

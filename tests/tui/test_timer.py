@@ -71,8 +71,11 @@ async def test_the_timer_brings_a_new_story_without_moving_anything(
     tmp_path: Path, server: FeedServer
 ) -> None:
     path = await library_with_feed(tmp_path, server, ORBIT)
-    # The server publishes a story, newer than any: it lands at the top of Orbit.
-    server.serve("/orbit.xml", rss("Orbit", [*ORBIT, ("Capsule returns early", "https://e.org/c")]))
+    # The server publishes a story, newer than any: it lands at the top of
+    # Orbit; and one a hide rule hides, not counted in the toast.
+    new = [("Capsule returns early", "https://e.org/c"), ("Booster lands", "https://e.org/b")]
+    server.serve("/orbit.xml", rss("Orbit", [*ORBIT, *new]))
+    write_config('[[rules]]\nname = "No boosters"\nquery = "booster"\naction = "hide"\n')
     app = NewsApp(LibraryCatalog(Library.open(path)), refresh_every=1800)
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
@@ -94,6 +97,7 @@ async def test_the_timer_brings_a_new_story_without_moving_anything(
         assert "Capsule returns early" not in sidebar_text(screen)
 
         await until(pilot, lambda: ("", "1 new story") in said.titled())
+        assert ("", "2 new stories") not in said.titled()
         await pilot.pause()
         # The new story is in the sidebar (above the cursor, off the screen).
         rows = [screen.sidebar.rows[i] for i in range(len(screen.sidebar.rows))]
