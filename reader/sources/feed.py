@@ -377,13 +377,16 @@ def check_feed_file(path: str | Path) -> str:
     """The strict check `stream_feed_file` makes of a feed file, made apart
     from reading it (`feed_process.reading_early` starts it before the
     stream is asked for): the root element's name, lowercased; raises
-    ``etree.XMLSyntaxError`` for a file that is not well-formed."""
+    ``etree.XMLSyntaxError`` for a file that is not well-formed. Its head is
+    sniffed first, as `open_feed` does before any parser sees a document: a
+    file declaring entities is refused (`FeedError`), never parsed."""
 
     def opener() -> IO[bytes]:
         return open_local(path, MAX_FEED_FILE_BYTES)
 
     with opener() as handle:
         head = handle.read(_SNIFF_BYTES)
+    _sniff(head, str(path))
     return _checked_root(opener, _wide(head))
 
 

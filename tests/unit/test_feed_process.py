@@ -220,6 +220,28 @@ def test_the_check_started_early_is_the_one_the_stream_waits_for(
     assert warning.startswith(f"{feed}: not well-formed XML (Entity 'nbsp' not defined")
 
 
+def test_a_file_declaring_entities_is_refused_before_the_early_check_parses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check started early sniffs the file's head first, as reading it
+    does: a file declaring entities (an expansion attack) is refused, and no
+    parser is asked to read it."""
+    monkeypatch.setattr(feed_process, "PROCESS_MIN_BYTES", 0)
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "wombat">]>'
+        b"<rss><channel><title>&a;</title></channel></rss>"
+    )
+    with reading_early(feed):
+        checked_root = feed_process._early[str(feed)][1].checked_root
+        assert checked_root is not None
+        with pytest.raises(FeedError, match="declares XML entities"):
+            checked_root()
+        with pytest.raises(FeedError, match="declares XML entities"):
+            stream_feed_file(feed, to_blocks=None, process=True)
+    assert readers() == []
+
+
 @pytest.mark.parametrize("process", [False, True], ids=["here", "in a process"])
 def test_a_file_cut_short_midway_fails_the_same_and_keeps_whole_batches(
     tmp_path: Path, process: bool
