@@ -6,7 +6,7 @@ thousands separator and the plural forms from drifting apart between them.
 
 from __future__ import annotations
 
-__all__ = ["counted", "first_up"]
+__all__ = ["counted", "feeds_and_folders", "first_up"]
 
 _IRREGULAR = {"story": "stories", "entry": "entries", "library": "libraries"}
 
@@ -21,3 +21,12 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 def first_up(text: str) -> str:
     """A sentence begun with a count's noun ("hidden story…") begun upper-case."""
     return text[:1].upper() + text[1:]
+
+
+def feeds_and_folders(feeds: int, folders: int) -> str:
+    """What a refresh read: "3 feeds", "1 folder", "3 feeds and 1 folder"."""
+    if not folders:
+        return counted(feeds, "feed")
+    if not feeds:
+        return counted(folders, "folder")
+    return f"{counted(feeds, 'feed')} and {counted(folders, 'folder')}"

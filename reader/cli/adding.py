@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import AbstractContextManager, nullcontext, suppress
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from reader.cli.common import (
@@ -33,12 +34,8 @@ from reader.urls import FETCH_SCHEMES, GIVEN_SCHEMES, URLRefused, check_fetchabl
 from reader.wording import counted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from reader.library.articles import Library
+    from reader.library.articles import Library, Source, SourceKind
     from reader.refresh import FeedOutcome
-    from reader.sources.dump import ParseResult
-    from reader.sources.markdown_dir import MarkdownDirResult
 
 _SNIFF_BYTES = 4096
 
@@ -159,16 +156,16 @@ def _classify(source: str) -> tuple[str, str]:
     return "dump", str(path)
 
 
-def _read_with_bar(
-    library: Library, source_id: int, location: str, allow_private: bool
-) -> list[FeedOutcome]:
-    """Refresh one new source; a feed file on disk is read and stored in
-    batches, with a bar of the megabytes read when standard output is a terminal."""
+def _read_with_bar(library: Library, source: Source, allow_private: bool) -> list[FeedOutcome]:
+    """Refresh one feed, or add it (``id`` 0: see `refresh`'s ``adding``); a
+    feed file on disk is read and stored in batches, with a bar of the
+    megabytes read when standard output is a terminal."""
     from reader.refresh import local_feed_path, refresh
 
-    out, path = console(), local_feed_path(location)
+    out, path = console(), local_feed_path(source.location)
+    ids, adding = ({source.id}, None) if source.id else (None, source)
     if not out.is_terminal or path is None:
-        return refresh(library, source_ids={source_id}, allow_private=allow_private)
+        return refresh(library, source_ids=ids, adding=adding, allow_private=allow_private)
     # Only for a bar: Rich's progress module costs 30 ms of CPU to import,
     # which `news add big.xml > log` (or a script) has no use for.
     from reader.cli.progress import plain_progress
@@ -182,7 +179,9 @@ def _read_with_bar(
         def read(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return refresh(library, source_ids={source_id}, allow_private=allow_private, on_read=read)
+        return refresh(
+            library, source_ids=ids, adding=adding, allow_private=allow_private, on_read=read
+        )
 
 
 def _interval(text: str) -> int:
@@ -203,10 +202,15 @@ def _add_feed(
     allow_private: bool,
     every: int | None = None,
 ) -> int:
+    """A feed new to the library is added with its first stories (see
+    `refresh`'s ``adding``): one that cannot be read leaves nothing behind,
+    and no other `news` (a reader's `r`) sees it before."""
+    from reader.library.articles import Source
 
     before = {s.location: s for s in library.sources() if s.kind == "feed"}
-    source_id = library.add_source("feed", location, section_override=section, fulltext=fulltext)
-    if (old := before.get(location)) is not None:
+    if (old := before.get(location)) is None:
+        source = Source(0, "feed", location, section_override=section, fulltext=fulltext)
+    else:
         changes: dict[str, str | bool] = {}
         if section and section != old.section_override:
             # Read the feed in full again, or a "not modified" would leave its
@@ -214,16 +218,17 @@ def _add_feed(
             changes.update(section_override=section, etag="", last_modified="")
         if fulltext:
             changes["fulltext"] = True
-        library.update_source(source_id, **changes)
-    [outcome] = _read_with_bar(library, source_id, location, allow_private)
+        library.update_source(old.id, **changes)
+        source = library.source(old.id) or old
+    [outcome] = _read_with_bar(library, source, allow_private)
     found_on = ""
-    if not outcome.ok and outcome.found_feeds and location not in before:
-        library.remove_source(source_id)  # the page is not a feed; the one it names may be
+    if not outcome.ok and outcome.found_feeds and old is None:
+        # The page is not a feed; the one it names may be.
         found_on = location
         outcome, location = _add_found(library, outcome, section, fulltext, allow_private)
     elif not outcome.ok:
-        if location not in before:
-            library.remove_source(source_id)  # a feed that cannot be read is not kept
+        if old is None:
+            _forget(library, outcome)
         raise UserError(f"cannot add {location}: {outcome.reason}")
     _warn(outcome.warnings)
     if every is not None:
@@ -254,22 +259,26 @@ def _add_found(
 
     The page chose these addresses, so they are held to its origin: a feed on
     another site must be at a public address unless ``allow_private``."""
+    from reader.library.articles import Source
     from reader.refresh import refresh
 
     failures = []
     for url in page.found_feeds:
-        known = {s.location for s in library.sources() if s.kind == "feed"}
-        source_id = library.add_source("feed", url, section_override=section, fulltext=fulltext)
+        known = {s.location: s for s in library.sources() if s.kind == "feed"}
+        source = known.get(url) or Source(
+            0, "feed", url, section_override=section, fulltext=fulltext
+        )
         [outcome] = refresh(
             library,
-            source_ids={source_id},
+            source_ids={source.id},
+            adding=None if source.id else source,
             allow_private=allow_private,
-            homes={source_id: page.location},
+            homes={source.id: page.location},
         )
         if outcome.ok:
             return outcome, url
         if url not in known:
-            library.remove_source(source_id)
+            _forget(library, outcome)
         failures.append(f"{shown(url)}: {shown(outcome.reason)}")
     raise UserError(
         f"cannot add {page.location}: a web page, and the feeds it names failed: "
@@ -277,70 +286,68 @@ def _add_found(
     )
 
 
-def _add_markdown(library: Library, folder: Path, section: str) -> int:
-    from reader.markdown import markdown_to_blocks
-    from reader.sources.markdown_dir import MarkdownDirError, read_markdown_dir
+def _forget(library: Library, outcome: FeedOutcome) -> None:
+    """A feed this add failed on, taken out if a stream of it had made it a
+    source (its first batch stored, a later one broken)."""
+    if outcome.source_id:
+        library.remove_source(outcome.source_id)
 
-    return _add_local(
-        library,
-        "markdown",
-        folder,
-        folder.name,
-        section,
-        lambda: read_markdown_dir(folder, to_blocks=markdown_to_blocks),
-        MarkdownDirError,
-        empty=f"{folder}: no Markdown files (*.md) in it",
-    )
+
+def _local_source(library: Library, kind: SourceKind, path: Path, section: str) -> Source:
+    """A dump or folder as the library holds it (``id`` 0 if new), in the
+    section given, else the one stored for it (a `--section` holds until
+    another replaces it). The location stays exact (it names the file or
+    folder); the title is the file's or folder's name, cleaned."""
+    from reader.library.articles import Source
+
+    for source in library.sources():
+        if source.kind == kind and source.location == str(path) and source.account is None:
+            return replace(source, section_override=section or source.section_override)
+    name = path.name if kind == "markdown" else path.stem
+    return Source(0, kind, str(path), title=clean_line(name), section_override=section)
+
+
+def _add_markdown(library: Library, folder: Path, section: str) -> int:
+    """Every file of the folder read and stored the way a refresh stores it
+    (`refresh.folders`), so the two agree on sections and stamps."""
+    from reader.refresh.folders import FolderError, read_folder, store_folder
+
+    source = _local_source(library, "markdown", folder, section)
+    try:
+        result = read_folder(source, again=True)
+    except FolderError as exc:
+        raise UserError(str(exc)) from None
+    _warn(result.warnings)
+    if source.id and section:
+        library.update_source(source.id, section_override=section)
+    outcome = store_folder(library, source, result)
+    title = clean_line(folder.name)
+    print(f"Added folder {title}: {counted(outcome.stories, 'story')} ({outcome.new:,} new).")
+    return 0
 
 
 def _add_dump(library: Library, path: Path, section: str, config: Config) -> int:
+    """A dump, read once and stored as a source."""
     from reader.sources.dump import DumpError, read_dump
 
-    return _add_local(
-        library,
-        "dump",
-        path,
-        path.stem,
-        section,
-        lambda: read_dump(path, sections=config.sections),
-        DumpError,
-        empty=f"{path}: no stories found (not a feed, nor a dump in the seed layout)",
-    )
-
-
-def _add_local(
-    library: Library,
-    kind: Literal["markdown", "dump"],
-    path: Path,
-    name: str,
-    section: str,
-    read: Callable[[], ParseResult | MarkdownDirResult],
-    failure: type[Exception],
-    *,
-    empty: str,
-) -> int:
-    """A folder of Markdown or a dump, read once and stored as a source: one
-    way for both, since only how they are read differs. The location stays
-    exact (it names the file or folder); the title shown is `name`, cleaned.
-    `failure` is the reader's error for what cannot be read at all."""
-    import dataclasses
-
     try:
-        result = read()
-    except failure as exc:
+        result = read_dump(path, sections=config.sections)
+    except DumpError as exc:
         raise UserError(str(exc)) from None
     if not result.articles:
-        raise UserError(empty)
+        raise UserError(f"{path}: no stories found (not a feed, nor a dump in the seed layout)")
     _warn(result.warnings)
-    title = clean_line(name)
-    source_id = library.add_source(kind, str(path), title=title, section_override=section)
-    articles = result.articles
-    if section:
+    source = _local_source(library, "dump", path, section)
+    source_id = source.id or library.add_source(
+        "dump", source.location, title=source.title, section_override=section
+    )
+    if source.id and section:
         library.update_source(source_id, section_override=section)
-        articles = [dataclasses.replace(a, section=section) for a in articles]
+    articles = result.articles
+    if source.section_override:
+        articles = [replace(a, section=source.section_override) for a in articles]
     known = library.known_ids(a.id for a in articles)
     library.upsert_articles(source_id, articles)
     new = sum(a.id not in known for a in articles)
-    what = "folder" if kind == "markdown" else kind
-    print(f"Added {what} {title}: {counted(len(articles), 'story')} ({new:,} new).")
+    print(f"Added dump {source.title}: {counted(len(articles), 'story')} ({new:,} new).")
     return 0

@@ -1,5 +1,6 @@
-"""`refresh` fetches the feeds (all, or those due, for cron) with a line for
-each that brought news or failed; `fulltext` fetches one story's web page.
+"""`refresh` fetches the feeds and reads the Markdown folders again (all, or
+those due, for cron) with a line for each that brought news or failed;
+`fulltext` fetches one story's web page.
 
 Its own module because these are the commands that go to the network for
 sources already added; `reader.refresh` does the work and is imported only
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 def cmd_refresh(argv: list[str], config: Config) -> int:
     p = parser(
         "news refresh",
-        "Fetch every feed now; exit status 1 if any failed (each is named, with why).",
+        "Fetch every feed now, and read the Markdown folders again; exit status 1 if any"
+        " failed (each is named, with why).",
     )
     p.add_argument(
         "--due",
@@ -48,13 +50,14 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
     )
     args = p.parse_args(argv)
     apply_paths(args)
+    from reader.library.articles import REFRESHED_KINDS
     from reader.refresh import due_feeds, next_feed_due, refresh
 
     out = console()
     for problem in config.problems:
         print(f"news: {clean_line(problem)}", file=sys.stderr)
     with open_library(config) as library:
-        total = sum(s.kind == "feed" for s in library.sources())
+        total = sum(s.kind in REFRESHED_KINDS for s in library.sources())
         if not total:
             _say(out, "No feeds to refresh. Add one with `news add URL`.")
             return 0
@@ -147,12 +150,15 @@ def _line(outcome: FeedOutcome) -> Text:
 def _summary(out: Console, outcomes: list[FeedOutcome]) -> None:
     from rich.text import Text
 
+    from reader.wording import feeds_and_folders
+
     failed = [o for o in outcomes if not o.ok]
     new = sum(o.new for o in outcomes)
-    feeds = "feed" if len(outcomes) == 1 else "feeds"
+    folders = sum(o.folder for o in outcomes)
     updated = sum(o.updated for o in outcomes)
     text = Text(
-        f"{len(outcomes):,} {feeds}: {new:,} new stor{'y' if new == 1 else 'ies'},"
+        f"{feeds_and_folders(len(outcomes) - folders, folders)}:"
+        f" {new:,} new stor{'y' if new == 1 else 'ies'},"
         + (f" {updated:,} updated," if updated else "")
         + f" {sum(o.status == 'unchanged' for o in outcomes):,} unchanged,"
         f" {len(failed):,} failed."

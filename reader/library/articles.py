@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 # language (markdown-it alone takes longer to import than the library to open).
 
 __all__ = [
+    "REFRESHED_KINDS",
     "EntryLink",
     "ImportResult",
     "Library",
@@ -53,6 +54,9 @@ __all__ = [
 ]
 
 SourceKind = Literal["dump", "feed", "markdown", "synced"]
+# The kinds a refresh reads again (`reader.refresh`): a dump is read once,
+# when added, and a sync account's feeds are its server's to fetch.
+REFRESHED_KINDS: tuple[SourceKind, ...] = ("feed", "markdown")
 # Past this many ids, counting them by section reads every story's id once
 # rather than looking each up (the two cost the same near 20,000 at 100,000 stories).
 _COUNT_BY_SCAN_FROM = 20_000

@@ -13,6 +13,9 @@ In three parts, each apart for a reason of its own:
   chose, held to its origin, a few per feed in a refresh (``fetch_fulltext``
   for one on demand).
 
+- `folders.py` reads a Markdown folder the library holds again (the files
+  changed since) and stores it, for a refresh and for `news add FOLDER` alike.
+
 Autodiscovery (the feeds a web page names) is ``reader.discover``; ``feeds.py``
 only asks it when a "feed" turns out to be a web page.
 """

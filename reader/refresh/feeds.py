@@ -26,6 +26,12 @@ fetches it in full again. The other feeds land regardless.
 never through the HTTP client, and "not modified" when the file's size and
 modification time are the ones last read (kept in ``last_modified``).
 
+Markdown folders the library holds are read again in the same refresh
+(`folders.py`: only the files changed since), each with an outcome as a
+feed's. A feed being added (`news add URL`, ``adding``) is not in the
+library until its first stories are stored: one that cannot be read leaves
+nothing behind, and no other program refreshes it meanwhile.
+
 A ``cancel`` event (set by a quitting app) stops the whole refresh at once:
 ``refresh`` then raises ``net.Cancelled``.
 
@@ -49,7 +55,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
 
 from reader.discover import feed_links, looks_like_html
-from reader.library.articles import Library, Source
+from reader.library.articles import REFRESHED_KINDS, Library, Source
 from reader.refresh.store import store_feed
 from reader.sources.feed import FeedError, FeedResult, FeedStream, parse_feed, stream_feed_file
 from reader.triage import schedule
@@ -98,6 +104,7 @@ class FeedOutcome:
     warnings: tuple[str, ...] = ()
     found_feeds: tuple[str, ...] = ()  # a web page's announced feeds, when it was one
     new_ids: tuple[str, ...] = ()  # the new stories' ids, for notifications
+    folder: bool = False  # a Markdown folder's, not a feed's
 
     @property
     def ok(self) -> bool:
@@ -137,12 +144,16 @@ def refresh(
     cancel: threading.Event | None = None,
     on_read: Callable[[int, int], None] | None = None,
     clock: Callable[[], datetime] | None = None,
+    adding: Source | None = None,
 ) -> list[FeedOutcome]:
-    """Refresh every feed source (or those in ``source_ids``) and say how each
-    went, in the library's order of sources. ``on_progress`` hears of each feed
-    as it is done, in the order they finish. A ``client`` given is used and
-    left open; without one, one is made and closed. A client serves one call:
-    its pooled connections belong to that call's event loop.
+    """Refresh every feed and Markdown folder (or those in ``source_ids``) and
+    say how each went, in the library's order of sources. ``adding`` instead:
+    that feed alone, not in the library yet (its ``id`` 0), added with its
+    first stories (the outcome's ``source_id``), never if it fails.
+    ``on_progress`` hears of each as it is done, in the order they finish.
+    A ``client`` given is used and left open; without one, one is made and
+    closed. A client serves one call: its pooled connections belong to that
+    call's event loop.
 
     A feed's own address is the person's (any host); ``homes`` names, for a
     source whose address a page chose, that page instead, so the feed is
@@ -152,11 +163,11 @@ def refresh(
     and stored, a batch at a time (for the progress bar of `news add`).
     ``clock`` gives the time each fetch is recorded at (tests pass a fake one)."""
     sources = library.sources()
-    feeds = [
-        source
-        for source in sources
-        if source.kind == "feed" and (source_ids is None or source.id in source_ids)
-    ]
+    if adding is not None:
+        feeds = [adding]
+    else:
+        chosen = (s for s in sources if source_ids is None or s.id in source_ids)
+        feeds = [source for source in chosen if source.kind in REFRESHED_KINDS]
     if not feeds:
         return []
     run = _Refresh(library, on_progress, concurrency, allow_private, homes or {})
@@ -189,10 +200,14 @@ class _Refresh:
         self.concurrency = concurrency
         self.allow_private = allow_private
         self.homes = homes
-        self.outcomes: dict[int, FeedOutcome] = {}
+        self.outcomes: dict[int, FeedOutcome] = {}  # by the source's id as given
         # Names two sources go by (casefolded): an outcome under one says its
         # address too, or "Orbit: HTTP 404" would not say which Orbit failed.
         self.shared: set[str] = set()
+        # A feed being added: its id once its first stories made it a source,
+        # and the fetch's timing until then (`_timed`).
+        self.added = 0
+        self.timing: tuple[str, str] | None = None
         self.on_read: Callable[[int, int], None] | None = None
         self.clock: Callable[[], datetime] = _utc_now
 
@@ -207,7 +222,9 @@ class _Refresh:
     ) -> list[FeedOutcome]:
         # Feeds on disk need no client, unless their stories' pages are wanted,
         # nor the network's modules (see the imports at the top).
-        needed = any(s.fulltext or local_feed_path(s.location) is None for s in feeds)
+        needed = any(
+            s.kind == "feed" and (s.fulltext or local_feed_path(s.location) is None) for s in feeds
+        )
         if needed:
             from reader.net import DEFAULT_CONCURRENCY, make_client
 
@@ -222,7 +239,9 @@ class _Refresh:
             tasks: list[asyncio.Task[None]] = []
             for source in feeds:
                 path = local_feed_path(source.location)
-                if path is None:
+                if source.kind == "markdown":
+                    tasks.append(asyncio.create_task(self._folder(source)))
+                elif path is None:
                     remote[source.location] = source
                 else:
                     tasks.append(asyncio.create_task(self._local(source, path, active)))
@@ -253,6 +272,35 @@ class _Refresh:
         return [self.outcomes[source.id] for source in feeds]
 
     # One feed --------------------------------------------------------------------
+
+    def _saved(self, source: Source) -> Source:
+        """The source as the library holds it. A feed being added (``id`` 0)
+        is added now, as its stories are about to be stored, with the
+        timing of its fetch."""
+        if source.id:
+            return source
+        if not self.added:
+            self.added = self.library.add_source(
+                "feed",
+                source.location,
+                section_override=source.section_override,
+                fulltext=source.fulltext,
+            )
+            if self.timing is not None:
+                self.library.record_fetch(self.added, *self.timing)
+        return replace(source, id=self.added)
+
+    async def _folder(self, source: Source) -> None:
+        from reader.refresh.folders import FolderError, failed_folder, read_folder, store_folder
+
+        self._timed(source)
+        try:
+            async with self.parsers:
+                result = await asyncio.to_thread(read_folder, source)
+        except FolderError as exc:
+            self._report(source, failed_folder(self.library, source, str(exc)))
+            return
+        self._report(source, store_folder(self.library, source, result))
 
     async def _remote(
         self,
@@ -312,12 +360,13 @@ class _Refresh:
 
     async def _store(
         self,
-        source: Source,
+        given: Source,
         result: FeedResult | FeedStream,
         etag: str,
         last_modified: str,
         client: httpx.AsyncClient | None,
     ) -> None:
+        source = self._saved(given)
         stored = await store_feed(self.library, source, result, self.on_read)
         fields: dict[str, str | bool] = {
             "etag": etag,
@@ -333,9 +382,10 @@ class _Refresh:
             from reader.refresh.pages import fetch_pages
 
             full_texts = await fetch_pages(
-                self.library, stored.fresh, client, self.pages, self.reach(source), warnings
+                self.library, stored.fresh, client, self.pages, self.reach(given), warnings
             )
         self._report(
+            given,
             FeedOutcome(
                 source.id,
                 str(fields.get("title") or source.name),
@@ -347,7 +397,7 @@ class _Refresh:
                 full_texts=full_texts,
                 warnings=tuple(warnings),
                 new_ids=tuple(stored.new_ids),
-            )
+            ),
         )
 
     # Outcomes --------------------------------------------------------------------
@@ -362,32 +412,43 @@ class _Refresh:
     ) -> None:
         """Record the fetch for the timer, with what the server asked for."""
         now = self.clock().astimezone(UTC).replace(microsecond=0)
+        source_id = source.id or self.added
         wish = schedule.not_before(
-            source.id,
+            source_id,
             now,
             ttl_minutes=ttl,
             max_age_seconds=schedule.max_age(cache_control),
             retry_after_seconds=schedule.retry_after(retry_after, now),
         )
-        self.library.record_fetch(source.id, now.isoformat(), wish.isoformat() if wish else "")
+        timing = (now.isoformat(), wish.isoformat() if wish else "")
+        if source_id:
+            self.library.record_fetch(source_id, *timing)
+        else:
+            self.timing = timing  # recorded if its stories make it a source
 
     def _failed(self, source: Source, reason: str, found: tuple[str, ...] = ()) -> None:
         # Validators are left as they were: the next refresh fetches in full.
-        self.library.update_source(source.id, last_error=reason)
+        # A feed being added is not in the library (unless a stream failed
+        # after its first batch: `news add` then removes it).
+        source_id = source.id or self.added
+        if source_id:
+            self.library.update_source(source_id, last_error=reason)
         self._report(
+            source,
             FeedOutcome(
-                source.id, source.name, source.location, "failed", reason=reason, found_feeds=found
-            )
+                source_id, source.name, source.location, "failed", reason=reason, found_feeds=found
+            ),
         )
 
-    def _unchanged(self, source: Source, *, etag: str, last_modified: str) -> None:
+    def _unchanged(self, given: Source, *, etag: str, last_modified: str) -> None:
+        source = self._saved(given)
         self.library.update_source(source.id, etag=etag, last_modified=last_modified, last_error="")
-        self._report(FeedOutcome(source.id, source.name, source.location, "unchanged"))
+        self._report(given, FeedOutcome(source.id, source.name, source.location, "unchanged"))
 
-    def _report(self, outcome: FeedOutcome) -> None:
+    def _report(self, source: Source, outcome: FeedOutcome) -> None:
         if outcome.name.casefold() in self.shared:
             outcome = replace(outcome, name=f"{outcome.name} ({outcome.location})")
-        self.outcomes[outcome.source_id] = outcome
+        self.outcomes[source.id] = outcome
         if self.on_progress is not None:
             self.on_progress(outcome)
 
@@ -399,13 +460,14 @@ def _utc_now() -> datetime:
 def due_feeds(
     library: Library, default_every: int | None, now: datetime | None = None
 ) -> list[int]:
-    """The feed sources whose time has come on the timer (``reader.triage.schedule``):
-    their interval passed, the server's wish met. ``now`` defaults to the clock."""
-    feeds = [source.id for source in library.sources() if source.kind == "feed"]
+    """The feeds and folders whose time has come on the timer
+    (``reader.triage.schedule``): their interval passed, the server's wish
+    met. ``now`` defaults to the clock."""
+    feeds = [source.id for source in library.sources() if source.kind in REFRESHED_KINDS]
     return schedule.due(library.timings(), feeds, default_every, now or _utc_now())
 
 
 def next_feed_due(library: Library, default_every: int | None) -> datetime | None:
-    """When the timer's next feed falls due; None when no feed is on a timer."""
-    feeds = [source.id for source in library.sources() if source.kind == "feed"]
+    """When the timer's next feed or folder falls due; None when none is on a timer."""
+    feeds = [source.id for source in library.sources() if source.kind in REFRESHED_KINDS]
     return schedule.next_due(library.timings(), feeds, default_every)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -43,7 +44,7 @@ from typing import NamedTuple
 from reader.markdown.plain import paragraphs
 from reader.model import Article, ToBlocks, article_id, file_story_id, make_article
 from reader.sanitize import clean, clean_line
-from reader.sources.local import LocalFileError, decode_text, read_local
+from reader.sources.local import LocalFileError, decode_text, open_local, read_local
 from reader.urls import web_url
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -67,6 +68,9 @@ class MarkdownDirResult(NamedTuple):
 
     articles: list[Article]
     warnings: list[str]
+    # Each file read or left as it was, by its path inside the folder: its
+    # size and modification time ("123:1780000000000000000").
+    stamps: dict[str, str] = {}  # never changed: shared
 
 
 def front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -206,8 +210,12 @@ def _markdown_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> MarkdownDirResult:
-    """Every Markdown file under ``root`` as an article, in path order."""
+def read_markdown_dir(
+    root: Path, *, to_blocks: ToBlocks = paragraphs, stamps: Mapping[str, str] | None = None
+) -> MarkdownDirResult:
+    """Every Markdown file under ``root`` as an article, in path order; but
+    for one whose size and modification time are as in ``stamps`` (the
+    result's, from a read before): it is not read again."""
     if not root.exists():
         raise MarkdownDirError(f"{root}: no such folder")
     if not root.is_dir():
@@ -215,28 +223,43 @@ def read_markdown_dir(root: Path, *, to_blocks: ToBlocks = paragraphs) -> Markdo
     folder_name = root.resolve().name
     articles: list[Article] = []
     warnings: list[str] = []
+    read: dict[str, str] = {}
+    known = stamps or {}
     inside = root.resolve()
     for path in _markdown_files(root):
+        relative = path.relative_to(root)
         try:
             resolved = path.resolve()
             if not resolved.is_relative_to(inside):
                 warnings.append(f"{path}: skipped, a link to a file outside the folder")
                 continue
-            raw = read_local(resolved, MAX_FILE_BYTES)
+            with open_local(resolved, MAX_FILE_BYTES) as handle:
+                # Once it opened, before it is read: a file changed meanwhile
+                # is read again next time.
+                stamp = _stamp(resolved.stat())
+                if known.get(relative.as_posix()) == stamp:
+                    read[relative.as_posix()] = stamp
+                    continue
+                raw = handle.read()
         except LocalFileError as exc:
             warnings.append(f"{exc}; skipped")
             continue
         except (OSError, RuntimeError) as exc:  # a link loop, a name too long
             warnings.append(f"{path}: skipped, cannot resolve: {exc}")
             continue
-        relative = path.relative_to(root)
         place = (inside / relative).as_posix()
         articles.append(
             _parse_bytes(raw, path, relative, folder_name, to_blocks, warnings, place=place)
         )
-    if not articles:
+        read[relative.as_posix()] = stamp
+    if not read:
         warnings.append(f"{root}: no Markdown files found")
-    return MarkdownDirResult(articles, warnings)
+    return MarkdownDirResult(articles, warnings, read)
+
+
+def _stamp(info: os.stat_result) -> str:
+    """A file's size and modification time: changed, it is read again."""
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def read_markdown_file(path: Path, *, to_blocks: ToBlocks = paragraphs) -> MarkdownDirResult:

@@ -1,6 +1,6 @@
-"""Refreshing the feeds (on `r` and on the timer), syncing the accounts,
-telling of new stories that matter, and fetching a story's full text, for the
-reader screen.
+"""Refreshing the feeds and Markdown folders (on `r` and on the timer),
+syncing the accounts, telling of new stories that matter, and fetching a
+story's full text, for the reader screen.
 
 All reach the network and write the library, so all run in thread workers
 with a `Library` of their own (a connection is used by one thread only), stop
@@ -43,7 +43,7 @@ from reader.catalog import LibraryCatalog
 from reader.triage.notify_settings import Settings
 from reader.tui.sync_controller import SyncController, sync_timing
 from reader.tui.toast import notify
-from reader.wording import counted
+from reader.wording import counted, feeds_and_folders
 
 if TYPE_CHECKING:  # the telling is imported when there is something to tell
     from reader.library.articles import Library
@@ -146,7 +146,7 @@ class FeedsController:
         it ends; then the new stories worth telling of, and when to wake next.
         The timer's look finds what is due before the network's modules are
         imported: a look that finds nothing costs a query, not their import."""
-        from reader.library.articles import Library
+        from reader.library.articles import REFRESHED_KINDS, Library
         from reader.triage import schedule
 
         app = self.screen.app
@@ -162,7 +162,8 @@ class FeedsController:
         try:
             sources = library.sources()
             failing = {s.id: s.last_error for s in sources}
-            feeds = [s.id for s in sources if s.kind == "feed"]
+            feeds = [s.id for s in sources if s.kind in REFRESHED_KINDS]
+            folders = sum(s.kind == "markdown" for s in sources)
             chosen: list[int] | None = None
             sync_wake: datetime | None = None
             if timed:
@@ -177,7 +178,8 @@ class FeedsController:
                     return
             else:
                 # mypy solves call_from_thread's `T | Awaitable[T]` for a coroutine as Never.
-                app.call_from_thread(self._refresh_started, len(feeds), _has_accounts())  # type: ignore[arg-type]
+                started = partial(self._refresh_started, len(feeds) - folders, folders)
+                app.call_from_thread(started, _has_accounts())  # type: ignore[arg-type]
                 if not feeds:
                     return
             from reader.config import allows_private
@@ -214,13 +216,15 @@ class FeedsController:
             return []
         return keyword_notices(library.headlines(new), Highlighter(keywords))
 
-    async def _refresh_started(self, feeds: int, syncing: bool = False) -> None:
-        if not feeds:
+    async def _refresh_started(self, feeds: int, folders: int, syncing: bool = False) -> None:
+        if not feeds + folders:
             if not syncing:  # accounts bring stories too: the sync says how it went
                 notify(self.screen, "No feeds yet: add one with `news add URL`", timeout=4)
             return
         await self._mount_activity()
-        self.screen.activity.start(f"Refreshing {counted(feeds, 'feed')}", feeds)
+        self.screen.activity.start(
+            f"Refreshing {feeds_and_folders(feeds, folders)}", feeds + folders
+        )
 
     async def _mount_activity(self) -> None:
         """The activity line below the panes, mounted by the first refresh that
@@ -265,21 +269,19 @@ class FeedsController:
             before = failing or {}
             for outcome in failed:
                 if before.get(outcome.source_id) != outcome.reason:
-                    message = f"{outcome.name}: {outcome.reason}"
-                    notify(screen, message, title="Feed failed", severity="warning", timeout=10)
+                    _say_failed(screen, outcome)
             return
         screen.activity.stop()
-        read = len(outcomes) - len(failed)
+        read = [o for o in outcomes if o.ok]
         # As `news refresh` counts them: feeds that failed are not "refreshed".
-        summary = f"{counted(read, 'feed')} refreshed: {_new_stories(new)}" if read else ""
+        summary = f"{_sources(read)} refreshed: {_new_stories(new)}" if read else ""
         if updated:
             summary += f", {updated} updated"
         if failed:
-            summary += f"{'; ' if read else ''}{counted(len(failed), 'feed')} failed"
+            summary += f"{'; ' if read else ''}{_sources(failed)} failed"
         notify(screen, summary, timeout=4, severity="information" if read else "warning")
         for outcome in failed:
-            message = f"{outcome.name}: {outcome.reason}"
-            notify(screen, message, title="Feed failed", severity="warning", timeout=10)
+            _say_failed(screen, outcome)
 
     # -- sync (reader.tui.sync_controller) ----------------------------------------
 
@@ -422,6 +424,18 @@ class FeedsController:
                 origin=screen.catalog.origin(article_id),
             )
             notify(screen, "Full text saved: it reads offline and is searchable", timeout=3)
+
+
+def _sources(outcomes: Sequence[FeedOutcome]) -> str:
+    """ "2 feeds", "1 folder", "2 feeds and 1 folder"."""
+    folders = sum(o.folder for o in outcomes)
+    return feeds_and_folders(len(outcomes) - folders, folders)
+
+
+def _say_failed(screen: ReaderScreen, outcome: FeedOutcome) -> None:
+    title = "Folder failed" if outcome.folder else "Feed failed"
+    message = f"{outcome.name}: {outcome.reason}"
+    notify(screen, message, title=title, severity="warning", timeout=10)
 
 
 def _earliest(*times: datetime | None) -> datetime | None:

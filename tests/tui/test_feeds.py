@@ -89,19 +89,27 @@ async def test_r_refreshes_feeds_and_names_the_one_that_failed(
 async def test_r_of_one_feed_that_edited_a_story_says_so(
     tmp_path: Path, server: FeedServer
 ) -> None:
+    """And reads the library's Markdown folders again: a note written since is in."""
     link = "https://example.org/landing"
     server.serve("/wire.xml", rss("Wire", [("Rocket lands", link)]))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "old.md").write_text("# An old note\n")
     library = Library.open(tmp_path / "library.sqlite")
     library.add_source("feed", server.url("/wire.xml"), title="Wire")
+    library.add_source("markdown", str(notes), title="notes")
     library.close()
     await asyncio.to_thread(_refresh, tmp_path / "library.sqlite")
     server.serve("/wire.xml", rss("Wire", [("Rocket lands, then flies again", link)]))
+    (notes / "new.md").write_text("# Brand new note zebra\n")
     app = NewsApp(LibraryCatalog(Library.open(tmp_path / "library.sqlite")))
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        assert "Brand new note zebra" not in sidebar_text(app)
         await refresh(app, pilot)
         shown = said.messages()
-        assert "1 feed refreshed: 0 new stories, 1 updated" in shown
+        assert "1 feed and 1 folder refreshed: 1 new story, 1 updated" in shown
+        assert "Brand new note zebra" in sidebar_text(app)
 
 
 async def test_f_fetches_the_whole_story_into_the_library(

@@ -34,6 +34,7 @@ class Route:
     drip: float = 0.0  # send the body a byte at a time, this many seconds apart
     reason: str = ""  # the status line's reason phrase, if not the usual one
     headers: dict[str, str] = field(default_factory=dict)  # any other headers
+    hold: threading.Event | None = None  # answer only once this is set (at most 10 s)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class _Handler(BaseHTTPRequestHandler):
         route = self.feeds.routes.get(self.path)
         if route is not None and route.delay:
             time.sleep(route.delay)
+        if route is not None and route.hold is not None:
+            route.hold.wait(10)
         if route is None:
             self._send(404, b"not here", "text/plain")
             return

@@ -11,12 +11,15 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from reader.cli import main
+from reader.library.articles import Library
 from reader.sources.opml import parse_opml
 
 from .feed_server import FEEDS, FeedServer, rss
@@ -135,6 +138,35 @@ def test_add_refuses_what_it_cannot_read(
     assert [s["kind"] for s in sources(capsys)] == ["dump"]
 
 
+def test_a_feed_that_fails_to_add_is_never_in_the_library(
+    capsys: pytest.CaptureFixture[str], server: FeedServer
+) -> None:
+    """Not even while it is fetched: another `news` then (a reader's `r`)
+    would fetch it too, and keep it with its error after the add gave up."""
+    hold = threading.Event()
+    url = server.serve("/slow.xml", b"", status=503, hold=hold)
+    assert [s["kind"] for s in sources(capsys)] == ["dump"]
+    meanwhile: list[list[str]] = []
+
+    def look() -> None:
+        deadline = time.monotonic() + 10  # the add asks at once; a failure, not a hang
+        while not server.seen("/slow.xml") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        library = Library.open()
+        try:
+            meanwhile.append([s.kind for s in library.sources()])
+        finally:
+            library.close()
+            hold.set()
+
+    looker = threading.Thread(target=look)
+    looker.start()
+    code, _, err = run(capsys, "add", url)
+    looker.join()
+    assert code == 2 and err == f"news: cannot add {url}: HTTP 503\n"
+    assert meanwhile == [[s["kind"] for s in sources(capsys)]] == [["dump"]]  # the seed
+
+
 def test_add_a_local_feed_file_of_ten_stories(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -176,6 +208,38 @@ def test_add_a_dump_and_a_markdown_folder(
     assert [s["kind"] for s in sources(capsys)] == ["dump", "dump", "markdown"]
     code, out, _ = run(capsys, "show", str(stories["Rome in a day"]["id"]))
     assert code == 0 and "Walk everywhere." in out
+
+
+def test_refresh_reads_a_folder_again_in_the_section_it_was_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    notes = tmp_path / "md"
+    notes.mkdir()
+    (notes / "trip.md").write_text("---\nsection: Travel\n---\n# Trip\n\nRome.\n")
+    code, out, _ = run(capsys, "add", str(notes), "--section", "Notes")
+    assert code == 0 and out == "Added folder md: 1 story (1 new).\n"
+    # Added again without --section: the section given before holds.
+    (notes / "fm.md").write_text("---\nsection: Front\n---\n# Front matter\n")
+    code, out, _ = run(capsys, "add", str(notes))
+    assert code == 0 and out == "Added folder md: 2 stories (1 new).\n"
+    assert {s["title"]: s["section"] for s in listed(capsys)}["Front matter"] == "Notes"
+    (notes / "new2.md").write_text("# Brand new note zebra\n")
+    (notes / "trip.md").write_text("---\nsection: Travel\n---\n# Trip\n\nRome, then Naples.\n")
+    code, out, _ = run(capsys, "refresh")
+    assert (code, out) == (
+        0,
+        "new        md: 1 new, 1 updated\n"
+        "1 folder: 1 new story, 1 updated, 0 unchanged, 0 failed.\n",
+    )
+    notes_stories = {s["title"]: s["section"] for s in listed(capsys) if s["source"] == "md"}
+    assert notes_stories == dict.fromkeys(("Trip", "Front matter", "Brand new note zebra"), "Notes")
+    code, out, _ = run(capsys, "refresh")
+    assert out.endswith("1 folder: 0 new stories, 1 unchanged, 0 failed.\n")
+    # A folder that is gone fails with its reason, and keeps its stories.
+    notes.rename(tmp_path / "elsewhere")
+    code, out, _ = run(capsys, "refresh")
+    assert code == 1 and out.endswith(f"  md: {notes}: no such folder\n")
+    assert [s["stories"] for s in sources(capsys) if s["kind"] == "markdown"] == [3]
 
 
 def test_opml_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

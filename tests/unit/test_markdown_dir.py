@@ -175,3 +175,18 @@ def test_a_heading_that_repeats_the_front_matters_title_is_shown_once(tmp_path: 
     assert story.title == "The Long Voyage"
     # The first line only: the same heading further down is the writer's own.
     assert [b.text for b in story.blocks] == ["We sailed.", "# The Long Voyage"]
+
+
+def test_a_folder_read_again_reads_only_the_files_that_changed(notes: Path) -> None:
+    first = read_markdown_dir(notes)
+    assert len(first.stamps) == len(first.articles) == 5
+    assert read_markdown_dir(notes, stamps=first.stamps).articles == []
+    inbox = notes / "inbox.md"
+    inbox.write_text("Just a longer thought.\n", encoding="utf-8")
+    (notes / "new.md").write_text("# Fresh\n", encoding="utf-8")
+    again = read_markdown_dir(notes, stamps=first.stamps)
+    assert sorted(a.title for a in again.articles) == ["Fresh", "inbox"]
+    assert set(again.stamps) == set(first.stamps) | {"new.md"}
+    # The same size, a new time: read again too.
+    os.utime(inbox, ns=(0, inbox.stat().st_mtime_ns + 1_000_000))
+    assert [a.title for a in read_markdown_dir(notes, stamps=again.stamps).articles] == ["inbox"]
