@@ -122,7 +122,7 @@ def test_search_in_files_given_then_quit_exits_cleanly(terminal: Start, seed: Pa
     term.send("-l", "megapod")
     term.wait("1 story")
     term.send("Escape")
-    time.sleep(0.4)  # a lone Escape is acted on after a pause (it may start Alt+key)
+    term.wait_gone("1 story")  # the Escape taken alone, not as the start of Alt+q
     term.send("q")
     screen = term.wait("__EXIT=")
     assert "Traceback" not in screen and "Error" not in screen
@@ -181,7 +181,7 @@ def test_a_burst_of_keys_in_the_search_bar_loses_none(terminal: Start, tmp_path:
         term.send("BSpace", "BSpace", "t", "o", "w", "n")
         term.wait("1,800 stories")
     term.send("Escape")
-    time.sleep(0.4)
+    term.wait_gone("1,800 stories")
     term.send("q")
     assert "__EXIT=0__" in term.wait("__EXIT=")
 
