@@ -88,10 +88,10 @@ async def test_r_syncs_the_account_and_keeps_the_cursor(
 
         # Read here: queued at once, on the server after the next r.
         screen.navigation.open(next(e for e in catalog.entries() if e.title == "Quay 0"))
-        for _ in range(50):  # the queue is written on the saver's thread
+        for _ in range(500):  # the queue is written on the saver's thread
             if library.queued("home"):
                 break
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.01)
         assert [q.action for q in library.queued("home")] == ["read"]
         await press_r(app, pilot)
         assert "home synced: 0 new stories, 1 change sent" in said.messages()
@@ -153,10 +153,10 @@ async def test_a_mark_read_rule_on_what_r_syncs_reaches_the_server(
         account.subscribe(url)
         await press_r(app, pilot)
         assert "Sales: 1 new story marked read · z to undo" in said.messages()
-        for _ in range(50):  # the queue is written on the saver's thread
+        for _ in range(500):  # the queue is written on the saver's thread
             if library.queued("home"):
                 break
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.01)
         await press_r(app, pilot)
         assert "home synced: 0 new stories, 1 change sent" in said.messages()
         (story,) = [e for e in catalog.entries() if e.title == "Garage sales on Mars"]
