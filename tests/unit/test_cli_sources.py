@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import news_process
 import pytest
 
 from reader.cli import main
@@ -99,15 +100,7 @@ def test_a_persons_path(
     assert "3 feeds: 1 new story, 2 unchanged, 0 failed." in out
 
     # A new process reads the same library.
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "reader", "list", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    done = news_process.news("list", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == listed(capsys)
     assert "Mended at last" in {s["title"] for s in json.loads(done.stdout)}
