@@ -202,10 +202,16 @@ class Library(StoryStore, SyncedSources):
 
     def record_fetch(self, source_id: int, checked: str, not_before: str) -> None:
         """A source was fetched at ``checked``; the server asks for nothing
-        before ``not_before`` ("" for no wish)."""
-        put_row(
-            self.conn, "schedule", ("source_id", source_id), checked=checked, not_before=not_before
-        )
+        before ``not_before`` ("" for no wish). Nothing for a source another
+        `news` removed while it was fetched."""
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO schedule (source_id, checked, not_before)"
+                " SELECT id, ?, ? FROM sources WHERE id = ?"
+                " ON CONFLICT (source_id) DO UPDATE SET"
+                " checked = excluded.checked, not_before = excluded.not_before",
+                (checked, not_before, source_id),
+            )
 
     def headlines(self, article_ids: Sequence[str]) -> list[tuple[EntryLink, str]]:
         """These stories' ids, titles, sections and links, each with all its

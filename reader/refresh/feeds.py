@@ -46,6 +46,7 @@ fetches every feed it is given: choosing the due ones is the caller's
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -300,7 +301,13 @@ class _Refresh:
         except FolderError as exc:
             self._report(source, failed_folder(self.library, source, str(exc)))
             return
-        self._report(source, store_folder(self.library, source, result))
+        try:
+            outcome = store_folder(self.library, source, result)
+        except sqlite3.IntegrityError:
+            if not self._removed(source, source.id):
+                raise
+            return
+        self._report(source, outcome)
 
     async def _remote(
         self,
@@ -367,7 +374,12 @@ class _Refresh:
         client: httpx.AsyncClient | None,
     ) -> None:
         source = self._saved(given)
-        stored = await store_feed(self.library, source, result, self.on_read)
+        try:
+            stored = await store_feed(self.library, source, result, self.on_read)
+        except sqlite3.IntegrityError:
+            if not self._removed(given, source.id):
+                raise
+            return
         fields: dict[str, str | bool] = {
             "etag": etag,
             "last_modified": last_modified,
@@ -439,6 +451,18 @@ class _Refresh:
                 source_id, source.name, source.location, "failed", reason=reason, found_feeds=found
             ),
         )
+
+    def _removed(self, source: Source, source_id: int) -> bool:
+        """Whether a store was refused because another `news` removed the
+        source meanwhile (`news remove`, while this fetched it): then it is
+        said as that, not taken for a damaged library."""
+        if self.library.source(source_id) is not None:
+            return False
+        reason = "removed while it was refreshed"
+        self._report(
+            source, FeedOutcome(source_id, source.name, source.location, "failed", reason=reason)
+        )
+        return True
 
     def _unchanged(self, given: Source, *, etag: str, last_modified: str) -> None:
         source = self._saved(given)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,39 @@ def test_two_feeds_of_one_name_are_told_apart_by_their_address(
     assert by_id[second].name == f"orbit ({server.url('/b')})"
     assert by_id[first].name == f"Orbit ({server.url('/a')})"
     assert by_id[alone].name == "Harbour"  # its name alone says which
+
+
+def test_a_feed_removed_while_it_is_fetched_is_said_so(
+    library: Library, server: FeedServer
+) -> None:
+    """By `news remove` in another news: the refresh goes on, and does not
+    take the refused store for a damaged library."""
+    hold = threading.Event()
+    gone = feed(library, server.serve("/gone", RSS, hold=hold), title="Gone")
+    kept = feed(library, server.serve("/kept", ATOM), title="Kept")
+
+    def remove() -> None:
+        deadline = time.monotonic() + 10
+        while not server.seen("/gone") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        other = Library.open(library.location)
+        try:
+            other.remove_source(gone)
+        finally:
+            other.close()
+            hold.set()
+
+    remover = threading.Thread(target=remove)
+    remover.start()
+    client = make_client(read_timeout=10, trust_env=False)  # the removal may be slow
+    try:
+        by_id = {o.source_id: o for o in refresh(library, client=client)}
+    finally:
+        asyncio.run(client.aclose())
+        remover.join()
+    assert (by_id[gone].status, by_id[gone].reason) == ("failed", "removed while it was refreshed")
+    assert by_id[kept].ok and titles(library, kept)
+    assert [s.id for s in library.sources()] == [kept]
 
 
 def test_feeds_land_and_failures_are_named(library: Library, server: FeedServer) -> None:
