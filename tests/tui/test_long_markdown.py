@@ -166,7 +166,9 @@ async def test_search_and_links_see_the_whole_story_at_once(
         await until(pilot, lambda: LAST in screen_text(app), "the match in the last paragraph")
         assert str(app.screen.query_one("#search-status").render()) == "match 1 of 1"
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await until(pilot, lambda: not screen.search_bar.display, "the search closed")
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, LinkPicker)
