@@ -181,3 +181,24 @@ def test_every_is_checked_and_only_for_feeds(
     code, _, err = run(capfdbinary, "add", str(dump), "--every", "1h")
     assert code == 2
     assert err == b"news: --every is for feeds; a dump is read once, when added\n"
+
+
+def test_refresh_due_reads_a_folder_on_the_configs_interval(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('[refresh]\nevery = "1h"\n')
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# A note\n")
+    assert run(capfdbinary, "add", str(notes))[0] == 0
+    (notes / "b.md").write_text("# Another note\n")
+    # Added, never refreshed: due at once; then not for an hour.
+    code, out, _ = run(capfdbinary, "refresh", "--due")
+    assert (code, out) == (
+        0,
+        b"new        notes: 1 new\n1 folder: 1 new story, 0 unchanged, 0 failed.\n",
+    )
+    code, out, _ = run(capfdbinary, "refresh", "--due")
+    assert code == 0 and out.startswith(b"No feed is due; the next is due at ")
