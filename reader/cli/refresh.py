@@ -38,8 +38,7 @@ if TYPE_CHECKING:
 def cmd_refresh(argv: list[str], config: Config) -> int:
     p = parser(
         "news refresh",
-        "Fetch every feed now, and read the Markdown folders again; exit status 1 if any"
-        " failed (each is named, with why).",
+        "Fetch every feed, read the Markdown folders again; exit status 1 if one failed.",
     )
     p.add_argument(
         "--due",

@@ -65,6 +65,16 @@ class FeedServer:
         with self.lock:
             return [r for r in self.requests if r.path == path]
 
+    def wait_seen(self, path: str, timeout: float = 10.0) -> bool:
+        """Whether `path` was asked for within `timeout` seconds (a route on
+        `hold` is then waiting for the test)."""
+        deadline = time.monotonic() + timeout
+        while not self.seen(path):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
 
 class _Handler(BaseHTTPRequestHandler):
     feeds: FeedServer

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -80,9 +79,7 @@ def test_a_feed_removed_while_it_is_fetched_is_said_so(
     kept = feed(library, server.serve("/kept", ATOM), title="Kept")
 
     def remove() -> None:
-        deadline = time.monotonic() + 10
-        while not server.seen("/gone") and time.monotonic() < deadline:
-            time.sleep(0.01)
+        server.wait_seen("/gone")
         other = Library.open(library.location)
         try:
             other.remove_source(gone)
