@@ -80,8 +80,10 @@ def shown_in_256(colour: Color) -> Color:
 
 def resolve(value: str, background: Color) -> Color:
     """A variable's value as it is drawn on `background`: `auto 60%` is Textual's
-    contrasting text at that opacity, and a colour with alpha is blended."""
-    if value.startswith("auto"):
+    contrasting text at that opacity, and a colour with alpha is blended. The
+    ANSI themes' `ansi_default 50%` (the terminal's own text colour, known to
+    it alone) is taken as `auto` is."""
+    if value.startswith(("auto", "ansi_default")):
         _, _, percent = value.partition(" ")
         alpha = float(percent.rstrip("%")) / 100 if percent else 1.0
         return background + background.get_contrast_text(alpha)

@@ -28,6 +28,7 @@ from reader.tui.theme import (
     readable_variables,
     resolve,
     shown_in_256,
+    story_palette,
 )
 from reader.tui.widgets.story_view import StoryView
 
@@ -183,6 +184,7 @@ def test_every_builtin_theme_is_made_readable(name: str) -> None:
     theme = BUILTIN_THEMES[name]
     variables = {**theme.to_color_system().generate(), **theme.variables}
     fixed = readable_variables(variables)
+    story_palette(fixed)  # the story's colours come from them (ansi-light's crashed)
     base = Color.parse(fixed["background"])
     panes = [base + Color.parse(fixed[pane]) for pane in PANES]
     for var in [*TEXT, "news-link"]:
