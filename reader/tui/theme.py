@@ -162,8 +162,13 @@ def story_palette(variables: Mapping[str, str]) -> Palette:
     """The colours `reader.render` draws a story with, from the (readable)
     variables: named colours rather than `dim`, whose look each terminal decides."""
     base = Color.parse(variables["background"])
+
+    def rich(name: str) -> str:
+        # As Rich names it: an ANSI theme's `ansi_cyan` is Rich's `color(6)`.
+        return resolve(variables[name], base).rich_color.name
+
     return Palette(
-        accent=resolve(variables["text-primary"], base).hex,
-        muted=resolve(variables["text-muted"], base).hex,
-        link=variables.get(LINK) or resolve(variables["accent"], base).hex,
+        accent=rich("text-primary"),
+        muted=rich("text-muted"),
+        link=rich(LINK if LINK in variables else "accent"),
     )

@@ -6,17 +6,20 @@ resolve them, with `dim` blended as Textual blends it."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rich.color import Color as RichColor
+from rich.console import Console
 from textual.color import Color
 from textual.filter import dim_color
 from textual.geometry import Region
 from textual.theme import BUILTIN_THEMES
 
 from reader.model import Article, Block, BlockKind, Inline, Mark, make_article
+from reader.render import render_article
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -178,13 +181,17 @@ async def test_every_text_reads_in_the_dialogs(articles: list[Article], theme: s
 
 
 @pytest.mark.parametrize("name", sorted(BUILTIN_THEMES))
-def test_every_builtin_theme_is_made_readable(name: str) -> None:
+def test_every_builtin_theme_is_made_readable(name: str, seed: Path) -> None:
     # The palette offers all of Textual's themes: each one's text colours reach
     # 4.5:1 on every pane, and its scrollbar thumbs 3:1 on their track.
     theme = BUILTIN_THEMES[name]
     variables = {**theme.to_color_system().generate(), **theme.variables}
     fixed = readable_variables(variables)
-    story_palette(fixed)  # the story's colours come from them (ansi-light's crashed)
+    # The story is drawn in colours made from them (ansi-light's crashed).
+    story = read_dump(seed).articles[3]  # an embedded post: a link
+    console = Console(file=io.StringIO(), width=80)
+    for drawn in (fixed, readable_variables(variables, eight_bit=True)):
+        console.print(render_article(story, palette=story_palette(drawn)))
     base = Color.parse(fixed["background"])
     panes = [base + Color.parse(fixed[pane]) for pane in PANES]
     for var in [*TEXT, "news-link"]:
