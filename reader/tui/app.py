@@ -339,8 +339,11 @@ class NewsApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" docks a panel of its own, which Escape does not close
-        # and which lists keys the reader does not use: "Help" is ours.
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        # and which lists keys the reader does not use: "Help" is ours. Its
+        # "Screenshot" saves to ~/Downloads, failing where there is none, and
+        # says where in markup, which a folder's name could be read as.
+        left_out = {"Keys", "Screenshot"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in left_out)
         from reader.tui.widgets.result_list import ResultList
         from reader.tui.widgets.search_bar import SearchBar
 

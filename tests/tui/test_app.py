@@ -175,6 +175,7 @@ async def test_command_palette_offers_every_action(app: NewsApp) -> None:
         ):
             assert title in commands
         assert "Keys" not in commands  # Textual's key panel: "Help" is the reader's
+        assert "Screenshot" not in commands  # to ~/Downloads, failing without one
         # The search's commands come with the search: with none open they
         # would do nothing and say nothing.
         assert not [t for t in commands if "(search" in t]
