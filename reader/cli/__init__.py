@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 COMMANDS_HELP = """\
 commands:
   news [PATH ...]                  read in the TUI: the library, or the files given
-                                   (dumps, or Markdown files: FILE.md, a story each)
+                                   (dumps, Markdown files: FILE.md, a story each, or
+                                   folders of them)
   news list [PATH ...] [--json]    sections and titles, each section newest first
   news show ID [PATH ...]          one story, rendered to standard output
   news search QUERY [PATH ...] [--json] [--limit N]

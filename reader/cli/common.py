@@ -157,8 +157,8 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="dump files, or Markdown files (FILE.md, a story each), to read instead"
-        " of the library (which is left untouched)",
+        help="dump files, Markdown files (FILE.md, a story each) or folders of them,"
+        " to read instead of the library (which is left untouched)",
     )
 
 

@@ -541,7 +541,7 @@ def test_help_says_what_paths_may_be_and_lists_each_option_once(
     out = capsys.readouterr().out
     words = " ".join(out.split())  # argparse wraps at the terminal's width
     assert "dump files to read instead" not in words
-    assert "Markdown files (FILE.md, a story each)" in words
+    assert "Markdown files (FILE.md, a story each) or folders of them" in words
     assert "news search QUERY [PATH ...] [--json] [--limit N]" in out
     for option in ("--library FILE", "--data-dir DIR", "--highlight WORD"):
         # once in the usage line, once where it is explained: never twice explained
