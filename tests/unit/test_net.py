@@ -181,7 +181,8 @@ def server() -> Iterator[tuple[str, _State]]:
     state = _State()
     handler = type("Handler", (_Handler,), {"state": state})
     httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # Its shutdown is seen within 50 ms (serve_forever's own look is every 0.5 s).
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_port}", state
