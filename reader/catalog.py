@@ -90,6 +90,11 @@ class Catalog(Protocol):
         """Read the list of stories again (after a refresh added some)."""
         ...
 
+    def arrived(self) -> list[str]:
+        """The stories stored since this was last asked (or the catalog made):
+        one may have been read before it came (`news FILE`, then `news add`)."""
+        ...
+
     def library_path(self) -> str | None:
         """The library's file, for a worker's connection of its own (refresh,
         full text, sync); None for files given on the command line, which are
@@ -257,6 +262,9 @@ class MemoryCatalog:
     def reload(self) -> None:
         """Files given on the command line do not change under the reader."""
 
+    def arrived(self) -> list[str]:
+        return []
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -265,6 +273,7 @@ class MemoryCatalog:
 class LibraryCatalog:
     def __init__(self, library: Library) -> None:
         self.library = library
+        _, self._arrived_after = library.stored_after(None)
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         self._newest_first = True
@@ -309,6 +318,10 @@ class LibraryCatalog:
             for section_id, name, _ in library.section_ids()
         ]
         self._numbers = {name: number for number, (name, _) in enumerate(self._sections)}
+
+    def arrived(self) -> list[str]:
+        ids, self._arrived_after = self.library.stored_after(self._arrived_after)
+        return ids
 
     def sections(self) -> list[tuple[str, Sequence[Entry]]]:
         return list(self._sections)

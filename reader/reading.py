@@ -119,8 +119,7 @@ class Reading:
         # Where each story was left this run (None: the top), ahead of the store.
         self.places: dict[str, Place | None] = {}
         self.journal = journal
-        # Undo: the steps, loaded when first needed (see `history`), and how to
-        # undo each kind; other parts of the reader add theirs to `undoers`.
+        # Undo: the steps (loaded when first needed), how to undo each kind, `undoers` added.
         self.undo_store = undo if undo is not None else UndoStack()
         self._steps: list[Step] | None = None
         self._reading_history: object = None  # what `read_history` handed to `save`
@@ -137,11 +136,12 @@ class Reading:
 
     # -- what is known ------------------------------------------------------------
 
-    def count_read(self) -> None:
-        """Read stories per section (casefolded), counted once (by the library for
-        a large one), then kept up to date as stories are read and unread."""
-        counts: dict[str, int] = {}
-        for section, count in self.catalog.read_counts(self.read).items():
+    def count_read(self, arrived: Collection[str] | None = None) -> None:
+        """Read stories per section (casefolded), counted once, then kept up to date;
+        `arrived`: stories just stored, which may have been read before they came."""
+        read = self.read if arrived is None else self.read.intersection(arrived)
+        counts: dict[str, int] = {} if arrived is None else self.read_counts
+        for section, count in self.catalog.read_counts(read).items():
             key = section.casefold()
             counts[key] = counts.get(key, 0) + count
         self.read_counts = counts

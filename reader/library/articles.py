@@ -290,6 +290,16 @@ class Library(StoryStore, SyncedSources):
         first story."""
         return [(name, count) for _, name, count in self.section_ids()]
 
+    def stored_after(self, row: int | None) -> tuple[list[str], int]:
+        """The stories stored after `row` (new ones only: an update keeps its
+        row), and the newest row now; after None, none and the newest row."""
+        if row is None:
+            (newest,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
+            return [], int(newest)
+        found = self.conn.execute("SELECT id, seq FROM articles WHERE seq > ? ORDER BY seq", (row,))
+        rows = found.fetchall()
+        return [ident for ident, _ in rows], int(rows[-1][1]) if rows else row
+
     def section_ids(self) -> list[tuple[int, str, int]]:
         """`sections()` with each section's id, for `rows(section_id=…)`."""
         rows = self.conn.execute(

@@ -16,6 +16,7 @@ from reader.cli import main
 from reader.cli.common import open_catalog
 from reader.config import load_config, seed_paths
 from reader.sources.dump import read_dump
+from reader.state import ReadingState
 from reader.tui import outside_watch
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -103,6 +104,25 @@ async def test_a_source_another_news_removed_leaves_the_running_reader(
         assert "missing" in pinned
         # The bundled news is as it was.
         assert any("Tesla Semi" in line for line in sidebar_lines(app))
+
+
+async def test_a_story_read_before_another_news_stored_it_is_counted_read(
+    library: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # `news harbour.txt` read its story; then `news add harbour.txt` stored it.
+    dump = tmp_path / "harbour.txt"
+    dump.write_text("Harbour\nFerry returns to the old pier\nIt docked at noon.\n")
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        state = ReadingState()
+        state.load()
+        state.mark_read(read_dump(dump).articles[0].id)
+        await until(pilot, lambda: reader_screen(app).reading.read >= state.story_ids())
+        assert main(["add", str(dump)]) == 0
+        await until(pilot, lambda: any("Ferry returns" in line for line in sidebar_lines(app)))
+        harbour = next(line for line in sidebar_lines(app) if line.startswith("Harbour"))
+        assert harbour.split() == ["Harbour", "1"]  # no "1/1": none unread
 
 
 async def test_stories_news_rules_apply_hid_or_marked_read_change_in_the_running_reader(

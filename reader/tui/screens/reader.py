@@ -268,6 +268,7 @@ class ReaderScreen(QuietFocusScreen):
 
     def stories_changed(self) -> None:
         """New stories in the catalog (a refresh): the rules run, the sidebar shows them."""
+        self.reading.count_read(self.catalog.arrived())  # before the rules may count all
         self.rules.new_stories()
         self.catalog.reload()
         self.panes.show_sections()
