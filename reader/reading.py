@@ -73,7 +73,7 @@ class Undone:
         return self.step.label
 
 
-def _about(article: Article, what: str) -> str:
+def about(article: Article, what: str) -> str:
     """A one-story step's label, naming the story: `z` may undo it after a
     restart, when "Undone: marked unread" alone would not say which."""
     title = article.title if len(article.title) <= 40 else article.title[:39].rstrip() + "…"
@@ -251,7 +251,7 @@ class Reading:
         read = article.id not in self.read
         change = self.mark_read(article, read)
         assert change is not None  # the opposite of what it was always changes
-        label = _about(article, "marked read" if read else "marked unread")
+        label = about(article, "marked read" if read else "marked unread")
         self.remember(Step(READ if read else UNREAD, label, (article.id,)))
         return change
 
@@ -269,12 +269,12 @@ class Reading:
         """Bookmark the story, or drop its bookmark."""
         if (pin := self.pins.get(article.id)) is not None:
             self._unpin(article.id)
-            label = _about(article, "bookmark removed")
+            label = about(article, "bookmark removed")
             self.remember(Step(UNBOOKMARK, label, (article.id,), pin.to_json()))
             return Change(article.id, marks=True, pins=True, bookmarked=False)
         source = self.origin(article).source  # its name, not where it was read from
         self._pin(Bookmark.of(article, source=source), article)
-        self.remember(Step(BOOKMARK, _about(article, "bookmarked"), (article.id,)))
+        self.remember(Step(BOOKMARK, about(article, "bookmarked"), (article.id,)))
         return Change(article.id, marks=True, pins=True, bookmarked=True)
 
     def set_note(self, article: Article, note: str) -> Change:
@@ -282,11 +282,11 @@ class Reading:
         if article.id not in self.pins:
             source = self.origin(article).source
             self._pin(Bookmark.of(article, note, source), article)
-            self.remember(Step(BOOKMARK, _about(article, "note added"), (article.id,)))
+            self.remember(Step(BOOKMARK, about(article, "note added"), (article.id,)))
             return Change(article.id, marks=True, pins=True, bookmarked=True)
         before = self.pins[article.id].note
         self._set_note(article.id, note)
-        self.remember(Step(NOTE, _about(article, "note changed"), (article.id,), {"note": before}))
+        self.remember(Step(NOTE, about(article, "note changed"), (article.id,), {"note": before}))
         return Change(article.id, marks=True, pins=True)
 
     def _pin(self, bookmark: Bookmark, article: Article | None = None) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from reader.reading import Change, Marked, ids_of
+from reader.reading import Change, Marked, about, ids_of
 from reader.tui.toast import notify
 from reader.wording import counted, first_up
 
@@ -124,8 +124,12 @@ class MarksController:
         return change
 
     def toggle_read(self) -> None:
+        article = self.screen.navigation.current()
         if (change := self._toggle(self.screen.reading.toggle_read)) is not None:
             label = "read" if change.read else "unread"
+            # The highlighted row's story, when it is not the one on screen: named.
+            if article is not None and article.id != self.screen.sidebar.open_id:
+                label = about(article, label)
             notify(self.screen, f"Marked {label} · z to undo", timeout=2)
 
     def toggle_bookmark(self) -> None:

@@ -19,7 +19,7 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import BOOKMARKS
 
-from .shown import toasts
+from .shown import Said, toasts
 from .waiting import painted, until
 
 SIZE = (120, 40)
@@ -82,7 +82,8 @@ async def test_b_in_the_story_toggles_the_open_story(articles: list[Article]) ->
 
 async def test_capital_b_jumps_to_bookmarks_newest_first(articles: list[Article]) -> None:
     app = NewsApp(articles)
-    async with app.run_test(size=SIZE) as pilot:
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await pilot.press("B")  # none yet: says so
         await pilot.press("b")
         await pilot.pause(1.1)  # a later second, so the order is by time
@@ -91,6 +92,10 @@ async def test_capital_b_jumps_to_bookmarks_newest_first(articles: list[Article]
         sidebar = screen(app).sidebar
         assert sidebar.highlighted.title.startswith("SpaceX")  # newest first
         assert sidebar.rows[1].pinned and sidebar.rows[2].pinned
+        # u marks the highlighted bookmark, not the story on screen: it says which.
+        await pilot.press("u")
+        told = "Marked read (SpaceX is launching a secret spacecraft…) · z to undo"
+        await until(pilot, lambda: told in said.messages(), str(said.messages()))
 
 
 async def test_note_on_a_bookmark(articles: list[Article]) -> None:
