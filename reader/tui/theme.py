@@ -45,8 +45,9 @@ TEXT = (
     "text-warning",
     "text-error",
     "text-success",
-    "footer-key-foreground",
 )
+# The footer's text, drawn on the footer's own background (solarized's is blue).
+FOOTER_TEXT = ("footer-key-foreground", "footer-description-foreground", "footer-foreground")
 THUMBS = ("scrollbar", "scrollbar-hover", "scrollbar-active")
 # Link colours in order of preference: the first that reads on every pane wins.
 LINK_CANDIDATES = ("accent", "text-accent", "text-secondary", "text-primary")
@@ -124,6 +125,12 @@ def readable_variables(variables: Mapping[str, str], eight_bit: bool = False) ->
             colour = resolve(out[name], base)
             if min(contrast(colour, pane, eight_bit) for pane in panes) < TEXT_CONTRAST:
                 out[name] = readable(colour, panes, TEXT_CONTRAST, eight_bit).hex
+    footer = resolve(out.get("footer-background", out["panel"]), base)
+    for name in FOOTER_TEXT:
+        if name in out and not out[name].startswith(("auto", "ansi_default")):
+            colour = resolve(out[name], footer)
+            if contrast(colour, footer, eight_bit) < TEXT_CONTRAST:
+                out[name] = readable(colour, [footer], TEXT_CONTRAST, eight_bit).hex
     track = resolve(out["scrollbar-background"], base)
     for name in THUMBS:
         thumb = resolve(out[name], track)

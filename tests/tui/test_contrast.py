@@ -24,6 +24,7 @@ from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import (
+    FOOTER_TEXT,
     PANES,
     TEXT,
     THUMBS,
@@ -201,6 +202,12 @@ def test_every_builtin_theme_is_made_readable(name: str, seed: Path) -> None:
     track = resolve(fixed["scrollbar-background"], base)
     for thumb in THUMBS:
         assert contrast(resolve(fixed[thumb], track), track) >= 3, thumb
+    for eight_bit in (False, True):  # the footer's keys on the footer (solarized's is blue)
+        drawn = readable_variables(variables, eight_bit=eight_bit)
+        footer = resolve(drawn["footer-background"], Color.parse(drawn["background"]))
+        for var in FOOTER_TEXT:
+            if not drawn[var].startswith(("auto", "ansi")):
+                assert contrast(resolve(drawn[var], footer), footer, eight_bit) >= 4.5, var
 
 
 @pytest.mark.parametrize("name", sorted(BUILTIN_THEMES))
