@@ -68,7 +68,7 @@ class ReaderScreen(QuietFocusScreen):
         Binding("U", "toggle_unread_only", "Unread only/all", show=False, id="reader.unread_only"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
         Binding("o", "open_link", "Open in browser", show=False, id="reader.open_link"),
-        Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
+        Binding("r", "refresh", "Refresh feeds and folders", show=False, id="reader.refresh"),
         Binding("H", "toggle_hidden", "Show/hide hidden", show=False, id="reader.hidden"),
         Binding("R", "rules", "Rules", show=False, id="reader.rules"),
         Binding("f", "full_text", "Full text", show=False, id="reader.full_text"),
