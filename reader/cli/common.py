@@ -232,7 +232,7 @@ def _read_folder(path: Path) -> tuple[list[Article], list[str]]:
     except MarkdownDirError as exc:
         raise UserError(str(exc)) from None
     if not result.articles:
-        raise UserError(f"{path}: no Markdown files (.md) in this folder")
+        raise UserError(f"{path}: no Markdown files (*.md) in this folder")
     return result.articles, result.warnings
 
 

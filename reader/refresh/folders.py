@@ -50,7 +50,7 @@ def read_folder(source: Source, *, again: bool = False) -> MarkdownDirResult:
     except MarkdownDirError as exc:
         raise FolderError(str(exc)) from None
     if not result.stamps:
-        raise FolderError(f"{folder}: no Markdown files (*.md) in it")
+        raise FolderError(f"{folder}: no Markdown files (*.md) in this folder")
     return result
 
 

@@ -286,7 +286,7 @@ def test_a_folder_given_is_its_markdown_files_and_one_without_any_says_so(
     (tmp_path / "empty").mkdir()
     code, out, err = run(capsys, "list", str(tmp_path / "empty"))
     assert (code, out) == (2, "")
-    assert err == f"news: {tmp_path / 'empty'}: no Markdown files (.md) in this folder\n"
+    assert err == f"news: {tmp_path / 'empty'}: no Markdown files (*.md) in this folder\n"
 
 
 # --- global options, before and after the command ---------------------------------
