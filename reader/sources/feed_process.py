@@ -313,8 +313,9 @@ def _article(row: tuple[Any, ...]) -> Article:
     ident, section, title, source, standfirst, url, author, published, words, *rest = row
     markdown, text, key = rest
     return Article(
-        ident, section, title, (), source, standfirst, url, author, published, words, markdown,
-        text, key,
+        id=ident, section=section, title=title, blocks=(), source=source,
+        standfirst=standfirst, url=url, author=author, published=published, words=words,
+        markdown=markdown, text=text, feed_key=key,
     )  # fmt: skip
 
 
