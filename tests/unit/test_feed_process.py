@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,13 +82,6 @@ def readers() -> list[int]:
             if b"feed_process" in cmdline:
                 found.append(int(child))
     return found
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library.open(tmp_path / "library.sqlite")
-    yield lib
-    lib.close()
 
 
 def store_all(library: Library, source: Source, stream: FeedStream) -> None:
