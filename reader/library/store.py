@@ -153,7 +153,7 @@ class StoryStore:
         # A key with `&`, `<` or `>` is also asked for as the XML writes it:
         # stored so when a feed that was not well-formed gave its guid undecoded.
         keys = [a.feed_key for a in articles if a.feed_key]
-        written = {_as_xml_text(key): key for key in keys if _as_xml_text(key) != key}
+        written = {xml: key for key in keys if (xml := _as_xml_text(key)) != key}
         stored: dict[str, str] = dict(
             select_in(
                 self.conn,
