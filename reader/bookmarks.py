@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.atomic import Document, StoreError, Unusable, describe, json_of
 from reader.config import data_dir
@@ -42,6 +42,9 @@ _MARKDOWN_EXPORT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# Bookmarks\s*$", re.MULT
 
 @dataclass(frozen=True, slots=True)
 class Bookmark:
+    """A kept story, with enough of it (title, section, link) to list it when
+    its story is gone from the library."""
+
     article_id: str
     title: str
     section: str = ""
@@ -142,8 +145,7 @@ _FIELDS = fields(Bookmark)  # in their order, looked up once
 Value = dict[str, Bookmark]  # by article id, in the order they were added
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(NamedTuple):
     """How one set of bookmarks differs from another (the file another
     program saved, from what a reader shows): the stories bookmarked,
     unbookmarked and given another note."""

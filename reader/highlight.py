@@ -76,6 +76,8 @@ class KeywordError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Keyword:
+    """A followed word (or pattern) and how it is matched and coloured."""
+
     word: str
     color: str | None = None
     whole_word: bool = True

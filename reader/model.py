@@ -51,6 +51,8 @@ class Inline:
 
 @dataclass(frozen=True, slots=True)
 class Block:
+    """One paragraph-like part of a story, its text plain and its marks as spans."""
+
     kind: BlockKind
     text: str
     # For posts: who wrote it and when ("Danny (@dannywinner1) June 21, 2026").
@@ -93,6 +95,8 @@ class EntryRef(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Article:
+    """A story as every source gives it and every view reads it."""
+
     id: str
     section: str
     title: str

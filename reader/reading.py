@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any, NamedTuple, Protocol
 
 from reader.bookmarks import Bookmark, Bookmarks, Changes
 from reader.catalog import Catalog, Origin, source_name
@@ -36,8 +36,7 @@ class Save(Protocol):
     def __call__(self, fn: Callable[..., Any], /, *args: Any) -> object: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """What an action changed: the screen redraws the read marks (`marks`), or
     the bookmarks list and the story's note (`pins`)."""
 
@@ -48,8 +47,7 @@ class Change:
     bookmarked: bool | None = None  # now bookmarked (or not); None: untouched
 
 
-@dataclass(frozen=True, slots=True)
-class Marked:
+class Marked(NamedTuple):
     """Many stories marked read (or unread) at once: the screen redraws the read
     marks and the counts, and says `label` ("143 marked read")."""
 
@@ -60,8 +58,7 @@ class Marked:
     pins: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Undone:
+class Undone(NamedTuple):
     """A step taken back, and what that changed (None: nothing was left to change)."""
 
     step: Step

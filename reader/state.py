@@ -39,6 +39,8 @@ FILENAME = "state.json"
 
 @dataclass
 class Value:
+    """The reading state as its file holds it."""
+
     read: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
     last: str | None = None

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 FETCH_SCHEMES = frozenset({"http", "https"})
@@ -199,8 +199,7 @@ def address_kind(address: str) -> str:
     return ""
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
+class Reach(NamedTuple):
     """Where one fetch may go.
 
     ``home`` is the person's address the fetch stems from (the feed they

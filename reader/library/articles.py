@@ -73,6 +73,8 @@ class EntryLink(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A row of the library's sources: a feed, file, folder or synced feed."""
+
     id: int
     kind: SourceKind
     location: str
@@ -90,8 +92,7 @@ class Source:
         return self.title or self.location
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     source_id: int
     articles: int  # stories in the file
     changed: int  # of which new or different from the stored copy

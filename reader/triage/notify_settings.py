@@ -8,11 +8,10 @@ once a new story arrives: importing it took about 1.3 ms of the reader's start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """``[notify]`` in the config: a command (a program and its arguments) and
     a terminal notification ("osc9", "osc777" or "" for none)."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -31,8 +32,7 @@ def short_date(published: str, year: int) -> str:
     return f"{when.day} {when:%b}" if when.year == year else str(when.year)
 
 
-@dataclass(frozen=True, slots=True)
-class RowStyles:
+class RowStyles(NamedTuple):
     """The list's own style and its component classes (see `ArticleList`) as
     one paint has them: read once a paint, since each lookup walks the DOM."""
 

@@ -21,8 +21,7 @@ from reader.model import Entry
 BOOKMARKS = "Bookmarks"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One line of the sidebar: a section header (article is None) or a story.
 
     `pinned` rows belong to the Bookmarks section at the top, or to a saved
