@@ -83,6 +83,8 @@ def cmd_add(argv: list[str], config: Config) -> int:
             return subscribe(library, args.account, args.source, section, config)
     kind, location = _classify(args.source)
     if args.every is not None and kind != "feed":
+        if kind == "markdown":  # read again by every refresh, on [refresh] every's timer
+            raise UserError("--every is for feeds; a folder is read again on [refresh] every")
         raise UserError(f"--every is for feeds; a {kind} is read once, when added")
     with (
         _reading_early(kind, location),

@@ -43,9 +43,9 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
     p.add_argument(
         "--due",
         action="store_true",
-        help="only the feeds whose time has come: their interval ([refresh] every, or"
-        " their own) passed, and what the server asked for (ttl, max-age, Retry-After)"
-        " met; for cron",
+        help="only the feeds and folders whose time has come: their interval ([refresh]"
+        " every, or a feed's own) passed, and what the server asked for (ttl, max-age,"
+        " Retry-After) met; for cron",
     )
     args = p.parse_args(argv)
     apply_paths(args)
@@ -56,7 +56,8 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
     for problem in config.problems:
         print(f"news: {clean_line(problem)}", file=sys.stderr)
     with open_library(config) as library:
-        total = sum(s.kind in REFRESHED_KINDS for s in library.sources())
+        kinds = [s.kind for s in library.sources() if s.kind in REFRESHED_KINDS]
+        total = len(kinds)
         if not total:
             _say(out, "No feeds to refresh. Add one with `news add URL`.")
             return 0
@@ -64,7 +65,8 @@ def cmd_refresh(argv: list[str], config: Config) -> int:
         if args.due:
             chosen = set(due_feeds(library, config.refresh_every))
             if not chosen:
-                _say(out, _nothing_due(next_feed_due(library, config.refresh_every)))
+                when = next_feed_due(library, config.refresh_every)
+                _say(out, _nothing_due(when, "feed" in kinds, "markdown" in kinds))
                 return 0
             total = len(chosen)
         allow = config.allow_private
@@ -88,13 +90,20 @@ def _say(out: Console, line: str | Text) -> None:
     out.print(line, soft_wrap=not out.is_terminal)
 
 
-def _nothing_due(when: datetime | None) -> str:
-    if when is None:
-        return (
-            "No feed is on a timer: set [refresh] every in the config, or give one"
-            " its own with `news add URL --every 30m`."
-        )
-    return f"No feed is due; the next is due at {when:%Y-%m-%d %H:%M:%S} UTC."
+def _nothing_due(when: datetime | None, feeds: bool, folders: bool) -> str:
+    """Why `--due` fetched nothing, named for what the library holds: a
+    library of folders alone is told of folders, which only the config's
+    interval times (`--every` is a feed's)."""
+    what = "feed or folder" if feeds and folders else "feed" if feeds else "folder"
+    if when is not None:
+        return f"No {what} is due; the next is due at {when:%Y-%m-%d %H:%M:%S} UTC."
+    if not feeds:
+        return "No folder is on a timer: set [refresh] every in the config."
+    one = "a feed" if folders else "one"
+    return (
+        f"No {what} is on a timer: set [refresh] every in the config, or give {one}"
+        " its own with `news add URL --every 30m`."
+    )
 
 
 def _refresh_with_bar(

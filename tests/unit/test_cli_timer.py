@@ -181,18 +181,29 @@ def test_every_is_checked_and_only_for_feeds(
     code, _, err = run(capfdbinary, "add", str(dump), "--every", "1h")
     assert code == 2
     assert err == b"news: --every is for feeds; a dump is read once, when added\n"
+    code, _, err = run(capfdbinary, "add", str(tmp_path), "--every", "1h")
+    assert (code, err) == (
+        2,
+        b"news: --every is for feeds; a folder is read again on [refresh] every\n",
+    )
 
 
 def test_refresh_due_reads_a_folder_on_the_configs_interval(
     tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
 ) -> None:
-    config = tmp_path / "config" / "config.toml"
-    config.parent.mkdir()
-    config.write_text('[refresh]\nevery = "1h"\n')
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "a.md").write_text("# A note\n")
     assert run(capfdbinary, "add", str(notes))[0] == 0
+    # Folders only: told of folders, which only the config can put on a timer.
+    assert run(capfdbinary, "refresh", "--due") == (
+        0,
+        b"No folder is on a timer: set [refresh] every in the config.\n",
+        b"",
+    )
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('[refresh]\nevery = "1h"\n')
     (notes / "b.md").write_text("# Another note\n")
     # Added, never refreshed: due at once; then not for an hour.
     code, out, _ = run(capfdbinary, "refresh", "--due")
@@ -201,4 +212,4 @@ def test_refresh_due_reads_a_folder_on_the_configs_interval(
         b"new        notes: 1 new\n1 folder: 1 new story, 0 unchanged, 0 failed.\n",
     )
     code, out, _ = run(capfdbinary, "refresh", "--due")
-    assert code == 0 and out.startswith(b"No feed is due; the next is due at ")
+    assert code == 0 and out.startswith(b"No folder is due; the next is due at ")
