@@ -6,7 +6,10 @@ thousands separator and the plural forms from drifting apart between them.
 
 from __future__ import annotations
 
-__all__ = ["counted", "feeds_and_folders", "first_up"]
+from collections.abc import Sequence
+from typing import Protocol
+
+__all__ = ["counted", "feeds_and_folders", "first_up", "refresh_summary"]
 
 _IRREGULAR = {"story": "stories", "entry": "entries", "library": "libraries"}
 
@@ -30,3 +33,43 @@ def feeds_and_folders(feeds: int, folders: int) -> str:
     if not feeds:
         return counted(folders, "folder")
     return f"{counted(feeds, 'feed')} and {counted(folders, 'folder')}"
+
+
+class _Outcome(Protocol):
+    """What a summary needs of a source's refresh (``reader.refresh.FeedOutcome``)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def folder(self) -> bool: ...
+    @property
+    def new(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+
+
+_HOW = (("new", "changed"), ("unchanged", "unchanged"), ("failed", "failed"))
+
+
+def refresh_summary(outcomes: Sequence[_Outcome]) -> str:
+    """How a refresh went, for `news refresh` and `r` alike: a sentence that
+    counts sources ("3 feeds: 1 changed, 2 unchanged.", "1 folder failed."),
+    then one that counts stories ("4 new stories and 1 updated story."), each
+    count of one thing and none that is zero."""
+    folders = sum(o.folder for o in outcomes)
+    sources = feeds_and_folders(len(outcomes) - folders, folders)
+    parts = [(n, word) for status, word in _HOW if (n := sum(o.status == status for o in outcomes))]
+    if len(parts) == 1:
+        text = f"{sources} {parts[0][1]}."
+    else:
+        text = f"{sources}: {', '.join(f'{n:,} {word}' for n, word in parts)}."
+    new, updated = sum(o.new for o in outcomes), sum(o.updated for o in outcomes)
+    stories = [
+        counted(n, noun, plural)
+        for n, noun, plural in (
+            (new, "new story", "new stories"),
+            (updated, "updated story", "updated stories"),
+        )
+        if n
+    ]
+    return f"{text} {' and '.join(stories)}." if stories else text

@@ -158,22 +158,12 @@ def _line(outcome: FeedOutcome) -> Text:
 def _summary(out: Console, outcomes: list[FeedOutcome]) -> None:
     from rich.text import Text
 
-    from reader.wording import feeds_and_folders
+    from reader.wording import refresh_summary
 
-    failed = [o for o in outcomes if not o.ok]
-    new = sum(o.new for o in outcomes)
-    folders = sum(o.folder for o in outcomes)
-    updated = sum(o.updated for o in outcomes)
-    text = Text(
-        f"{feeds_and_folders(len(outcomes) - folders, folders)}:"
-        f" {new:,} new stor{'y' if new == 1 else 'ies'},"
-        + (f" {updated:,} updated," if updated else "")
-        + f" {sum(o.status == 'unchanged' for o in outcomes):,} unchanged,"
-        f" {len(failed):,} failed."
-    )
-    _say(out, text)
-    for outcome in failed:
-        _say(out, Text(f"  {shown(outcome.name)}: {shown(outcome.reason)}", style="red"))
+    _say(out, Text(refresh_summary(outcomes)))
+    for outcome in outcomes:
+        if not outcome.ok:
+            _say(out, Text(f"  {shown(outcome.name)}: {shown(outcome.reason)}", style="red"))
 
 
 def cmd_fulltext(argv: list[str], config: Config) -> int:

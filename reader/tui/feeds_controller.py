@@ -43,7 +43,7 @@ from reader.catalog import LibraryCatalog
 from reader.triage.notify_settings import Settings
 from reader.tui.sync_controller import SyncController, sync_timing
 from reader.tui.toast import notify
-from reader.wording import counted, feeds_and_folders
+from reader.wording import counted, feeds_and_folders, refresh_summary
 
 if TYPE_CHECKING:  # the telling is imported when there is something to tell
     from reader.library.articles import Library
@@ -257,7 +257,6 @@ class FeedsController:
         self._tell(notices)
         new = sum(o.new for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
-        updated = sum(o.updated for o in outcomes)
         if timed:
             # Quiet: what came in (to be seen: not what a hide rule hid, which
             # the rule tells of), and a failure only when it is news.
@@ -272,14 +271,14 @@ class FeedsController:
                     _say_failed(screen, outcome)
             return
         screen.activity.stop()
-        read = [o for o in outcomes if o.ok]
-        # As `news refresh` counts them: feeds that failed are not "refreshed".
-        summary = f"{_sources(read)} refreshed: {_new_stories(new)}" if read else ""
-        if updated:
-            summary += f", {updated} updated"
-        if failed:
-            summary += f"{'; ' if read else ''}{_sources(failed)} failed"
-        notify(screen, summary, timeout=4, severity="information" if read else "warning")
+        # As `news refresh` says it: "2 feeds: 1 changed, 1 failed. 3 new stories."
+        read = len(failed) < len(outcomes)
+        notify(
+            screen,
+            refresh_summary(outcomes),
+            timeout=4,
+            severity="information" if read else "warning",
+        )
         for outcome in failed:
             _say_failed(screen, outcome)
 
@@ -424,12 +423,6 @@ class FeedsController:
                 origin=screen.catalog.origin(article_id),
             )
             notify(screen, "Full text saved: it reads offline and is searchable", timeout=3)
-
-
-def _sources(outcomes: Sequence[FeedOutcome]) -> str:
-    """ "2 feeds", "1 folder", "2 feeds and 1 folder"."""
-    folders = sum(o.folder for o in outcomes)
-    return feeds_and_folders(len(outcomes) - folders, folders)
 
 
 def _say_failed(screen: ReaderScreen, outcome: FeedOutcome) -> None:

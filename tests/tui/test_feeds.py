@@ -77,13 +77,13 @@ async def test_r_refreshes_feeds_and_names_the_one_that_failed(
         assert "News" in text  # the seed stays
         shown = said.messages()
         assert any("Gone feed" in m and "404" in m for m in shown)
-        assert any(m.startswith("2 feeds refreshed") and "; 1 feed failed" in m for m in shown)
-        # Every feed failing is said so, not "3 feeds refreshed: 0 new stories".
+        assert any(m.startswith("3 feeds: 2 changed, 1 failed. ") for m in shown)
+        # Every feed failing is said so, and no story count of nothing.
         for path in ("/motors.xml", "/orbit.xml"):
             server.serve(path, b"", status=500)
         said.notes.clear()
         await refresh(app, pilot)
-        assert "3 feeds failed" in said.messages()
+        assert "3 feeds failed." in said.messages()
 
 
 async def test_r_of_one_feed_that_edited_a_story_says_so(
@@ -108,7 +108,7 @@ async def test_r_of_one_feed_that_edited_a_story_says_so(
         assert "Brand new note zebra" not in sidebar_text(app)
         await refresh(app, pilot)
         shown = said.messages()
-        assert "1 feed and 1 folder refreshed: 1 new story, 1 updated" in shown
+        assert "1 feed and 1 folder changed. 1 new story and 1 updated story." in shown
         assert "Brand new note zebra" in sidebar_text(app)
 
 
@@ -169,7 +169,7 @@ async def test_r_goes_on_past_feeds_whose_redirects_used_to_crash_it(
         assert any("Orbit" in m and "redirect to a javascript: address refused" in m
                    for m in shown)  # fmt: skip
         assert any("Gone feed" in m and "bad port (over 65535)" in m for m in shown)
-        assert any(m.startswith("1 feed refreshed") and "; 2 feeds failed" in m for m in shown)
+        assert "3 feeds: 1 changed, 2 failed. 1 new story." in shown
         assert app.is_running  # not ended by the refresh
 
 

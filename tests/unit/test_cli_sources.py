@@ -78,7 +78,7 @@ def test_a_persons_path(
     code, out, _ = run(capsys, "refresh")
     assert code == 1  # one failed
     assert "failed     Broken feed: HTTP 404" in out
-    assert "3 feeds: 0 new stories, 2 unchanged, 1 failed." in out
+    assert "3 feeds: 2 unchanged, 1 failed.\n" in out
     assert "  Broken feed: HTTP 404" in out
     stories = listed(capsys)
     sections = {s["section"] for s in stories}
@@ -96,7 +96,7 @@ def test_a_persons_path(
     server.serve("/broken", rss("Back again", [("Mended at last", "https://example.org/m")]))
     code, out, _ = run(capsys, "refresh")
     assert code == 0 and "new        Broken feed: 1 new" in out
-    assert "3 feeds: 1 new story, 2 unchanged, 0 failed." in out
+    assert "3 feeds: 1 changed, 2 unchanged. 1 new story.\n" in out
 
     # A new process reads the same library.
     done = news_process.news("list", "--json", cwd=tmp_path)
@@ -219,12 +219,12 @@ def test_refresh_reads_a_folder_again_in_the_section_it_was_given(
     assert (code, out) == (
         0,
         "new        md: 1 new, 1 updated\n"
-        "1 folder: 1 new story, 1 updated, 0 unchanged, 0 failed.\n",
+        "1 folder changed. 1 new story and 1 updated story.\n",
     )
     notes_stories = {s["title"]: s["section"] for s in listed(capsys) if s["source"] == "md"}
     assert notes_stories == dict.fromkeys(("Trip", "Front matter", "Brand new note zebra"), "Notes")
     code, out, _ = run(capsys, "refresh")
-    assert out.endswith("1 folder: 0 new stories, 1 unchanged, 0 failed.\n")
+    assert out.endswith("1 folder unchanged.\n")
     # A folder that is gone fails with its reason, and keeps its stories.
     notes.rename(tmp_path / "elsewhere")
     code, out, _ = run(capsys, "refresh")

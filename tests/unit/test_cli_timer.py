@@ -153,7 +153,7 @@ def test_refresh_piped_keeps_each_failed_feed_on_one_line(
     lines = out.decode().splitlines()
     assert len(lines) == 3, lines
     assert lines[0].startswith(f"failed     {title}: ")
-    assert lines[1] == "1 feed: 0 new stories, 0 unchanged, 1 failed."
+    assert lines[1] == "1 feed failed."
     assert lines[2] == f"  {lines[0].removeprefix('failed     ')}"
 
 
@@ -209,7 +209,7 @@ def test_refresh_due_reads_a_folder_on_the_configs_interval(
     code, out, _ = run(capfdbinary, "refresh", "--due")
     assert (code, out) == (
         0,
-        b"new        notes: 1 new\n1 folder: 1 new story, 0 unchanged, 0 failed.\n",
+        b"new        notes: 1 new\n1 folder changed. 1 new story.\n",
     )
     code, out, _ = run(capfdbinary, "refresh", "--due")
     assert code == 0 and out.startswith(b"No folder is due; the next is due at ")

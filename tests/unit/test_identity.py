@@ -101,7 +101,7 @@ def test_an_edited_entry_keeps_its_id_read_state_bookmark_and_note(
     items[0] = ("wire-1", "https://example.org/1", "Rocket lands, then flies again", "New words.")
     server.serve("/wire", feed("Wire", items))
     summary = run(capsys, "refresh").splitlines()[-1]
-    assert summary == "1 feed: 0 new stories, 1 updated, 0 unchanged, 0 failed."
+    assert summary == "1 feed changed. 1 updated story."
     after = wire(capsys)
     assert set(after) == {"Rocket lands, then flies again", "Tower stands"}  # no second story
     edited = after["Rocket lands, then flies again"]
@@ -307,7 +307,7 @@ def test_a_version_4_library_and_its_marks_move_to_the_new_ids(
 
     # The feed's next refresh finds each story by its link (or title and date),
     # and the entries' guids are stored: ids and marks stay, nothing is new.
-    assert run(capsys, "refresh").endswith("0 new stories, 1 unchanged, 0 failed.\n")
+    assert run(capsys, "refresh").endswith("\n1 feed unchanged.\n")
     assert {t: s["id"] for t, s in wire(capsys).items()} == new
     edited = [("a-1", "https://a.example/1", "Alpha one, revised", "Changed."), *OLD_ITEMS[1:]]
     server.serve("/alpha", feed("Alpha", edited))
