@@ -35,7 +35,12 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
     with open_library(config) as library:
         before = {s.location for s in library.sources() if s.kind == "feed"}
         for sub in subscriptions:
-            library.add_source("feed", sub.xml_url, title=sub.title, section_override=sub.folder)
+            source_id = library.add_source(
+                "feed", sub.xml_url, title=sub.title, section_override=sub.folder
+            )
+            # A feed subscribed already keeps its own settings, its interval too.
+            if sub.every and sub.xml_url not in before:
+                library.set_every(source_id, sub.every)
     added = sum(sub.xml_url not in before for sub in subscriptions)
     if left_out:
         print(
@@ -60,17 +65,28 @@ def cmd_import_opml(argv: list[str], config: Config) -> int:
 
 
 def cmd_export_opml(argv: list[str], config: Config) -> int:
-    p = parser("news export-opml", "Write the feed subscriptions as OPML to standard output.")
+    p = parser(
+        "news export-opml",
+        "Write the feed subscriptions as OPML to standard output (a feed's own --every"
+        " in a news:every attribute, which `news import-opml` reads back).",
+    )
     args = p.parse_args(argv)
     apply_paths(args)
     from reader.sources.opml import Subscription, write_opml
 
     with open_library(config) as library:
         feeds = [s for s in library.sources() if s.kind == "feed"]
+        timings = library.timings()
     web = [s for s in feeds if scheme(s.location) in FETCH_SCHEMES]
     sys.stdout.write(
         write_opml(
-            Subscription(s.title or s.location, s.location, folder=s.section_override) for s in web
+            Subscription(
+                s.title or s.location,
+                s.location,
+                folder=s.section_override,
+                every=timings[s.id].every if s.id in timings else 0,
+            )
+            for s in web
         )
     )
     if len(web) < len(feeds):

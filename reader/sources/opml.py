@@ -12,6 +12,12 @@ local file) is refused rather than expanded, and so are folders nested more than
 ``MAX_FOLDER_DEPTH`` deep. Only http and https feeds are
 kept (``feed:`` addresses are rewritten to the http(s) they stand for), each
 once, and every text is sanitized.
+
+A feed's own refresh interval (`news add URL --every 2h`) has no place in
+OPML, so it goes in an attribute of our own namespace, ``news:every="2h"``
+(``xmlns:news="urn:news-reader:opml"``): other readers ignore attributes they
+do not know, and an export read back here keeps it. An interval that does not
+read as the config writes one is ignored, as an unknown attribute would be.
 """
 
 from __future__ import annotations
@@ -28,12 +34,15 @@ from defusedxml import DefusedXmlException
 
 from reader.sanitize import clean_line
 from reader.sources.local import LocalFileError, read_local
+from reader.triage.schedule import IntervalError, format_interval, parse_interval
 from reader.urls import web_url
 
 MAX_OPML_BYTES = 16 * 2**20  # some thousands of feeds take a megabyte
 # Folders inside folders: a list exported by a reader has two or three levels;
 # thousands are an attack on the parser's stack, refused with a reason.
 MAX_FOLDER_DEPTH = 100
+NAMESPACE = "urn:news-reader:opml"  # our own attributes' (``news:every``)
+_EVERY = f"{{{NAMESPACE}}}every"
 
 
 class OpmlError(Exception):
@@ -51,6 +60,7 @@ class Subscription:
     xml_url: str
     html_url: str = ""
     folder: str = ""  # becomes the section of the feed's stories; "" for none
+    every: int = 0  # the feed's own refresh interval in seconds; 0: the config's
 
 
 def _web_url(value: str | None) -> str:
@@ -62,6 +72,14 @@ def _web_url(value: str | None) -> str:
     elif lowered.startswith("feed:"):
         url = url[len("feed:") :]
     return web_url(url)
+
+
+def _every(value: str | None) -> int:
+    """Seconds in a ``news:every`` attribute; 0 for none or one that does not read."""
+    try:
+        return parse_interval(value) if value else 0
+    except IntervalError:
+        return 0
 
 
 def parse_opml(
@@ -100,7 +118,8 @@ def parse_opml(
                 if xml_url not in seen:
                     seen.add(xml_url)
                     html_url = _web_url(outline.get("htmlUrl") or outline.get("htmlurl"))
-                    found.append(Subscription(name or xml_url, xml_url, html_url, folder))
+                    every = _every(outline.get(_EVERY))
+                    found.append(Subscription(name or xml_url, xml_url, html_url, folder, every))
             elif raw := outline.get("xmlUrl") or outline.get("xmlurl"):
                 if left_out is not None:
                     left_out.append(clean_line(raw)[:200])
@@ -121,7 +140,8 @@ def read_opml_file(path: Path, left_out: list[str] | None = None) -> list[Subscr
 
 
 def write_opml(subscriptions: Iterable[Subscription], title: str = "News subscriptions") -> str:
-    """An OPML 2.0 document, feeds grouped in folders in first-seen order."""
+    """An OPML 2.0 document, feeds grouped in folders in first-seen order; our
+    namespace is declared only when a feed has an interval of its own."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = clean_line(title)
@@ -139,6 +159,9 @@ def write_opml(subscriptions: Iterable[Subscription], title: str = "News subscri
         attributes = {"type": "rss", "text": name, "title": name, "xmlUrl": clean_line(sub.xml_url)}
         if sub.html_url:
             attributes["htmlUrl"] = clean_line(sub.html_url)
+        if sub.every:
+            root.set("xmlns:news", NAMESPACE)
+            attributes["news:every"] = format_interval(sub.every)
         ET.SubElement(parent, "outline", attributes)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -239,6 +239,10 @@ def test_opml_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     assert out == f"Subscribed already to 5 feeds in {FEEDS / 'subscriptions.opml'}.\n"
     feeds = [s for s in sources(capsys) if s["kind"] == "feed"]
     assert {s["location"]: s["section"] for s in feeds}["https://grid.example.com/rss"] == "Cars"
+    library = Library.open()  # as `news add https://grid.example.com/rss --every 1h30m` does
+    grid = next(s.id for s in library.sources() if s.location == "https://grid.example.com/rss")
+    library.set_every(grid, 5400)
+    library.close()
 
     code, exported, _ = run(capsys, "export-opml")
     assert code == 0
@@ -257,6 +261,10 @@ def test_opml_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     assert {s["location"] for s in json.loads(out) if s["kind"] == "feed"} == {
         s.xml_url for s in original
     }
+    # The feed's own interval came across in our attribute; the others have none.
+    everies = {s["location"]: s["every"] for s in json.loads(out) if s["kind"] == "feed"}
+    assert everies.pop("https://grid.example.com/rss") == "1h30m"
+    assert set(everies.values()) == {None}
 
 
 def test_opml_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

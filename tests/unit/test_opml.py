@@ -39,6 +39,17 @@ def test_round_trip() -> None:
     assert parse_opml(write_opml(again).encode("utf-8")) == again
 
 
+def test_a_feeds_own_interval_goes_in_our_namespace_and_comes_back() -> None:
+    written = write_opml([Subscription("A", "https://a.example/rss", every=5400)])
+    assert '<opml version="2.0" xmlns:news="urn:news-reader:opml">' in written
+    assert 'news:every="1h30m"' in written
+    assert parse_opml(written.encode()) == [Subscription("A", "https://a.example/rss", every=5400)]
+    # One that does not read as an interval is ignored, as an unknown attribute is.
+    for bad in ("soon", "5s", "99d", ""):
+        hostile = written.replace('"1h30m"', f'"{bad}"').encode()
+        assert parse_opml(hostile)[0].every == 0
+
+
 def test_write_escapes_and_sanitizes() -> None:
     subs = [
         Subscription('A & B <x> \x1b[31m"q"', "https://a.example/?x=1&y=2", "", "R&D"),
