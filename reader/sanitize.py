@@ -10,10 +10,15 @@ where it enters, after any decoding of character references, so that a
 What goes, and why only that:
 
 * Escape sequences that start with ESC go whole, so their parameters do not
-  survive as text: CSI (`ESC [` ... final byte), the strings OSC, DCS, SOS, PM
-  and APC (`ESC ] P X ^ _` up to BEL or ST), and any other `ESC` sequence. A
-  string that is never terminated ends at the end of its line: a stray `ESC ]`
-  must not eat the rest of a story.
+  survive as text: CSI (`ESC [`, its parameters, a final byte), the strings
+  OSC, DCS, SOS, PM and APC (`ESC ] P X ^ _` up to BEL or ST), and any other
+  `ESC` sequence. Once its ESC is gone nothing can drive the terminal, so
+  where a sequence cannot be told from the text after it, the text wins:
+  a string never terminated loses only its introducer (and an OSC's number,
+  `ESC ]0;`), and a CSI ends at a space or punctuation mark (an intermediate
+  byte, which few sequences use), so a file name such as `report ESC [31.md`
+  or `ESC ]0;evil title.md` keeps the rest of its name, and a stray
+  `ESC ]` never eats the rest of a story.
 * A C1 character (U+0080-U+009F) goes alone, even one that could start an
   8-bit sequence. In UTF-8 text these are nearly always mojibake: UTF-8 quotes
   read as Latin-1 give `\\x9c` and `\\x9d` (ST and OSC), and taking those for a
@@ -38,8 +43,9 @@ import re
 # overlap the next, so there is no backtracking: each match is one pass.
 _ESCAPES = re.compile(
     r"""
-      \x1b \[ [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?         # CSI
-    | \x1b [\]PX^_] [^\x07\x1b\x9c\n]* (?: \x07 | \x9c | \x1b\\ )?   # OSC DCS SOS PM APC
+      \x1b \[ [\x30-\x3f]*+ [\x40-\x7e]?                          # CSI
+    | \x1b [\]PX^_] [^\x07\x1b\x9c\n]*+ (?: \x07 | \x9c | \x1b\\ )  # OSC DCS SOS PM APC
+    | \x1b (?: \] [0-9]*+ ;? | [PX^_] )                    # one never terminated
     | \x1b [\x20-\x2f]* [\x30-\x7e]?                          # any other, or a lone ESC
     """,
     re.VERBOSE,
@@ -128,11 +134,12 @@ def unescape_html(text: str) -> str:
 
 
 # The same sequences in the bytes of a document (a feed, a web page), then the
-# C0 controls XML 1.0 does not allow. An unterminated string sequence stops at
-# a line end or a tag so it cannot swallow the document.
+# C0 controls XML 1.0 does not allow. A string sequence stops at a line end or
+# a tag; one never terminated loses only its introducer, as in `clean`.
 _BYTE_ESCAPES = re.compile(
-    rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
-    rb"|\x1b[\]PX^_][^\x07\x1b\n<]*(?:\x07|\x1b\\)?"
+    rb"\x1b\[[\x30-\x3f]*+[\x40-\x7e]?"
+    rb"|\x1b[\]PX^_][^\x07\x1b\n<]*+(?:\x07|\x1b\\)"
+    rb"|\x1b(?:\][0-9]*+;?|[PX^_])"
     rb"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
 )
 _BYTE_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
