@@ -155,6 +155,17 @@ async def test_capital_u_lists_only_unread_stories_and_the_open_one_counts_uncha
     assert "unread_only" not in json.loads((data_dir() / "state.json").read_text())
 
 
+async def test_after_a_in_the_unread_only_view_the_cursor_is_on_the_next_story() -> None:
+    app = NewsApp(stories())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("U", "j", "j", "a")  # on Gold steady: it and Bonds fall leave the list
+        assert titles(app) == ["Shares rise", "Oil slips", "Wind record", "Solar farm opens"]
+        highlighted = screen(app).sidebar.highlighted
+        assert highlighted is not None and highlighted.title == "Oil slips"
+        await pilot.press("A")  # still Markets, not the Energy section below
+        assert headers(app) == ["Unread only · U lists all", "Markets 4", "Energy 2/2"]
+
+
 async def test_ctrl_r_in_the_search_bar_marks_every_story_found_read() -> None:
     app = NewsApp(stories())
     async with app.run_test(size=SIZE, notifications=True) as pilot:

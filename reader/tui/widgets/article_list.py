@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 DRAWN_KEPT = 1024  # rows whose drawn key is remembered, for `_refresh_changed`
+FOLLOW_ROWS = 500  # rows looked through for the story after one that left the list
 
 
 class ArticleList(LineView, can_focus=True):
@@ -167,6 +168,7 @@ class ArticleList(LineView, can_focus=True):
         # Where the cursor's row stands on the screen: it stays there when
         # stories arrive above it (a refresh), so nothing under the eye moves.
         height = round(self.cursor - self.scroll_y)
+        before = self._rows
         self._rows = self._make_rows(pinned, missing)
         self.virtual_size = Size(0, len(self._rows))
         index = None
@@ -177,7 +179,11 @@ class ArticleList(LineView, can_focus=True):
         kept = index is not None  # the cursor's story is still there
         if index is None and here is not None and here.article is None:  # a folded header
             index = self._rows.header_of((here.section, here.pinned))
-        if index is None:  # its story is no longer listed: the row nearest where it was
+        if index is None and here is not None and here.pinned and here.article is not None:
+            index = self._rows.find(here.article.id, pinned=True)  # a missing story's bookmark
+        if index is None and here is not None and here.article is not None:
+            index = self._after(before, self.cursor)
+        if index is None:  # nothing after it is listed: the row nearest where it was
             near = min(self.cursor, len(self._rows))
             index = self._rows.next_story(near - 1, 1)
             if index is None:
@@ -187,6 +193,25 @@ class ArticleList(LineView, can_focus=True):
             self.scroll_to(y=max(0, index - height), animate=False)
         self._cache.clear()
         self.refresh()
+
+    def _after(self, before: RowIndex, start: int) -> int | None:
+        """Where the first story listed after row `start` of the rows `before`
+        stands now, if it is still listed. When the cursor's story leaves the
+        list (marked read in the unread-only view, hidden by a rule), the cursor
+        goes on to the story that followed it, in reading order: the same line
+        of the screen held a story further down, or one in the next section,
+        and the next `A` marked that section read. Looks `FOLLOW_ROWS` ahead."""
+        for index in range(start + 1, min(start + 1 + FOLLOW_ROWS, len(before))):
+            row = before[index]
+            if row.article is None:
+                continue
+            if row.saved:
+                found = self._rows.find_in_group(row.article.id, (row.section, True))
+            else:
+                found = self._rows.find(row.article.id, pinned=row.pinned)
+            if found is not None:
+                return found
+        return None
 
     def _make_rows(self, pinned: Sequence[Entry], missing: frozenset[str]) -> RowIndex:
         return RowIndex(
