@@ -140,8 +140,10 @@ class MemoryCatalog:
     def __init__(
         self, articles: Sequence[Article], rests: Mapping[str, Callable[[], Article]] | None = None
     ) -> None:
-        self._articles = list(articles)
-        self._by_id = {a.id: a for a in self._articles}
+        self._by_id: dict[str, Article] = {}
+        for article in articles:  # a story given twice is listed once, where first given
+            self._by_id.setdefault(article.id, article)
+        self._articles = list(self._by_id.values())
         self._rests = dict(rests or {})
         self._parsing = threading.Lock()  # a rest is parsed once, by whoever asks first
         grouped: dict[str, list[Article]] = {}

@@ -193,11 +193,16 @@ def load_articles(
     each), in order. Warnings go to `warnings` when given (the TUI shows
     them), else to standard error. With `rests`, a long Markdown file is read
     as its head (`markdown.markdown_head`: what the first screen shows), and
-    how to make the whole story is put in `rests` under its id."""
+    how to make the whole story is put in `rests` under its id.
+
+    A story is listed once however often it is given (`news list a.md a.md`,
+    or a file and its folder): the first place it is given wins."""
     articles: list[Article] = []
+    seen: set[str] = set()
     for path in (Path(p) for p in paths):
+        mine: Rests | None = None if rests is None else {}
         if path.suffix.lower() in (".md", ".markdown"):
-            found, said = _read_markdown(path, rests)
+            found, said = _read_markdown(path, mine)
         elif path.is_dir():
             found, said = _read_folder(path)
         else:
@@ -207,7 +212,13 @@ def load_articles(
                 print(f"news: warning: {shown(warning)}", file=sys.stderr)
             else:
                 warnings.append(warning)
-        articles.extend(found)
+        for article in found:
+            if article.id in seen:
+                continue
+            seen.add(article.id)
+            articles.append(article)
+            if rests is not None and mine and article.id in mine:
+                rests[article.id] = mine[article.id]
     return articles
 
 
