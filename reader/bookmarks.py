@@ -167,6 +167,17 @@ class Changes(NamedTuple):
         return frozenset((*self.added, *self.removed, *self.noted))
 
 
+class Imported(NamedTuple):
+    """What an import did: how many bookmarks it added, the stories already
+    bookmarked without a note that took the file's (`noted`), and those whose
+    own note differs from the file's and was kept as it was (`kept`), so that
+    no note of the file is dropped without a word."""
+
+    added: int
+    noted: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+
+
 class Bookmarks(Document[Value]):
     """The bookmarks file. Call `load()` first; changes raise StoreError when they
     cannot be saved, but are kept and saved by the next change or `flush()`."""
@@ -337,21 +348,23 @@ class Bookmarks(Document[Value]):
         path: Path,
         known: Callable[[Bookmark], Bookmark] | None = None,
         journal: Callable[[Sequence[str], str], object] | None = None,
-    ) -> int:
+    ) -> Imported:
         """Merge bookmarks from `export_json`, another bookmarks.json, or the list
         `news bookmarks --json` prints.
 
-        Stories already bookmarked keep their own date and note. `known` gives
-        a bookmark of a story the library holds its title, section, source and
-        link from there: the file's word for them is someone else's, and would
-        otherwise retitle a real story in every list. `journal` is told the
-        stories bookmarked once saved, with "star", as the reader's `b` tells
-        it (`Library.queue_changes`, the sync queue: a synced story's bookmark
-        is starred on its server, not taken away by the next sync); one kept
-        apart from a server (`unstarred_on`) is not. Returns how many were
-        added. Raises StoreError when the file cannot be read or is not a
-        bookmarks file (a Markdown export gets its own message: it is for
-        reading), and when the merged bookmarks cannot be saved.
+        Stories already bookmarked keep their own date; one without a note
+        takes the file's, one with another note keeps its own (`Imported`).
+        `known` gives a bookmark of a story the library holds its title,
+        section, source and link from there: the file's word for them is
+        someone else's, and would otherwise retitle a real story in every
+        list. `journal` is told the stories bookmarked once saved, with
+        "star", as the reader's `b` tells it (`Library.queue_changes`, the sync
+        queue: a synced story's bookmark is starred on its server, not taken
+        away by the next sync); one kept apart from a server (`unstarred_on`)
+        is not, and a note is not told at all (notes stay here, as `e`'s do).
+        Raises StoreError when the file cannot be read or is not a bookmarks
+        file (a Markdown export gets its own message: it is for reading), and
+        when the merged bookmarks cannot be saved.
         """
         try:
             raw = read_local(path, MAX_IMPORT_BYTES)
@@ -371,12 +384,19 @@ class Bookmarks(Document[Value]):
         new = [b for b in imported.values() if b.article_id not in self._value]
         if known is not None:
             new = [known(b) for b in new]
-        if new:
+        notes = {
+            i: b.note
+            for i, b in imported.items()
+            if b.note and i in self._value and self._value[i].note != b.note
+        }
+        noted = tuple(i for i in notes if not self._value[i].note)
+        kept = tuple(i for i in notes if self._value[i].note)
+        if new or noted:
             new.sort(key=lambda b: b.added)
-            self._change(_adder(new))
-            if journal is not None:
+            self._change(_importer(new, {i: notes[i] for i in noted}))
+            if journal is not None and new:
                 journal([b.article_id for b in new if not b.unstarred_on], "star")
-        return len(new)
+        return Imported(len(new), noted, kept)
 
 
 def _moment(added: str) -> str:
@@ -402,6 +422,20 @@ def _adder(bookmarks: list[Bookmark]) -> Callable[[Value], None]:
     def op(value: Value) -> None:
         for b in bookmarks:
             value.setdefault(b.article_id, b)
+
+    return op
+
+
+def _importer(bookmarks: list[Bookmark], notes: Mapping[str, str]) -> Callable[[Value], None]:
+    """`_adder`, and each note in `notes` given to its bookmark if that has
+    none still (a note written meanwhile by another process is kept)."""
+    add = _adder(bookmarks)
+
+    def op(value: Value) -> None:
+        add(value)
+        for article_id, note in notes.items():
+            if (bookmark := value.get(article_id)) is not None and not bookmark.note:
+                value[article_id] = replace(bookmark, note=note)
 
     return op
 

@@ -27,7 +27,7 @@ from reader.sanitize import clean
 from reader.wording import counted
 
 if TYPE_CHECKING:
-    from reader.bookmarks import Bookmark, Bookmarks
+    from reader.bookmarks import Bookmark, Bookmarks, Imported
 
 MISSING = "missing"
 
@@ -55,8 +55,11 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
         sys.stdout.write(out)
         return 0
     if args.action == "import":
-        added = _import(store, args.file, config)
-        print(f"{counted(added, 'bookmark')} added, {len(store)} in all")
+        done = _import(store, args.file, config)
+        noted = f", {counted(len(done.noted), 'note')} added" if done.noted else ""
+        print(f"{counted(done.added, 'bookmark')} added{noted}, {len(store)} in all")
+        if done.kept:
+            print(f"{counted(len(done.kept), 'note')} kept as it was: {_ids(done.kept)}")
         return 0
     missing = _missing(store, config)
     marks = store.all()
@@ -67,7 +70,13 @@ def cmd_bookmarks(argv: list[str], config: Config) -> int:
     return 0
 
 
-def _import(store: Bookmarks, path: Path, config: Config) -> int:
+def _ids(ids: Sequence[str], shown: int = 10) -> str:
+    """Ids to name in a line: the first `shown`, then how many more."""
+    more = f", and {len(ids) - shown:,} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
+def _import(store: Bookmarks, path: Path, config: Config) -> Imported:
     """Import, a story the library holds keeping its own title, section,
     source and link (`Bookmarks.import_file`), a synced one queued to be
     starred on its server as `b` in the reader queues it. Without a library

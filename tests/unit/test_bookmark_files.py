@@ -325,3 +325,26 @@ def test_a_control_character_in_an_imported_file_is_said_once(
     code, out, err = run(capsys, "bookmarks", "import", str(path))
     assert code == 2 and out == ""
     assert err.endswith("it is not valid JSON (Invalid control character at line 1)\n"), err
+
+
+def test_an_imported_note_fills_an_empty_one_and_a_different_one_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    noted, bare = seed_bookmarks(tmp_path / "data")  # the first has a note, the second none
+    path = import_file(
+        tmp_path,
+        [
+            {"article_id": bare, "note": "imported note"},
+            {"article_id": noted, "note": "their note"},
+            {"article_id": "a1", "title": "New one"},
+        ],
+    )
+    code, out, err = run(capsys, "bookmarks", "import", str(path))
+    assert (code, err) == (0, "")
+    assert out == f"1 bookmark added, 1 note added, 3 in all\n1 note kept as it was: {noted}\n"
+    code, out, _ = run(capsys, "bookmarks", "--json")
+    notes = {b["article_id"]: b["note"] for b in json.loads(out)}
+    assert notes == {bare: "imported note", noted: "first\nsecond line", "a1": ""}
+    # Again: nothing new, the kept note still said.
+    code, out, _ = run(capsys, "bookmarks", "import", str(path))
+    assert out == f"0 bookmarks added, 3 in all\n1 note kept as it was: {noted}\n"

@@ -21,7 +21,7 @@ import pytest
 import reader
 from reader import atomic, bookmarks
 from reader.atomic import StoreError
-from reader.bookmarks import Bookmark, Bookmarks
+from reader.bookmarks import Bookmark, Bookmarks, Imported
 from reader.model import Article, make_article
 
 REPO = Path(reader.__file__).resolve().parent.parent
@@ -191,9 +191,9 @@ def test_export_json_import_round_trip(
     exported.write_text(store.export_json(), encoding="utf-8")
 
     other = reloaded(tmp_path / "other" / "bookmarks.json")
-    assert other.import_file(exported) == 4
+    assert other.import_file(exported).added == 4
     assert other.all() == store.all()
-    assert other.import_file(exported) == 0  # no duplicates
+    assert other.import_file(exported).added == 0  # no duplicates
     assert len(reloaded(other.path)) == 4
 
 
@@ -209,7 +209,7 @@ def test_import_merges_and_keeps_what_was_there(
     mine = reloaded(tmp_path / "mine" / "bookmarks.json")
     mine.add(story(1), note="mine")
     mine.add(story(3))
-    assert mine.import_file(exported) == 1
+    assert mine.import_file(exported) == Imported(1, (), (story(1).id,))
     assert {b.article_id for b in mine.all()} == {story(n).id for n in (1, 2, 3)}
     assert note_of(mine, story(1).id) == "mine"
     assert set(on_disk(mine.path)) == {story(n).id for n in (1, 2, 3)}
