@@ -26,6 +26,7 @@ from reader.sanitize import clean
 from reader.state import ReadingState
 from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
+from reader.tui.dialogs.opener import opener, typing
 from reader.tui.outside_watch import OutsideWatch
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
@@ -76,7 +77,7 @@ class NewsApp(App[None]):
 
     EVERYWHERE: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("w", "keywords", "Keywords", show=False, id="app.keywords"),
+        opener("w", "keywords", "Keywords", id="app.keywords"),  # the keys behind it are the box's
         Binding("t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -314,7 +315,7 @@ class NewsApp(App[None]):
         # Over a dialog the digits and L are the dialog's, not the story's.
         if action in ("link", "links"):
             return self._open_story() is not None
-        return True
+        return not (action == "keywords" and typing(self.focused))  # a "w" typed is text
 
     def action_link(self, number: int) -> None:
         from reader.tui.dialogs.links import open_link

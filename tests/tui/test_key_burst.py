@@ -6,11 +6,13 @@ query grew a letter) and they were lost to the story Enter opened."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
@@ -146,3 +148,26 @@ async def test_enter_and_n_typed_with_the_query_open_its_first_result_at_the_sec
         await until(pilot, lambda: status(app) == "match 2 of 11", "the second match")
         assert app.screen.query_one(SearchBar).text == "tesla"
         assert app.focused is reader(app).story
+
+
+async def test_keys_right_behind_e_and_w_are_typed_into_the_dialog_they_open(
+    app: NewsApp,
+) -> None:
+    """`e` and `w` ran only once they had bubbled up from the sidebar; the keys
+    behind them, handed to the sidebar meanwhile, reached the app after the
+    dialog had opened and were lost (all of them here, some on a busy reader)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        for opener, typed in (("e", "why q"), ("w", "zap")):
+            burst(app, opener, *typed)
+            await until(pilot, partial(typed_into, app, typed), f"{typed!r} in the box")
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the box closed")
+        burst(app, "slash", "w", "e")  # in the search bar they are text
+        await until(pilot, lambda: app.screen.query_one(SearchBar).text == "we", "typed")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+def typed_into(app: NewsApp, text: str) -> bool:
+    """The focused box holds `text`."""
+    return isinstance(app.focused, Input) and app.focused.value == text

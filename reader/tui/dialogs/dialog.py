@@ -3,7 +3,10 @@
 The dialogs' rules (`styles/dialogs.tcss`) are read when the first one opens,
 not at start (`reader.tui.styles`). Each box is a container whose border
 carries a title above and the keys that work in it below, as plain text
-(a title can hold a story's or a search's words, never markup).
+(a title can hold a story's or a search's words, never markup). `e` and `w`
+open a box with a text box by priority bindings (`opener`), so the keys
+typed right behind them are the text box's: it is the first thing in the box
+that can take the focus, which Textual gives it as the box is composed.
 """
 
 from __future__ import annotations

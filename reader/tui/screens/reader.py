@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.reactive import reactive
-from textual.widgets import Input
 
 from reader.bookmarks import Bookmarks
 from reader.catalog import Catalog
@@ -28,6 +27,7 @@ from reader.reading import Reading
 from reader.state import ReadingState
 from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
+from reader.tui.dialogs.opener import opener, typing
 from reader.tui.feeds_controller import FeedsController
 from reader.tui.keywords_controller import KeywordsController
 from reader.tui.marks_controller import MarksController
@@ -58,7 +58,7 @@ class ReaderScreen(QuietFocusScreen):
         Binding("full_stop", "next_unread", "Next unread", show=False, id="reader.next_unread"),
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
         Binding("B", "bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
-        Binding("e", "edit_note", "Note", show=False, id="reader.note"),
+        opener("e", "edit_note", "Note", id="reader.note"),  # the keys behind it are the note's
         Binding("u", "toggle_read", "Read/unread", show=False, id="reader.read"),
         # Bulk marks, as newsboat has them: A its feed (here the section), C all.
         Binding("a", "mark_above", "Mark read to here", show=False, id="reader.mark_above"),
@@ -180,8 +180,8 @@ class ReaderScreen(QuietFocusScreen):
         return cast("Activity", self.query_one("#activity"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A "/" typed into the search bar (or any input) is text.
-        return not (action == "search" and isinstance(self.focused, Input))
+        # A "/" or "e" typed into the search bar (or any input) is text.
+        return not (action in ("search", "edit_note") and typing(self.focused))
 
     async def action_search(self) -> None:
         await self.search_control.open_bar()
