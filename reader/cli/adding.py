@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from reader.library.articles import Library, Source, SourceKind
     from reader.refresh import FeedOutcome
 
-_SNIFF_BYTES = 4096
-
 
 def cmd_add(argv: list[str], config: Config) -> int:
     p = parser(
@@ -143,15 +141,13 @@ def _classify(source: str) -> tuple[str, str]:
     path = path.resolve()
     if path.is_dir():
         return "markdown", str(path)
-    from reader.sources.local import read_head
+    from reader.sources.local import SNIFF_BYTES, looks_like_feed, read_head
 
     try:
-        head = read_head(path, _SNIFF_BYTES)  # a FIFO or a device is refused, not waited on
+        head = read_head(path, SNIFF_BYTES)  # a FIFO or a device is refused, not waited on
     except OSError as exc:
         raise UserError(f"{source}: {exc.strerror or exc}") from None
-    # Feeds are XML (or JSON Feed); a dump is plain text, which never starts so.
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start in (b"<", b"{") or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if looks_like_feed(head):
         return "feed", str(path)
     if b"\x00" in head:
         raise UserError(f"{source}: a binary file, not a feed, a dump or a folder of Markdown")

@@ -157,8 +157,8 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="dump files, Markdown files (FILE.md, a story each) or folders of them,"
-        " to read instead of the library (which is left untouched)",
+        help="dump files, feed files, Markdown files (FILE.md, a story each) or folders"
+        " of them, to read instead of the library (which is left untouched)",
     )
 
 
@@ -189,8 +189,8 @@ def load_articles(
     warnings: list[str] | None = None,
     rests: Rests | None = None,
 ) -> list[Article]:
-    """Stories from the dumps, and from Markdown files (`.md`, one story
-    each), in order. Warnings go to `warnings` when given (the TUI shows
+    """Stories from the dumps, feed files and Markdown files (`.md`, one
+    story each), in order. Warnings go to `warnings` when given (the TUI shows
     them), else to standard error. With `rests`, a long Markdown file is read
     as its head (`markdown.markdown_head`: what the first screen shows), and
     how to make the whole story is put in `rests` under its id.
@@ -206,7 +206,7 @@ def load_articles(
         elif path.is_dir():
             found, said = _read_folder(path)
         else:
-            found, said = _read_dump(path, config)
+            found, said = _read_file(path, config)
         for warning in said:
             if warnings is None:
                 print(f"news: warning: {shown(warning)}", file=sys.stderr)
@@ -220,6 +220,34 @@ def load_articles(
             if rests is not None and mine and article.id in mine:
                 rests[article.id] = mine[article.id]
     return articles
+
+
+def _read_file(path: Path, config: Config) -> tuple[list[Article], list[str]]:
+    """A dump, or a feed file (RSS, Atom, JSON Feed), told apart as `news add`
+    tells them."""
+    from reader.sources.local import SNIFF_BYTES, looks_like_feed, read_head
+
+    try:
+        head = read_head(path, SNIFF_BYTES)  # a FIFO or a device is refused, not waited on
+    except FileNotFoundError:
+        head = b""  # the dump reader names it
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror or exc}") from None
+    return _read_feed(path) if looks_like_feed(head) else _read_dump(path, config)
+
+
+def _read_feed(path: Path) -> tuple[list[Article], list[str]]:
+    """A feed file's stories, in memory, as `news add FILE` would store them:
+    the same limits, cleaning, ids and sections (an entry's category, else
+    the feed's title)."""
+    from reader.markdown import markdown_to_blocks
+    from reader.sources.feed import FeedError, read_feed_file
+
+    try:
+        result = read_feed_file(path.resolve(), to_blocks=markdown_to_blocks)
+    except FeedError as exc:
+        raise UserError(str(exc)) from None
+    return result.articles, result.warnings
 
 
 def _read_dump(path: Path, config: Config) -> tuple[list[Article], list[str]]:

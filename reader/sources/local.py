@@ -130,6 +130,17 @@ def read_head(path: Path | str, count: int) -> bytes:
         return handle.read(count)
 
 
+SNIFF_BYTES = 4096  # what is read of a file to tell a feed from a dump
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """Whether a file's first `SNIFF_BYTES` are a feed's (XML or a JSON Feed)
+    rather than a dump's: a dump is plain text, which never starts with `<`
+    or `{`. `news add FILE` and `news FILE` both tell them apart so."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return start in (b"<", b"{") or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode_text(raw: bytes, name: str) -> tuple[str, list[str]]:
     """UTF-8 with an optional BOM; bytes that are not UTF-8 are replaced, with a
     warning naming each line where that happened."""

@@ -37,3 +37,34 @@ def test_a_story_given_twice_is_listed_once_where_first_given(
     catalog = open_catalog([str(one), str(one), str(folder)], Config(), [], heads=True)
     [(section, rows)] = catalog.sections()
     assert (section, [row.title for row in rows]) == ("Files", ["One"])
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Image &amp; Feed</title>
+  <id>urn:x</id>
+  <updated>2026-11-29T10:00:00Z</updated>
+  <entry>
+    <title>Atom story</title>
+    <id>urn:x:1</id>
+    <updated>2026-11-29T10:00:00Z</updated>
+    <content type="html">&lt;p&gt;An &lt;b&gt;Atom&lt;/b&gt; body.\x1b[31m&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+
+def test_a_feed_file_is_read_as_its_stories_as_news_add_reads_it(
+    capsys: pytest.CaptureFixture[str], write_dump: Callable[..., Path]
+) -> None:
+    feed = write_dump(ATOM, "img.atom")
+    code, out, err = run(capsys, "list", str(feed))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["Image & Feed", out.splitlines()[1]]
+    story_id, title = out.splitlines()[1].split()[0], out.splitlines()[1].split("  ")[-1]
+    assert title == "Atom story"
+    code, out, _ = run(capsys, "show", story_id, str(feed))
+    assert code == 0 and "An Atom body." in out and "\x1b" not in out
+    page = write_dump("<!doctype html><html><body>x</body></html>", "page.txt")
+    code, out, err = run(capsys, "list", str(page))
+    assert (code, out) == (2, "") and "HTML page, not a feed" in err
