@@ -33,6 +33,7 @@ from reader.wording import counted
 
 if TYPE_CHECKING:
     from reader.library.articles import Library
+    from reader.sync.answers import SyncError
 
 FAILED = 1  # the server said no, or could not be reached
 
@@ -182,10 +183,11 @@ def _add(
 def _log_in(api_url: str, user: str, secret: str) -> tuple[str, int]:
     """Log in once at `api_url`: the API root it turned out to be, and how
     many subscriptions the account has. An address that answers as no API
-    does (a web page, a redirect, a 404) was most likely the server's web
-    address, so the API roots known below it are tried (`reader.sync.roots`)
-    and the one that answers is said and used. Raises the first failure when
-    none does; a wrong password at one of them is said with where."""
+    does (a web page, a redirect, HTTP 404, 405 or 501) was most likely the
+    server's web address, so the API roots known below it are tried
+    (`reader.sync.roots`) and the one that answers is said and used. When
+    none does, each tried is named with what it answered; a wrong password
+    at one of them stops there, said with where."""
     from reader.sync.greader import BadAnswer, GReader, SyncError, WrongPassword
     from reader.sync.roots import other_roots
 
@@ -198,22 +200,28 @@ def _log_in(api_url: str, user: str, secret: str) -> tuple[str, int]:
         return api_url, check(api_url)
     except BadAnswer as first:
         roots = other_roots(api_url)
-        for root in roots:
-            try:
-                count = check(root)
-            except WrongPassword as refused:
-                raise WrongPassword(
-                    f"{refused.reason} at {root}, the API root of {api_url}"
-                ) from None
-            except SyncError:
-                continue
-            print(
-                f"{shown(api_url)} is not the Google Reader API root; {shown(root)} is: using that."
-            )
-            return root, count
         if not roots:
             raise
-        raise BadAnswer(f"{first.reason} (also tried {', '.join(roots)})") from None
+        tried: list[tuple[str, SyncError]] = [(api_url, first)]
+    for root in roots:
+        try:
+            count = check(root)
+        except WrongPassword as refused:
+            raise WrongPassword(f"{refused.reason} at {root}, the API root of {api_url}") from None
+        except SyncError as failed:
+            tried.append((root, failed))
+            continue
+        print(f"{shown(api_url)} is not the Google Reader API root; {shown(root)} is: using that.")
+        return root, count
+    said = ", ".join(f"{url} ({_answered(failed)})" for url, failed in tried)
+    raise BadAnswer(f"no Google Reader API answered; tried {said}")
+
+
+def _answered(failed: SyncError) -> str:
+    """What an address tried answered, in a few words."""
+    from reader.sync.answers import NotHere
+
+    return failed.answered if isinstance(failed, NotHere) else failed.reason
 
 
 def _command(text: str | None) -> tuple[str, ...] | None:

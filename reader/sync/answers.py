@@ -67,6 +67,17 @@ class BadAnswer(SyncError):
     (a web page, garbage, JSON of another shape)."""
 
 
+class NotHere(BadAnswer):
+    """An answer that says the API is not at this address (HTTP 404, 405 or
+    501, a web page, a redirect): most often a server's web address was
+    given, so `news account add` goes on to the API roots below it.
+    `answered` is what came back, in a few words ("HTTP 501", "a web page")."""
+
+    def __init__(self, reason: str, answered: str) -> None:
+        super().__init__(reason)
+        self.answered = answered
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
     id: str  # the server's stream id, "feed/..."
@@ -164,6 +175,13 @@ def web_page(answer: Answer) -> str:
             " (is the API URL its API root?)"
         )
     return ""
+
+
+def page_or(answer: Answer, reason: str) -> BadAnswer:
+    """`NotHere` when the answer is a web page (`web_page`), else `reason`."""
+    if page := web_page(answer):
+        return NotHere(page, f"a web page (HTTP {answer.status})")
+    return BadAnswer(reason)
 
 
 def object_of(value: object, what: str) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from reader.sync.answers import (
     Answer,
     BadAnswer,
     Item,
+    NotHere,
     RateLimited,
     Subscription,
     SyncError,
@@ -60,6 +61,7 @@ from reader.sync.answers import (
     item_id,
     list_at,
     object_of,
+    page_or,
     retry_after,
     short,
     subscription_from,
@@ -128,7 +130,7 @@ class _Request(TypedDict, total=False):
 def _unexpected(body: bytes, reason: str) -> BadAnswer:
     """The error for a 2xx answer that is not what the API gives: a web page is
     named as one (the address is not the API root); anything else, `reason`."""
-    return BadAnswer(web_page(Answer(200, httpx.Headers(), body)) or reason)
+    return page_or(Answer(200, httpx.Headers(), body), reason)
 
 
 # The client -------------------------------------------------------------------------
@@ -212,7 +214,7 @@ class GReader:
             if line.startswith("Auth=") and line[5:].strip():
                 self._auth = line[5:].strip()
                 return
-        raise BadAnswer(web_page(answer) or "the login answer has no Auth token")
+        raise page_or(answer, "the login answer has no Auth token")
 
     def _edit_token(self) -> str:
         if self._token is None:
@@ -437,10 +439,13 @@ class GReader:
                 continue
             if 300 <= answer.status < 400:
                 where = clean_line(answer.headers.get("location", ""))[:REASON_CHARS]
-                raise BadAnswer(
+                raise NotHere(
                     f"the server redirects {path} to {where or 'elsewhere'}:"
-                    " the API URL is not its Google Reader API root"
+                    " the API URL is not its Google Reader API root",
+                    f"a redirect to {where or 'elsewhere'}",
                 )
+            if answer.status == 501:  # "not implemented": a web server without this API
+                raise NotHere(f"{self.host}: {method} not served (HTTP 501)", "HTTP 501")
             if answer.status >= 500:
                 raise Unreachable(f"{self.host}: server error (HTTP {answer.status})")
             return answer
@@ -482,11 +487,10 @@ class GReader:
     def _refused(self, answer: Answer, path: str) -> SyncError:
         """A 4xx other than 401, as an error."""
         if page := web_page(answer):
-            return BadAnswer(f"HTTP {answer.status}: {page}")
-        if answer.status == 404:
-            return BadAnswer(
-                f"HTTP 404 for {path}: is the API URL the server's Google Reader API root?"
-            )
+            return NotHere(f"HTTP {answer.status}: {page}", f"a web page (HTTP {answer.status})")
+        if answer.status in (404, 405):
+            why = f"for {path}: is the API URL the server's Google Reader API root?"
+            return NotHere(f"HTTP {answer.status} {why}", f"HTTP {answer.status}")
         said = short(answer.body)
         return BadAnswer(f"HTTP {answer.status} for {path}" + (f": {said}" if said else ""))
 

@@ -17,6 +17,7 @@ from reader.config import config_path
 from reader.library.articles import Library
 from reader.library.synced import Subscribed
 from reader.model import Block, BlockKind, make_article, synced_story_id
+from sync import scripted
 
 
 def news(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -256,9 +257,9 @@ def test_an_address_where_no_api_answers_names_the_roots_tried(server: Any) -> N
     assert (
         done.stderr
         == (
-            "news: HTTP 404 for accounts/ClientLogin: is the API URL the server's Google Reader"
-            f" API root? (also tried {host}/api/api/greader.php, {host}/api/greader.php, {host})"
-            " (nothing stored)\n"
+            f"news: no Google Reader API answered; tried {host}/api/ (HTTP 404),"
+            f" {host}/api/api/greader.php (HTTP 404), {host}/api/greader.php (HTTP 404),"
+            f" {host} (HTTP 404) (nothing stored)\n"
         ).encode()
     )
     assert sorted(set(server.paths())) == [
@@ -267,3 +268,35 @@ def test_an_address_where_no_api_answers_names_the_roots_tried(server: Any) -> N
         "/api/api/greader.php/accounts/ClientLogin",
         "/api/greader.php/accounts/ClientLogin",
     ]
+
+
+def plain_web_server(asked: scripted.Asked) -> scripted.Answer:
+    """As `python -m http.server` answers: a page to a GET, 501 to a POST."""
+    if asked.method == "POST":
+        return scripted.Answer(501, b"<html><body>Unsupported method</body></html>", "text/html")
+    return scripted.Answer(200, b"<!DOCTYPE HTML><html><ul></ul></html>", "text/html")
+
+
+def test_a_web_server_that_does_not_take_a_post_is_passed_by(server: scripted.Scripted) -> None:
+    web = server.api.removesuffix("/api") + "/"
+    server.script = plain_web_server
+    done = news("account", "add", web, "--user", "bob", "--password-stdin", stdin=b"pw\n")
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr == (
+        f"news: no Google Reader API answered; tried {web} (HTTP 501),"
+        f" {web}api/greader.php (HTTP 501) (nothing stored)\n"
+    ).encode()
+
+    def api_below(asked: scripted.Asked) -> scripted.Answer:
+        if asked.path == "/api/greader.php/accounts/ClientLogin":
+            return scripted.Answer(200, b"SID=x\nAuth=token\n", "text/plain")
+        if asked.path == "/api/greader.php/reader/api/0/subscription/list":
+            return scripted.Answer(200, b'{"subscriptions": []}')
+        return plain_web_server(asked)
+
+    server.script = api_below
+    done = news("account", "add", web, "--user", "bob", "--password-stdin", stdin=b"pw\n")
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.startswith(
+        f"{web} is not the Google Reader API root; {web}api/greader.php is: using that.\n".encode()
+    )
