@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import AbstractContextManager, nullcontext, suppress
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,7 +163,10 @@ def _read_with_bar(library: Library, source: Source, allow_private: bool) -> lis
 
     out, path = console(), local_feed_path(source.location)
     ids, adding = ({source.id}, None) if source.id else (None, source)
-    if not out.is_terminal or path is None:
+    if path is None:
+        with fetching(source.location):
+            return refresh(library, source_ids=ids, adding=adding, allow_private=allow_private)
+    if not out.is_terminal:
         return refresh(library, source_ids=ids, adding=adding, allow_private=allow_private)
     # Only for a bar: Rich's progress module costs 30 ms of CPU to import,
     # which `news add big.xml > log` (or a script) has no use for.
@@ -180,6 +184,29 @@ def _read_with_bar(library: Library, source: Source, allow_private: bool) -> lis
         return refresh(
             library, source_ids=ids, adding=adding, allow_private=allow_private, on_read=read
         )
+
+
+@contextmanager
+def fetching(url: str) -> Iterator[None]:
+    """While a feed is fetched (up to the feed timeout), "Fetching URL…" on
+    standard error when it is a terminal, one line cut to its width, erased
+    when done (or interrupted) so the result or the error takes its place.
+    Elsewhere nothing: a script's output is only the result."""
+    from rich.text import Text
+
+    err = console(stderr=True)
+    if not err.is_terminal:
+        yield
+        return
+    line = Text(f"Fetching {shown(url)}…")
+    line.truncate(max(err.width - 1, 1), overflow="ellipsis")
+    err.file.write(line.plain)
+    err.file.flush()
+    try:
+        yield
+    finally:
+        err.file.write("\r\x1b[2K")  # back to the start of the line, and clear it
+        err.file.flush()
 
 
 def _interval(text: str) -> int:
@@ -266,13 +293,14 @@ def _add_found(
         source = known.get(url) or Source(
             0, "feed", url, section_override=section, fulltext=fulltext
         )
-        [outcome] = refresh(
-            library,
-            source_ids={source.id},
-            adding=None if source.id else source,
-            allow_private=allow_private,
-            homes={source.id: page.location},
-        )
+        with fetching(url):
+            [outcome] = refresh(
+                library,
+                source_ids={source.id},
+                adding=None if source.id else source,
+                allow_private=allow_private,
+                homes={source.id: page.location},
+            )
         if outcome.ok:
             return outcome, url
         if url not in known:

@@ -68,14 +68,14 @@ def find_story_id(ids: Iterable[str], wanted: str) -> str:
     )
 
 
-def console() -> Console:
-    """Standard output for Rich, with every parser of strings off: data is printed
-    as `Text`, and a plain string is printed as it is, never read as markup
-    (`[link=...]`), emoji codes (`:smile:`) or highlighted. Every command's Rich
-    output goes through here; a test keeps it so."""
+def console(stderr: bool = False) -> Console:
+    """Standard output (or error) for Rich, with every parser of strings off:
+    data is printed as `Text`, and a plain string is printed as it is, never
+    read as markup (`[link=...]`), emoji codes (`:smile:`) or highlighted.
+    Every command's Rich output goes through here; a test keeps it so."""
     from rich.console import Console
 
-    return Console(markup=False, emoji=False, highlight=False)
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
 def print_row(out: Console, line: Text) -> None:

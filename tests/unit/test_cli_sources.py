@@ -589,3 +589,36 @@ def test_two_files_listed_alike_are_not_taken_for_each_other(
     )
     assert run(capsys, "remove", str(ids[str(twin)]), "--yes")[0] == 0
     assert [s["location"] for s in sources(capsys)][-1] == str(plain_name)
+
+
+def test_add_says_what_it_fetches_on_a_terminal_only(
+    capsys: pytest.CaptureFixture[str], server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow feed is not a silent wait of up to a minute: the line is there
+    while the server holds its answer, and gone when the result is printed."""
+    quick = server.serve("/quick", rss("Quick", [("One", "https://example.org/1")]))
+    code, out, err = run(capsys, "add", quick)  # piped: only the result
+    assert (code, err) == (0, "") and out.startswith("Added feed Quick")
+
+    hold = threading.Event()
+    slow = server.serve(
+        "/slow-" + "x" * 60, rss("Slow", [("Two", "https://example.org/2")]), hold=hold
+    )
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # standard error a terminal, to Rich
+    monkeypatch.setenv("COLUMNS", "50")
+    meanwhile: list[str] = []
+
+    def look() -> None:
+        server.wait_seen(slow.removeprefix(server.url("")))
+        meanwhile.append(sys.stderr.getvalue())
+        hold.set()
+
+    looker = threading.Thread(target=look)
+    looker.start()
+    code, out, err = run(capsys, "add", slow)
+    looker.join()
+    assert code == 0 and out.startswith("Added feed Slow: 1 story")
+    [said] = meanwhile
+    # One line, shorter than the width (a full one may wrap), cut with an ellipsis.
+    assert said == f"Fetching {slow}"[:48] + "…"
+    assert err == said + "\r\x1b[2K"  # then erased for the result
