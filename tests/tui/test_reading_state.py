@@ -13,7 +13,7 @@ from textual import events
 from reader.catalog import LibraryCatalog
 from reader.library.articles import Library
 from reader.library.db import open_library
-from reader.model import Article
+from reader.model import Article, utc_now
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -86,7 +86,8 @@ async def test_capital_b_jumps_to_bookmarks_newest_first(articles: list[Article]
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
         await pilot.press("B")  # none yet: says so
         await pilot.press("b")
-        await pilot.pause(1.1)  # a later second, so the order is by time
+        first = app.bookmarks.all()[0].added  # to the second
+        await until(pilot, lambda: utc_now() > first, "a later second, so the order is by time")
         await pilot.press("G", "b")
         await pilot.press("B")
         sidebar = screen(app).sidebar

@@ -216,11 +216,14 @@ async def test_end_goes_to_the_last_result_and_pagedown_works_from_the_bar() -> 
         await pilot.press("pagedown")  # typed in the bar: a page of results
         assert results.cursor > 5
         await pilot.press("shift+tab", "end")  # one End, however many pages are left
-        for _ in range(5):
-            await screen(app).workers.wait_for_complete()
-            await pilot.pause()
-        assert len(results.items) == 100
-        assert results.highlighted is results.items[-1]
+        # Each page asks for the next as it lands, and that page's worker (exclusive)
+        # cancels the one before if it has not yet been marked done: wait for the
+        # last result, not for the workers (waiting on a cancelled one raises).
+        await until(
+            pilot,
+            lambda: len(results.items) == 100 and results.highlighted is results.items[-1],
+            "the last of 100 results highlighted",
+        )
         await pilot.press("home")
         assert results.cursor == 0
 
