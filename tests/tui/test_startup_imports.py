@@ -115,8 +115,8 @@ def test_a_markdown_file_opens_no_library(tmp_path: Path) -> None:
     paragraphs = [
         f"Paragraph {n}, with *emphasis* and [a link](https://example.com/{n}), long"
         " enough to need more than one line."
-        for n in range(2000)
-    ]
+        for n in range(600)
+    ]  # about 70 KB: a head is read only from a file over twice its 16 KB
     story.write_text("\n\n".join(["# A long story", *paragraphs]), encoding="utf-8")
     loaded = modules_at_first_paint(str(story))
     # The check ran at the first paint of the file's story, its head read plain.
@@ -128,7 +128,8 @@ def test_a_markdown_file_that_is_not_plain_prose_is_read_by_markdown_it(tmp_path
     """The other side of the check above: a head with a list in it is parsed
     by markdown-it before the first paint."""
     story = tmp_path / "long.md"
-    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(2000)]
+    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(900)]
+    # About 50 KB, long enough to be read as its head (over twice its 16 KB).
     story.write_text("\n\n".join(["- a list item", *paragraphs]), encoding="utf-8")
     assert "markdown_it" in modules_at_first_paint(str(story))
 
