@@ -3,13 +3,16 @@ that cannot be read says what is wrong in the bar."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
 
+from .shown import screen_lines
 from .shown import search_status as status
 from .test_search import SIZE, results_for, screen
 from .waiting import until
@@ -50,7 +53,35 @@ async def test_a_filter_that_cannot_be_read_says_why_in_the_bar(app: NewsApp) ->
         await pilot.press("ctrl+u", *"after:2026-02-30")
         await pilot.pause()
         assert status(app) == "after:2026-02-30 is not a day of the calendar"
+        await narrower_the_query_stays_in_sight(app, pilot)
         await pilot.press("ctrl+u", *"is:bookmarked")
         await screen(app).workers.wait_for_complete()
         await pilot.pause()
         assert status(app) == "nothing found"  # nothing is bookmarked yet
+
+
+async def narrower_the_query_stays_in_sight(app: NewsApp, pilot: Pilot[None]) -> None:
+    """The message at the bar's right used to take the query's room: at 80
+    columns the query was cut before its end, where the cursor is, and at 60
+    it was not shown at all. The query keeps its room and shows its cursor;
+    the message is cut, with an ellipsis."""
+    message = "after:2026-02-30 is not a day of the calendar"
+    await pilot.press("ctrl+u", *'section:"Elon Musk" after:2026-02-30 tesla')
+    for width, height in ((120, 40), (80, 24), (60, 20)):
+        await pilot.resize_terminal(width, height)
+        await until(pilot, partial(columns, app, width), f"{width} columns")
+        await pilot.pause()
+        bar = app.screen.query_one("#search")
+        line = screen_lines(app)[bar.region.y].text
+        query, said = line.split("  all stories  ")
+        # The query keeps its room, scrolled to its end (the cursor).
+        assert query.rstrip().endswith("2026-02-30 tesla") and len(query) >= 20, line
+        said = said.strip()
+        if width == 120:
+            assert said == message
+        else:
+            assert said.endswith("…") and message.startswith(said[:-1]) and len(said) > 15, line
+
+
+def columns(app: NewsApp, width: int) -> bool:
+    return app.screen.size.width == width

@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.widgets import Input, Label
 
@@ -46,6 +46,13 @@ class QueryInput(Input):
     # Enter opens the chosen result (or goes into the story's matches) within
     # the key: see `NavigationController.choose`.
     BINDINGS = [Binding("enter", "screen.choose('search')", "Open result", show=False)]
+
+    def on_resize(self) -> None:
+        """Narrowed (a message at the bar's right, a smaller terminal): the
+        cursor, where the person is typing, kept in sight. Textual's input
+        scrolls to it only when it moves."""
+        cursor = cell_len(self.value[: self.cursor_position]) + self.cursor_at_end
+        self.scroll_to_region(Region(cursor, 0, 1, 1), force=True, animate=False)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.screen.focused is not self:
@@ -123,8 +130,12 @@ class SearchBar(Horizontal):
         # The label is as wide as its text, or its min-width: the bar is laid
         # out again only when that width changes, so "searching…" and "323
         # stories", or "match 1 of 9" and "match 2 of 9", are a repaint only.
+        # A message longer than the label's max-width is cut to it (search.tcss).
         width = cell_len(message) + status.styles.gutter.width
         wide = max(width, int(status.styles.min_width.value) if status.styles.min_width else 0)
+        if status.styles.max_width is not None:
+            most = status.styles.max_width.resolve(self.size, self.app.size)
+            wide = min(wide, int(most))
         resized = wide != status.outer_size.width
         self._status = message
         status.update(Text(message), layout=resized)
