@@ -4,6 +4,7 @@ them, and full text fetched from a page surviving later refreshes."""
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from pathlib import Path
 
@@ -75,6 +76,11 @@ def test_plain_text_of_the_fixture_feeds(name: str) -> None:
         ("~~~\n**not** markup\n~~~\nafter *this*", "**not** markup\nafter this"),
         ("an unclosed ``` fence", "an unclosed ``` fence"),
         ("", ""),
+        # An alt text with brackets (balanced, as CommonMark reads them), and
+        # one word alone in its paragraph, which the story shows as a picture.
+        ("An ![[red]pic](http://127.0.0.1:9/x.png) image", "An [red]pic image"),
+        ("Body.\n\n![plainalt](http://127.0.0.1:9/p.png)\n\nAfter.", "Body.\nplainalt\nAfter."),
+        ("a ![![i](j) k](x.png) b", "a i k b"),  # a picture in an alt text is its alt text
     ],
 )
 def test_markdown_to_text(markdown: str, text: str) -> None:
@@ -85,6 +91,22 @@ def test_markdown_to_text(markdown: str, text: str) -> None:
 def test_markdown_to_text_takes_any_text(markdown: str) -> None:
     text = markdown_to_text(markdown)
     assert "\x1b" not in text or "\x1b" in markdown
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab [ ]\\()!", max_size=14), st.booleans())
+@example("[red]pic", False)
+@example("plainalt", True)
+def test_the_index_holds_an_alt_text_as_the_story_shows_it(alt: str, alone: bool) -> None:
+    """A feed's picture, its alt text any words and brackets: the index's text
+    (made without parsing) has the words the story's blocks have, and no
+    Markdown of the picture's."""
+    picture = f'<img src="http://127.0.0.1:9/x.png" alt="{html.escape(alt)}">'
+    body = f"<p>Body.</p><p>{picture}</p>" if alone else f"<p>Body with {picture} image</p>"
+    markdown = html_to_markdown(body)
+    text = markdown_to_text(markdown)
+    assert sorted(text.split()) == sorted(words_of_blocks(markdown))
+    assert "](http" not in text
 
 
 # Markdown made of words, escapes, blanks and the block syntax, with none of
