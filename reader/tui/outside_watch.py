@@ -8,7 +8,9 @@
   those in finds nothing new.
 - Stories another `news` stored (`news refresh --due` from cron, `news add`):
   listed and told of as a refresh's are (those a hide rule hid not counted),
-  within `LIBRARY_EVERY` seconds. Its
+  within `LIBRARY_EVERY` seconds; what its rules hid of them (hidden.json) is
+  taken in first, so this reader's rules do not hide them again as a second
+  step for `z`. Its
   fetches took the feeds' news, so this reader's next fetch hears "not
   modified": only the library can tell.
 - Sources another `news` removed (`news remove`): their stories leave the
@@ -147,6 +149,10 @@ class OutsideWatch:
                     notify(screen, f"{said} removed by another news: {names}", timeout=4)
             if watermark(conn) <= seen:
                 continue
+            # What another `news` hid of these stories first: its rules ran as it
+            # stored them, and this reader's running them again over the same
+            # stories made a second hide step for `z` (and a second toast).
+            self.look_at_hidden()
             screen.stories_changed()  # the rules' newest seen moves on with it
             # Counted once the rules have run: those a hide rule hid are not seen.
             # A refresh of this reader's may be storing too: its feeds' stories
@@ -189,6 +195,12 @@ class OutsideWatch:
                 for screen in self._screens():
                     screen.marks.take_in_bookmarks(found)
         self.look_at_state()
+        self.look_at_hidden()
+
+    def look_at_hidden(self) -> None:
+        """hidden.json, when another `news` saved it: the stories it hid."""
+        if self.app.saver.busy:  # this reader's own writes first
+            return
         # Files given on the command line have no hidden stories, and a screen
         # reads hidden.json when its rules start: until then there is nothing to compare.
         screens = [s for s in self._screens() if s.rules.newest_seen is not None]

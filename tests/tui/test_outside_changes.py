@@ -17,6 +17,8 @@ from reader.cli.common import open_catalog
 from reader.config import load_config, seed_paths
 from reader.sources.dump import read_dump
 from reader.state import ReadingState
+from reader.triage.rules import HIDE_STEP
+from reader.triage.undo import UndoStack
 from reader.tui import outside_watch
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
@@ -126,7 +128,7 @@ async def test_a_story_read_before_another_news_stored_it_is_counted_read(
 
 
 async def test_stories_news_rules_apply_hid_or_marked_read_change_in_the_running_reader(
-    library: Path, capsys: pytest.CaptureFixture[str]
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     app = NewsApp(open_catalog([], load_config()))
     said = Said()
@@ -164,6 +166,21 @@ async def test_stories_news_rules_apply_hid_or_marked_read_change_in_the_running
         await until(pilot, lambda: opened.id not in json.loads(path.read_text())["read"])
         await until(pilot, lambda: app.outside.state_seen[0] == file_stamp(path), "looked at")
         assert peeks == []
+        # `news add` stores two booster stories and its rules hide them, with a
+        # step of its own in undo.json. The reader's next look at the library
+        # takes that in first: its own rules do not hide them a second time,
+        # which gave `z` two steps for one hide (the second changing nothing).
+        dump = tmp_path / "more.txt"
+        dump.write_text("Launches\nBooster one flies\nIt flew.\nRockets\nBooster two\nIt too.\n")
+        assert main(["add", str(dump)]) == 0  # on the loop's thread: no look meanwhile
+        app.outside.look_at_library()
+        ids = {story.id for story in read_dump(dump).articles}
+        saved = UndoStack()
+        saved.load()
+        assert [set(s.ids) for s in saved.steps() if s.kind == HIDE_STEP][-1] == ids
+        assert not any(set(s.ids) & ids for s in reader_screen(app).reading.history())
+        await until(pilot, lambda: "2 stories hidden by another news" in said.messages())
+        assert not any("new stories hidden" in m for m in said.messages())
 
 
 def bookmark_file(path: Path, ids: list[str]) -> Path:
