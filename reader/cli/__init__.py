@@ -38,6 +38,8 @@ commands:
   news add SOURCE [--section NAME] [--fulltext] [--every INTERVAL]
                                    add a feed (http, https or file URL), a feed
                                    file, a dump or a folder of Markdown files
+  news add URL --account NAME [--section FOLDER]
+                                   subscribe on a sync account's server
   news sources [--json]            the sources, with story counts and last errors
   news remove SOURCE [--yes]       remove a source (id, address or title) and its stories
   news refresh [--due]             fetch every feed (or those due on the timer);
@@ -46,10 +48,12 @@ commands:
   news import-opml FILE            subscribe to the feeds in an OPML file
   news export-opml                 the feed subscriptions as OPML, to standard output
   news doctor                      check the library and repair a damaged search index
-  news account add API_URL --user NAME [--name N] [--password-stdin]
+  news account add API_URL --user NAME [--name N]
+                   [--password-stdin | --password-command CMD]
                                    add a sync account (FreshRSS, Miniflux, ...)
   news accounts [--json]           the sync accounts
-  news account remove NAME [--yes] remove a sync account and its stored password
+  news account remove NAME [--yes] [--keep-stories | --drop-stories]
+                                   remove a sync account and its stored password
   news sync [--account NAME] [--json]
                                    sync the accounts with their servers; exit 1 if any failed
   news rules [list|add|remove|apply]

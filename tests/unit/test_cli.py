@@ -608,3 +608,35 @@ def test_bookmarks_markdown_export_names_a_feed_once_when_it_is_its_section(
         r"- One · Hostile \[b\]Feed\[/b\] · 2026-11-27",
         r"- Two · World · Hostile \[b\]Feed\[/b\] · 2026-11-26",
     ]
+
+
+def _synopses(text: str) -> dict[str, set[str]]:
+    """The options each `news COMMAND` line of a usage block names (a line
+    begun with `[` goes on with the one above), by command."""
+    found: dict[str, set[str]] = {}
+    command = ""
+    for line in text.splitlines():
+        synopsis = re.split(r"\s{2,}", line.strip())[0]
+        if synopsis.startswith("news "):
+            words = synopsis.split()
+            command = " ".join(words[:3] if words[1] in ("account", "bookmarks") else words[:2])
+        elif not synopsis.startswith("["):
+            command = ""
+            continue
+        if command:
+            found.setdefault(command, set()).update(re.findall(r"--[a-z][a-z-]*", synopsis))
+    return found
+
+
+def test_help_names_each_option_the_readme_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    """`news --help` and the README's Use block agree on every command's
+    options (`news rules` is one line in the help; `news rules --help` has them)."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    helped = _synopses(capsys.readouterr().out)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = _synopses(readme.split("\n## Use\n", 1)[1].split("```")[1])
+    for command, options in helped.items():
+        if command != "news rules":
+            assert listed.get(command, set()) == options, command
+    assert "--password-command" in helped["news account add"]
