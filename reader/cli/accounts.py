@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from reader.sync.answers import SyncError
 
 FAILED = 1  # the server said no, or could not be reached
+# What `news accounts` and `news sync` both say when there is none.
+NO_ACCOUNTS = "No sync accounts. Add one with `news account add API_URL --user NAME`."
 
 
 def cmd_account(argv: list[str], config: Config) -> int:
@@ -124,7 +126,7 @@ def cmd_accounts(argv: list[str], config: Config) -> int:
         )
         return 0
     if not found:
-        print("No accounts. Add one: news account add API_URL --user NAME")
+        print(NO_ACCOUNTS)
         return 0
     where = {"stored": "password stored", "command": "password from a command", "missing": ""}
     for a in found:

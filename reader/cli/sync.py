@@ -49,7 +49,9 @@ def cmd_sync(argv: list[str], config: Config) -> int:
         if args.json:
             print_json([])
         else:
-            out.print("No sync accounts. Add one with `news account add API_URL --user NAME`.")
+            from reader.cli.accounts import NO_ACCOUNTS
+
+            out.print(NO_ACCOUNTS)
         return 0
     from reader.cli.common import open_library, rules_after
 

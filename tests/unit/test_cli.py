@@ -640,3 +640,11 @@ def test_help_names_each_option_the_readme_lists(capsys: pytest.CaptureFixture[s
         if command != "news rules":
             assert listed.get(command, set()) == options, command
     assert "--password-command" in helped["news account add"]
+
+
+def test_with_no_accounts_accounts_and_sync_say_the_same(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    said = "No sync accounts. Add one with `news account add API_URL --user NAME`.\n"
+    assert run(capsys, "accounts") == (0, said, "")
+    assert run(capsys, "sync") == (0, said, "")
