@@ -132,9 +132,17 @@ class Article:
 
 
 def reading_minutes(words: int) -> int:
-    """Minutes to read `words`, never 0: the story header and `news list --json`
-    say the same figure."""
-    return max(1, round(words / WORDS_PER_MINUTE))
+    """Minutes to read `words`, never 0 but for a story with none (an empty
+    file): the story header and `news list --json` say the same figure."""
+    return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+
+
+def story_words(title: str, standfirst: str, body: int) -> int:
+    """A story's words, for its reading time: its title's, standfirst's and
+    body's (`body` words), or 0 when nothing under the title has a word (an
+    empty file is a story of 0 words, "empty", not of its title's one)."""
+    below = count_words(standfirst) + body
+    return count_words(title) + below if below else 0
 
 
 ToBlocks = Callable[[str], list[Block]]
@@ -239,13 +247,13 @@ def make_article(
     blocks = tuple(blocks)
     if blocks or not markdown:
         markdown = text = ""  # the blocks are the body
-        words = count_words(title, standfirst, *(b.text for b in blocks))
+        words = story_words(title, standfirst, count_words(*(b.text for b in blocks)))
     else:
         if not text:
             from reader.markdown import markdown_to_text  # it imports this module
 
             text = markdown_to_text(markdown)
-        words = count_words(title, standfirst) + count_spaced_words(text)
+        words = story_words(title, standfirst, count_spaced_words(text))
     return Article(
         id=id or article_id(section, title),
         section=section,

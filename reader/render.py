@@ -169,8 +169,12 @@ def article_parts(
     items = [Text(article.section.upper(), style=f"bold {p.accent}")]
     if source and source.casefold() != article.section.casefold():
         items.append(Text(f"from {source}", style=p.muted))
-    items.append(Text(f"{article.reading_minutes} min read", style=p.muted))
-    items.append(Text(counted(article.words, "word"), style=p.muted))
+    if article.words:
+        items.append(Text(f"{article.reading_minutes} min read", style=p.muted))
+        items.append(Text(counted(article.words, "word"), style=p.muted))
+    else:  # nothing under the title: an empty file, a feed entry of a title alone
+        bodiless = not (article.blocks or article.markdown.strip() or article.rest)
+        items.append(Text("empty" if bodiless else counted(0, "word"), style=p.muted))
     if article.author:
         items.append(Text(article.author, style=p.muted))
     if article.published:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from reader.catalog import Catalog, LibraryCatalog, MemoryCatalog
 from reader.config import DATA_DIR_ENV, LIBRARY_ENV, Config, data_dir, seed_paths
 from reader.highlight import Keyword, KeywordError, compile_keyword
-from reader.model import Article, Block, count_spaced_words, count_words
+from reader.model import Article, Block, count_spaced_words, story_words
 from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -310,8 +310,10 @@ def _read_markdown(path: Path, rests: Rests | None) -> tuple[list[Article], list
     # The words of the whole story, counted from the body's plain text as the
     # library counts a stored body: the reading time is right from the first
     # screen, and stays when the whole story takes the head's place.
-    words = count_words(article.title, article.standfirst)
-    head = replace(article, words=words + count_spaced_words(markdown_to_text(body)), rest=rest)
+    words = story_words(
+        article.title, article.standfirst, count_spaced_words(markdown_to_text(body))
+    )
+    head = replace(article, words=words, rest=rest)
     rests[head.id] = functools.partial(_whole, head, body)
     return [head], result.warnings
 

@@ -648,3 +648,15 @@ def test_with_no_accounts_accounts_and_sync_say_the_same(
     said = "No sync accounts. Add one with `news account add API_URL --user NAME`.\n"
     assert run(capsys, "accounts") == (0, said, "")
     assert run(capsys, "sync") == (0, said, "")
+
+
+def test_an_empty_markdown_file_is_said_empty_not_one_word(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    code, out, _ = run(capsys, "list", "--json", str(empty))
+    [story] = json.loads(out)
+    assert (code, story["title"], story["words"], story["reading_minutes"]) == (0, "empty", 0, 0)
+    code, out, _ = run(capsys, "show", story["id"], str(empty))
+    assert (code, out.splitlines()[0]) == (0, "FILES  ·  from empty.md  ·  empty")
