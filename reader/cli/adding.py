@@ -142,6 +142,11 @@ def _classify(source: str) -> tuple[str, str]:
     path = path.resolve()
     if path.is_dir():
         return "markdown", str(path)
+    if path.suffix.lower() in (".md", ".markdown"):  # the library keeps folders of them
+        raise UserError(
+            f"{shown(source)}: a Markdown file is read as it is (`news FILE.md`); the library"
+            f" keeps it with its folder: `news add {shown(str(path.parent))}`"
+        )
     from reader.sources.local import SNIFF_BYTES, looks_like_feed, read_head
 
     try:

@@ -190,6 +190,14 @@ def test_add_a_dump_and_a_markdown_folder(
     (notes / "Travel").mkdir(parents=True)
     (notes / "Travel" / "rome.md").write_text("# Rome in a day\n\nWalk **everywhere**.\n")
     (notes / "first.md").write_text("Just a note.\n")
+    # A Markdown file alone is not a source: said so, and what to add instead
+    # (it was "no stories found: not a feed, nor a dump").
+    code, _, err = run(capsys, "add", str(notes / "first.md"))
+    assert (code, err) == (
+        2,
+        f"news: {notes / 'first.md'}: a Markdown file is read as it is (`news FILE.md`);"
+        f" the library keeps it with its folder: `news add {notes}`\n",
+    )
     code, out, _ = run(capsys, "add", str(notes))
     assert code == 0 and out == "Added folder notes: 2 stories (2 new).\n"
     stories = {s["title"]: s for s in listed(capsys)}
@@ -218,8 +226,7 @@ def test_refresh_reads_a_folder_again_in_the_section_it_was_given(
     code, out, _ = run(capsys, "refresh")
     assert (code, out) == (
         0,
-        "new        md: 1 new, 1 updated\n"
-        "1 folder changed. 1 new story and 1 updated story.\n",
+        "new        md: 1 new, 1 updated\n1 folder changed. 1 new story and 1 updated story.\n",
     )
     notes_stories = {s["title"]: s["section"] for s in listed(capsys) if s["source"] == "md"}
     assert notes_stories == dict.fromkeys(("Trip", "Front matter", "Brand new note zebra"), "Notes")
