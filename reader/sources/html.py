@@ -21,6 +21,7 @@ from html_to_markdown import _html_to_markdown as _core
 from html_to_markdown.api import _to_rust_conversion_options as _to_core_options
 
 from reader.sanitize import UNSAFE, clean, clean_line, decode_control_references, unescape_html
+from reader.sources.html_depth import flatten_deep, many_containers
 from reader.urls import FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
 
 if TYPE_CHECKING:
@@ -204,30 +205,51 @@ def html_to_body(html_text: str, base_url: str = "") -> tuple[str, str | None]:
     # does; `&amp;#x1b;` is text the author wrote, and stays). Cleaned again
     # after, for the character references the converter decodes (`&#x9b;`).
     html_text = clean(decode_control_references(html_text))
-    try:
-        if not _LINK_OR_IMAGE.search(html_text):
-            result = _core.convert(html_text, _CORE_OPTIONS)
-        elif base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
-            # An empty address would resolve to the base, the story's own page:
-            # it is what a sanitizer leaves of a `javascript:` link (feedparser's
-            # does, for a feed read leniently), which then took the story's number.
-            html_text = _EMPTY_HREF.sub(" ", html_text)
-            options = dataclasses.replace(_OPTIONS, base_url=base_url)
-            result = convert(html_text, options, visitor=_VISITING)
-        else:
-            result = _core.convert(html_text, _CORE_VISITING, visitor=_VISITING)
-    except h2m.ConversionError:
-        # The converter's compiled core panics on some nestings a feed can send
-        # (`<ul><li><pre><code><table><tr><td>*<ul><li>`): the story keeps its
-        # words, as one escaped paragraph, rather than stopping the whole import.
-        paragraph = f"<p>{html.escape(plain_text(html_text))}</p>"
-        result = _core.convert(paragraph, _CORE_OPTIONS)
+    if many_containers(html_text):
+        html_text = flatten_deep(html_text)  # quotes and lists markdown-it would lose
+    result = _convert(html_text, base_url)
+    if _too_deep(result):
+        # The converter skipped what lay too deep, without a word: converted
+        # again flattened, the story keeps its words (and, should even that
+        # be too deep for it, as one paragraph).
+        result = _convert(flatten_deep(html_text), base_url)
+        if _too_deep(result):
+            result = _core.convert(_paragraph(html_text), _CORE_OPTIONS)
     markdown = result.content or ""
     # Only a character reference can bring back what `clean` took out of the
     # HTML: the converter writes the fragment's own (clean) characters, the
     # base URL's (clean) and its own ASCII syntax. Without an "&" the second
     # pass is skipped (0.1 s of the 10,000-entry benchmark feed, on the GIL).
     return (clean(markdown) if "&" in html_text else markdown).strip(), None
+
+
+def _convert(html_text: str, base_url: str) -> Any:
+    """The converter's result for a clean fragment."""
+    try:
+        if not _LINK_OR_IMAGE.search(html_text):
+            return _core.convert(html_text, _CORE_OPTIONS)
+        if base_url and _RELATIVE_REF.search(html_text) and scheme(base_url) in FETCH_SCHEMES:
+            # An empty address would resolve to the base, the story's own page:
+            # it is what a sanitizer leaves of a `javascript:` link (feedparser's
+            # does, for a feed read leniently), which then took the story's number.
+            html_text = _EMPTY_HREF.sub(" ", html_text)
+            options = dataclasses.replace(_OPTIONS, base_url=base_url)
+            return convert(html_text, options, visitor=_VISITING)
+        return _core.convert(html_text, _CORE_VISITING, visitor=_VISITING)
+    except h2m.ConversionError:
+        # The converter's compiled core panics on some nestings a feed can send
+        # (`<ul><li><pre><code><table><tr><td>*<ul><li>`): the story keeps its
+        # words, as one escaped paragraph, rather than stopping the whole import.
+        return _core.convert(_paragraph(html_text), _CORE_OPTIONS)
+
+
+def _paragraph(html_text: str) -> str:
+    return f"<p>{html.escape(plain_text(html_text))}</p>"
+
+
+def _too_deep(result: Any) -> bool:
+    """Whether the converter left out elements nested past its depth limit."""
+    return any(w.kind == h2m.WarningKind.DEPTH_LIMIT_EXCEEDED for w in result.warnings)
 
 
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
