@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -376,10 +377,22 @@ def _rows(app: NewsApp) -> list[str]:
     return [strip.text for strip in screen_lines(app)]
 
 
+def _footer_is(app: NewsApp, footer: str) -> bool:
+    return _rows(app)[-1] == footer
+
+
 async def test_nothing_is_cut_at_60_columns(app: NewsApp) -> None:
-    async with app.run_test(size=(60, 20)) as pilot:
+    """Narrower, the footer shows the keys that fit whole: they ran under the
+    palette's key, with a hidden label's letter at the right."""
+    async with app.run_test(size=(45, 20)) as pilot:
         await painted(pilot)
-        assert "q Quit" in _rows(app)[-1] and "^p palette" in _rows(app)[-1]
+        assert _rows(app)[-1] == "] Next story b Bookmark / Search ▏^p palette "
+        for width, footer in (
+            (30, "] Next story      ▏^p palette "),
+            (60, "] Next story b Bookmark / Search ? Help q Quit  ▏^p palette "),
+        ):
+            await pilot.resize_terminal(width, 20)
+            await until(pilot, partial(_footer_is, app, footer), f"at {width}: {footer}")
         await pilot.press("question_mark")
         await until(pilot, lambda: "Command palette" in "\n".join(_rows(app)), "the help")
         help_rows = "\n".join(_rows(app))

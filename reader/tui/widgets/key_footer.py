@@ -1,7 +1,11 @@
 """Textual's Footer, rebuilt only when the keys it shows change.
 
 Below 80 columns it is compact (one space between keys, not three), so that
-at 60 columns every key still shows whole, "q Quit" included.
+at 60 columns every key still shows whole, "q Quit" included. Narrower, the
+keys that do not fit whole left of the command palette's are not shown:
+Textual's footer lays them out under it, and the letters of a hidden label
+showed through in the column the palette's key leaves at the right
+("▏^p palettei" at 45 columns).
 
 The stock Footer recomposes on every focus change, which took most of the time
 of opening a story here (bench/repro_focus_keys.py: 137 ms of CPU per Enter,
@@ -48,3 +52,29 @@ class KeyFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_BELOW
+        # Measured once the keys have taken the new spacing.
+        self.call_after_refresh(self._fit)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the keys, in order, up to the first that would not fit whole
+        beside the command palette's key; none after it."""
+        keys = list(self.query_children(FooterKey))
+        room = self.size.width - sum(
+            self._width(key) for key in keys if key.has_class("-command-palette")
+        )
+        for key in keys:
+            if not key.has_class("-command-palette"):
+                width = self._width(key)
+                # The space after the last key shown may be the palette's border.
+                key.display = width - key.styles.margin.right <= room
+                room -= width
+
+    def _width(self, key: FooterKey) -> int:
+        """The columns `key` takes with its margins, shown or not."""
+        size = self.size
+        text = key.get_content_width(size, self.app.size)
+        return text + key.styles.gutter.width + key.styles.margin.width
