@@ -277,10 +277,12 @@ def _block(
             offset += len(line) + 1
         if (link := clickable(block.url)) and (at := block.text.find(block.url)) >= 0:
             body.stylize(Style(color=p.link, underline=True, link=link), at, at + len(block.url))
-        parts: list[RenderableType] = [body]
+        # A post with no text (an attribution alone) draws no empty line above it.
+        parts: list[RenderableType] = [body] if block.text.strip() else []
         if block.attribution:
             parts.append(_text("— " + block.attribution, f"italic {p.muted}", hl))
-        yield Bar(Group(*parts), p.muted, "┃")
+        if parts:
+            yield Bar(Group(*parts), p.muted, "┃")
     elif kind is BlockKind.QUOTE:
         quote = _text(block.text, "italic", hl, block.inlines, p, numbers)
         yield Bar(Text.assemble(quote, *marker), p.muted, "┃")

@@ -21,7 +21,8 @@ equal to one of those names start a section, and the rule is not used.
 Inside a story, lines become typed blocks:
 
 * the standfirst: the first line under the title when it is one sentence of
-  at most 30 words;
+  at most 30 words, and not the text of a post (an attribution alone on the
+  line after it);
 * embedded posts: an attribution "— Name (@handle) Date" (on its own line, or
   right after a pic.twitter.com link) closes a post; its text is the line it
   ends plus up to three short lines (under 150 characters) right before it;
@@ -229,10 +230,10 @@ def _is_quote(line: str) -> bool:
 def _article(section: str, title: str, body: list[str], source: str, salt: str = "") -> Article:
     standfirst = ""
     if (
-        body
-        and len(body) > 1
+        len(body) > 1
         and _is_one_sentence(body[0])
         and _words(body[0]) <= STANDFIRST_MAX_WORDS
+        and not _attributes(body, 1)
     ):
         standfirst, body = body[0], body[1:]
     return make_article(
@@ -243,6 +244,14 @@ def _article(section: str, title: str, body: list[str], source: str, salt: str =
         standfirst=standfirst,
         id=article_id(section, title, salt),
     )
+
+
+def _attributes(lines: list[str], i: int) -> bool:
+    """Whether line `i` is an attribution that stands alone ("— Name (@handle)
+    Date", or its date on the next line): the line before it is the post's text,
+    not a standfirst (an attribution under no text would quote nothing)."""
+    match = _has_attribution(lines[i]) if i < len(lines) else None
+    return match is not None and not lines[i][: match.start()].strip()
 
 
 def _blocks(lines: list[str]) -> list[Block]:

@@ -11,7 +11,7 @@ from rich.style import Style
 
 from reader.model import Block, BlockKind, make_article
 from reader.render import MEASURE, render_article
-from reader.sources.dump import read_dump
+from reader.sources.dump import parse, read_dump
 from reader.urls import clickable
 
 
@@ -41,6 +41,18 @@ def test_post_shows_attribution_in_a_quote(seed: Path) -> None:
     out = plain(render_article(semi))
     assert "┃ — Danny (@dannywinner1) June 21, 2026" in out
     assert "┃ Spotted the new semi" in out
+
+
+def test_a_post_under_its_standfirst_draws_no_empty_quote_line() -> None:
+    dump = "Sports\nThe local team won the cup\n{}— Fan Person (@fan) November 29, 2026\n"
+    for text in ("The local team won the cup after a late goal.\n", ""):
+        [story] = parse(dump.format(text))
+        lines = plain(render_article(story)).splitlines()
+        quoted = [line.rstrip() for line in lines if line.startswith("┃")]
+        assert quoted == [f"┃ {text.strip()}"] * bool(text) + [
+            "┃ — Fan Person (@fan) November 29, 2026"
+        ]
+        assert not story.standfirst  # the post kept its text
 
 
 def test_markup_in_text_is_shown_literally() -> None:
