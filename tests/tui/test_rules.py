@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 
@@ -19,6 +21,7 @@ from reader.tui.screens.reader import ReaderScreen
 
 from .given import seeded, write_config
 from .shown import Said, screen_lines, sidebar_lines
+from .test_key_burst import burst
 from .waiting import until
 
 SIZE = (100, 30)
@@ -49,6 +52,11 @@ def store(path: Path, *stories: tuple[str, str]) -> None:
         )  # fmt: skip
     finally:
         library.close()
+
+
+def listed(app: NewsApp, text: str) -> bool:
+    """The reader is in front (no dialog) and its sidebar shows `text`."""
+    return isinstance(app.screen, ReaderScreen) and any(text in s for s in sidebar_lines(app))
 
 
 def line_of(app: NewsApp, start: str) -> str:
@@ -139,10 +147,11 @@ async def test_ctrl_s_in_the_search_bar_saves_the_query_as_a_section(tmp_path: P
     app = NewsApp(seeded(tmp_path / "library.sqlite"))
     async with app.run_test(size=SIZE) as pilot:
         await settled(app, pilot)
-        await pilot.press("slash", *"megapod", "ctrl+s")
-        await pilot.pause()
-        await pilot.press(*"Pods", "enter")
-        await pilot.pause()
+        await pilot.press("slash", *"megapod")
+        # The name typed right behind Ctrl+S went on the query ("megapodPods").
+        app.post_message(events.Key("ctrl+s", "\x13"))
+        burst(app, *"Pods", "enter")
+        await until(pilot, partial(listed, app, " Pods "), "Pods saved and listed")
         assert line_of(app, "Pods").split()[-1] == "1/1"
     assert [(r.name, r.query, r.action) for r in load_config(config).rules] == [
         ("Pods", "megapod*", "section")  # the bar found it as a prefix

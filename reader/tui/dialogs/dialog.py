@@ -6,7 +6,9 @@ carries a title above and the keys that work in it below, as plain text
 (a title can hold a story's or a search's words, never markup). `e` and `w`
 open a box with a text box by priority bindings (`opener`), so the keys
 typed right behind them are the text box's: it is the first thing in the box
-that can take the focus, which Textual gives it as the box is composed.
+that can take the focus, which Textual gives it as the box is composed. The
+keys typed behind Ctrl+S, which the search bar's input takes in turn, come
+to the box it opens as `typed_ahead`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import TypeVar
 from textual.content import Content
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
+from textual.widgets import Input
 
 from reader.tui import styles
+from reader.tui.dialogs.opener import TypeAhead
 
 Box = TypeVar("Box", bound=Widget)
 
@@ -25,9 +29,22 @@ Box = TypeVar("Box", bound=Widget)
 class Dialog(ModalScreen[ScreenResultType]):
     """A modal screen styled by `dialogs.tcss`."""
 
+    # The keys typed behind the key that opened it (Ctrl+S), for its text box.
+    typed_ahead: TypeAhead | None = None
+
     def __init__(self) -> None:
         super().__init__()
         styles.load(self.app, "dialogs.tcss")  # read when the first dialog opens
+
+    def on_mount(self) -> None:
+        if self.typed_ahead is not None:
+            # From the app's queue: a key made here (its sender this screen)
+            # would bubble no further than it, and not reach the app's bindings.
+            self.app.call_later(self.typed_ahead.give_to, self.query_one(Input))
+
+    def on_unmount(self) -> None:
+        if self.typed_ahead is not None:
+            self.typed_ahead.done = True  # keys go where they are typed again
 
 
 def framed(box: Box, title: str, keys: str) -> Box:

@@ -18,7 +18,11 @@ This module is imported at start, so it imports nothing the first screen does no
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual import events
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -31,3 +35,50 @@ def opener(key: str, action: str, description: str, *, id: str) -> Binding:
 def typing(focused: Widget | None) -> bool:
     """A text box has the focus: a key typed is text, not a command."""
     return isinstance(focused, Input)
+
+
+class TypeAhead:
+    """The keys typed for a dialog's text box before it could take them, given
+    to it in order: Ctrl+S in the search bar runs within the bar's input (so it
+    saves what was typed before it), and the keys behind it, already handed to
+    that input, are the name's, not more of the query."""
+
+    def __init__(self) -> None:
+        self.held: list[events.Key] = []
+        self.box: Input | None = None
+        self.done = False  # the dialog closed (or never opened): keys are the input's again
+
+    def add(self, key: events.Key) -> None:
+        """A key typed behind the opener: to the box, or kept until it is there."""
+        if self.box is None:
+            self.held.append(key)
+        else:
+            self._type(key)
+
+    def give_to(self, box: Input) -> None:
+        """The box is there: the keys held, then each one after, go to it."""
+        self.box = box
+        for key in self.held:
+            self._type(key)
+        self.held.clear()
+
+    def _type(self, key: events.Key) -> None:
+        """As if typed now: the app hands it to the box, focused, and runs its
+        bindings (Enter answers, Backspace deletes)."""
+        assert self.box is not None
+        self.box.app.post_message(events.Key(key.key, key.character))
+
+    def follow(self, front: Screen[Any], box: Input) -> None:
+        """After the opener's action: to the dialog it put in front, or back to
+        `box` when none opened (the query could not be saved)."""
+        from reader.tui.dialogs.dialog import Dialog  # loaded once a dialog has opened
+
+        if isinstance(front, Dialog):
+            front.typed_ahead = self
+        else:
+            self.give_back(box)
+
+    def give_back(self, box: Input) -> None:
+        """No dialog after all (the query cannot be saved): the keys are `box`'s."""
+        self.done = True
+        self.give_to(box)

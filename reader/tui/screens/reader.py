@@ -206,6 +206,7 @@ class ReaderScreen(QuietFocusScreen):
     @on(messages.SaveAsked, "#search")
     def _search_save(self, event: messages.SaveAsked) -> None:
         self.rules.save_search(event.text)
+        event.typed.follow(self.app.screen, self.search_bar.input)
 
     @on(messages.NeedMore, "#results")
     def _results_need_more(self, event: messages.NeedMore) -> None:

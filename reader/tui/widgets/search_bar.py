@@ -16,6 +16,7 @@ from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.widgets import Input, Label
 
+from reader.tui.dialogs.opener import TypeAhead
 from reader.tui.widgets import search_messages
 
 ALL, STORY = "all", "story"
@@ -42,6 +43,7 @@ class QueryInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    type_ahead: TypeAhead | None = None
 
     # Enter opens the chosen result (or goes into the story's matches) within
     # the key: see `NavigationController.choose`.
@@ -55,6 +57,11 @@ class QueryInput(Input):
         self.scroll_to_region(Region(cursor, 0, 1, 1), force=True, animate=False)
 
     async def _on_key(self, event: events.Key) -> None:
+        if (ahead := self.type_ahead) is not None and not ahead.done:
+            ahead.add(event)  # typed behind Ctrl+S: the name's
+            event.stop()
+            event.prevent_default()
+            return
         if self.screen.focused is not self:
             # Typed right behind Enter, which took the focus to the story before
             # this key came off the input's queue: handed back to the app, as
@@ -154,7 +161,8 @@ class SearchBar(Horizontal):
         self.post_message(self.Closed(self))
 
     def action_save(self) -> None:
-        self.post_message(self.SaveAsked(self, self.text))
+        typed = self.query_one(QueryInput).type_ahead = TypeAhead()
+        self.post_message(self.SaveAsked(self, self.text, typed))
 
     def action_toggle_scope(self) -> None:
         self.scope = STORY if self.scope == ALL else ALL

@@ -17,6 +17,7 @@ from reader.tui.widgets.from_widget import FromWidget
 
 if TYPE_CHECKING:
     from reader.library.search import Hit
+    from reader.tui.dialogs.opener import TypeAhead
     from reader.tui.widgets.result_list import ResultList
     from reader.tui.widgets.search_bar import SearchBar
 
@@ -50,9 +51,10 @@ class MarkRead(FromWidget["SearchBar"], namespace="search_bar"):
 class SaveAsked(FromWidget["SearchBar"], namespace="search_bar"):
     """Ctrl+S in the bar: save the query as a section of the sidebar."""
 
-    def __init__(self, bar: SearchBar, text: str) -> None:
+    def __init__(self, bar: SearchBar, text: str, typed: TypeAhead) -> None:
         super().__init__(bar)
         self.text = text
+        self.typed = typed  # the keys typed behind Ctrl+S, for the name
 
 
 class Selected(FromWidget["ResultList"], namespace="result_list"):
