@@ -15,6 +15,17 @@ from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 WORDS_PER_MINUTE = 230
+# Chinese and Japanese are read by the character, about 500 a minute, not by
+# runs between spaces: each CJK character counts as 230/500 of a word, so one
+# formula (`reading_minutes`) times every script.
+CJK_CHARS_PER_MINUTE = 500
+# A text with fewer gaps than one in this many characters is not spaced into
+# words (English has one in six): only there are CJK characters counted, so
+# most text costs no more than its gaps.
+_SPARSE = 12
+# UTF-8's lead bytes of U+3000-U+DFFF: CJK punctuation, kana, Hangul and the
+# ideographs (a curly quote or a dash, U+20xx, leads with E2 and is not one).
+_CJK_LEADS = bytes(range(0xE3, 0xEE))
 
 
 class BlockKind(StrEnum):
@@ -157,16 +168,43 @@ def utc_now() -> str:
 
 
 def count_words(*texts: str) -> int:
-    """Words as a reader counts them, for reading time: runs of non-space."""
-    return sum(len(t.split()) for t in texts)
+    """Words as a reader counts them, for reading time: runs of non-space,
+    and in a text with few of them (Chinese, Japanese) its CJK characters as
+    the words read in the same time (`CJK_CHARS_PER_MINUTE`)."""
+    words = chars = 0
+    for text in texts:
+        runs = len(text.split())
+        words += runs
+        if runs * _SPARSE < len(text):
+            chars += _cjk_chars(text)
+    return words + _as_words(chars) if chars else words
 
 
 def count_spaced_words(text: str) -> int:
     """Words in text tidied to single spaces and line breaks (what
     `markdown.markdown_to_text` gives), counted from the separators: four times
     quicker than splitting 10,000 bodies (0.07 s against 0.25), and the same
-    count unless the text holds runs of spaces or other kinds of blank."""
-    return text.count(" ") + text.count("\n") + 1 if text else 0
+    count unless the text holds runs of spaces or other kinds of blank. CJK
+    characters count as `count_words` counts them."""
+    if not text:
+        return 0
+    gaps = text.count(" ") + text.count("\n")
+    if gaps * _SPARSE >= len(text):
+        return gaps + 1
+    return gaps + 1 + _as_words(_cjk_chars(text))
+
+
+def _as_words(cjk_chars: int) -> int:
+    """CJK characters as the words read in the same time."""
+    return round(cjk_chars * WORDS_PER_MINUTE / CJK_CHARS_PER_MINUTE)
+
+
+def _cjk_chars(text: str) -> int:
+    """The CJK characters in `text`, counted from their UTF-8 lead bytes (in C)."""
+    if text.isascii():
+        return 0
+    raw = text.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, _CJK_LEADS))
 
 
 def _short_digest(text: str) -> str:

@@ -660,3 +660,18 @@ def test_an_empty_markdown_file_is_said_empty_not_one_word(
     assert (code, story["title"], story["words"], story["reading_minutes"]) == (0, "empty", 0, 0)
     code, out, _ = run(capsys, "show", story["id"], str(empty))
     assert (code, out.splitlines()[0]) == (0, "FILES  ·  from empty.md  ·  empty")
+
+
+def test_a_japanese_story_is_timed_by_its_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Two paragraphs of 595 characters, about 500 read a minute: 2 minutes,
+    not the 1 minute of "3 words" (the title and a run of non-space each)."""
+    paragraph = "日本語の文章を読むのは楽しいです。" * 35
+    story = tmp_path / "ja.md"
+    story.write_text(f"{paragraph}\n\n{paragraph}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "list", "--json", str(story))
+    [listed] = json.loads(out)
+    assert (code, listed["reading_minutes"]) == (0, 2)
+    code, out, _ = run(capsys, "show", listed["id"], str(story))
+    assert out.splitlines()[0] == f"FILES  ·  from ja.md  ·  2 min read  ·  {listed['words']} words"
