@@ -15,6 +15,7 @@ so moving between the list and the story leaves it as it is.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -63,6 +64,12 @@ class KeyFooter(Footer):
         """Show the keys, in order, up to the first that would not fit whole
         beside the command palette's key; none after it."""
         keys = list(self.query_children(FooterKey))
+        if sum(map(self._at_most, keys)) <= self.size.width:
+            # All fit, by a bound that renders nothing: measuring each key
+            # renders it, a few ms of every start (and of every test's app).
+            for key in keys:
+                key.display = True
+            return
         room = self.size.width - sum(
             self._width(key) for key in keys if key.has_class("-command-palette")
         )
@@ -72,6 +79,13 @@ class KeyFooter(Footer):
                 # The space after the last key shown may be the palette's border.
                 key.display = width - key.styles.margin.right <= room
                 room -= width
+
+    @staticmethod
+    def _at_most(key: FooterKey) -> int:
+        """The most columns `key` can take: its two texts, the three spaces a
+        key pads them with at most, its gutter and margins."""
+        texts = cell_len(key.key_display) + cell_len(key.description)
+        return texts + 3 + key.styles.gutter.width + key.styles.margin.width
 
     def _width(self, key: FooterKey) -> int:
         """The columns `key` takes with its margins, shown or not."""
