@@ -94,7 +94,6 @@ class SearchController:
             await screen.query_one("#reading").mount(ResultList(id="results"))
             await screen.mount(SearchBar(id="search"))
             self.extras.set()
-            self.runner.start()
         await self.extras.wait()
 
     # -- asking -------------------------------------------------------------------
@@ -110,6 +109,7 @@ class SearchController:
         bar.display = True
         # Focus at once, in this same key event, so the very next key lands in it.
         screen.set_focus(bar.input)
+        self.runner.start()
         if bar.text:
             bar.input.select_all()
             self.changed()
