@@ -18,6 +18,8 @@ from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.line_view import LineView
 from reader.tui.widgets.plain_lines import PlainLines, is_plain
 
+from .waiting import painted
+
 
 def segments(strips: list[Strip]) -> list[tuple[int, list[object]]]:
     return [(strip.cell_length, list(strip)) for strip in strips]
@@ -65,7 +67,7 @@ async def test_plain_lines_are_the_lines_textual_draws(seed: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
-        await pilot.pause()
+        await painted(pilot)
         # The sidebar (focused), the story and the scrollbars.
         assert check_views(screen) == {"ArticleList", "StoryView", "ScrollBar"}
         await pilot.press("j", "enter")  # the story focused, another story open
