@@ -39,8 +39,13 @@ SEED = ROOT / "seeds" / "teslarati.txt"
 # Hypothesis's deadline (200 ms an example) is a timed test: on a loaded machine
 # an example that starts threads or writes files misses it now and then, and
 # the suite fails for the load, not the code. Speed is measured in bench/.
-settings.register_profile("suite", deadline=None)
-settings.load_profile("suite")
+# The suite draws Hypothesis' default of 100 examples a property (a test that
+# needs another count asks for it with tests/properties.py's `examples`);
+# `HYPOTHESIS_PROFILE=thorough python -m pytest ...` draws ten times as many,
+# to look deeper after changing a parser or a cleaner.
+settings.register_profile("suite", deadline=None, max_examples=100)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 # Scratch files in memory. The tests write libraries, stores, dumps and feeds into
 # temporary folders, and every save is made durable as `news` makes it (atomic.py
