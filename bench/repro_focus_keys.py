@@ -12,7 +12,9 @@ the Enter (the footer rebuilds itself on each focus change, a few hundred ms).
 
 Then, headless (Pilot), the event loop's CPU time per press of h, j and Enter,
 as the app is and with `Footer.recompose` made a no-op in this process only (a
-measurement, not a fix), to show how much of each press is the footer.
+measurement, not a fix), to show how much of each press is the footer. Since
+the reader's footer draws its keys itself (reader/tui/widgets/key_footer.py,
+not a Textual Footer), the two measure the same: the footer costs no press.
 """
 
 from __future__ import annotations

@@ -6,13 +6,13 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer
 
 from reader.sources.dump import parse, read_dump
 from reader.tui.app import NewsApp
 from reader.tui.dialogs.note import NoteDialog
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.story_view import StoryView
 
 from .shown import screen_lines, screen_text
@@ -44,7 +44,7 @@ async def test_starts_with_sidebar_focused_and_first_story_shown(app: NewsApp) -
         assert story.article is not None
         assert story.article.title.startswith("Tesla Giga Shanghai")
         assert "Tesla Giga Shanghai caps off exports" in story_text(story)
-        assert app.screen.query_one(Footer)
+        assert app.screen.query_one(KeyFooter)
 
 
 @pytest.mark.parametrize(("down", "up"), [("j", "k"), ("down", "up")])
@@ -416,3 +416,22 @@ async def test_note_dialog_shows_the_whole_title(app: NewsApp, width: int) -> No
         rows = _rows(app)[region.y : region.bottom]
         drawn = " ".join(row[region.x : region.right] for row in rows)
         assert " ".join(drawn.split()) == dialog.story_title
+
+
+async def test_a_footer_key_lights_under_the_mouse_and_a_click_presses_it(app: NewsApp) -> None:
+    """The footer draws its keys itself (one widget, not one a key): the mouse
+    still finds each, as on Textual's footer."""
+    async with app.run_test(size=SIZE) as pilot:
+        await painted(pilot)
+        footer = _rows(app)[-1]
+        at = footer.index("? Help") + 1
+
+        def backgrounds() -> set[object]:
+            cells = screen_lines(app)[-1].divide([at, at + 1, at + 12])
+            return {segment.style.bgcolor for segment in cells[1] if segment.style}
+
+        still = backgrounds()
+        await pilot.hover(KeyFooter, offset=(at, 0))
+        await until(pilot, lambda: backgrounds() != still, "the key lit under the mouse")
+        await pilot.click(KeyFooter, offset=(at, 0))
+        await until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen", "help")
