@@ -5,14 +5,27 @@ runs without the cycle collector, which is on again once the screen is up."""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import news_process
+import pytest
+
+from reader.cli import main
+
+# One worker runs them all, so each process below is started once (see `starts`).
+pytestmark = pytest.mark.xdist_group("startup-imports")
 
 # The real start (`news`, through reader.cli.main) run headless: App.run is
 # Textual's test harness, and the modules loaded are noted when the reading
-# pane first paints a story.
+# pane first paints a story. Each of the starts given (a JSON list of
+# argument lists) runs in turn in the one process: what a later one imports
+# is what the earlier ones did not, and each start's tests say what that was.
 FIRST_PAINT = """
 import asyncio, json, sys
 from textual.app import App
@@ -37,9 +50,12 @@ async def headless(app):
 StoryView.render_lines = first_paint
 App.run = lambda self, *args, **kwargs: asyncio.run(headless(self))
 from reader.cli import main
-main(sys.argv[1:])
-print(json.dumps(collector))
-print(json.dumps(seen[0]))
+for args in json.loads(sys.argv[1]):
+    seen.clear()
+    collector.clear()
+    main(args)
+    print(json.dumps(collector))
+    print(json.dumps(seen[0]))
 """
 
 # Not needed to show the bundled news: keyword matching (`regex`, about 14 ms,
@@ -85,80 +101,115 @@ NOT_FOR_A_FILE = (
 )
 
 
-def first_paint(*args: str) -> tuple[set[str], dict[str, bool]]:
-    """The modules loaded at the first paint, and whether the cycle collector
-    was on then and once the screen was up."""
+class Start(NamedTuple):
+    """One start: the modules loaded at its first paint, and whether the cycle
+    collector was on then and once the screen was up."""
+
+    modules: set[str]
+    collector: dict[str, bool]
+
+
+def first_paints(env: dict[str, str], *starts: list[str]) -> list[Start]:
+    """The starts given, one after the other in one process (see FIRST_PAINT)."""
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", FIRST_PAINT, json.dumps(starts)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
-    *_, collector, modules = done.stdout.splitlines()
-    return set(json.loads(modules)), json.loads(collector)
+    lines = done.stdout.splitlines()[-2 * len(starts) :]
+    return [
+        Start(set(json.loads(modules)), json.loads(collector))
+        for collector, modules in zip(lines[::2], lines[1::2], strict=True)
+    ]
 
 
-def modules_at_first_paint(*args: str) -> set[str]:
-    return first_paint(*args)[0]
+class Starts(NamedTuple):
+    bundled: Start  # `news` with the bundled news stored by an earlier run
+    keyword: Start  # then `news --highlight Tesla`, in the same process
+    prose: Start  # `news long.md`, a file whose head is plain prose
+    listed: Start  # then `news list.md`, whose head has a list, in the same process
 
 
-def test_the_first_screen_imports_only_what_it_shows() -> None:
-    seeding = subprocess.run(
-        [sys.executable, "-m", "reader", "list"], capture_output=True, text=True, check=False
-    )
+@pytest.fixture(scope="module")
+def starts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Starts]:
+    """Two processes, not one a start: starting Textual and the reader costs
+    some 0.7 s of CPU. A start that must not import a module comes first, and
+    the one that must comes after it in the same process, so what the second
+    imports is its own (the first's tests say the module was not loaded)."""
+    folder = tmp_path_factory.mktemp("starts")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "NEWS_LIBRARY"},
+        "NEWS_CONFIG_DIR": str(folder / "config"),
+        "NEWS_DATA_DIR": str(folder / "data"),
+        "COLORTERM": "truecolor",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    seeding = news_process.news("list", env=env)
     assert seeding.returncode == 0, seeding.stderr  # the first run stores the bundled news
-    loaded = modules_at_first_paint()
-    assert "reader.tui.widgets.story_view" in loaded  # the check ran at the real first paint
-    assert sorted(loaded & set(NOT_AT_START)) == []
-
-
-def test_a_markdown_file_opens_no_library(tmp_path: Path) -> None:
-    story = tmp_path / "long.md"
+    bundled, keyword = first_paints(env, [], ["--highlight", "Tesla"])
+    prose, listed = folder / "long.md", folder / "list.md"
     paragraphs = [
         f"Paragraph {n}, with *emphasis* and [a link](https://example.com/{n}), long"
         " enough to need more than one line."
         for n in range(600)
     ]  # about 70 KB: a head is read only from a file over twice its 16 KB
-    story.write_text("\n\n".join(["# A long story", *paragraphs]), encoding="utf-8")
-    loaded = modules_at_first_paint(str(story))
+    prose.write_text("\n\n".join(["# A long story", *paragraphs]), encoding="utf-8")
+    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(900)]
+    # About 50 KB, long enough to be read as its head (over twice its 16 KB).
+    listed.write_text("\n\n".join(["- a list item", *paragraphs]), encoding="utf-8")
+    read_prose, read_listed = first_paints(env, [str(prose)], [str(listed)])
+    yield Starts(bundled, keyword, read_prose, read_listed)
+
+
+def test_the_first_screen_imports_only_what_it_shows(starts: Starts) -> None:
+    loaded = starts.bundled.modules
+    assert "reader.tui.widgets.story_view" in loaded  # the check ran at the real first paint
+    assert sorted(loaded & set(NOT_AT_START)) == []
+
+
+def test_a_markdown_file_opens_no_library(starts: Starts) -> None:
+    loaded = starts.prose.modules
     # The check ran at the first paint of the file's story, its head read plain.
     assert "reader.markdown.head" in loaded
     assert sorted(loaded & set(NOT_FOR_A_FILE)) == []
 
 
-def test_a_markdown_file_that_is_not_plain_prose_is_read_by_markdown_it(tmp_path: Path) -> None:
+def test_a_markdown_file_that_is_not_plain_prose_is_read_by_markdown_it(starts: Starts) -> None:
     """The other side of the check above: a head with a list in it is parsed
     by markdown-it before the first paint."""
-    story = tmp_path / "long.md"
-    paragraphs = [f"Paragraph {n}, long enough to need more than one line." for n in range(900)]
-    # About 50 KB, long enough to be read as its head (over twice its 16 KB).
-    story.write_text("\n\n".join(["- a list item", *paragraphs]), encoding="utf-8")
-    assert "markdown_it" in modules_at_first_paint(str(story))
+    assert "markdown_it" not in starts.prose.modules
+    assert "markdown_it" in starts.listed.modules
 
 
-def test_a_keyword_given_loads_the_matcher() -> None:
+def test_a_keyword_given_loads_the_matcher(starts: Starts) -> None:
     """The other side of the check above: the same start with a keyword does
     import `regex`, so its absence there is not an accident of the harness."""
-    assert "regex" in modules_at_first_paint("--highlight", "Tesla")
+    assert "regex" not in starts.bundled.modules
+    assert "regex" in starts.keyword.modules
 
 
-def test_start_up_runs_without_the_cycle_collector_until_the_screen_is_up() -> None:
-    _, collector = first_paint()
-    assert collector == {"at first paint": False, "once shown": True}
+def test_start_up_runs_without_the_cycle_collector_until_the_screen_is_up(starts: Starts) -> None:
+    for start in starts:
+        assert start.collector == {"at first paint": False, "once shown": True}
 
 
-def test_a_command_runs_with_the_cycle_collector() -> None:
+def test_a_command_runs_with_the_cycle_collector(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Only the reader's start goes without it: `news add` may make cycles by the million."""
-    code = (
-        "import gc, reader.cli.reading as reading\n"
-        "from reader.cli import main\n"
-        "seen = []\n"
-        "listing = reading.cmd_list\n"
-        "def watched(*args):\n"
-        "    seen.append(gc.isenabled())\n"
-        "    return listing(*args)\n"
-        "reading.cmd_list = watched\n"
-        "assert main(['list']) == 0\n"
-        "print(seen, gc.isenabled())\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[True] True"
+    import reader.cli.reading as reading
+
+    seen = []
+    listing = reading.cmd_list
+
+    def watched(*args: object) -> int:
+        seen.append(gc.isenabled())
+        return listing(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading, "cmd_list", watched)
+    assert main(["list"]) == 0  # `main` turns the collector off first
+    assert seen == [True] and gc.isenabled()
+    capsys.readouterr()
