@@ -91,8 +91,12 @@ class SearchController:
 
             self.extras = asyncio.Event()
             styles.load(screen.app, "search.tcss")
-            await screen.query_one("#reading").mount(ResultList(id="results"))
-            await screen.mount(SearchBar(id="search"))
+            # Both asked for before either is awaited: a `q` at once may close the
+            # screen meanwhile, and a mount asked of a closed screen is an error.
+            results = screen.query_one("#reading").mount(ResultList(id="results"))
+            bar = screen.mount(SearchBar(id="search"))
+            await results
+            await bar
             self.extras.set()
         await self.extras.wait()
 
