@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.catalog import MemoryCatalog
@@ -238,7 +238,6 @@ def test_corpus_layout_from_the_benchmarks() -> None:
     ]
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_parse_never_raises_and_never_keeps_controls(text: str) -> None:
     for article in parse(text):
@@ -252,7 +251,6 @@ def test_parse_never_raises_and_never_keeps_controls(text: str) -> None:
             assert not any(0x80 <= ord(c) <= 0x9F for c in piece)
 
 
-@settings(max_examples=100, deadline=None)
 @given(
     st.lists(
         st.text(alphabet=st.characters(blacklist_categories=["Cc", "Cs"]), min_size=1, max_size=40)

@@ -411,7 +411,6 @@ _PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(_PIECES, max_size=20), st.sampled_from(["", "https://site.example/a/b"]))
 def test_html_to_markdown_gives_what_the_converters_own_options_give(
     pieces: list[str], base: str
@@ -711,7 +710,6 @@ _CONTROLLED = st.lists(
 _REFERENCES = st.sampled_from(["&#x1b;", "&#X1B;", "&#27;", "&#x0001b;", "&#027;", "&#x1b"])
 
 
-@settings(max_examples=150, deadline=None)
 @given(_CONTROLLED, _REFERENCES)
 def test_a_reference_to_esc_goes_as_the_raw_esc_does(text: str, reference: str) -> None:
     """In a title (`plain_text`) and a body (`html_to_markdown`) alike, HTML's

@@ -23,9 +23,7 @@ from reader.highlight import (
     text_color,
 )
 
-FAST = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def found(keywords: list[Keyword], text: str) -> list[tuple[str, int]]:

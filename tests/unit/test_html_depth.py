@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.cli import main
@@ -71,7 +71,6 @@ def nested(depth: int) -> st.SearchStrategy[str]:
     return st.one_of(word, element)
 
 
-@settings(max_examples=100, deadline=None)
 @given(nested(5), st.lists(st.sampled_from(["<ul>", "<li>", "</ul>", "<div>", "w", "</li>"])))
 def test_flattening_keeps_every_word_and_leaves_shallow_html_alone(
     shallow: str, soup: list[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.markdown import blocks_to_markdown, markdown_to_blocks
@@ -257,9 +257,7 @@ def dump_blocks(draw: st.DrawFn) -> list[Block]:
 
 
 # Drawing blocks costs Hypothesis several times what the trip does, so each draw
-# is taken whole and at every cut (its first n blocks, each a story of its own):
-# half the draws of before check more stories.
-@settings(max_examples=150, deadline=None)
+# is taken whole and at every cut (its first n blocks, each a story of its own).
 @given(dump_blocks())
 def test_dump_blocks_roundtrip(blocks: list[Block]) -> None:
     for n in range(len(blocks) + 1):
@@ -270,7 +268,6 @@ def test_dump_blocks_roundtrip(blocks: list[Block]) -> None:
 any_text = st.text(min_size=1, max_size=60).map(clean).filter(bool)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.sampled_from([*DUMP_KINDS, K.LIST_ITEM, K.HEADING, K.CODE]), any_text, st.integers(1, 6))
 def test_any_sanitised_text_roundtrips(kind: BlockKind, text: str, level: int) -> None:
     level = level if kind in (K.LIST_ITEM, K.HEADING) else 0
@@ -302,7 +299,6 @@ def any_blocks(draw: st.DrawFn) -> list[Block]:
     return blocks
 
 
-@settings(max_examples=100, deadline=None)  # each draw whole and at every cut, as above
 @given(any_blocks())
 def test_any_blocks_roundtrip(blocks: list[Block]) -> None:
     for n in range(len(blocks) + 1):
@@ -323,9 +319,8 @@ def marked_text(draw: st.DrawFn) -> tuple[str, tuple[Inline, ...]]:
 
 
 # Drawing marked text costs Hypothesis several times what checking it does, so
-# each draw is checked as every kind of block that holds spans: 200 draws at
-# four kinds are more checks than the 500 draws of one kind this made before.
-@settings(max_examples=200, deadline=None)
+# each draw is checked as every kind of block that holds spans: 100 draws at
+# four kinds are 400 checks (500 draws of one kind before).
 @given(marked_text())
 def test_spans_never_change_the_text(marked: tuple[str, tuple[Inline, ...]]) -> None:
     for kind in (K.PARAGRAPH, K.QUOTE, K.LIST_ITEM, K.HEADING):
@@ -348,7 +343,6 @@ def test_spans_never_change_the_text(marked: tuple[str, tuple[Inline, ...]]) -> 
 markdownish = st.text(st.sampled_from("ab1 \n\t#>-+*_`~[]()!<>&;:|=\\.{}\"'/"), max_size=80)
 
 
-@settings(max_examples=500, deadline=None)
 @given(st.one_of(markdownish, st.text(max_size=80)))
 def test_never_raises_on_any_markdown(md: str) -> None:
     for block in markdown_to_blocks(md):
@@ -439,7 +433,6 @@ def test_a_reference_to_a_control_character_goes_as_the_character_does(
     assert block.text == raw.text == shown
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["a", " ", "[", "](", ")", "!", "*", "`", "&#x1b;", "&#155;", "[31m", "<"]),

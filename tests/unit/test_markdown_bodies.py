@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from reader.library.articles import Library
@@ -93,7 +93,6 @@ def test_markdown_to_text_takes_any_text(markdown: str) -> None:
     assert "\x1b" not in text or "\x1b" in markdown
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="ab [ ]\\()!", max_size=14), st.booleans())
 @example("[red]pic", False)
 @example("plainalt", True)
@@ -219,8 +218,7 @@ def test_migration_keeps_stories(tmp_path: Path) -> None:
 
 # Drawing the blocks costs Hypothesis some thirty times what checking them does,
 # so each draw is checked whole and at every cut (a story of its first n
-# blocks): 150 draws check more stories than the 300 this drew before.
-@settings(max_examples=150, deadline=None)
+# blocks).
 @given(any_blocks(), marked_text())
 def test_an_outline_and_the_plain_text_give_the_blocks_back(
     blocks: list[Block], marked: tuple[str, tuple]
@@ -282,7 +280,6 @@ _REFERRING = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(_REFERRING, max_size=12).map("".join))
 @example("a \\&#x1b;[31m b")
 def test_the_index_keeps_a_reference_where_the_story_does(md: str) -> None:

@@ -4,7 +4,7 @@ screen of `news FILE.md` is painted from it, and the rest laid out after it."""
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from properties import lists_of
 
@@ -69,14 +69,12 @@ def document(draw: st.DrawFn) -> str:
     return "".join(b + g for b, g in zip(blocks, gaps, strict=True)).strip()
 
 
-# Making a document costs Hypothesis about fifteen times what checking it does
-# (some 500 choices each), so each is checked at several head sizes: 100
-# documents at up to four sizes are more heads than the 200 at one size this drew
-# before, for half the CPU.
+# Making a document costs Hypothesis several times what checking it does, so
+# each is checked at several head sizes: 100 documents at up to four sizes are
+# more heads than the 200 at one size this drew before.
 HEAD_SIZES = (40, 100, 240)
 
 
-@settings(max_examples=100, deadline=None)
 @given(document(), st.integers(40, 240))  # small heads, so that blocks run past them
 @example("Plain *em* and **strong** and [a](https://e.com/x).\n\n" * 8, 100)
 def test_the_plain_head_is_how_markdown_it_reads_the_whole(md: str, chars: int) -> None:

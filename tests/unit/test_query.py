@@ -19,9 +19,7 @@ from reader.query import Group, Query, QueryError, fold, parse, saved_form, sect
 from reader.query.model import spans_of
 
 # The conftest's autouse directory fixture is harmless to share between examples.
-FAST = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 CORPUS: list[tuple[str, str]] = [
     ("Starfall rises", "Tesla’s new car is fast."),  # 1

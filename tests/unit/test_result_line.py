@@ -4,7 +4,7 @@ screen, for any title, snippet, spans and width."""
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.segment import Segment
@@ -43,8 +43,7 @@ def reference(
 
 # Making the arguments costs Hypothesis several times what drawing the line does,
 # so each line is drawn with and without the cursor on it, at its width and at a
-# third of it: 200 draws at four ways are more lines than the 400 of before.
-@settings(max_examples=200, deadline=None)
+# third of it: 100 draws at four ways are 400 lines.
 # A joiner (no cell) and wide characters as many cells as characters: cut
 # as one-cell text would be, it came out a cell short.
 @example(section="", title="\u200dX日😀", marks=[], width=4, snippet_line=False)

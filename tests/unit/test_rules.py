@@ -120,11 +120,7 @@ def test_a_config_with_bad_rules_still_loads(tmp_path: Path) -> None:
     assert config.rule_problems == ("rules must be an array of tables ([[rules]])",)
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["name", "query", "action", "until", "source"]),
                        st.one_of(st.text(), st.integers(), st.dates(), st.none())))  # fmt: skip
 def test_any_entry_is_a_rule_or_a_reason(entry: dict[str, object]) -> None:

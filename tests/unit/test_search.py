@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.library import search as search_module
@@ -168,7 +168,6 @@ def test_fts5_errors_become_query_errors(monkeypatch: pytest.MonkeyPatch) -> Non
         search(shared().conn, parse("tesla"))
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40), st.booleans())
 def test_hostile_query_text_raises_only_query_errors(text: str, typing: bool) -> None:
     try:

@@ -358,9 +358,7 @@ generated = st.one_of(
 )
 id_sets = st.frozensets(st.sampled_from([f"s{n}" for n in range(len(STORIES))] + ["gone"]))
 
-PROPERTY = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+PROPERTY = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _parsed(text: str, typing: bool) -> Query | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reader import net
@@ -307,8 +307,8 @@ _LINKISH = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(link=_LINKISH, base=st.sampled_from(["", "https://example.org/a/", "/home/me/f.xml"]))
+@example(link="http://x.org/a b", base="")  # a space, printable: found in 2 of 3 runs without it
 def test_web_and_clickable_addresses_are_http_or_nothing(link: str, base: str) -> None:
     for url in (web_url(link, base), clickable(link)):
         if url:
@@ -316,7 +316,6 @@ def test_web_and_clickable_addresses_are_http_or_nothing(link: str, base: str) -
             assert url.isprintable() and " " not in url and "\u202e" not in url
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     head=st.binary(max_size=200),
     href=_LINKISH,
