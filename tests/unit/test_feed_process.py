@@ -97,8 +97,9 @@ def store_all(library: Library, source: Source, stream: FeedStream) -> None:
 
 # Where a file is read by a process of its own (4 MiB) is a choice of speed; what
 # the tests of that choice hold is what happens on either side of it, so they set
-# it lower: files of some 650 stories rather than 10,000 to make and read.
-SMALLER_MIN_BYTES = 256 << 10
+# it lower: files of some 160 stories rather than 10,000 to make and read (the
+# file a small one is told from is 20 stories, 5 KB).
+SMALLER_MIN_BYTES = 64 << 10
 
 
 @pytest.fixture
