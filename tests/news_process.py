@@ -11,7 +11,8 @@ it that runs `reader/__main__.py` as the interpreter runs a `-m` module: its
 own file descriptors 0, 1 and 2, `sys.argv`, environment and working folder;
 an uncaught exception printed by `sys.excepthook`, status 1; `SystemExit`'s
 code as the status; then the interpreter's end (other threads waited for,
-`atexit`, the streams flushed: a failed flush of the output is status 120).
+`atexit`, what is left in reference cycles collected, the streams flushed: a
+failed flush of the output is status 120).
 The starter also imports what each command imported (in the order it did),
 so the next fork has it.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -162,8 +164,6 @@ def _serve(requests_fd: int, answers_fd: int) -> None:
 
     for module in {spec.split(":")[0] for spec in COMMANDS.values()}:
         importlib.import_module(f"reader.cli.{module}")
-    import gc
-
     gc.collect()
     gc.freeze()  # what the starter made is not copied by each fork's collector
     answers = os.fdopen(answers_fd, "w")
@@ -193,8 +193,6 @@ def _learn(path: str) -> None:
         for name in Path(path).read_text().split():
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
-    import gc
-
     gc.freeze()
 
 
@@ -237,6 +235,11 @@ def _as_main(args: list[str], learned_at: str) -> int:
         status = 1
     threading._shutdown()  # type: ignore[attr-defined]
     atexit._run_exitfuncs()
+    # The interpreter's end collects what is left in reference cycles, and
+    # their finalizers close what a command left open: a SQLite connection is
+    # one such cycle (with its statement cache), and `news list` leaves its
+    # library to be closed then, its write-ahead log put into the file.
+    gc.collect()
     try:
         sys.stdout.flush()
     except Exception:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import news_process
 import pytest
 
 from reader import __version__
@@ -553,8 +554,8 @@ def test_a_damaged_library_is_one_line_not_a_traceback(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     library = tmp_path / "library.sqlite"
-    made = [sys.executable, "-m", "reader", "--library", str(library), "list"]
-    subprocess.run(made, check=True, capture_output=True)  # with the bundled news, all written
+    made = news_process.news("--library", str(library), "list")
+    assert made.returncode == 0, made.stderr  # with the bundled news, all written, closed
     with library.open("r+b") as raw:  # pages of its tables overwritten
         raw.seek(3 * 4096)
         raw.write(b"\xff" * 20 * 4096)

@@ -39,3 +39,22 @@ def test_a_fork_writes_and_exits_as_its_own_process(
         real.stderr,
     )
     assert forked.stdout or forked.stderr
+
+
+def test_a_fork_leaves_the_files_a_process_of_its_own_leaves(tmp_path: Path) -> None:
+    """What a command leaves open is closed as the interpreter ends: `news
+    list` leaves its library to that, and closing it puts its write-ahead log
+    into the file (a fork that skipped it left `-wal` and `-shm` beside a
+    library of one page)."""
+    forked, real = tmp_path / "forked", tmp_path / "real"
+    for folder in (forked, real):
+        folder.mkdir()
+    done = news_process.news("--library", str(forked / "library.sqlite"), "list")
+    assert done.returncode == 0, done.stderr
+    subprocess.run(
+        [sys.executable, "-m", "reader", "--library", str(real / "library.sqlite"), "list"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    assert sorted(p.name for p in forked.iterdir()) == sorted(p.name for p in real.iterdir())
