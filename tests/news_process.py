@@ -182,17 +182,28 @@ def _serve(requests_fd: int, answers_fd: int) -> None:
             _, wait_status, usage = os.wait4(pid, 0)
             status = os.waitstatus_to_exitcode(wait_status)
             cpu = usage.ru_utime + usage.ru_stime
+            # Read before the answer: the folder it is in goes once the answer is
+            # read (read after, it was often gone, and each command imported
+            # again what the one before had: 0.2 s, not 0.05, a `news add URL`).
+            learned = _learned(request["learned"])
             answers.write(json.dumps({"status": status, "cpu": cpu}) + "\n")
             answers.flush()
-            _learn(request["learned"])
+            _learn(learned)
 
 
-def _learn(path: str) -> None:
+def _learned(path: str) -> list[str]:
+    """The modules the last command imported, as it wrote them."""
+    try:
+        return Path(path).read_text().split()
+    except OSError:
+        return []
+
+
+def _learn(names: list[str]) -> None:
     """Import what the last command imported, so the next fork has it already."""
-    with contextlib.suppress(OSError):
-        for name in Path(path).read_text().split():
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
+    for name in names:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
     gc.freeze()
 
 
