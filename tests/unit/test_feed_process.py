@@ -400,7 +400,7 @@ _sent = 0
 
 def _send(out, message):
     global _sent
-    if message[0] == "batch" and _sent == feed.BATCH_ARTICLES // feed_process.CHILD_BATCH:
+    if message[0] == "batch" and _sent == -(-feed.BATCH_ARTICLES // feed_process.CHILD_BATCH):
         time.sleep(60)  # until `news` stops this process (the test fails long before)
     _sent += 1
     _real(out, message)
@@ -456,6 +456,7 @@ def test_ctrl_c_while_adding_a_big_file_leaves_a_whole_library(tmp_path: Path) -
         except sqlite3.Error:
             pass  # not made yet
     assert news.poll() is None, "the import ended before it could be interrupted"
+    assert stored > 0, "no batch was stored before the reader was held"
     os.killpg(news.pid, signal.SIGINT)
     out, err = news.communicate(timeout=30)
     assert news.returncode == 130
