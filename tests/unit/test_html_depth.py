@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from properties import lists_of
 
 from reader.cli import main
 from reader.markdown import markdown_to_blocks
@@ -71,7 +72,7 @@ def nested(depth: int) -> st.SearchStrategy[str]:
     return st.one_of(word, element)
 
 
-@given(nested(5), st.lists(st.sampled_from(["<ul>", "<li>", "</ul>", "<div>", "w", "</li>"])))
+@given(nested(5), lists_of(["<ul>", "<li>", "</ul>", "<div>", "w", "</li>"]))
 def test_flattening_keeps_every_word_and_leaves_shallow_html_alone(
     shallow: str, soup: list[str]
 ) -> None:

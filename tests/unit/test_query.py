@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from properties import lists_of
 
 from reader.query import Group, Query, QueryError, fold, parse, saved_form, section_key
 from reader.query.model import spans_of
@@ -365,7 +366,7 @@ WORDS = [
 ]
 JUNK = ["*", "^", "NEAR(", ":", "(", ")", '"', "-", "AND", "a*b", "title:star", "“", "’"]
 word = st.sampled_from(WORDS)
-phrase = st.lists(word, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"')
+phrase = lists_of(WORDS, min_size=2, max_size=3).map(lambda ws: '"' + " ".join(ws) + '"')
 item = st.one_of(
     word,
     phrase,

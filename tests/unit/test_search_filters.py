@@ -12,6 +12,7 @@ from functools import cache
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from properties import lists_of
 
 from reader.catalog import MemoryCatalog
 from reader.library.articles import Library
@@ -346,11 +347,11 @@ term = st.one_of(
     word.map(lambda w: "-" + w),
     word.map(lambda w: "title:" + w),
     word.map(lambda w: "-title:" + w),
-    st.lists(word, min_size=2, max_size=2).map(lambda ws: 'title:"' + " ".join(ws) + '"'),
+    lists_of(WORDS, min_size=2, max_size=2).map(lambda ws: 'title:"' + " ".join(ws) + '"'),
 )
 side = st.lists(term, min_size=1, max_size=3).map(" ".join)
 text_part = st.lists(side, min_size=1, max_size=2).map(" OR ".join)
-filters_part = st.lists(st.sampled_from(FILTERS), max_size=3).map(" ".join)
+filters_part = lists_of(FILTERS, max_size=3).map(" ".join)
 generated = st.one_of(
     filters_part,
     st.tuples(text_part, filters_part).map(" ".join),
