@@ -24,13 +24,14 @@ if TYPE_CHECKING:
 
 COMMANDS_HELP = """\
 commands:
-  news [PATH ...]                  read in the TUI: the library, or the files given
-                                   (dumps, Markdown files: FILE.md, a story each, or
-                                   folders of them)
-  news list [PATH ...] [--json]    sections and titles, each section newest first
+  news [PATH ...]                  read in the TUI: the library, or the files
+                                   given (dumps, Markdown files: FILE.md, a
+                                   story each, or folders of them)
+  news list [PATH ...] [--json]    sections and titles, newest first in each
   news show ID [PATH ...]          one story, rendered to standard output
   news search QUERY [PATH ...] [--json] [--limit N]
-                                   search: words, "a phrase", -not, OR, section:Name
+                                   search: words, "a phrase", -not, OR,
+                                   section:Name
   news unread [--count] [--json]   the unread stories by section (or how many)
   news bookmarks [--json]          the bookmarks, newest first
   news bookmarks export --format markdown|json
@@ -40,14 +41,15 @@ commands:
                                    file, a dump or a folder of Markdown files
   news add URL --account NAME [--section FOLDER]
                                    subscribe on a sync account's server
-  news sources [--json]            the sources, with story counts and last errors
-  news remove SOURCE [--yes]       remove a source (id, address or title) and its stories
-  news refresh [--due]             fetch every feed (or those due on the timer);
-                                   exit 1 if any failed
-  news fulltext ID                 fetch a story's web page and keep its full text
+  news sources [--json]            the sources, their story counts and errors
+  news remove SOURCE [--yes]       remove a source (id, address or title) and
+                                   its stories
+  news refresh [--due]             fetch every feed (or those due on the
+                                   timer); exit 1 if any failed
+  news fulltext ID                 fetch a story's web page, keep its full text
   news import-opml FILE            subscribe to the feeds in an OPML file
-  news export-opml                 the feed subscriptions as OPML, to standard output
-  news doctor                      check the library and repair a damaged search index
+  news export-opml                 the subscriptions as OPML, to standard output
+  news doctor                      check the library, repair its search index
   news account add API_URL --user NAME [--name N]
                    [--password-stdin | --password-command CMD]
                                    add a sync account (FreshRSS, Miniflux, ...)
@@ -55,9 +57,11 @@ commands:
   news account remove NAME [--yes] [--keep-stories | --drop-stories]
                                    remove a sync account and its stored password
   news sync [--account NAME] [--json]
-                                   sync the accounts with their servers; exit 1 if any failed
+                                   sync the accounts with their servers; exit 1
+                                   if any failed
   news rules [list|add|remove|apply]
-                                   saved searches and mute rules ([[rules]] in the config)
+                                   saved searches and mute rules ([[rules]] in
+                                   the config)
 
 Run `news COMMAND --help` for a command's options.
 """

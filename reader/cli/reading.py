@@ -362,13 +362,14 @@ the query:
   tesla -semi                tesla but not semi
   starfall OR megapod        either (AND binds tighter than OR)
   section:"Elon Musk"        only in that section (-section: leaves it out)
-  source:"Orbital Gazette"   only from that source, named as `news sources` names it
+  source:"Orbital Gazette"   only from that source (as `news sources` names it)
   title:tesla                the word (or title:"a phrase") in the title
   author:musk                the word or phrase in the author's name
   is:unread  is:read         by your reading state; -is:read is is:unread
   is:bookmarked              bookmarked stories (-is:bookmarked: the others)
-  after:7d  before:2w        by date (published, else when fetched): an age in
-  after:2026-11-01           h, d or w, or a day (UTC, on or after it; before it)
+  after:7d  before:2w        by date (published, else when fetched): an age
+  after:2026-11-01           in h, d or w, or a day (UTC; on or after it, or
+                             before it)
 Filters hold for the whole query wherever they stand; filters alone list their
 stories (is:unread section:News). A query that starts with - goes after --:
 news search -- -tesla"""

@@ -643,6 +643,18 @@ def test_help_names_each_option_the_readme_lists(capsys: pytest.CaptureFixture[s
     assert "--password-command" in helped["news account add"]
 
 
+def test_every_help_fits_80_columns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal is 80 columns wide unless made wider: no help line wraps."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for args in (["--help"], *([name, "--help"] for name in sorted(COMMANDS))):
+        with pytest.raises(SystemExit):
+            main(args)
+        out = capsys.readouterr().out
+        assert [line for line in out.splitlines() if len(line) > 80] == [], args
+
+
 def test_with_no_accounts_accounts_and_sync_say_the_same(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
