@@ -12,7 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from properties import lists_of
 
@@ -394,6 +394,11 @@ def _agree(text: str, prefix: bool) -> None:
 
 @FAST
 @given(generated, st.booleans())
+# A last word typed part way ("sta" of starfall, star): checked every run. A
+# prefix lost on either side (FTS5's `*`, Python's startswith) was found by
+# the draws alone in 4 runs of 4 at 100 examples, in 2 of 4 at 50.
+@example("sta", True)
+@example("tesla OR caf", True)
 def test_python_agrees_with_fts5_on_generated_queries(text: str, prefix: bool) -> None:
     _agree(text, prefix)
 
