@@ -91,12 +91,12 @@ class SearchController:
 
             self.extras = asyncio.Event()
             styles.load(screen.app, "search.tcss")
-            # Both asked for before either is awaited: a `q` at once may close the
-            # screen meanwhile, and a mount asked of a closed screen is an error.
-            results = screen.query_one("#reading").mount(ResultList(id="results"))
-            bar = screen.mount(SearchBar(id="search"))
-            await results
-            await bar
+            await screen.query_one("#reading").mount(ResultList(id="results"))
+            # A `q` at once may have closed the screen meanwhile: a mount asked
+            # of a closed screen is an error.
+            if not screen.is_attached:
+                return
+            await screen.mount(SearchBar(id="search"))
             self.extras.set()
         await self.extras.wait()
 
