@@ -27,7 +27,7 @@ from reader.state import ReadingState
 from reader.triage.notify_settings import Settings
 from reader.triage.undo import UndoStack
 from reader.tui.dialogs.opener import opener, typing
-from reader.tui.outside_watch import OutsideWatch
+from reader.tui.outside_watch import LibraryListed, OutsideWatch
 from reader.tui.saver import SaveFailed, Saver
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.theme import readable_variables, story_palette
@@ -263,6 +263,10 @@ class NewsApp(App[None]):
             posted = False
         if not posted:  # the app has already stopped: say it on the terminal
             print(f"news: {message}", file=sys.stderr)
+
+    @on(LibraryListed)
+    def _library_listed(self) -> None:
+        self.outside.look_at_library()
 
     @on(SaveFailed)
     def _save_failed(self, event: SaveFailed) -> None:

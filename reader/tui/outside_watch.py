@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from textual.message import Message
+
 from reader.atomic import Stamp, file_stamp
 from reader.catalog import LibraryCatalog
 from reader.config import ConfigError, config_path, load_config
@@ -61,6 +63,13 @@ LIBRARY_EVERY = 5.0
 def stamp() -> Stamp | None:
     """The config's `file_stamp`."""
     return file_stamp(config_path())
+
+
+class LibraryListed(Message):
+    """A reader screen has listed its library and its rules know the newest
+    story (`RulesController.start`): what another `news` removes or stores
+    from now on is news to it. The watch takes its first look then, not a
+    tick of its timer later, when a source removed meanwhile was never seen."""
 
 
 @dataclass

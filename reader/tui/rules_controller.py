@@ -109,9 +109,11 @@ class RulesController:
             notify(self.screen, self.store.problem, severity="warning", timeout=15)
         self.hidden = set(self.store.ids())
         from reader.triage.rules import HIDE_STEP, watermark
+        from reader.tui.outside_watch import LibraryListed
 
         self.screen.reading.undoers[HIDE_STEP] = self._undo_hide
         self._since = watermark(catalog.library.conn)
+        self.screen.post_message(LibraryListed())
         if self.hidden != catalog.hidden:
             catalog.set_hidden(self.hidden)
             self._relist()
@@ -274,11 +276,9 @@ class RulesController:
         notify(self.screen, first_up(said), timeout=3)
 
     def _rehide_saved(self) -> None:
-        catalog = self.catalog
-        if catalog is None:
-            return
-        hidden = catalog.hidden if catalog.hiding else ()
-        self.saved = {name: stories.hiding(hidden) for name, stories in self.saved.items()}
+        if (catalog := self.catalog) is not None:
+            hidden = catalog.hidden if catalog.hiding else ()
+            self.saved = {name: stories.hiding(hidden) for name, stories in self.saved.items()}
 
     def _relist(self) -> None:
         """The sections again (the hidden set changed), with their counts, and
@@ -317,7 +317,6 @@ class RulesController:
             self.hidden.difference_update(shown)
             self.screen.reading.save(self.store.reveal, shown)
             self._apply_hidden()
-        return None
 
     def _apply_hidden(self) -> None:
         catalog = self.catalog

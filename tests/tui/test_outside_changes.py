@@ -108,6 +108,20 @@ async def test_a_source_another_news_removed_leaves_the_running_reader(
         assert any("Tesla Semi" in line for line in sidebar_lines(app))
 
 
+async def test_a_source_removed_as_the_reader_starts_is_seen_gone(
+    library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Removed before the watch's timer first ticks: the library as the screen
+    # listed it is what the watch compares with, not the library at that tick.
+    monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 1.0)
+    app = NewsApp(open_catalog([], load_config()))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert any("Booster lands" in line for line in sidebar_lines(app))
+        assert main(["remove", "Orbit Weekly", "--yes"]) == 0
+        await until(pilot, lambda: not any("Booster lands" in line for line in sidebar_lines(app)))
+
+
 async def test_a_story_read_before_another_news_stored_it_is_counted_read(
     library: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
