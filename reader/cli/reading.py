@@ -120,7 +120,7 @@ def cmd_list(argv: list[str], config: Config) -> int:
                 "words": e.words,
                 "reading_minutes": reading_minutes(e.words),
                 "source": e.source,
-                "published": e.published,
+                "published": e.published or None,
                 "read": e.id in read,
                 "bookmarked": e.id in bookmarks,
                 "updated": e.id in updated,
@@ -218,7 +218,7 @@ def _unread_json(entry: Entry) -> dict[str, object]:
         "id": entry.id,
         "title": entry.title,
         "source": entry.source,
-        "published": entry.published,
+        "published": entry.published or None,
     }
 
 

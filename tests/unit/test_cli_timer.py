@@ -55,6 +55,7 @@ def test_unread_lists_the_unread_stories_by_section(
     data = json.loads(out)
     wire = next(s for s in data["sections"] if s["section"] == "Wire")
     assert wire["unread"] == 3
+    assert {s["published"] for s in wire["stories"]} == {None}  # items without a date
     read_id = next(s["id"] for s in wire["stories"] if s["title"] == "Read one")
     state = ReadingState()
     state.load()
