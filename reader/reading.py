@@ -116,11 +116,13 @@ class Reading:
         # Where each story was left this run (None: the top), ahead of the store.
         self.places: dict[str, Place | None] = {}
         self.journal = journal
-        # Undo: the steps (loaded when first needed), how to undo each kind, `undoers` added.
+        # Undo: the steps (loaded when first needed), how to undo each kind, `undoers`
+        # added by other parts of the reader: each shows what it undid itself and
+        # says whether anything changed.
         self.undo_store = undo if undo is not None else UndoStack()
         self._steps: list[Step] | None = None
         self._reading_history: object = None  # what `read_history` handed to `save`
-        self.undoers: dict[str, Callable[[Step], Change | Marked | None]] = {}
+        self.undoers: dict[str, Callable[[Step], bool]] = {}
         self._undoers: dict[str, Callable[[Step], Change | Marked | None]] = {
             READ: self._undo_read,
             UNREAD: self._undo_read,
@@ -401,7 +403,9 @@ class Reading:
             step = steps.pop()
             self.save(self.undo_store.drop, step.id)
             if (theirs := self.undoers.get(step.kind)) is not None:
-                return Undone(step, theirs(step))  # another part's: it redraws itself
+                if theirs(step):  # another part's: it redraws itself
+                    return Undone(step, None)
+                continue
             if (undoer := self._undoers.get(step.kind)) is None:
                 return Undone(step, None, known=False)
             if (change := undoer(step)) is not None:

@@ -8,7 +8,9 @@ way back needs (`data`, strings: the bookmark that was removed, the note that
 was replaced). The reading actions (reader/reading.py) push and undo their own
 kinds (`READ`, `UNREAD`, `BOOKMARK`, `UNBOOKMARK`, `NOTE`); another part of the
 reader pushes a kind of its own with `UndoStack.push` (or `Reading.remember`)
-and says how to undo it with `Reading.undoers[kind] = ...`.
+and says how to undo it with `Reading.undoers[kind] = ...` (a function of the
+step that shows what it undid and returns whether anything changed: a step
+that changes nothing any more is passed over, as the reading actions' are).
 
 The file is an `atomic.Document`, written as bookmarks and the reading state
 are: another copy of the reader pushing meanwhile loses nothing, a crash

@@ -310,13 +310,14 @@ class RulesController:
         reading.remember(Step(HIDE_STEP, label, tuple(new), {"rule": rule}))
         return new
 
-    def _undo_hide(self, step: Step) -> None:
-        """`z` on a rule's hide: its stories listed again."""
+    def _undo_hide(self, step: Step) -> bool:
+        """`z` on a rule's hide: its stories listed again (False: none is hidden now)."""
         shown = [i for i in step.ids if i in self.hidden]
         if shown:
             self.hidden.difference_update(shown)
             self.screen.reading.save(self.store.reveal, shown)
             self._apply_hidden()
+        return bool(shown)
 
     def _apply_hidden(self) -> None:
         catalog = self.catalog

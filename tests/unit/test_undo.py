@@ -173,10 +173,27 @@ def test_a_kind_pushed_by_another_part_is_undone_by_its_undoer(tmp_path: Path) -
     # What a rule that hid stories does: its step, and how to undo it.
     UndoStack(tmp_path / "undo.json").push(Step("hide", "rule Capsules hid 2 stories", ("a", "b")))
     shown: list[tuple[str, ...]] = []
-    reading.undoers["hide"] = lambda step: shown.append(step.ids)
+
+    def show(step: Step) -> bool:
+        shown.append(step.ids)
+        return True
+
+    reading.undoers["hide"] = show
     undone = reading.undo()
     assert undone is not None and undone.known and undone.label == "rule Capsules hid 2 stories"
     assert shown == [("a", "b")]
+
+
+def test_a_kind_of_another_part_that_changes_nothing_now_is_passed_over(tmp_path: Path) -> None:
+    """The stories a rule hid were shown again since (the rule removed): `z`
+    does not say "Undone" for it, and undoes the step before it."""
+    reading, *_ = open_reading(tmp_path)
+    reading.mark_many(a.id for a in TECH)
+    reading.remember(Step("hide", "2 stories hidden by Capsules", ("a", "b")))
+    reading.undoers["hide"] = lambda step: False
+    undone = reading.undo()
+    assert undone is not None and undone.label == "3 marked read"
+    assert reading.read == set() and reading.undo() is None
 
 
 def test_a_kind_no_one_can_undo_is_dropped_and_said(tmp_path: Path) -> None:
