@@ -116,9 +116,8 @@ class Reading:
         # Where each story was left this run (None: the top), ahead of the store.
         self.places: dict[str, Place | None] = {}
         self.journal = journal
-        # Undo: the steps (loaded when first needed), how to undo each kind, `undoers`
-        # added by other parts of the reader: each shows what it undid itself and
-        # says whether anything changed.
+        # Undo: the steps (loaded when first needed), how to undo each kind, and
+        # `undoers` other parts add (each says whether it changed anything: undo.py).
         self.undo_store = undo if undo is not None else UndoStack()
         self._steps: list[Step] | None = None
         self._reading_history: object = None  # what `read_history` handed to `save`
