@@ -109,6 +109,10 @@ _LINK_OR_IMAGE = re.compile(r"<[aAiI]")
 _RELATIVE_REF = re.compile(r"(?:href|src|HREF|SRC)\s*=\s*[\"']?\s*(?![A-Za-z][A-Za-z0-9+.-]*:)")
 # `href=""` (or blank): a link to nowhere, kept as its text.
 _EMPTY_HREF = re.compile(r"""\s[hH][rR][eE][fF]\s*=\s*(?:"\s*"|'\s*')""")
+# Every ASCII punctuation mark, which CommonMark lets a backslash escape.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# What an address in Markdown may not hold bare, percent-encoded.
+_NOT_IN_ADDRESS = {ord(c): f"%{ord(c):02X}" for c in " ()<>"}
 
 
 def _is_tracker(url: str) -> bool:
@@ -133,7 +137,19 @@ class _Visitor:
     def visit_image(self, ctx: Any, src: str, alt: str, title: str | None) -> Any:
         if _is_tracker(src) or scheme(src) not in FETCH_SCHEMES:
             return {"type": "skip"}
+        if "[" in alt or "]" in alt:
+            # The converter escapes a lone bracket of an alt text, not a pair:
+            # an alt of `![]([)]` came out as an image in the image, and the
+            # story showed Markdown and an address as its words.
+            return {"type": "custom", "output": _image(src, alt, title)}
         return {"type": "continue"}
+
+
+def _image(src: str, alt: str, title: str | None) -> str:
+    """An image in Markdown whose alt text reads back as it was, whatever it holds."""
+    alt = _PUNCTUATION.sub(r"\\\1", " ".join(alt.split()))
+    said = ' "{}"'.format(title.replace("\\", "\\\\").replace('"', '\\"')) if title else ""
+    return f"![{alt}]({src.translate(_NOT_IN_ADDRESS)}{said})"
 
 
 # The converter calls only the visit_* methods a visitor has; its type names them all.

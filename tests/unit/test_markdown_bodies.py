@@ -43,6 +43,15 @@ def words_of_blocks(markdown: str) -> list[str]:
     return plain_text(markdown_to_blocks(markdown)).split()
 
 
+def test_an_alt_text_with_brackets_stays_words_not_an_image() -> None:
+    for alt in ("![](x) [)]", "a [b] c"):
+        picture = f'<img src="http://127.0.0.1:9/x.png" alt="{html.escape(alt)}">'
+        markdown = html_to_markdown(f"<p>Body.</p><p>{picture}</p>")
+        shown = [block.text for block in markdown_to_blocks(markdown)]
+        assert shown[-1] == alt, shown  # the alt as written, under the picture
+        assert not any("127.0.0.1" in text for text in shown)  # no address as words
+
+
 def test_plain_text_has_the_words_the_blocks_have() -> None:
     markdown = html_to_markdown(RICH_HTML)
     text = markdown_to_text(markdown)
@@ -97,6 +106,7 @@ def test_markdown_to_text_takes_any_text(markdown: str) -> None:
 @given(st.text(alphabet="ab [ ]\\()!", max_size=14), st.booleans())
 @example("[red]pic", False)
 @example("plainalt", True)
+@example("![]([)]", False)  # an image in the alt: the converter left its brackets bare
 def test_the_index_holds_an_alt_text_as_the_story_shows_it(alt: str, alone: bool) -> None:
     """A feed's picture, its alt text any words and brackets: the index's text
     (made without parsing) has the words the story's blocks have, and no
