@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from reader.atomic import Document, StoreError, Unusable, describe, json_of
 from reader.config import data_dir
+from reader.markdown.escape import angle_url, inline_text
 from reader.model import Article, Block, BlockKind, make_article, utc_now
 from reader.sanitize import clean, clean_line
 from reader.sources.local import read_local
@@ -33,9 +34,6 @@ from reader.urls import web_url
 
 FILENAME = "bookmarks.json"
 MAX_IMPORT_BYTES = 64 * 2**20  # a file to import, read with a cap (it may be /dev/zero)
-# Markdown syntax in text, and `&` where it would start a character reference.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#]|&(?=#?\w+;))")
-_MD_URL_SPECIAL = re.compile(r"([\\<>]|&(?=#?\w+;))")
 # "# Bookmarks" starts `export_markdown`'s output, which is for reading only.
 _MARKDOWN_EXPORT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# Bookmarks\s*$", re.MULTILINE)
 
@@ -330,17 +328,17 @@ class Bookmarks(Document[Value]):
         Only an http(s) address becomes a link; another is shown as text."""
         lines = ["# Bookmarks", ""]
         for b in self.all():
-            title = _md_escape(b.title or b.article_id)
-            head = f"[{title}](<{_md_url(b.web_url)}>)" if b.web_url else title
+            title = inline_text(b.title or b.article_id)
+            head = f"[{title}](<{angle_url(b.web_url)}>)" if b.web_url else title
             other_url = b.url if not b.web_url else ""
             # A feed's section is its name when its entries have no category:
             # said twice, "Wire · Wire" reads as a mistake.
             source = b.source if b.source != b.section else ""
             about = " · ".join(
-                _md_escape(s) for s in (b.section, source, b.added[:10], other_url) if s
+                inline_text(s) for s in (b.section, source, b.added[:10], other_url) if s
             )
             lines.append(f"- {head}" + (f" · {about}" if about else ""))
-            lines.extend(f"  > {_md_escape(line)}".rstrip() for line in b.note.splitlines())
+            lines.extend(f"  > {inline_text(line)}".rstrip() for line in b.note.splitlines())
         return "\n".join(lines) + "\n"
 
     def import_file(
@@ -439,11 +437,3 @@ def _importer(bookmarks: list[Bookmark], notes: Mapping[str, str]) -> Callable[[
 
     return op
 
-
-def _md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def _md_url(url: str) -> str:
-    """A link destination in `<...>`, where only these need a backslash."""
-    return _MD_URL_SPECIAL.sub(r"\\\1", url)

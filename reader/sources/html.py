@@ -20,6 +20,7 @@ from html_to_markdown import ConversionOptions, convert
 from html_to_markdown import _html_to_markdown as _core
 from html_to_markdown.api import _to_rust_conversion_options as _to_core_options
 
+from reader.markdown.escape import angle_url, inline_text
 from reader.sanitize import UNSAFE, clean, clean_line, decode_control_references, unescape_html
 from reader.sources.html_depth import flatten_deep, many_containers
 from reader.urls import FETCH_SCHEMES, LINK_SCHEMES, scheme, web_url
@@ -109,10 +110,6 @@ _LINK_OR_IMAGE = re.compile(r"<[aAiI]")
 _RELATIVE_REF = re.compile(r"(?:href|src|HREF|SRC)\s*=\s*[\"']?\s*(?![A-Za-z][A-Za-z0-9+.-]*:)")
 # `href=""` (or blank): a link to nowhere, kept as its text.
 _EMPTY_HREF = re.compile(r"""\s[hH][rR][eE][fF]\s*=\s*(?:"\s*"|'\s*')""")
-# Every ASCII punctuation mark, which CommonMark lets a backslash escape.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-# What an address in Markdown may not hold bare, percent-encoded.
-_NOT_IN_ADDRESS = {ord(c): f"%{ord(c):02X}" for c in " ()<>"}
 
 
 def _is_tracker(url: str) -> bool:
@@ -147,9 +144,8 @@ class _Visitor:
 
 def _image(src: str, alt: str, title: str | None) -> str:
     """An image in Markdown whose alt text reads back as it was, whatever it holds."""
-    alt = _PUNCTUATION.sub(r"\\\1", " ".join(alt.split()))
     said = ' "{}"'.format(title.replace("\\", "\\\\").replace('"', '\\"')) if title else ""
-    return f"![{alt}]({src.translate(_NOT_IN_ADDRESS)}{said})"
+    return f"![{inline_text(alt)}](<{angle_url(src)}>{said})"
 
 
 # The converter calls only the visit_* methods a visitor has; its type names them all.
