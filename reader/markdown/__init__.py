@@ -16,6 +16,9 @@ Four parts, each its own module behind these same imports:
             without markdown-it, for the first screen of `news FILE.md`
     plain   `markdown_to_text`: the words of a body for the index and snippets,
             without parsing it
+
+and `escape` (imported by its own name): text and addresses put into
+Markdown so that they read back as they were.
 """
 
 from __future__ import annotations
