@@ -182,16 +182,19 @@ def _no_styles_kept() -> Iterator[None]:
 # until a slice passes with (almost) no CPU used by the process, its threads
 # included. Textual's slice is 20 ms, so each key cost at least 40 ms of sleep
 # (two waits) even when the app had long finished; the suite presses a few
-# thousand keys. 5 ms slices with the same proportion of CPU (1/20 of the
-# slice) still call a busy app busy: a worker thread at work uses the whole
-# slice. What a test asserts it still waits for itself (workers, a predicate).
-IDLE_SLICE = 0.005
+# thousand keys, and a Pilot test slept more than it computed. A slice of 1 ms
+# (the event loop's resolution) with a quarter of it as "busy" still calls a
+# busy app busy: what the app's event loop does runs inside the slice, and a
+# worker thread at work uses the whole slice. What a test asserts it still
+# waits for itself (workers, a predicate: tests/tui/waiting.py).
+IDLE_SLICE = 0.001
+BUSY = 0.00025
 
 
 @pytest.fixture(autouse=True)
 def _quick_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", IDLE_SLICE)
-    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", IDLE_SLICE / 20)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", BUSY)
 
 
 # Each app a test starts parses the same CSS again (its own, every widget's

@@ -11,12 +11,39 @@ screen's text after each.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import ControlType
 from textual.app import App
+
+FRAME = 1 / 60  # seconds: the longest a frame of Textual's waits for its timer
+
+
+async def quiet(app: App[Any], frames: int = 3) -> None:
+    """Until the screen has painted nothing for a few frames' time, as when a
+    person presses a key: what the last key left to paint (a scroll Textual
+    makes after the next frame, then its repaint) has been painted, and the
+    screen's frame timer paints at once when next asked, not at its next tick."""
+    display = app._display
+    painted = 0
+
+    def counted(screen: Any, renderable: Any) -> None:
+        nonlocal painted
+        painted += 1
+        display(screen, renderable)
+
+    app._display = counted  # type: ignore[method-assign]
+    try:
+        while True:
+            before = painted
+            await asyncio.sleep(frames * FRAME)
+            if painted == before:
+                return
+    finally:
+        app._display = display  # type: ignore[method-assign]
 
 
 class Frames:

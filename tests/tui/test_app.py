@@ -148,6 +148,8 @@ async def test_help_scrolls_with_j_and_k_in_a_small_terminal(app: NewsApp) -> No
         await pilot.pause()
         body = app.screen.query_one("#help-body")
         assert body.max_scroll_y > 0
+        # Two keys within one frame scroll two lines (Textual's scroll_down,
+        # made after the next frame, counted both from the same line).
         await pilot.press("j", "j")
         assert body.scroll_y == 2
         await pilot.press("G")

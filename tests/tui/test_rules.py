@@ -19,6 +19,7 @@ from reader.model import Block, BlockKind, make_article
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from . import waiting
 from .given import seeded, write_config
 from .shown import Said, screen_lines, sidebar_lines
 from .test_key_burst import burst
@@ -64,9 +65,7 @@ def line_of(app: NewsApp, start: str) -> str:
 
 
 async def settled(app: NewsApp, pilot: Pilot[None]) -> ReaderScreen:
-    await pilot.pause()
-    await app.screen.workers.wait_for_complete()
-    await pilot.pause()
+    await waiting.settled(pilot)
     screen = app.screen
     assert isinstance(screen, ReaderScreen)
     return screen

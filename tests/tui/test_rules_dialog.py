@@ -15,6 +15,7 @@ from reader.tui.app import NewsApp
 from reader.tui.dialogs.rules import RuleList, RulesDialog
 from reader.tui.screens.reader import ReaderScreen
 
+from . import waiting
 from .given import seeded, write_config
 from .shown import Said, sidebar_lines
 from .waiting import until
@@ -49,9 +50,7 @@ action = "mute"
 
 
 async def settled(app: NewsApp, pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await app.screen.workers.wait_for_complete()
-    await pilot.pause()
+    await waiting.settled(pilot)
 
 
 def rules_app(tmp_path: Path, config: str, *, with_keywords: bool = False) -> tuple[Path, NewsApp]:

@@ -14,13 +14,12 @@ from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 from reader.tui.widgets.search_bar import SearchBar
 
-from .frames import Frames
+from .frames import Frames, quiet
 from .shown import screen_lines, toasts
 from .shown import search_status as status
 from .waiting import until
 
 SIZE = (120, 40)
-FRAME = 1 / 60  # seconds: the longest a frame of Textual's waits for its timer
 
 
 @pytest.fixture
@@ -156,13 +155,15 @@ async def test_escape_closes_the_bar_and_clears_highlighting(app: NewsApp) -> No
 async def test_search_only_this_story(app: NewsApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "ctrl+t", *"giga")
-        await until(pilot, lambda: status(app).startswith("match 1 of"), "the first match")
+        story = screen(app).story
+        # The count of each letter's query comes in turn: "giga"'s is the last.
+        await until(
+            pilot, lambda: status(app) == f"match 1 of {story.match_count}", "the first match"
+        )
         bar = app.screen.query_one(SearchBar)
         assert bar.scope == "story"
         assert "this story" in str(app.screen.query_one("#search-scope").render())
-        story = screen(app).story
         assert story.article.title.startswith("Tesla Giga") and story.match_count >= 5
-        assert status(app) == f"match 1 of {story.match_count}"
         await pilot.press("down")
         await pilot.pause()
         assert status(app) == f"match 2 of {story.match_count}"
@@ -328,11 +329,11 @@ async def test_enter_on_a_result_paints_the_story_and_its_count_in_one_frame(app
     # was set, and the screen painted before the count's repaint reached it.
     async with app.run_test(size=SIZE) as pilot:
         await results_for(app, pilot, "slash", *"starfall")
-        frames = Frames(app)
         # Enter a while after the results were painted, as a person presses it:
         # the screen's frame timer then paints at once when asked, not at its
         # next tick (which left the count time to catch up).
-        await pilot.pause(3 * FRAME)
+        await quiet(app)
+        frames = Frames(app)
         await pilot.press("enter")
         story = screen(app).story
         await until(pilot, lambda: status(app).startswith("match 1 of"), "the count")
@@ -372,8 +373,8 @@ async def test_n_paints_the_next_match_and_its_number_in_one_frame(app: NewsApp)
         story = screen(app).story
         await until(pilot, lambda: status(app).startswith("match 1 of"), "the first match")
         for number in (2, 3):
+            await quiet(app)  # as a person presses n: a while after the last frame
             frames = Frames(app)
-            await pilot.pause(3 * FRAME)  # as a person presses n: after the last frame
             await pilot.press("n")
             said = f"match {number} of {story.match_count}"
             await until(pilot, partial(frames.first, said), said)

@@ -26,6 +26,7 @@ from reader.tui import search_controller, search_runner
 from reader.tui.app import NewsApp
 from reader.tui.screens.reader import ReaderScreen
 
+from .frames import quiet
 from .waiting import until
 
 SIZE = (120, 40)
@@ -49,6 +50,7 @@ async def test_a_letter_typed_lays_nothing_out(seed: Path) -> None:
     app = NewsApp(read_dump(seed).articles)
     async with app.run_test(size=SIZE) as pilot:
         screen = await answered(app, pilot, "slash", *"tes")
+        await quiet(app)  # what "tes" left to lay out and paint is done
         layouts: list[object] = []
         screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
         # "tesl" finds fewer stories than "tes": the list's height changes too.

@@ -39,3 +39,11 @@ async def painted(pilot: Pilot[None], patience: float = PATIENCE) -> None:
     pilot.app.screen.call_after_refresh(done.set)
     await asyncio.wait_for(done.wait(), patience)
     await pilot.pause()
+
+
+async def settled(pilot: Pilot[None]) -> None:
+    """Until the screen has painted, has done what it starts after its first
+    paint (the rules' counts, the history) and its workers are done."""
+    await painted(pilot)
+    await pilot.app.screen.workers.wait_for_complete()
+    await pilot.pause()

@@ -102,13 +102,16 @@ class HelpScreen(Dialog[None]):
         self.groups = groups
 
     def action_scroll(self, where: str) -> None:
+        """At once, not after the next frame as Textual's default: each scroll
+        counts from where the last left off, so keys pressed within one frame
+        (a burst, a held key) all move the text."""
         body = self.query_one("#help-body", VerticalScroll)
         {
             "down": body.scroll_down,
             "up": body.scroll_up,
             "home": body.scroll_home,
             "end": body.scroll_end,
-        }[where](animate=False)
+        }[where](animate=False, immediate=True)
 
     def compose(self) -> ComposeResult:
         with framed(VerticalScroll(id="help-body"), "Keys", "Esc closes"):
