@@ -209,6 +209,12 @@ class SearchController:
         screen = self.screen
         return max(screen.query_one("#reading").size.height, screen.sidebar.size.height)
 
+    @property
+    def all_answered(self) -> bool:
+        """Whether the bar and the results answer the last key typed: no search
+        asked since is still out (what a test waits for before the next key)."""
+        return self._answered == self._generation
+
     def current(self, generation: int) -> bool:
         """Whether an answer asked at `generation` still answers what is asked
         (safe from the search thread: a stale read only starts a search that

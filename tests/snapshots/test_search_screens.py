@@ -14,6 +14,7 @@ from tui.waiting import painted, until
 
 from reader.sources.dump import read_dump
 from reader.tui.app import NewsApp
+from reader.tui.screens.reader import ReaderScreen
 
 ANSWERED = re.compile(r"\d (story|stories)$|nothing found")
 SEED = Path(__file__).resolve().parent.parent.parent / "seeds" / "teslarati.txt"
@@ -29,8 +30,16 @@ def searched(
         await painted(pilot)  # the first screen shown, as a person would see it first
         await pilot.press(*first, "slash")
         await pilot.press(*keys)
-        status = pilot.app.screen.query_one("#search-status")
-        await until(pilot, lambda: ANSWERED.search(str(status.render())), "the count")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReaderScreen)
+        status = screen.query_one("#search-status")
+        # The count of the whole word, not of a letter before it (the cursor
+        # would then be moved over results the word's answer replaces).
+        await until(
+            pilot,
+            lambda: screen.search_control.all_answered and ANSWERED.search(str(status.render())),
+            "the count",
+        )
         await pilot.press(*then)
         await pilot.pause()
 

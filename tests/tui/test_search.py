@@ -34,7 +34,7 @@ def screen(app: NewsApp) -> ReaderScreen:
 
 async def results_for(app: NewsApp, pilot: Pilot[None], *keys: str) -> list[str]:
     await pilot.press(*keys)
-    await screen(app).workers.wait_for_complete()
+    await until(pilot, lambda: screen(app).search_control.all_answered, "the last key's answer")
     await pilot.pause()
     return [item.title for item in screen(app).results.items]
 

@@ -41,7 +41,7 @@ async def answered(app: NewsApp, pilot: Pilot[None], *keys: str) -> ReaderScreen
     await pilot.press(*keys)
     screen = app.screen
     assert isinstance(screen, ReaderScreen)
-    await screen.workers.wait_for_complete()
+    await until(pilot, lambda: screen.search_control.all_answered, "the last key's answer")
     await pilot.pause()
     return screen
 
