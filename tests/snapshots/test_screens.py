@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.given import write_config
+from tui.waiting import settled
 
 from reader.highlight import Keyword
 from reader.sources.dump import parse, read_dump
@@ -135,9 +136,7 @@ def test_a_saved_section_open_and_the_hidden_count(
     app = NewsApp(open_catalog([], load_config()))
 
     async def open_saved(pilot: Pilot[None]) -> None:
-        await pilot.pause()
-        await app.screen.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)  # the rules' counts come after the first paint
         await pilot.press("k", "enter")
 
     assert snap_compare(app, terminal_size=(100, 24), run_before=open_saved)
