@@ -35,7 +35,40 @@ _LINE_SYNTAX = re.compile(rf"\n[ \t]*(?:(?:>[ \t]?)+[ \t]*{_MARK}?|{_MARK})")
 _CELL_RULE = r"[ \t]*:?-{3,}:?[ \t]*"
 _TABLE_RULE = re.compile(rf"\n[ \t]*\|?{_CELL_RULE}(?:\|{_CELL_RULE})*\|?[ \t]*(?=\n)")
 _TABLE_EDGE = re.compile(r"\n[ \t]*\|[ \t]*|[ \t]*\|[ \t]*(?=\n)")
-_TARGET = r"\((?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+\"[^\"\n]*\")?\)"
+# A link's or an image's target, as markdown-it reads one (the story's parser,
+# `markdown_it/helpers/parse_link_*.py`): an address in angle brackets, or bare
+# with its parentheses balanced, then perhaps a title in double or single quotes
+# or parentheses, apart from the address by spaces and at most one line break,
+# as the spaces around them may be. A backslash takes the character after it,
+# whatever it is (but a space after a bare address's). A title may go on over
+# lines, but not past a blank one (the paragraph's end). Missing a form left the
+# whole link as its syntax in the index and snippets ("x.png 'Photo'" found, never shown).
+_LINE_ON = r"\n(?![ \t]*\n)"
+_SPACE = rf"[ \t]*(?:{_LINE_ON}[ \t]*)?"
+_GAP = rf"(?:[ \t]+(?:{_LINE_ON}[ \t]*)?|{_LINE_ON}[ \t]*)"
+_BACKSLASHED = rf"\\(?:[^\n]|{_LINE_ON})"
+_TITLE = (
+    rf"(?:\"(?:{_BACKSLASHED}|[^\"\\\n]|{_LINE_ON})*\""
+    rf"|'(?:{_BACKSLASHED}|[^'\\\n]|{_LINE_ON})*'"
+    rf"|\((?:{_BACKSLASHED}|[^()\\\n]|{_LINE_ON})*\))"
+)
+
+
+def _bare_address(depth: int) -> str:
+    """An address without angle brackets: no spaces or controls, and its
+    parentheses in balanced pairs, nested up to `depth` deep."""
+    char = rf"(?:\\(?:[^ \n]|{_LINE_ON})|[^\x00-\x20\x7f()\\])"
+    address = rf"{char}*"
+    for _ in range(depth):
+        address = rf"(?:{char}|\({address}\))*"
+    return address
+
+
+_ADDRESS = rf"(?:<(?:{_BACKSLASHED}|[^<>\\\n])*>|{_bare_address(8)})"
+# A title needs an address before it (`[a]( "t")` has the address `"t"`): the
+# character before the gap is not the target's `(` or a space, or is escaped.
+_AFTER_ADDRESS = r"(?:(?<![\s(])|(?<=\\[\s(]))"
+_TARGET = rf"\({_SPACE}{_ADDRESS}(?:{_AFTER_ADDRESS}{_GAP}{_TITLE})?{_SPACE}\)"
 
 
 def _nested_label(depth: int) -> str:
@@ -55,6 +88,9 @@ def _nested_label(depth: int) -> str:
 # level or two).
 LABEL_DEPTH = 8
 _LABEL = _nested_label(LABEL_DEPTH)
+# A backslash before a line break in a paragraph is a hard break (shown as a
+# break); at a paragraph's end, before a blank line or the end, it is a backslash.
+_HARD_BREAK = r"\\(?=\n(?![ \t]*(?:\n|\Z)))"
 # Each alternative starts with a literal character, which is what lets the
 # engine search for the set of them (the groups open after it): with a group or a
 # repeat first, matching the 10,000-entry feed's bodies took 1.8 s, not 0.13.
@@ -65,14 +101,14 @@ _INLINE_SYNTAX = re.compile(
     rf"|\[(?P<label>{_LABEL})\]{_TARGET}"
     r"|<(?P<autolink>(?:https?|mailto):[^\s<>]+)>"
     r"|&(?P<entity>#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
-    r"|<br\s*/?>|\*\**|_(?P<under>_*)|==|~~|\\(?=\n)"
+    rf"|<br\s*/?>|\*\**|_(?P<under>_*)|==|~~|{_HARD_BREAK}"
 )
 
 # The characters every other alternative of `_INLINE_SYNTAX` starts with (an
 # image's `!` needs a `[`): text without them is matched only by the escapes,
 # and `_ESCAPES_ONLY` (group 1, or nothing) then gives what `_inline_text` does.
 _INLINE_STARTS = "`[<&*_=~"
-_ESCAPES_ONLY = re.compile(r"\\([!-/:-@\[-`{-~])|\\(?=\n)")
+_ESCAPES_ONLY = re.compile(rf"\\([!-/:-@\[-`{{-~])|{_HARD_BREAK}")
 # What replaces each of its matches: the escaped character, or nothing for a
 # hard break's backslash (`re.sub` writes nothing for None). A C callable: the
 # template r"\1" is expanded by Python code at each match in Python 3.11, which
