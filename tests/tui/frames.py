@@ -12,12 +12,15 @@ screen's text after each.
 from __future__ import annotations
 
 import asyncio
+from time import monotonic
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import ControlType
 from textual.app import App
+
+from .waiting import PATIENCE
 
 FRAME = 1 / 60  # seconds: the longest a frame of Textual's waits for its timer
 
@@ -36,12 +39,15 @@ async def quiet(app: App[Any], frames: int = 3) -> None:
         display(screen, renderable)
 
     app._display = counted  # type: ignore[method-assign]
+    deadline = monotonic() + PATIENCE
     try:
         while True:
             before = painted
             await asyncio.sleep(frames * FRAME)
             if painted == before:
                 return
+            if monotonic() > deadline:
+                raise AssertionError(f"still painting after {PATIENCE} s")
     finally:
         app._display = display  # type: ignore[method-assign]
 
