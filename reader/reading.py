@@ -25,8 +25,7 @@ from reader.triage.undo import BOOKMARK, NOTE, READ, UNBOOKMARK, UNREAD, Step, U
 
 Place = tuple[int, int]  # a block and a line in it (see StoryView.place)
 Later = Callable[[Callable[[], object]], object]  # runs a write after the first frame
-# The sync queue (reader/sync): told every change of the read set and of the
-# bookmarks, with "read", "unread", "star" or "unstar".
+# The sync queue (reader/sync): told each change: "read", "unread", "star" or "unstar".
 Journal = Callable[[Sequence[str], str], object]
 
 
@@ -359,17 +358,14 @@ class Reading:
     # -- undo -----------------------------------------------------------------------
 
     def read_history(self) -> None:
-        """Read `undo.json` now through `save` (the saver's thread, after the
-        first frame), so the first `z` or mark need not: a file holding two
-        steps of 100,000 stories takes 0.2 s to read."""
+        """Read `undo.json` through `save` (the saver's thread), so no `z` waits
+        for it: a file holding two steps of 100,000 stories takes 0.2 s to read."""
         if self._steps is None and self._reading_history is None:
             self._reading_history = self.save(self._load_history)
 
     def history(self) -> list[Step]:
-        """The steps `z` can undo, oldest first: read from `undo.json` the first
-        time they are needed (not on the way to the first screen), or waited
-        for from `read_history`, then kept here ahead of the file, which the
-        saver writes behind."""
+        """The steps `z` can undo, oldest first, from `undo.json` (`read_history`,
+        or now), then kept here ahead of the file, which the saver writes behind."""
         if self._steps is None:
             if isinstance(self._reading_history, Future):
                 self._reading_history.exception()  # an error, told by the saver: empty
@@ -378,9 +374,13 @@ class Reading:
             self._steps = self.undo_store.steps()
         return self._steps
 
+    def take_in_history(self) -> None:
+        """undo.json saved by another `news`: read again behind, for `z`."""
+        self._steps = self._reading_history = None
+        self.read_history()
+
     def _load_history(self) -> None:
-        """Read undo.json, telling `on_problem` (safe from any thread) when it
-        could not be used and was set aside."""
+        """Read undo.json; `on_problem` (safe from any thread) hears if it was set aside."""
         self.undo_store.load()
         if self.undo_store.problem and self.on_problem is not None:
             self.on_problem(self.undo_store.problem)

@@ -15,10 +15,11 @@
   modified": only the library can tell.
 - Sources another `news` removed (`news remove`): their stories leave the
   lists, a bookmark of one says "missing", within `LIBRARY_EVERY` seconds.
-- bookmarks.json, state.json and hidden.json saved by another `news` (`news
-  bookmarks import`, `news rules apply` with a hide or mark-read rule, a
-  second reader): the bookmarks, the read marks and the hidden stories as
-  the file has them, within `CONFIG_EVERY` seconds. Not while a write of this
+- bookmarks.json, state.json, hidden.json and undo.json saved by another
+  `news` (`news bookmarks import`, `news rules apply` with a hide or
+  mark-read rule, `news refresh` hiding new stories, a second reader): the
+  bookmarks, the read marks, the hidden stories and the steps `z` takes back
+  as the file has them, within `CONFIG_EVERY` seconds. Not while a write of this
   reader's is on its way (the saver is busy, or a store holds a change it
   could not save, or a story opened is not written yet): the file is behind
   the screen then, and is looked at again on the next tick. This reader
@@ -105,8 +106,9 @@ class OutsideWatch:
         # unless something changed since they were loaded.
         self.bookmarks_seen: Stamp | bool | None = False
         self.hidden_seen: Stamp | bool | None = False
-        # state.json as last looked at, and the saves that merged another's in.
+        # state.json and undo.json as last looked at, and the saves that merged another's in.
         self.state_seen = (app.state.known, app.state.merges)
+        self.undo_seen = (app.undo.known, app.undo.merges)
         self.library_seen: WeakKeyDictionary[ReaderScreen, LibrarySeen] = WeakKeyDictionary()
 
     def start(self) -> None:
@@ -205,6 +207,20 @@ class OutsideWatch:
                     screen.marks.take_in_bookmarks(found)
         self.look_at_state()
         self.look_at_hidden()
+        self.look_at_undo()
+
+    def look_at_undo(self) -> None:
+        """undo.json, when another `news` saved it (a hide its rules made, a
+        second reader's marks): `z` takes its steps back, as after a restart."""
+        undo = self.app.undo
+        if undo.pending:
+            return
+        now = (file_stamp(undo.path), undo.merges)
+        before, self.undo_seen = self.undo_seen, now
+        if now == before or (now[0] == undo.known and now[1] == before[1]):
+            return  # unchanged, or saved by this reader alone
+        for screen in self._screens():
+            screen.reading.take_in_history()
 
     def look_at_hidden(self) -> None:
         """hidden.json, when another `news` saved it: the stories it hid."""
