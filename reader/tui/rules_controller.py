@@ -271,8 +271,10 @@ class RulesController:
         catalog.set_hidden(self.hidden, revealing=not catalog.revealing)
         self._rehide_saved()
         self._relist()
-        count = counted(catalog.hidden_count(), "hidden story", "hidden stories")
-        said = f"{count} shown · H hides them" if catalog.revealing else f"{count} hidden again"
+        n = catalog.hidden_count()
+        said = f"{counted(n, 'hidden story', 'hidden stories')} shown · H hides them"
+        if not catalog.revealing:
+            said = f"{counted(n, 'story', 'stories')} hidden again · H shows them"
         notify(self.screen, first_up(said), timeout=3)
 
     def _rehide_saved(self) -> None:
@@ -329,8 +331,7 @@ class RulesController:
     # -- new stories ------------------------------------------------------------------
 
     def new_stories(self) -> None:
-        """A refresh stored stories: run the rules over those rows only, and add
-        the saved searches' new matches."""
+        """A refresh stored stories: the rules over those rows only, and the saved searches'."""
         catalog = self.catalog
         if catalog is None or self._since is None:
             return
@@ -371,9 +372,8 @@ class RulesController:
 
     def save_search(self, query: str) -> None:
         """Ctrl+S in the search bar: ask a name, write the rule to the config, and
-        list the search below the bookmarks. A query that cannot be saved is
-        said before a name is asked; a name taken is said in the dialog, which
-        stays open for another."""
+        list the search below the bookmarks. A query that cannot be saved is said
+        before a name is asked; a name taken, in the dialog, open for another."""
         from reader.tui.dialogs.save_search import SaveSearchDialog
 
         if self.catalog is None:

@@ -138,6 +138,8 @@ async def test_a_saved_section_counts_follow_reads_new_stories_and_rules(tmp_pat
         assert "⊘" not in back
         await pilot.press("H")
         assert not any("trademarked" in line for line in sidebar_lines(app))
+        await until(pilot, lambda: "1 story hidden again · H shows them" in said.messages())
+        assert "1 hidden story shown · H hides them" in said.messages()
 
 
 async def test_ctrl_s_in_the_search_bar_saves_the_query_as_a_section(tmp_path: Path) -> None:
