@@ -22,7 +22,7 @@ import pytest
 from textual.events import Paste
 from textual.widget import Widget
 from textual.widgets import Input
-from tui.shown import screen_lines, screen_text, toasts
+from tui.shown import screen_lines, screen_text, toasts, where_shown
 from tui.waiting import until
 from unit.feed_server import FeedServer, running
 
@@ -220,15 +220,9 @@ async def test_every_story_bookmark_search_and_refresh_shows_text_not_escapes_or
         assert "[@click=app.quit]quitter[/]" in shown and "[/]" in shown
         # Click the word the markup would have made the quit action (a click
         # on a toast also closes it: one click, on that word).
-        await until(pilot, lambda: failed[0].region.area > 0, "the toast laid out")
-        region, rows = failed[0].region, [strip.text for strip in screen_lines(app)]
-        word = [
-            (x, y)
-            for y in range(region.y, region.bottom)
-            if region.x <= (x := rows[y].find("quitter", region.x)) < region.right
-        ]
-        assert word, "the toast shows the word"
-        await pilot.click(offset=(word[0][0] + 3, word[0][1]))
+        await until(pilot, lambda: where_shown(app, failed[0], "quitter"), "the toast shown")
+        x, y = where_shown(app, failed[0], "quitter") or (0, 0)
+        await pilot.click(offset=(x + 3, y))
         await until(pilot, lambda: not failed[0].is_attached, "the toast closed by the click")
         assert app.is_running and app.return_code is None
     assert problems == [], "\n".join(problems[:20])

@@ -122,6 +122,16 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join(strip.text for strip in screen_lines(app))
 
 
+def where_shown(app: App[Any], widget: Widget, words: str) -> tuple[int, int] | None:
+    """Where on the screen `words` start inside the widget's region (the first
+    row that shows them there), to click on them; None if it shows none."""
+    region = widget.region
+    for y, strip in enumerate(screen_lines(app)[region.y : region.bottom], region.y):
+        if region.x <= (x := strip.text.find(words, region.x)) <= region.right - len(words):
+            return x, y
+    return None
+
+
 def sidebar_lines(app: App[Any]) -> list[str]:
     """The sidebar's rows on screen, as plain text without the spaces after."""
     sidebar = app.screen.query_one(ArticleList)

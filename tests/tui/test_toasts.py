@@ -19,7 +19,7 @@ from reader.model import Block, BlockKind, make_article
 from reader.tui.app import NewsApp
 from reader.tui.toast import notify
 
-from .shown import screen_lines, toasts
+from .shown import screen_lines, toasts, where_shown
 from .waiting import until
 
 SIZE = (120, 40)
@@ -57,9 +57,11 @@ async def test_a_feed_title_with_a_click_action_is_shown_literally_and_a_click_d
         failed = [t for t in await shown(pilot, app, "Feed failed") if "Feed failed" in t]
         assert failed and title in failed[0], toasts(app)
         toast = next(t for t in app.screen.query("Toast") if "Feed failed" in str(t.render()))
-        # On the words that markup would have made a link.
-        await pilot.click(toast, offset=(3, 2))
-        await pilot.pause()
+        # On the words that markup would have made a link (the click closes the toast).
+        await until(pilot, lambda: where_shown(app, toast, "Feed moved"), "the toast shown")
+        x, y = where_shown(app, toast, "Feed moved") or (0, 0)
+        await pilot.click(offset=(x + 3, y))
+        await until(pilot, lambda: not toast.is_attached, "the toast closed by the click")
         assert app.theme == theme
 
 
