@@ -43,6 +43,10 @@ _TABLE_EDGE = re.compile(r"\n[ \t]*\|[ \t]*|[ \t]*\|[ \t]*(?=\n)")
 # whatever it is (but a space after a bare address's). A title may go on over
 # lines, but not past a blank one (the paragraph's end). Missing a form left the
 # whole link as its syntax in the index and snippets ("x.png 'Photo'" found, never shown).
+# Past this depth of brackets in a label or parentheses in an address, a link
+# or image is left as written (the converter from HTML writes an alt text's
+# brackets as they come; a person's alt text or address nests a level or two).
+NESTING = 8
 _LINE_ON = r"\n(?![ \t]*\n)"
 _SPACE = rf"[ \t]*(?:{_LINE_ON}[ \t]*)?"
 _GAP = rf"(?:[ \t]+(?:{_LINE_ON}[ \t]*)?|{_LINE_ON}[ \t]*)"
@@ -64,7 +68,7 @@ def _bare_address(depth: int) -> str:
     return address
 
 
-_ADDRESS = rf"(?:<(?:{_BACKSLASHED}|[^<>\\\n])*>|{_bare_address(8)})"
+_ADDRESS = rf"(?:<(?:{_BACKSLASHED}|[^<>\\\n])*>|{_bare_address(NESTING)})"
 # A title needs an address before it (`[a]( "t")` has the address `"t"`): the
 # character before the gap is not the target's `(` or a space, or is escaped.
 _AFTER_ADDRESS = r"(?:(?<![\s(])|(?<=\\[\s(]))"
@@ -83,11 +87,7 @@ def _nested_label(depth: int) -> str:
     return label
 
 
-# Past this depth a link or image is left as written (the converter from HTML
-# writes an alt text's brackets as they come, and a person's alt text nests a
-# level or two).
-LABEL_DEPTH = 8
-_LABEL = _nested_label(LABEL_DEPTH)
+_LABEL = _nested_label(NESTING)
 # A backslash before a line break in a paragraph is a hard break (shown as a
 # break); at a paragraph's end, before a blank line or the end, it is a backslash.
 _HARD_BREAK = r"\\(?=\n(?![ \t]*(?:\n|\Z)))"

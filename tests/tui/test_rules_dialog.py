@@ -6,7 +6,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from reader.cli import main
 from reader.cli.common import open_catalog
@@ -15,10 +14,9 @@ from reader.tui.app import NewsApp
 from reader.tui.dialogs.rules import RuleList, RulesDialog
 from reader.tui.screens.reader import ReaderScreen
 
-from . import waiting
 from .given import seeded, write_config
 from .shown import Said, sidebar_lines
-from .waiting import until
+from .waiting import settled, until
 
 SIZE = (100, 30)
 
@@ -49,10 +47,6 @@ action = "mute"
 """
 
 
-async def settled(app: NewsApp, pilot: Pilot[None]) -> None:
-    await waiting.settled(pilot)
-
-
 def rules_app(tmp_path: Path, config: str, *, with_keywords: bool = False) -> tuple[Path, NewsApp]:
     """The config written, a seeded library with `news rules apply` run over it,
     and the reader on it (following the config's keywords if asked)."""
@@ -78,7 +72,7 @@ async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_re
 ) -> None:
     path, app = rules_app(tmp_path, CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await settled(app, pilot)
+        await settled(pilot)
         assert line_of(app, "Capsules").split()[-1] == "1/1"
         assert sidebar_lines(app)[0] == "1 hidden · H shows them"
 
@@ -119,7 +113,7 @@ async def test_r_lists_the_rules_and_delete_removes_one_from_the_file_and_the_re
         assert "left out" in dialog_lines(app)[0]
 
         await pilot.press("escape")
-        await settled(app, pilot)
+        await settled(pilot)
         lines = sidebar_lines(app)
         assert not any(line.lstrip("▸ ").startswith("Capsules") for line in lines)
         assert "hidden" not in lines[0]
@@ -132,7 +126,7 @@ async def test_z_puts_a_removed_rule_back_as_it_was_written_and_where_it_was(
     commented = CONFIG.replace('name = "No trademarks"', '# seen too often\nname = "No trademarks"')
     path, app = rules_app(tmp_path, commented)
     async with app.run_test(size=SIZE) as pilot:
-        await settled(app, pilot)
+        await settled(pilot)
         await pilot.press("R")
         await pilot.press("z")  # nothing removed yet: nothing changes
         assert path.read_text(encoding="utf-8") == commented
@@ -148,7 +142,7 @@ async def test_z_puts_a_removed_rule_back_as_it_was_written_and_where_it_was(
         assert path.read_text(encoding="utf-8") == commented
 
         await pilot.press("escape")
-        await settled(app, pilot)
+        await settled(pilot)
         # The section is listed again, and the story the hide rule hid is hidden again.
         assert line_of(app, "Capsules").split()[-1] == "1/1"
         assert sidebar_lines(app)[0] == "1 hidden · H shows them"
@@ -164,7 +158,7 @@ async def test_rules_and_keywords_changed_in_another_terminal_reach_the_running_
     path, app = rules_app(tmp_path, CONFIG, with_keywords=True)
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
-        await settled(app, pilot)
+        await settled(pilot)
         assert sidebar_lines(app)[0] == "1 hidden · H shows them"
 
         # `news rules add` and `news rules remove`, as from another terminal.
@@ -201,7 +195,7 @@ async def test_the_open_dialog_follows_rules_added_and_removed_in_another_termin
     _, app = rules_app(tmp_path, CONFIG)
     said = Said()
     async with app.run_test(size=SIZE, message_hook=said) as pilot:
-        await settled(app, pilot)
+        await settled(pilot)
         await pilot.press("R", "down")  # on "No trademarks"
         assert isinstance(app.screen, RulesDialog)
         assert not any("Semis" in line for line in dialog_lines(app))
