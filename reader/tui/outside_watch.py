@@ -219,6 +219,10 @@ class OutsideWatch:
         before, self.undo_seen = self.undo_seen, now
         if now == before or (now[0] == undo.known and now[1] == before[1]):
             return  # unchanged, or saved by this reader alone
+        # The stories stored with its steps are taken in first: `z` showing
+        # them again before the library's next look left them new to this
+        # reader, whose rules then hid them again.
+        self.look_at_library()
         for screen in self._screens():
             screen.reading.take_in_history()
 

@@ -205,6 +205,29 @@ async def test_stories_news_rules_apply_hid_or_marked_read_change_in_the_running
         assert any("Booster two" in line for line in sidebar_lines(app))
 
 
+async def test_z_on_another_news_hide_is_not_undone_by_the_next_look_at_the_library(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outside_watch, "LIBRARY_EVERY", 3600.0)  # looked at by hand below
+    assert main(["rules", "add", "No boosters", "booster", "--action", "hide"]) == 0
+    app = NewsApp(open_catalog([], load_config()))
+    said = Said()
+    async with app.run_test(size=SIZE, message_hook=said) as pilot:
+        await started(app, pilot)
+        dump = tmp_path / "more.txt"
+        dump.write_text("Launches\nBooster one flies\nIt flew.\n")
+        assert main(["add", str(dump)]) == 0  # its rules hide the story: a step in undo.json
+        reading = reader_screen(app).reading
+        await until(pilot, lambda: any(s.kind == HIDE_STEP for s in reading.history()), "step")
+        await pilot.press("z")  # before the library's next look
+        await until(pilot, lambda: any("Booster one" in ln for ln in sidebar_lines(app)), "shown")
+        app.outside.look_at_library()  # the library timer's next tick
+        await reader_screen(app).workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Booster one" in line for line in sidebar_lines(app))
+        assert not any("new story hidden" in m for m in said.messages())
+
+
 def bookmark_file(path: Path, ids: list[str]) -> Path:
     marks = [
         {"article_id": i, "title": f"Title {n}", "added": f"2026-11-0{n + 1}T00:00:00Z"}
